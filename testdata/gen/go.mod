@@ -1,0 +1,3 @@
+module gomedic.test/gen
+
+go 1.19
