@@ -1,0 +1,3 @@
+module gomedic.bench/gen
+
+go 1.19
