@@ -70,7 +70,7 @@ for s in "${sizes[@]}"; do
         continue
     fi
     echo "generating $f (n=$n) ..." >&2
-    [ "$n" -le 100000 ] || echo "  (n=$n needs ~5 GB RAM per 1e6 goroutines and ~35 s per 1e6)" >&2
+    [ "$n" -le 100000 ] || echo "  (needs ~5.3 GB RAM and ~40 s per 1e6 goroutines)" >&2
     ulimit -n 4096 2>/dev/null || true
     "$GEN" -n "$n" -o "$f.tmp" 2> "$BENCH_DIR/dump-$s.gen.log" \
         || { cat "$BENCH_DIR/dump-$s.gen.log" >&2; die "generator failed for n=$n"; }

@@ -91,7 +91,7 @@ func (s *Spec) userFrames() int {
 		f++
 	}
 	if s.Tree > 0 {
-		f += 1 + s.Tree // Node.Serve may be inlined-ish; count walk frames
+		f += 2 + s.Tree // (*Node).Serve + (*Node).walk x (Tree+1)
 	}
 	f++ // Endpoint.Serve
 	f += []int{0, 1, 2}[s.Layer]
