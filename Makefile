@@ -1,0 +1,93 @@
+# gomedic - plain Makefile. `make` builds build/gomedic; `make check` runs every test.
+# Variables: CC (gcc or clang), SANITIZE=address,undefined, O (optimisation), BUILD (output dir).
+
+CC       ?= cc
+O        ?= -O2
+BUILD    ?= build
+SANITIZE ?=
+WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
+           -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
+           -Wvla -Wwrite-strings -Wformat=2 -fno-common
+CFLAGS   ?= $(O) -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -Iinclude -MMD -MP
+LDLIBS   = -ldeflate -lm
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  = $(sort $(wildcard lib/*/*.c))
+CLI_SRC  = $(sort $(wildcard cli/*.c))
+UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all check unit golden fuzz-replay fuzz format format-check clean bench corpus-check tidy
+all: $(BUILD)/gomedic
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libgomedic.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/gomedic: $(CLI_OBJ) $(BUILD)/libgomedic.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgomedic.a $(LDLIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)
+
+# Everything CI runs, in one command (README).
+check: unit golden fuzz-replay corpus-check
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests --jobs 2
+
+golden: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic tests/golden/run.sh
+
+# libFuzzer targets (clang only); fuzz/replay.c runs the same targets over the seeds with any
+# compiler, so `make check` replays every saved input.
+FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_NAMES = $(FUZZ_SRC:fuzz/fuzz_%.c=%)
+$(BUILD)/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libgomedic.a
+	$(CC) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libgomedic.a $(LDLIBS)
+
+fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/replay-%)
+	@for t in $(FUZZ_NAMES); do \
+	  $(BUILD)/replay-$$t fuzz/seeds/$$t fuzz/regress/$$t || exit 1; \
+	done
+
+FUZZ_SECONDS ?= 30
+fuzz:
+	@for t in $(FUZZ_NAMES); do \
+	  $(MAKE) --no-print-directory BUILD=build-fuzz CC=clang O=-O1 \
+	    CFLAGS="-g -fsanitize=fuzzer-no-link" SANITIZE=address,undefined build-fuzz/libgomedic.a && \
+	  clang -std=c11 -D_DEFAULT_SOURCE -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o build-fuzz/fuzz-$$t fuzz/fuzz_$$t.c build-fuzz/libgomedic.a $(LDLIBS) && \
+	  mkdir -p build-fuzz/corpus-$$t && \
+	  build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	    -dict=fuzz/$$t.dict -artifact_prefix=build-fuzz/crash-$$t- \
+	    build-fuzz/corpus-$$t fuzz/seeds/$$t fuzz/regress/$$t || exit 1; \
+	done
+
+# Optional: read the real-world artifacts of ../shared/corpus when present.
+corpus-check: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic tests/corpus/run.sh
+
+format:
+	clang-format -i include/gm/*.h lib/*/*.c cli/*.c cli/*.h tests/unit/*.c fuzz/*.c
+
+format-check:
+	clang-format --dry-run --Werror include/gm/*.h lib/*/*.c cli/*.c cli/*.h tests/unit/*.c fuzz/*.c
+
+bench: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic bench/run.sh
+
+clean:
+	rm -rf $(BUILD) build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

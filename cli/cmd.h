@@ -1,0 +1,84 @@
+/*
+ * cli/cmd.h - subcommand registration and the option tables that drive parsing and --help.
+ *
+ * Adding a command: write cli/cmd_<name>.c exporting `const struct gm_cmd cmd_<name>`, add it
+ * to cmds[] in cli/gomedic.c (sorted), write docs/gomedic-<name>.1.md (its SYNOPSIS must be
+ * the usage string) and tests/golden/<name>/ cases.
+ */
+#ifndef GM_CLI_CMD_H
+#define GM_CLI_CMD_H
+
+#include <stdio.h>
+
+#include "gm/base.h"
+
+enum gm_opt_type {
+    GM_OPT_T_END = 0,
+    GM_OPT_T_BOOL,   /* int *: set to 1 */
+    GM_OPT_T_STRING, /* const char **: last one wins */
+    GM_OPT_T_LIST,   /* struct gm_strlist *: repeatable */
+};
+
+struct gm_strlist {
+    const char *v[64];
+    size_t nr;
+};
+
+struct gm_opt {
+    int shortc;       /* 0 if none */
+    const char *name; /* long name */
+    enum gm_opt_type type;
+    void *ptr;
+    const char *arg; /* argument name for --help, NULL for booleans */
+    const char *help;
+};
+
+#define GM_OPT_BOOL(s, l, p, h)                                                                    \
+    {                                                                                              \
+        (s), (l), GM_OPT_T_BOOL, (p), NULL, (h)                                                    \
+    }
+#define GM_OPT_STRING(s, l, p, a, h)                                                               \
+    {                                                                                              \
+        (s), (l), GM_OPT_T_STRING, (p), (a), (h)                                                   \
+    }
+#define GM_OPT_LIST(s, l, p, a, h)                                                                 \
+    {                                                                                              \
+        (s), (l), GM_OPT_T_LIST, (p), (a), (h)                                                     \
+    }
+#define GM_OPT_END                                                                                 \
+    {                                                                                              \
+        0, NULL, GM_OPT_T_END, NULL, NULL, NULL                                                    \
+    }
+
+enum gm_cmd_flags {
+    GM_CMD_HIDDEN = 1u << 0,
+    GM_CMD_READS_FILES = 1u << 1,
+};
+
+struct gm_cmd {
+    const char *name, *summary, *usage;
+    const struct gm_opt *opts;
+    int (*run)(int argc, char **argv, const struct gm_cmd *self);
+    unsigned flags;
+};
+
+/* Parses argv[1..] against self->opts (GNU style, options and files may mix; "--" ends
+ * options). On return argv[*first .. argc-1] are the operands. Returns 0, 1 when --help was
+ * printed (exit 0), or 2 after printing a usage error. */
+int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first);
+void gm_cmd_help(const struct gm_cmd *self, FILE *f);
+
+/* Common conventions. */
+int gm_color_wanted(const char *when, FILE *f);  /* auto|always|never; -1 if invalid */
+int gm_parse_size(const char *s, uint64_t *out); /* "512M", "4G", plain bytes */
+
+/* Messages: "gomedic: ..." on stderr. die() exits 2. */
+void gm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void gm_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints a library error with its diagnostic: "gomedic: file:line: msg". */
+void gm_err_diag(const char *file, int code, const struct gm_diag *diag);
+
+extern const struct gm_cmd cmd_diff;
+extern const struct gm_cmd cmd_goroutines;
+
+#endif

@@ -1,0 +1,230 @@
+/* gomedic diff: goroutine leaks across snapshots. */
+#include "cmd.h"
+#include "gm/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct opts {
+    int json, all, full_path;
+    const char *out, *color, *fail_on, *interval, *min_growth, *max_mem;
+    struct gm_strlist ignore_top, ignore_any, ignore_created, ignore_files, trims;
+};
+
+static struct opts o;
+
+static const struct gm_opt options[] = {
+    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.diff/1)"),
+    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    GM_OPT_STRING(0, "fail-on", &o.fail_on, "leak", "exit 1 when a leak is found"),
+    GM_OPT_LIST(0, "ignore-top", &o.ignore_top, "FUNC",
+                "ignore stacks whose first non-runtime function is FUNC (goleak "
+                "IgnoreTopFunction)"),
+    GM_OPT_LIST(0, "ignore-any", &o.ignore_any, "FUNC", "ignore stacks with FUNC in any frame"),
+    GM_OPT_LIST(0, "ignore-created-by", &o.ignore_created, "FUNC",
+                "ignore goroutines created by FUNC"),
+    GM_OPT_LIST(0, "ignore-file", &o.ignore_files, "FILE",
+                "read ignore rules from FILE: 'top FUNC', 'any FUNC', 'created-by FUNC'"),
+    GM_OPT_STRING(0, "interval", &o.interval, "SECONDS",
+                  "time between snapshots, when they carry no timestamp"),
+    GM_OPT_STRING(0, "min-growth", &o.min_growth, "N",
+                  "goroutines a bucket must grow by to count as a leak (default 1)"),
+    GM_OPT_BOOL(0, "all", &o.all, "table: also list buckets that did not grow"),
+    GM_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
+    GM_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the dump"),
+    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    GM_OPT_END,
+};
+
+/* Ignore-file lines live as long as the process: they are parsed into this buffer. */
+static char *ignore_buf;
+
+static void read_ignore_file(const char *path, struct gm_strlist *top, struct gm_strlist *any,
+                             struct gm_strlist *cb)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        gm_die("diff: --ignore-file '%s': cannot open", path);
+    }
+    char line[1024];
+    unsigned lineno = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        size_t n = strcspn(line, "\r\n");
+        line[n] = '\0';
+        char *s = line;
+        while (*s == ' ' || *s == '\t') {
+            s++;
+        }
+        if (!*s || *s == '#') {
+            continue;
+        }
+        struct gm_strlist *dst = top;
+        const char *func = s;
+        char *sp = strchr(s, ' ');
+        if (sp) {
+            *sp = '\0';
+            func = sp + 1;
+            while (*func == ' ') {
+                func++;
+            }
+            if (strcmp(s, "top") == 0) {
+                dst = top;
+            } else if (strcmp(s, "any") == 0) {
+                dst = any;
+            } else if (strcmp(s, "created-by") == 0) {
+                dst = cb;
+            } else {
+                gm_die("%s:%u: expected 'top FUNC', 'any FUNC' or 'created-by FUNC', got '%s'",
+                       path, lineno, s);
+            }
+        }
+        if (dst->nr == GM_ARRAY_NR(dst->v)) {
+            gm_die("%s:%u: too many ignore rules (at most %zu per kind)", path, lineno,
+                   GM_ARRAY_NR(dst->v));
+        }
+        size_t fl = strlen(func);
+        char *copy = malloc(fl + 1);
+        if (!copy) {
+            gm_die("out of memory");
+        }
+        memcpy(copy, func, fl + 1);
+        dst->v[dst->nr++] = copy;
+        ignore_buf = copy; /* kept until exit */
+    }
+    fclose(f);
+}
+
+static int run(int argc, char **argv, const struct gm_cmd *self)
+{
+    memset(&o, 0, sizeof(o));
+    int first;
+    int prc = gm_opt_parse(self, argc, argv, &first);
+    if (prc) {
+        return prc == 1 ? 0 : 2;
+    }
+    int nfiles = argc - first;
+    if (nfiles < 2) {
+        gm_err("diff: needs at least two snapshots, oldest first");
+        fprintf(stderr, "usage: %s\n", self->usage);
+        return 2;
+    }
+    if (o.fail_on && strcmp(o.fail_on, "leak") != 0) {
+        gm_die("diff: --fail-on '%s': expected 'leak'", o.fail_on);
+    }
+    struct gm_leak_opts lo;
+    memset(&lo, 0, sizeof(lo));
+    for (size_t i = 0; i < o.ignore_files.nr; i++) {
+        read_ignore_file(o.ignore_files.v[i], &o.ignore_top, &o.ignore_any, &o.ignore_created);
+    }
+    lo.ignore_top = o.ignore_top.v;
+    lo.ignore_top_nr = o.ignore_top.nr;
+    lo.ignore_any = o.ignore_any.v;
+    lo.ignore_any_nr = o.ignore_any.nr;
+    lo.ignore_created_by = o.ignore_created.v;
+    lo.ignore_created_by_nr = o.ignore_created.nr;
+    if (o.interval) {
+        char *end;
+        lo.interval_s = strtod(o.interval, &end);
+        if (*end || lo.interval_s <= 0) {
+            gm_die("diff: --interval '%s': expected seconds > 0", o.interval);
+        }
+    }
+    if (o.min_growth) {
+        char *end;
+        long v = strtol(o.min_growth, &end, 10);
+        if (*end || v < 1) {
+            gm_die("diff: --min-growth '%s': expected a number >= 1", o.min_growth);
+        }
+        lo.min_growth = (uint64_t)v;
+    }
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
+        gm_die("diff: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    }
+    struct gm_gdump_set set;
+    if (gm_gdump_set_init(&set, &lim, GM_SIM_AGGRESSIVE) < 0) {
+        gm_die("out of memory");
+    }
+    uint32_t *dumps = calloc((size_t)nfiles, sizeof(uint32_t));
+    if (!dumps) {
+        gm_die("out of memory");
+    }
+    int rc = 0;
+    for (int i = 0; i < nfiles; i++) {
+        struct gm_diag diag;
+        memset(&diag, 0, sizeof(diag));
+        const char *file = argv[first + i];
+        int n = gm_gdump_load(&set, file, &diag);
+        if (n < 0) {
+            gm_err_diag(file, n, &diag);
+            rc = 2;
+            goto out;
+        }
+        if (n > 1) {
+            gm_err("%s: holds %d dumps; using the last", file, n);
+        }
+        dumps[i] = set.dumps_nr - 1;
+    }
+    struct gm_leak_result res;
+    if (gm_leak_diff(&set, dumps, (uint32_t)nfiles, &lo, &res) < 0) {
+        gm_die("out of memory");
+    }
+    FILE *out = stdout;
+    if (o.out && strcmp(o.out, "-") != 0) {
+        out = fopen(o.out, "w");
+        if (!out) {
+            gm_die("diff: cannot write '%s'", o.out);
+        }
+    }
+    int color = gm_color_wanted(o.color, out);
+    if (color < 0) {
+        gm_die("diff: --color '%s': expected auto, always or never", o.color);
+    }
+    struct gm_out w;
+    gm_out_init(&w, out, o.json ? 0 : color);
+    struct gm_paths paths;
+    memset(&paths, 0, sizeof(paths));
+    paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
+    for (size_t i = 0; i < o.trims.nr && i < GM_MAX_TRIMS; i++) {
+        paths.trims[paths.trims_nr++] = o.trims.v[i];
+    }
+    gm_paths_learn(&paths, &set.stacks);
+    struct gm_diff_report rep = {
+        .files = (const char *const *)(argv + first),
+        .set = &set,
+        .res = &res,
+        .paths = &paths,
+        .show_all = o.all,
+    };
+    if (o.json) {
+        gm_render_diff_json(&w, &rep);
+        gm_out_puts(&w, "\n");
+    } else {
+        gm_render_diff_table(&w, &rep);
+    }
+    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
+        gm_err("diff: write error");
+        rc = 2;
+    } else if (o.fail_on && res.leaks_nr) {
+        rc = 1;
+    }
+    gm_leak_release(&res);
+out:
+    free(dumps);
+    gm_gdump_set_release(&set);
+    return rc;
+}
+
+const struct gm_cmd cmd_diff = {
+    .name = "diff",
+    .summary = "Find goroutine leaks across snapshots of one process: buckets that grow, "
+               "goroutines blocked in every snapshot.",
+    .usage = "gomedic diff [options] BEFORE AFTER [MORE...]",
+    .opts = options,
+    .run = run,
+    .flags = GM_CMD_READS_FILES,
+};

@@ -1,0 +1,323 @@
+/* gomedic goroutines: bucket, classify and rank the goroutines of a dump. */
+#include "cmd.h"
+#include "gm/render.h"
+#include "gm/sniff.h"
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct opts {
+    int json, aggressive, full_path, no_buckets, no_source;
+    struct gm_strlist source_roots;
+    const char *out, *color, *similarity, *state, *match, *exclude, *dump, *min_sev, *fail_on;
+    const char *max_mem, *max_frames;
+    struct gm_strlist trims;
+};
+
+static struct opts o;
+
+static const struct gm_opt options[] = {
+    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.goroutines/1)"),
+    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    GM_OPT_BOOL('a', "aggressive", &o.aggressive,
+                "group ignoring argument values (same as --similarity aggressive)"),
+    GM_OPT_STRING(0, "similarity", &o.similarity, "MODE",
+                  "bucket grouping: exact (default), pointer, aggressive"),
+    GM_OPT_STRING('s', "state", &o.state, "REGEX", "keep goroutines whose state matches"),
+    GM_OPT_STRING('m', "match", &o.match, "REGEX", "keep stacks with a function matching"),
+    GM_OPT_STRING('x', "exclude", &o.exclude, "REGEX", "drop stacks with a function matching"),
+    GM_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
+    GM_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the dump"),
+    GM_OPT_LIST(0, "source-root", &o.source_roots, "DIR",
+                "look for the dump's source files under DIR too (for hints)"),
+    GM_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
+    GM_OPT_STRING(0, "dump", &o.dump, "N|last|all",
+                  "which dump of a file holding several (default last)"),
+    GM_OPT_STRING(0, "min-severity", &o.min_sev, "SEV",
+                  "table: list findings from SEV up (default low)"),
+    GM_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
+    GM_OPT_BOOL(0, "no-buckets", &o.no_buckets, "table: findings only"),
+    GM_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per bucket (default all)"),
+    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    GM_OPT_END,
+};
+
+struct filter {
+    int have_state, have_match, have_exclude;
+    regex_t state, match, exclude;
+};
+
+static int stack_matches(const struct gm_gdump_set *set, uint32_t stack_id, const regex_t *re)
+{
+    const struct gm_stack *st = gm_stacks_get(&set->stacks, stack_id);
+    const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+    for (uint32_t k = 0; k < st->nr; k++) {
+        if (regexec(re, gm_stacks_func(&set->stacks, ids[k]), 0, NULL, 0) == 0) {
+            return 1;
+        }
+    }
+    return st->created_by != GM_NO_FRAME &&
+           regexec(re, gm_stacks_func(&set->stacks, st->created_by), 0, NULL, 0) == 0;
+}
+
+static int keep(const struct filter *f, const struct gm_gdump_set *set, uint32_t stack_id,
+                uint32_t state_id)
+{
+    if (f->have_state &&
+        regexec(&f->state, gm_strtab_cstr(&set->stacks.strs, state_id), 0, NULL, 0) != 0) {
+        return 0;
+    }
+    if (f->have_match && !stack_matches(set, stack_id, &f->match)) {
+        return 0;
+    }
+    if (f->have_exclude && stack_matches(set, stack_id, &f->exclude)) {
+        return 0;
+    }
+    return 1;
+}
+
+static void compile(regex_t *re, const char *src, const char *opt)
+{
+    int rc = regcomp(re, src, REG_EXTENDED | REG_NOSUB);
+    if (rc) {
+        char msg[128];
+        regerror(rc, re, msg, sizeof(msg));
+        gm_die("goroutines: --%s '%s': %s", opt, src, msg);
+    }
+}
+
+static int run(int argc, char **argv, const struct gm_cmd *self)
+{
+    memset(&o, 0, sizeof(o));
+    int first;
+    int prc = gm_opt_parse(self, argc, argv, &first);
+    if (prc) {
+        return prc == 1 ? 0 : 2;
+    }
+    if (first >= argc) {
+        gm_err("goroutines: no dump given");
+        fprintf(stderr, "usage: %s\n", self->usage);
+        return 2;
+    }
+    enum gm_similarity sim = GM_SIM_EXACT;
+    if (o.aggressive) {
+        sim = GM_SIM_AGGRESSIVE;
+    }
+    if (o.similarity) {
+        if (strcmp(o.similarity, "exact") == 0) {
+            sim = GM_SIM_EXACT;
+        } else if (strcmp(o.similarity, "pointer") == 0) {
+            sim = GM_SIM_POINTER;
+        } else if (strcmp(o.similarity, "aggressive") == 0) {
+            sim = GM_SIM_AGGRESSIVE;
+        } else {
+            gm_die("goroutines: --similarity '%s': expected exact, pointer or aggressive",
+                   o.similarity);
+        }
+    }
+    int min_sev = GM_SEV_LOW, fail_sev = -1;
+    if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
+        gm_die("goroutines: --min-severity '%s': expected info, low, medium, high or critical",
+               o.min_sev);
+    }
+    if (o.fail_on && (fail_sev = gm_severity_parse(o.fail_on)) < 0) {
+        gm_die("goroutines: --fail-on '%s': expected info, low, medium, high or critical",
+               o.fail_on);
+    }
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
+        gm_die("goroutines: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    }
+    int max_frames = 0;
+    if (o.max_frames) {
+        char *end;
+        long v = strtol(o.max_frames, &end, 10);
+        if (*end || v < 0 || v > 100000) {
+            gm_die("goroutines: --max-frames '%s': expected a number", o.max_frames);
+        }
+        max_frames = (int)v;
+    }
+    long want_dump = -1; /* -1 last, 0 all, N */
+    if (o.dump && strcmp(o.dump, "last") != 0) {
+        if (strcmp(o.dump, "all") == 0) {
+            want_dump = 0;
+        } else {
+            char *end;
+            want_dump = strtol(o.dump, &end, 10);
+            if (*end || want_dump < 1) {
+                gm_die("goroutines: --dump '%s': expected a number from 1, last or all", o.dump);
+            }
+        }
+    }
+    struct filter flt;
+    memset(&flt, 0, sizeof(flt));
+    if (o.state) {
+        compile(&flt.state, o.state, "state");
+        flt.have_state = 1;
+    }
+    if (o.match) {
+        compile(&flt.match, o.match, "match");
+        flt.have_match = 1;
+    }
+    if (o.exclude) {
+        compile(&flt.exclude, o.exclude, "exclude");
+        flt.have_exclude = 1;
+    }
+    FILE *out = stdout;
+    if (o.out && strcmp(o.out, "-") != 0) {
+        out = fopen(o.out, "w");
+        if (!out) {
+            gm_die("goroutines: cannot write '%s'", o.out);
+        }
+    }
+    int color = gm_color_wanted(o.color, out);
+    if (color < 0) {
+        gm_die("goroutines: --color '%s': expected auto, always or never", o.color);
+    }
+    if (o.json) {
+        color = 0;
+    }
+    struct gm_out w;
+    gm_out_init(&w, out, color);
+    struct gm_paths paths;
+    memset(&paths, 0, sizeof(paths));
+    paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
+    for (size_t i = 0; i < o.trims.nr && i < GM_MAX_TRIMS; i++) {
+        paths.trims[paths.trims_nr++] = o.trims.v[i];
+    }
+
+    struct gm_source src;
+    gm_source_init(&src);
+    src.disabled = o.no_source;
+    src.roots = o.source_roots.v;
+    src.roots_nr = o.source_roots.nr;
+    int rc = 0, worst = -1, reports = 0;
+    int nfiles = argc - first;
+    if (o.json && (nfiles > 1 || want_dump == 0)) {
+        gm_out_puts(&w, "[");
+    }
+    for (int fi = first; fi < argc && rc == 0; fi++) {
+        const char *file = argv[fi];
+        struct gm_gdump_set set;
+        struct gm_diag diag;
+        memset(&diag, 0, sizeof(diag));
+        if (gm_gdump_set_init(&set, &lim, sim) < 0) {
+            gm_die("out of memory");
+        }
+        int n = gm_gdump_load(&set, file, &diag);
+        if (n < 0) {
+            gm_err_diag(file, n, &diag);
+            gm_gdump_set_release(&set);
+            rc = 2;
+            break;
+        }
+        gm_paths_learn(&paths, &set.stacks);
+        if (n > 1 && want_dump == -1) {
+            gm_err("%s: holds %d dumps; analysing the last (--dump N|all to choose)", file, n);
+        }
+        if (want_dump > n) {
+            gm_err("%s: --dump %ld: the file holds %d dumps", file, want_dump, n);
+            gm_gdump_set_release(&set);
+            rc = 2;
+            break;
+        }
+        for (int di = 0; di < n && rc == 0; di++) {
+            if ((want_dump == -1 && di != n - 1) || (want_dump > 0 && di != want_dump - 1)) {
+                continue;
+            }
+            const struct gm_dump *d = &set.dumps[di];
+            if (d->truncated) {
+                gm_err("%s: the dump is truncated at byte %llu (analysing what is there)", file,
+                       (unsigned long long)d->trunc_off);
+            }
+            struct gm_buckets bk;
+            struct gm_findings fd;
+            if (gm_bucket_dump(&set, (uint32_t)di, 0, &bk) < 0 ||
+                gm_findings_goroutines(&set, (uint32_t)di, &src, &fd) < 0) {
+                gm_die("out of memory");
+            }
+            uint32_t w2 = 0;
+            for (uint32_t i = 0; i < bk.nr; i++) {
+                if (keep(&flt, &set, bk.v[i].stack_id, bk.v[i].state_id)) {
+                    bk.v[w2++] = bk.v[i];
+                }
+            }
+            bk.nr = w2;
+            w2 = 0;
+            for (uint32_t i = 0; i < fd.nr; i++) {
+                if (keep(&flt, &set, fd.v[i].stack_id, fd.v[i].state_id)) {
+                    fd.v[w2++] = fd.v[i];
+                    if ((int)fd.v[i].severity > worst) {
+                        worst = (int)fd.v[i].severity;
+                    }
+                }
+            }
+            fd.nr = w2;
+            struct gm_goroutines_report rep = {
+                .file = file,
+                .set = &set,
+                .dump = (uint32_t)di,
+                .dump_no = (uint32_t)di + 1,
+                .dumps_in_file = (uint32_t)n,
+                .buckets = &bk,
+                .findings = &fd,
+                .paths = &paths,
+                .min_severity = (enum gm_severity)min_sev,
+                .max_frames = max_frames,
+                .no_buckets = o.no_buckets,
+            };
+            if (o.json) {
+                if (reports) {
+                    gm_out_puts(&w, ",");
+                }
+                gm_render_goroutines_json(&w, &rep);
+            } else {
+                if (reports) {
+                    gm_out_puts(&w, "\n");
+                }
+                gm_render_goroutines_table(&w, &rep);
+            }
+            reports++;
+            gm_buckets_release(&bk);
+            gm_findings_release(&fd);
+        }
+        gm_gdump_set_release(&set);
+    }
+    if (o.json && rc == 0) {
+        if (nfiles > 1 || want_dump == 0) {
+            gm_out_puts(&w, "]");
+        }
+        gm_out_puts(&w, "\n");
+    }
+    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
+        gm_err("goroutines: write error");
+        return 2;
+    }
+    gm_source_release(&src);
+    if (flt.have_state) {
+        regfree(&flt.state);
+    }
+    if (flt.have_match) {
+        regfree(&flt.match);
+    }
+    if (flt.have_exclude) {
+        regfree(&flt.exclude);
+    }
+    if (rc) {
+        return rc;
+    }
+    return fail_sev >= 0 && worst >= fail_sev ? 1 : 0;
+}
+
+const struct gm_cmd cmd_goroutines = {
+    .name = "goroutines",
+    .summary = "Group the goroutines of a dump by stack, name the leak patterns, rank them.",
+    .usage = "gomedic goroutines [options] DUMP...",
+    .opts = options,
+    .run = run,
+    .flags = GM_CMD_READS_FILES,
+};

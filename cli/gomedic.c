@@ -1,0 +1,162 @@
+/* gomedic: the command table, dispatch, and routing of bare files by their kind. */
+#include "cmd.h"
+#include "gm/input.h"
+#include "gm/sniff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef GM_VERSION
+#define GM_VERSION "0.1.0"
+#endif
+
+static const struct gm_cmd *const cmds[] = {
+    &cmd_diff,
+    &cmd_goroutines,
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: gomedic COMMAND [options] FILE...\n"
+               "       gomedic FILE...            (the kind of each file is sniffed)\n\n"
+               "Diagnoses Go services from what Go already emits.\n\ncommands:\n");
+    for (size_t i = 0; i < GM_ARRAY_NR(cmds); i++) {
+        if (!(cmds[i]->flags & GM_CMD_HIDDEN)) {
+            fprintf(f, "  %-12s %s\n", cmds[i]->name, cmds[i]->summary);
+        }
+    }
+    fprintf(f, "  %-12s %s\n", "help", "show the help of a command");
+    fprintf(f, "\n'gomedic COMMAND --help' shows a command's options; docs/ has the manual.\n");
+    fprintf(f, "exit status: 0 ok, 1 findings at or over --fail-on, 2 usage or input error\n");
+}
+
+static const struct gm_cmd *find_cmd(const char *name)
+{
+    for (size_t i = 0; i < GM_ARRAY_NR(cmds); i++) {
+        if (strcmp(cmds[i]->name, name) == 0) {
+            return cmds[i];
+        }
+    }
+    return NULL;
+}
+
+/* Levenshtein distance, for "did you mean". */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 32 || lb > 32) {
+        return 99;
+    }
+    size_t row[33];
+    for (size_t j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t v = prev + cost;
+            if (row[j] + 1 < v) {
+                v = row[j] + 1;
+            }
+            if (row[j - 1] + 1 < v) {
+                v = row[j - 1] + 1;
+            }
+            row[j] = v;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+/* Bare files: sniff the first one and route to the command that reads its kind. */
+static int route_files(int argc, char **argv)
+{
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    struct gm_input in;
+    struct gm_diag diag;
+    memset(&diag, 0, sizeof(diag));
+    const char *file = argv[1];
+    if (strcmp(file, "-") == 0) {
+        /* stdin can be read once: assume a goroutine dump, the common case */
+        return cmd_goroutines.run(argc, argv, &cmd_goroutines);
+    }
+    int rc = gm_input_open(&in, file, &lim, &diag);
+    if (rc < 0) {
+        gm_err_diag(file, rc, &diag);
+        return 2;
+    }
+    enum gm_kind k = gm_sniff(in.p, in.len);
+    gm_input_close(&in);
+    switch (k) {
+    case GM_KIND_GDUMP:
+    case GM_KIND_GDUMP_AGG:
+        return cmd_goroutines.run(argc, argv, &cmd_goroutines);
+    case GM_KIND_UNKNOWN:
+        gm_err("%s: not a Go artifact gomedic knows (expected a goroutine dump, profile, GC "
+               "trace, race log or execution trace)",
+               file);
+        return 2;
+    default:
+        gm_err("%s: looks like a %s; this build cannot analyse that kind yet", file,
+               gm_kind_name(k));
+        return 2;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *word = argv[1];
+    if (strcmp(word, "-h") == 0 || strcmp(word, "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(word, "--version") == 0 || strcmp(word, "version") == 0) {
+        printf("gomedic %s\n", GM_VERSION);
+        return 0;
+    }
+    if (strcmp(word, "help") == 0) {
+        if (argc < 3) {
+            usage(stdout);
+            return 0;
+        }
+        const struct gm_cmd *c = find_cmd(argv[2]);
+        if (!c) {
+            gm_err("help: no command '%s'", argv[2]);
+            return 2;
+        }
+        gm_cmd_help(c, stdout);
+        return 0;
+    }
+    const struct gm_cmd *c = find_cmd(word);
+    if (c) {
+        return c->run(argc - 1, argv + 1, c);
+    }
+    if (word[0] == '-' && word[1] != '\0') {
+        gm_err("unknown option '%s' (options go after the command)", word);
+        usage(stderr);
+        return 2;
+    }
+    if (strchr(word, '/') || strchr(word, '.') || strcmp(word, "-") == 0) {
+        return route_files(argc, argv);
+    }
+    FILE *probe = fopen(word, "r");
+    if (probe) {
+        fclose(probe);
+        return route_files(argc, argv);
+    }
+    gm_err("'%s' is not a command or a readable file", word);
+    for (size_t i = 0; i < GM_ARRAY_NR(cmds); i++) {
+        if (distance(word, cmds[i]->name) <= 2) {
+            fprintf(stderr, "did you mean '%s'?\n", cmds[i]->name);
+        }
+    }
+    return 2;
+}

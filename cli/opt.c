@@ -1,0 +1,200 @@
+/* Option tables -> getopt_long, --help text, and the small shared CLI helpers. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void gm_err(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("gomedic: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+_Noreturn void gm_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("gomedic: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+void gm_err_diag(const char *file, int code, const struct gm_diag *d)
+{
+    if (d && d->msg[0]) {
+        if (d->line) {
+            gm_err("%s:%llu: %s", file, (unsigned long long)d->line, d->msg);
+        } else if (d->off) {
+            gm_err("%s: byte %llu: %s", file, (unsigned long long)d->off, d->msg);
+        } else {
+            gm_err("%s: %s", file, d->msg);
+        }
+    } else {
+        gm_err("%s: %s", file, gm_strerror(code));
+    }
+}
+
+void gm_cmd_help(const struct gm_cmd *self, FILE *f)
+{
+    fprintf(f, "usage: %s\n\n%s\n", self->usage, self->summary);
+    if (!self->opts || !self->opts[0].name) {
+        return;
+    }
+    fputs("\noptions:\n", f);
+    for (const struct gm_opt *o = self->opts; o->name; o++) {
+        char left[64];
+        if (o->shortc) {
+            snprintf(left, sizeof(left), "-%c, --%s%s%s", o->shortc, o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        } else {
+            snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        }
+        fprintf(f, "  %-30s %s\n", left, o->help);
+    }
+    fprintf(f, "  %-30s %s\n", "-h, --help", "show this help");
+}
+
+int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first)
+{
+    struct option lo[80];
+    char so[200];
+    size_t n = 0, sn = 0;
+    so[sn++] = ':';
+    for (const struct gm_opt *o = self->opts; o && o->name && n + 2 < GM_ARRAY_NR(lo); o++) {
+        lo[n].name = o->name;
+        lo[n].has_arg = o->type == GM_OPT_T_BOOL ? no_argument : required_argument;
+        lo[n].flag = NULL;
+        lo[n].val = 256 + (int)n;
+        if (o->shortc && sn + 3 < sizeof(so)) {
+            so[sn++] = (char)o->shortc;
+            if (o->type != GM_OPT_T_BOOL) {
+                so[sn++] = ':';
+            }
+        }
+        n++;
+    }
+    lo[n].name = "help";
+    lo[n].has_arg = no_argument;
+    lo[n].flag = NULL;
+    lo[n].val = 'h';
+    memset(&lo[n + 1], 0, sizeof(lo[0]));
+    so[sn++] = 'h';
+    so[sn] = '\0';
+    optind = 1;
+    opterr = 0;
+    for (;;) {
+        int li = -1;
+        int c = getopt_long(argc, argv, so, lo, &li);
+        if (c == -1) {
+            break;
+        }
+        if (c == 'h') {
+            gm_cmd_help(self, stdout);
+            return 1;
+        }
+        if (c == '?' || c == ':') {
+            const char *bad = argv[optind - 1];
+            if (c == ':') {
+                gm_err("%s: option '%s' needs a value", self->name, bad);
+            } else {
+                gm_err("%s: unknown option '%s'", self->name, bad);
+            }
+            fprintf(stderr, "usage: %s\n(see 'gomedic %s --help')\n", self->usage, self->name);
+            return 2;
+        }
+        const struct gm_opt *o = NULL;
+        if (c >= 256) {
+            o = &self->opts[c - 256];
+        } else {
+            for (const struct gm_opt *p = self->opts; p->name; p++) {
+                if (p->shortc == c) {
+                    o = p;
+                    break;
+                }
+            }
+        }
+        if (!o) {
+            return 2;
+        }
+        switch (o->type) {
+        case GM_OPT_T_BOOL:
+            *(int *)o->ptr = 1;
+            break;
+        case GM_OPT_T_STRING:
+            *(const char **)o->ptr = optarg;
+            break;
+        case GM_OPT_T_LIST: {
+            struct gm_strlist *l = o->ptr;
+            if (l->nr == GM_ARRAY_NR(l->v)) {
+                gm_err("%s: too many --%s values (at most %zu)", self->name, o->name,
+                       GM_ARRAY_NR(l->v));
+                return 2;
+            }
+            l->v[l->nr++] = optarg;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    *first = optind;
+    return 0;
+}
+
+int gm_color_wanted(const char *when, FILE *f)
+{
+    if (!when || strcmp(when, "auto") == 0) {
+        const char *term = getenv("TERM");
+        if (getenv("NO_COLOR") || (term && strcmp(term, "dumb") == 0)) {
+            return 0;
+        }
+        return isatty(fileno(f));
+    }
+    if (strcmp(when, "always") == 0) {
+        return 1;
+    }
+    if (strcmp(when, "never") == 0) {
+        return 0;
+    }
+    return -1;
+}
+
+int gm_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s) {
+        return -1;
+    }
+    uint64_t mul = 1;
+    if (*end == 'K' || *end == 'k') {
+        mul = 1ull << 10;
+        end++;
+    } else if (*end == 'M' || *end == 'm') {
+        mul = 1ull << 20;
+        end++;
+    } else if (*end == 'G' || *end == 'g') {
+        mul = 1ull << 30;
+        end++;
+    }
+    if (*end == 'B' || *end == 'i') {
+        end++;
+    }
+    if (*end || v > UINT64_MAX / mul) {
+        return -1;
+    }
+    *out = v * mul;
+    return 0;
+}

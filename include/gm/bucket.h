@@ -1,0 +1,49 @@
+/*
+ * gm/bucket.h - grouping goroutines with identical stacks (panicparse-style buckets).
+ *
+ * A bucket key is (stack_id, state_id, labels_id, locked) plus, unless the grouping ignores
+ * arguments, the goroutine's argument hash computed at parse time with the set's similarity
+ * (exact / pointer / aggressive). Keys are integers, so grouping is one hash-table pass:
+ * O(goroutines), never the pairwise comparison panicparse does.
+ * Buckets come out sorted: most goroutines first, ties by first appearance in the dump.
+ */
+#ifndef GM_BUCKET_H
+#define GM_BUCKET_H
+
+#include "gm/gdump.h"
+
+#define GM_BUCKET_IDS 8
+
+struct gm_bucket {
+    uint32_t stack_id;
+    uint32_t state_id;
+    uint32_t labels_id;
+    uint32_t first_g;     /* index (in the set) of its first goroutine */
+    uint64_t args_hash;   /* 0 when arguments are ignored */
+    uint64_t count;       /* goroutines (sum of weights) */
+    uint32_t records;     /* goroutine records */
+    uint32_t min_minutes; /* age range from ", N minutes" */
+    uint32_t max_minutes;
+    uint32_t flags;  /* OR of the goroutines' enum gm_goroutine_flags */
+    uint32_t ids_nr; /* goroutine ids kept (at most GM_BUCKET_IDS) */
+    uint64_t ids[GM_BUCKET_IDS];
+    uint32_t objects; /* distinct wait objects (channel/mutex addresses), capped */
+    uint64_t object;  /* the wait object when there is exactly one, else 0 */
+};
+
+struct gm_buckets {
+    struct gm_bucket *v;
+    uint32_t nr;
+};
+
+enum gm_bucket_flags {
+    GM_BUCKET_IGNORE_ARGS = 1u << 0, /* key on stack and state only (the analysis grouping) */
+};
+
+/* Groups the goroutines of set->dumps[dump]. Caller frees out->v with free().
+ * Errors: GM_ENOMEM. */
+int gm_bucket_dump(const struct gm_gdump_set *set, uint32_t dump, unsigned flags,
+                   struct gm_buckets *out);
+void gm_buckets_release(struct gm_buckets *b);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * gm/findings.h - the diagnosis catalogue (SPEC §3) and the goroutine classifier.
+ *
+ * The catalogue is one static table: id, title, what to fix. The classifier turns the
+ * analysis buckets of one dump (stack + state, arguments ignored) into findings: it names the
+ * pattern from the wait state and the frames, picks the user function (first frame that is
+ * neither runtime nor standard library), counts distinct wait objects (a pool of workers on
+ * one channel is healthy; many goroutines each on their own channel is a leak), and grades
+ * severity from the count, the age and the pattern. Runtime and framework goroutines (GC
+ * workers, finalizers, signal loop, timers, listeners, testing) are recognised and never
+ * reported. Findings come out sorted by severity, then count.
+ */
+#ifndef GM_FINDINGS_H
+#define GM_FINDINGS_H
+
+#include "gm/bucket.h"
+#include "gm/gdump.h"
+#include "gm/source.h"
+
+enum gm_severity {
+    GM_SEV_INFO = 0,
+    GM_SEV_LOW = 1,
+    GM_SEV_MEDIUM = 2,
+    GM_SEV_HIGH = 3,
+    GM_SEV_CRITICAL = 4,
+};
+
+const char *gm_severity_name(enum gm_severity s);
+/* Parses "info".."critical"; returns -1 if unknown. */
+int gm_severity_parse(const char *s);
+
+struct gm_finding_kind {
+    const char *id;    /* stable catalogue id, e.g. "chan-send-blocked" */
+    const char *title; /* one line: what the goroutines are doing */
+    const char *fix;   /* one line: what to change */
+};
+
+/* Looks up a catalogue entry by id; NULL if unknown. */
+const struct gm_finding_kind *gm_finding_kind(const char *id);
+/* The whole catalogue (for docs and tests). */
+const struct gm_finding_kind *gm_finding_kinds(size_t *nr);
+
+struct gm_finding {
+    const struct gm_finding_kind *kind;
+    enum gm_severity severity;
+    uint64_t count;       /* goroutines */
+    uint32_t min_minutes; /* age range */
+    uint32_t max_minutes;
+    uint32_t stack_id; /* the biggest bucket's stack (evidence) */
+    uint32_t state_id;
+    uint32_t user_frame; /* frame id of the user function, or GM_NO_FRAME */
+    uint32_t buckets;    /* analysis buckets merged into it */
+    uint32_t objects;    /* distinct wait objects (0 = unknown) */
+    uint64_t object;     /* the single wait object, or 0 */
+    int proven;          /* the runtime marked these goroutines "(leaked)" */
+    int obj_args;        /* objects were told apart by user-frame arguments, not addresses */
+    uint64_t ids[GM_BUCKET_IDS];
+    uint32_t ids_nr;
+    char why[200]; /* evidence in one sentence */
+};
+
+struct gm_findings {
+    struct gm_finding *v;
+    uint32_t nr;
+    uint64_t runtime_goroutines; /* recognised runtime/framework goroutines (never reported) */
+};
+
+/* Classifies the goroutines of set->dumps[dump]. Caller releases with gm_findings_release.
+ * Findings of severity info are kept (renderers decide whether to show them). */
+int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct gm_source *src,
+                           struct gm_findings *out);
+void gm_findings_release(struct gm_findings *f);
+
+/* Classification of one analysis bucket: the catalogue id, or NULL for runtime/framework
+ * goroutines and states that are not a pattern (running code, plain "waiting").
+ * src (may be NULL) lets it read the blocking statement's source line for hints: a range
+ * loop (range-never-closed) or a Ticker/time.After (ticker-loop). */
+const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
+                                                 const struct gm_bucket *b, struct gm_source *src);
+
+/* 1 if the stack is the runtime's or the Go toolchain's own (GC, finalizers, signals ...). */
+int gm_is_runtime_stack(const struct gm_gdump_set *set, uint32_t stack_id, uint32_t state_id);
+
+#endif

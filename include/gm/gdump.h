@@ -1,0 +1,133 @@
+/*
+ * gm/gdump.h - goroutine dumps: the model and the parsers of both text forms.
+ *
+ * Reads every text form Go prints goroutines in (FORMATS.md §1):
+ *  - full dumps: panic / fatal error / SIGQUIT / GOTRACEBACK=all|system|crash, runtime.Stack,
+ *    /debug/pprof/goroutine?debug=2; Go 1.12 .. 1.26 grammar (gp= m= headers, "created by X in
+ *    goroutine N", both frame-elision markers, [originating from goroutine N] ancestors,
+ *    "(leaked)", "(scan)", "N minutes", "locked to thread", fp= sp= pc= suffixes);
+ *  - aggregated dumps: /debug/pprof/goroutine?debug=1 ("N @ 0x..", "# labels:", "#\t0x.." frames).
+ * Dumps may be embedded in logs (other lines are skipped and counted), use CRLF, be truncated
+ * (the last goroutine is kept and the dump is marked), or follow each other in one file (a new
+ * dump starts at a preamble line - panic:, fatal error:, SIGQUIT:, goroutine profile: - or
+ * when a goroutine id repeats).
+ *
+ * The input bytes are only borrowed while parsing: everything kept is interned into the set's
+ * gm_stacks, so the input can be unmapped afterwards. Per goroutine the model keeps one
+ * fixed-size record (struct gm_goroutine), never a copy of its frames.
+ */
+#ifndef GM_GDUMP_H
+#define GM_GDUMP_H
+
+#include "gm/base.h"
+#include "gm/stack.h"
+
+enum gm_goroutine_flags {
+    GM_G_LOCKED = 1u << 0,    /* ", locked to thread" */
+    GM_G_LEAKED = 1u << 1,    /* the runtime's goroutineleak profile marked it "(leaked)" */
+    GM_G_SCAN = 1u << 2,      /* " (scan)": being scanned by the GC */
+    GM_G_ELIDED = 1u << 3,    /* frames were elided by the runtime */
+    GM_G_CUT = 1u << 4,       /* frames beyond limits.max_frames were dropped by us */
+    GM_G_NO_STACK = 1u << 5,  /* "goroutine running on other thread; stack unavailable" */
+    GM_G_ANCESTORS = 1u << 6, /* [originating from goroutine N] blocks followed */
+    GM_G_TRUNCATED = 1u << 7, /* the input ended inside this goroutine */
+    GM_G_DURABLE = 1u << 8,   /* synctest "(durable)" wait */
+    GM_G_FIRST = 1u << 9,     /* first goroutine of its dump (the panicking/calling one) */
+    GM_G_OBJ_ARGS = 1u << 10, /* wait_obj is a fingerprint of the innermost user frame's
+                                 arguments, not an address (runtime frames were hidden) */
+};
+
+/* One goroutine, or one debug=1 record standing for `weight` goroutines. */
+struct gm_goroutine {
+    uint64_t id;        /* goid; 0 for debug=1 records */
+    uint64_t parent;    /* goid of the creator from "created by .. in goroutine N", or 0 */
+    uint64_t args_hash; /* hash of the argument values (by the parse's similarity), or 0 */
+    uint64_t wait_obj;  /* address of the channel/mutex it waits on, from the args; else a
+                           fingerprint of the innermost user frame's arguments; or 0 */
+    uint32_t stack_id;  /* interned stack (frames + creator) */
+    uint32_t state_id;  /* interned wait state without "(leaked)"/"(scan)", e.g. "chan send" */
+    uint32_t minutes;   /* ", N minutes" or 0 */
+    uint32_t weight;    /* 1, or the record count of a debug=1 record */
+    uint32_t labels_id; /* interned "# labels: {...}" text (debug=1), or 0 */
+    uint32_t flags;     /* enum gm_goroutine_flags */
+};
+
+enum gm_dump_kind {
+    GM_DUMP_FULL = 1,       /* goroutine N [state]: blocks */
+    GM_DUMP_AGGREGATED = 2, /* debug=1 "goroutine profile: total N" */
+};
+
+struct gm_dump {
+    enum gm_dump_kind kind;
+    uint32_t first;          /* index of its first goroutine in the set */
+    uint32_t nr;             /* number of goroutine records */
+    uint64_t goroutines;     /* goroutines (sum of weights) */
+    uint64_t total_declared; /* "total N" of a debug=1 header, else 0 */
+    uint64_t line_first;     /* line of the first header */
+    uint64_t line_last;      /* last line that belonged to it */
+    uint32_t preamble_id;    /* interned "panic: ..."/"fatal error: ..."/"SIGQUIT: quit", or 0 */
+    int64_t time;            /* unix seconds from a log timestamp before it, or -1 */
+    int truncated;           /* the input ended inside the dump */
+    uint64_t trunc_off;      /* byte offset where it ended */
+};
+
+enum gm_similarity {
+    GM_SIM_EXACT = 0,      /* argument values must be equal */
+    GM_SIM_POINTER = 1,    /* pointer-looking values (>= 1 MiB) may differ */
+    GM_SIM_AGGRESSIVE = 2, /* argument values are ignored */
+};
+
+/* The goroutine records of all parsed dumps live in fixed-size blocks (never moved). */
+#define GM_G_BLOCK_SHIFT 16
+#define GM_G_BLOCK       (1u << GM_G_BLOCK_SHIFT)
+
+struct gm_gdump_set {
+    struct gm_stacks stacks; /* interned frames, stacks, states, labels */
+    struct gm_goroutine **blocks;
+    uint32_t blocks_nr, blocks_alloc;
+    uint32_t g_nr; /* goroutine records in all dumps */
+    struct gm_dump *dumps;
+    uint32_t dumps_nr, dumps_alloc;
+    struct gm_limits limits;
+    enum gm_similarity similarity;
+    uint64_t lines;         /* lines read over all inputs */
+    uint64_t skipped_lines; /* non-dump lines (logs, registers, ...) */
+    uint64_t ancestors;     /* [originating from goroutine N] blocks skipped */
+};
+
+static inline struct gm_goroutine *gm_gdump_g(const struct gm_gdump_set *set, uint32_t i)
+{
+    return &set->blocks[i >> GM_G_BLOCK_SHIFT][i & (GM_G_BLOCK - 1)];
+}
+
+/* lim may be NULL for defaults. */
+int gm_gdump_set_init(struct gm_gdump_set *set, const struct gm_limits *lim,
+                      enum gm_similarity sim);
+void gm_gdump_set_release(struct gm_gdump_set *set);
+
+/*
+ * Parses every dump in (p, len) and appends them to set (dumps, goroutines). The input is
+ * borrowed for the call only. Returns the number of dumps found (>= 1), or:
+ *  GM_EFORMAT  no goroutine dump in the input (diag: line 1 and what was seen), or a
+ *              malformed header/frame in the middle of a dump (diag: line, offset, expectation);
+ *  GM_ENOMEM / GM_ETOOBIG.
+ * A dump cut at the end of the input is not an error: the dump is marked truncated.
+ */
+int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct gm_diag *diag);
+
+/* Opens path ("-" = stdin; gzip is inflated) and parses it with gm_gdump_parse().
+ * diag->file is set to path. Same returns, plus the errors of gm_input_open(). */
+int gm_gdump_load(struct gm_gdump_set *set, const char *path, struct gm_diag *diag);
+
+/* Unix seconds of a log-line timestamp at the start of s ("2006/01/02 15:04:05", RFC 3339,
+ * "time=..." or a JSON "time"/"ts" member first), or -1. */
+int64_t gm_gdump_log_time(struct gm_str s);
+
+/* The wait-state string of a goroutine ("" for debug=1 records). */
+static inline const char *gm_gdump_state(const struct gm_gdump_set *set,
+                                         const struct gm_goroutine *g)
+{
+    return gm_strtab_cstr(&set->stacks.strs, g->state_id);
+}
+
+#endif

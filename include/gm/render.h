@@ -1,0 +1,52 @@
+/*
+ * gm/render.h - terminal tables and JSON documents for the goroutine and diff analyses.
+ *
+ * Renderers only format: all numbers are computed by the analyzers beforehand. Output is
+ * deterministic (stable sorts upstream, fixed number formats), so golden tests compare bytes.
+ * JSON schemas are versioned by the "schema" member and documented in docs/json/.
+ */
+#ifndef GM_RENDER_H
+#define GM_RENDER_H
+
+#include "gm/bucket.h"
+#include "gm/findings.h"
+#include "gm/leak.h"
+#include "gm/out.h"
+
+#define GM_SCHEMA_GOROUTINES "gomedic.goroutines/1"
+#define GM_SCHEMA_DIFF       "gomedic.diff/1"
+
+/* Which buckets/findings a report shows; a NULL keep array shows everything. */
+struct gm_goroutines_report {
+    const char *file; /* input name as given */
+    const struct gm_gdump_set *set;
+    uint32_t dump;                      /* index of the analysed dump in set */
+    uint32_t dump_no, dumps_in_file;    /* 1-based position of the dump in its file, total */
+    const struct gm_buckets *buckets;   /* display buckets (already filtered) */
+    const struct gm_findings *findings; /* already filtered */
+    const struct gm_paths *paths;
+    enum gm_severity min_severity; /* table: findings below are summarised in one line */
+    int max_frames;                /* frames printed per bucket (0 = all) */
+    int no_buckets;                /* table: findings only */
+};
+
+void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_report *r);
+/* One JSON object (no trailing newline). */
+void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_report *r);
+
+struct gm_diff_report {
+    const char *const *files;
+    const struct gm_gdump_set *set;
+    const struct gm_leak_result *res;
+    const struct gm_paths *paths;
+    int show_all; /* table: also list buckets that did not grow */
+};
+
+void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r);
+void gm_render_diff_json(struct gm_out *o, const struct gm_diff_report *r);
+
+/* "main.go:42" style location of a frame (shortened path), written into buf. */
+const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,
+                               uint32_t frame_id, char *buf, size_t cap);
+
+#endif

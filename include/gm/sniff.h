@@ -1,0 +1,27 @@
+/*
+ * gm/sniff.h - what kind of Go artifact a buffer holds, from its first bytes (SPEC §1).
+ *
+ * Looks at most at the first 64 KiB: magic numbers first (gzip is reported as such: callers
+ * inflate and sniff again), then line shapes. Never fails; GM_KIND_UNKNOWN when unsure.
+ */
+#ifndef GM_SNIFF_H
+#define GM_SNIFF_H
+
+#include "gm/base.h"
+
+enum gm_kind {
+    GM_KIND_UNKNOWN = 0,
+    GM_KIND_GZIP,
+    GM_KIND_GDUMP,     /* full goroutine dump (text) */
+    GM_KIND_GDUMP_AGG, /* debug=1 aggregated goroutine dump */
+    GM_KIND_PPROF,     /* profile.proto (uncompressed) */
+    GM_KIND_HEAPTEXT,  /* legacy "heap profile:" text */
+    GM_KIND_GCTRACE,   /* GODEBUG=gctrace=1 lines */
+    GM_KIND_RACE,      /* -race reports */
+    GM_KIND_TRACE,     /* runtime/trace execution trace */
+};
+
+enum gm_kind gm_sniff(const char *p, size_t len);
+const char *gm_kind_name(enum gm_kind k);
+
+#endif

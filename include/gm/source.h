@@ -1,0 +1,39 @@
+/*
+ * gm/source.h - reading the Go source lines a dump points at, when they are on this machine.
+ *
+ * A dump names files as they were on the machine that ran the program. gm_source_lines() tries
+ * the path as printed, then each shorter suffix of it relative to the current directory and to
+ * the roots given (so a dump from CI found in a checkout still resolves), and caches what it
+ * read. Used only for hints (range loop or ticker in the blocking statement); every analysis
+ * works without it. Files over 4 MiB are not read. Not thread-safe.
+ */
+#ifndef GM_SOURCE_H
+#define GM_SOURCE_H
+
+#include "gm/base.h"
+
+#define GM_SOURCE_CACHE 16
+
+struct gm_source_file {
+    char *path; /* path as asked */
+    char *data; /* content, or NULL if not found */
+    size_t len;
+};
+
+struct gm_source {
+    const char *const *roots; /* extra directories to resolve paths against */
+    size_t roots_nr;
+    struct gm_source_file files[GM_SOURCE_CACHE];
+    unsigned next; /* round-robin eviction */
+    int disabled;
+};
+
+void gm_source_init(struct gm_source *src);
+void gm_source_release(struct gm_source *src);
+
+/* Copies lines [line, line + nr) of path into buf (NUL-terminated, lines joined by '\n').
+ * Returns 1 if the file was found and the line exists, else 0. */
+int gm_source_lines(struct gm_source *src, const char *path, uint32_t line, uint32_t nr, char *buf,
+                    size_t cap);
+
+#endif

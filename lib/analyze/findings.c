@@ -1,0 +1,649 @@
+/*
+ * The SPEC §3 catalogue as a table, and the goroutine classifier.
+ *
+ * Classification looks at a few dozen analysis buckets, not at goroutines, so clarity wins
+ * over speed here: frames are compared by name.
+ */
+#include "gm/findings.h"
+#include "gm/arena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct gm_finding_kind kinds[] = {
+    {"chan-send-blocked", "blocked sending on a channel that nobody receives from",
+     "give the channel a buffer for every sender, or send in a select with <-ctx.Done(); the "
+     "receiver gave up (timeout, first error)"},
+    {"chan-recv-blocked", "blocked receiving from a channel that nobody sends to or closes",
+     "close the channel when the producer is done, or receive in a select with <-ctx.Done()"},
+    {"range-never-closed", "ranging over (or comma-ok receiving from) a channel never closed",
+     "close(ch) in the producer when it is done (defer close(ch)), or select on <-ctx.Done()"},
+    {"nil-chan", "blocked forever on a nil channel",
+     "make() the channel before use: a send or receive on a nil channel never returns"},
+    {"select-blocked", "blocked in a select whose cases never fire",
+     "add a <-ctx.Done() (or quit channel) case and cancel it when the caller gives up"},
+    {"select-forever", "parked in select {} outside main",
+     "wait on <-ctx.Done() or a shutdown channel instead of select {}"},
+    {"mutex-wait", "waiting to lock a sync.Mutex",
+     "find the holder: a Lock without Unlock on some path (use defer mu.Unlock()), or a "
+     "critical section that blocks"},
+    {"rwmutex-wait", "waiting to lock a sync.RWMutex",
+     "find the holder: an RLock/Lock without unlock on some path, or a recursive RLock"},
+    {"lock-order-deadlock", "goroutines each hold a lock that another one waits for",
+     "acquire the locks in one global order everywhere"},
+    {"waitgroup-wait", "waiting on a sync.WaitGroup that does not reach zero",
+     "call wg.Add before the go statement and defer wg.Done() on every path"},
+    {"cond-wait", "waiting on a sync.Cond that is not signalled",
+     "Signal/Broadcast after every state change, and wait in a loop on the predicate"},
+    {"ticker-loop", "looping on a Ticker or time.After with no way out",
+     "add a <-ctx.Done() case and defer ticker.Stop(); start one loop, not one per call"},
+    {"sleep-loop", "looping on time.Sleep with no way out, one loop per caller",
+     "use a time.Ticker with a <-ctx.Done() case, and start one poller, not one per request"},
+    {"http-client-body-leak", "net/http client connections pile up (persistConn read/write loops)",
+     "close every resp.Body (drain it first) and share one http.Client/Transport"},
+    {"http-server-idle-conns", "net/http server connections sit idle in a read",
+     "set http.Server ReadHeaderTimeout, ReadTimeout and IdleTimeout"},
+    {"escaped-request-goroutine", "goroutines started by a request handler outlive the request",
+     "pass r.Context() into the goroutine (not context.Background()) and return when it is done"},
+    {"sql-pool-exhaustion", "waiting for a database/sql connection: the pool is exhausted",
+     "close Rows and end every Tx on all paths; set SetMaxOpenConns and query timeouts"},
+    {"io-wait", "blocked reading or writing the network",
+     "set read/write deadlines, or close the connection when the context ends"},
+    {"syscall", "blocked in a system call",
+     "find the file, pipe or cgo call it waits on; use deadlines or a cancellable API"},
+    {"runnable-backlog", "many goroutines runnable at once: the CPUs are saturated",
+     "bound the concurrency (worker pool, semaphore) and profile CPU"},
+};
+
+const struct gm_finding_kind *gm_finding_kinds(size_t *nr)
+{
+    *nr = GM_ARRAY_NR(kinds);
+    return kinds;
+}
+
+const struct gm_finding_kind *gm_finding_kind(const char *id)
+{
+    for (size_t i = 0; i < GM_ARRAY_NR(kinds); i++) {
+        if (strcmp(kinds[i].id, id) == 0) {
+            return &kinds[i];
+        }
+    }
+    return NULL;
+}
+
+static const char *sev_names[] = {"info", "low", "medium", "high", "critical"};
+
+const char *gm_severity_name(enum gm_severity s)
+{
+    return (unsigned)s < GM_ARRAY_NR(sev_names) ? sev_names[s] : "?";
+}
+
+int gm_severity_parse(const char *s)
+{
+    for (size_t i = 0; i < GM_ARRAY_NR(sev_names); i++) {
+        if (strcmp(s, sev_names[i]) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* ---------------------------------------------------------------- frame helpers */
+
+static int has_func(const struct gm_gdump_set *set, const struct gm_stack *st, const char *name)
+{
+    const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+    for (uint32_t k = 0; k < st->nr; k++) {
+        if (strcmp(gm_stacks_func(&set->stacks, ids[k]), name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int has_func_prefix(const struct gm_gdump_set *set, const struct gm_stack *st,
+                           const char *prefix)
+{
+    size_t n = strlen(prefix);
+    const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+    for (uint32_t k = 0; k < st->nr; k++) {
+        if (strncmp(gm_stacks_func(&set->stacks, ids[k]), prefix, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int has_func_suffix(const struct gm_gdump_set *set, const struct gm_stack *st,
+                           const char *suffix)
+{
+    size_t n = strlen(suffix);
+    const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+    for (uint32_t k = 0; k < st->nr; k++) {
+        const char *f = gm_stacks_func(&set->stacks, ids[k]);
+        size_t fl = strlen(f);
+        if (fl >= n && strcmp(f + fl - n, suffix) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The main goroutine: its outermost frame is main.main and nobody created it. */
+static int is_main_goroutine(const struct gm_gdump_set *set, const struct gm_stack *st)
+{
+    if (st->created_by != GM_NO_FRAME || st->nr == 0) {
+        return 0;
+    }
+    const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+    const char *last = gm_stacks_func(&set->stacks, ids[st->nr - 1]);
+    return strcmp(last, "main.main") == 0 || strcmp(last, "runtime.main") == 0;
+}
+
+int gm_is_runtime_stack(const struct gm_gdump_set *set, uint32_t stack_id, uint32_t state_id)
+{
+    static const char *const rt_states[] = {
+        "GC worker (idle)",       "GC worker (active)",     "GC sweep wait",
+        "GC scavenge wait",       "finalizer wait",         "force gc (idle)",
+        "timer goroutine (idle)", "trace reader (blocked)", "GOMAXPROCS updater (idle)",
+        "cleanup wait",           "GC weak to strong wait", "idle",
+        "wait for GC cycle",      "GC assist wait",         "GC mark termination",
+    };
+    static const char *const rt_funcs[] = {
+        "runtime.gcBgMarkWorker",
+        "runtime.bgsweep",
+        "runtime.bgscavenge",
+        "runtime.forcegchelper",
+        "runtime.runfinq",
+        "runtime.timerproc",
+        "os/signal.signal_recv",
+        "os/signal.loop",
+        "runtime.ensureSigM.func1",
+        "runtime/trace.Start.func1",
+        "runtime.runCleanups",
+        "unique.registerCleanup.func1",
+        "testing.(*M).startAlarm.func1",
+        "runtime.updateMaxProcsGoroutine",
+    };
+    const char *state = gm_strtab_cstr(&set->stacks.strs, state_id);
+    for (size_t i = 0; i < GM_ARRAY_NR(rt_states); i++) {
+        if (strcmp(state, rt_states[i]) == 0) {
+            return 1;
+        }
+    }
+    const struct gm_stack *st = gm_stacks_get(&set->stacks, stack_id);
+    for (size_t i = 0; i < GM_ARRAY_NR(rt_funcs); i++) {
+        if (has_func(set, st, rt_funcs[i])) {
+            return 1;
+        }
+    }
+    if (st->created_by != GM_NO_FRAME) {
+        const char *cb = gm_stacks_func(&set->stacks, st->created_by);
+        if (strncmp(cb, "runtime.", 8) == 0 && st->user == st->nr) {
+            return 1;
+        }
+    }
+    /* the testing framework waiting for its tests */
+    if (st->user == st->nr &&
+        (has_func(set, st, "testing.(*T).Run") || has_func(set, st, "testing.tRunner") ||
+         has_func(set, st, "testing.(*M).Run"))) {
+        return 1;
+    }
+    return 0;
+}
+
+/* Strips ".funcN", ".gowrapN" and "-fm" closure suffixes: main.(*S).handle.func1.2 ->
+ * main.(*S).handle. */
+static size_t enclosing_len(const char *f)
+{
+    size_t n = strlen(f);
+    for (;;) {
+        size_t k = n;
+        while (k > 0 && ((f[k - 1] >= '0' && f[k - 1] <= '9') || f[k - 1] == '.')) {
+            k--;
+        }
+        if (k >= 5 && strncmp(f + k - 5, ".func", 5) == 0 && k < n) {
+            n = k - 5;
+            continue;
+        }
+        if (k >= 7 && strncmp(f + k - 7, ".gowrap", 7) == 0 && k < n) {
+            n = k - 7;
+            continue;
+        }
+        if (n >= 3 && strncmp(f + n - 3, "-fm", 3) == 0) {
+            n -= 3;
+            continue;
+        }
+        return n;
+    }
+}
+
+static int ci_contains(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t j = 0;
+        while (j < m) {
+            char a = s[i + j], b = needle[j];
+            if (a >= 'A' && a <= 'Z') {
+                a = (char)(a - 'A' + 'a');
+            }
+            if (a != b) {
+                break;
+            }
+            j++;
+        }
+        if (j == m) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Was this goroutine started by an HTTP handler? Judged from the creator's name: a ServeHTTP
+ * method or a function named like a handler, in user code. */
+static int created_by_handler(const struct gm_gdump_set *set, const struct gm_stack *st)
+{
+    if (st->created_by == GM_NO_FRAME ||
+        !(gm_stacks_get_frame(&set->stacks, st->created_by)->flags & GM_FRAME_USER)) {
+        return 0;
+    }
+    const char *f = gm_stacks_func(&set->stacks, st->created_by);
+    size_t n = enclosing_len(f);
+    size_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (f[i] == '.' || f[i] == ')') {
+            last = i + 1;
+        }
+    }
+    const char *name = f + last;
+    size_t nl = n - last;
+    return (nl == 9 && strncmp(name, "ServeHTTP", 9) == 0) || ci_contains(name, nl, "handle") ||
+           ci_contains(name, nl, "endpoint");
+}
+
+/* Reads the blocking statement of the bucket's user frame (and a few lines after it, for a
+ * select) and looks for a range loop or a timer channel. */
+enum hint { HINT_NONE, HINT_RANGE, HINT_TICKER };
+
+static int has_word(const char *s, const char *w)
+{
+    return strstr(s, w) != NULL;
+}
+
+static enum hint source_hint(const struct gm_gdump_set *set, const struct gm_stack *st,
+                             struct gm_source *src, int is_select)
+{
+    if (!src || st->user >= st->nr) {
+        return HINT_NONE;
+    }
+    uint32_t fid = gm_stack_frames(&set->stacks, st)[st->user];
+    const struct gm_frame *f = gm_stacks_get_frame(&set->stacks, fid);
+    char buf[2048];
+    if (!gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id), f->line,
+                         is_select ? 12 : 1, buf, sizeof(buf))) {
+        return HINT_NONE;
+    }
+    if (is_select) {
+        /* only the select's own cases: stop at a line that closes it */
+        char *end = strstr(buf, "\n\t\t}");
+        if (end) {
+            *end = '\0';
+        }
+    }
+    if (has_word(buf, "time.After(") || has_word(buf, "time.Tick(") || has_word(buf, "Ticker") ||
+        has_word(buf, "ticker") || has_word(buf, ".C:") || has_word(buf, ".C {") ||
+        (has_word(buf, "range") && has_word(buf, ".C\n"))) {
+        return HINT_TICKER;
+    }
+    if (!is_select && has_word(buf, "range ")) {
+        return HINT_RANGE;
+    }
+    return HINT_NONE;
+}
+
+const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
+                                                 const struct gm_bucket *b, struct gm_source *src)
+{
+    const struct gm_stack *st = gm_stacks_get(&set->stacks, b->stack_id);
+    const char *state = gm_strtab_cstr(&set->stacks.strs, b->state_id);
+    if (gm_is_runtime_stack(set, b->stack_id, b->state_id)) {
+        return NULL;
+    }
+    if (strncmp(state, "chan send (nil chan)", 20) == 0 ||
+        strncmp(state, "chan receive (nil chan)", 23) == 0) {
+        return gm_finding_kind("nil-chan");
+    }
+    int main_g = is_main_goroutine(set, st);
+    if (strcmp(state, "running") == 0 || strcmp(state, "runnable") == 0 ||
+        strcmp(state, "preempted") == 0) {
+        return gm_finding_kind("runnable-backlog");
+    }
+    if (main_g && !(b->flags & GM_G_LEAKED)) {
+        return NULL;
+    }
+    /* library patterns first: they explain stdlib-only stacks */
+    if (has_func(set, st, "database/sql.(*DB).conn")) {
+        return gm_finding_kind("sql-pool-exhaustion");
+    }
+    if (has_func(set, st, "net/http.(*persistConn).readLoop") ||
+        has_func(set, st, "net/http.(*persistConn).writeLoop")) {
+        return gm_finding_kind("http-client-body-leak");
+    }
+    int io = strcmp(state, "IO wait") == 0;
+    if (io && has_func(set, st, "net/http.(*conn).serve")) {
+        return gm_finding_kind("http-server-idle-conns");
+    }
+    if (io && (has_func_suffix(set, st, ".Accept") || has_func_suffix(set, st, ".accept"))) {
+        return NULL; /* a listener waiting for connections */
+    }
+    if (st->user == st->nr && st->created_by != GM_NO_FRAME &&
+        !(gm_stacks_get_frame(&set->stacks, st->created_by)->flags & GM_FRAME_USER) &&
+        !(b->flags & GM_G_LEAKED)) {
+        /* standard-library machinery we have no pattern for (e.g. database/sql openers) */
+        return NULL;
+    }
+    const struct gm_finding_kind *k = NULL;
+    if (strncmp(state, "chan send", 9) == 0) {
+        k = gm_finding_kind("chan-send-blocked");
+    } else if (strncmp(state, "chan receive", 12) == 0) {
+        enum hint h = source_hint(set, st, src, 0);
+        k = gm_finding_kind(h == HINT_TICKER ? "ticker-loop"
+                            : (h == HINT_RANGE || has_func(set, st, "runtime.chanrecv2"))
+                                ? "range-never-closed"
+                                : "chan-recv-blocked");
+    } else if (strcmp(state, "select (no cases)") == 0) {
+        k = gm_finding_kind("select-forever");
+    } else if (strncmp(state, "select", 6) == 0) {
+        k = gm_finding_kind(source_hint(set, st, src, 1) == HINT_TICKER ? "ticker-loop"
+                                                                        : "select-blocked");
+    } else if (strcmp(state, "sync.Cond.Wait") == 0 || has_func(set, st, "sync.(*Cond).Wait")) {
+        k = gm_finding_kind("cond-wait");
+    } else if (strncmp(state, "sync.WaitGroup.Wait", 19) == 0 ||
+               has_func(set, st, "sync.(*WaitGroup).Wait")) {
+        k = gm_finding_kind("waitgroup-wait");
+    } else if (strncmp(state, "sync.RWMutex", 12) == 0 ||
+               has_func_prefix(set, st, "sync.(*RWMutex).")) {
+        k = gm_finding_kind("rwmutex-wait");
+    } else if (strcmp(state, "sync.Mutex.Lock") == 0 ||
+               has_func_prefix(set, st, "sync.(*Mutex).")) {
+        k = gm_finding_kind("mutex-wait");
+    } else if (strcmp(state, "sleep") == 0) {
+        k = gm_finding_kind("sleep-loop");
+    } else if (io) {
+        k = gm_finding_kind("io-wait");
+    } else if (strcmp(state, "syscall") == 0) {
+        k = gm_finding_kind("syscall");
+    }
+    if (!k) {
+        return NULL;
+    }
+    if (created_by_handler(set, st) &&
+        (strncmp(k->id, "chan-", 5) == 0 || strcmp(k->id, "select-blocked") == 0 ||
+         strcmp(k->id, "range-never-closed") == 0 || strcmp(k->id, "cond-wait") == 0 ||
+         strcmp(k->id, "waitgroup-wait") == 0 || strcmp(k->id, "io-wait") == 0)) {
+        return gm_finding_kind("escaped-request-goroutine");
+    }
+    return k;
+}
+
+/* The frame a finding points at: the user frame, or for library patterns whose stacks have no
+ * user code, the library function that names the pattern. */
+static uint32_t pattern_frame(const struct gm_gdump_set *set, uint32_t stack_id,
+                              const struct gm_finding_kind *k)
+{
+    static const char *const lib[] = {
+        "net/http.(*conn).serve",
+        "net/http.(*persistConn).readLoop",
+        "net/http.(*persistConn).writeLoop",
+        "database/sql.(*DB).conn",
+    };
+    const struct gm_stack *st = gm_stacks_get(&set->stacks, stack_id);
+    if (st->user < st->nr || strcmp(k->id, "runnable-backlog") == 0) {
+        return gm_stack_user_frame(&set->stacks, stack_id);
+    }
+    const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+    for (uint32_t i = 0; i < st->nr; i++) {
+        for (size_t j = 0; j < GM_ARRAY_NR(lib); j++) {
+            if (strcmp(gm_stacks_func(&set->stacks, ids[i]), lib[j]) == 0) {
+                return ids[i];
+            }
+        }
+    }
+    return gm_stack_user_frame(&set->stacks, stack_id);
+}
+
+/* ---------------------------------------------------------------- severity */
+
+static enum gm_severity bump(enum gm_severity s, int by)
+{
+    int v = (int)s + by;
+    return (enum gm_severity)(v > GM_SEV_CRITICAL ? GM_SEV_CRITICAL : v < 0 ? 0 : v);
+}
+
+static enum gm_severity by_count(uint64_t count, uint64_t min_count)
+{
+    if (count < min_count) {
+        return GM_SEV_INFO;
+    }
+    if (count >= 1000) {
+        return GM_SEV_CRITICAL;
+    }
+    if (count >= 100) {
+        return GM_SEV_HIGH;
+    }
+    if (count >= 20) {
+        return GM_SEV_MEDIUM;
+    }
+    return GM_SEV_LOW;
+}
+
+static void grade(const struct gm_gdump_set *set, struct gm_finding *f)
+{
+    const char *id = f->kind->id;
+    enum gm_severity s;
+    const char *state = gm_strtab_cstr(&set->stacks.strs, f->state_id);
+    const char *obj_word = strstr(id, "mutex")                        ? "mutex"
+                           : (strstr(id, "io") || strstr(id, "http")) ? "connection"
+                                                                      : "channel";
+    f->why[0] = '\0';
+    if (strcmp(id, "nil-chan") == 0) {
+        s = bump(GM_SEV_HIGH, f->count >= 100);
+        snprintf(f->why, sizeof(f->why), "state '%s': nothing can ever wake them", state);
+    } else if (strcmp(id, "runnable-backlog") == 0) {
+        s = f->count >= 256  ? GM_SEV_HIGH
+            : f->count >= 64 ? GM_SEV_MEDIUM
+            : f->count >= 16 ? GM_SEV_LOW
+                             : GM_SEV_INFO;
+        snprintf(f->why, sizeof(f->why), "%llu goroutines running or runnable at once",
+                 (unsigned long long)f->count);
+    } else if (strcmp(id, "chan-recv-blocked") == 0 || strcmp(id, "range-never-closed") == 0 ||
+               strcmp(id, "ticker-loop") == 0) {
+        /* receivers are often an idle pool: shared object caps the grade at low */
+        s = by_count(f->count, 10);
+        if (f->objects == 1 && f->count > 1) {
+            s = GM_MIN(s, GM_SEV_LOW);
+            snprintf(f->why, sizeof(f->why),
+                     "%llu goroutines wait on one shared %s: an idle pool of this size, or a "
+                     "leak (compare two snapshots with gomedic diff)",
+                     (unsigned long long)f->count, f->obj_args ? "object" : "channel");
+        } else if (f->objects > 1) {
+            snprintf(f->why, sizeof(f->why), "%llu goroutines, each on its own %s (%u distinct)",
+                     (unsigned long long)f->count, f->obj_args ? "arguments" : "channel",
+                     f->objects);
+        }
+    } else if (strcmp(id, "mutex-wait") == 0 || strcmp(id, "rwmutex-wait") == 0) {
+        s = by_count(f->count, 2);
+        if (f->objects == 1 && f->obj_args) {
+            snprintf(f->why, sizeof(f->why),
+                     "%llu goroutines wait to lock, all with identical arguments (one lock): its "
+                     "holder never unlocks or holds it too long",
+                     (unsigned long long)f->count);
+        } else if (f->objects == 1) {
+            snprintf(f->why, sizeof(f->why),
+                     "%llu goroutines wait on one %s (sema 0x%llx): its holder never unlocks "
+                     "or holds it too long",
+                     (unsigned long long)f->count, obj_word, (unsigned long long)f->object);
+        }
+    } else {
+        uint64_t min_count = 5;
+        if (strcmp(id, "select-forever") == 0 || strcmp(id, "escaped-request-goroutine") == 0 ||
+            strcmp(id, "sql-pool-exhaustion") == 0) {
+            min_count = 1;
+        } else if (strcmp(id, "chan-send-blocked") == 0 || strcmp(id, "waitgroup-wait") == 0 ||
+                   strcmp(id, "cond-wait") == 0 || strcmp(id, "lock-order-deadlock") == 0) {
+            min_count = 2;
+        } else if (strcmp(id, "http-client-body-leak") == 0 ||
+                   strcmp(id, "http-server-idle-conns") == 0 || strcmp(id, "io-wait") == 0) {
+            min_count = 10;
+        }
+        s = by_count(f->count, min_count);
+        if (f->objects > 1 && f->objects * 2 >= f->count && f->obj_args) {
+            snprintf(f->why, sizeof(f->why),
+                     "%llu goroutines, each with its own arguments (%u distinct): one per call",
+                     (unsigned long long)f->count, f->objects);
+        } else if (f->objects > 1 && f->objects * 2 >= f->count) {
+            snprintf(f->why, sizeof(f->why), "%llu goroutines, each on its own %s (%u distinct)",
+                     (unsigned long long)f->count, obj_word, f->objects);
+        } else if (f->objects == 1 && f->count > 1 && f->obj_args) {
+            snprintf(f->why, sizeof(f->why), "%llu goroutines with identical arguments",
+                     (unsigned long long)f->count);
+        } else if (f->objects == 1 && f->count > 1) {
+            snprintf(f->why, sizeof(f->why), "%llu goroutines on one %s (0x%llx)",
+                     (unsigned long long)f->count, obj_word, (unsigned long long)f->object);
+        }
+    }
+    /* age: blocked for minutes means stuck, not busy */
+    if (s > GM_SEV_INFO || strcmp(id, "runnable-backlog") != 0) {
+        int shared_pool =
+            (strcmp(id, "chan-recv-blocked") == 0 || strcmp(id, "range-never-closed") == 0) &&
+            f->objects == 1 && f->count > 1;
+        if (!shared_pool && s > GM_SEV_INFO) {
+            s = bump(s, (f->min_minutes >= 10) + (f->min_minutes >= 60));
+        }
+    }
+    if (strcmp(id, "lock-order-deadlock") == 0) {
+        s = GM_SEV_CRITICAL;
+    }
+    if (f->proven) {
+        s = s < GM_SEV_HIGH ? GM_SEV_HIGH : s;
+        snprintf(f->why, sizeof(f->why),
+                 "the Go runtime marked %llu goroutines (leaked): blocked on an unreachable "
+                 "object",
+                 (unsigned long long)f->count);
+    }
+    if (!f->why[0]) {
+        if (*state) {
+            snprintf(f->why, sizeof(f->why), "%llu goroutines in '%s'",
+                     (unsigned long long)f->count, state);
+        } else {
+            snprintf(f->why, sizeof(f->why), "%llu goroutines (no wait state in this dump kind)",
+                     (unsigned long long)f->count);
+        }
+    }
+    f->severity = s;
+}
+
+static int cmp_finding(const void *x, const void *y)
+{
+    const struct gm_finding *a = x, *b = y;
+    if (a->severity != b->severity) {
+        return a->severity > b->severity ? -1 : 1;
+    }
+    if (a->count != b->count) {
+        return a->count > b->count ? -1 : 1;
+    }
+    if (a->stack_id != b->stack_id) {
+        return a->stack_id < b->stack_id ? -1 : 1;
+    }
+    return strcmp(a->kind->id, b->kind->id);
+}
+
+int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct gm_source *src,
+                           struct gm_findings *out)
+{
+    struct gm_buckets bk;
+    memset(out, 0, sizeof(*out));
+    GM_TRY(gm_bucket_dump(set, dump, GM_BUCKET_IGNORE_ARGS, &bk));
+    int rc = 0;
+    uint32_t alloc = 0;
+    for (uint32_t i = 0; i < bk.nr; i++) {
+        const struct gm_bucket *b = &bk.v[i];
+        const struct gm_finding_kind *k = gm_classify_bucket(set, b, src);
+        if (!k) {
+            out->runtime_goroutines += b->count;
+            continue;
+        }
+        uint32_t uf = pattern_frame(set, b->stack_id, k);
+        uint32_t uf_func =
+            uf == GM_NO_FRAME ? UINT32_MAX : gm_stacks_get_frame(&set->stacks, uf)->func_id;
+        int runnable = strcmp(k->id, "runnable-backlog") == 0;
+        int proven = (b->flags & GM_G_LEAKED) != 0;
+        struct gm_finding *f = NULL;
+        for (uint32_t j = 0; j < out->nr; j++) {
+            struct gm_finding *c = &out->v[j];
+            uint32_t cf = c->user_frame == GM_NO_FRAME
+                              ? UINT32_MAX
+                              : gm_stacks_get_frame(&set->stacks, c->user_frame)->func_id;
+            if (c->kind == k && c->proven == proven && (runnable || cf == uf_func)) {
+                f = c;
+                break;
+            }
+        }
+        if (!f) {
+            if (out->nr == alloc) {
+                uint32_t na = alloc ? alloc * 2 : 16;
+                struct gm_finding *nv = gm_xrealloc(out->v, na * sizeof(*nv));
+                if (!nv) {
+                    rc = GM_ENOMEM;
+                    goto out;
+                }
+                out->v = nv;
+                alloc = na;
+            }
+            f = &out->v[out->nr++];
+            memset(f, 0, sizeof(*f));
+            f->kind = k;
+            f->stack_id = b->stack_id;
+            f->state_id = b->state_id;
+            f->user_frame = uf;
+            f->min_minutes = b->min_minutes;
+            f->max_minutes = b->max_minutes;
+            f->proven = proven;
+            f->object = b->object;
+            f->obj_args = (b->flags & GM_G_OBJ_ARGS) != 0;
+        } else {
+            f->min_minutes = GM_MIN(f->min_minutes, b->min_minutes);
+            f->max_minutes = GM_MAX(f->max_minutes, b->max_minutes);
+            if (f->object != b->object) {
+                f->object = 0;
+            }
+        }
+        f->count += b->count;
+        f->buckets++;
+        f->objects += b->objects;
+        for (uint32_t j = 0; j < b->ids_nr && f->ids_nr < GM_BUCKET_IDS; j++) {
+            f->ids[f->ids_nr++] = b->ids[j];
+        }
+    }
+    for (uint32_t j = 0; j < out->nr; j++) {
+        grade(set, &out->v[j]);
+    }
+    if (out->nr) {
+        qsort(out->v, out->nr, sizeof(*out->v), cmp_finding);
+    }
+out:
+    gm_buckets_release(&bk);
+    if (rc < 0) {
+        gm_findings_release(out);
+    }
+    return rc;
+}
+
+void gm_findings_release(struct gm_findings *f)
+{
+    free(f->v);
+    f->v = NULL;
+    f->nr = 0;
+}

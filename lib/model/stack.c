@@ -1,0 +1,250 @@
+/*
+ * Frame and stack interning. A frame lookup hashes the function and file bytes once and then
+ * probes a table of u32 ids; the full key is compared against the interned strings only on a
+ * 64-bit hash match, so the common case (a frame seen before) is one hash and one probe.
+ */
+#include "gm/stack.h"
+#include "gm/arena.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gm_stacks_init(struct gm_stacks *s, uint64_t max_strtab)
+{
+    memset(s, 0, sizeof(*s));
+    GM_TRY(gm_strtab_init(&s->strs, max_strtab));
+    s->frame_mask = 1023;
+    s->stack_mask = 1023;
+    s->frame_slots = calloc(s->frame_mask + 1, sizeof(uint32_t));
+    s->stack_slots = calloc(s->stack_mask + 1, sizeof(uint32_t));
+    if (!s->frame_slots || !s->stack_slots) {
+        gm_stacks_release(s);
+        return GM_ENOMEM;
+    }
+    return 0;
+}
+
+void gm_stacks_release(struct gm_stacks *s)
+{
+    gm_strtab_release(&s->strs);
+    free(s->frames);
+    free(s->frame_slots);
+    free(s->stacks);
+    free(s->stack_slots);
+    free(s->pool);
+    memset(s, 0, sizeof(*s));
+}
+
+unsigned gm_func_class(struct gm_str f)
+{
+    if (gm_str_has_prefix(f, "runtime.") || gm_str_has_prefix(f, "runtime/internal/") ||
+        gm_str_has_prefix(f, "internal/runtime/")) {
+        return GM_FRAME_RUNTIME | GM_FRAME_STDLIB;
+    }
+    /* package path = up to the first '.' after the last '/' */
+    size_t last_slash = 0, has_slash = 0;
+    for (size_t i = 0; i < f.len; i++) {
+        if (f.p[i] == '/') {
+            last_slash = i;
+            has_slash = 1;
+        } else if (f.p[i] == '(' || f.p[i] == '[') {
+            break;
+        }
+    }
+    size_t end = f.len;
+    size_t from = has_slash ? last_slash + 1 : 0;
+    for (size_t i = from; i < f.len; i++) {
+        if (f.p[i] == '.') {
+            end = i;
+            break;
+        }
+    }
+    /* first path element */
+    size_t first_end = end;
+    for (size_t i = 0; i < end; i++) {
+        if (f.p[i] == '/') {
+            first_end = i;
+            break;
+        }
+    }
+    if (first_end == end && !has_slash) {
+        /* single-element package: main is user code, everything else (fmt, sync, ...) is std;
+         * "panic" and other bare names are the runtime */
+        if (end == 4 && memcmp(f.p, "main", 4) == 0) {
+            return GM_FRAME_USER;
+        }
+        if (end == f.len) {
+            return GM_FRAME_RUNTIME | GM_FRAME_STDLIB;
+        }
+        return GM_FRAME_STDLIB;
+    }
+    if (memchr(f.p, '.', first_end)) {
+        return GM_FRAME_USER;
+    }
+    return GM_FRAME_STDLIB;
+}
+
+uint64_t gm_stacks_frame_hash(struct gm_str func, struct gm_str file, uint32_t line)
+{
+    uint64_t h = gm_hash(func.p, func.len);
+    h = gm_hash_seed(file.p, file.len, h);
+    return h ^ ((uint64_t)line * 0x9E3779B97F4A7C15ull);
+}
+
+static int grow_ids(uint32_t **slots, uint32_t *mask, const void *items, size_t item_size,
+                    size_t hash_off, uint32_t nr)
+{
+    uint32_t nmask = *mask * 2 + 1;
+    uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+    if (!ns || gm_fail_alloc_now()) {
+        free(ns);
+        return GM_ENOMEM;
+    }
+    for (uint32_t id = 0; id < nr; id++) {
+        uint64_t h;
+        memcpy(&h, (const char *)items + (size_t)id * item_size + hash_off, sizeof(h));
+        uint32_t i = (uint32_t)h & nmask;
+        while (ns[i]) {
+            i = (i + 1) & nmask;
+        }
+        ns[i] = id + 1;
+    }
+    free(*slots);
+    *slots = ns;
+    *mask = nmask;
+    return 0;
+}
+
+int gm_stacks_frame(struct gm_stacks *s, struct gm_str func, struct gm_str file, uint32_t line,
+                    uint64_t h, uint32_t *frame_id)
+{
+    uint32_t i = (uint32_t)h & s->frame_mask;
+    for (;;) {
+        uint32_t slot = s->frame_slots[i];
+        if (!slot) {
+            break;
+        }
+        const struct gm_frame *f = &s->frames[slot - 1];
+        if (f->hash == h && f->line == line) {
+            struct gm_str a = gm_strtab_get(&s->strs, f->func_id);
+            struct gm_str b = gm_strtab_get(&s->strs, f->file_id);
+            if (a.len == func.len && b.len == file.len && memcmp(a.p, func.p, a.len) == 0 &&
+                memcmp(b.p, file.p, b.len) == 0) {
+                *frame_id = slot - 1;
+                return 0;
+            }
+        }
+        i = (i + 1) & s->frame_mask;
+    }
+    if (s->frames_nr == s->frames_alloc) {
+        uint32_t na = s->frames_alloc ? s->frames_alloc * 2 : 256;
+        struct gm_frame *nf = gm_xrealloc(s->frames, (size_t)na * sizeof(*nf));
+        if (!nf) {
+            return GM_ENOMEM;
+        }
+        s->frames = nf;
+        s->frames_alloc = na;
+    }
+    struct gm_frame *f = &s->frames[s->frames_nr];
+    GM_TRY(gm_strtab_intern(&s->strs, func.p, func.len, &f->func_id));
+    GM_TRY(gm_strtab_intern(&s->strs, file.p, file.len, &f->file_id));
+    f->line = line;
+    f->hash = h;
+    f->flags = gm_func_class(func);
+    s->frame_slots[i] = s->frames_nr + 1;
+    *frame_id = s->frames_nr++;
+    if (s->frames_nr * 2 > s->frame_mask) {
+        GM_TRY(grow_ids(&s->frame_slots, &s->frame_mask, s->frames, sizeof(struct gm_frame),
+                        offsetof(struct gm_frame, hash), s->frames_nr));
+    }
+    return 0;
+}
+
+int gm_stacks_stack(struct gm_stacks *s, const uint32_t *ids, uint32_t nr, uint32_t created_by,
+                    uint32_t *stack_id)
+{
+    uint64_t h = gm_hash_seed(ids, (size_t)nr * sizeof(uint32_t), created_by);
+    uint32_t i = (uint32_t)h & s->stack_mask;
+    for (;;) {
+        uint32_t slot = s->stack_slots[i];
+        if (!slot) {
+            break;
+        }
+        const struct gm_stack *st = &s->stacks[slot - 1];
+        if (st->hash == h && st->nr == nr && st->created_by == created_by &&
+            (nr == 0 || memcmp(s->pool + st->off, ids, nr * sizeof(uint32_t)) == 0)) {
+            *stack_id = slot - 1;
+            return 0;
+        }
+        i = (i + 1) & s->stack_mask;
+    }
+    if (s->pool_nr + nr > UINT32_MAX) {
+        return GM_ETOOBIG;
+    }
+    if (s->pool_nr + nr > s->pool_alloc) {
+        size_t na = s->pool_alloc ? s->pool_alloc * 2 : 4096;
+        while (na < s->pool_nr + nr) {
+            na *= 2;
+        }
+        uint32_t *np = gm_xrealloc(s->pool, na * sizeof(uint32_t));
+        if (!np) {
+            return GM_ENOMEM;
+        }
+        s->pool = np;
+        s->pool_alloc = na;
+    }
+    if (s->stacks_nr == s->stacks_alloc) {
+        uint32_t na = s->stacks_alloc ? s->stacks_alloc * 2 : 256;
+        struct gm_stack *ns = gm_xrealloc(s->stacks, (size_t)na * sizeof(*ns));
+        if (!ns) {
+            return GM_ENOMEM;
+        }
+        s->stacks = ns;
+        s->stacks_alloc = na;
+    }
+    struct gm_stack *st = &s->stacks[s->stacks_nr];
+    st->off = (uint32_t)s->pool_nr;
+    st->nr = nr;
+    st->created_by = created_by;
+    st->hash = h;
+    st->user = nr;
+    if (nr) {
+        memcpy(s->pool + s->pool_nr, ids, nr * sizeof(uint32_t));
+    }
+    for (uint32_t k = 0; k < nr; k++) {
+        if (s->frames[ids[k]].flags & GM_FRAME_USER) {
+            st->user = k;
+            break;
+        }
+    }
+    s->pool_nr += nr;
+    s->stack_slots[i] = s->stacks_nr + 1;
+    *stack_id = s->stacks_nr++;
+    if (s->stacks_nr * 2 > s->stack_mask) {
+        GM_TRY(grow_ids(&s->stack_slots, &s->stack_mask, s->stacks, sizeof(struct gm_stack),
+                        offsetof(struct gm_stack, hash), s->stacks_nr));
+    }
+    return 0;
+}
+
+uint32_t gm_stack_user_frame(const struct gm_stacks *s, uint32_t stack_id)
+{
+    const struct gm_stack *st = &s->stacks[stack_id];
+    const uint32_t *ids = s->pool + st->off;
+    if (st->user < st->nr) {
+        return ids[st->user];
+    }
+    if (st->created_by != GM_NO_FRAME && (s->frames[st->created_by].flags & GM_FRAME_USER)) {
+        return st->created_by;
+    }
+    for (uint32_t k = 0; k < st->nr; k++) {
+        if (!(s->frames[ids[k]].flags & GM_FRAME_RUNTIME)) {
+            return ids[k];
+        }
+    }
+    if (st->nr) {
+        return ids[0];
+    }
+    return st->created_by;
+}

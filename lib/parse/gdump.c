@@ -1,0 +1,1033 @@
+/*
+ * Goroutine dump parser (full and debug=1 forms).
+ *
+ * Why it is fast: one pass, memchr per line, a dispatch on the first byte of the line, and one
+ * hash + one table probe per frame (gm_stacks_frame). Nothing is copied per goroutine except a
+ * fixed 64-byte record; stacks are interned, so a million goroutines over a few dozen stacks
+ * cost a few dozen stack entries.
+ * Why it is safe: every access is bounded by the line end (no NUL terminator is assumed), the
+ * frame count per goroutine is capped (GM_G_CUT), lines longer than limits.max_line are skipped
+ * and counted, and all tables are capped by the strtab limit.
+ */
+#include "gm/gdump.h"
+#include "gm/arena.h"
+#include "gm/input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum mode {
+    M_NONE,         /* outside any goroutine */
+    M_FUNC,         /* in a goroutine, expecting a frame, created by, marker or blank */
+    M_FILE,         /* after a frame's function line, expecting "\tfile:line" */
+    M_CREATED_FILE, /* after "created by", expecting "\tfile:line" */
+    M_ANCESTOR,     /* inside [originating from goroutine N] frames */
+    M_AGG,          /* inside a debug=1 dump, between records */
+    M_AGG_REC,      /* inside a debug=1 record */
+};
+
+struct parser {
+    struct gm_gdump_set *set;
+    struct gm_diag *diag;
+    const char *base;
+    size_t len;
+    uint64_t lineno;
+    uint64_t line_off;
+    int last_line; /* the current line is the last one and has no newline */
+
+    int in_dump;
+    uint32_t dump;
+
+    enum mode mode;
+    int in_g;
+    struct gm_goroutine g;
+    uint32_t *frames;
+    uint32_t nframes;
+    uint64_t args_h;
+    int have_obj;
+    int have_user_args;
+    uint64_t user_args_h;
+    struct gm_str pend_func, pend_args;
+    struct gm_str created_func;
+
+    uint32_t *idset; /* indices of goroutines of the current dump, by goid */
+    uint32_t idmask, idnr;
+
+    uint32_t preamble_id; /* preamble seen since the last dump */
+    int64_t last_time;    /* log timestamp seen since the last dump */
+    char scratch[512];
+};
+
+/* ---------------------------------------------------------------- small scanners */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Parses decimal digits at *i; returns the count of digits (0 = none). Saturates. */
+static size_t scan_u64(const char *s, size_t n, size_t *i, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t start = *i;
+    while (*i < n && is_digit(s[*i])) {
+        uint64_t d = (uint64_t)(s[*i] - '0');
+        v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+        (*i)++;
+    }
+    *out = v;
+    return *i - start;
+}
+
+static int starts(struct gm_str s, size_t at, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.len >= at + n && memcmp(s.p + at, lit, n) == 0;
+}
+
+static int ends(struct gm_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.len >= n && memcmp(s.p + s.len - n, lit, n) == 0;
+}
+
+static const char *find(struct gm_str s, size_t from, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (s.len < n) {
+        return NULL;
+    }
+    for (size_t i = from; i + n <= s.len; i++) {
+        if (s.p[i] == lit[0] && memcmp(s.p + i, lit, n) == 0) {
+            return s.p + i;
+        }
+    }
+    return NULL;
+}
+
+static void excerpt(char *out, size_t cap, struct gm_str s)
+{
+    size_t n = s.len < 60 ? s.len : 60;
+    size_t j = 0;
+    for (size_t i = 0; i < n && j + 1 < cap; i++) {
+        char c = s.p[i];
+        out[j++] = (c == '\t') ? ' ' : ((unsigned char)c < 0x20 || c == 0x7f) ? '?' : c;
+    }
+    if (s.len > n && j + 4 < cap) {
+        memcpy(out + j, "...", 3);
+        j += 3;
+    }
+    out[j] = '\0';
+}
+
+static int fail(struct parser *ps, int code, struct gm_str line, const char *expected)
+{
+    char ex[80];
+    excerpt(ex, sizeof(ex), line);
+    return gm_diag_set(ps->diag, code, ps->line_off, ps->lineno, "expected %s, got '%s'", expected,
+                       ex);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int two(const char *s, unsigned *v)
+{
+    if (!is_digit(s[0]) || !is_digit(s[1])) {
+        return 0;
+    }
+    *v = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+    return 1;
+}
+
+/* Recognises "YYYY/MM/DD HH:MM:SS" (log package) or "YYYY-MM-DDTHH:MM:SS" (RFC 3339), at the
+ * start of the line or after "time=" / a JSON "time":". Returns unix seconds or -1. */
+int64_t gm_gdump_log_time(struct gm_str s)
+{
+    size_t i = 0;
+    if (starts(s, 0, "time=")) {
+        i = 5;
+    } else if (starts(s, 0, "{\"time\":\"")) {
+        i = 9;
+    } else if (starts(s, 0, "{\"ts\":\"")) {
+        i = 7;
+    }
+    if (s.len < i + 19) {
+        return -1;
+    }
+    const char *t = s.p + i;
+    unsigned yh, yl, mo, d, h, mi, se;
+    if (!two(t, &yh) || !two(t + 2, &yl) || !two(t + 5, &mo) || !two(t + 8, &d) ||
+        !two(t + 11, &h) || !two(t + 14, &mi) || !two(t + 17, &se)) {
+        return -1;
+    }
+    int slash = t[4] == '/' && t[7] == '/' && t[10] == ' ';
+    int rfc = t[4] == '-' && t[7] == '-' && (t[10] == 'T' || t[10] == ' ');
+    if ((!slash && !rfc) || t[13] != ':' || t[16] != ':' || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+        h > 23 || mi > 59 || se > 60) {
+        return -1;
+    }
+    int64_t v = days_from_civil((int64_t)(yh * 100 + yl), mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    if (rfc) {
+        /* skip fraction, apply a numeric zone offset */
+        size_t k = i + 19;
+        if (k < s.len && s.p[k] == '.') {
+            k++;
+            while (k < s.len && is_digit(s.p[k])) {
+                k++;
+            }
+        }
+        unsigned oh, om;
+        if (k + 6 <= s.len && (s.p[k] == '+' || s.p[k] == '-') && two(s.p + k + 1, &oh) &&
+            s.p[k + 3] == ':' && two(s.p + k + 4, &om)) {
+            int64_t off = oh * 3600 + om * 60;
+            v += s.p[k] == '+' ? -off : off;
+        }
+    }
+    return v;
+}
+
+/* ---------------------------------------------------------------- set management */
+
+int gm_gdump_set_init(struct gm_gdump_set *set, const struct gm_limits *lim, enum gm_similarity sim)
+{
+    memset(set, 0, sizeof(*set));
+    if (lim) {
+        set->limits = *lim;
+    } else {
+        gm_limits_default(&set->limits);
+    }
+    if (set->limits.max_frames == 0) {
+        set->limits.max_frames = 1;
+    }
+    set->similarity = sim;
+    return gm_stacks_init(&set->stacks, set->limits.max_strtab);
+}
+
+void gm_gdump_set_release(struct gm_gdump_set *set)
+{
+    for (uint32_t i = 0; i < set->blocks_nr; i++) {
+        free(set->blocks[i]);
+    }
+    free(set->blocks);
+    free(set->dumps);
+    gm_stacks_release(&set->stacks);
+    memset(set, 0, sizeof(*set));
+}
+
+static int push_g(struct gm_gdump_set *set, const struct gm_goroutine *g)
+{
+    uint32_t i = set->g_nr;
+    if (i == UINT32_MAX) {
+        return GM_ETOOBIG;
+    }
+    if ((i >> GM_G_BLOCK_SHIFT) == set->blocks_nr) {
+        if (set->blocks_nr == set->blocks_alloc) {
+            uint32_t na = set->blocks_alloc ? set->blocks_alloc * 2 : 16;
+            struct gm_goroutine **nb = gm_xrealloc(set->blocks, na * sizeof(*nb));
+            if (!nb) {
+                return GM_ENOMEM;
+            }
+            set->blocks = nb;
+            set->blocks_alloc = na;
+        }
+        struct gm_goroutine *blk = gm_xrealloc(NULL, GM_G_BLOCK * sizeof(*blk));
+        if (!blk) {
+            return GM_ENOMEM;
+        }
+        set->blocks[set->blocks_nr++] = blk;
+    }
+    *gm_gdump_g(set, i) = *g;
+    set->g_nr++;
+    return 0;
+}
+
+static int idset_reset(struct parser *ps)
+{
+    if (ps->idnr || !ps->idset) {
+        free(ps->idset);
+        ps->idmask = 1023;
+        ps->idnr = 0;
+        ps->idset = calloc(ps->idmask + 1, sizeof(uint32_t));
+        if (!ps->idset) {
+            return GM_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+static uint32_t id_slot(uint64_t id, uint32_t mask)
+{
+    return (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+/* Returns 1 if goid is already in the current dump, else records g_index and returns 0. */
+static int idset_add(struct parser *ps, uint64_t id, uint32_t g_index)
+{
+    struct gm_gdump_set *set = ps->set;
+    uint32_t i = id_slot(id, ps->idmask);
+    while (ps->idset[i]) {
+        if (gm_gdump_g(set, ps->idset[i] - 1)->id == id) {
+            return 1;
+        }
+        i = (i + 1) & ps->idmask;
+    }
+    ps->idset[i] = g_index + 1;
+    if (++ps->idnr * 2 > ps->idmask) {
+        uint32_t nmask = ps->idmask * 2 + 1;
+        uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+        if (!ns) {
+            return GM_ENOMEM;
+        }
+        for (uint32_t k = 0; k <= ps->idmask; k++) {
+            if (ps->idset[k]) {
+                uint32_t j = id_slot(gm_gdump_g(set, ps->idset[k] - 1)->id, nmask);
+                while (ns[j]) {
+                    j = (j + 1) & nmask;
+                }
+                ns[j] = ps->idset[k];
+            }
+        }
+        free(ps->idset);
+        ps->idset = ns;
+        ps->idmask = nmask;
+    }
+    return 0;
+}
+
+static int idset_has(const struct parser *ps, uint64_t id)
+{
+    uint32_t i = id_slot(id, ps->idmask);
+    while (ps->idset[i]) {
+        if (gm_gdump_g(ps->set, ps->idset[i] - 1)->id == id) {
+            return 1;
+        }
+        i = (i + 1) & ps->idmask;
+    }
+    return 0;
+}
+
+static void end_dump(struct parser *ps)
+{
+    if (!ps->in_dump) {
+        return;
+    }
+    struct gm_dump *d = &ps->set->dumps[ps->dump];
+    d->nr = ps->set->g_nr - d->first;
+    ps->in_dump = 0;
+}
+
+static int start_dump(struct parser *ps, enum gm_dump_kind kind)
+{
+    struct gm_gdump_set *set = ps->set;
+    end_dump(ps);
+    if (set->dumps_nr == set->dumps_alloc) {
+        uint32_t na = set->dumps_alloc ? set->dumps_alloc * 2 : 4;
+        struct gm_dump *nd = gm_xrealloc(set->dumps, na * sizeof(*nd));
+        if (!nd) {
+            return GM_ENOMEM;
+        }
+        set->dumps = nd;
+        set->dumps_alloc = na;
+    }
+    struct gm_dump *d = &set->dumps[set->dumps_nr];
+    memset(d, 0, sizeof(*d));
+    d->kind = kind;
+    d->first = set->g_nr;
+    d->line_first = ps->lineno;
+    d->line_last = ps->lineno;
+    d->preamble_id = ps->preamble_id;
+    d->time = ps->last_time;
+    ps->preamble_id = 0;
+    ps->last_time = -1;
+    ps->dump = set->dumps_nr++;
+    ps->in_dump = 1;
+    return idset_reset(ps);
+}
+
+/* ---------------------------------------------------------------- goroutines */
+
+static int finish_g(struct parser *ps)
+{
+    if (!ps->in_g) {
+        return 0;
+    }
+    struct gm_gdump_set *set = ps->set;
+    uint32_t created = GM_NO_FRAME;
+    ps->in_g = 0;
+    if (ps->mode == M_FILE || ps->mode == M_CREATED_FILE) {
+        /* the frame line had no file line: only legal at the end of the input */
+        ps->g.flags |= GM_G_TRUNCATED;
+    }
+    if (ps->created_func.len) {
+        struct gm_str file = {"", 0};
+        uint64_t h = gm_stacks_frame_hash(ps->created_func, file, 0);
+        GM_TRY(gm_stacks_frame(&set->stacks, ps->created_func, file, 0, h, &created));
+    }
+    if (ps->g.stack_id == UINT32_MAX) {
+        GM_TRY(gm_stacks_stack(&set->stacks, ps->frames, ps->nframes, created, &ps->g.stack_id));
+    }
+    ps->g.args_hash = set->similarity == GM_SIM_AGGRESSIVE ? 0 : ps->args_h;
+    if (!ps->have_obj && ps->have_user_args) {
+        ps->g.wait_obj = ps->user_args_h;
+        ps->g.flags |= GM_G_OBJ_ARGS;
+    }
+    struct gm_dump *d = &set->dumps[ps->dump];
+    if (set->g_nr == d->first) {
+        ps->g.flags |= GM_G_FIRST;
+    }
+    if (d->kind == GM_DUMP_FULL) {
+        int rc = idset_add(ps, ps->g.id, set->g_nr);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    GM_TRY(push_g(set, &ps->g));
+    d->goroutines += ps->g.weight;
+    d->line_last = ps->lineno;
+    ps->mode = d->kind == GM_DUMP_AGGREGATED ? M_AGG : M_NONE;
+    return 0;
+}
+
+static void begin_g(struct parser *ps)
+{
+    memset(&ps->g, 0, sizeof(ps->g));
+    ps->g.stack_id = UINT32_MAX;
+    ps->g.weight = 1;
+    ps->in_g = 1;
+    ps->nframes = 0;
+    ps->args_h = 0;
+    ps->have_obj = 0;
+    ps->have_user_args = 0;
+    ps->created_func.len = 0;
+    ps->pend_func.len = 0;
+    ps->mode = M_FUNC;
+}
+
+struct header {
+    uint64_t id;
+    struct gm_str state;
+    uint32_t minutes;
+    uint32_t flags;
+};
+
+/* 1 = header, 0 = not a header, -1 = looks like a header but is malformed. */
+static int parse_header(struct gm_str s, struct header *h)
+{
+    size_t i = 10; /* after "goroutine " */
+    if (scan_u64(s.p, s.len, &i, &h->id) == 0) {
+        return 0;
+    }
+    if (i >= s.len || s.p[i] != ' ') {
+        return 0;
+    }
+    i++;
+    if (starts(s, i, "gp=")) {
+        const char *br = find(s, i, " [");
+        if (!br) {
+            return -1;
+        }
+        i = (size_t)(br - s.p) + 1;
+    }
+    if (i >= s.len || s.p[i] != '[') {
+        return 0;
+    }
+    if (!ends(s, "]:")) {
+        return -1;
+    }
+    size_t in_start = i + 1, in_end = s.len - 2;
+    if (in_end <= in_start) {
+        return -1;
+    }
+    size_t comma = in_end;
+    for (size_t k = in_start; k < in_end; k++) {
+        if (s.p[k] == ',') {
+            comma = k;
+            break;
+        }
+    }
+    h->state = (struct gm_str){s.p + in_start, comma - in_start};
+    h->minutes = 0;
+    h->flags = 0;
+    size_t k = comma;
+    while (k < in_end) {
+        /* ", N minutes" | ", locked to thread" */
+        k++;
+        while (k < in_end && s.p[k] == ' ') {
+            k++;
+        }
+        uint64_t v;
+        size_t nd = scan_u64(s.p, in_end, &k, &v);
+        if (nd && starts(s, k, " minutes")) {
+            h->minutes = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+        } else if (starts(s, k, "locked to thread")) {
+            h->flags |= GM_G_LOCKED;
+        }
+        while (k < in_end && s.p[k] != ',') {
+            k++;
+        }
+    }
+    return 1;
+}
+
+/* Removes " (leaked)" and " (scan)" from a state into scratch, setting flags. */
+static struct gm_str clean_state(struct parser *ps, struct gm_str st, uint32_t *flags)
+{
+    static const struct {
+        const char *tag;
+        uint32_t flag;
+        int strip;
+    } tags[] = {
+        {" (leaked)", GM_G_LEAKED, 1},
+        {" (scan)", GM_G_SCAN, 1},
+        {" (durable)", GM_G_DURABLE, 0},
+    };
+    int any = 0;
+    for (size_t t = 0; t < GM_ARRAY_NR(tags); t++) {
+        if (find(st, 0, tags[t].tag)) {
+            *flags |= tags[t].flag;
+            any |= tags[t].strip;
+        }
+    }
+    if (!any || st.len >= sizeof(ps->scratch)) {
+        return st;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < st.len;) {
+        int skipped = 0;
+        for (size_t t = 0; t < 2; t++) {
+            size_t tl = strlen(tags[t].tag);
+            if (i + tl <= st.len && memcmp(st.p + i, tags[t].tag, tl) == 0) {
+                i += tl;
+                skipped = 1;
+            }
+        }
+        if (!skipped) {
+            ps->scratch[n++] = st.p[i++];
+        }
+    }
+    return (struct gm_str){ps->scratch, n};
+}
+
+static int start_g(struct parser *ps, const struct header *h)
+{
+    struct gm_gdump_set *set = ps->set;
+    if (!ps->in_dump || set->dumps[ps->dump].kind != GM_DUMP_FULL ||
+        (ps->preamble_id && set->g_nr > set->dumps[ps->dump].first) || idset_has(ps, h->id)) {
+        GM_TRY(start_dump(ps, GM_DUMP_FULL));
+    }
+    begin_g(ps);
+    ps->g.id = h->id;
+    ps->g.minutes = h->minutes;
+    ps->g.flags = h->flags;
+    struct gm_str st = clean_state(ps, h->state, &ps->g.flags);
+    return gm_strtab_intern(&set->stacks.strs, st.p, st.len, &ps->g.state_id);
+}
+
+static int is_wait_func(struct gm_str f)
+{
+    switch (f.p[0]) {
+    case 'r':
+        return gm_str_has_prefix(f, "runtime.chanrecv") || gm_str_has_prefix(f, "runtime.chansend");
+    case 's':
+        return gm_str_has_prefix(f, "sync.(*Mutex).") || gm_str_has_prefix(f, "sync.(*RWMutex).") ||
+               gm_str_has_prefix(f, "sync.(*WaitGroup).Wait") ||
+               gm_str_has_prefix(f, "sync.(*Cond).Wait");
+    case 'i':
+        return gm_str_has_prefix(f, "internal/poll.runtime_pollWait") ||
+               gm_str_has_prefix(f, "internal/sync.(*Mutex).");
+    default:
+        return 0;
+    }
+}
+
+static uint64_t first_hex_arg(struct gm_str args)
+{
+    size_t i = 0;
+    while (i < args.len && (args.p[i] == '{' || args.p[i] == ' ')) {
+        i++;
+    }
+    if (i + 2 >= args.len || args.p[i] != '0' || args.p[i + 1] != 'x') {
+        return 0;
+    }
+    uint64_t v = 0;
+    for (i += 2; i < args.len; i++) {
+        int d = hexval(args.p[i]);
+        if (d < 0) {
+            break;
+        }
+        v = (v << 4) | (uint64_t)d;
+    }
+    if (i < args.len && args.p[i] == '?') {
+        return 0; /* "may be inaccurate": not an identity */
+    }
+    return v;
+}
+
+/* Folds a frame's argument text into the goroutine's argument hash. */
+static void hash_args(struct parser *ps, struct gm_str args)
+{
+    if (ps->set->similarity == GM_SIM_AGGRESSIVE || args.len == 0) {
+        return;
+    }
+    if (ps->set->similarity == GM_SIM_EXACT || args.len > sizeof(ps->scratch)) {
+        ps->args_h = gm_hash_seed(args.p, args.len, ps->args_h + 1);
+        return;
+    }
+    /* pointer similarity: hex words >= 1 MiB become '*' */
+    size_t n = 0;
+    for (size_t i = 0; i < args.len;) {
+        if (args.p[i] == '0' && i + 1 < args.len && args.p[i + 1] == 'x') {
+            size_t j = i + 2;
+            uint64_t v = 0;
+            while (j < args.len && hexval(args.p[j]) >= 0) {
+                v = (v << 4) | (uint64_t)hexval(args.p[j]);
+                j++;
+            }
+            if (v >= (1u << 20)) {
+                ps->scratch[n++] = '*';
+                i = j;
+                continue;
+            }
+            memcpy(ps->scratch + n, args.p + i, j - i);
+            n += j - i;
+            i = j;
+            continue;
+        }
+        ps->scratch[n++] = args.p[i++];
+    }
+    ps->args_h = gm_hash_seed(ps->scratch, n, ps->args_h + 1);
+}
+
+/* "\t/path/file.go:123 +0x1d fp=.. sp=.. pc=.." -> file, line. */
+static int parse_file_line(struct gm_str s, struct gm_str *file, uint32_t *line)
+{
+    size_t end = s.len;
+    const char *fp = find(s, 1, " fp=0x");
+    if (fp) {
+        end = (size_t)(fp - s.p);
+    }
+    /* drop " +0x..." (it follows ":LINE", so stop at the first ':' from the right) */
+    for (size_t k = end; k >= 2; k--) {
+        if (s.p[k - 1] == ':') {
+            break;
+        }
+        if (s.p[k - 1] == '+' && s.p[k - 2] == ' ') {
+            end = k - 2;
+            break;
+        }
+    }
+    size_t colon = 0;
+    for (size_t k = end; k > 1; k--) {
+        if (s.p[k - 1] == ':') {
+            colon = k - 1;
+            break;
+        }
+    }
+    if (!colon) {
+        return -1;
+    }
+    size_t i = colon + 1;
+    uint64_t v;
+    if (scan_u64(s.p, end, &i, &v) == 0 || i != end) {
+        return -1;
+    }
+    *file = (struct gm_str){s.p + 1, colon - 1};
+    *line = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+    return 0;
+}
+
+static int add_frame(struct parser *ps, struct gm_str func, struct gm_str file, uint32_t line)
+{
+    if (ps->nframes >= ps->set->limits.max_frames) {
+        ps->g.flags |= GM_G_CUT;
+        return 0;
+    }
+    uint32_t id;
+    uint64_t h = gm_stacks_frame_hash(func, file, line);
+    GM_TRY(gm_stacks_frame(&ps->set->stacks, func, file, line, h, &id));
+    ps->frames[ps->nframes++] = id;
+    return 0;
+}
+
+static int is_func_line(struct gm_str s, struct gm_str *func, struct gm_str *args)
+{
+    if (s.len < 3 || s.p[s.len - 1] != ')' || s.p[0] == ' ') {
+        return 0;
+    }
+    const char *lp = NULL;
+    for (size_t k = s.len - 1; k > 0; k--) {
+        if (s.p[k - 1] == '(') {
+            lp = s.p + k - 1;
+            break;
+        }
+    }
+    if (!lp || lp == s.p) {
+        return 0;
+    }
+    *func = (struct gm_str){s.p, (size_t)(lp - s.p)};
+    *args = (struct gm_str){lp + 1, (size_t)(s.p + s.len - 1 - (lp + 1))};
+    return 1;
+}
+
+/* ---------------------------------------------------------------- debug=1 */
+
+static int agg_frame(struct parser *ps, struct gm_str s)
+{
+    /* "#\t0x<pc>\t<func>+0x<off>\t<file>:<line>" with tab runs; or "#\t0x<pc>" alone */
+    size_t i = 1;
+    while (i < s.len && (s.p[i] == '\t' || s.p[i] == ' ')) {
+        i++;
+    }
+    size_t pc_start = i;
+    while (i < s.len && s.p[i] != '\t' && s.p[i] != ' ') {
+        i++;
+    }
+    struct gm_str pc = {s.p + pc_start, i - pc_start};
+    while (i < s.len && (s.p[i] == '\t' || s.p[i] == ' ')) {
+        i++;
+    }
+    if (i >= s.len) {
+        return add_frame(ps, pc, (struct gm_str){"", 0}, 0);
+    }
+    size_t f_start = i;
+    while (i < s.len && s.p[i] != '\t') {
+        i++;
+    }
+    struct gm_str func = {s.p + f_start, i - f_start};
+    for (size_t k = func.len; k > 1; k--) {
+        if (func.p[k - 1] == '+' && k + 1 < func.len && func.p[k] == '0' && func.p[k + 1] == 'x') {
+            func.len = k - 1;
+            break;
+        }
+    }
+    while (i < s.len && (s.p[i] == '\t' || s.p[i] == ' ')) {
+        i++;
+    }
+    struct gm_str file = {"", 0};
+    uint32_t line = 0;
+    if (i < s.len) {
+        struct gm_str rest = {s.p + i - 1, s.len - i + 1}; /* parse_file_line skips one byte */
+        if (parse_file_line(rest, &file, &line) < 0) {
+            return fail(ps, GM_EFORMAT, s, "'#\\t0xPC\\tFUNC+0xOFF\\tFILE:LINE'");
+        }
+    }
+    return add_frame(ps, func, file, line);
+}
+
+static int agg_line(struct parser *ps, struct gm_str s, int *handled)
+{
+    *handled = 1;
+    if (s.len == 0) {
+        return finish_g(ps);
+    }
+    if (is_digit(s.p[0])) {
+        size_t i = 0;
+        uint64_t n;
+        scan_u64(s.p, s.len, &i, &n);
+        if (starts(s, i, " @")) {
+            GM_TRY(finish_g(ps));
+            begin_g(ps);
+            ps->g.weight = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+            ps->g.state_id = 0;
+            ps->mode = M_AGG_REC;
+            return 0;
+        }
+    }
+    if (s.p[0] == '#' && ps->in_g) {
+        if (starts(s, 0, "# labels: ")) {
+            return gm_strtab_intern(&ps->set->stacks.strs, s.p + 10, s.len - 10, &ps->g.labels_id);
+        }
+        return agg_frame(ps, s);
+    }
+    GM_TRY(finish_g(ps));
+    end_dump(ps);
+    ps->mode = M_NONE;
+    *handled = 0;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- lines */
+
+static int outside_line(struct parser *ps, struct gm_str s)
+{
+    struct gm_gdump_set *set = ps->set;
+    if (starts(s, 0, "goroutine profile: total ") ||
+        starts(s, 0, "goroutineleak profile: total ")) {
+        size_t i = s.p[9] == 'l' ? 29 : 25;
+        uint64_t total = 0;
+        scan_u64(s.p, s.len, &i, &total);
+        GM_TRY(start_dump(ps, GM_DUMP_AGGREGATED));
+        set->dumps[ps->dump].total_declared = total;
+        ps->mode = M_AGG;
+        return 0;
+    }
+    if (starts(s, 0, "panic: ") || starts(s, 0, "fatal error: ") || starts(s, 0, "SIGQUIT: ") ||
+        starts(s, 0, "fatal: morestack")) {
+        size_t n = s.len > 300 ? 300 : s.len;
+        if (!ps->preamble_id || starts(s, 0, "fatal error: ")) {
+            GM_TRY(gm_strtab_intern(&set->stacks.strs, s.p, n, &ps->preamble_id));
+        }
+        set->skipped_lines++;
+        return 0;
+    }
+    int64_t t = gm_gdump_log_time(s);
+    if (t >= 0) {
+        ps->last_time = t;
+    }
+    set->skipped_lines++;
+    return 0;
+}
+
+static int g_line(struct parser *ps, struct gm_str s)
+{
+    struct gm_gdump_set *set = ps->set;
+    if (ps->mode == M_ANCESTOR) {
+        return 0;
+    }
+    if (starts(s, 0, "created by ")) {
+        struct gm_str f = {s.p + 11, s.len - 11};
+        const char *in = find(f, 0, " in goroutine ");
+        if (in) {
+            size_t i = (size_t)(in - s.p) + 14;
+            scan_u64(s.p, s.len, &i, &ps->g.parent);
+            f.len = (size_t)(in - f.p);
+        }
+        ps->created_func = f;
+        ps->mode = M_CREATED_FILE;
+        return 0;
+    }
+    if (s.p[0] == '.' && starts(s, 0, "...") && ends(s, "elided...")) {
+        ps->g.flags |= GM_G_ELIDED;
+        return 0;
+    }
+    if (starts(s, 0, "[originating from goroutine ")) {
+        ps->g.flags |= GM_G_ANCESTORS;
+        set->ancestors++;
+        ps->mode = M_ANCESTOR;
+        return 0;
+    }
+    struct gm_str func, args;
+    if (is_func_line(s, &func, &args)) {
+        ps->pend_func = func;
+        ps->pend_args = args;
+        ps->mode = M_FILE;
+        hash_args(ps, args);
+        if (!ps->have_obj && is_wait_func(func)) {
+            uint64_t obj = first_hex_arg(args);
+            if (obj) {
+                ps->g.wait_obj = obj;
+                ps->have_obj = 1;
+            }
+        }
+        if (!ps->have_user_args && !(args.len == 3 && memcmp(args.p, "...", 3) == 0) &&
+            (gm_func_class(func) & GM_FRAME_USER)) {
+            /* runtime frames are hidden at GOTRACEBACK=all: the arguments of the innermost
+             * user frame stand in for the object waited on (same receiver and values =
+             * same object, e.g. workers of one pool) */
+            ps->user_args_h = gm_hash(args.p, args.len) | 1;
+            ps->have_user_args = 1;
+        }
+        return 0;
+    }
+    /* anything else ends the goroutine (an interleaved log line, a register dump ...) */
+    GM_TRY(finish_g(ps));
+    return outside_line(ps, s);
+}
+
+static int tab_line(struct parser *ps, struct gm_str s)
+{
+    struct gm_str file;
+    uint32_t line;
+    switch (ps->mode) {
+    case M_FILE:
+        if (parse_file_line(s, &file, &line) < 0) {
+            if (ps->last_line) {
+                ps->g.flags |= GM_G_TRUNCATED;
+                file = (struct gm_str){"", 0};
+                line = 0;
+            } else {
+                return fail(ps, GM_EFORMAT, s, "'\\tFILE:LINE' after a frame");
+            }
+        }
+        ps->mode = M_FUNC;
+        return add_frame(ps, ps->pend_func, file, line);
+    case M_CREATED_FILE:
+        /* the creator's file line is part of its identity only through the function: two
+         * goroutines created by the same function at different lines are rare and still the
+         * same kind of goroutine */
+        ps->mode = M_FUNC;
+        return 0;
+    case M_FUNC:
+        if (starts(s, 0, "\tgoroutine running on other thread")) {
+            ps->g.flags |= GM_G_NO_STACK;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int handle_line(struct parser *ps, struct gm_str s)
+{
+    if (ps->mode == M_AGG || ps->mode == M_AGG_REC) {
+        int handled;
+        GM_TRY(agg_line(ps, s, &handled));
+        if (handled) {
+            return 0;
+        }
+    }
+    if (s.len == 0) {
+        if (ps->in_g && ps->mode == M_FILE && !ps->last_line) {
+            return fail(ps, GM_EFORMAT, s, "'\\tFILE:LINE' after a frame");
+        }
+        return finish_g(ps);
+    }
+    if (s.p[0] == '\t') {
+        if (ps->in_g) {
+            return tab_line(ps, s);
+        }
+        ps->set->skipped_lines++;
+        return 0;
+    }
+    if (ps->in_g && ps->mode == M_FILE) {
+        if (starts(s, 0, "goroutine ") || ps->last_line) {
+            ps->g.flags |= GM_G_TRUNCATED;
+        } else {
+            return fail(ps, GM_EFORMAT, s, "'\\tFILE:LINE' after a frame");
+        }
+    }
+    if (s.p[0] == 'g' && starts(s, 0, "goroutine ")) {
+        struct header h;
+        int r = parse_header(s, &h);
+        if (r > 0) {
+            GM_TRY(finish_g(ps));
+            return start_g(ps, &h);
+        }
+        if (r < 0) {
+            if (ps->last_line) {
+                GM_TRY(finish_g(ps));
+                if (ps->in_dump) {
+                    ps->set->dumps[ps->dump].truncated = 1;
+                }
+                return 0;
+            }
+            return fail(ps, GM_EFORMAT, s, "'goroutine N [state]:'");
+        }
+    }
+    if (ps->in_g) {
+        return g_line(ps, s);
+    }
+    return outside_line(ps, s);
+}
+
+int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct gm_diag *diag)
+{
+    struct parser ps;
+    memset(&ps, 0, sizeof(ps));
+    ps.set = set;
+    ps.diag = diag;
+    ps.base = p;
+    ps.len = len;
+    ps.last_time = -1;
+    uint32_t dumps_before = set->dumps_nr;
+    int rc = 0;
+    ps.frames = gm_xrealloc(NULL, set->limits.max_frames * sizeof(uint32_t));
+    if (!ps.frames || idset_reset(&ps) < 0) {
+        rc = GM_ENOMEM;
+        goto out;
+    }
+    size_t pos = 0;
+    struct gm_str first_line = {p, 0};
+    while (pos < len) {
+        const char *nl = memchr(p + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - p) : len;
+        struct gm_str s = {p + pos, end - pos};
+        if (s.len && s.p[s.len - 1] == '\r') {
+            s.len--;
+        }
+        ps.lineno++;
+        ps.line_off = pos;
+        ps.last_line = nl == NULL;
+        if (ps.last_line && ps.in_g && ps.in_dump) {
+            /* a dump whose last line has no newline was cut (64 MiB debug=2 cap, head -c) */
+            set->dumps[ps.dump].truncated = 1;
+            set->dumps[ps.dump].trunc_off = len;
+        }
+        if (ps.lineno == 1) {
+            first_line = s;
+        }
+        if (s.len > set->limits.max_line) {
+            set->skipped_lines++;
+        } else {
+            rc = handle_line(&ps, s);
+            if (rc < 0) {
+                goto out;
+            }
+        }
+        pos = nl ? end + 1 : len;
+    }
+    set->lines += ps.lineno;
+    if (ps.in_g) {
+        int cut = ps.mode == M_FILE || ps.mode == M_CREATED_FILE || (len && p[len - 1] != '\n');
+        if (cut) {
+            ps.g.flags |= GM_G_TRUNCATED;
+        }
+        rc = finish_g(&ps);
+        if (rc < 0) {
+            goto out;
+        }
+        if (cut && ps.in_dump) {
+            set->dumps[ps.dump].truncated = 1;
+            set->dumps[ps.dump].trunc_off = len;
+        }
+    }
+    end_dump(&ps);
+    if (set->dumps_nr == dumps_before) {
+        ps.lineno = len ? 1 : 0;
+        ps.line_off = 0;
+        rc = fail(&ps, GM_EFORMAT, first_line,
+                  len ? "a goroutine dump ('goroutine N [state]:' or 'goroutine profile: total N')"
+                      : "a goroutine dump, got an empty input; so");
+        if (!len && diag) {
+            gm_diag_set(diag, GM_EFORMAT, 0, 0, "empty input: expected a goroutine dump");
+        }
+        goto out;
+    }
+    rc = (int)(set->dumps_nr - dumps_before);
+out:
+    free(ps.frames);
+    free(ps.idset);
+    return rc;
+}
+
+int gm_gdump_load(struct gm_gdump_set *set, const char *path, struct gm_diag *diag)
+{
+    struct gm_input in;
+    GM_TRY(gm_input_open(&in, path, &set->limits, diag));
+    int rc = gm_gdump_parse(set, in.p, in.len, diag);
+    gm_input_close(&in);
+    return rc;
+}

@@ -1,0 +1,71 @@
+/* Artifact sniffing: cheap checks on a bounded prefix of the input. */
+#define _GNU_SOURCE
+#include "gm/sniff.h"
+
+#include <string.h>
+
+static const char *names[] = {
+    "unknown",         "gzip data",           "goroutine dump", "goroutine dump (debug=1)",
+    "pprof profile",   "legacy heap profile", "GC trace log",   "race detector log",
+    "execution trace",
+};
+
+const char *gm_kind_name(enum gm_kind k)
+{
+    return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
+}
+
+static int line_starts(const char *p, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len >= n && memcmp(p, lit, n) == 0;
+}
+
+enum gm_kind gm_sniff(const char *p, size_t len)
+{
+    if (len >= 2 && (unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b) {
+        return GM_KIND_GZIP;
+    }
+    if (len >= 16 && memcmp(p, "go 1.", 5) == 0 && memchr(p, '\0', 16) &&
+        memmem(p, 16, " trace", 6)) {
+        return GM_KIND_TRACE;
+    }
+    size_t lim = len < 65536 ? len : 65536;
+    int gc = 0;
+    for (size_t pos = 0; pos < lim;) {
+        const char *nl = memchr(p + pos, '\n', lim - pos);
+        size_t end = nl ? (size_t)(nl - p) : lim;
+        const char *s = p + pos;
+        size_t n = end - pos;
+        if (line_starts(s, n, "goroutine profile: total ") ||
+            line_starts(s, n, "goroutineleak profile: total ")) {
+            return GM_KIND_GDUMP_AGG;
+        }
+        if (line_starts(s, n, "goroutine ") && n > 11 && s[10] >= '0' && s[10] <= '9' &&
+            memchr(s, '[', n)) {
+            return GM_KIND_GDUMP;
+        }
+        if (line_starts(s, n, "WARNING: DATA RACE")) {
+            return GM_KIND_RACE;
+        }
+        if (line_starts(s, n, "heap profile: ")) {
+            return GM_KIND_HEAPTEXT;
+        }
+        if (line_starts(s, n, "gc ") && n > 4 && s[3] >= '0' && s[3] <= '9' && memchr(s, '@', n)) {
+            gc++;
+        }
+        if (!nl) {
+            break;
+        }
+        pos = end + 1;
+    }
+    if (gc) {
+        return GM_KIND_GCTRACE;
+    }
+    /* protobuf: Profile field 1 (sample_type, wire type 2) or another small field first */
+    if (len >= 2 && ((unsigned char)p[0] == 0x0a || (unsigned char)p[0] == 0x12 ||
+                     (unsigned char)p[0] == 0x32)) {
+        return GM_KIND_PPROF;
+    }
+    return GM_KIND_UNKNOWN;
+}

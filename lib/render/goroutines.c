@@ -1,0 +1,314 @@
+/* Terminal table and JSON for `gomedic goroutines`. */
+#include "gm/render.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,
+                               uint32_t frame_id, char *buf, size_t cap)
+{
+    if (frame_id == GM_NO_FRAME) {
+        snprintf(buf, cap, "-");
+        return buf;
+    }
+    const struct gm_frame *f = gm_stacks_get_frame(s, frame_id);
+    const char *file = gm_strtab_cstr(&s->strs, f->file_id);
+    if (!*file) {
+        snprintf(buf, cap, "-");
+    } else if (f->line) {
+        snprintf(buf, cap, "%s:%u", gm_paths_show(paths, file, f->flags), f->line);
+    } else {
+        snprintf(buf, cap, "%s", gm_paths_show(paths, file, f->flags));
+    }
+    return buf;
+}
+
+static void age(char *buf, size_t cap, uint32_t lo, uint32_t hi)
+{
+    if (hi == 0) {
+        snprintf(buf, cap, "-");
+    } else if (lo == hi) {
+        snprintf(buf, cap, "%um", hi);
+    } else {
+        snprintf(buf, cap, "%u-%um", lo, hi);
+    }
+}
+
+static enum gm_color sev_color(enum gm_severity s)
+{
+    switch (s) {
+    case GM_SEV_CRITICAL:
+    case GM_SEV_HIGH:
+        return GM_C_RED;
+    case GM_SEV_MEDIUM:
+        return GM_C_YELLOW;
+    case GM_SEV_LOW:
+        return GM_C_CYAN;
+    default:
+        return GM_C_DIM;
+    }
+}
+
+static const char *func_name(const struct gm_stacks *s, uint32_t frame_id)
+{
+    return frame_id == GM_NO_FRAME ? "-" : gm_stacks_func(s, frame_id);
+}
+
+static void print_frames(struct gm_out *o, const struct gm_gdump_set *set,
+                         const struct gm_paths *paths, uint32_t stack_id, int max_frames)
+{
+    const struct gm_stacks *s = &set->stacks;
+    const struct gm_stack *st = gm_stacks_get(s, stack_id);
+    const uint32_t *ids = gm_stack_frames(s, st);
+    char loc[600];
+    uint32_t shown = st->nr;
+    if (max_frames > 0 && shown > (uint32_t)max_frames) {
+        shown = (uint32_t)max_frames;
+    }
+    for (uint32_t k = 0; k < shown; k++) {
+        const struct gm_frame *f = gm_stacks_get_frame(s, ids[k]);
+        int user = (f->flags & GM_FRAME_USER) != 0;
+        gm_out_puts(o, "    ");
+        if (user) {
+            gm_out_color(o, GM_C_BOLD);
+        } else {
+            gm_out_color(o, GM_C_DIM);
+        }
+        gm_out_printf(o, "%-48s %s", gm_stacks_func(s, ids[k]),
+                      gm_render_location(s, paths, ids[k], loc, sizeof(loc)));
+        gm_out_color(o, GM_C_RESET);
+        gm_out_puts(o, "\n");
+    }
+    if (shown < st->nr) {
+        gm_out_printf(o, "    ... %u more frames\n", st->nr - shown);
+    }
+}
+
+void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_report *r)
+{
+    const struct gm_gdump_set *set = r->set;
+    const struct gm_stacks *s = &set->stacks;
+    const struct gm_dump *d = &set->dumps[r->dump];
+    char loc[600], agebuf[32];
+
+    gm_out_color(o, GM_C_BOLD);
+    gm_out_printf(o, "%s", r->file);
+    gm_out_color(o, GM_C_RESET);
+    if (r->dumps_in_file > 1) {
+        gm_out_printf(o, " (dump %u of %u)", r->dump_no, r->dumps_in_file);
+    }
+    gm_out_printf(o, ": %llu goroutines, %s dump", (unsigned long long)d->goroutines,
+                  d->kind == GM_DUMP_AGGREGATED ? "aggregated (debug=1)" : "full");
+    if (d->truncated) {
+        gm_out_puts(o, ", truncated");
+    }
+    gm_out_puts(o, "\n");
+    if (d->preamble_id) {
+        gm_out_printf(o, "%s\n", gm_strtab_cstr(&s->strs, d->preamble_id));
+    }
+    if (d->kind == GM_DUMP_AGGREGATED) {
+        gm_out_puts(o, "note: debug=1 dumps carry no wait states or ages; patterns that need "
+                       "them are not diagnosed\n");
+    }
+
+    /* findings */
+    uint32_t shown = 0, below = 0;
+    uint64_t below_g = 0;
+    for (uint32_t i = 0; i < r->findings->nr; i++) {
+        const struct gm_finding *f = &r->findings->v[i];
+        if (f->severity < r->min_severity) {
+            below++;
+            below_g += f->count;
+            continue;
+        }
+        if (shown++ == 0) {
+            gm_out_puts(o, "\n");
+            gm_out_color(o, GM_C_BOLD);
+            gm_out_printf(o, "%-9s %-26s %6s %-7s %s\n", "SEVERITY", "FINDING", "COUNT", "AGE",
+                          "WHERE");
+            gm_out_color(o, GM_C_RESET);
+        }
+        age(agebuf, sizeof(agebuf), f->min_minutes, f->max_minutes);
+        gm_out_color(o, sev_color(f->severity));
+        gm_out_printf(o, "%-9s", gm_severity_name(f->severity));
+        gm_out_color(o, GM_C_RESET);
+        gm_out_printf(o, " %-26s %6llu %-7s ", f->kind->id, (unsigned long long)f->count, agebuf);
+        gm_out_color(o, GM_C_BOLD);
+        gm_out_printf(o, "%s", func_name(s, f->user_frame));
+        gm_out_color(o, GM_C_RESET);
+        gm_out_printf(o, " %s\n", gm_render_location(s, r->paths, f->user_frame, loc, sizeof(loc)));
+        gm_out_printf(o, "%-44s %s%s\n", "", f->proven ? "proven leak: " : "", f->why);
+        gm_out_printf(o, "%-44s fix: %s\n", "", f->kind->fix);
+    }
+    if (shown == 0) {
+        gm_out_printf(o, "\nno findings at or above %s\n", gm_severity_name(r->min_severity));
+    }
+    if (below) {
+        gm_out_printf(o,
+                      "(%u more at lower severity, %llu goroutines: healthy-looking; "
+                      "--min-severity info shows them)\n",
+                      below, (unsigned long long)below_g);
+    }
+    if (r->no_buckets) {
+        return;
+    }
+
+    /* buckets */
+    gm_out_printf(o, "\n");
+    gm_out_color(o, GM_C_BOLD);
+    gm_out_printf(o, "%u buckets\n", r->buckets->nr);
+    gm_out_color(o, GM_C_RESET);
+    for (uint32_t i = 0; i < r->buckets->nr; i++) {
+        const struct gm_bucket *b = &r->buckets->v[i];
+        const struct gm_stack *st = gm_stacks_get(s, b->stack_id);
+        const char *state = gm_strtab_cstr(&s->strs, b->state_id);
+        gm_out_puts(o, "\n");
+        gm_out_color(o, GM_C_BOLD);
+        gm_out_printf(o, "%llu", (unsigned long long)b->count);
+        gm_out_color(o, GM_C_RESET);
+        gm_out_printf(o, ": %s", *state ? state : "(no state)");
+        if (b->max_minutes) {
+            age(agebuf, sizeof(agebuf), b->min_minutes, b->max_minutes);
+            gm_out_printf(o, " [%s]", agebuf);
+        }
+        if (b->flags & GM_G_LEAKED) {
+            gm_out_puts(o, " (leaked)");
+        }
+        if (b->flags & GM_G_LOCKED) {
+            gm_out_puts(o, " [locked to thread]");
+        }
+        if (b->ids_nr) {
+            gm_out_puts(o, " goroutines");
+            for (uint32_t k = 0; k < b->ids_nr; k++) {
+                gm_out_printf(o, "%s%llu", k ? "," : " ", (unsigned long long)b->ids[k]);
+            }
+            if (b->records > b->ids_nr) {
+                gm_out_puts(o, ",...");
+            }
+        }
+        gm_out_puts(o, "\n");
+        if (b->labels_id) {
+            gm_out_printf(o, "    labels: %s\n", gm_strtab_cstr(&s->strs, b->labels_id));
+        }
+        print_frames(o, set, r->paths, b->stack_id, r->max_frames);
+        if (b->flags & GM_G_ELIDED) {
+            gm_out_puts(o, "    ...frames elided by the runtime...\n");
+        }
+        if (st->created_by != GM_NO_FRAME) {
+            gm_out_printf(o, "    created by %s\n", gm_stacks_func(s, st->created_by));
+        }
+    }
+}
+
+static void json_frame(struct gm_out *o, const struct gm_stacks *s, const struct gm_paths *paths,
+                       uint32_t fid)
+{
+    const struct gm_frame *f = gm_stacks_get_frame(s, fid);
+    gm_out_puts(o, "{\"function\":");
+    gm_out_json_cstr(o, gm_stacks_func(s, fid));
+    gm_out_puts(o, ",\"file\":");
+    gm_out_json_cstr(o, gm_paths_show(paths, gm_strtab_cstr(&s->strs, f->file_id), f->flags));
+    gm_out_printf(o, ",\"line\":%u,\"user\":%s}", f->line,
+                  (f->flags & GM_FRAME_USER) ? "true" : "false");
+}
+
+static void json_ids(struct gm_out *o, const uint64_t *ids, uint32_t nr)
+{
+    gm_out_puts(o, "[");
+    for (uint32_t k = 0; k < nr; k++) {
+        gm_out_printf(o, "%s%llu", k ? "," : "", (unsigned long long)ids[k]);
+    }
+    gm_out_puts(o, "]");
+}
+
+void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_report *r)
+{
+    const struct gm_gdump_set *set = r->set;
+    const struct gm_stacks *s = &set->stacks;
+    const struct gm_dump *d = &set->dumps[r->dump];
+    char loc[600];
+    gm_out_puts(o, "{\"schema\":\"" GM_SCHEMA_GOROUTINES "\",\"file\":");
+    gm_out_json_cstr(o, r->file);
+    gm_out_printf(o, ",\"dump\":%u,\"dumps\":%u,\"kind\":\"%s\",\"goroutines\":%llu,", r->dump_no,
+                  r->dumps_in_file, d->kind == GM_DUMP_AGGREGATED ? "aggregated" : "full",
+                  (unsigned long long)d->goroutines);
+    gm_out_printf(o, "\"truncated\":%s,\"preamble\":", d->truncated ? "true" : "false");
+    if (d->preamble_id) {
+        gm_out_json_cstr(o, gm_strtab_cstr(&s->strs, d->preamble_id));
+    } else {
+        gm_out_puts(o, "null");
+    }
+    if (d->time >= 0) {
+        gm_out_printf(o, ",\"time\":%lld", (long long)d->time);
+    } else {
+        gm_out_puts(o, ",\"time\":null");
+    }
+    gm_out_puts(o, ",\"findings\":[");
+    for (uint32_t i = 0; i < r->findings->nr; i++) {
+        const struct gm_finding *f = &r->findings->v[i];
+        gm_out_puts(o, i ? ",{" : "{");
+        gm_out_printf(o, "\"id\":\"%s\",\"severity\":\"%s\",\"count\":%llu,", f->kind->id,
+                      gm_severity_name(f->severity), (unsigned long long)f->count);
+        gm_out_puts(o, "\"function\":");
+        gm_out_json_cstr(o, func_name(s, f->user_frame));
+        gm_out_puts(o, ",\"location\":");
+        gm_out_json_cstr(o, gm_render_location(s, r->paths, f->user_frame, loc, sizeof(loc)));
+        gm_out_puts(o, ",\"state\":");
+        gm_out_json_cstr(o, gm_strtab_cstr(&s->strs, f->state_id));
+        gm_out_printf(o, ",\"min_minutes\":%u,\"max_minutes\":%u,\"proven\":%s,", f->min_minutes,
+                      f->max_minutes, f->proven ? "true" : "false");
+        gm_out_printf(o, "\"wait_objects\":%u,\"title\":", f->objects);
+        gm_out_json_cstr(o, f->kind->title);
+        gm_out_puts(o, ",\"why\":");
+        gm_out_json_cstr(o, f->why);
+        gm_out_puts(o, ",\"fix\":");
+        gm_out_json_cstr(o, f->kind->fix);
+        gm_out_puts(o, ",\"goroutine_ids\":");
+        json_ids(o, f->ids, f->ids_nr);
+        gm_out_puts(o, ",\"stack\":[");
+        const struct gm_stack *st = gm_stacks_get(s, f->stack_id);
+        const uint32_t *ids = gm_stack_frames(s, st);
+        for (uint32_t k = 0; k < st->nr; k++) {
+            if (k) {
+                gm_out_puts(o, ",");
+            }
+            json_frame(o, s, r->paths, ids[k]);
+        }
+        gm_out_puts(o, "]}");
+    }
+    gm_out_puts(o, "],\"buckets\":[");
+    for (uint32_t i = 0; i < r->buckets->nr; i++) {
+        const struct gm_bucket *b = &r->buckets->v[i];
+        const struct gm_stack *st = gm_stacks_get(s, b->stack_id);
+        gm_out_puts(o, i ? ",{" : "{");
+        gm_out_printf(o, "\"count\":%llu,\"state\":", (unsigned long long)b->count);
+        gm_out_json_cstr(o, gm_strtab_cstr(&s->strs, b->state_id));
+        gm_out_printf(o, ",\"min_minutes\":%u,\"max_minutes\":%u,\"locked\":%s,\"leaked\":%s,",
+                      b->min_minutes, b->max_minutes, (b->flags & GM_G_LOCKED) ? "true" : "false",
+                      (b->flags & GM_G_LEAKED) ? "true" : "false");
+        gm_out_puts(o, "\"labels\":");
+        if (b->labels_id) {
+            gm_out_json_cstr(o, gm_strtab_cstr(&s->strs, b->labels_id));
+        } else {
+            gm_out_puts(o, "null");
+        }
+        gm_out_puts(o, ",\"goroutine_ids\":");
+        json_ids(o, b->ids, b->ids_nr);
+        gm_out_puts(o, ",\"created_by\":");
+        if (st->created_by != GM_NO_FRAME) {
+            gm_out_json_cstr(o, gm_stacks_func(s, st->created_by));
+        } else {
+            gm_out_puts(o, "null");
+        }
+        gm_out_puts(o, ",\"frames\":[");
+        const uint32_t *ids = gm_stack_frames(s, st);
+        for (uint32_t k = 0; k < st->nr; k++) {
+            if (k) {
+                gm_out_puts(o, ",");
+            }
+            json_frame(o, s, r->paths, ids[k]);
+        }
+        gm_out_puts(o, "]}");
+    }
+    gm_out_puts(o, "]}");
+}
