@@ -240,6 +240,15 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
                 gm_findings_goroutines(&set, (uint32_t)di, &src, &fd) < 0) {
                 gm_die("out of memory");
             }
+            struct gm_buckets agg;
+            uint32_t agg_nr = 0;
+            if (sim != GM_SIM_AGGRESSIVE) {
+                if (gm_bucket_dump(&set, (uint32_t)di, GM_BUCKET_IGNORE_ARGS, &agg) < 0) {
+                    gm_die("out of memory");
+                }
+                agg_nr = agg.nr;
+                gm_buckets_release(&agg);
+            }
             uint32_t w2 = 0;
             for (uint32_t i = 0; i < bk.nr; i++) {
                 if (keep(&flt, &set, bk.v[i].stack_id, bk.v[i].state_id)) {
@@ -269,6 +278,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
                 .min_severity = (enum gm_severity)min_sev,
                 .max_frames = max_frames,
                 .no_buckets = o.no_buckets,
+                .analysis_buckets = agg_nr,
             };
             if (o.json) {
                 if (reports) {

@@ -52,6 +52,15 @@ struct gm_goroutine {
     uint32_t flags;     /* enum gm_goroutine_flags */
 };
 
+/* Locks a goroutine that waits on a sync.Mutex/RWMutex may hold: pointer arguments (not marked
+ * '?') of the user frames below the Lock call. Used to infer lock-order deadlocks. */
+#define GM_LOCK_HELD_MAX 6
+struct gm_lockwait {
+    uint32_t g;                      /* goroutine index in the set */
+    uint32_t nr;                     /* candidates in held */
+    uint64_t held[GM_LOCK_HELD_MAX]; /* candidate addresses (a struct that contains a lock) */
+};
+
 enum gm_dump_kind {
     GM_DUMP_FULL = 1,       /* goroutine N [state]: blocks */
     GM_DUMP_AGGREGATED = 2, /* debug=1 "goroutine profile: total N" */
@@ -88,6 +97,8 @@ struct gm_gdump_set {
     uint32_t g_nr; /* goroutine records in all dumps */
     struct gm_dump *dumps;
     uint32_t dumps_nr, dumps_alloc;
+    struct gm_lockwait *locks; /* mutex waiters with held-lock candidates, in goroutine order */
+    uint32_t locks_nr, locks_alloc;
     struct gm_limits limits;
     enum gm_similarity similarity;
     uint64_t lines;         /* lines read over all inputs */

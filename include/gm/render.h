@@ -28,6 +28,7 @@ struct gm_goroutines_report {
     enum gm_severity min_severity; /* table: findings below are summarised in one line */
     int max_frames;                /* frames printed per bucket (0 = all) */
     int no_buckets;                /* table: findings only */
+    uint32_t analysis_buckets;     /* buckets when argument values are ignored (hint), or 0 */
 };
 
 void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_report *r);

@@ -545,6 +545,104 @@ static void grade(const struct gm_gdump_set *set, struct gm_finding *f)
     f->severity = s;
 }
 
+/* Lock-order deadlocks: goroutine A waits for lock La and its user frames hold a pointer to
+ * (a struct at most 64 bytes before) Lb, while B waits for Lb and holds La. Only mutex waiters
+ * whose lock address is printed without '?' take part, so the inference needs real values. */
+static int covers(uint64_t h, uint64_t lock)
+{
+    return lock >= h && lock - h < 64;
+}
+
+static int holds(const struct gm_lockwait *lw, uint64_t lock, uint64_t own_wait)
+{
+    for (uint32_t i = 0; i < lw->nr; i++) {
+        if (lw->held[i] != own_wait && covers(lw->held[i], lock)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int add_deadlocks(const struct gm_gdump_set *set, uint32_t dump, struct gm_findings *out,
+                         uint32_t *alloc)
+{
+    const struct gm_dump *d = &set->dumps[dump];
+    struct gm_finding *f = NULL;
+    for (uint32_t i = 0; i < set->locks_nr; i++) {
+        const struct gm_lockwait *a = &set->locks[i];
+        if (a->g < d->first || a->g >= d->first + d->nr) {
+            continue;
+        }
+        const struct gm_goroutine *ga = gm_gdump_g(set, a->g);
+        for (uint32_t j = i + 1; j < set->locks_nr; j++) {
+            const struct gm_lockwait *b = &set->locks[j];
+            if (b->g >= d->first + d->nr) {
+                break;
+            }
+            const struct gm_goroutine *gb = gm_gdump_g(set, b->g);
+            if (ga->wait_obj == gb->wait_obj || !holds(a, gb->wait_obj, ga->wait_obj) ||
+                !holds(b, ga->wait_obj, gb->wait_obj)) {
+                continue;
+            }
+            if (!f) {
+                if (out->nr == *alloc) {
+                    uint32_t na = *alloc ? *alloc * 2 : 16;
+                    struct gm_finding *nv = gm_xrealloc(out->v, na * sizeof(*nv));
+                    if (!nv) {
+                        return GM_ENOMEM;
+                    }
+                    out->v = nv;
+                    *alloc = na;
+                }
+                f = &out->v[out->nr++];
+                memset(f, 0, sizeof(*f));
+                f->kind = gm_finding_kind("lock-order-deadlock");
+                f->stack_id = ga->stack_id;
+                f->state_id = ga->state_id;
+                f->user_frame = gm_stack_user_frame(&set->stacks, ga->stack_id);
+                f->min_minutes = GM_MIN(ga->minutes, gb->minutes);
+                f->max_minutes = GM_MAX(ga->minutes, gb->minutes);
+                snprintf(f->why, sizeof(f->why),
+                         "goroutine %llu waits for 0x%llx held by goroutine %llu, which waits for "
+                         "0x%llx held by goroutine %llu",
+                         (unsigned long long)ga->id, (unsigned long long)ga->wait_obj,
+                         (unsigned long long)gb->id, (unsigned long long)gb->wait_obj,
+                         (unsigned long long)ga->id);
+            }
+            for (int k = 0; k < 2; k++) {
+                const struct gm_goroutine *g = k ? gb : ga;
+                int seen = 0;
+                for (uint32_t m = 0; m < f->ids_nr; m++) {
+                    seen |= f->ids[m] == g->id;
+                }
+                if (!seen && f->ids_nr < GM_BUCKET_IDS) {
+                    f->ids[f->ids_nr++] = g->id;
+                    f->count++;
+                }
+            }
+        }
+    }
+    if (f) {
+        f->severity = GM_SEV_CRITICAL;
+        f->buckets = 1;
+        /* the goroutines of the cycle are explained: take them out of plain mutex-wait */
+        for (uint32_t i = 0; i < out->nr; i++) {
+            struct gm_finding *m = &out->v[i];
+            if (m != f && strcmp(m->kind->id, "mutex-wait") == 0 && m->stack_id == f->stack_id) {
+                m->count = m->count > f->count ? m->count - f->count : 0;
+            }
+        }
+        uint32_t w = 0;
+        for (uint32_t i = 0; i < out->nr; i++) {
+            if (out->v[i].count) {
+                out->v[w++] = out->v[i];
+            }
+        }
+        out->nr = w;
+    }
+    return 0;
+}
+
 static int cmp_finding(const void *x, const void *y)
 {
     const struct gm_finding *a = x, *b = y;
@@ -629,6 +727,10 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     }
     for (uint32_t j = 0; j < out->nr; j++) {
         grade(set, &out->v[j]);
+    }
+    rc = add_deadlocks(set, dump, out, &alloc);
+    if (rc < 0) {
+        goto out;
     }
     if (out->nr) {
         qsort(out->v, out->nr, sizeof(*out->v), cmp_finding);

@@ -46,6 +46,8 @@ struct parser {
     uint64_t args_h;
     int have_obj;
     int have_user_args;
+    int lock_wait; /* wait_obj came from a sync.(*Mutex)/(*RWMutex) frame */
+    struct gm_lockwait lw;
     uint64_t user_args_h;
     struct gm_str pend_func, pend_args;
     struct gm_str created_func;
@@ -233,6 +235,7 @@ void gm_gdump_set_release(struct gm_gdump_set *set)
     }
     free(set->blocks);
     free(set->dumps);
+    free(set->locks);
     gm_stacks_release(&set->stacks);
     memset(set, 0, sizeof(*set));
 }
@@ -404,6 +407,19 @@ static int finish_g(struct parser *ps)
             return rc;
         }
     }
+    if (ps->lock_wait && ps->lw.nr) {
+        if (set->locks_nr == set->locks_alloc) {
+            uint32_t na = set->locks_alloc ? set->locks_alloc * 2 : 16;
+            struct gm_lockwait *nl = gm_xrealloc(set->locks, na * sizeof(*nl));
+            if (!nl) {
+                return GM_ENOMEM;
+            }
+            set->locks = nl;
+            set->locks_alloc = na;
+        }
+        ps->lw.g = set->g_nr;
+        set->locks[set->locks_nr++] = ps->lw;
+    }
     GM_TRY(push_g(set, &ps->g));
     d->goroutines += ps->g.weight;
     d->line_last = ps->lineno;
@@ -421,6 +437,8 @@ static void begin_g(struct parser *ps)
     ps->args_h = 0;
     ps->have_obj = 0;
     ps->have_user_args = 0;
+    ps->lock_wait = 0;
+    ps->lw.nr = 0;
     ps->created_func.len = 0;
     ps->pend_func.len = 0;
     ps->mode = M_FUNC;
@@ -544,6 +562,27 @@ static int start_g(struct parser *ps, const struct header *h)
     ps->g.flags = h->flags;
     struct gm_str st = clean_state(ps, h->state, &ps->g.flags);
     return gm_strtab_intern(&set->stacks.strs, st.p, st.len, &ps->g.state_id);
+}
+
+/* Pointer-sized arguments not marked '?' are candidate objects the goroutine holds. */
+static void collect_held(struct gm_lockwait *lw, struct gm_str args)
+{
+    for (size_t i = 0; i + 2 < args.len && lw->nr < GM_LOCK_HELD_MAX; i++) {
+        if (args.p[i] != '0' || args.p[i + 1] != 'x' ||
+            (i > 0 && args.p[i - 1] != ' ' && args.p[i - 1] != '{')) {
+            continue;
+        }
+        size_t j = i + 2;
+        uint64_t v = 0;
+        while (j < args.len && hexval(args.p[j]) >= 0) {
+            v = (v << 4) | (uint64_t)hexval(args.p[j]);
+            j++;
+        }
+        if ((j >= args.len || args.p[j] != '?') && v >= 0x10000) {
+            lw->held[lw->nr++] = v;
+        }
+        i = j;
+    }
 }
 
 static int is_wait_func(struct gm_str f)
@@ -840,7 +879,13 @@ static int g_line(struct parser *ps, struct gm_str s)
             if (obj) {
                 ps->g.wait_obj = obj;
                 ps->have_obj = 1;
+                ps->lock_wait = gm_str_has_prefix(func, "sync.(*Mutex).") ||
+                                gm_str_has_prefix(func, "sync.(*RWMutex).");
+                return 0;
             }
+        }
+        if (ps->lock_wait && (gm_func_class(func) & GM_FRAME_USER)) {
+            collect_held(&ps->lw, args);
         }
         if (!ps->have_user_args && !(args.len == 3 && memcmp(args.p, "...", 3) == 0) &&
             (gm_func_class(func) & GM_FRAME_USER)) {

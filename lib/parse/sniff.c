@@ -62,10 +62,17 @@ enum gm_kind gm_sniff(const char *p, size_t len)
     if (gc) {
         return GM_KIND_GCTRACE;
     }
-    /* protobuf: Profile field 1 (sample_type, wire type 2) or another small field first */
+    /* protobuf: Profile starts with a length-delimited field (1 sample_type, 2 sample,
+     * 6 string_table); text is all printable, a profile is not */
     if (len >= 2 && ((unsigned char)p[0] == 0x0a || (unsigned char)p[0] == 0x12 ||
                      (unsigned char)p[0] == 0x32)) {
-        return GM_KIND_PPROF;
+        size_t n = len < 256 ? len : 256;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)p[i];
+            if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
+                return GM_KIND_PPROF;
+            }
+        }
     }
     return GM_KIND_UNKNOWN;
 }

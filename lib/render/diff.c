@@ -38,7 +38,7 @@ void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r)
         gm_out_puts(o, "no leak: no bucket grew in every snapshot\n");
     } else {
         gm_out_color(o, GM_C_BOLD);
-        gm_out_printf(o, "%-9s %-26s %-16s %9s %5s %10s %s\n", "SEVERITY", "FINDING", "COUNTS",
+        gm_out_printf(o, "%-9s %-26s %-16s %11s %5s %10s %s\n", "SEVERITY", "FINDING", "COUNTS",
                       "GROWTH", "SCORE", "PERSISTENT", "WHERE");
         gm_out_color(o, GM_C_RESET);
     }
@@ -57,7 +57,7 @@ void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r)
                                   : GM_C_DIM);
         gm_out_printf(o, "%-9s", row->leak ? gm_severity_name(row->severity) : "-");
         gm_out_color(o, GM_C_RESET);
-        gm_out_printf(o, " %-26s %-16s %9s %5.2f %10llu ", row->kind ? row->kind->id : "-", cnt,
+        gm_out_printf(o, " %-26s %-16s %11s %5.2f %10llu ", row->kind ? row->kind->id : "-", cnt,
                       growth, row->score, (unsigned long long)row->persistent);
         gm_out_color(o, GM_C_BOLD);
         gm_out_printf(o, "%s",

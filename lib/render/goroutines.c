@@ -144,10 +144,10 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
         gm_out_printf(o, "\nno findings at or above %s\n", gm_severity_name(r->min_severity));
     }
     if (below) {
-        gm_out_printf(o,
-                      "(%u more at lower severity, %llu goroutines: healthy-looking; "
-                      "--min-severity info shows them)\n",
-                      below, (unsigned long long)below_g);
+        gm_out_printf(
+            o, "(%u more finding%s below %s, %llu goroutine%s: --min-severity info lists them)\n",
+            below, below == 1 ? "" : "s", gm_severity_name(r->min_severity),
+            (unsigned long long)below_g, below_g == 1 ? "" : "s");
     }
     if (r->no_buckets) {
         return;
@@ -156,8 +156,13 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
     /* buckets */
     gm_out_printf(o, "\n");
     gm_out_color(o, GM_C_BOLD);
-    gm_out_printf(o, "%u buckets\n", r->buckets->nr);
+    gm_out_printf(o, "%u bucket%s", r->buckets->nr, r->buckets->nr == 1 ? "" : "s");
     gm_out_color(o, GM_C_RESET);
+    if (r->analysis_buckets && r->buckets->nr >= 2 * r->analysis_buckets) {
+        gm_out_printf(o, " (%u when argument values are ignored: --aggressive)",
+                      r->analysis_buckets);
+    }
+    gm_out_puts(o, "\n");
     for (uint32_t i = 0; i < r->buckets->nr; i++) {
         const struct gm_bucket *b = &r->buckets->v[i];
         const struct gm_stack *st = gm_stacks_get(s, b->stack_id);
@@ -178,13 +183,11 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
             gm_out_puts(o, " [locked to thread]");
         }
         if (b->ids_nr) {
-            gm_out_puts(o, " goroutines");
+            gm_out_puts(o, b->records == 1 ? "  (goroutine" : "  (goroutines");
             for (uint32_t k = 0; k < b->ids_nr; k++) {
                 gm_out_printf(o, "%s%llu", k ? "," : " ", (unsigned long long)b->ids[k]);
             }
-            if (b->records > b->ids_nr) {
-                gm_out_puts(o, ",...");
-            }
+            gm_out_puts(o, b->records > b->ids_nr ? ",...)" : ")");
         }
         gm_out_puts(o, "\n");
         if (b->labels_id) {

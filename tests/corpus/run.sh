@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Optional check against the real-world artifacts in ../shared/corpus (goroutine dumps written
+# by many Go versions, from public repositories). Skips when the corpus is absent. Facts are
+# checked independently of gomedic's own logic: the goroutine count must equal the number of
+# header lines in the file (full dumps) or the declared "total N" (debug=1); malformed inputs
+# may be rejected, but only with exit 2 and a "gomedic: FILE..." message, never a crash.
+set -u
+cd "$(dirname "$0")/../.."
+bin=${GOMEDIC:-build/gomedic}
+corpus=${CORPUS:-../shared/corpus}
+if [ ! -d "$corpus/goroutine-dump" ]; then
+  echo "corpus: $corpus not found; skipped"
+  echo "corpus: 0 passed, 0 failed"
+  exit 0
+fi
+pass=0 fail=0
+check() { # FILE EXPECTED-COUNT
+  local f=$1 want=$2 got rc
+  got=$("$bin" goroutines --json --dump all "$f" 2>/tmp/corpus.err | python3 -c '
+import json, sys
+print(sum(r["goroutines"] for r in json.load(sys.stdin)))' 2>/dev/null)
+  rc=${PIPESTATUS[0]}
+  if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then
+    pass=$((pass + 1))
+  elif [ "$rc" = 2 ] && grep -q "^gomedic: " /tmp/corpus.err && [ "$want" = "reject-ok" ]; then
+    pass=$((pass + 1))
+  else
+    echo "corpus: $f: exit $rc, goroutines '$got', want $want"; head -3 /tmp/corpus.err
+    fail=$((fail + 1))
+  fi
+}
+for f in "$corpus"/goroutine-dump/*.txt; do
+  n=$(grep -cE '^goroutine [0-9]+ .*\[.*\]:$' "$f")
+  case $f in
+    *errorhandling*|*empty_stack*|*partial*) # deliberately broken inputs: parse or reject cleanly
+      "$bin" goroutines "$f" > /dev/null 2> /tmp/corpus.err; rc=$?
+      if [ $rc -le 2 ] && { [ $rc -ne 2 ] || grep -q "^gomedic: " /tmp/corpus.err; }; then
+        pass=$((pass + 1))
+      else
+        echo "corpus: $f: exit $rc"; fail=$((fail + 1))
+      fi
+      continue ;;
+  esac
+  check "$f" "$n"
+done
+for f in "$corpus"/goroutine-debug1/*.txt; do
+  n=$(sed -nE 's/^goroutine profile: total ([0-9]+).*/\1/p' "$f" | awk '{s+=$1} END {print s+0}')
+  check "$f" "$n"
+done
+echo "corpus: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,1 @@
+diff --all testdata/goroutine/y_diff_1.txt testdata/goroutine/y_diff_2.txt testdata/goroutine/y_diff_3.txt

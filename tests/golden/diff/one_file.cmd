@@ -1,0 +1,1 @@
+diff testdata/goroutine/y_diff_1.txt

@@ -1,0 +1,1 @@
+goroutines testdata/goroutine/n_bad_header.txt

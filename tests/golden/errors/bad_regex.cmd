@@ -1,0 +1,1 @@
+goroutines --state ( testdata/goroutine/y_nil-chan.txt

@@ -1,0 +1,1 @@
+goroutines --similarity fuzzy testdata/goroutine/y_nil-chan.txt

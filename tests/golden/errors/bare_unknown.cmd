@@ -1,0 +1,1 @@
+testdata/goroutine/n_not_a_dump.txt

@@ -1,0 +1,1 @@
+gorutines testdata

@@ -1,0 +1,1 @@
+goroutines testdata/goroutine/n_gzip_bomb.txt.gz

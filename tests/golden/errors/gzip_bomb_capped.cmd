@@ -1,0 +1,1 @@
+goroutines --max-mem 1M testdata/goroutine/n_gzip_bomb.txt.gz

@@ -1,0 +1,1 @@
+goroutines testdata/goroutine/does-not-exist.txt

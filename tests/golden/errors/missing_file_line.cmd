@@ -1,0 +1,1 @@
+goroutines testdata/goroutine/n_missing_file_line.txt

@@ -1,0 +1,1 @@
+goroutines testdata/goroutine/n_not_a_dump.txt

@@ -1,0 +1,1 @@
+goroutines --bogus testdata/goroutine/y_nil-chan.txt

@@ -1,0 +1,1 @@
+testdata/goroutine/y_select-forever.txt

@@ -1,0 +1,1 @@
+goroutines --aggressive --max-frames 3 testdata/goroutine/y_runnable-backlog.txt

@@ -1,0 +1,1 @@
+goroutines testdata/goroutine/y_chan-send-blocked.txt

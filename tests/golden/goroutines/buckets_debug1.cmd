@@ -1,0 +1,1 @@
+goroutines testdata/goroutine/y_debug1.txt

@@ -1,0 +1,1 @@
+goroutines --max-frames 3 testdata/goroutine/y_runnable-backlog.txt

@@ -1,0 +1,1 @@
+goroutines --dump all --no-buckets testdata/goroutine/y_two_dumps.txt

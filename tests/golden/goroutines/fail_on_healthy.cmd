@@ -1,0 +1,1 @@
+goroutines --fail-on high --no-buckets testdata/goroutine/y_healthy_pool.txt

@@ -1,0 +1,1 @@
+goroutines --exclude sync --no-buckets testdata/goroutine/y_panic.txt

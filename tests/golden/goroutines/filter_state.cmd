@@ -1,0 +1,1 @@
+goroutines --state semacquire --max-frames 4 testdata/goroutine/y_panic.txt

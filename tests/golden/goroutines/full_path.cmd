@@ -1,0 +1,1 @@
+goroutines --full-path --no-buckets --trim-path /nonexistent testdata/goroutine/y_healthy_periodic.txt

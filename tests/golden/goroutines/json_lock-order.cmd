@@ -1,0 +1,1 @@
+goroutines --json --no-source testdata/goroutine/y_lock-order-deadlock.txt

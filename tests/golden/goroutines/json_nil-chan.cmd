@@ -1,0 +1,1 @@
+goroutines --json testdata/goroutine/y_nil-chan.txt

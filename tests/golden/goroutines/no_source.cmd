@@ -1,0 +1,1 @@
+goroutines --no-buckets --no-source testdata/goroutine/y_range-never-closed.txt

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Regenerates every goroutine fixture with this machine's Go (testdata/gen/regen.sh) and checks
+# that gomedic diagnoses the fresh dumps as it diagnoses the committed ones: same finding ids,
+# user functions and severities (counts and addresses may differ between runs). This keeps
+# the committed fixtures honest: they are what Debian's Go really prints for those programs.
+#   tests/regen/check.sh [GOMEDIC]
+set -u
+cd "$(dirname "$0")/../.."
+bin=${1:-build/gomedic}
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+if ! command -v go >/dev/null; then
+  echo "regen: go not installed; skipped"
+  echo "regen: 0 passed, 0 failed"
+  exit 0
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+if ! testdata/gen/regen.sh "$out" > "$out.log" 2>&1; then
+  cat "$out.log"
+  echo "regen: 0 passed, 1 failed"
+  exit 1
+fi
+summary() { # FILE -> one line per finding at or above low: id severity function
+  "$bin" goroutines --json "$1" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for r in (d if isinstance(d, list) else [d]):
+    for f in r["findings"]:
+        if f["severity"] == "info":
+            continue
+        fn = "-" if f["id"] == "runnable-backlog" else f["function"]
+        print(f["id"], f["severity"], fn)
+' | sort
+}
+pass=0 fail=0
+for f in testdata/goroutine/y_*.txt; do
+  b=$(basename "$f")
+  case $b in y_diff_*) continue ;; esac
+  [ -f "$out/$b" ] || { echo "regen: $b was not regenerated"; fail=$((fail + 1)); continue; }
+  if diff <(summary "$f") <(summary "$out/$b") > "$out/d"; then
+    pass=$((pass + 1))
+  else
+    echo "regen: $b: findings differ (committed < > regenerated)"; cat "$out/d"; fail=$((fail + 1))
+  fi
+done
+diffsum() {
+  "$bin" diff --json "$@" 2>/dev/null | python3 -c '
+import json, sys
+for l in json.load(sys.stdin)["leaks"]:
+    print(l["id"], l["function"])
+'
+}
+for set in "y_diff_1.txt y_diff_2.txt y_diff_3.txt" "y_diff_healthy_1.txt y_diff_healthy_2.txt"; do
+  read -r -a names <<< "$set"
+  if diff <(diffsum "${names[@]/#/testdata/goroutine/}") <(diffsum "${names[@]/#/$out/}") > "$out/d"; then
+    pass=$((pass + 1))
+  else
+    echo "regen: diff of $set differs"; cat "$out/d"; fail=$((fail + 1))
+  fi
+done
+echo "regen: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Allocation-failure torture: runs a few commands with GM_FAIL_ALLOC_AT=N for N = 1, 2, ...
+# until the N-th allocation is never reached. Every run must end cleanly: exit 0 with the
+# normal output, or exit 2 with "out of memory"; never a crash, a sanitizer report or a leak.
+#   tests/torture.sh [GOMEDIC]   (use a SANITIZE=address,undefined build)
+set -u
+cd "$(dirname "$0")/.."
+bin=${1:-build/gomedic}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:exitcode=99}
+cases=(
+  "goroutines testdata/goroutine/y_panic.txt"
+  "goroutines --json testdata/goroutine/y_debug1.txt"
+  "goroutines testdata/goroutine/y_gzip.txt.gz"
+  "diff testdata/goroutine/y_diff_1.txt testdata/goroutine/y_diff_2.txt"
+)
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for c in "${cases[@]}"; do
+  read -r -a args <<< "$c"
+  "$bin" "${args[@]}" > "$tmp/want" 2>/dev/null
+  for n in $(seq 1 400); do
+    GM_FAIL_ALLOC_AT=$n "$bin" "${args[@]}" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    if [ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/want"; then
+      break # allocation n was never reached: the sweep is complete
+    fi
+    if [ $rc -eq 2 ] && grep -q "out of memory" "$tmp/err"; then
+      continue
+    fi
+    echo "torture: '$c' with GM_FAIL_ALLOC_AT=$n: exit $rc"
+    head -n 20 "$tmp/err"
+    fail=$((fail + 1))
+    continue 2
+  done
+  pass=$((pass + 1))
+  echo "torture: '$c': clean through $n allocation points"
+done
+echo "torture: $pass passed, $fail failed"
+[ $fail -eq 0 ]
