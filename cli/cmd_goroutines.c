@@ -236,13 +236,16 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             }
             struct gm_buckets bk;
             struct gm_findings fd;
-            if (gm_bucket_dump(&set, (uint32_t)di, 0, &bk) < 0 ||
-                gm_findings_goroutines(&set, (uint32_t)di, &src, &fd) < 0) {
+            memset(&bk, 0, sizeof(bk));
+            if ((!o.no_buckets || o.json) && gm_bucket_dump(&set, (uint32_t)di, 0, &bk) < 0) {
+                gm_die("out of memory");
+            }
+            if (gm_findings_goroutines(&set, (uint32_t)di, &src, &fd) < 0) {
                 gm_die("out of memory");
             }
             struct gm_buckets agg;
             uint32_t agg_nr = 0;
-            if (sim != GM_SIM_AGGRESSIVE) {
+            if (sim != GM_SIM_AGGRESSIVE && !o.no_buckets && !o.json) {
                 if (gm_bucket_dump(&set, (uint32_t)di, GM_BUCKET_IGNORE_ARGS, &agg) < 0) {
                     gm_die("out of memory");
                 }

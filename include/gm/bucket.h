@@ -27,7 +27,7 @@ struct gm_bucket {
     uint32_t flags;  /* OR of the goroutines' enum gm_goroutine_flags */
     uint32_t ids_nr; /* goroutine ids kept (at most GM_BUCKET_IDS) */
     uint64_t ids[GM_BUCKET_IDS];
-    uint32_t objects; /* distinct wait objects (channel/mutex addresses), capped */
+    uint32_t objects; /* distinct wait objects; counted only with GM_BUCKET_IGNORE_ARGS */
     uint64_t object;  /* the wait object when there is exactly one, else 0 */
 };
 

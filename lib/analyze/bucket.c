@@ -42,15 +42,6 @@ struct objpair {
     uint64_t obj;
 };
 
-static int cmp_obj(const void *x, const void *y)
-{
-    const struct objpair *a = x, *b = y;
-    if (a->bucket != b->bucket) {
-        return a->bucket < b->bucket ? -1 : 1;
-    }
-    return a->obj < b->obj ? -1 : a->obj > b->obj;
-}
-
 int gm_bucket_dump(const struct gm_gdump_set *set, uint32_t dump, unsigned flags,
                    struct gm_buckets *out)
 {
@@ -122,32 +113,38 @@ int gm_bucket_dump(const struct gm_gdump_set *set, uint32_t dump, unsigned flags
             bk->ids[bk->ids_nr++] = g->id;
         }
         g_bucket[k] = b;
-        if (g->wait_obj) {
+        if (g->wait_obj && (flags & GM_BUCKET_IGNORE_ARGS)) {
             objs_nr++;
         }
     }
-    /* distinct wait objects per bucket */
+    /* distinct wait objects per bucket: a set of (bucket, object) keys */
     if (objs_nr) {
-        uint32_t n = GM_MIN(objs_nr, OBJECTS_CAP), j = 0;
-        objs = malloc((size_t)n * sizeof(*objs));
+        uint32_t omask = 255;
+        while (omask < objs_nr * 2u && omask < (1u << 30)) {
+            omask = omask * 2 + 1;
+        }
+        objs = calloc((size_t)omask + 1, sizeof(*objs));
         if (!objs) {
             rc = GM_ENOMEM;
             goto out;
         }
-        for (uint32_t k = 0; k < d->nr && j < n; k++) {
+        for (uint32_t k = 0; k < d->nr; k++) {
             const struct gm_goroutine *g = gm_gdump_g(set, d->first + k);
-            if (g->wait_obj) {
-                objs[j].bucket = g_bucket[k];
-                objs[j].obj = g->wait_obj;
-                j++;
+            if (!g->wait_obj) {
+                continue;
             }
-        }
-        qsort(objs, j, sizeof(*objs), cmp_obj);
-        for (uint32_t k = 0; k < j; k++) {
-            if (k == 0 || objs[k].bucket != objs[k - 1].bucket || objs[k].obj != objs[k - 1].obj) {
-                struct gm_bucket *bk = &v[objs[k].bucket];
+            uint64_t h = (g->wait_obj ^ ((uint64_t)g_bucket[k] << 40)) * 0x9E3779B97F4A7C15ull;
+            uint32_t i2 = (uint32_t)(h >> 32) & omask;
+            while (objs[i2].obj &&
+                   !(objs[i2].obj == g->wait_obj && objs[i2].bucket == g_bucket[k])) {
+                i2 = (i2 + 1) & omask;
+            }
+            if (!objs[i2].obj) {
+                objs[i2].obj = g->wait_obj;
+                objs[i2].bucket = g_bucket[k];
+                struct gm_bucket *bk = &v[g_bucket[k]];
                 bk->objects++;
-                bk->object = bk->objects == 1 ? objs[k].obj : 0;
+                bk->object = bk->objects == 1 ? g->wait_obj : 0;
             }
         }
     }

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /*
  * Goroutine dump parser (full and debug=1 forms).
  *
@@ -110,15 +111,10 @@ static int ends(struct gm_str s, const char *lit)
 static const char *find(struct gm_str s, size_t from, const char *lit)
 {
     size_t n = strlen(lit);
-    if (s.len < n) {
+    if (from >= s.len) {
         return NULL;
     }
-    for (size_t i = from; i + n <= s.len; i++) {
-        if (s.p[i] == lit[0] && memcmp(s.p + i, lit, n) == 0) {
-            return s.p + i;
-        }
-    }
-    return NULL;
+    return memmem(s.p + from, s.len - from, lit, n);
 }
 
 static void excerpt(char *out, size_t cap, struct gm_str s)
@@ -523,6 +519,9 @@ static struct gm_str clean_state(struct parser *ps, struct gm_str st, uint32_t *
         {" (durable)", GM_G_DURABLE, 0},
     };
     int any = 0;
+    if (!memchr(st.p, '(', st.len)) {
+        return st;
+    }
     for (size_t t = 0; t < GM_ARRAY_NR(tags); t++) {
         if (find(st, 0, tags[t].tag)) {
             *flags |= tags[t].flag;
@@ -664,9 +663,14 @@ static void hash_args(struct parser *ps, struct gm_str args)
 static int parse_file_line(struct gm_str s, struct gm_str *file, uint32_t *line)
 {
     size_t end = s.len;
-    const char *fp = find(s, 1, " fp=0x");
-    if (fp) {
-        end = (size_t)(fp - s.p);
+    /* GOTRACEBACK>=system appends " fp=0x.. sp=0x.. pc=0x..": look only when the last word
+     * is pc=, so the common line costs one backwards scan */
+    const char *sp = memrchr(s.p, ' ', s.len);
+    if (sp && (size_t)(s.p + s.len - sp) > 4 && memcmp(sp + 1, "pc=", 3) == 0) {
+        const char *fp = find(s, 1, " fp=0x");
+        if (fp) {
+            end = (size_t)(fp - s.p);
+        }
     }
     /* drop " +0x..." (it follows ":LINE", so stop at the first ':' from the right) */
     for (size_t k = end; k >= 2; k--) {
@@ -884,17 +888,7 @@ static int g_line(struct parser *ps, struct gm_str s)
                 return 0;
             }
         }
-        if (ps->lock_wait && (gm_func_class(func) & GM_FRAME_USER)) {
-            collect_held(&ps->lw, args);
-        }
-        if (!ps->have_user_args && !(args.len == 3 && memcmp(args.p, "...", 3) == 0) &&
-            (gm_func_class(func) & GM_FRAME_USER)) {
-            /* runtime frames are hidden at GOTRACEBACK=all: the arguments of the innermost
-             * user frame stand in for the object waited on (same receiver and values =
-             * same object, e.g. workers of one pool) */
-            ps->user_args_h = gm_hash(args.p, args.len) | 1;
-            ps->have_user_args = 1;
-        }
+
         return 0;
     }
     /* anything else ends the goroutine (an interleaved log line, a register dump ...) */
@@ -918,7 +912,25 @@ static int tab_line(struct parser *ps, struct gm_str s)
             }
         }
         ps->mode = M_FUNC;
-        return add_frame(ps, ps->pend_func, file, line);
+        GM_TRY(add_frame(ps, ps->pend_func, file, line));
+        if (ps->nframes && (!ps->have_user_args || ps->lock_wait)) {
+            const struct gm_frame *f =
+                gm_stacks_get_frame(&ps->set->stacks, ps->frames[ps->nframes - 1]);
+            struct gm_str args = ps->pend_args;
+            if (f->flags & GM_FRAME_USER) {
+                if (!ps->have_user_args && !(args.len == 3 && memcmp(args.p, "...", 3) == 0)) {
+                    /* runtime frames are hidden at GOTRACEBACK=all: the arguments of the
+                     * innermost user frame stand in for the object waited on (same receiver
+                     * and values = same object, e.g. workers of one pool) */
+                    ps->user_args_h = gm_hash(args.p, args.len) | 1;
+                    ps->have_user_args = 1;
+                }
+                if (ps->lock_wait) {
+                    collect_held(&ps->lw, args);
+                }
+            }
+        }
+        return 0;
     case M_CREATED_FILE:
         /* the creator's file line is part of its identity only through the function: two
          * goroutines created by the same function at different lines are rare and still the

@@ -2,6 +2,7 @@
 #include "gm/render.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,
@@ -54,30 +55,62 @@ static const char *func_name(const struct gm_stacks *s, uint32_t frame_id)
     return frame_id == GM_NO_FRAME ? "-" : gm_stacks_func(s, frame_id);
 }
 
+/* Frame lines are formatted once per frame and reused by every bucket that shows the frame:
+ * an exact-mode listing of 10^5 goroutines prints millions of frame lines from a few hundred
+ * distinct frames. */
+struct frame_lines {
+    char **line; /* by frame id; NULL until first used */
+    size_t *len;
+    uint32_t nr;
+};
+
+static const char *frame_line(struct frame_lines *fl, const struct gm_stacks *s,
+                              const struct gm_paths *paths, uint32_t fid, size_t *len)
+{
+    if (fl->line && fid < fl->nr && fl->line[fid]) {
+        *len = fl->len[fid];
+        return fl->line[fid];
+    }
+    char loc[600], buf[1200];
+    int n = snprintf(buf, sizeof(buf), "%-48s %s", gm_stacks_func(s, fid),
+                     gm_render_location(s, paths, fid, loc, sizeof(loc)));
+    size_t l = n < 0 ? 0 : (size_t)n >= sizeof(buf) ? sizeof(buf) - 1 : (size_t)n;
+    if (fl->line && fid < fl->nr) {
+        fl->line[fid] = malloc(l + 1);
+        if (fl->line[fid]) {
+            memcpy(fl->line[fid], buf, l + 1);
+            fl->len[fid] = l;
+            *len = l;
+            return fl->line[fid];
+        }
+    }
+    /* no cache (out of memory): format into a static buffer */
+    static char fallback[1200];
+    memcpy(fallback, buf, l + 1);
+    *len = l;
+    return fallback;
+}
+
 static void print_frames(struct gm_out *o, const struct gm_gdump_set *set,
-                         const struct gm_paths *paths, uint32_t stack_id, int max_frames)
+                         const struct gm_paths *paths, struct frame_lines *fl, uint32_t stack_id,
+                         int max_frames)
 {
     const struct gm_stacks *s = &set->stacks;
     const struct gm_stack *st = gm_stacks_get(s, stack_id);
     const uint32_t *ids = gm_stack_frames(s, st);
-    char loc[600];
     uint32_t shown = st->nr;
     if (max_frames > 0 && shown > (uint32_t)max_frames) {
         shown = (uint32_t)max_frames;
     }
     for (uint32_t k = 0; k < shown; k++) {
         const struct gm_frame *f = gm_stacks_get_frame(s, ids[k]);
-        int user = (f->flags & GM_FRAME_USER) != 0;
-        gm_out_puts(o, "    ");
-        if (user) {
-            gm_out_color(o, GM_C_BOLD);
-        } else {
-            gm_out_color(o, GM_C_DIM);
-        }
-        gm_out_printf(o, "%-48s %s", gm_stacks_func(s, ids[k]),
-                      gm_render_location(s, paths, ids[k], loc, sizeof(loc)));
+        size_t len;
+        const char *line = frame_line(fl, s, paths, ids[k], &len);
+        gm_out_write(o, "    ", 4);
+        gm_out_color(o, (f->flags & GM_FRAME_USER) ? GM_C_BOLD : GM_C_DIM);
+        gm_out_write(o, line, len);
         gm_out_color(o, GM_C_RESET);
-        gm_out_puts(o, "\n");
+        gm_out_write(o, "\n", 1);
     }
     if (shown < st->nr) {
         gm_out_printf(o, "    ... %u more frames\n", st->nr - shown);
@@ -154,6 +187,16 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
     }
 
     /* buckets */
+    struct frame_lines fl;
+    fl.nr = s->frames_nr;
+    fl.line = calloc(fl.nr ? fl.nr : 1, sizeof(*fl.line));
+    fl.len = calloc(fl.nr ? fl.nr : 1, sizeof(*fl.len));
+    if (!fl.line || !fl.len) {
+        free(fl.line);
+        free(fl.len);
+        fl.line = NULL;
+        fl.len = NULL;
+    }
     gm_out_printf(o, "\n");
     gm_out_color(o, GM_C_BOLD);
     gm_out_printf(o, "%u bucket%s", r->buckets->nr, r->buckets->nr == 1 ? "" : "s");
@@ -193,7 +236,7 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
         if (b->labels_id) {
             gm_out_printf(o, "    labels: %s\n", gm_strtab_cstr(&s->strs, b->labels_id));
         }
-        print_frames(o, set, r->paths, b->stack_id, r->max_frames);
+        print_frames(o, set, r->paths, &fl, b->stack_id, r->max_frames);
         if (b->flags & GM_G_ELIDED) {
             gm_out_puts(o, "    ...frames elided by the runtime...\n");
         }
@@ -201,6 +244,11 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
             gm_out_printf(o, "    created by %s\n", gm_stacks_func(s, st->created_by));
         }
     }
+    for (uint32_t i = 0; fl.line && i < fl.nr; i++) {
+        free(fl.line[i]);
+    }
+    free(fl.line);
+    free(fl.len);
 }
 
 static void json_frame(struct gm_out *o, const struct gm_stacks *s, const struct gm_paths *paths,
