@@ -1,0 +1,468 @@
+/* Unit tests of gm/findings.h: the classifier, on real fixtures and on models built in code. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gm/findings.h"
+
+/* ------------------------------------------------------------ helpers */
+
+struct analysed {
+    struct gm_gdump_set set;
+    struct gm_source src;
+    struct gm_findings f;
+};
+
+static void analyse_file(struct analysed *a, const char *path)
+{
+    struct gm_diag d = {0};
+    cr_assert_eq(gm_gdump_set_init(&a->set, NULL, GM_SIM_EXACT), 0);
+    int rc = gm_gdump_load(&a->set, path, &d);
+    cr_assert_eq(rc, 1, "%s: rc=%d %s", path, rc, d.msg);
+    gm_source_init(&a->src);
+    cr_assert_eq(gm_findings_goroutines(&a->set, 0, &a->src, &a->f), 0);
+}
+
+static void analyse_text(struct analysed *a, const char *text)
+{
+    struct gm_diag d = {0};
+    cr_assert_eq(gm_gdump_set_init(&a->set, NULL, GM_SIM_EXACT), 0);
+    int rc = gm_gdump_parse(&a->set, text, strlen(text), &d);
+    cr_assert_eq(rc, 1, "rc=%d line %llu %s", rc, (unsigned long long)d.line, d.msg);
+    gm_source_init(&a->src);
+    cr_assert_eq(gm_findings_goroutines(&a->set, 0, &a->src, &a->f), 0);
+}
+
+static void done(struct analysed *a)
+{
+    gm_findings_release(&a->f);
+    gm_source_release(&a->src);
+    gm_gdump_set_release(&a->set);
+}
+
+static const char *ids_of(const struct gm_findings *f, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < f->nr && o + 1 < cap; i++) {
+        int n = snprintf(buf + o, cap - o, "%s%s/%s/%llu", i ? ", " : "", f->v[i].kind->id,
+                         gm_severity_name(f->v[i].severity), (unsigned long long)f->v[i].count);
+        if (n < 0) {
+            break;
+        }
+        o += (size_t)n;
+    }
+    return buf;
+}
+
+static const struct gm_finding *find_id(const struct gm_findings *f, const char *id)
+{
+    for (uint32_t i = 0; i < f->nr; i++) {
+        if (strcmp(f->v[i].kind->id, id) == 0) {
+            return &f->v[i];
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+struct fixture {
+    char id[48]; /* arrays: Criterion may run parameterized tests in re-executed workers */
+};
+
+ParameterizedTestParameters(findings, fixture_top_finding)
+{
+    static struct fixture cases[] = {
+        {"chan-send-blocked"},
+        {"chan-recv-blocked"},
+        {"range-never-closed"},
+        {"nil-chan"},
+        {"select-blocked"},
+        {"select-forever"},
+        {"mutex-wait"},
+        {"rwmutex-wait"},
+        {"waitgroup-wait"},
+        {"cond-wait"},
+        {"ticker-loop"},
+        {"sleep-loop"},
+        {"http-client-body-leak"},
+        {"http-server-idle-conns"},
+        {"escaped-request-goroutine"},
+        {"sql-pool-exhaustion"},
+        {"io-wait"},
+        {"syscall"},
+        {"runnable-backlog"},
+    };
+    return cr_make_param_array(struct fixture, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct fixture *c, findings, fixture_top_finding)
+{
+    char path[256], buf[1024];
+    snprintf(path, sizeof(path), "testdata/goroutine/y_%s.txt", c->id);
+    struct analysed a;
+    analyse_file(&a, path);
+    cr_assert_gt(a.f.nr, 0u, "%s: no finding", path);
+    const struct gm_finding *top = &a.f.v[0];
+    cr_assert_str_eq(top->kind->id, c->id, "%s: findings %s", path, ids_of(&a.f, buf, sizeof(buf)));
+    cr_assert_geq(top->severity, GM_SEV_LOW, "%s: top severity %s", path,
+                  gm_severity_name(top->severity));
+    cr_assert_gt(top->count, 0u);
+    cr_assert_neq(top->why[0], '\0');
+    cr_assert_eq(top->kind, gm_finding_kind(c->id), "kind points into the catalogue");
+    /* sorted by severity, then count */
+    for (uint32_t i = 1; i < a.f.nr; i++) {
+        const struct gm_finding *p = &a.f.v[i - 1], *q = &a.f.v[i];
+        cr_assert(p->severity > q->severity || (p->severity == q->severity && p->count >= q->count),
+                  "%s: not sorted: %s", path, ids_of(&a.f, buf, sizeof(buf)));
+    }
+    /* findings never count more goroutines than the dump holds */
+    uint64_t sum = a.f.runtime_goroutines;
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        sum += a.f.v[i].count;
+    }
+    cr_assert_eq(sum, a.set.dumps[0].goroutines, "%s: findings + runtime = all goroutines", path);
+    done(&a);
+}
+
+Test(findings, lock_order_deadlock_fixture, .disabled = true, .description = "pending")
+{
+    char buf[1024];
+    struct analysed a;
+    analyse_file(&a, "testdata/goroutine/y_lock-order-deadlock.txt");
+    cr_assert_gt(a.f.nr, 0u);
+    cr_assert_str_eq(a.f.v[0].kind->id, "lock-order-deadlock", "findings %s",
+                     ids_of(&a.f, buf, sizeof(buf)));
+    cr_assert_geq(a.f.v[0].severity, GM_SEV_LOW);
+    done(&a);
+}
+
+ParameterizedTestParameters(findings, healthy_fixture)
+{
+    static struct fixture cases[] = {
+        {"healthy_pool"},
+        {"healthy_http"},
+        {"healthy_periodic"},
+        {"diff_healthy_1"},
+    };
+    return cr_make_param_array(struct fixture, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct fixture *c, findings, healthy_fixture)
+{
+    char path[256], buf[1024];
+    snprintf(path, sizeof(path), "testdata/goroutine/y_%s.txt", c->id);
+    struct analysed a;
+    analyse_file(&a, path);
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        cr_assert_eq(a.f.v[i].severity, GM_SEV_INFO, "%s: findings %s", path,
+                     ids_of(&a.f, buf, sizeof(buf)));
+    }
+    done(&a);
+}
+
+Test(findings, fixture_chan_send_blocked_details)
+{
+    struct analysed a;
+    analyse_file(&a, "testdata/goroutine/y_chan-send-blocked.txt");
+    const struct gm_finding *f = &a.f.v[0];
+    cr_assert_eq(f->count, 55u);
+    cr_assert_neq(f->user_frame, GM_NO_FRAME);
+    cr_assert_str_eq(gm_stacks_func(&a.set.stacks, f->user_frame),
+                     "main.(*Fetcher).fetchAll.func1");
+    cr_assert_geq(f->severity, GM_SEV_MEDIUM, "55 blocked senders");
+    cr_assert_eq(f->proven, 0);
+    cr_assert_gt(f->ids_nr, 0u);
+    cr_assert_leq(f->ids_nr, (uint32_t)GM_BUCKET_IDS);
+    done(&a);
+}
+
+Test(findings, range_hint_needs_source)
+{
+    /* without the Go source, a plain "chan receive" in a range loop cannot be told apart */
+    struct gm_gdump_set set;
+    cr_assert_eq(gm_gdump_set_init(&set, NULL, GM_SIM_EXACT), 0);
+    cr_assert_eq(gm_gdump_load(&set, "testdata/goroutine/y_range-never-closed.txt", NULL), 1);
+    struct gm_source src;
+    gm_source_init(&src);
+    src.disabled = 1;
+    struct gm_findings f;
+    cr_assert_eq(gm_findings_goroutines(&set, 0, &src, &f), 0);
+    cr_assert_gt(f.nr, 0u);
+    cr_assert(strcmp(f.v[0].kind->id, "range-never-closed") == 0 ||
+                  strcmp(f.v[0].kind->id, "chan-recv-blocked") == 0,
+              "%s", f.v[0].kind->id);
+    gm_findings_release(&f);
+    /* NULL source is allowed */
+    cr_assert_eq(gm_findings_goroutines(&set, 0, NULL, &f), 0);
+    cr_assert_gt(f.nr, 0u);
+    gm_findings_release(&f);
+    gm_source_release(&src);
+    gm_gdump_set_release(&set);
+}
+
+/* ------------------------------------------------------------ models built in code */
+
+Test(findings, leaked_goroutines_are_proven)
+{
+    struct analysed a;
+    analyse_text(&a, "goroutine 1 [running]:\n"
+                     "main.main()\n"
+                     "\t/x/main.go:5 +0x1\n"
+                     "\n"
+                     "goroutine 7 [chan send (leaked)]:\n"
+                     "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
+                     "\t/go/src/runtime/proc.go:435 +0xce\n"
+                     "runtime.chansend1(0xc000020000, 0x0)\n"
+                     "\t/go/src/runtime/chan.go:161 +0x1d\n"
+                     "main.produce(0xc000020000)\n"
+                     "\t/x/main.go:20 +0x1\n"
+                     "created by main.main in goroutine 1\n"
+                     "\t/x/main.go:8 +0x2\n");
+    const struct gm_finding *f = NULL;
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        if (a.f.v[i].proven) {
+            f = &a.f.v[i];
+        }
+    }
+    cr_assert_not_null(f, "no proven finding");
+    cr_assert_eq(f, &a.f.v[0], "proven leak sorts first");
+    cr_assert_geq(f->severity, GM_SEV_HIGH, "got %s", gm_severity_name(f->severity));
+    cr_assert_str_eq(f->kind->id, "chan-send-blocked");
+    cr_assert_eq(f->count, 1u);
+    cr_assert_str_eq(gm_stacks_func(&a.set.stacks, f->user_frame), "main.produce");
+    cr_assert_eq(f->ids_nr, 1u);
+    cr_assert_eq(f->ids[0], 7u);
+    done(&a);
+}
+
+/* BUG: the analysis buckets (GM_BUCKET_IGNORE_ARGS) key on stack + state only and OR the
+ * goroutines' flags, so one "(leaked)" goroutine makes its whole bucket "proven": here 1
+ * leaked + 1 unmarked goroutine with the same stack give ONE finding, proven=1, count=2, why
+ * "the Go runtime marked 2 goroutines (leaked)". gm_findings_goroutines() clearly intends to
+ * keep proven and unproven apart (it matches findings on c->proven == proven). */
+Test(findings, leaked_and_unleaked_are_separate_findings, .disabled = true,
+     .description = "BUG: one (leaked) goroutine marks its whole analysis bucket proven")
+{
+    struct analysed a;
+    analyse_text(&a, "goroutine 7 [chan send (leaked)]:\nmain.produce()\n\t/x/main.go:20 +0x1\n"
+                     "created by main.main in goroutine 1\n\t/x/main.go:8 +0x2\n\n"
+                     "goroutine 8 [chan send]:\nmain.produce()\n\t/x/main.go:20 +0x1\n"
+                     "created by main.main in goroutine 1\n\t/x/main.go:8 +0x2\n");
+    cr_assert_eq(a.f.nr, 2u);
+    cr_assert_eq(a.f.v[0].proven, 1);
+    cr_assert_eq(a.f.v[1].proven, 0);
+    cr_assert_eq(a.f.v[0].count, 1u);
+    cr_assert_eq(a.f.v[0].count + a.f.v[1].count, 2u);
+    done(&a);
+}
+
+/* What holds today and must keep holding: a proven finding counts its leaked goroutines. */
+Test(findings, proven_count_includes_every_leaked_goroutine)
+{
+    struct analysed a;
+    analyse_text(&a, "goroutine 7 [chan send (leaked)]:\nmain.produce()\n\t/x/main.go:20 +0x1\n"
+                     "created by main.main in goroutine 1\n\t/x/main.go:8 +0x2\n\n"
+                     "goroutine 8 [chan send (leaked), 12 minutes]:\nmain.produce()\n"
+                     "\t/x/main.go:20 +0x1\n"
+                     "created by main.main in goroutine 1\n\t/x/main.go:8 +0x2\n");
+    cr_assert_eq(a.f.nr, 1u);
+    cr_assert_eq(a.f.v[0].proven, 1);
+    cr_assert_eq(a.f.v[0].count, 2u);
+    cr_assert_eq(a.f.v[0].max_minutes, 12u);
+    cr_assert_geq(a.f.v[0].severity, GM_SEV_HIGH);
+    cr_assert_eq(a.f.v[0].ids_nr, 2u);
+    done(&a);
+}
+
+/* n goroutines of one stack, created by `creator`, each with its own chan address. */
+static char *many(unsigned n, const char *state, const char *func, const char *creator,
+                  unsigned minutes)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    fprintf(f, "goroutine 1 [running]:\nmain.main()\n\t/x/main.go:5 +0x1\n\n");
+    for (unsigned i = 0; i < n; i++) {
+        if (minutes) {
+            fprintf(f, "goroutine %u [%s, %u minutes]:\n", 100 + i, state, minutes);
+        } else {
+            fprintf(f, "goroutine %u [%s]:\n", 100 + i, state);
+        }
+        fprintf(f, "%s(0xc%09x)\n\t/x/main.go:20 +0x1\n", func, 0x100000 + i * 0x100);
+        if (creator) {
+            fprintf(f, "created by %s in goroutine 1\n\t/x/main.go:9 +0x2\n", creator);
+        }
+        fprintf(f, "\n");
+    }
+    fclose(f);
+    return buf;
+}
+
+struct model_case {
+    char state[40];
+    char func[48];
+    char creator[48];
+    char want[40];
+};
+
+ParameterizedTestParameters(findings, model_state_to_kind)
+{
+    static struct model_case cases[] = {
+        {"chan send", "main.send", "main.spawn", "chan-send-blocked"},
+        {"chan receive", "main.recv", "main.spawn", "chan-recv-blocked"},
+        {"chan send (nil chan)", "main.send", "main.spawn", "nil-chan"},
+        {"chan receive (nil chan)", "main.recv", "main.spawn", "nil-chan"},
+        {"select", "main.loop", "main.spawn", "select-blocked"},
+        {"select (no cases)", "main.serve", "main.spawn", "select-forever"},
+        {"sync.Cond.Wait", "main.pop", "main.spawn", "cond-wait"},
+        {"sleep", "main.poll", "main.spawn", "sleep-loop"},
+        {"IO wait", "main.readLoop", "main.spawn", "io-wait"},
+        {"syscall", "main.readPipe", "main.spawn", "syscall"},
+        {"select", "main.audit", "main.(*H).ServeHTTP", "escaped-request-goroutine"},
+        {"chan send", "main.audit", "main.handleOrder", "escaped-request-goroutine"},
+    };
+    return cr_make_param_array(struct model_case, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct model_case *c, findings, model_state_to_kind)
+{
+    char buf[1024];
+    char *text = many(30, c->state, c->func, c->creator, 0);
+    struct analysed a;
+    analyse_text(&a, text);
+    free(text);
+    const struct gm_finding *f = find_id(&a.f, c->want);
+    cr_assert_not_null(f, "[%s] in %s: want %s, got %s", c->state, c->func, c->want,
+                       ids_of(&a.f, buf, sizeof(buf)));
+    cr_assert_eq(f->count, 30u, "%s", ids_of(&a.f, buf, sizeof(buf)));
+    cr_assert_eq(f, &a.f.v[0], "top finding: %s", ids_of(&a.f, buf, sizeof(buf)));
+    cr_assert_str_eq(gm_stacks_func(&a.set.stacks, f->user_frame), c->func);
+    done(&a);
+}
+
+Test(findings, main_goroutine_blocked_is_not_reported)
+{
+    struct analysed a;
+    analyse_text(&a, "goroutine 1 [select]:\nmain.main()\n\t/x/main.go:5 +0x1\n");
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        cr_assert_eq(a.f.v[i].severity, GM_SEV_INFO);
+    }
+    done(&a);
+}
+
+Test(findings, runtime_goroutines_are_never_reported)
+{
+    struct analysed a;
+    analyse_text(&a, "goroutine 2 [force gc (idle)]:\n"
+                     "runtime.gopark(0x0?)\n\t/go/src/runtime/proc.go:363 +0xd6\n"
+                     "runtime.forcegchelper()\n\t/go/src/runtime/proc.go:302 +0xad\n"
+                     "created by runtime.init.6\n\t/go/src/runtime/proc.go:290 +0x25\n\n"
+                     "goroutine 3 [GC sweep wait]:\n"
+                     "runtime.gopark(0x0?)\n\t/go/src/runtime/proc.go:363 +0xd6\n"
+                     "runtime.bgsweep(0x0?)\n\t/go/src/runtime/mgcsweep.go:278 +0x8e\n"
+                     "created by runtime.gcenable\n\t/go/src/runtime/mgc.go:178 +0x6b\n\n"
+                     "goroutine 4 [finalizer wait]:\n"
+                     "runtime.gopark(0x0?)\n\t/go/src/runtime/proc.go:363 +0xd6\n"
+                     "runtime.runfinq()\n\t/go/src/runtime/mfinal.go:180 +0x10f\n"
+                     "created by runtime.createfing\n\t/go/src/runtime/mfinal.go:157 +0x45\n\n"
+                     "goroutine 5 [chan receive]:\n"
+                     "os/signal.signal_recv()\n\t/go/src/runtime/sigqueue.go:152 +0x2f\n"
+                     "os/signal.loop()\n\t/go/src/os/signal/signal_unix.go:23 +0x19\n"
+                     "created by os/signal.Notify.func1.1\n\t/go/src/os/signal/signal.go:151\n");
+    cr_assert_eq(a.f.nr, 0u);
+    cr_assert_eq(a.f.runtime_goroutines, 4u);
+    cr_assert(gm_is_runtime_stack(&a.set, gm_gdump_g(&a.set, 0)->stack_id,
+                                  gm_gdump_g(&a.set, 0)->state_id));
+    done(&a);
+}
+
+Test(findings, severity_grows_with_count_and_age)
+{
+    struct analysed small, big, huge, old;
+    char *t;
+    t = many(3, "chan send", "main.send", "main.spawn", 0);
+    analyse_text(&small, t);
+    free(t);
+    t = many(150, "chan send", "main.send", "main.spawn", 0);
+    analyse_text(&big, t);
+    free(t);
+    t = many(1200, "chan send", "main.send", "main.spawn", 0);
+    analyse_text(&huge, t);
+    free(t);
+    t = many(3, "chan send", "main.send", "main.spawn", 90);
+    analyse_text(&old, t);
+    free(t);
+    const struct gm_finding *fs = find_id(&small.f, "chan-send-blocked");
+    const struct gm_finding *fb = find_id(&big.f, "chan-send-blocked");
+    const struct gm_finding *fh = find_id(&huge.f, "chan-send-blocked");
+    const struct gm_finding *fo = find_id(&old.f, "chan-send-blocked");
+    cr_assert(fs && fb && fh && fo);
+    cr_assert_eq(fs->severity, GM_SEV_LOW);
+    cr_assert_eq(fb->severity, GM_SEV_HIGH);
+    cr_assert_eq(fh->severity, GM_SEV_CRITICAL);
+    cr_assert_gt(fo->severity, fs->severity, "90 minutes old is worse than fresh");
+    cr_assert_eq(fo->min_minutes, 90u);
+    cr_assert_eq(fo->max_minutes, 90u);
+    cr_assert_eq(fb->objects, 150u, "each on its own channel (first hex argument)");
+    done(&small);
+    done(&big);
+    done(&huge);
+    done(&old);
+}
+
+Test(findings, shared_channel_pool_is_capped_at_low)
+{
+    /* 200 receivers on ONE channel: an idle pool, not a leak per se */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    for (unsigned i = 0; i < 200; i++) {
+        fprintf(fp, "goroutine %u [chan receive]:\n"
+                    "runtime.chanrecv1(0xc000010000, 0x0)\n\t/go/src/runtime/chan.go:442 +0x18\n"
+                    "main.(*Pool).worker(0xc000012000)\n\t/x/main.go:24 +0x36\n"
+                    "created by main.(*Pool).Start in goroutine 1\n\t/x/main.go:31 +0x2b\n\n",
+                100 + i);
+    }
+    fclose(fp);
+    struct analysed a;
+    analyse_text(&a, buf);
+    free(buf);
+    cr_assert_eq(a.f.nr, 1u);
+    cr_assert_eq(a.f.v[0].objects, 1u);
+    cr_assert_eq(a.f.v[0].object, 0xc000010000u);
+    cr_assert_leq(a.f.v[0].severity, GM_SEV_LOW);
+    done(&a);
+}
+
+Test(findings, catalogue)
+{
+    size_t nr = 0;
+    const struct gm_finding_kind *k = gm_finding_kinds(&nr);
+    cr_assert_geq(nr, 20u);
+    for (size_t i = 0; i < nr; i++) {
+        cr_assert_not_null(k[i].id);
+        cr_assert_neq(k[i].title[0], '\0');
+        cr_assert_neq(k[i].fix[0], '\0');
+        cr_assert_eq(gm_finding_kind(k[i].id), &k[i]);
+        for (size_t j = i + 1; j < nr; j++) {
+            cr_assert_str_neq(k[i].id, k[j].id);
+        }
+    }
+    cr_assert_null(gm_finding_kind("no-such-finding"));
+    cr_assert_not_null(gm_finding_kind("lock-order-deadlock"));
+}
+
+Test(findings, severity_names)
+{
+    static const char *const names[] = {"info", "low", "medium", "high", "critical"};
+    for (int s = GM_SEV_INFO; s <= GM_SEV_CRITICAL; s++) {
+        cr_assert_str_eq(gm_severity_name((enum gm_severity)s), names[s]);
+        cr_assert_eq(gm_severity_parse(names[s]), s);
+    }
+    cr_assert_eq(gm_severity_parse("severe"), -1);
+    cr_assert_eq(gm_severity_parse(""), -1);
+}
