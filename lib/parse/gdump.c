@@ -53,7 +53,9 @@ struct parser {
     struct gm_str pend_func, pend_args;
     struct gm_str created_func;
 
-    uint32_t *idset; /* indices of goroutines of the current dump, by goid */
+    uint64_t *idbits;                 /* goids < IDBITS_MAX of the current dump */
+    size_t idbits_used, idbits_alloc; /* words in use (dirty) and allocated */
+    uint32_t *idset;                  /* indices of goroutines with larger goids */
     uint32_t idmask, idnr;
 
     uint32_t preamble_id; /* preamble seen since the last dump */
@@ -263,11 +265,20 @@ static int push_g(struct gm_gdump_set *set, const struct gm_goroutine *g)
     return 0;
 }
 
+/* Goroutine ids of the current dump, to see a second dump start when an id repeats. Ids below
+ * IDBITS_MAX live in a bitmap (dumps list goroutines roughly in id order, so the accesses are
+ * sequential); larger ids go to a small hash table of goroutine indices. */
+#define IDBITS_MAX ((uint64_t)1 << 28)
+
 static int idset_reset(struct parser *ps)
 {
+    if (ps->idbits) {
+        memset(ps->idbits, 0, ps->idbits_used * sizeof(uint64_t));
+    }
+    ps->idbits_used = 0;
     if (ps->idnr || !ps->idset) {
         free(ps->idset);
-        ps->idmask = 1023;
+        ps->idmask = 63;
         ps->idnr = 0;
         ps->idset = calloc(ps->idmask + 1, sizeof(uint32_t));
         if (!ps->idset) {
@@ -282,15 +293,49 @@ static uint32_t id_slot(uint64_t id, uint32_t mask)
     return (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 32) & mask;
 }
 
-/* Returns 1 if goid is already in the current dump, else records g_index and returns 0. */
+static int idset_has(const struct parser *ps, uint64_t id)
+{
+    if (id < IDBITS_MAX) {
+        size_t w = (size_t)(id >> 6);
+        return w < ps->idbits_used && (ps->idbits[w] >> (id & 63)) & 1;
+    }
+    uint32_t i = id_slot(id, ps->idmask);
+    while (ps->idset[i]) {
+        if (gm_gdump_g(ps->set, ps->idset[i] - 1)->id == id) {
+            return 1;
+        }
+        i = (i + 1) & ps->idmask;
+    }
+    return 0;
+}
+
+/* Records goid (goroutine g_index of the set) in the current dump's id set. */
 static int idset_add(struct parser *ps, uint64_t id, uint32_t g_index)
 {
     struct gm_gdump_set *set = ps->set;
+    if (id < IDBITS_MAX) {
+        size_t w = (size_t)(id >> 6);
+        if (w >= ps->idbits_alloc) {
+            size_t na = ps->idbits_alloc ? ps->idbits_alloc : 1024;
+            while (na <= w) {
+                na *= 2;
+            }
+            uint64_t *nb = gm_xrealloc(ps->idbits, na * sizeof(uint64_t));
+            if (!nb) {
+                return GM_ENOMEM;
+            }
+            memset(nb + ps->idbits_alloc, 0, (na - ps->idbits_alloc) * sizeof(uint64_t));
+            ps->idbits = nb;
+            ps->idbits_alloc = na;
+        }
+        ps->idbits[w] |= (uint64_t)1 << (id & 63);
+        if (w >= ps->idbits_used) {
+            ps->idbits_used = w + 1;
+        }
+        return 0;
+    }
     uint32_t i = id_slot(id, ps->idmask);
     while (ps->idset[i]) {
-        if (gm_gdump_g(set, ps->idset[i] - 1)->id == id) {
-            return 1;
-        }
         i = (i + 1) & ps->idmask;
     }
     ps->idset[i] = g_index + 1;
@@ -312,18 +357,6 @@ static int idset_add(struct parser *ps, uint64_t id, uint32_t g_index)
         free(ps->idset);
         ps->idset = ns;
         ps->idmask = nmask;
-    }
-    return 0;
-}
-
-static int idset_has(const struct parser *ps, uint64_t id)
-{
-    uint32_t i = id_slot(id, ps->idmask);
-    while (ps->idset[i]) {
-        if (gm_gdump_g(ps->set, ps->idset[i] - 1)->id == id) {
-            return 1;
-        }
-        i = (i + 1) & ps->idmask;
     }
     return 0;
 }
@@ -398,10 +431,7 @@ static int finish_g(struct parser *ps)
         ps->g.flags |= GM_G_FIRST;
     }
     if (d->kind == GM_DUMP_FULL) {
-        int rc = idset_add(ps, ps->g.id, set->g_nr);
-        if (rc < 0) {
-            return rc;
-        }
+        GM_TRY(idset_add(ps, ps->g.id, set->g_nr));
     }
     if (ps->lock_wait && ps->lw.nr) {
         if (set->locks_nr == set->locks_alloc) {
@@ -720,13 +750,7 @@ static int is_func_line(struct gm_str s, struct gm_str *func, struct gm_str *arg
     if (s.len < 3 || s.p[s.len - 1] != ')' || s.p[0] == ' ') {
         return 0;
     }
-    const char *lp = NULL;
-    for (size_t k = s.len - 1; k > 0; k--) {
-        if (s.p[k - 1] == '(') {
-            lp = s.p + k - 1;
-            break;
-        }
-    }
+    const char *lp = memrchr(s.p, '(', s.len - 1);
     if (!lp || lp == s.p) {
         return 0;
     }
@@ -1077,6 +1101,7 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
 out:
     free(ps.frames);
     free(ps.idset);
+    free(ps.idbits);
     return rc;
 }
 
