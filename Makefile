@@ -23,7 +23,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit golden fuzz-replay fuzz format format-check clean bench corpus-check tidy
+.PHONY: all check unit golden help-docs fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic
 
 $(BUILD)/%.o: %.c
@@ -41,7 +41,10 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)
 
 # Everything CI runs, in one command (README).
-check: unit golden fuzz-replay corpus-check
+check: unit golden help-docs fuzz-replay corpus-check
+
+help-docs: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic tests/help_docs.sh
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests --jobs 2
