@@ -300,7 +300,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_gdump_set_release(&set);
     }
-    if (o.json && rc == 0) {
+    if (o.json && (rc == 0 || reports)) {
+        /* close what was written, also after a later file failed, so stdout stays JSON */
         if (nfiles > 1 || want_dump == 0) {
             gm_out_puts(&w, "]");
         }

@@ -24,8 +24,10 @@ struct gm_bucket {
     uint32_t records;     /* goroutine records */
     uint32_t min_minutes; /* age range from ", N minutes" */
     uint32_t max_minutes;
-    uint32_t flags;  /* OR of the goroutines' enum gm_goroutine_flags */
-    uint32_t ids_nr; /* goroutine ids kept (at most GM_BUCKET_IDS) */
+    uint32_t flags;     /* OR of the goroutines' enum gm_goroutine_flags */
+    uint32_t key_flags; /* flags that are part of the key: leaked (+ locked unless arguments
+                           are ignored) */
+    uint32_t ids_nr;    /* goroutine ids kept (at most GM_BUCKET_IDS) */
     uint64_t ids[GM_BUCKET_IDS];
     uint32_t objects; /* distinct wait objects; counted only with GM_BUCKET_IGNORE_ARGS */
     uint64_t object;  /* the wait object when there is exactly one, else 0 */

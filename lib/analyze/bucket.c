@@ -17,7 +17,7 @@ static uint64_t key_hash(const struct gm_bucket *b)
     h ^= (b->state_id + 0x632BE59BD9B4E019ull) * 0xC2B2AE3D27D4EB4Full;
     h ^= b->args_hash;
     h ^= (uint64_t)b->labels_id << 32;
-    h ^= (uint64_t)(b->flags & GM_G_LOCKED) << 17;
+    h ^= (uint64_t)b->key_flags << 17;
     return h ^ (h >> 29);
 }
 
@@ -25,7 +25,7 @@ static int key_eq(const struct gm_bucket *a, const struct gm_bucket *b)
 {
     return a->stack_id == b->stack_id && a->state_id == b->state_id &&
            a->args_hash == b->args_hash && a->labels_id == b->labels_id &&
-           (a->flags & GM_G_LOCKED) == (b->flags & GM_G_LOCKED);
+           a->key_flags == b->key_flags;
 }
 
 static int cmp_bucket(const void *x, const void *y)
@@ -69,7 +69,8 @@ int gm_bucket_dump(const struct gm_gdump_set *set, uint32_t dump, unsigned flags
         key.state_id = g->state_id;
         key.args_hash = (flags & GM_BUCKET_IGNORE_ARGS) ? 0 : g->args_hash;
         key.labels_id = (flags & GM_BUCKET_IGNORE_ARGS) ? 0 : g->labels_id;
-        key.flags = (flags & GM_BUCKET_IGNORE_ARGS) ? 0 : g->flags;
+        key.key_flags = g->flags & ((flags & GM_BUCKET_IGNORE_ARGS) ? GM_G_LEAKED
+                                                                    : (GM_G_LEAKED | GM_G_LOCKED));
         uint32_t i = (uint32_t)key_hash(&key) & mask;
         uint32_t b;
         for (;;) {
@@ -90,7 +91,7 @@ int gm_bucket_dump(const struct gm_gdump_set *set, uint32_t dump, unsigned flags
                 nb->state_id = key.state_id;
                 nb->args_hash = key.args_hash;
                 nb->labels_id = key.labels_id;
-                nb->flags = key.flags & GM_G_LOCKED;
+                nb->key_flags = key.key_flags;
                 nb->first_g = gi;
                 nb->min_minutes = UINT32_MAX;
                 slots[i] = ++nr;

@@ -456,22 +456,23 @@ static void grade(const struct gm_gdump_set *set, struct gm_finding *f)
             : f->count >= 64 ? GM_SEV_MEDIUM
             : f->count >= 16 ? GM_SEV_LOW
                              : GM_SEV_INFO;
-        snprintf(f->why, sizeof(f->why), "%llu goroutines running or runnable at once",
-                 (unsigned long long)f->count);
+        snprintf(f->why, sizeof(f->why), "%llu goroutine%s running or runnable at once",
+                 (unsigned long long)f->count, f->count == 1 ? "" : "s");
     } else if (strcmp(id, "chan-recv-blocked") == 0 || strcmp(id, "range-never-closed") == 0 ||
                strcmp(id, "ticker-loop") == 0) {
-        /* receivers are often an idle pool: shared object caps the grade at low */
+        /* receivers on one shared object are what an idle worker pool looks like: only a
+         * pool larger than pools usually are (64) is worth a look in a single dump */
         s = by_count(f->count, 10);
         if (f->objects == 1 && f->count > 1) {
-            s = GM_MIN(s, GM_SEV_LOW);
+            s = f->count >= 256 ? GM_SEV_MEDIUM : f->count >= 64 ? GM_SEV_LOW : GM_SEV_INFO;
             snprintf(f->why, sizeof(f->why),
                      "%llu goroutines wait on one shared %s: an idle pool of this size, or a "
                      "leak (compare two snapshots with gomedic diff)",
                      (unsigned long long)f->count, f->obj_args ? "object" : "channel");
         } else if (f->objects > 1) {
-            snprintf(f->why, sizeof(f->why), "%llu goroutines, each on its own %s (%u distinct)",
-                     (unsigned long long)f->count, f->obj_args ? "arguments" : "channel",
-                     f->objects);
+            snprintf(f->why, sizeof(f->why), "%llu goroutines, each %s (%u distinct)",
+                     (unsigned long long)f->count,
+                     f->obj_args ? "with its own arguments" : "on its own channel", f->objects);
         }
     } else if (strcmp(id, "mutex-wait") == 0 || strcmp(id, "rwmutex-wait") == 0) {
         s = by_count(f->count, 2);
@@ -668,11 +669,29 @@ static int add_deadlocks(const struct gm_gdump_set *set, uint32_t dump, struct g
     if (f) {
         f->severity = GM_SEV_CRITICAL;
         f->buckets = 1;
-        /* the goroutines of the cycle are explained: take them out of plain mutex-wait */
-        for (uint32_t i = 0; i < out->nr; i++) {
-            struct gm_finding *m = &out->v[i];
-            if (m != f && strcmp(m->kind->id, "mutex-wait") == 0 && m->stack_id == f->stack_id) {
-                m->count = m->count > f->count ? m->count - f->count : 0;
+        /* the goroutines of the cycle are explained: take each out of the mutex-wait finding
+         * of its own user function */
+        for (uint32_t k = 0; k < f->ids_nr; k++) {
+            const struct gm_goroutine *g = NULL;
+            for (uint32_t gi = d->first; gi < d->first + d->nr; gi++) {
+                if (gm_gdump_g(set, gi)->id == f->ids[k]) {
+                    g = gm_gdump_g(set, gi);
+                    break;
+                }
+            }
+            if (!g) {
+                continue;
+            }
+            uint32_t uf = gm_stack_user_frame(&set->stacks, g->stack_id);
+            for (uint32_t i = 0; i < out->nr; i++) {
+                struct gm_finding *m = &out->v[i];
+                if (m != f && strcmp(m->kind->id, "mutex-wait") == 0 && m->count &&
+                    m->user_frame != GM_NO_FRAME && uf != GM_NO_FRAME &&
+                    gm_stacks_get_frame(&set->stacks, m->user_frame)->func_id ==
+                        gm_stacks_get_frame(&set->stacks, uf)->func_id) {
+                    m->count--;
+                    break;
+                }
             }
         }
         uint32_t w = 0;

@@ -28,8 +28,10 @@ int gm_gunzip(const unsigned char *src, size_t n, uint64_t max, char **out, size
     if (n >= 4) {
         uint32_t isize = (uint32_t)src[n - 4] | (uint32_t)src[n - 3] << 8 |
                          (uint32_t)src[n - 2] << 16 | (uint32_t)src[n - 1] << 24;
+        /* trust the trailer only as far as deflate can expand (at most 1032:1) */
+        size_t most = n > SIZE_MAX / 1032 ? SIZE_MAX : n * 1032 + 4096;
         if (isize + (size_t)4096 > alloc) {
-            alloc = isize + (size_t)4096;
+            alloc = GM_MIN(isize + (size_t)4096, most);
         }
     }
     if (alloc > max) {

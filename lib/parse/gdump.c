@@ -798,7 +798,12 @@ static int agg_frame(struct parser *ps, struct gm_str s)
     if (i < s.len) {
         struct gm_str rest = {s.p + i - 1, s.len - i + 1}; /* parse_file_line skips one byte */
         if (parse_file_line(rest, &file, &line) < 0) {
-            return fail(ps, GM_EFORMAT, s, "'#\\t0xPC\\tFUNC+0xOFF\\tFILE:LINE'");
+            if (!ps->last_line) {
+                return fail(ps, GM_EFORMAT, s, "'#\\t0xPC\\tFUNC+0xOFF\\tFILE:LINE'");
+            }
+            ps->g.flags |= GM_G_TRUNCATED; /* cut inside the last frame line */
+            file = (struct gm_str){"", 0};
+            line = 0;
         }
     }
     return add_frame(ps, func, file, line);
@@ -871,6 +876,12 @@ static int outside_line(struct parser *ps, struct gm_str s)
 static int g_line(struct parser *ps, struct gm_str s)
 {
     struct gm_gdump_set *set = ps->set;
+    if (starts(s, 0, "[originating from goroutine ")) {
+        ps->g.flags |= GM_G_ANCESTORS;
+        set->ancestors++;
+        ps->mode = M_ANCESTOR;
+        return 0;
+    }
     if (ps->mode == M_ANCESTOR) {
         return 0;
     }
@@ -888,12 +899,6 @@ static int g_line(struct parser *ps, struct gm_str s)
     }
     if (s.p[0] == '.' && starts(s, 0, "...") && ends(s, "elided...")) {
         ps->g.flags |= GM_G_ELIDED;
-        return 0;
-    }
-    if (starts(s, 0, "[originating from goroutine ")) {
-        ps->g.flags |= GM_G_ANCESTORS;
-        set->ancestors++;
-        ps->mode = M_ANCESTOR;
         return 0;
     }
     struct gm_str func, args;
@@ -1012,6 +1017,7 @@ static int handle_line(struct parser *ps, struct gm_str s)
                 GM_TRY(finish_g(ps));
                 if (ps->in_dump) {
                     ps->set->dumps[ps->dump].truncated = 1;
+                    ps->set->dumps[ps->dump].trunc_off = ps->len;
                 }
                 return 0;
             }
@@ -1033,7 +1039,7 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
     ps.base = p;
     ps.len = len;
     ps.last_time = -1;
-    uint32_t dumps_before = set->dumps_nr;
+    uint32_t dumps_before = set->dumps_nr, g_before = set->g_nr, locks_before = set->locks_nr;
     int rc = 0;
     ps.frames = gm_xrealloc(NULL, set->limits.max_frames * sizeof(uint32_t));
     if (!ps.frames || idset_reset(&ps) < 0) {
@@ -1052,10 +1058,11 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
         ps.lineno++;
         ps.line_off = pos;
         ps.last_line = nl == NULL;
-        if (ps.last_line && ps.in_g && ps.in_dump) {
+        if (ps.last_line && ps.in_dump && (ps.in_g || ps.mode == M_AGG)) {
             /* a dump whose last line has no newline was cut (64 MiB debug=2 cap, head -c) */
             set->dumps[ps.dump].truncated = 1;
             set->dumps[ps.dump].trunc_off = len;
+            ps.g.flags |= GM_G_TRUNCATED;
         }
         if (ps.lineno == 1) {
             first_line = s;
@@ -1099,6 +1106,12 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
     }
     rc = (int)(set->dumps_nr - dumps_before);
 out:
+    if (rc < 0) {
+        /* leave the set as it was: a failed input adds no dump and no goroutine */
+        set->dumps_nr = dumps_before;
+        set->g_nr = g_before;
+        set->locks_nr = locks_before;
+    }
     free(ps.frames);
     free(ps.idset);
     free(ps.idbits);

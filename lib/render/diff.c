@@ -35,7 +35,8 @@ void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r)
     const char *unit = res->timed ? "/min" : "/snap";
     gm_out_puts(o, "\n");
     if (res->leaks_nr == 0) {
-        gm_out_puts(o, "no leak: no bucket grew in every snapshot\n");
+        gm_out_puts(o, "no leak: no blocked goroutine group grew from the first to the last "
+                       "snapshot without ever shrinking\n");
     } else {
         gm_out_color(o, GM_C_BOLD);
         gm_out_printf(o, "%-9s %-26s %-16s %11s %5s %10s %s\n", "SEVERITY", "FINDING", "COUNTS",
@@ -47,7 +48,7 @@ void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r)
         if (!row->leak && !r->show_all) {
             continue;
         }
-        if (!row->leak && i > 0 && res->rows[i - 1].leak) {
+        if (!row->leak && (i == 0 || res->rows[i - 1].leak)) {
             gm_out_puts(o, "\nnot growing:\n");
         }
         counts_str(cnt, sizeof(cnt), row->counts, res->snaps_nr);

@@ -48,20 +48,39 @@ int gm_out_error(struct gm_out *o)
     return o->err ? GM_EIO : 0;
 }
 
-/* Length of a valid UTF-8 sequence at s (n bytes available), or 0 if invalid. */
+/* Length of a valid UTF-8 sequence at s (n bytes available), or 0 if invalid: no overlong
+ * forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-    if (s[0] < 0x80) {
+    unsigned char c = s[0];
+    if (c < 0x80) {
         return 1;
     }
-    size_t len = (s[0] & 0xe0) == 0xc0   ? 2
-                 : (s[0] & 0xf0) == 0xe0 ? 3
-                 : (s[0] & 0xf8) == 0xf0 ? 4
-                                         : 0;
-    if (!len || len > n || (len == 2 && s[0] < 0xc2)) {
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        if (c == 0xe0) {
+            lo = 0xa0;
+        } else if (c == 0xed) {
+            hi = 0x9f;
+        }
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        if (c == 0xf0) {
+            lo = 0x90;
+        } else if (c == 0xf4) {
+            hi = 0x8f;
+        }
+    } else {
         return 0;
     }
-    for (size_t i = 1; i < len; i++) {
+    if (len > n || s[1] < lo || s[1] > hi) {
+        return 0;
+    }
+    for (size_t i = 2; i < len; i++) {
         if ((s[i] & 0xc0) != 0x80) {
             return 0;
         }

@@ -128,7 +128,7 @@ ParameterizedTest(struct fixture *c, findings, fixture_top_finding)
     done(&a);
 }
 
-Test(findings, lock_order_deadlock_fixture, .disabled = true, .description = "pending")
+Test(findings, lock_order_deadlock_fixture)
 {
     char buf[1024];
     struct analysed a;
@@ -239,13 +239,13 @@ Test(findings, leaked_goroutines_are_proven)
     done(&a);
 }
 
-/* BUG: the analysis buckets (GM_BUCKET_IGNORE_ARGS) key on stack + state only and OR the
+/* Regression test (a bug found by this suite, fixed): the analysis buckets (GM_BUCKET_IGNORE_ARGS) key on stack + state only and OR the
  * goroutines' flags, so one "(leaked)" goroutine makes its whole bucket "proven": here 1
  * leaked + 1 unmarked goroutine with the same stack give ONE finding, proven=1, count=2, why
  * "the Go runtime marked 2 goroutines (leaked)". gm_findings_goroutines() clearly intends to
  * keep proven and unproven apart (it matches findings on c->proven == proven). */
-Test(findings, leaked_and_unleaked_are_separate_findings, .disabled = true,
-     .description = "BUG: one (leaked) goroutine marks its whole analysis bucket proven")
+Test(findings, leaked_and_unleaked_are_separate_findings,
+     .description = "regression: one (leaked) goroutine marks its whole analysis bucket proven")
 {
     struct analysed a;
     analyse_text(&a, "goroutine 7 [chan send (leaked)]:\nmain.produce()\n\t/x/main.go:20 +0x1\n"

@@ -78,12 +78,12 @@ func waitGoroutines(n int) {
 func main() {
 	c := NewClient()
 	go c.serve(5)
-	for i := 0; i < 35; i++ {
+	for i := 0; i < 100; i++ {
 		s := &Session{c: c, user: fmt.Sprintf("user%d", i)}
 		go s.run()
 	}
 	time.Sleep(100 * time.Millisecond)
-	waitGoroutines(31)
+	waitGoroutines(96)
 	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

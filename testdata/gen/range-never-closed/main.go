@@ -55,11 +55,11 @@ func waitGoroutines(n int) {
 }
 
 func main() {
-	for batch := 0; batch < 4; batch++ {
+	for batch := 0; batch < 12; batch++ {
 		p := &Pipeline{name: fmt.Sprintf("batch-%d", batch)}
 		p.Run([]string{"alpha", "beta", "gamma", "delta"}, 8)
 	}
-	waitGoroutines(33)
+	waitGoroutines(97)
 	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
