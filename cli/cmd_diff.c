@@ -6,7 +6,7 @@
 #include <string.h>
 
 struct opts {
-    int json, all, full_path;
+    int json, all, full_path, no_source;
     const char *out, *color, *fail_on, *interval, *min_growth, *max_mem;
     struct gm_strlist ignore_top, ignore_any, ignore_created, ignore_files, trims;
 };
@@ -30,6 +30,7 @@ static const struct gm_opt options[] = {
                   "time between snapshots, when they carry no timestamp"),
     GM_OPT_STRING(0, "min-growth", &o.min_growth, "N",
                   "goroutines a bucket must grow by to count as a leak (default 1)"),
+    GM_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
     GM_OPT_BOOL(0, "all", &o.all, "table: also list buckets that did not grow"),
     GM_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
     GM_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the dump"),
@@ -53,6 +54,9 @@ static void read_ignore_file(const char *path, struct gm_strlist *top, struct gm
     while (fgets(line, sizeof(line), f)) {
         lineno++;
         size_t n = strcspn(line, "\r\n");
+        while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t')) {
+            n--;
+        }
         line[n] = '\0';
         char *s = line;
         while (*s == ' ' || *s == '\t') {
@@ -63,11 +67,11 @@ static void read_ignore_file(const char *path, struct gm_strlist *top, struct gm
         }
         struct gm_strlist *dst = top;
         const char *func = s;
-        char *sp = strchr(s, ' ');
+        char *sp = strpbrk(s, " \t");
         if (sp) {
             *sp = '\0';
             func = sp + 1;
-            while (*func == ' ') {
+            while (*func == ' ' || *func == '\t') {
                 func++;
             }
             if (strcmp(s, "top") == 0) {
@@ -116,6 +120,10 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     struct gm_leak_opts lo;
     memset(&lo, 0, sizeof(lo));
+    struct gm_source src;
+    gm_source_init(&src);
+    src.disabled = o.no_source;
+    lo.src = &src;
     for (size_t i = 0; i < o.ignore_files.nr; i++) {
         read_ignore_file(o.ignore_files.v[i], &o.ignore_top, &o.ignore_any, &o.ignore_created);
     }
@@ -214,6 +222,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     gm_leak_release(&res);
 out:
+    gm_source_release(&src);
     free(dumps);
     gm_gdump_set_release(&set);
     return rc;

@@ -18,6 +18,7 @@
 
 #include "gm/findings.h"
 #include "gm/gdump.h"
+#include "gm/source.h"
 
 struct gm_leak_opts {
     const char *const *ignore_top; /* goleak IgnoreTopFunction: first non-runtime frame */
@@ -26,8 +27,9 @@ struct gm_leak_opts {
     size_t ignore_any_nr;
     const char *const *ignore_created_by; /* creator function */
     size_t ignore_created_by_nr;
-    double interval_s;   /* seconds between snapshots when they carry no timestamp (0 = none) */
-    uint64_t min_growth; /* goroutines a bucket must grow by to be a leak (default 1) */
+    double interval_s;     /* seconds between snapshots when they carry no timestamp (0 = none) */
+    uint64_t min_growth;   /* goroutines a bucket must grow by to be a leak (default 1) */
+    struct gm_source *src; /* source lookup for range/ticker hints, or NULL */
 };
 
 struct gm_leak_row {
@@ -51,6 +53,7 @@ struct gm_leak_result {
     uint32_t *dumps;          /* dump index in the set per snapshot */
     int64_t *times;           /* unix seconds per snapshot, -1 unknown */
     int timed;                /* growth is per minute (1) or per snapshot (0) */
+    int times_from_interval;  /* times are offsets made from --interval, not timestamps */
     struct gm_leak_row *rows; /* leaks first (by score), then the rest by last count */
     uint32_t rows_nr;
     uint32_t leaks_nr;

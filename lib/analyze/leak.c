@@ -136,6 +136,7 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
             out->times[s] = (int64_t)llround(opts->interval_s * s);
         }
         out->timed = 1;
+        out->times_from_interval = 1;
     }
     if (out->timed && out->times[n - 1] <= out->times[0]) {
         out->timed = 0;
@@ -170,7 +171,7 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
             row->counts = out->pool + (size_t)r * n;
             out->pool[(size_t)r * n + s] += b.v[i].count;
             if (s == n - 1 || !row->kind) {
-                row->kind = gm_classify_bucket(set, &b.v[i], NULL);
+                row->kind = gm_classify_bucket(set, &b.v[i], opts->src);
             }
         }
         gm_buckets_release(&b);

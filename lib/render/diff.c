@@ -93,10 +93,15 @@ void gm_render_diff_json(struct gm_out *o, const struct gm_diff_report *r)
         gm_out_puts(o, i ? ",{\"file\":" : "{\"file\":");
         gm_out_json_cstr(o, r->files[i]);
         gm_out_printf(o, ",\"goroutines\":%llu,\"time\":", (unsigned long long)d->goroutines);
-        if (res->timed) {
-            gm_out_printf(o, "%lld}", (long long)res->times[i]);
+        if (res->timed && !res->times_from_interval) {
+            gm_out_printf(o, "%lld", (long long)res->times[i]);
         } else {
-            gm_out_puts(o, "null}");
+            gm_out_puts(o, "null");
+        }
+        if (res->timed) {
+            gm_out_printf(o, ",\"offset_s\":%lld}", (long long)(res->times[i] - res->times[0]));
+        } else {
+            gm_out_puts(o, ",\"offset_s\":null}");
         }
     }
     gm_out_puts(o, "],\"leaks\":[");
