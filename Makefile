@@ -94,3 +94,7 @@ clean:
 	rm -rf $(BUILD) build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+
+# One static analyzer at zero warnings (.clang-tidy).
+tidy:
+	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) -- -std=c11 -D_DEFAULT_SOURCE -Iinclude

@@ -5,7 +5,7 @@
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")"
-pkgs=(build-essential clang libclang-rt-14-dev clang-format libcriterion-dev libdeflate-dev
+pkgs=(build-essential clang libclang-rt-14-dev clang-format clang-tidy libcriterion-dev libdeflate-dev
       libxxhash-dev golang-go python3 git ca-certificates)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -72,6 +72,13 @@ void gm_cmd_help(const struct gm_cmd *self, FILE *f);
 int gm_color_wanted(const char *when, FILE *f);  /* auto|always|never; -1 if invalid */
 int gm_parse_size(const char *s, uint64_t *out); /* "512M", "4G", plain bytes */
 
+/* Monotonic seconds. */
+double gm_now(void);
+/* --stats: timing, throughput and memory (from /proc/self/status: heap = RssAnon, the mapped
+ * input = RssFile, peak = VmHWM) on stderr. */
+void gm_print_stats(const char *file, uint64_t input_bytes, uint64_t goroutines, double t_parse,
+                    double t_total);
+
 /* Messages: "gomedic: ..." on stderr. die() exits 2. */
 void gm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void gm_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,7 +8,7 @@
 #include <string.h>
 
 struct opts {
-    int json, aggressive, full_path, no_buckets, no_source;
+    int json, aggressive, full_path, no_buckets, no_source, stats;
     struct gm_strlist source_roots;
     const char *out, *color, *similarity, *state, *match, *exclude, *dump, *min_sev, *fail_on;
     const char *max_mem, *max_frames;
@@ -40,6 +40,8 @@ static const struct gm_opt options[] = {
     GM_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
     GM_OPT_BOOL(0, "no-buckets", &o.no_buckets, "table: findings only"),
     GM_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per bucket (default all)"),
+    GM_OPT_BOOL(0, "stats", &o.stats,
+                "print time, throughput and memory (heap vs mapped input) to stderr"),
     GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
     GM_OPT_END,
@@ -208,7 +210,9 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         if (gm_gdump_set_init(&set, &lim, sim) < 0) {
             gm_die("out of memory");
         }
+        double t0 = gm_now();
         int n = gm_gdump_load(&set, file, &diag);
+        double t_parse = gm_now() - t0;
         if (n < 0) {
             gm_err_diag(file, n, &diag);
             gm_gdump_set_release(&set);
@@ -297,6 +301,13 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             reports++;
             gm_buckets_release(&bk);
             gm_findings_release(&fd);
+        }
+        if (o.stats) {
+            uint64_t bytes = 0;
+            for (uint32_t di = 0; di < set.dumps_nr; di++) {
+                bytes += set.dumps[di].goroutines;
+            }
+            gm_print_stats(file, set.input_bytes, bytes, t_parse, gm_now() - t0);
         }
         gm_gdump_set_release(&set);
     }

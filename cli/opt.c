@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void gm_err(const char *fmt, ...)
@@ -117,7 +118,7 @@ int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first)
         if (c >= 256) {
             o = &self->opts[c - 256];
         } else {
-            for (const struct gm_opt *p = self->opts; p->name; p++) {
+            for (const struct gm_opt *p = self->opts; p && p->name; p++) {
                 if (p->shortc == c) {
                     o = p;
                     break;
@@ -197,4 +198,42 @@ int gm_parse_size(const char *s, uint64_t *out)
     }
     *out = v * mul;
     return 0;
+}
+
+double gm_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long status_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) {
+        return -1;
+    }
+    char line[256];
+    size_t kl = strlen(key);
+    long v = -1;
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
+            v = strtol(line + kl + 1, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+void gm_print_stats(const char *file, uint64_t input_bytes, uint64_t goroutines, double t_parse,
+                    double t_total)
+{
+    double mb = (double)input_bytes / 1e6;
+    fprintf(stderr,
+            "stats: %s: %.1f MB, %llu goroutines; parse %.3f s (%.0f MB/s), total %.3f s "
+            "(%.0f MB/s); heap %ld KB, mapped input %ld KB, peak RSS %ld KB\n",
+            file, mb, (unsigned long long)goroutines, t_parse, t_parse > 0 ? mb / t_parse : 0,
+            t_total, t_total > 0 ? mb / t_total : 0, status_kb("RssAnon"), status_kb("RssFile"),
+            status_kb("VmHWM"));
 }

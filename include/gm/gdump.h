@@ -101,6 +101,7 @@ struct gm_gdump_set {
     uint32_t locks_nr, locks_alloc;
     struct gm_limits limits;
     enum gm_similarity similarity;
+    uint64_t input_bytes;   /* bytes parsed over all inputs (after decompression) */
     uint64_t lines;         /* lines read over all inputs */
     uint64_t skipped_lines; /* non-dump lines (logs, registers, ...) */
     uint64_t ancestors;     /* [originating from goroutine N] blocks skipped */

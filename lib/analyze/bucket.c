@@ -6,6 +6,7 @@
 #include "gm/bucket.h"
 #include "gm/arena.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,7 @@ int gm_bucket_dump(const struct gm_gdump_set *set, uint32_t dump, unsigned flags
             }
             i = (i + 1) & mask;
         }
+        assert(v != NULL);
         struct gm_bucket *bk = &v[b];
         bk->count += g->weight;
         bk->records++;

@@ -6,6 +6,7 @@
 #include "gm/leak.h"
 #include "gm/arena.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,7 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
     for (uint32_t r = 0; r < out->rows_nr; r++) {
         struct gm_leak_row *row = &out->rows[r];
         const uint64_t *c = row->counts;
+        assert(c != NULL); /* set when the row was created */
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         uint32_t grew = 0, shrank = 0;
         for (uint32_t s = 0; s < n; s++) {

@@ -189,7 +189,7 @@ int64_t gm_gdump_log_time(struct gm_str s)
         h > 23 || mi > 59 || se > 60) {
         return -1;
     }
-    int64_t v = days_from_civil((int64_t)(yh * 100 + yl), mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    int64_t v = days_from_civil((int64_t)yh * 100 + yl, mo, d) * 86400 + h * 3600 + mi * 60 + se;
     if (rfc) {
         /* skip fraction, apply a numeric zone offset */
         size_t k = i + 19;
@@ -247,7 +247,7 @@ static int push_g(struct gm_gdump_set *set, const struct gm_goroutine *g)
     if ((i >> GM_G_BLOCK_SHIFT) == set->blocks_nr) {
         if (set->blocks_nr == set->blocks_alloc) {
             uint32_t na = set->blocks_alloc ? set->blocks_alloc * 2 : 16;
-            struct gm_goroutine **nb = gm_xrealloc(set->blocks, na * sizeof(*nb));
+            struct gm_goroutine **nb = gm_xrealloc(set->blocks, na * sizeof(struct gm_goroutine *));
             if (!nb) {
                 return GM_ENOMEM;
             }
@@ -1078,6 +1078,7 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
         pos = nl ? end + 1 : len;
     }
     set->lines += ps.lineno;
+    set->input_bytes += len;
     if (ps.in_g) {
         int cut = ps.mode == M_FILE || ps.mode == M_CREATED_FILE || (len && p[len - 1] != '\n');
         if (cut) {
