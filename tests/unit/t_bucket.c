@@ -126,11 +126,11 @@ Test(bucket, state_and_lock_split_buckets)
     gm_buckets_release(&b);
 }
 
-/* Regression test (a bug found by this suite, fixed): with GM_BUCKET_IGNORE_ARGS (the analysis grouping) the key's lock bit is 0, but the
- * stored bucket ORs in its goroutines' flags; once a "locked to thread" goroutine joins a
- * bucket, key_eq() compares (bucket.flags & GM_G_LOCKED) = 1 against the key's 0 and every
- * later goroutine with the same stack and state opens a NEW bucket with the same key.
- * Here: ids 2,4 in one "chan receive" bucket and id 5 alone in a second one. */
+/* Regression test (a bug found by this suite, fixed): with GM_BUCKET_IGNORE_ARGS (the analysis
+ * grouping) the key's lock bit is 0, but the stored bucket ORs in its goroutines' flags; once a
+ * "locked to thread" goroutine joins a bucket, key_eq() compares (bucket.flags & GM_G_LOCKED) = 1
+ * against the key's 0 and every later goroutine with the same stack and state opens a NEW bucket
+ * with the same key. Here: ids 2,4 in one "chan receive" bucket and id 5 alone in a second one. */
 Test(bucket, ignore_args_merges_locked_and_unlocked,
      .description = "regression: IGNORE_ARGS bucket splits after a locked goroutine joins it")
 {

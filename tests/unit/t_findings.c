@@ -239,11 +239,12 @@ Test(findings, leaked_goroutines_are_proven)
     done(&a);
 }
 
-/* Regression test (a bug found by this suite, fixed): the analysis buckets (GM_BUCKET_IGNORE_ARGS) key on stack + state only and OR the
- * goroutines' flags, so one "(leaked)" goroutine makes its whole bucket "proven": here 1
- * leaked + 1 unmarked goroutine with the same stack give ONE finding, proven=1, count=2, why
- * "the Go runtime marked 2 goroutines (leaked)". gm_findings_goroutines() clearly intends to
- * keep proven and unproven apart (it matches findings on c->proven == proven). */
+/* Regression test (a bug found by this suite, fixed): the analysis buckets (GM_BUCKET_IGNORE_ARGS)
+ * key on stack + state only and OR the goroutines' flags, so one "(leaked)" goroutine makes its
+ * whole bucket "proven": here 1 leaked + 1 unmarked goroutine with the same stack give ONE finding,
+ * proven=1, count=2, why "the Go runtime marked 2 goroutines (leaked)". gm_findings_goroutines()
+ * clearly intends to keep proven and unproven apart (it matches findings on c->proven == proven).
+ */
 Test(findings, leaked_and_unleaked_are_separate_findings,
      .description = "regression: one (leaked) goroutine marks its whole analysis bucket proven")
 {
@@ -421,10 +422,11 @@ Test(findings, shared_channel_pool_is_capped_at_low)
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
     for (unsigned i = 0; i < 200; i++) {
-        fprintf(fp, "goroutine %u [chan receive]:\n"
-                    "runtime.chanrecv1(0xc000010000, 0x0)\n\t/go/src/runtime/chan.go:442 +0x18\n"
-                    "main.(*Pool).worker(0xc000012000)\n\t/x/main.go:24 +0x36\n"
-                    "created by main.(*Pool).Start in goroutine 1\n\t/x/main.go:31 +0x2b\n\n",
+        fprintf(fp,
+                "goroutine %u [chan receive]:\n"
+                "runtime.chanrecv1(0xc000010000, 0x0)\n\t/go/src/runtime/chan.go:442 +0x18\n"
+                "main.(*Pool).worker(0xc000012000)\n\t/x/main.go:24 +0x36\n"
+                "created by main.(*Pool).Start in goroutine 1\n\t/x/main.go:31 +0x2b\n\n",
                 100 + i);
     }
     fclose(fp);

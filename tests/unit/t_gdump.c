@@ -268,9 +268,9 @@ Test(gdump, ancestors_do_not_add_frames)
     cr_assert_not(G(1)->flags & GM_G_ANCESTORS);
 }
 
-/* Regression test (a bug found by this suite, fixed): set->ancestors ("[originating from goroutine N] blocks skipped") counts only the first
- * ancestor block of a goroutine: once in M_ANCESTOR mode, g_line() returns before looking at
- * the next "[originating from goroutine N]:" line. */
+/* Regression test (a bug found by this suite, fixed): set->ancestors ("[originating from goroutine
+ * N] blocks skipped") counts only the first ancestor block of a goroutine: once in M_ANCESTOR mode,
+ * g_line() returns before looking at the next "[originating from goroutine N]:" line. */
 Test(gdump, ancestors_counts_every_block,
      .description = "regression: set->ancestors counts one block per goroutine, not every block")
 {
@@ -486,10 +486,11 @@ Test(gdump, fatal_error_preamble_wins)
 
 Test(gdump, truncated_mid_frame_function)
 {
-    const char *t = "goroutine 1 [running]:\nmain.main()\n\t/x/main.go:5 +0x1\n\n"
-                    "goroutine 2 [chan receive]:\nmain.f()\n\t/x/main.go:6 +0x1\n\n"
-                    "goroutine 3 [chan receive]:\nruntime.gopark(0x0?)\n\t/go/src/runtime/proc.go:363\n"
-                    "main.g(0xc0000";
+    const char *t =
+        "goroutine 1 [running]:\nmain.main()\n\t/x/main.go:5 +0x1\n\n"
+        "goroutine 2 [chan receive]:\nmain.f()\n\t/x/main.go:6 +0x1\n\n"
+        "goroutine 3 [chan receive]:\nruntime.gopark(0x0?)\n\t/go/src/runtime/proc.go:363\n"
+        "main.g(0xc0000";
     parse_ok(t, 1);
     const struct gm_dump *d = &S.dumps[0];
     cr_assert_eq(d->nr, 3u, "goroutines still counted");
@@ -503,12 +504,14 @@ Test(gdump, truncated_mid_frame_function)
     cr_assert_not(G(1)->flags & GM_G_TRUNCATED);
 }
 
-/* Regression test (a bug found by this suite, fixed): when the input is cut inside a frame's function line ("main.g(0xc0000", no newline),
- * the last goroutine is not flagged GM_G_TRUNCATED although the dump is marked truncated:
- * the partial line is handled as an ordinary non-dump line that ends the goroutine. gdump.h
- * documents GM_G_TRUNCATED as "the input ended inside this goroutine". */
+/* Regression test (a bug found by this suite, fixed): when the input is cut inside a frame's
+ * function line ("main.g(0xc0000", no newline), the last goroutine is not flagged GM_G_TRUNCATED
+ * although the dump is marked truncated: the partial line is handled as an ordinary non-dump line
+ * that ends the goroutine. gdump.h documents GM_G_TRUNCATED as "the input ended inside this
+ * goroutine". */
 Test(gdump, truncated_mid_function_line_flags_goroutine,
-     .description = "regression: last goroutine not flagged GM_G_TRUNCATED when cut in a function line")
+     .description =
+         "regression: last goroutine not flagged GM_G_TRUNCATED when cut in a function line")
 {
     parse_ok("goroutine 3 [chan receive]:\nruntime.gopark(0x0?)\n\t/go/src/runtime/proc.go:363\n"
              "main.g(0xc0000",
@@ -545,8 +548,9 @@ Test(gdump, truncated_mid_header)
     cr_assert_eq(S.dumps[0].nr, 1u, "a cut header is no goroutine");
 }
 
-/* Regression test (a bug found by this suite, fixed): a dump cut inside a header line right after a blank line is marked truncated but
- * its trunc_off stays 0 ("byte offset where it ended" per gdump.h). */
+/* Regression test (a bug found by this suite, fixed): a dump cut inside a header line right after a
+ * blank line is marked truncated but its trunc_off stays 0 ("byte offset where it ended" per
+ * gdump.h). */
 Test(gdump, truncated_mid_header_trunc_off,
      .description = "regression: trunc_off stays 0 when the input is cut inside a header line")
 {
@@ -611,9 +615,10 @@ Test(gdump, debug1_fixture_sums_to_total)
     cr_assert_eq(S.dumps[0].goroutines, 16u);
 }
 
-/* Regression test (a bug found by this suite, fixed): a debug=1 dump cut inside a frame line ("#\t0x1\tmain.f+0x10\t/x/ma", no newline) is
- * rejected with GM_EFORMAT instead of being marked truncated (gdump.h: "A dump cut at the
- * end of the input is not an error"); agg_frame() ignores ps->last_line. */
+/* Regression test (a bug found by this suite, fixed): a debug=1 dump cut inside a frame line
+ * ("#\t0x1\tmain.f+0x10\t/x/ma", no newline) is rejected with GM_EFORMAT instead of being marked
+ * truncated (gdump.h: "A dump cut at the end of the input is not an error"); agg_frame() ignores
+ * ps->last_line. */
 Test(gdump, debug1_truncated_mid_frame,
      .description = "regression: debug=1 dump cut in a frame line gives GM_EFORMAT")
 {

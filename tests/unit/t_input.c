@@ -252,7 +252,8 @@ Test(input, open_gzip_fixture)
     cr_assert_eq(in.was_gzip, 1);
     /* it is y_chan-send-blocked.txt compressed */
     struct gm_input plain;
-    cr_assert_eq(gm_input_open(&plain, "testdata/goroutine/y_chan-send-blocked.txt", &lim, &diag), 0);
+    cr_assert_eq(gm_input_open(&plain, "testdata/goroutine/y_chan-send-blocked.txt", &lim, &diag),
+                 0);
     cr_assert_eq(in.len, plain.len);
     cr_assert_eq(memcmp(in.p, plain.p, in.len), 0);
     gm_input_close(&plain);

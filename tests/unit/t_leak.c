@@ -220,18 +220,21 @@ static char *snapshot(unsigned leaky, unsigned pool, unsigned busy, unsigned fir
     FILE *f = open_memstream(&buf, &len);
     fprintf(f, "goroutine 1 [running]:\nmain.main()\n\t/x/main.go:5 +0x1\n\n");
     for (unsigned i = 0; i < pool; i++) {
-        fprintf(f, "goroutine %u [chan receive]:\nmain.pool()\n\t/x/main.go:30 +0x1\n"
-                   "created by main.main in goroutine 1\n\t/x/main.go:6 +0x1\n\n",
+        fprintf(f,
+                "goroutine %u [chan receive]:\nmain.pool()\n\t/x/main.go:30 +0x1\n"
+                "created by main.main in goroutine 1\n\t/x/main.go:6 +0x1\n\n",
                 10 + i);
     }
     for (unsigned i = 0; i < leaky; i++) {
-        fprintf(f, "goroutine %u [chan send]:\nmain.leak(0xc%09x)\n\t/x/main.go:40 +0x1\n"
-                   "created by main.handle in goroutine 1\n\t/x/main.go:7 +0x1\n\n",
+        fprintf(f,
+                "goroutine %u [chan send]:\nmain.leak(0xc%09x)\n\t/x/main.go:40 +0x1\n"
+                "created by main.handle in goroutine 1\n\t/x/main.go:7 +0x1\n\n",
                 first_leak_id + i, 0x100000 + i * 0x100);
     }
     for (unsigned i = 0; i < busy; i++) {
-        fprintf(f, "goroutine %u [runnable]:\nmain.spin()\n\t/x/main.go:50 +0x1\n"
-                   "created by main.main in goroutine 1\n\t/x/main.go:8 +0x1\n\n",
+        fprintf(f,
+                "goroutine %u [runnable]:\nmain.spin()\n\t/x/main.go:50 +0x1\n"
+                "created by main.main in goroutine 1\n\t/x/main.go:8 +0x1\n\n",
                 500 + i);
     }
     fclose(f);

@@ -32,7 +32,10 @@ struct json_case {
     char want[64];
 };
 
-#define JC(in, want) {in, sizeof(in) - 1, want}
+#define JC(in, want)                                                                               \
+    {                                                                                              \
+        in, sizeof(in) - 1, want                                                                   \
+    }
 
 ParameterizedTestParameters(out, json_escape)
 {
@@ -45,15 +48,15 @@ ParameterizedTestParameters(out, json_escape)
         JC("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""),
         JC("\b\f", "\"\\u0008\\u000c\""),
         JC("a\0b", "\"a\\u0000b\""),
-        JC("\xc3\xa9t\xc3\xa9", "\"\xc3\xa9t\xc3\xa9\""),            /* é: 2 bytes */
-        JC("\xe2\x82\xac", "\"\xe2\x82\xac\""),                       /* €: 3 bytes */
-        JC("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\""),               /* U+1F600: 4 bytes */
-        JC("\xff", "\"\xef\xbf\xbd\""),                               /* never valid */
-        JC("a\xc3", "\"a\xef\xbf\xbd\""),                             /* cut sequence */
-        JC("\xc3(", "\"\xef\xbf\xbd(\""),                             /* bad continuation */
-        JC("\x80x", "\"\xef\xbf\xbdx\""),                             /* lone continuation */
-        JC("\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\""),               /* overlong 2-byte */
-        JC("\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\""),               /* cut 3-byte */
+        JC("\xc3\xa9t\xc3\xa9", "\"\xc3\xa9t\xc3\xa9\""), /* é: 2 bytes */
+        JC("\xe2\x82\xac", "\"\xe2\x82\xac\""),           /* €: 3 bytes */
+        JC("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\""),   /* U+1F600: 4 bytes */
+        JC("\xff", "\"\xef\xbf\xbd\""),                   /* never valid */
+        JC("a\xc3", "\"a\xef\xbf\xbd\""),                 /* cut sequence */
+        JC("\xc3(", "\"\xef\xbf\xbd(\""),                 /* bad continuation */
+        JC("\x80x", "\"\xef\xbf\xbdx\""),                 /* lone continuation */
+        JC("\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\""),   /* overlong 2-byte */
+        JC("\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\""),   /* cut 3-byte */
         JC("ok\xfe\"", "\"ok\xef\xbf\xbd\\\"\""),
     };
     return cr_make_param_array(struct json_case, cases, sizeof(cases) / sizeof(cases[0]));
@@ -63,8 +66,8 @@ ParameterizedTest(struct json_case *c, out, json_escape)
 {
     size_t len;
     char *got = json(c->in, c->in_len, &len);
-    cr_assert_eq(len, strlen(c->want), "len %zu want %zu: got [%s] want [%s]", len,
-                 strlen(c->want), got, c->want);
+    cr_assert_eq(len, strlen(c->want), "len %zu want %zu: got [%s] want [%s]", len, strlen(c->want),
+                 got, c->want);
     cr_assert_eq(memcmp(got, c->want, len), 0, "got [%s] want [%s]", got, c->want);
     free(got);
 }
@@ -74,21 +77,23 @@ ParameterizedTest(struct json_case *c, out, json_escape)
 ParameterizedTestParameters(out, json_escape_strict_utf8)
 {
     static struct json_case cases[] = {
-        JC("\xe0\x80\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""),             /* overlong '/' */
-        JC("\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""),             /* U+D800 */
-        JC("\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""), /* >10FFFF */
+        JC("\xe0\x80\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""), /* overlong '/' */
+        JC("\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""), /* U+D800 */
+        JC("\xf4\x90\x80\x80",
+           "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""), /* >10FFFF */
         JC("\xf0\x80\x80\xaf",
            "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""), /* overlong 4-byte */
-        JC("\xf5\x80\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""), /* F5 lead */
+        JC("\xf5\x80\x80\x80",
+           "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""), /* F5 lead */
     };
     return cr_make_param_array(struct json_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-/* Regression test (a bug found by this suite, fixed): utf8_len() in lib/render/out.c only checks the lead byte and continuation bytes, so
- * overlong 3- and 4-byte forms (E0 80 AF), surrogates (ED A0 80), code points above U+10FFFF
- * (F4 90 80 80) and F5..F7 lead bytes are copied through as "valid": the JSON document is then
- * not valid UTF-8 (strict decoders, e.g. Python's json.loads on bytes / Go's utf8.Valid,
- * reject it), contrary to out.h "invalid UTF-8 bytes become U+FFFD". */
+/* Regression test (a bug found by this suite, fixed): utf8_len() in lib/render/out.c only checks
+ * the lead byte and continuation bytes, so overlong 3- and 4-byte forms (E0 80 AF), surrogates (ED
+ * A0 80), code points above U+10FFFF (F4 90 80 80) and F5..F7 lead bytes are copied through as
+ * "valid": the JSON document is then not valid UTF-8 (strict decoders, e.g. Python's json.loads on
+ * bytes / Go's utf8.Valid, reject it), contrary to out.h "invalid UTF-8 bytes become U+FFFD". */
 ParameterizedTest(struct json_case *c, out, json_escape_strict_utf8,
                   .description = "regression: overlong/surrogate/>U+10FFFF UTF-8 passes through")
 {
@@ -205,9 +210,9 @@ Test(out, paths_short_mode)
     strcpy(p.user_root, "/work/app/");
     cr_assert_str_eq(gm_paths_show(&p, "/usr/lib/go-1.19/src/net/http/server.go", GM_FRAME_STDLIB),
                      "net/http/server.go");
-    cr_assert_str_eq(gm_paths_show(&p, "/usr/local/go/src/runtime/proc.go",
-                                   GM_FRAME_RUNTIME | GM_FRAME_STDLIB),
-                     "runtime/proc.go");
+    cr_assert_str_eq(
+        gm_paths_show(&p, "/usr/local/go/src/runtime/proc.go", GM_FRAME_RUNTIME | GM_FRAME_STDLIB),
+        "runtime/proc.go");
     cr_assert_str_eq(gm_paths_show(&p, "/home/u/src/go/src/sync/mutex.go", GM_FRAME_STDLIB),
                      "sync/mutex.go", "the last /src/ is GOROOT's");
     cr_assert_str_eq(
