@@ -12,7 +12,9 @@
 
 static const struct gm_cmd *const cmds[] = {
     &cmd_diff,
+    &cmd_gc,
     &cmd_goroutines,
+    &cmd_race,
 };
 
 static void usage(FILE *f)
@@ -95,6 +97,10 @@ static int route_files(int argc, char **argv)
     case GM_KIND_GDUMP:
     case GM_KIND_GDUMP_AGG:
         return cmd_goroutines.run(argc, argv, &cmd_goroutines);
+    case GM_KIND_GCTRACE:
+        return cmd_gc.run(argc, argv, &cmd_gc);
+    case GM_KIND_RACE:
+        return cmd_race.run(argc, argv, &cmd_race);
     case GM_KIND_UNKNOWN:
         gm_err("%s: not a Go artifact gomedic knows (expected a goroutine dump, profile, GC "
                "trace, race log or execution trace)",

@@ -10,11 +10,15 @@
 
 #include "gm/bucket.h"
 #include "gm/findings.h"
+#include "gm/gcpressure.h"
 #include "gm/leak.h"
+#include "gm/race.h"
 #include "gm/out.h"
 
 #define GM_SCHEMA_GOROUTINES "gomedic.goroutines/1"
 #define GM_SCHEMA_DIFF       "gomedic.diff/1"
+#define GM_SCHEMA_GC         "gomedic.gc/1"
+#define GM_SCHEMA_RACE       "gomedic.race/1"
 
 /* Which buckets/findings a report shows; a NULL keep array shows everything. */
 struct gm_goroutines_report {
@@ -45,6 +49,18 @@ struct gm_diff_report {
 
 void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r);
 void gm_render_diff_json(struct gm_out *o, const struct gm_diff_report *r);
+
+/* gomedic gc: summary with sparklines, findings from min_sev up. */
+void gm_render_gc_table(struct gm_out *o, const char *file, const struct gm_gc_report *r,
+                        enum gm_severity min_sev);
+void gm_render_gc_json(struct gm_out *o, const char *file, const struct gm_gc_report *r);
+
+/* gomedic race: one block per distinct race (both accesses, creators, hint); baseline != 0
+ * marks races as NEW or (in baseline). */
+void gm_render_race_table(struct gm_out *o, const char *file, const struct gm_race_result *r,
+                          const struct gm_paths *paths, int max_frames, int baseline);
+void gm_render_race_json(struct gm_out *o, const char *file, const struct gm_race_result *r,
+                         const struct gm_paths *paths);
 
 /* "main.go:42" style location of a frame (shortened path), written into buf. */
 const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,

@@ -54,6 +54,24 @@ static const struct gm_finding_kind kinds[] = {
      "find the file, pipe or cgo call it waits on; use deadlines or a cancellable API"},
     {"runnable-backlog", "many goroutines runnable at once: the CPUs are saturated",
      "bound the concurrency (worker pool, semaphore) and profile CPU"},
+    /* GC and scheduler (gomedic gc) */
+    {"gc-cpu-high", "the garbage collector takes over a quarter of the CPU",
+     "allocate less (gomedic heap / pprof -sample_index=alloc_space), raise GOGC, or set "
+     "GOMEMLIMIT with headroom"},
+    {"live-heap-rising", "the live heap after each GC keeps growing: a memory leak",
+     "find the growing allocation sites with a series of heap profiles (gomedic heap)"},
+    {"gomemlimit-death-spiral", "the heap is pinned at GOMEMLIMIT and GC runs back to back",
+     "raise GOMEMLIMIT or the container limit, shed load, or cut the live heap"},
+    {"stw-long", "long stop-the-world pauses",
+     "find loops without function calls (or GODEBUG=asyncpreemptoff), huge stacks or cgo "
+     "calls that delay the stop"},
+    {"gc-too-frequent", "GC cycles run many times per second",
+     "raise GOGC (or use GOMEMLIMIT), and cut short-lived allocations"},
+    {"runqueue-backlog", "the scheduler's run queues stay long: CPU saturation",
+     "bound concurrency, add CPU, or profile CPU to cut work"},
+    /* race detector (gomedic race) */
+    {"data-race", "two goroutines access the same memory, at least one writing, unsynchronised",
+     "protect the shared data with a mutex or channel, or use sync/atomic; see the hint"},
 };
 
 const struct gm_finding_kind *gm_finding_kinds(size_t *nr)

@@ -1,0 +1,128 @@
+/* gomedic gc: GC pressure and scheduler backlog from GODEBUG=gctrace=1/schedtrace logs. */
+#include "cmd.h"
+#include "gm/input.h"
+#include "gm/render.h"
+
+#include <string.h>
+
+struct opts {
+    int json;
+    const char *out, *color, *min_sev, *fail_on, *max_mem;
+};
+
+static struct opts o;
+
+static const struct gm_opt options[] = {
+    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.gc/1)"),
+    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    GM_OPT_STRING(0, "min-severity", &o.min_sev, "SEV",
+                  "table: list findings from SEV up (default low)"),
+    GM_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
+    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    GM_OPT_END,
+};
+
+static int run(int argc, char **argv, const struct gm_cmd *self)
+{
+    memset(&o, 0, sizeof(o));
+    int first;
+    int prc = gm_opt_parse(self, argc, argv, &first);
+    if (prc) {
+        return prc == 1 ? 0 : 2;
+    }
+    if (first >= argc) {
+        gm_err("gc: no log given");
+        fprintf(stderr, "usage: %s\n", self->usage);
+        return 2;
+    }
+    int min_sev = GM_SEV_LOW, fail_sev = -1;
+    if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
+        gm_die("gc: --min-severity '%s': expected info, low, medium, high or critical", o.min_sev);
+    }
+    if (o.fail_on && (fail_sev = gm_severity_parse(o.fail_on)) < 0) {
+        gm_die("gc: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
+    }
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
+        gm_die("gc: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    }
+    FILE *out = stdout;
+    if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
+        gm_die("gc: cannot write '%s'", o.out);
+    }
+    int color = gm_color_wanted(o.color, out);
+    if (color < 0) {
+        gm_die("gc: --color '%s': expected auto, always or never", o.color);
+    }
+    struct gm_out w;
+    gm_out_init(&w, out, o.json ? 0 : color);
+    int nfiles = argc - first, rc = 0, worst = -1;
+    if (o.json && nfiles > 1) {
+        gm_out_puts(&w, "[");
+    }
+    for (int i = first; i < argc; i++) {
+        const char *file = argv[i];
+        struct gm_input in;
+        struct gm_diag diag;
+        memset(&diag, 0, sizeof(diag));
+        int r = gm_input_open(&in, file, &lim, &diag);
+        if (r < 0) {
+            gm_err_diag(file, r, &diag);
+            rc = 2;
+            break;
+        }
+        struct gm_gc_report rep;
+        r = gm_gc_analyze(in.p, in.len, 0, &rep);
+        gm_input_close(&in);
+        if (r < 0) {
+            gm_die("out of memory");
+        }
+        if (rep.stats.gc_lines == 0 && rep.stats.sched_lines == 0) {
+            gm_err("%s: expected GODEBUG=gctrace=1 lines ('gc N @T s P%%: ...') or "
+                   "schedtrace lines ('SCHED Nms: ...'), found none in %llu lines",
+                   file, (unsigned long long)rep.stats.lines);
+            gm_gc_report_release(&rep);
+            rc = 2;
+            break;
+        }
+        for (uint32_t k = 0; k < rep.findings_nr; k++) {
+            worst = GM_MAX(worst, (int)rep.findings[k].severity);
+        }
+        if (o.json) {
+            if (i > first) {
+                gm_out_puts(&w, ",");
+            }
+            gm_render_gc_json(&w, file, &rep);
+        } else {
+            if (i > first) {
+                gm_out_puts(&w, "\n");
+            }
+            gm_render_gc_table(&w, file, &rep, (enum gm_severity)min_sev);
+        }
+        gm_gc_report_release(&rep);
+    }
+    if (o.json && (rc == 0 || nfiles > 1)) {
+        gm_out_puts(&w, nfiles > 1 ? "]\n" : "\n");
+    }
+    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
+        gm_err("gc: write error");
+        return 2;
+    }
+    if (rc) {
+        return rc;
+    }
+    return fail_sev >= 0 && worst >= fail_sev ? 1 : 0;
+}
+
+const struct gm_cmd cmd_gc = {
+    .name = "gc",
+    .summary = "GC pressure from GODEBUG=gctrace=1 (and schedtrace) logs: CPU share, pauses, "
+               "live-heap trend, GOMEMLIMIT spirals.",
+    .usage = "gomedic gc [options] LOG...",
+    .opts = options,
+    .run = run,
+    .flags = GM_CMD_READS_FILES,
+};

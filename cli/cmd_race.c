@@ -1,0 +1,150 @@
+#define _GNU_SOURCE
+/* gomedic race: deduplicate -race reports into one finding per racing pair of locations. */
+#include "cmd.h"
+#include "gm/input.h"
+#include "gm/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct opts {
+    int json, full_path;
+    const char *out, *color, *baseline, *fail_on, *max_mem, *max_frames;
+    struct gm_strlist trims;
+};
+
+static struct opts o;
+
+static const struct gm_opt options[] = {
+    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.race/1)"),
+    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    GM_OPT_STRING(0, "baseline", &o.baseline, "FILE",
+                  "a previous 'gomedic race --json' report: races in it are known"),
+    GM_OPT_STRING(0, "fail-on", &o.fail_on, "any|new",
+                  "exit 1 if there is any race, or any race not in the baseline"),
+    GM_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per stack (default 8)"),
+    GM_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
+    GM_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the log"),
+    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    GM_OPT_END,
+};
+
+static int run(int argc, char **argv, const struct gm_cmd *self)
+{
+    memset(&o, 0, sizeof(o));
+    int first;
+    int prc = gm_opt_parse(self, argc, argv, &first);
+    if (prc) {
+        return prc == 1 ? 0 : 2;
+    }
+    if (argc - first != 1) {
+        gm_err("race: expected one log");
+        fprintf(stderr, "usage: %s\n", self->usage);
+        return 2;
+    }
+    int fail_new = 0, fail_any = 0;
+    if (o.fail_on) {
+        if (strcmp(o.fail_on, "new") == 0) {
+            fail_new = 1;
+        } else if (strcmp(o.fail_on, "any") == 0) {
+            fail_any = 1;
+        } else {
+            gm_die("race: --fail-on '%s': expected any or new", o.fail_on);
+        }
+    }
+    if (fail_new && !o.baseline) {
+        gm_die("race: --fail-on new needs --baseline FILE");
+    }
+    int max_frames = 8;
+    if (o.max_frames) {
+        char *end;
+        long v = strtol(o.max_frames, &end, 10);
+        if (*end || v < 0 || v > 100000) {
+            gm_die("race: --max-frames '%s': expected a number", o.max_frames);
+        }
+        max_frames = (int)v;
+    }
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
+        gm_die("race: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    }
+    const char *file = argv[first];
+    struct gm_input in;
+    struct gm_diag diag;
+    memset(&diag, 0, sizeof(diag));
+    int r = gm_input_open(&in, file, &lim, &diag);
+    if (r < 0) {
+        gm_err_diag(file, r, &diag);
+        return 2;
+    }
+    struct gm_race_result res;
+    r = gm_race_analyze(in.p, in.len, &lim, &res);
+    gm_input_close(&in);
+    if (r < 0) {
+        gm_die("out of memory");
+    }
+    uint32_t fresh = res.groups_nr;
+    if (o.baseline) {
+        struct gm_input bl;
+        memset(&diag, 0, sizeof(diag));
+        r = gm_input_open(&bl, o.baseline, &lim, &diag);
+        if (r < 0) {
+            gm_err_diag(o.baseline, r, &diag);
+            gm_race_result_release(&res);
+            return 2;
+        }
+        if (!memmem(bl.p, bl.len, "\"schema\":\"gomedic.race/", 23)) {
+            gm_err("%s: expected a 'gomedic race --json' report as the baseline", o.baseline);
+            gm_input_close(&bl);
+            gm_race_result_release(&res);
+            return 2;
+        }
+        fresh = gm_race_baseline(&res, bl.p, bl.len);
+        gm_input_close(&bl);
+    }
+    FILE *out = stdout;
+    if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
+        gm_die("race: cannot write '%s'", o.out);
+    }
+    int color = gm_color_wanted(o.color, out);
+    if (color < 0) {
+        gm_die("race: --color '%s': expected auto, always or never", o.color);
+    }
+    struct gm_out w;
+    gm_out_init(&w, out, o.json ? 0 : color);
+    struct gm_paths paths;
+    memset(&paths, 0, sizeof(paths));
+    paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
+    for (size_t i = 0; i < o.trims.nr && i < GM_MAX_TRIMS; i++) {
+        paths.trims[paths.trims_nr++] = o.trims.v[i];
+    }
+    gm_paths_learn(&paths, &res.stacks);
+    if (o.json) {
+        gm_render_race_json(&w, file, &res, &paths);
+        gm_out_puts(&w, "\n");
+    } else {
+        gm_render_race_table(&w, file, &res, &paths, max_frames, o.baseline != NULL);
+    }
+    int rc = 0;
+    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
+        gm_err("race: write error");
+        rc = 2;
+    } else if ((fail_any && res.groups_nr) || (fail_new && fresh)) {
+        rc = 1;
+    }
+    gm_race_result_release(&res);
+    return rc;
+}
+
+const struct gm_cmd cmd_race = {
+    .name = "race",
+    .summary = "Group race detector reports by racing pair of locations, map them to tests, "
+               "gate CI on new races.",
+    .usage = "gomedic race [options] LOG",
+    .opts = options,
+    .run = run,
+    .flags = GM_CMD_READS_FILES,
+};

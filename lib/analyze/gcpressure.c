@@ -1,0 +1,471 @@
+/*
+ * GC pressure: statistics over the cycles of one process, and the GC findings.
+ * Everything is O(cycles) except the percentiles (one sort of the pause times).
+ */
+#include "gm/gcpressure.h"
+#include "gm/arena.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_CYCLES (16u << 20)
+
+struct collect {
+    struct gm_gc_report *r;
+    uint32_t alloc, sched_alloc, max;
+    uint32_t last_num;
+};
+
+static int on_cycle(void *ctx, const struct gm_gc_cycle *c)
+{
+    struct collect *cl = ctx;
+    struct gm_gc_report *r = cl->r;
+    if (r->processes == 0 || c->num < cl->last_num || (c->num == 1 && cl->last_num != 0)) {
+        /* a new process: its numbering restarted */
+        r->processes++;
+        r->cycles_nr = 0;
+        r->sched_nr = 0;
+        r->cut = 0;
+    }
+    cl->last_num = c->num;
+    if (r->cycles_nr >= cl->max) {
+        r->cut = 1;
+        return 0;
+    }
+    if (r->cycles_nr == cl->alloc) {
+        uint32_t na = cl->alloc ? cl->alloc * 2 : 256;
+        struct gm_gc_cycle *nc = gm_xrealloc(r->cycles, na * sizeof(*nc));
+        if (!nc) {
+            return GM_ENOMEM;
+        }
+        r->cycles = nc;
+        cl->alloc = na;
+    }
+    r->cycles[r->cycles_nr++] = *c;
+    return 0;
+}
+
+static int on_sched(void *ctx, const struct gm_sched_line *s)
+{
+    struct collect *cl = ctx;
+    struct gm_gc_report *r = cl->r;
+    if (r->sched_nr >= cl->max) {
+        return 0;
+    }
+    if (r->sched_nr == cl->sched_alloc) {
+        uint32_t na = cl->sched_alloc ? cl->sched_alloc * 2 : 64;
+        struct gm_sched_line *ns = gm_xrealloc(r->sched, na * sizeof(*ns));
+        if (!ns) {
+            return GM_ENOMEM;
+        }
+        r->sched = ns;
+        cl->sched_alloc = na;
+    }
+    r->sched[r->sched_nr++] = *s;
+    return 0;
+}
+
+static int on_scav(void *ctx, const struct gm_scav_line *s)
+{
+    struct collect *cl = ctx;
+    cl->r->scav_nr++;
+    cl->r->scav_released_kib += s->released_kib;
+    return 0;
+}
+
+double gm_linfit(const double *x, const double *y, uint32_t n, double *r2)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+    if (n < 2) {
+        *r2 = 0;
+        return 0;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        double xi = x[i] - x[0];
+        sx += xi;
+        sy += y[i];
+        sxx += xi * xi;
+        sxy += xi * y[i];
+        syy += y[i] * y[i];
+    }
+    double den = n * sxx - sx * sx;
+    if (den <= 0) {
+        *r2 = 0;
+        return 0;
+    }
+    double b = (n * sxy - sx * sy) / den;
+    double sst = syy - sy * sy / n;
+    double ssr = b * (sxy - sx * sy / n);
+    *r2 = sst > 0 ? ssr / sst : 0;
+    return b;
+}
+
+uint32_t gm_changepoint(const double *x, const double *y, uint32_t n)
+{
+    const uint32_t min_seg = 3;
+    if (n < 2 * min_seg + 1) {
+        return 0;
+    }
+    /* suffix sums for the linear part, prefix sums for the flat part */
+    double *suf = malloc((size_t)(n + 1) * 6 * sizeof(double));
+    if (!suf) {
+        return 0;
+    }
+    memset(suf + (size_t)n * 6, 0, 6 * sizeof(double));
+    for (uint32_t i = n; i-- > 0;) {
+        double xi = x[i] - x[0], yi = y[i];
+        double *s = suf + (size_t)i * 6, *t = suf + (size_t)(i + 1) * 6;
+        s[0] = t[0] + 1;
+        s[1] = t[1] + xi;
+        s[2] = t[2] + yi;
+        s[3] = t[3] + xi * xi;
+        s[4] = t[4] + xi * yi;
+        s[5] = t[5] + yi * yi;
+    }
+    double best = INFINITY;
+    uint32_t best_k = 0;
+    double py = 0, pyy = 0;
+    for (uint32_t k = 0; k < n - min_seg; k++) {
+        if (k >= min_seg) {
+            double flat = pyy - py * py / k;
+            const double *s = suf + (size_t)k * 6;
+            double m = s[0], den = m * s[3] - s[1] * s[1];
+            double lin = s[5] - s[2] * s[2] / m;
+            if (den > 0) {
+                double b = (m * s[4] - s[1] * s[2]) / den;
+                lin -= b * (s[4] - s[1] * s[2] / m);
+            }
+            if (flat + lin < best) {
+                best = flat + lin;
+                best_k = k;
+            }
+        }
+        py += y[k];
+        pyy += y[k] * y[k];
+    }
+    /* a single line over everything */
+    const double *s = suf;
+    double m = s[0], den = m * s[3] - s[1] * s[1];
+    double single = s[5] - s[2] * s[2] / m;
+    if (den > 0) {
+        double b = (m * s[4] - s[1] * s[2]) / den;
+        single -= b * (s[4] - s[1] * s[2] / m);
+    }
+    free(suf);
+    /* the split must explain clearly more than one line does */
+    return best < single * 0.8 ? best_k : 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct_of(const double *sorted, uint32_t n, double q)
+{
+    if (!n) {
+        return 0;
+    }
+    uint32_t i = (uint32_t)ceil(q * n);
+    i = i ? i - 1 : 0;
+    return sorted[i < n ? i : n - 1];
+}
+
+static struct gm_gc_finding *add(struct gm_gc_report *r, const char *id, enum gm_severity sev)
+{
+    if (r->findings_nr == GM_ARRAY_NR(r->findings)) {
+        return NULL;
+    }
+    struct gm_gc_finding *f = &r->findings[r->findings_nr++];
+    memset(f, 0, sizeof(*f));
+    f->kind = gm_finding_kind(id);
+    f->severity = sev;
+    return f;
+}
+
+static void line(struct gm_gc_finding *f, uint64_t l)
+{
+    for (uint32_t i = 0; i < f->lines_nr; i++) {
+        if (f->lines[i] == l) {
+            return;
+        }
+    }
+    if (f->lines_nr < GM_GC_LINES) {
+        f->lines[f->lines_nr++] = l;
+    }
+}
+
+static double median_of(double *v, uint32_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+    return n ? v[n / 2] : 0;
+}
+
+static void find_gc(struct gm_gc_report *r)
+{
+    const struct gm_gc_cycle *c = r->cycles;
+    uint32_t n = r->cycles_nr;
+    if (n == 0) {
+        return;
+    }
+    struct gm_gc_finding *f;
+    /* GC CPU share */
+    double share = GM_MAX((double)r->pct_last, r->cpu_share_recent);
+    if (share > 25) {
+        f = add(r, "gc-cpu-high",
+                share > 60   ? GM_SEV_CRITICAL
+                : share > 40 ? GM_SEV_HIGH
+                             : GM_SEV_MEDIUM);
+        if (f) {
+            for (uint32_t i = 0; i < n; i++) {
+                if (c[i].pct > 25) {
+                    line(f, c[i].line);
+                    break;
+                }
+            }
+            line(f, c[n - 1].line);
+            snprintf(f->why, sizeof(f->why),
+                     "GC used %u%% of the CPU since start (runtime's figure), %.0f%% over the "
+                     "last half of the cycles (recomputed); assists are %.0f%% of GC CPU",
+                     r->pct_last, r->cpu_share_recent, r->assist_share);
+        }
+    }
+    /* live heap rising */
+    uint32_t k = r->change_idx;
+    uint32_t seg = n - k;
+    if (seg >= 10 && r->rise_slope > 0 && r->rise_r2 >= 0.8) {
+        double from = c[k].heap_live, to = c[n - 1].heap_live;
+        uint32_t up = 0;
+        for (uint32_t i = k + 1; i < n; i++) {
+            up += c[i].heap_live >= c[i - 1].heap_live;
+        }
+        double grow = to - from;
+        if (grow >= 4 && grow >= 0.2 * GM_MAX(from, 1.0) && up * 10 >= (seg - 1) * 7) {
+            f = add(r, "live-heap-rising",
+                    to >= 2 * GM_MAX(from, 1.0) ? GM_SEV_HIGH : GM_SEV_MEDIUM);
+            if (f) {
+                line(f, c[k].line);
+                line(f, c[n - 1].line);
+                snprintf(f->why, sizeof(f->why),
+                         "live heap after GC grew %.0f -> %.0f MB over %u cycles from gc %u "
+                         "(%.2f MB/s, R^2 %.2f; %.0f MB/hour if it goes on)",
+                         from, to, seg, c[k].num, r->rise_slope, r->rise_r2, r->rise_slope * 3600);
+            }
+        }
+    }
+    /* GOMEMLIMIT death spiral: goal pinned, heap at the goal, cycles back to back */
+    if (n >= 10) {
+        uint32_t w = GM_MIN(n, 20u), s0 = n - w;
+        double gmin = INFINITY, gmax = 0, fill = 0, gaps[20], walls[20];
+        uint32_t gn = 0;
+        for (uint32_t i = s0; i < n; i++) {
+            gmin = GM_MIN(gmin, c[i].goal);
+            gmax = GM_MAX(gmax, c[i].goal);
+            fill += c[i].goal > 0 ? c[i].heap_live / c[i].goal : 0;
+            if (i > s0) {
+                gaps[gn] = (c[i].at_s - c[i - 1].at_s) * 1000;
+                walls[gn] = c[i - 1].clock_ms[0] + c[i - 1].clock_ms[1] + c[i - 1].clock_ms[2];
+                gn++;
+            }
+        }
+        fill /= w;
+        double gap = median_of(gaps, gn), wall = median_of(walls, gn);
+        if (gmax <= gmin * 1.05 && gmax > 0 && fill >= 0.85 && gap <= 3 * GM_MAX(wall, 0.1) &&
+            share >= 10) {
+            f = add(r, "gomemlimit-death-spiral", GM_SEV_CRITICAL);
+            if (f) {
+                line(f, c[s0].line);
+                line(f, c[n - 1].line);
+                snprintf(f->why, sizeof(f->why),
+                         "last %u cycles: goal pinned at %.0f MB, live heap %.0f%% of it, a "
+                         "new cycle every %.1f ms (each takes %.1f ms), GC %u%% of CPU",
+                         w, gmax, fill * 100, gap, wall, r->pct_last);
+            }
+        }
+    }
+    /* long stop-the-world pauses */
+    if (r->stw_max >= 10) {
+        f = add(r, "stw-long",
+                r->stw_max >= 100  ? GM_SEV_CRITICAL
+                : r->stw_max >= 50 ? GM_SEV_HIGH
+                                   : GM_SEV_MEDIUM);
+        if (f) {
+            line(f, r->stw_max_line);
+            for (uint32_t i = 0; i < n; i++) {
+                if (c[i].stw_ms >= 10) {
+                    line(f, c[i].line);
+                }
+            }
+            snprintf(f->why, sizeof(f->why),
+                     "stop-the-world pauses up to %.1f ms (p99 %.1f ms, p50 %.2f ms): a "
+                     "goroutine that cannot be preempted, or huge stacks/globals to scan",
+                     r->stw_max, r->stw_p99, r->stw_p50);
+        }
+    }
+    /* too frequent */
+    uint32_t busy = 0;
+    double peak = 0;
+    for (uint32_t i = 0; i < GM_GC_WINDOWS; i++) {
+        busy += r->rate[i] >= 10;
+        peak = GM_MAX(peak, r->rate[i]);
+    }
+    if (n >= 20 && (r->cycles_per_s >= 10 || busy >= 2)) {
+        f = add(r, "gc-too-frequent", r->cycles_per_s >= 50 ? GM_SEV_MEDIUM : GM_SEV_LOW);
+        if (f) {
+            line(f, c[0].line);
+            line(f, c[n - 1].line);
+            snprintf(f->why, sizeof(f->why),
+                     "%.1f GC cycles per second on average, %.1f at the peak (%u cycles in "
+                     "%.1f s): a small heap goal (GOGC) for the allocation rate",
+                     r->cycles_per_s, peak, n, r->duration_s);
+        }
+    }
+}
+
+static void find_sched(struct gm_gc_report *r)
+{
+    uint32_t run = 0, best_run = 0, best_end = 0;
+    double worst = 0;
+    for (uint32_t i = 0; i < r->sched_nr; i++) {
+        const struct gm_sched_line *s = &r->sched[i];
+        double per_p =
+            s->gomaxprocs > 0
+                ? (double)(GM_MAX(s->runqueue, 0) + (int64_t)s->local_sum) / s->gomaxprocs
+                : 0;
+        if (per_p >= 4) {
+            run++;
+            worst = GM_MAX(worst, per_p);
+            if (run > best_run) {
+                best_run = run;
+                best_end = i;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    if (best_run >= 3) {
+        struct gm_gc_finding *f =
+            add(r, "runqueue-backlog", worst >= 32 ? GM_SEV_HIGH : GM_SEV_MEDIUM);
+        if (f) {
+            line(f, r->sched[best_end + 1 - best_run].line);
+            line(f, r->sched[best_end].line);
+            snprintf(f->why, sizeof(f->why),
+                     "%u consecutive SCHED lines with at least 4 runnable goroutines per P (up "
+                     "to %.0f per P, GOMAXPROCS=%d): CPU saturation",
+                     best_run, worst, r->sched[best_end].gomaxprocs);
+        }
+    }
+}
+
+int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_report *r)
+{
+    memset(r, 0, sizeof(*r));
+    struct collect cl = {r, 0, 0, max_cycles ? max_cycles : DEFAULT_MAX_CYCLES, 0};
+    struct gm_gctrace_visitor v = {&cl, on_cycle, on_sched, on_scav};
+    int rc = gm_gctrace_parse(p, len, &v, &r->stats);
+    if (rc < 0) {
+        gm_gc_report_release(r);
+        return rc;
+    }
+    uint32_t n = r->cycles_nr;
+    const struct gm_gc_cycle *c = r->cycles;
+    if (n) {
+        double *x = malloc((size_t)n * sizeof(double));
+        double *y = malloc((size_t)n * sizeof(double));
+        double *stw = malloc((size_t)n * sizeof(double));
+        double *mark = malloc((size_t)n * sizeof(double));
+        if (!x || !y || !stw || !mark) {
+            free(x);
+            free(y);
+            free(stw);
+            free(mark);
+            gm_gc_report_release(r);
+            return GM_ENOMEM;
+        }
+        double cpu = 0, assist = 0, cpu_recent = 0;
+        uint32_t half = n / 2;
+        for (uint32_t i = 0; i < n; i++) {
+            x[i] = c[i].at_s;
+            y[i] = c[i].heap_live;
+            stw[i] = c[i].stw_ms;
+            mark[i] = c[i].mark_ms;
+            cpu += c[i].cpu_ms;
+            assist += c[i].assist_ms;
+            if (i >= half) {
+                cpu_recent += c[i].cpu_ms;
+            }
+            if (c[i].stw_ms > r->stw_max || i == 0) {
+                r->stw_max = c[i].stw_ms;
+                r->stw_max_line = c[i].line;
+            }
+            r->pct_max = GM_MAX(r->pct_max, c[i].pct);
+            r->live_max = GM_MAX(r->live_max, c[i].heap_live);
+            r->forced += (uint32_t)c[i].forced;
+            if (i && c[i].procs != c[i - 1].procs) {
+                r->procs_changes++;
+            }
+        }
+        r->procs_last = c[n - 1].procs;
+        r->pct_last = c[n - 1].pct;
+        r->duration_s = c[n - 1].at_s - c[0].at_s;
+        r->cycles_per_s = r->duration_s > 0 ? (n - 1) / r->duration_s : 0;
+        double procs = GM_MAX(c[n - 1].procs, 1u);
+        r->cpu_share = c[n - 1].at_s > 0 ? 100 * cpu / (c[n - 1].at_s * 1000 * procs) : 0;
+        double span = c[n - 1].at_s - c[half].at_s;
+        r->cpu_share_recent = span > 0 ? 100 * cpu_recent / (span * 1000 * procs) : r->cpu_share;
+        if (r->cpu_share_recent > 100) {
+            r->cpu_share_recent = 100;
+        }
+        r->assist_share = cpu > 0 ? 100 * assist / cpu : 0;
+        r->live_first = c[0].heap_live;
+        r->live_last = c[n - 1].heap_live;
+        r->live_slope = gm_linfit(x, y, n, &r->live_r2);
+        r->change_idx = gm_changepoint(x, y, n);
+        r->rise_slope =
+            gm_linfit(x + r->change_idx, y + r->change_idx, n - r->change_idx, &r->rise_r2);
+        if (r->duration_s > 0) {
+            for (uint32_t i = 0; i < n; i++) {
+                double w = (c[i].at_s - c[0].at_s) / r->duration_s * GM_GC_WINDOWS;
+                uint32_t wi = w >= GM_GC_WINDOWS ? GM_GC_WINDOWS - 1 : (uint32_t)w;
+                r->rate[wi] += 1;
+            }
+            for (uint32_t i = 0; i < GM_GC_WINDOWS; i++) {
+                r->rate[i] /= r->duration_s / GM_GC_WINDOWS;
+            }
+        }
+        qsort(stw, n, sizeof(double), cmp_double);
+        qsort(mark, n, sizeof(double), cmp_double);
+        r->stw_p50 = pct_of(stw, n, 0.5);
+        r->stw_p99 = pct_of(stw, n, 0.99);
+        r->mark_p50 = pct_of(mark, n, 0.5);
+        r->mark_max = mark[n - 1];
+        free(x);
+        free(y);
+        free(stw);
+        free(mark);
+    }
+    double sum = 0;
+    for (uint32_t i = 0; i < r->sched_nr; i++) {
+        const struct gm_sched_line *s = &r->sched[i];
+        int32_t q = GM_MAX(s->runqueue, 0) + (int32_t)GM_MIN(s->local_sum, (uint64_t)INT32_MAX);
+        r->runq_max = GM_MAX(r->runq_max, q);
+        r->threads_max = GM_MAX(r->threads_max, s->threads);
+        sum += q;
+    }
+    r->runq_mean = r->sched_nr ? sum / r->sched_nr : 0;
+    find_gc(r);
+    find_sched(r);
+    return 0;
+}
+
+void gm_gc_report_release(struct gm_gc_report *r)
+{
+    free(r->cycles);
+    free(r->sched);
+    r->cycles = NULL;
+    r->sched = NULL;
+    r->cycles_nr = r->sched_nr = 0;
+}

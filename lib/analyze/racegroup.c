@@ -1,0 +1,321 @@
+#define _GNU_SOURCE
+/*
+ * Race grouping: one group per unordered pair of racing locations, with counts, tests and a
+ * hint read from the frames. Groups are found through a small open-addressing table on the
+ * pair hash, so a log of 10^5 reports costs one probe each.
+ */
+#include "gm/race.h"
+#include "gm/arena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gctx {
+    struct gm_race_result *r;
+    uint32_t *slots;
+    uint32_t mask;
+    uint32_t last_test; /* test the previous "--- FAIL" assigned races to */
+    uint32_t last[64];  /* those groups */
+    uint32_t last_nr;
+};
+
+/* First frame that is not the runtime's (runtime.mapassign, racewrite ...). */
+static uint32_t location(const struct gm_stacks *s, uint32_t stack_id, int user_only)
+{
+    if (stack_id == UINT32_MAX) {
+        return GM_NO_FRAME;
+    }
+    const struct gm_stack *st = gm_stacks_get(s, stack_id);
+    const uint32_t *ids = gm_stack_frames(s, st);
+    for (uint32_t k = 0; k < st->nr; k++) {
+        unsigned fl = gm_stacks_get_frame(s, ids[k])->flags;
+        if (user_only ? (fl & GM_FRAME_USER) != 0 : (fl & GM_FRAME_RUNTIME) == 0) {
+            return ids[k];
+        }
+    }
+    return st->nr ? ids[0] : GM_NO_FRAME;
+}
+
+static int loc_key(const struct gm_stacks *s, uint32_t f, char *buf, size_t cap)
+{
+    if (f == GM_NO_FRAME) {
+        return snprintf(buf, cap, "?");
+    }
+    return snprintf(buf, cap, "%s:%u", gm_stacks_func(s, f), gm_stacks_get_frame(s, f)->line);
+}
+
+static int stack_has_prefix(const struct gm_stacks *s, uint32_t stack_id, const char *prefix)
+{
+    if (stack_id == UINT32_MAX) {
+        return 0;
+    }
+    const struct gm_stack *st = gm_stacks_get(s, stack_id);
+    const uint32_t *ids = gm_stack_frames(s, st);
+    size_t n = strlen(prefix);
+    for (uint32_t k = 0; k < st->nr; k++) {
+        if (strncmp(gm_stacks_func(s, ids[k]), prefix, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Length of a function name without its closure suffixes (.funcN, .N). */
+static size_t base_len(const char *f)
+{
+    const char *c = strstr(f, ".func");
+    return c ? (size_t)(c - f) : strlen(f);
+}
+
+static const char *hint(const struct gm_stacks *s, const struct gm_race_report *rep, uint32_t u0,
+                        uint32_t u1, int global)
+{
+    for (int i = 0; i < 2; i++) {
+        uint32_t st = rep->acc[i].stack_id;
+        if (stack_has_prefix(s, st, "runtime.mapaccess") ||
+            stack_has_prefix(s, st, "runtime.mapassign") ||
+            stack_has_prefix(s, st, "runtime.mapdelete") ||
+            stack_has_prefix(s, st, "runtime.mapiter")) {
+            return "map accessed from several goroutines: guard it with a sync.Mutex/RWMutex "
+                   "(or use sync.Map)";
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (stack_has_prefix(s, rep->acc[i].stack_id, "runtime.growslice") ||
+            stack_has_prefix(s, rep->acc[i].stack_id, "runtime.slicecopy")) {
+            return "a shared slice is appended to or copied concurrently: collect per goroutine "
+                   "and merge, or guard it with a mutex";
+        }
+    }
+    if (u0 != GM_NO_FRAME && u1 != GM_NO_FRAME) {
+        const char *f0 = gm_stacks_func(s, u0), *f1 = gm_stacks_func(s, u1);
+        size_t b0 = base_len(f0), b1 = base_len(f1);
+        int c0 = f0[b0] != '\0', c1 = f1[b1] != '\0';
+        if (b0 == b1 && strncmp(f0, f1, b0) == 0 && c0 != c1) {
+            return "a variable of the enclosing function is captured by its closure (a loop "
+                   "variable before Go 1.22?): pass it as an argument or copy it per iteration";
+        }
+        if (global && (rep->acc[0].kind != rep->acc[1].kind) && strcmp(f0, f1) == 0) {
+            return "lazy initialisation of a package-level variable: use sync.Once";
+        }
+        const char *m0 = strstr(f0, ").");
+        const char *m1 = strstr(f1, ").");
+        if (m0 && m1 && m0 - f0 == m1 - f1 && strncmp(f0, f1, (size_t)(m0 - f0)) == 0) {
+            return "a field of a shared struct is written without synchronisation: guard it "
+                   "with the struct's mutex or use sync/atomic";
+        }
+    }
+    if (global) {
+        return "a package-level variable is shared without synchronisation";
+    }
+    return NULL;
+}
+
+static int add_test(struct gm_race_group *g, uint32_t test_id)
+{
+    for (uint32_t i = 0; i < g->tests_nr; i++) {
+        if (g->tests[i] == test_id) {
+            return 0;
+        }
+    }
+    if (g->tests_nr < GM_ARRAY_NR(g->tests)) {
+        g->tests[g->tests_nr++] = test_id;
+    }
+    return 0;
+}
+
+static int grow_slots(struct gctx *c)
+{
+    uint32_t nmask = c->mask * 2 + 1;
+    uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+    if (!ns) {
+        return GM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < c->r->groups_nr; i++) {
+        uint32_t j = (uint32_t)c->r->groups[i].hash & nmask;
+        while (ns[j]) {
+            j = (j + 1) & nmask;
+        }
+        ns[j] = i + 1;
+    }
+    free(c->slots);
+    c->slots = ns;
+    c->mask = nmask;
+    return 0;
+}
+
+static int on_report(void *ctx, const struct gm_race_report *rep)
+{
+    struct gctx *c = ctx;
+    struct gm_race_result *r = c->r;
+    const struct gm_stacks *s = &r->stacks;
+    uint32_t l0 = location(s, rep->acc[0].stack_id, 0), l1 = location(s, rep->acc[1].stack_id, 0);
+    char k0[600], k1[600], key[1210];
+    loc_key(s, l0, k0, sizeof(k0));
+    loc_key(s, l1, k1, sizeof(k1));
+    int swap = strcmp(k0, k1) > 0;
+    int n = snprintf(key, sizeof(key), "%s\n%s", swap ? k1 : k0, swap ? k0 : k1);
+    uint64_t h = gm_hash(key, n > 0 ? (size_t)n : 0);
+    uint32_t i = (uint32_t)h & c->mask;
+    while (c->slots[i] && r->groups[c->slots[i] - 1].hash != h) {
+        i = (i + 1) & c->mask;
+    }
+    uint32_t gi;
+    if (c->slots[i]) {
+        gi = c->slots[i] - 1;
+    } else {
+        if (r->groups_nr == r->groups_alloc) {
+            uint32_t na = r->groups_alloc ? r->groups_alloc * 2 : 16;
+            struct gm_race_group *ng = gm_xrealloc(r->groups, na * sizeof(*ng));
+            if (!ng) {
+                return GM_ENOMEM;
+            }
+            r->groups = ng;
+            r->groups_alloc = na;
+        }
+        gi = r->groups_nr++;
+        struct gm_race_group *g = &r->groups[gi];
+        memset(g, 0, sizeof(*g));
+        g->hash = h;
+        snprintf(g->id, sizeof(g->id), "%016llx", (unsigned long long)h);
+        g->loc[0] = swap ? l1 : l0;
+        g->loc[1] = swap ? l0 : l1;
+        g->user[0] = location(s, rep->acc[0].stack_id, 1);
+        g->user[1] = location(s, rep->acc[1].stack_id, 1);
+        g->first = *rep;
+        g->global = rep->acc[0].addr != 0 && rep->acc[0].addr < 0xc000000000ull;
+        g->hint = hint(s, rep, g->user[0], g->user[1], g->global);
+        c->slots[i] = gi + 1;
+        if (r->groups_nr * 2 > c->mask) {
+            GM_TRY(grow_slots(c));
+        }
+    }
+    struct gm_race_group *g = &r->groups[gi];
+    g->count++;
+    if (rep->test_id) {
+        return add_test(g, rep->test_id);
+    }
+    for (uint32_t k = 0; k < r->pending_nr; k++) {
+        if (r->pending[k] == gi) {
+            return 0;
+        }
+    }
+    if (r->pending_nr == r->pending_alloc) {
+        uint32_t na = r->pending_alloc ? r->pending_alloc * 2 : 16;
+        uint32_t *np = gm_xrealloc(r->pending, na * sizeof(*np));
+        if (!np) {
+            return GM_ENOMEM;
+        }
+        r->pending = np;
+        r->pending_alloc = na;
+    }
+    r->pending[r->pending_nr++] = gi;
+    return 0;
+}
+
+/* Replaces test `from` by `to` in group g. */
+static void retest(struct gm_race_group *g, uint32_t from, uint32_t to)
+{
+    for (uint32_t i = 0; i < g->tests_nr; i++) {
+        if (g->tests[i] == from) {
+            g->tests[i] = to;
+        }
+    }
+}
+
+static int on_failed(void *ctx, uint32_t test_id, uint64_t line)
+{
+    struct gctx *c = ctx;
+    struct gm_race_result *r = c->r;
+    (void)line;
+    if (r->pending_nr == 0 && c->last_test) {
+        /* non -v output prints "--- FAIL: TestC" before "--- FAIL: TestC/sub": the races of
+         * the parent's failure belong to the subtest named right after it */
+        const char *parent = gm_strtab_cstr(&r->stacks.strs, c->last_test);
+        const char *child = gm_strtab_cstr(&r->stacks.strs, test_id);
+        size_t pl = strlen(parent);
+        if (strncmp(child, parent, pl) == 0 && child[pl] == '/') {
+            for (uint32_t k = 0; k < c->last_nr; k++) {
+                retest(&r->groups[c->last[k]], c->last_test, test_id);
+            }
+            c->last_test = test_id;
+        }
+        return 0;
+    }
+    c->last_nr = 0;
+    for (uint32_t k = 0; k < r->pending_nr; k++) {
+        add_test(&r->groups[r->pending[k]], test_id);
+        if (c->last_nr < GM_ARRAY_NR(c->last)) {
+            c->last[c->last_nr++] = r->pending[k];
+        }
+    }
+    c->last_test = r->pending_nr ? test_id : 0;
+    r->pending_nr = 0;
+    return 0;
+}
+
+static int cmp_group(const void *x, const void *y)
+{
+    const struct gm_race_group *a = x, *b = y;
+    if (a->count != b->count) {
+        return a->count > b->count ? -1 : 1;
+    }
+    return strcmp(a->id, b->id);
+}
+
+int gm_race_analyze(const char *p, size_t len, const struct gm_limits *lim,
+                    struct gm_race_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct gm_limits dl;
+    if (!lim) {
+        gm_limits_default(&dl);
+        lim = &dl;
+    }
+    GM_TRY(gm_stacks_init(&out->stacks, lim->max_strtab));
+    struct gctx c;
+    memset(&c, 0, sizeof(c));
+    c.r = out;
+    c.mask = 63;
+    c.slots = calloc(c.mask + 1, sizeof(uint32_t));
+    if (!c.slots) {
+        gm_race_result_release(out);
+        return GM_ENOMEM;
+    }
+    struct gm_race_visitor v = {&c, on_report, on_failed};
+    int rc = gm_race_parse(p, len, &out->stacks, &v, &out->stats);
+    free(c.slots);
+    if (rc < 0) {
+        gm_race_result_release(out);
+        return rc;
+    }
+    if (out->groups_nr) {
+        qsort(out->groups, out->groups_nr, sizeof(*out->groups), cmp_group);
+    }
+    for (uint32_t i = 0; i < out->groups_nr; i++) {
+        out->groups[i].is_new = 1;
+    }
+    return 0;
+}
+
+void gm_race_result_release(struct gm_race_result *r)
+{
+    gm_stacks_release(&r->stacks);
+    free(r->groups);
+    free(r->pending);
+    memset(r, 0, sizeof(*r));
+}
+
+uint32_t gm_race_baseline(struct gm_race_result *r, const char *json, size_t len)
+{
+    uint32_t fresh = 0;
+    for (uint32_t i = 0; i < r->groups_nr; i++) {
+        struct gm_race_group *g = &r->groups[i];
+        char needle[32];
+        int n = snprintf(needle, sizeof(needle), "\"%s\"", g->id);
+        g->is_new = !(n > 0 && len >= (size_t)n && memmem(json, len, needle, (size_t)n));
+        fresh += (uint32_t)g->is_new;
+    }
+    return fresh;
+}

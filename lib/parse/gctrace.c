@@ -1,0 +1,420 @@
+/*
+ * gctrace / scavenger / schedtrace lines, found by jumping between markers.
+ *
+ * Why it is fast: a 1 GB application log holds mostly other lines. Four memmem streams
+ * (" ms clock, ", "SCHED ", "scav", "scvg") find the next candidate of each kind at SIMD
+ * speed; only candidate lines are parsed, and line numbers come from a word-at-a-time newline
+ * count over the spans in between. Why it is safe: every scan is bounded by the line end and
+ * numbers saturate; nothing is allocated.
+ */
+#define _GNU_SOURCE
+#include "gm/gctrace.h"
+
+#include <stddef.h>
+#include <string.h>
+
+uint64_t gm_count_newlines(const char *p, size_t len)
+{
+    uint64_t n = 0;
+    size_t i = 0;
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t nl = ones * (uint64_t)'\n';
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        uint64_t x = w ^ nl; /* zero bytes where '\n' */
+        /* exact zero-byte mask (no false positives): high bit set where the byte is zero */
+        uint64_t t = ((x & ~highs) + ~highs) | x;
+        n += (uint64_t)__builtin_popcountll(~t & highs);
+    }
+    for (; i < len; i++) {
+        n += p[i] == '\n';
+    }
+    return n;
+}
+
+/* ---------------------------------------------------------------- scanning a line */
+
+struct cur {
+    const char *p, *end;
+};
+
+static int at(const struct cur *c, const char *lit)
+{
+    size_t n = strlen(lit);
+    return (size_t)(c->end - c->p) >= n && memcmp(c->p, lit, n) == 0;
+}
+
+static int eat(struct cur *c, const char *lit)
+{
+    if (!at(c, lit)) {
+        return 0;
+    }
+    c->p += strlen(lit);
+    return 1;
+}
+
+static void spaces(struct cur *c)
+{
+    while (c->p < c->end && *c->p == ' ') {
+        c->p++;
+    }
+}
+
+/* Decimal number "12", "0.010", "1.6e3" is not printed by the runtime. */
+static int num(struct cur *c, double *out)
+{
+    const char *s = c->p;
+    double v = 0;
+    int digits = 0;
+    while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+        v = v * 10 + (*c->p - '0');
+        c->p++;
+        digits++;
+    }
+    if (c->p < c->end && *c->p == '.') {
+        double scale = 0.1;
+        c->p++;
+        while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+            v += (*c->p - '0') * scale;
+            scale *= 0.1;
+            c->p++;
+            digits++;
+        }
+    }
+    if (!digits) {
+        c->p = s;
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static int unum(struct cur *c, uint32_t *out)
+{
+    double v;
+    if (!num(c, &v)) {
+        return 0;
+    }
+    *out = v > 4e9 ? UINT32_MAX : (uint32_t)v;
+    return 1;
+}
+
+int gm_gctrace_cycle_parse(const char *p, size_t len, struct gm_gc_cycle *o)
+{
+    struct cur c = {p, p + len};
+    memset(o, 0, sizeof(*o));
+    o->stacks = o->globals = -1;
+    /* gc N @T s P%: */
+    if (!eat(&c, "gc ") || !unum(&c, &o->num) || !eat(&c, " @") || !num(&c, &o->at_s) ||
+        !eat(&c, "s ") || !unum(&c, &o->pct) || !eat(&c, "%: ")) {
+        return GM_EFORMAT;
+    }
+    /* clock phases a+b+c[+d+e] */
+    do {
+        if (o->nclock == GM_GC_PHASES || !num(&c, &o->clock_ms[o->nclock])) {
+            return GM_EFORMAT;
+        }
+        o->nclock++;
+    } while (eat(&c, "+"));
+    if (!eat(&c, " ms clock, ") || (o->nclock != 3 && o->nclock != 5)) {
+        return GM_EFORMAT;
+    }
+    if (o->nclock == 3) {
+        o->stw_ms = o->clock_ms[0] + o->clock_ms[2];
+        o->mark_ms = o->clock_ms[1];
+    } else { /* 1.5: sweep term, scan, sync Ps, mark, mark term */
+        o->stw_ms = o->clock_ms[0] + o->clock_ms[2] + o->clock_ms[4];
+        o->mark_ms = o->clock_ms[1] + o->clock_ms[3];
+    }
+    /* cpu: '+'-separated groups; the group with '/' is assist/background/idle */
+    double vals[16];
+    int nv = 0, slash_at = -1;
+    for (;;) {
+        if (nv == 16 || !num(&c, &vals[nv])) {
+            return GM_EFORMAT;
+        }
+        nv++;
+        if (eat(&c, "/")) {
+            if (slash_at < 0) {
+                slash_at = nv - 1;
+            }
+            continue;
+        }
+        if (!eat(&c, "+")) {
+            break;
+        }
+    }
+    if (!eat(&c, " ms cpu, ")) {
+        return GM_EFORMAT;
+    }
+    for (int i = 0; i < nv; i++) {
+        o->cpu_ms += vals[i];
+    }
+    if (slash_at >= 0 && slash_at + 2 < nv) {
+        o->assist_ms = vals[slash_at];
+        o->bg_ms = vals[slash_at + 1];
+        o->idle_ms = vals[slash_at + 2];
+    }
+    /* A->B->C MB, G MB goal, */
+    if (!num(&c, &o->heap_start) || !eat(&c, "->") || !num(&c, &o->heap_end) || !eat(&c, "->") ||
+        !num(&c, &o->heap_live) || !eat(&c, " MB, ") || !num(&c, &o->goal) ||
+        !eat(&c, " MB goal, ")) {
+        return GM_EFORMAT;
+    }
+    /* [S MB stacks, G MB globals, ] N P */
+    double v;
+    if (!num(&c, &v)) {
+        return GM_EFORMAT;
+    }
+    spaces(&c);
+    if (eat(&c, "MB stacks, ")) {
+        o->stacks = v;
+        if (!num(&c, &o->globals)) {
+            return GM_EFORMAT;
+        }
+        spaces(&c);
+        if (!eat(&c, "MB globals, ") || !num(&c, &v)) {
+            return GM_EFORMAT;
+        }
+        spaces(&c);
+    }
+    if (!eat(&c, "P")) {
+        return GM_EFORMAT;
+    }
+    o->procs = v > 1e6 ? 1000000u : (uint32_t)v;
+    if (eat(&c, " (forced)")) {
+        o->forced = 1;
+    }
+    return 0;
+}
+
+/* "SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=5 ... runqueue=3 [1 0]" */
+static int sched_parse(const char *p, size_t len, struct gm_sched_line *o)
+{
+    struct cur c = {p, p + len};
+    memset(o, 0, sizeof(*o));
+    o->gomaxprocs = o->idleprocs = o->threads = o->spinning = o->idlethreads = o->runqueue = -1;
+    if (!eat(&c, "SCHED ") || !num(&c, &o->ms) || !eat(&c, "ms:")) {
+        return GM_EFORMAT;
+    }
+    static const struct {
+        const char *key;
+        size_t off;
+    } keys[] = {
+        {"gomaxprocs=", offsetof(struct gm_sched_line, gomaxprocs)},
+        {"idleprocs=", offsetof(struct gm_sched_line, idleprocs)},
+        {"threads=", offsetof(struct gm_sched_line, threads)},
+        {"spinningthreads=", offsetof(struct gm_sched_line, spinning)},
+        {"idlethreads=", offsetof(struct gm_sched_line, idlethreads)},
+        {"runqueue=", offsetof(struct gm_sched_line, runqueue)},
+    };
+    while (c.p < c.end) {
+        spaces(&c);
+        if (eat(&c, "[")) {
+            for (;;) {
+                spaces(&c);
+                uint32_t q;
+                if (!unum(&c, &q)) {
+                    break;
+                }
+                o->local_nr++;
+                o->local_sum += q;
+                o->local_max = GM_MAX(o->local_max, q);
+            }
+            break;
+        }
+        int known = 0;
+        for (size_t k = 0; k < GM_ARRAY_NR(keys); k++) {
+            if (eat(&c, keys[k].key)) {
+                uint32_t q;
+                if (!unum(&c, &q)) {
+                    return GM_EFORMAT;
+                }
+                int32_t v = q > INT32_MAX ? INT32_MAX : (int32_t)q;
+                memcpy((char *)o + keys[k].off, &v, sizeof(v));
+                known = 1;
+                break;
+            }
+        }
+        if (!known) {
+            /* other key=value pairs (needspinning=, gcwaiting=, ...): skip the word */
+            while (c.p < c.end && *c.p != ' ') {
+                c.p++;
+            }
+        }
+    }
+    return o->gomaxprocs >= 0 ? 0 : GM_EFORMAT;
+}
+
+static int scav_parse(const char *p, size_t len, struct gm_scav_line *o)
+{
+    struct cur c = {p, p + len};
+    double v;
+    o->released_kib = 0;
+    o->forced = memmem(p, len, "(forced)", 8) != NULL || at(&c, "scvg-1");
+    if (eat(&c, "scav ")) { /* 1.19+: "scav N KiB work, ..." */
+        if (num(&c, &v) && eat(&c, " KiB work")) {
+            o->released_kib = v;
+        }
+        return 0;
+    }
+    if (eat(&c, "scvg")) {
+        while (c.p < c.end && *c.p != ':') {
+            c.p++;
+        }
+        if (!eat(&c, ": ")) {
+            return GM_EFORMAT;
+        }
+        if (num(&c, &v)) { /* "scvg: 123 KB released" / "scvg0: 1 MB released" */
+            spaces(&c);
+            o->released_kib = at(&c, "MB") ? v * 1024 : v;
+        }
+        return 0;
+    }
+    return GM_EFORMAT;
+}
+
+/* ---------------------------------------------------------------- the jump loop */
+
+enum { K_GC, K_SCHED, K_SCAV, K_SCVG, K_NR };
+
+static const char *const markers[K_NR] = {" ms clock, ", "SCHED ", "scav ", "scvg"};
+
+static const char *line_start(const char *base, const char *at_p)
+{
+    while (at_p > base && at_p[-1] != '\n') {
+        at_p--;
+    }
+    return at_p;
+}
+
+static const char *line_end(const char *p, const char *end)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    return nl ? nl : end;
+}
+
+/* The text of a runtime line starts at its keyword, preceded by the line start or a
+ * non-word byte (so "xgc 1" or "unscavenged" are not taken). */
+static const char *keyword_in(const char *ls, const char *le, const char *kw)
+{
+    size_t n = strlen(kw);
+    for (const char *s = ls; s + n <= le; s++) {
+        s = memmem(s, (size_t)(le - s), kw, n);
+        if (!s) {
+            return NULL;
+        }
+        if (s == ls || !((s[-1] >= 'a' && s[-1] <= 'z') || (s[-1] >= 'A' && s[-1] <= 'Z') ||
+                         (s[-1] >= '0' && s[-1] <= '9') || s[-1] == '_')) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor *v,
+                     struct gm_gctrace_stats *st)
+{
+    const char *end = p + len;
+    const char *next[K_NR];
+    memset(st, 0, sizeof(*st));
+    for (int k = 0; k < K_NR; k++) {
+        next[k] = memmem(p, len, markers[k], strlen(markers[k]));
+    }
+    const char *counted = p; /* newlines before this point are counted in lineno */
+    uint64_t lineno = 0;     /* newlines before `counted` */
+    const char *done = p;    /* everything before this has been handled */
+    for (;;) {
+        int k = -1;
+        for (int i = 0; i < K_NR; i++) {
+            if (next[i] && (k < 0 || next[i] < next[k])) {
+                k = i;
+            }
+        }
+        if (k < 0) {
+            break;
+        }
+        const char *ls = line_start(done, next[k]);
+        const char *le = line_end(next[k], end);
+        lineno += gm_count_newlines(counted, (size_t)(ls - counted));
+        counted = ls;
+        uint64_t line = lineno + 1;
+        size_t n = (size_t)(le - ls);
+        if (n && ls[n - 1] == '\r') {
+            n--;
+        }
+        int last_unterminated = le == end && (len == 0 || end[-1] != '\n');
+        int rc = 0, ok = 0;
+        if (k == K_GC) {
+            const char *kw = keyword_in(ls, ls + n, "gc ");
+            struct gm_gc_cycle cy;
+            if (kw && gm_gctrace_cycle_parse(kw, (size_t)(ls + n - kw), &cy) == 0) {
+                cy.line = line;
+                st->gc_lines++;
+                ok = 1;
+                if (v->cycle) {
+                    rc = v->cycle(v->ctx, &cy);
+                }
+            }
+        } else if (k == K_SCHED) {
+            const char *kw = keyword_in(ls, ls + n, "SCHED ");
+            struct gm_sched_line sl;
+            if (kw && sched_parse(kw, (size_t)(ls + n - kw), &sl) == 0) {
+                sl.line = line;
+                st->sched_lines++;
+                ok = 1;
+                if (v->sched) {
+                    rc = v->sched(v->ctx, &sl);
+                }
+                /* scheddetail lines follow: "  P0: ...", "  M2: ...", "  G1: ..." */
+                const char *q = le;
+                while (q < end) {
+                    const char *s = q + 1;
+                    const char *e = line_end(s, end);
+                    if ((size_t)(e - s) < 4 || s[0] != ' ' || s[1] != ' ' ||
+                        !(s[2] == 'P' || s[2] == 'M' || s[2] == 'G')) {
+                        break;
+                    }
+                    st->detail_lines++;
+                    q = e;
+                }
+                le = q;
+            }
+        } else {
+            const char *kw = keyword_in(ls, ls + n, k == K_SCAV ? "scav " : "scvg");
+            struct gm_scav_line sc;
+            if (kw && scav_parse(kw, (size_t)(ls + n - kw), &sc) == 0) {
+                sc.line = line;
+                st->scav_lines++;
+                ok = 1;
+                if (v->scav) {
+                    rc = v->scav(v->ctx, &sc);
+                }
+            }
+        }
+        if (!ok && (k == K_GC || k == K_SCHED)) {
+            if (last_unterminated) {
+                st->truncated = 1;
+            } else {
+                st->malformed++;
+            }
+        }
+        if (rc < 0) {
+            return rc;
+        }
+        done = le < end ? le + 1 : end;
+        for (int i = 0; i < K_NR; i++) {
+            if (next[i] && next[i] < done) {
+                next[i] = done < end
+                              ? memmem(done, (size_t)(end - done), markers[i], strlen(markers[i]))
+                              : NULL;
+            }
+        }
+    }
+    lineno += gm_count_newlines(counted, (size_t)(end - counted));
+    st->lines = lineno + (len && end[-1] != '\n');
+    uint64_t used = st->gc_lines + st->sched_lines + st->scav_lines + st->detail_lines;
+    st->skipped_lines = st->lines > used ? st->lines - used : 0;
+    return 0;
+}
