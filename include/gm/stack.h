@@ -76,7 +76,7 @@ static inline const struct gm_stack *gm_stacks_get(const struct gm_stacks *s, ui
 }
 static inline const uint32_t *gm_stack_frames(const struct gm_stacks *s, const struct gm_stack *st)
 {
-    return s->pool + st->off;
+    return s->pool ? s->pool + st->off : NULL; /* no pool yet: every stack is empty */
 }
 static inline const char *gm_stacks_func(const struct gm_stacks *s, uint32_t frame_id)
 {

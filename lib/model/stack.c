@@ -233,7 +233,7 @@ int gm_stacks_stack(struct gm_stacks *s, const uint32_t *ids, uint32_t nr, uint3
 uint32_t gm_stack_user_frame(const struct gm_stacks *s, uint32_t stack_id)
 {
     const struct gm_stack *st = &s->stacks[stack_id];
-    const uint32_t *ids = s->pool + st->off;
+    const uint32_t *ids = gm_stack_frames(s, st);
     if (st->user < st->nr) {
         return ids[st->user];
     }
