@@ -53,8 +53,9 @@ void gm_render_race_table(struct gm_out *o, const char *file, const struct gm_ra
     gm_out_color(o, GM_C_BOLD);
     gm_out_printf(o, "%s", file);
     gm_out_color(o, GM_C_RESET);
-    gm_out_printf(o, ": %llu race reports, %u distinct races", (unsigned long long)r->stats.reports,
-                  r->groups_nr);
+    gm_out_printf(o, ": %llu lines, %llu race report%s, %u distinct race%s",
+                  (unsigned long long)r->stats.lines, (unsigned long long)r->stats.reports,
+                  r->stats.reports == 1 ? "" : "s", r->groups_nr, r->groups_nr == 1 ? "" : "s");
     if (r->stats.found_total) {
         gm_out_printf(o, " (the runtime counted %llu)", (unsigned long long)r->stats.found_total);
     }

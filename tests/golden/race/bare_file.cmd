@@ -1,0 +1,1 @@
+testdata/race/y_halt.log

@@ -1,0 +1,1 @@
+race --fail-on new testdata/race/y_gotest.log

@@ -1,0 +1,1 @@
+race --fail-on any --max-frames 1 testdata/race/y_halt.log

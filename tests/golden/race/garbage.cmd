@@ -1,0 +1,1 @@
+race testdata/race/n_garbage.bin

@@ -1,0 +1,1 @@
+race --max-frames 2 testdata/race/y_gotest.log

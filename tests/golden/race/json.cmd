@@ -1,0 +1,1 @@
+race --json testdata/race/y_gotest.log

@@ -1,0 +1,1 @@
+race --fail-on any testdata/race/y_no_races.log

@@ -1,0 +1,1 @@
+race testdata/race/y_races.log

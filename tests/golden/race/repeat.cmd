@@ -1,0 +1,1 @@
+race --max-frames 1 testdata/race/y_repeat.log

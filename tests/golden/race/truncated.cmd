@@ -1,0 +1,1 @@
+race --max-frames 1 testdata/race/n_truncated.log
