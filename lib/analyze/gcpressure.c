@@ -256,14 +256,19 @@ static void find_gc(struct gm_gc_report *r)
             }
         }
     }
-    /* GOMEMLIMIT death spiral: goal pinned, heap at the goal, cycles back to back */
-    if (n >= 10) {
-        uint32_t w = GM_MIN(n, 20u), s0 = n - w;
-        double gmin = INFINITY, gmax = 0, fill = 0, gaps[20], walls[20];
+    /* GOMEMLIMIT death spiral: the goal stops moving (pinned at the limit), the live heap
+     * fills it, and a new cycle starts as soon as the previous one ends */
+    if (n >= 6) {
+        double g_last = c[n - 1].goal;
+        uint32_t s0 = n - 1;
+        while (s0 > 0 && c[s0 - 1].goal <= g_last * 1.05 && c[s0 - 1].goal >= g_last * 0.95 &&
+               n - s0 < 64) {
+            s0--;
+        }
+        uint32_t w = n - s0;
+        double fill = 0, gaps[64], walls[64];
         uint32_t gn = 0;
         for (uint32_t i = s0; i < n; i++) {
-            gmin = GM_MIN(gmin, c[i].goal);
-            gmax = GM_MAX(gmax, c[i].goal);
             fill += c[i].goal > 0 ? c[i].heap_live / c[i].goal : 0;
             if (i > s0) {
                 gaps[gn] = (c[i].at_s - c[i - 1].at_s) * 1000;
@@ -273,16 +278,15 @@ static void find_gc(struct gm_gc_report *r)
         }
         fill /= w;
         double gap = median_of(gaps, gn), wall = median_of(walls, gn);
-        if (gmax <= gmin * 1.05 && gmax > 0 && fill >= 0.85 && gap <= 3 * GM_MAX(wall, 0.1) &&
-            share >= 10) {
+        if (w >= 5 && g_last > 0 && fill >= 0.9 && gap <= 2 * GM_MAX(wall, 0.1) && share >= 10) {
             f = add(r, "gomemlimit-death-spiral", GM_SEV_CRITICAL);
             if (f) {
                 line(f, c[s0].line);
                 line(f, c[n - 1].line);
                 snprintf(f->why, sizeof(f->why),
-                         "last %u cycles: goal pinned at %.0f MB, live heap %.0f%% of it, a "
-                         "new cycle every %.1f ms (each takes %.1f ms), GC %u%% of CPU",
-                         w, gmax, fill * 100, gap, wall, r->pct_last);
+                         "last %u cycles: goal pinned at %.0f MB with the live heap at %.0f%% of "
+                         "it; a new cycle every %.1f ms while each takes %.1f ms; GC %u%% of CPU",
+                         w, g_last, fill * 100, gap, wall, r->pct_last);
             }
         }
     }
@@ -309,10 +313,12 @@ static void find_gc(struct gm_gc_report *r)
     uint32_t busy = 0;
     double peak = 0;
     for (uint32_t i = 0; i < GM_GC_WINDOWS; i++) {
-        busy += r->rate[i] >= 10;
+        busy += r->rate[i] >= 25;
         peak = GM_MAX(peak, r->rate[i]);
     }
-    if (n >= 20 && (r->cycles_per_s >= 10 || busy >= 2)) {
+    /* small heaps collect ~10 times a second under default GOGC at no real cost: only rates
+     * well above that, sustained, are worth a finding */
+    if (n >= 20 && (r->cycles_per_s >= 25 || busy >= 3)) {
         f = add(r, "gc-too-frequent", r->cycles_per_s >= 50 ? GM_SEV_MEDIUM : GM_SEV_LOW);
         if (f) {
             line(f, c[0].line);
@@ -458,6 +464,16 @@ int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_r
     r->runq_mean = r->sched_nr ? sum / r->sched_nr : 0;
     find_gc(r);
     find_sched(r);
+    /* most severe first; insertion sort keeps the catalogue order among equals */
+    for (uint32_t i = 1; i < r->findings_nr; i++) {
+        struct gm_gc_finding f = r->findings[i];
+        uint32_t j = i;
+        while (j > 0 && r->findings[j - 1].severity < f.severity) {
+            r->findings[j] = r->findings[j - 1];
+            j--;
+        }
+        r->findings[j] = f;
+    }
     return 0;
 }
 

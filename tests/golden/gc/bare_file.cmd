@@ -1,0 +1,1 @@
+testdata/gctrace/y_stw-long.log

@@ -1,0 +1,1 @@
+gc testdata/gctrace/y_crlf.log

@@ -1,0 +1,1 @@
+gc --fail-on high testdata/gctrace/y_live-heap-rising.log

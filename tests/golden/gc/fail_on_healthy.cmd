@@ -1,0 +1,1 @@
+gc --fail-on low testdata/gctrace/y_healthy.log

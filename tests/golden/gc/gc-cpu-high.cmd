@@ -1,0 +1,1 @@
+gc testdata/gctrace/y_gc-cpu-high.log

@@ -1,0 +1,1 @@
+gc testdata/gctrace/y_gc-too-frequent.log

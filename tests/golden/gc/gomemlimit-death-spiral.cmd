@@ -1,0 +1,1 @@
+gc testdata/gctrace/y_gomemlimit-death-spiral.log

@@ -1,0 +1,1 @@
+gc testdata/gctrace/i_go112_format.log

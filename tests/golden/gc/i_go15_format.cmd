@@ -1,0 +1,1 @@
+gc testdata/gctrace/i_go15_format.log

@@ -1,0 +1,1 @@
+gc --json testdata/gctrace/y_gomemlimit-death-spiral.log

@@ -1,0 +1,1 @@
+gc ../shared/corpus/does-not-exist.log

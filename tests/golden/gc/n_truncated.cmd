@@ -1,0 +1,1 @@
+gc testdata/gctrace/n_truncated.log
