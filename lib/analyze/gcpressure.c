@@ -435,7 +435,8 @@ int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_r
         if (r->duration_s > 0) {
             for (uint32_t i = 0; i < n; i++) {
                 double w = (c[i].at_s - c[0].at_s) / r->duration_s * GM_GC_WINDOWS;
-                uint32_t wi = w >= GM_GC_WINDOWS ? GM_GC_WINDOWS - 1 : (uint32_t)w;
+                /* times need not increase (hand-edited or interleaved logs) */
+                uint32_t wi = !(w > 0) ? 0 : w >= GM_GC_WINDOWS ? GM_GC_WINDOWS - 1 : (uint32_t)w;
                 r->rate[wi] += 1;
             }
             for (uint32_t i = 0; i < GM_GC_WINDOWS; i++) {

@@ -68,7 +68,9 @@ static int num(struct cur *c, double *out)
     double v = 0;
     int digits = 0;
     while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-        v = v * 10 + (*c->p - '0');
+        if (v < 1e15) { /* saturate: no runtime figure is that large, and no infinities */
+            v = v * 10 + (*c->p - '0');
+        }
         c->p++;
         digits++;
     }
