@@ -1,11 +1,11 @@
 /*
  * gctrace / scavenger / schedtrace lines, found by jumping between markers.
  *
- * Why it is fast: a 1 GB application log holds mostly other lines. Four memmem streams
- * (" ms clock, ", "SCHED ", "scav", "scvg") find the next candidate of each kind at SIMD
- * speed; only candidate lines are parsed, and line numbers come from a word-at-a-time newline
- * count over the spans in between. Why it is safe: every scan is bounded by the line end and
- * numbers saturate; nothing is allocated.
+ * Why it is fast: a 1 GB application log holds mostly other lines. Three search streams
+ * (find_marker: memchr on a rare byte, then a check) find the next candidate of each kind; only
+ * candidate lines are parsed, and line numbers come from a word-at-a-time newline count over the
+ * spans in between. Why it is safe: every scan is bounded by the line end and numbers saturate;
+ * nothing is allocated.
  */
 #define _GNU_SOURCE
 #include "gm/gctrace.h"
@@ -25,7 +25,8 @@ uint64_t gm_count_newlines(const char *p, size_t len)
         uint64_t x = w ^ nl; /* zero bytes where '\n' */
         /* exact zero-byte mask (no false positives): high bit set where the byte is zero */
         uint64_t t = ((x & ~highs) + ~highs) | x;
-        n += (uint64_t)__builtin_popcountll(~t & highs);
+        /* count the high bits without a popcount instruction (not in the x86-64 baseline) */
+        n += (((~t & highs) >> 7) * ones) >> 56;
     }
     for (; i < len; i++) {
         n += p[i] == '\n';
@@ -279,9 +280,41 @@ static int scav_parse(const char *p, size_t len, struct gm_scav_line *o)
 
 /* ---------------------------------------------------------------- the jump loop */
 
-enum { K_GC, K_SCHED, K_SCAV, K_SCVG, K_NR };
+enum { K_GC, K_SCHED, K_SCAV, K_NR };
 
-static const char *const markers[K_NR] = {" ms clock, ", "SCHED ", "scav ", "scvg"};
+/* Next occurrence of marker k in [p, end), found by memchr on a byte that application logs
+ * print rarely, then checked: '%' of "N%: " (gctrace), 'S' of "SCHED ", 'v' of "scav " /
+ * "scvg" (scavenger, all eras). memchr runs at memory speed; memmem here ran at a third of it. */
+static const char *find_marker(int k, const char *p, const char *end)
+{
+    static const char rare[K_NR] = {'%', 'S', 'v'};
+    const char *q = p;
+    while (q < end && (q = memchr(q, rare[k], (size_t)(end - q))) != NULL) {
+        switch (k) {
+        case K_GC:
+            if (end - q >= 3 && q[1] == ':' && q[2] == ' ') {
+                return q;
+            }
+            break;
+        case K_SCHED:
+            if (end - q >= 6 && memcmp(q, "SCHED ", 6) == 0) {
+                return q;
+            }
+            break;
+        default:
+            if (q - p >= 2 && q[-2] == 's' && q[-1] == 'c' && end - q >= 2 && q[1] == 'g') {
+                return q - 2; /* "scvg" */
+            }
+            if (q - p >= 3 && end - q >= 2 && q[-3] == 's' && q[-2] == 'c' && q[-1] == 'a' &&
+                q[1] == ' ') {
+                return q - 3; /* "scav " */
+            }
+            break;
+        }
+        q++;
+    }
+    return NULL;
+}
 
 static const char *line_start(const char *base, const char *at_p)
 {
@@ -322,7 +355,7 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
     const char *next[K_NR];
     memset(st, 0, sizeof(*st));
     for (int k = 0; k < K_NR; k++) {
-        next[k] = memmem(p, len, markers[k], strlen(markers[k]));
+        next[k] = find_marker(k, p, end);
     }
     const char *counted = p; /* newlines before this point are counted in lineno */
     uint64_t lineno = 0;     /* newlines before `counted` */
@@ -384,7 +417,10 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
                 le = q;
             }
         } else {
-            const char *kw = keyword_in(ls, ls + n, k == K_SCAV ? "scav " : "scvg");
+            const char *kw = keyword_in(ls, ls + n, "scav ");
+            if (!kw) {
+                kw = keyword_in(ls, ls + n, "scvg");
+            }
             struct gm_scav_line sc;
             if (kw && scav_parse(kw, (size_t)(ls + n - kw), &sc) == 0) {
                 sc.line = line;
@@ -408,9 +444,7 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
         done = le < end ? le + 1 : end;
         for (int i = 0; i < K_NR; i++) {
             if (next[i] && next[i] < done) {
-                next[i] = done < end
-                              ? memmem(done, (size_t)(end - done), markers[i], strlen(markers[i]))
-                              : NULL;
+                next[i] = find_marker(i, done, end);
             }
         }
     }

@@ -187,9 +187,9 @@ static int test_line(struct rparser *ps, struct gm_str s, uint64_t line)
 static int file_line(struct gm_str s, struct gm_str *file, uint32_t *line)
 {
     size_t end = s.len;
-    const char *plus = memmem(s.p, s.len, " +0x", 4);
-    if (plus) {
-        end = (size_t)(plus - s.p);
+    const char *sp = memrchr(s.p, ' ', s.len); /* " +0x1d" ends the line when present */
+    if (sp && (size_t)(s.p + s.len - sp) > 3 && sp[1] == '+' && sp[2] == '0' && sp[3] == 'x') {
+        end = (size_t)(sp - s.p);
     }
     size_t colon = end;
     while (colon > 0 && s.p[colon - 1] != ':') {
