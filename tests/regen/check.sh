@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates every goroutine fixture with this machine's Go (testdata/gen/regen.sh) and checks
-# that gomedic diagnoses the fresh dumps as it diagnoses the committed ones: same finding ids,
-# user functions and severities (counts and addresses may differ between runs). This keeps
-# the committed fixtures honest: they are what Debian's Go really prints for those programs.
+# Regenerates every fixture with this machine's Go (testdata/gen/regen.sh, gc/regen.sh,
+# race/regen.sh) and checks that gomedic diagnoses the fresh artifacts as it diagnoses the
+# committed ones: same finding ids, user functions and severities for dumps, the named finding
+# for GC logs, the same distinct races for race logs (counts and addresses may differ between
+# runs). This keeps the committed fixtures honest: they are what Debian's Go really prints.
 #   tests/regen/check.sh [GOMEDIC]
 set -u
 cd "$(dirname "$0")/../.."
@@ -58,5 +59,45 @@ for set in "y_diff_1.txt y_diff_2.txt y_diff_3.txt" "y_diff_healthy_1.txt y_diff
     echo "regen: diff of $set differs"; cat "$out/d"; fail=$((fail + 1))
   fi
 done
+# GC logs: the same finding ids (timing varies between runs; the programs are written so that
+# each property holds with a margin, and gc/regen.sh retries a run that misses it).
+if testdata/gen/gc/regen.sh "$out/gc" > "$out/gc.log" 2>&1; then
+  for f in testdata/gctrace/y_*.log; do
+    b=$(basename "$f")
+    want=${b#y_}; want=${want%.log}
+    case $want in crlf|mixed_json|healthy|forced|scheddetail) want="" ;; esac
+    [ -f "$out/gc/$b" ] || continue
+    got=$("$bin" gc --json "$out/gc/$b" | python3 -c '
+import json, sys
+print(" ".join(sorted(f["id"] for f in json.load(sys.stdin)["findings"] if f["severity"] != "info")))')
+    if [ -z "$want" ] && [ "$b" = y_healthy.log ] && [ -n "$got" ]; then
+      echo "regen: $b: healthy log got findings: $got"; fail=$((fail + 1))
+    elif [ -n "$want" ] && [[ " $got " != *" $want "* ]]; then
+      echo "regen: $b: expected $want among '$got'"; fail=$((fail + 1))
+    else
+      pass=$((pass + 1))
+    fi
+  done
+else
+  tail -20 "$out/gc.log"; echo "regen: gc/regen.sh failed"; fail=$((fail + 1))
+fi
+# Race logs: the same distinct races (pairs of user functions).
+racesum() {
+  "$bin" race --json "$1" | python3 -c '
+import json, sys
+print("\n".join(sorted("|".join(sorted(f["functions"])) for f in json.load(sys.stdin)["findings"])))'
+}
+if testdata/gen/race/regen.sh "$out/race" > "$out/race.log" 2>&1; then
+  for f in testdata/race/y_races.log testdata/race/y_gotest.log testdata/race/y_gotest_nonverbose.log; do
+    b=$(basename "$f")
+    if diff <(racesum "$f") <(racesum "$out/race/$b") > "$out/d"; then
+      pass=$((pass + 1))
+    else
+      echo "regen: $b: races differ (committed < > regenerated)"; cat "$out/d"; fail=$((fail + 1))
+    fi
+  done
+else
+  tail -20 "$out/race.log"; echo "regen: race/regen.sh failed"; fail=$((fail + 1))
+fi
 echo "regen: $pass passed, $fail failed"
 [ $fail -eq 0 ]
