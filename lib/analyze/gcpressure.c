@@ -457,7 +457,9 @@ int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_r
     double sum = 0;
     for (uint32_t i = 0; i < r->sched_nr; i++) {
         const struct gm_sched_line *s = &r->sched[i];
-        int32_t q = GM_MAX(s->runqueue, 0) + (int32_t)GM_MIN(s->local_sum, (uint64_t)INT32_MAX);
+        int64_t q64 =
+            (int64_t)GM_MAX(s->runqueue, 0) + (int64_t)GM_MIN(s->local_sum, (uint64_t)INT32_MAX);
+        int32_t q = q64 > INT32_MAX ? INT32_MAX : (int32_t)q64;
         r->runq_max = GM_MAX(r->runq_max, q);
         r->threads_max = GM_MAX(r->threads_max, s->threads);
         sum += q;
