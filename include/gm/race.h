@@ -75,9 +75,11 @@ struct gm_race_group {
     uint64_t count;              /* reports */
     uint32_t tests[8];           /* interned test names */
     uint32_t tests_nr;
-    const char *hint; /* static text, or NULL */
-    int global;       /* the address is not on the Go heap (a package variable) */
-    int is_new;       /* not in the baseline */
+    uint32_t acc_loc[2]; /* locations of the first report's accesses, in its order */
+    const char *hint;    /* static text, or NULL */
+    int hint_prio;       /* how specific the hint is (lower = more) */
+    int global;          /* the address is not on the Go heap (a package variable) */
+    int is_new;          /* not in the baseline */
 };
 
 struct gm_race_result {

@@ -22,7 +22,9 @@ static int on_cycle(void *ctx, const struct gm_gc_cycle *c)
 {
     struct collect *cl = ctx;
     struct gm_gc_report *r = cl->r;
-    if (r->processes == 0 || c->num < cl->last_num || (c->num == 1 && cl->last_num != 0)) {
+    if (r->processes == 0) {
+        r->processes = 1; /* SCHED lines seen before the first cycle belong to it */
+    } else if (c->num < cl->last_num || (c->num == 1 && cl->last_num != 0)) {
         /* a new process: its numbering restarted */
         r->processes++;
         r->cycles_nr = 0;
@@ -154,7 +156,15 @@ uint32_t gm_changepoint(const double *x, const double *y, uint32_t n)
         single -= b * (s[4] - s[1] * s[2] / m);
     }
     free(suf);
-    /* the split must explain clearly more than one line does */
+    /* the split must explain clearly more than one line does, and there must be something
+     * to explain: a flat series leaves only rounding noise in both fits */
+    double scale_y = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        scale_y += y[i] * y[i];
+    }
+    if (single <= 1e-9 * (scale_y + 1)) {
+        return 0;
+    }
     return best < single * 0.8 ? best_k : 0;
 }
 
@@ -243,7 +253,18 @@ static void find_gc(struct gm_gc_report *r)
             up += c[i].heap_live >= c[i - 1].heap_live;
         }
         double grow = to - from;
-        if (grow >= 4 && grow >= 0.2 * GM_MAX(from, 1.0) && up * 10 >= (seg - 1) * 7) {
+        /* the part before the rise must be flat: a saw-tooth's last tooth is a rise too */
+        double mean = 0, var = 0;
+        for (uint32_t i = 0; i < k; i++) {
+            mean += c[i].heap_live;
+        }
+        mean = k ? mean / k : 0;
+        for (uint32_t i = 0; i < k; i++) {
+            var += (c[i].heap_live - mean) * (c[i].heap_live - mean);
+        }
+        double sd = k ? sqrt(var / k) : 0;
+        if (grow >= 4 && grow >= 0.2 * GM_MAX(from, 1.0) && up * 10 >= (seg - 1) * 7 &&
+            sd <= 0.25 * grow && seg * 4 >= n) {
             f = add(r, "live-heap-rising",
                     to >= 2 * GM_MAX(from, 1.0) ? GM_SEV_HIGH : GM_SEV_MEDIUM);
             if (f) {

@@ -68,15 +68,18 @@ static size_t base_len(const char *f)
     return c ? (size_t)(c - f) : strlen(f);
 }
 
+/* The hint for one report and its priority (lower = more specific). */
 static const char *hint(const struct gm_stacks *s, const struct gm_race_report *rep, uint32_t u0,
-                        uint32_t u1, int global)
+                        uint32_t u1, int global, int *prio)
 {
+    *prio = 99;
     for (int i = 0; i < 2; i++) {
         uint32_t st = rep->acc[i].stack_id;
         if (stack_has_prefix(s, st, "runtime.mapaccess") ||
             stack_has_prefix(s, st, "runtime.mapassign") ||
             stack_has_prefix(s, st, "runtime.mapdelete") ||
             stack_has_prefix(s, st, "runtime.mapiter")) {
+            *prio = 1;
             return "map accessed from several goroutines: guard it with a sync.Mutex/RWMutex "
                    "(or use sync.Map)";
         }
@@ -84,6 +87,7 @@ static const char *hint(const struct gm_stacks *s, const struct gm_race_report *
     for (int i = 0; i < 2; i++) {
         if (stack_has_prefix(s, rep->acc[i].stack_id, "runtime.growslice") ||
             stack_has_prefix(s, rep->acc[i].stack_id, "runtime.slicecopy")) {
+            *prio = 2;
             return "a shared slice is appended to or copied concurrently: collect per goroutine "
                    "and merge, or guard it with a mutex";
         }
@@ -93,20 +97,24 @@ static const char *hint(const struct gm_stacks *s, const struct gm_race_report *
         size_t b0 = base_len(f0), b1 = base_len(f1);
         int c0 = f0[b0] != '\0', c1 = f1[b1] != '\0';
         if (b0 == b1 && strncmp(f0, f1, b0) == 0 && c0 != c1) {
+            *prio = 3;
             return "a variable of the enclosing function is captured by its closure (a loop "
                    "variable before Go 1.22?): pass it as an argument or copy it per iteration";
         }
         if (global && (rep->acc[0].kind != rep->acc[1].kind) && strcmp(f0, f1) == 0) {
+            *prio = 4;
             return "lazy initialisation of a package-level variable: use sync.Once";
         }
         const char *m0 = strstr(f0, ").");
         const char *m1 = strstr(f1, ").");
         if (m0 && m1 && m0 - f0 == m1 - f1 && strncmp(f0, f1, (size_t)(m0 - f0)) == 0) {
+            *prio = 5;
             return "a field of a shared struct is written without synchronisation: guard it "
                    "with the struct's mutex or use sync/atomic";
         }
     }
     if (global) {
+        *prio = 6;
         return "a package-level variable is shared without synchronisation";
     }
     return NULL;
@@ -185,7 +193,9 @@ static int on_report(void *ctx, const struct gm_race_report *rep)
         g->user[1] = location(s, rep->acc[1].stack_id, 1);
         g->first = *rep;
         g->global = rep->acc[0].addr != 0 && rep->acc[0].addr < 0xc000000000ull;
-        g->hint = hint(s, rep, g->user[0], g->user[1], g->global);
+        g->acc_loc[0] = l0;
+        g->acc_loc[1] = l1;
+        g->hint_prio = 100;
         c->slots[i] = gi + 1;
         if (r->groups_nr * 2 > c->mask) {
             GM_TRY(grow_slots(c));
@@ -193,6 +203,14 @@ static int on_report(void *ctx, const struct gm_race_report *rep)
     }
     struct gm_race_group *g = &r->groups[gi];
     g->count++;
+    /* every report may tell more (a growslice frame, a map frame): keep the most specific */
+    int prio;
+    const char *ht = hint(s, rep, location(s, rep->acc[0].stack_id, 1),
+                          location(s, rep->acc[1].stack_id, 1), g->global, &prio);
+    if (ht && prio < g->hint_prio) {
+        g->hint = ht;
+        g->hint_prio = prio;
+    }
     if (rep->test_id) {
         return add_test(g, rep->test_id);
     }

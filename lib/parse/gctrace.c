@@ -256,9 +256,23 @@ static int scav_parse(const char *p, size_t len, struct gm_scav_line *o)
     double v;
     o->released_kib = 0;
     o->forced = memmem(p, len, "(forced)", 8) != NULL || at(&c, "scvg-1");
-    if (eat(&c, "scav ")) { /* 1.19+: "scav N KiB work, ..." */
-        if (num(&c, &v) && eat(&c, " KiB work")) {
-            o->released_kib = v;
+    if (eat(&c, "scav ")) {
+        /* 1.19-1.20 "scav N KiB work, ..."; 1.21+ "scav N KiB work (bg), M KiB work (eager),
+         * ..."; 1.15-1.18 "scav <gen> N KiB work, ..." */
+        double first;
+        if (num(&c, &first)) {
+            struct cur save = c;
+            if (eat(&c, " ") && num(&c, &v)) {
+                first = v; /* the generation came first */
+            } else {
+                c = save;
+            }
+            if (eat(&c, " KiB work")) {
+                o->released_kib = first;
+                if (eat(&c, " (bg), ") && num(&c, &v) && eat(&c, " KiB work (eager)")) {
+                    o->released_kib += v;
+                }
+            }
         }
         return 0;
     }
@@ -381,19 +395,32 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
         }
         int last_unterminated = le == end && (len == 0 || end[-1] != '\n');
         int rc = 0, ok = 0;
+        const char *kwseen = NULL; /* the line carries the keyword of its kind */
         if (k == K_GC) {
-            const char *kw = keyword_in(ls, ls + n, "gc ");
             struct gm_gc_cycle cy;
-            if (kw && gm_gctrace_cycle_parse(kw, (size_t)(ls + n - kw), &cy) == 0) {
-                cy.line = line;
-                st->gc_lines++;
-                ok = 1;
-                if (v->cycle) {
-                    rc = v->cycle(v->ctx, &cy);
+            /* a prefix may contain "gc " too ("src=gc gc 3 @..."): try each occurrence */
+            for (const char *from = ls; from < ls + n;) {
+                const char *kw = keyword_in(from, ls + n, "gc ");
+                if (!kw) {
+                    break;
                 }
+                if (kw + 3 < ls + n && kw[3] >= '0' && kw[3] <= '9') {
+                    kwseen = kw;
+                }
+                if (gm_gctrace_cycle_parse(kw, (size_t)(ls + n - kw), &cy) == 0) {
+                    cy.line = line;
+                    st->gc_lines++;
+                    ok = 1;
+                    if (v->cycle) {
+                        rc = v->cycle(v->ctx, &cy);
+                    }
+                    break;
+                }
+                from = kw + 3;
             }
         } else if (k == K_SCHED) {
             const char *kw = keyword_in(ls, ls + n, "SCHED ");
+            kwseen = kw;
             struct gm_sched_line sl;
             if (kw && sched_parse(kw, (size_t)(ls + n - kw), &sl) == 0) {
                 sl.line = line;
@@ -431,7 +458,7 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
                 }
             }
         }
-        if (!ok && (k == K_GC || k == K_SCHED)) {
+        if (!ok && kwseen) { /* an application line with "N%: " is just an application line */
             if (last_unterminated) {
                 st->truncated = 1;
             } else {
@@ -449,6 +476,14 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
         }
     }
     lineno += gm_count_newlines(counted, (size_t)(end - counted));
+    if (len && end[-1] != '\n' && !st->truncated) {
+        /* a gc line cut before its "N%: " marker: "gc 20 @1.83" */
+        const char *ls = line_start(p, end);
+        const char *kw = keyword_in(ls, end, "gc ");
+        if (kw && kw + 3 < end && kw[3] >= '0' && kw[3] <= '9' && ls >= done) {
+            st->truncated = 1;
+        }
+    }
     st->lines = lineno + (len && end[-1] != '\n');
     uint64_t used = st->gc_lines + st->sched_lines + st->scav_lines + st->detail_lines;
     st->skipped_lines = st->lines > used ? st->lines - used : 0;

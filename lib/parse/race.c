@@ -147,7 +147,7 @@ static void access_header(struct gm_race_access *a, struct gm_str s)
 static int test_line(struct rparser *ps, struct gm_str s, uint64_t line)
 {
     const char *name = NULL;
-    if (starts(s, "=== RUN") || starts(s, "=== CONT")) {
+    if (starts(s, "=== RUN") || starts(s, "=== CONT") || starts(s, "=== NAME")) {
         name = s.p + 8;
     } else if (starts(s, "--- FAIL: ")) {
         name = s.p + 10;

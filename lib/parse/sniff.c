@@ -51,7 +51,8 @@ enum gm_kind gm_sniff(const char *p, size_t len)
         if (line_starts(s, n, "heap profile: ")) {
             return GM_KIND_HEAPTEXT;
         }
-        if (line_starts(s, n, "gc ") && n > 4 && s[3] >= '0' && s[3] <= '9' && memchr(s, '@', n)) {
+        if ((memmem(s, n, " ms clock, ", 11) && memmem(s, n, "gc ", 3)) ||
+            (memmem(s, n, "SCHED ", 6) && memmem(s, n, "gomaxprocs=", 11))) {
             gc++;
         }
         if (!nl) {

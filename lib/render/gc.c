@@ -71,7 +71,7 @@ void gm_render_gc_table(struct gm_out *o, const char *file, const struct gm_gc_r
         gm_out_printf(o, "\n%-11s p50 %.3g ms, max %.3g ms\n", "mark", r->mark_p50, r->mark_max);
         gm_out_printf(o, "%-11s %.0f -> %.0f MB (max %.0f), %+.2f MB/s (R^2 %.2f)", "live heap",
                       r->live_first, r->live_last, r->live_max, r->live_slope, r->live_r2);
-        if (r->change_idx) {
+        if (r->change_idx && r->rise_slope > 0) {
             gm_out_printf(o, "; rising from gc %u (line %llu) at %+.2f MB/s", c[r->change_idx].num,
                           (unsigned long long)c[r->change_idx].line, r->rise_slope);
         }
@@ -151,7 +151,7 @@ void gm_render_gc_json(struct gm_out *o, const char *file, const struct gm_gc_re
                   "\"live_heap_mb\":{\"first\":%.1f,\"last\":%.1f,\"max\":%.1f,"
                   "\"slope_mb_per_s\":%.4f,\"r2\":%.4f,\"rising_from_line\":",
                   r->live_first, r->live_last, r->live_max, r->live_slope, r->live_r2);
-    if (r->change_idx) {
+    if (r->change_idx && r->rise_slope > 0) {
         gm_out_printf(o, "%llu", (unsigned long long)r->cycles[r->change_idx].line);
     } else {
         gm_out_puts(o, "null");

@@ -91,7 +91,7 @@ void gm_render_race_table(struct gm_out *o, const char *file, const struct gm_ra
         for (int a = 0; a < 2; a++) {
             const struct gm_race_access *acc = &g->first.acc[a];
             who(w, sizeof(w), acc);
-            uint32_t uf = g->user[a] != GM_NO_FRAME ? g->user[a] : g->loc[a];
+            uint32_t uf = g->user[a] != GM_NO_FRAME ? g->user[a] : g->acc_loc[a];
             gm_out_printf(o, "  %-13s %-40s %s  by %s\n", kind_name(acc),
                           uf == GM_NO_FRAME ? "?" : gm_stacks_func(s, uf),
                           gm_render_location(s, paths, uf, loc, sizeof(loc)), w);
@@ -157,7 +157,7 @@ void gm_render_race_json(struct gm_out *o, const char *file, const struct gm_rac
                       g->is_new ? "true" : "false");
         gm_out_puts(o, "\"functions\":[");
         for (int a = 0; a < 2; a++) {
-            uint32_t uf = g->user[a] != GM_NO_FRAME ? g->user[a] : g->loc[a];
+            uint32_t uf = g->user[a] != GM_NO_FRAME ? g->user[a] : g->acc_loc[a];
             if (a) {
                 gm_out_puts(o, ",");
             }
@@ -165,7 +165,7 @@ void gm_render_race_json(struct gm_out *o, const char *file, const struct gm_rac
         }
         gm_out_puts(o, "],\"locations\":[");
         for (int a = 0; a < 2; a++) {
-            uint32_t uf = g->user[a] != GM_NO_FRAME ? g->user[a] : g->loc[a];
+            uint32_t uf = g->user[a] != GM_NO_FRAME ? g->user[a] : g->acc_loc[a];
             if (a) {
                 gm_out_puts(o, ",");
             }

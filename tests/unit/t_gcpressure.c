@@ -361,13 +361,13 @@ Test(gcpressure, sawtooth_is_not_rising)
     free(b.p);
 }
 
-/* BUG: a sawtooth whose log ends at the top of a tooth is reported as live-heap-rising:
- * gm_changepoint puts the split at the start of the last tooth (the "flat" segment absorbs
- * the earlier teeth), the last tooth is a perfect line of >= 10 cycles, and the finding fires.
- * Minimal reproducer: 40 cycles, one per second, live = 10 + (i % 10) * 2 MB (four teeth
- * 10..28 MB) -> live-heap-rising severity high, "grew 10 -> 28 MB over 10 cycles from gc 31".
- * Same for period 11..20 with 3-4 complete teeth. */
-Test(gcpressure, sawtooth_ending_at_peak_is_not_rising, .disabled = true)
+/* Regression test (a bug found by this suite, fixed): a sawtooth whose log ends at the top of a
+ * tooth is reported as live-heap-rising: gm_changepoint puts the split at the start of the last
+ * tooth (the "flat" segment absorbs the earlier teeth), the last tooth is a perfect line of >= 10
+ * cycles, and the finding fires. Minimal reproducer: 40 cycles, one per second, live = 10 + (i %
+ * 10) * 2 MB (four teeth 10..28 MB) -> live-heap-rising severity high, "grew 10 -> 28 MB over 10
+ * cycles from gc 31". Same for period 11..20 with 3-4 complete teeth. */
+Test(gcpressure, sawtooth_ending_at_peak_is_not_rising)
 {
     struct buf b;
     buf_init(&b);
@@ -786,13 +786,13 @@ Test(gcpressure, fixture_healthy_no_findings)
     gm_gc_report_release(&r);
 }
 
-/* BUG: gm_changepoint returns a split on a perfectly flat series when floating-point rounding
- * leaves the single-line error a hair above zero ("best < single * 0.8" with both ~1e-13).
- * Visible to users: `gomedic gc testdata/gctrace/y_healthy.log` (live heap 3 MB throughout)
- * prints "live heap 3 -> 3 MB ...; rising from gc 28 (line 38) at +0.00 MB/s", and the JSON
- * "rising_from_line" is 38 instead of null. Reproducer: x[i] = 0.7 * i, y[i] = 12 for
- * i < 60 -> gm_changepoint returns 56 (y = 3 -> 56, y = 0.1 -> 30). */
-Test(gcpressure, changepoint_flat_rounding, .disabled = true)
+/* Regression test (a bug found by this suite, fixed): gm_changepoint returns a split on a perfectly
+ * flat series when floating-point rounding leaves the single-line error a hair above zero ("best <
+ * single * 0.8" with both ~1e-13). Visible to users: `gomedic gc testdata/gctrace/y_healthy.log`
+ * (live heap 3 MB throughout) prints "live heap 3 -> 3 MB ...; rising from gc 28 (line 38) at +0.00
+ * MB/s", and the JSON "rising_from_line" is 38 instead of null. Reproducer: x[i] = 0.7 * i, y[i] =
+ * 12 for i < 60 -> gm_changepoint returns 56 (y = 3 -> 56, y = 0.1 -> 30). */
+Test(gcpressure, changepoint_flat_rounding)
 {
     double x[60], y[60];
     double levels[] = {12, 3, 0.1};

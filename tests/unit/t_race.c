@@ -1002,7 +1002,7 @@ Test(race_group, nonverbose_tests_follow_fail_lines)
  * runtime.growslice on the stack and then with it; the group says "a field of a shared struct
  * is written without synchronisation" instead of the shared-slice hint, although its second
  * report shows runtime.growslice. */
-Test(race_fixture, append_group_gets_slice_hint, .disabled = true)
+Test(race_fixture, append_group_gets_slice_hint)
 {
     struct gm_race_result r;
     analyze_file("y_races.log", &r);

@@ -1,0 +1,89 @@
+/*
+ * gm/flame.h - flame graphs: a merged call tree built from weighted stacks, rendered as a
+ * self-contained interactive SVG or HTML page (click to zoom, search with highlight, hover
+ * details, reset), as a differential graph against a base, or as folded stacks.
+ *
+ * Children are found through one open-addressing table keyed by (parent, name_id), so adding
+ * a stack costs O(depth) whatever the fan-out. Values are non-negative and saturate at
+ * INT64_MAX instead of overflowing.
+ *
+ * Input is any source of stacks: profile samples, goroutine buckets (goroutines per stack),
+ * or folded text. Frames are interned strings (ids in a gm_strtab owned by the caller), given
+ * root first. The tree merges equal prefixes, so memory is O(distinct frames on paths), not
+ * O(samples). Rendering writes through a gm_out and never allocates per node beyond the
+ * tree itself. Not thread-safe.
+ */
+#ifndef GM_FLAME_H
+#define GM_FLAME_H
+
+#include "gm/base.h"
+#include "gm/out.h"
+#include "gm/strtab.h"
+
+struct gm_flame_node {
+    uint32_t name_id;     /* interned frame name */
+    uint32_t parent;      /* node index, UINT32_MAX for the root */
+    uint32_t first_child; /* node index or UINT32_MAX */
+    uint32_t next;        /* next sibling or UINT32_MAX */
+    int64_t value;        /* total (self + children) */
+    int64_t self;         /* value of stacks ending here */
+    int64_t base;         /* same totals in the base profile (differential graphs) */
+    int64_t base_self;
+};
+
+struct gm_flame {
+    const struct gm_strtab *names; /* borrowed */
+    struct gm_flame_node *nodes;   /* [0] is the root ("all") */
+    uint32_t nr, alloc;
+    int has_base;                  /* a base was added: render as differential */
+    char title[128];
+    char unit[32];                 /* "samples", "bytes", "goroutines", "nanoseconds" ... */
+    uint32_t *slots;               /* children by hash of (parent, name_id); 0 = empty */
+    uint32_t mask;                 /* slots - 1 (a power of two minus one) */
+    uint32_t max_nodes;            /* cap on nr (GM_ETOOBIG); GM_FLAME_MAX_NODES after init */
+    int icicle;                    /* SVG/HTML: 1 = root at the top, 0 = flame (root at the bottom) */
+};
+
+#define GM_FLAME_MAX_NODES (UINT32_C(1) << 31)
+
+/* Starts an empty tree (just the root "all"). title and unit are copied (truncated to fit);
+ * NULL gives "Flame Graph" and "samples". Errors: GM_ENOMEM. */
+int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char *title,
+                  const char *unit);
+/* Frees the nodes and the index; f can be initialised again. */
+void gm_flame_release(struct gm_flame *f);
+
+/* Adds one stack (frames root first) with its value; base != 0 adds to the base totals
+ * instead (differential graph). nr == 0 adds to the root's self value. A failed call adds no
+ * value (nodes it created stay, with zero values). Errors: GM_EINVAL (value < 0, or frames
+ * NULL with nr > 0), GM_ENOMEM, GM_ETOOBIG (over max_nodes nodes, by default 2^31). */
+int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t nr,
+                 int64_t value, int is_base);
+
+enum gm_flame_format {
+    GM_FLAME_SVG = 1,    /* standalone SVG with embedded script */
+    GM_FLAME_HTML = 2,   /* HTML page embedding the SVG, with a search box */
+    GM_FLAME_FOLDED = 3, /* "a;b;c 123" lines (Brendan Gregg's folded format) */
+};
+
+/* Renders the tree. Width in pixels (SVG/HTML; <= 0 means 1200); frames narrower than min_px
+ * are merged into their parent's box so a 10^5-stack graph stays light.
+ *
+ * FOLDED: one line per node with a non-zero self value, depth first with children sorted by
+ * name: "a;b;c 123" (frames root first; ';' inside a name becomes ':', CR/LF a space; the
+ * root's own self value has no frames and is not printed). With a base the line is
+ * "a;b;c base value", the two-column input of difffolded.pl.
+ *
+ * SVG/HTML: each frame is <g class="f" data-name data-value data-depth [data-base]> holding a
+ * <title> (name, value, share of the total, and the change for differential graphs), a
+ * <rect> and a <text> label cut to fit. Frames are in depth-first order. The embedded script
+ * zooms on click (ancestors get class "dim", unrelated frames class "hidden"), highlights
+ * search matches with class "hl" and reports the matched share in #matched, and shows hover
+ * details in #details. HTML adds input#search and button#reset. All text is escaped for XML
+ * and invalid UTF-8 becomes U+FFFD. Nothing refers to external resources.
+ *
+ * Errors go to the writer's sticky error (ENOMEM if the scratch stack cannot grow). */
+void gm_flame_render(struct gm_out *o, const struct gm_flame *f, enum gm_flame_format fmt,
+                     int width, double min_px);
+
+#endif

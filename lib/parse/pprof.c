@@ -1,0 +1,876 @@
+/*
+ * profile.proto decoder and legacy heap text reader.
+ *
+ * Why it is safe: every read goes through struct wire, which checks the end of the current
+ * message before each byte and caps varints at 10 bytes; lengths are checked against the
+ * enclosing message; every id and string index is checked when it is resolved. Why it is
+ * fast enough: one pass to find the messages, one pass per message kind, no per-field
+ * allocation (arrays are sized from the first pass).
+ */
+#include "gm/pprof.h"
+#include "gm/arena.h"
+#include "gm/input.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct wire {
+    const uint8_t *base, *p, *end;
+    struct gm_diag *diag;
+};
+
+static int werr(struct wire *w, int code, const char *what)
+{
+    return gm_diag_set(w->diag, code, (uint64_t)(w->p - w->base), 0, "%s", what);
+}
+
+static int varint(struct wire *w, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 10; i++) {
+        if (w->p >= w->end) {
+            return werr(w, GM_ETRUNC, "varint runs past the end of its message");
+        }
+        uint8_t b = *w->p++;
+        if (i == 9 && b > 1) {
+            return werr(w, GM_EFORMAT, "varint longer than 64 bits");
+        }
+        v |= (uint64_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return werr(w, GM_EFORMAT, "varint longer than 10 bytes");
+}
+
+static int wkey(struct wire *w, uint32_t *field, uint32_t *wt)
+{
+    uint64_t k;
+    GM_TRY(varint(w, &k));
+    if (k >> 3 == 0 || k >> 3 > 0x1fffffff) {
+        return werr(w, GM_EFORMAT, "field number 0 or out of range");
+    }
+    *field = (uint32_t)(k >> 3);
+    *wt = (uint32_t)(k & 7);
+    return 0;
+}
+
+static int wbytes(struct wire *w, struct wire *sub)
+{
+    uint64_t n;
+    GM_TRY(varint(w, &n));
+    if (n > (uint64_t)(w->end - w->p)) {
+        return werr(w, GM_ETRUNC, "length-delimited field runs past the end of its message");
+    }
+    sub->base = w->base;
+    sub->p = w->p;
+    sub->end = w->p + n;
+    sub->diag = w->diag;
+    w->p += n;
+    return 0;
+}
+
+static int wskip(struct wire *w, uint32_t wt)
+{
+    uint64_t v;
+    struct wire sub;
+    switch (wt) {
+    case 0:
+        return varint(w, &v);
+    case 1:
+        if (w->end - w->p < 8) {
+            return werr(w, GM_ETRUNC, "fixed64 runs past the end");
+        }
+        w->p += 8;
+        return 0;
+    case 2:
+        return wbytes(w, &sub);
+    case 5:
+        if (w->end - w->p < 4) {
+            return werr(w, GM_ETRUNC, "fixed32 runs past the end");
+        }
+        w->p += 4;
+        return 0;
+    default:
+        return werr(w, GM_EFORMAT, "unsupported wire type (groups or 6/7)");
+    }
+}
+
+/* A scalar field: wire type 0 gives one value. */
+static int wint(struct wire *w, uint32_t wt, uint64_t *v)
+{
+    if (wt != 0) {
+        return werr(w, GM_EFORMAT, "expected a varint field");
+    }
+    return varint(w, v);
+}
+
+/* ---------------------------------------------------------------- growable lists */
+
+struct span {
+    uint32_t off, len;
+};
+
+struct spans {
+    struct span *v;
+    uint32_t nr, alloc;
+};
+
+static int spans_push(struct spans *s, uint32_t off, uint32_t len)
+{
+    if (s->nr == s->alloc) {
+        uint32_t na = s->alloc ? s->alloc * 2 : 64;
+        struct span *nv = gm_xrealloc(s->v, na * sizeof(*nv));
+        if (!nv) {
+            return GM_ENOMEM;
+        }
+        s->v = nv;
+        s->alloc = na;
+    }
+    s->v[s->nr].off = off;
+    s->v[s->nr].len = len;
+    s->nr++;
+    return 0;
+}
+
+/* id -> index, open addressing. */
+struct idmap {
+    uint64_t *ids;
+    uint32_t *idx;
+    uint32_t mask;
+};
+
+static int idmap_init(struct idmap *m, uint32_t n)
+{
+    m->mask = 15;
+    while (m->mask < n * 2) {
+        m->mask = m->mask * 2 + 1;
+    }
+    m->ids = calloc((size_t)m->mask + 1, sizeof(uint64_t));
+    m->idx = calloc((size_t)m->mask + 1, sizeof(uint32_t));
+    return m->ids && m->idx ? 0 : GM_ENOMEM;
+}
+
+static void idmap_free(struct idmap *m)
+{
+    free(m->ids);
+    free(m->idx);
+}
+
+/* Returns 1 if id was already present. id must be non-zero. */
+static int idmap_put(struct idmap *m, uint64_t id, uint32_t index)
+{
+    uint32_t i = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & m->mask;
+    while (m->ids[i]) {
+        if (m->ids[i] == id) {
+            return 1;
+        }
+        i = (i + 1) & m->mask;
+    }
+    m->ids[i] = id;
+    m->idx[i] = index;
+    return 0;
+}
+
+static int idmap_get(const struct idmap *m, uint64_t id, uint32_t *index)
+{
+    uint32_t i = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & m->mask;
+    while (m->ids[i]) {
+        if (m->ids[i] == id) {
+            *index = m->idx[i];
+            return 1;
+        }
+        i = (i + 1) & m->mask;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- decoding */
+
+struct dec {
+    struct gm_profile *prof;
+    struct wire top;
+    uint32_t *strmap; /* string_table index -> interned id */
+    uint32_t strs_nr;
+    struct idmap funcs, locs;
+    size_t total_lines, total_locs, total_vals, total_labels;
+};
+
+static int str(struct dec *d, struct wire *w, uint64_t idx, uint32_t *out)
+{
+    if (idx >= d->strs_nr) {
+        return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(w->p - w->base), 0,
+                           "string index %llu out of range (string_table has %u entries)",
+                           (unsigned long long)idx, d->strs_nr);
+    }
+    *out = d->strmap[idx];
+    return 0;
+}
+
+static int sint(struct dec *d, struct wire *w, uint32_t wt, uint32_t *out)
+{
+    uint64_t v;
+    GM_TRY(wint(w, wt, &v));
+    return str(d, w, v, out);
+}
+
+static int value_type(struct dec *d, struct wire *w, struct gm_pprof_type *t)
+{
+    uint32_t f = 0, wt = 0;
+    memset(t, 0, sizeof(*t));
+    while (w->p < w->end) {
+        GM_TRY(wkey(w, &f, &wt));
+        if (f == 1) {
+            GM_TRY(sint(d, w, wt, &t->type_id));
+        } else if (f == 2) {
+            GM_TRY(sint(d, w, wt, &t->unit_id));
+        } else {
+            GM_TRY(wskip(w, wt));
+        }
+    }
+    return 0;
+}
+
+/* Calls fn for each element of a repeated scalar field (packed or not). */
+typedef int (*gm_scalar_fn)(struct dec *d, struct wire *w, uint64_t v, void *ctx);
+
+static int repeated(struct dec *d, struct wire *w, uint32_t wt, gm_scalar_fn fn, void *ctx)
+{
+    uint64_t v;
+    if (wt == 0) {
+        GM_TRY(varint(w, &v));
+        return fn(d, w, v, ctx);
+    }
+    if (wt != 2) {
+        return werr(w, GM_EFORMAT, "expected a varint or packed field");
+    }
+    struct wire sub;
+    GM_TRY(wbytes(w, &sub));
+    while (sub.p < sub.end) {
+        GM_TRY(varint(&sub, &v));
+        GM_TRY(fn(d, &sub, v, ctx));
+    }
+    return 0;
+}
+
+static int count_one(struct dec *d, struct wire *w, uint64_t v, void *ctx)
+{
+    (void)d;
+    (void)w;
+    (void)v;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+static int decode_function(struct dec *d, struct wire *w, struct gm_pprof_function *fn)
+{
+    uint32_t f = 0, wt = 0;
+    uint64_t v;
+    memset(fn, 0, sizeof(*fn));
+    while (w->p < w->end) {
+        GM_TRY(wkey(w, &f, &wt));
+        switch (f) {
+        case 1:
+            GM_TRY(wint(w, wt, &fn->id));
+            break;
+        case 2:
+            GM_TRY(sint(d, w, wt, &fn->name_id));
+            break;
+        case 3:
+            GM_TRY(sint(d, w, wt, &fn->system_name_id));
+            break;
+        case 4:
+            GM_TRY(sint(d, w, wt, &fn->filename_id));
+            break;
+        case 5:
+            GM_TRY(wint(w, wt, &v));
+            fn->start_line = (int64_t)v;
+            break;
+        default:
+            GM_TRY(wskip(w, wt));
+        }
+    }
+    if (fn->id == 0) {
+        return werr(w, GM_EFORMAT, "function id 0");
+    }
+    return 0;
+}
+
+static int decode_mapping(struct dec *d, struct wire *w, struct gm_pprof_mapping *m)
+{
+    uint32_t f = 0, wt = 0;
+    memset(m, 0, sizeof(*m));
+    while (w->p < w->end) {
+        GM_TRY(wkey(w, &f, &wt));
+        switch (f) {
+        case 1:
+            GM_TRY(wint(w, wt, &m->id));
+            break;
+        case 2:
+            GM_TRY(wint(w, wt, &m->memory_start));
+            break;
+        case 3:
+            GM_TRY(wint(w, wt, &m->memory_limit));
+            break;
+        case 4:
+            GM_TRY(wint(w, wt, &m->file_offset));
+            break;
+        case 5:
+            GM_TRY(sint(d, w, wt, &m->filename_id));
+            break;
+        case 6:
+            GM_TRY(sint(d, w, wt, &m->build_id_id));
+            break;
+        default:
+            GM_TRY(wskip(w, wt));
+        }
+    }
+    return 0;
+}
+
+static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_location *loc)
+{
+    struct gm_profile *prof = d->prof;
+    uint32_t f = 0, wt = 0;
+    uint64_t v;
+    memset(loc, 0, sizeof(*loc));
+    loc->line_off = prof->lines_nr;
+    while (w->p < w->end) {
+        GM_TRY(wkey(w, &f, &wt));
+        switch (f) {
+        case 1:
+            GM_TRY(wint(w, wt, &loc->id));
+            break;
+        case 2:
+            GM_TRY(wint(w, wt, &loc->mapping_id));
+            break;
+        case 3:
+            GM_TRY(wint(w, wt, &loc->address));
+            break;
+        case 4: {
+            if (wt != 2) {
+                return werr(w, GM_EFORMAT, "expected a Line message");
+            }
+            struct wire sub;
+            GM_TRY(wbytes(w, &sub));
+            if (prof->lines_nr >= d->total_lines) {
+                return werr(w, GM_EFORMAT, "more lines than counted");
+            }
+            struct gm_pprof_line *ln = &prof->lines[prof->lines_nr];
+            ln->func = UINT32_MAX;
+            ln->line = 0;
+            uint32_t lf = 0, lwt = 0;
+            while (sub.p < sub.end) {
+                GM_TRY(wkey(&sub, &lf, &lwt));
+                if (lf == 1) {
+                    GM_TRY(wint(&sub, lwt, &v));
+                    if (v && !idmap_get(&d->funcs, v, &ln->func)) {
+                        return gm_diag_set(sub.diag, GM_EFORMAT, (uint64_t)(sub.p - sub.base), 0,
+                                           "line refers to unknown function id %llu",
+                                           (unsigned long long)v);
+                    }
+                } else if (lf == 2) {
+                    GM_TRY(wint(&sub, lwt, &v));
+                    ln->line = (int64_t)v;
+                } else {
+                    GM_TRY(wskip(&sub, lwt));
+                }
+            }
+            prof->lines_nr++;
+            loc->line_nr++;
+            break;
+        }
+        case 5:
+            GM_TRY(wint(w, wt, &v));
+            loc->is_folded = v != 0;
+            break;
+        default:
+            GM_TRY(wskip(w, wt));
+        }
+    }
+    if (loc->id == 0) {
+        return werr(w, GM_EFORMAT, "location id 0");
+    }
+    return 0;
+}
+
+struct sample_ctx {
+    struct gm_profile *prof;
+    uint32_t *locs_nr;
+    uint32_t *vals_nr;
+    struct gm_pprof_sample *s;
+};
+
+static int add_loc(struct dec *d, struct wire *w, uint64_t v, void *ctx)
+{
+    struct sample_ctx *c = ctx;
+    uint32_t idx;
+    if (!idmap_get(&d->locs, v, &idx)) {
+        return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(w->p - w->base), 0,
+                           "sample refers to unknown location id %llu", (unsigned long long)v);
+    }
+    if (*c->locs_nr >= d->total_locs) {
+        return werr(w, GM_EFORMAT, "more sample locations than counted");
+    }
+    c->prof->locs[(*c->locs_nr)++] = idx;
+    c->s->loc_nr++;
+    return 0;
+}
+
+static int add_val(struct dec *d, struct wire *w, uint64_t v, void *ctx)
+{
+    struct sample_ctx *c = ctx;
+    if (*c->vals_nr >= d->total_vals) {
+        return werr(w, GM_EFORMAT, "more sample values than counted");
+    }
+    c->prof->values[(*c->vals_nr)++] = (int64_t)v;
+    return 0;
+}
+
+static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *s,
+                         uint32_t *locs_nr, uint32_t *vals_nr, uint32_t *labels_nr)
+{
+    struct gm_profile *prof = d->prof;
+    uint32_t f = 0, wt = 0;
+    memset(s, 0, sizeof(*s));
+    s->loc_off = *locs_nr;
+    s->val_off = *vals_nr;
+    s->label_off = *labels_nr;
+    struct sample_ctx c = {prof, locs_nr, vals_nr, s};
+    const uint8_t *start = w->p;
+    while (w->p < w->end) {
+        GM_TRY(wkey(w, &f, &wt));
+        if (f == 1) {
+            GM_TRY(repeated(d, w, wt, add_loc, &c));
+        } else if (f == 2) {
+            GM_TRY(repeated(d, w, wt, add_val, &c));
+        } else if (f == 3) {
+            if (wt != 2) {
+                return werr(w, GM_EFORMAT, "expected a Label message");
+            }
+            struct wire sub;
+            GM_TRY(wbytes(w, &sub));
+            if (*labels_nr >= d->total_labels) {
+                return werr(w, GM_EFORMAT, "more labels than counted");
+            }
+            struct gm_pprof_label *lb = &prof->labels[(*labels_nr)++];
+            memset(lb, 0, sizeof(*lb));
+            uint32_t lf = 0, lwt = 0;
+            uint64_t v = 0;
+            while (sub.p < sub.end) {
+                GM_TRY(wkey(&sub, &lf, &lwt));
+                if (lf == 1) {
+                    GM_TRY(sint(d, &sub, lwt, &lb->key_id));
+                } else if (lf == 2) {
+                    GM_TRY(sint(d, &sub, lwt, &lb->str_id));
+                } else if (lf == 3) {
+                    GM_TRY(wint(&sub, lwt, &v));
+                    lb->num = (int64_t)v;
+                } else if (lf == 4) {
+                    GM_TRY(sint(d, &sub, lwt, &lb->num_unit_id));
+                } else {
+                    GM_TRY(wskip(&sub, lwt));
+                }
+            }
+            s->label_nr++;
+        } else {
+            GM_TRY(wskip(w, wt));
+        }
+    }
+    uint32_t nv = *vals_nr - s->val_off;
+    if (nv != prof->types_nr) {
+        w->p = start;
+        return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(start - w->base), 0,
+                           "sample has %u values, expected %u (one per sample type)", nv,
+                           prof->types_nr);
+    }
+    return 0;
+}
+
+/* Counts the scalars and sub-messages inside samples and locations, to size the pools. */
+static int count_inside(struct dec *d, const struct spans *samples, const struct spans *locs)
+{
+    for (uint32_t i = 0; i < samples->nr; i++) {
+        struct wire w = {d->top.base, d->top.base + samples->v[i].off,
+                         d->top.base + samples->v[i].off + samples->v[i].len, d->top.diag};
+        uint32_t f = 0, wt = 0;
+        while (w.p < w.end) {
+            GM_TRY(wkey(&w, &f, &wt));
+            if (f == 1 || f == 2) {
+                size_t *counter = f == 1 ? &d->total_locs : &d->total_vals;
+                GM_TRY(repeated(d, &w, wt, count_one, counter));
+            } else {
+                if (f == 3) {
+                    d->total_labels++;
+                }
+                GM_TRY(wskip(&w, wt));
+            }
+        }
+    }
+    for (uint32_t i = 0; i < locs->nr; i++) {
+        struct wire w = {d->top.base, d->top.base + locs->v[i].off,
+                         d->top.base + locs->v[i].off + locs->v[i].len, d->top.diag};
+        uint32_t f = 0, wt = 0;
+        while (w.p < w.end) {
+            GM_TRY(wkey(&w, &f, &wt));
+            if (f == 4) {
+                d->total_lines++;
+            }
+            GM_TRY(wskip(&w, wt));
+        }
+    }
+    return 0;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    if (gm_fail_alloc_now()) {
+        return NULL;
+    }
+    return calloc(n ? n : 1, size);
+}
+
+int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const struct gm_limits *lim,
+                   struct gm_diag *diag)
+{
+    (void)lim;
+    memset(prof, 0, sizeof(*prof));
+    prof->default_type = -1;
+    struct dec d;
+    memset(&d, 0, sizeof(d));
+    d.prof = prof;
+    d.top.base = (const uint8_t *)p;
+    d.top.p = d.top.base;
+    d.top.end = d.top.base + len;
+    d.top.diag = diag;
+    struct spans sv[16];
+    memset(sv, 0, sizeof(sv));
+    struct wire *w = &d.top;
+    int rc = gm_strtab_init(&prof->strs, lim ? lim->max_strtab : 0);
+    if (rc < 0) {
+        goto out;
+    }
+    uint64_t scalar[16] = {0};
+    /* pass 1: where is everything */
+    while (w->p < w->end) {
+        uint32_t f = 0, wt = 0;
+        if ((rc = wkey(w, &f, &wt)) < 0) {
+            goto out;
+        }
+        if (f <= 6 && wt == 2) {
+            struct wire sub;
+            if ((rc = wbytes(w, &sub)) < 0 || (rc = spans_push(&sv[f], (uint32_t)(sub.p - sub.base),
+                                                               (uint32_t)(sub.end - sub.p))) < 0) {
+                goto out;
+            }
+        } else if (f <= 6 || f == 11) {
+            if (f == 11 && wt == 2) {
+                struct wire sub;
+                if ((rc = wbytes(w, &sub)) < 0 ||
+                    (rc = spans_push(&sv[11], (uint32_t)(sub.p - sub.base),
+                                     (uint32_t)(sub.end - sub.p))) < 0) {
+                    goto out;
+                }
+            } else {
+                rc = werr(w, GM_EFORMAT, "expected a length-delimited field");
+                goto out;
+            }
+        } else if (f == 13 && wt == 2) {
+            struct wire sub;
+            if ((rc = wbytes(w, &sub)) < 0 ||
+                (rc = spans_push(&sv[13], (uint32_t)(sub.p - sub.base),
+                                 (uint32_t)(sub.end - sub.p))) < 0) {
+                goto out;
+            }
+        } else if (f >= 7 && f <= 15 && wt == 0) {
+            if ((rc = varint(w, &scalar[f])) < 0) {
+                goto out;
+            }
+            if (f == 13) {
+                /* an unpacked comment: keep its string index (checked below) */
+                if (scalar[f] > UINT32_MAX) {
+                    rc = werr(w, GM_EFORMAT, "comment string index out of range");
+                    goto out;
+                }
+                if ((rc = spans_push(&sv[15], (uint32_t)scalar[f], 0)) < 0) {
+                    goto out;
+                }
+            }
+        } else if ((rc = wskip(w, wt)) < 0) {
+            goto out;
+        }
+    }
+    if (len > 0 && sv[6].nr == 0) {
+        rc = gm_diag_set(diag, GM_EFORMAT, 0, 0,
+                         "expected a profile.proto message with a string_table, found none");
+        goto out;
+    }
+    /* strings */
+    d.strs_nr = sv[6].nr;
+    d.strmap = xcalloc(d.strs_nr, sizeof(uint32_t));
+    if (!d.strmap) {
+        rc = GM_ENOMEM;
+        goto out;
+    }
+    for (uint32_t i = 0; i < sv[6].nr; i++) {
+        if ((rc = gm_strtab_intern(&prof->strs, p + sv[6].v[i].off, sv[6].v[i].len, &d.strmap[i])) <
+            0) {
+            goto out;
+        }
+    }
+    if (d.strs_nr && sv[6].v[0].len != 0) {
+        rc = gm_diag_set(diag, GM_EFORMAT, sv[6].v[0].off, 0,
+                         "string_table[0] must be the empty string");
+        goto out;
+    }
+    /* sample types */
+    prof->types = xcalloc(sv[1].nr, sizeof(*prof->types));
+    if (!prof->types) {
+        rc = GM_ENOMEM;
+        goto out;
+    }
+    for (uint32_t i = 0; i < sv[1].nr; i++) {
+        struct wire s = {d.top.base, d.top.base + sv[1].v[i].off,
+                         d.top.base + sv[1].v[i].off + sv[1].v[i].len, diag};
+        if ((rc = value_type(&d, &s, &prof->types[i])) < 0) {
+            goto out;
+        }
+    }
+    prof->types_nr = sv[1].nr;
+    for (uint32_t i = 0; i < sv[11].nr; i++) {
+        struct wire s = {d.top.base, d.top.base + sv[11].v[i].off,
+                         d.top.base + sv[11].v[i].off + sv[11].v[i].len, diag};
+        if ((rc = value_type(&d, &s, &prof->period_type)) < 0) {
+            goto out;
+        }
+    }
+    /* scalars that are string indices */
+    {
+        struct wire s = {d.top.base, d.top.base, d.top.end, diag};
+        if ((scalar[7] && (rc = str(&d, &s, scalar[7], &prof->drop_frames_id)) < 0) ||
+            (scalar[8] && (rc = str(&d, &s, scalar[8], &prof->keep_frames_id)) < 0)) {
+            goto out;
+        }
+        if (scalar[14]) {
+            uint32_t id = 0;
+            if ((rc = str(&d, &s, scalar[14], &id)) < 0) {
+                goto out;
+            }
+            for (uint32_t i = 0; i < prof->types_nr; i++) {
+                if (prof->types[i].type_id == id) {
+                    prof->default_type = (int32_t)i;
+                }
+            }
+        }
+    }
+    prof->time_nanos = (int64_t)scalar[9];
+    prof->duration_nanos = (int64_t)scalar[10];
+    prof->period = (int64_t)scalar[12];
+    /* functions */
+    prof->functions = xcalloc(sv[5].nr, sizeof(*prof->functions));
+    if (!prof->functions || (rc = idmap_init(&d.funcs, sv[5].nr)) < 0) {
+        rc = rc < 0 ? rc : GM_ENOMEM;
+        goto out;
+    }
+    for (uint32_t i = 0; i < sv[5].nr; i++) {
+        struct wire s = {d.top.base, d.top.base + sv[5].v[i].off,
+                         d.top.base + sv[5].v[i].off + sv[5].v[i].len, diag};
+        if ((rc = decode_function(&d, &s, &prof->functions[i])) < 0) {
+            goto out;
+        }
+        if (idmap_put(&d.funcs, prof->functions[i].id, i)) {
+            rc = gm_diag_set(diag, GM_EFORMAT, sv[5].v[i].off, 0, "duplicate function id %llu",
+                             (unsigned long long)prof->functions[i].id);
+            goto out;
+        }
+    }
+    prof->functions_nr = sv[5].nr;
+    /* mappings */
+    prof->mappings = xcalloc(sv[3].nr, sizeof(*prof->mappings));
+    if (!prof->mappings) {
+        rc = GM_ENOMEM;
+        goto out;
+    }
+    for (uint32_t i = 0; i < sv[3].nr; i++) {
+        struct wire s = {d.top.base, d.top.base + sv[3].v[i].off,
+                         d.top.base + sv[3].v[i].off + sv[3].v[i].len, diag};
+        if ((rc = decode_mapping(&d, &s, &prof->mappings[i])) < 0) {
+            goto out;
+        }
+    }
+    prof->mappings_nr = sv[3].nr;
+    /* sizes of the pools */
+    if ((rc = idmap_init(&d.locs, sv[4].nr)) < 0) {
+        goto out;
+    }
+    for (uint32_t i = 0; i < sv[4].nr; i++) {
+        /* ids first, so samples can be counted with their locations resolved later */
+        struct wire s = {d.top.base, d.top.base + sv[4].v[i].off,
+                         d.top.base + sv[4].v[i].off + sv[4].v[i].len, diag};
+        uint32_t f = 0, wt = 0;
+        uint64_t id = 0;
+        while (s.p < s.end) {
+            if ((rc = wkey(&s, &f, &wt)) < 0) {
+                goto out;
+            }
+            if (f == 1) {
+                if ((rc = wint(&s, wt, &id)) < 0) {
+                    goto out;
+                }
+            } else if ((rc = wskip(&s, wt)) < 0) {
+                goto out;
+            }
+        }
+        if (id == 0) {
+            rc = gm_diag_set(diag, GM_EFORMAT, sv[4].v[i].off, 0, "location id 0");
+            goto out;
+        }
+        if (idmap_put(&d.locs, id, i)) {
+            rc = gm_diag_set(diag, GM_EFORMAT, sv[4].v[i].off, 0, "duplicate location id %llu",
+                             (unsigned long long)id);
+            goto out;
+        }
+    }
+    if ((rc = count_inside(&d, &sv[2], &sv[4])) < 0) {
+        goto out;
+    }
+    prof->lines = xcalloc(d.total_lines, sizeof(*prof->lines));
+    prof->locations = xcalloc(sv[4].nr, sizeof(*prof->locations));
+    prof->samples = xcalloc(sv[2].nr, sizeof(*prof->samples));
+    prof->locs = xcalloc(d.total_locs, sizeof(uint32_t));
+    prof->values = xcalloc(d.total_vals, sizeof(int64_t));
+    prof->labels = xcalloc(d.total_labels, sizeof(*prof->labels));
+    if (!prof->lines || !prof->locations || !prof->samples || !prof->locs || !prof->values ||
+        !prof->labels) {
+        rc = GM_ENOMEM;
+        goto out;
+    }
+    for (uint32_t i = 0; i < sv[4].nr; i++) {
+        struct wire s = {d.top.base, d.top.base + sv[4].v[i].off,
+                         d.top.base + sv[4].v[i].off + sv[4].v[i].len, diag};
+        if ((rc = decode_location(&d, &s, &prof->locations[i])) < 0) {
+            goto out;
+        }
+    }
+    prof->locations_nr = sv[4].nr;
+    uint32_t locs_nr = 0, vals_nr = 0, labels_nr = 0;
+    for (uint32_t i = 0; i < sv[2].nr; i++) {
+        struct wire s = {d.top.base, d.top.base + sv[2].v[i].off,
+                         d.top.base + sv[2].v[i].off + sv[2].v[i].len, diag};
+        if ((rc = decode_sample(&d, &s, &prof->samples[i], &locs_nr, &vals_nr, &labels_nr)) < 0) {
+            goto out;
+        }
+    }
+    prof->samples_nr = sv[2].nr;
+    /* comments (packed) */
+    for (uint32_t i = 0; i < sv[13].nr; i++) {
+        struct wire s = {d.top.base, d.top.base + sv[13].v[i].off,
+                         d.top.base + sv[13].v[i].off + sv[13].v[i].len, diag};
+        while (s.p < s.end) {
+            uint64_t v = 0;
+            uint32_t id = 0;
+            if ((rc = varint(&s, &v)) < 0 || (rc = str(&d, &s, v, &id)) < 0) {
+                goto out;
+            }
+            uint32_t *nc = gm_xrealloc(prof->comments, (prof->comments_nr + 1) * sizeof(uint32_t));
+            if (!nc) {
+                rc = GM_ENOMEM;
+                goto out;
+            }
+            prof->comments = nc;
+            prof->comments[prof->comments_nr++] = id;
+        }
+    }
+    for (uint32_t i = 0; i < sv[15].nr; i++) {
+        struct wire s = {d.top.base, d.top.base, d.top.end, diag};
+        uint32_t id = 0;
+        uint32_t *nc = NULL;
+        if ((rc = str(&d, &s, sv[15].v[i].off, &id)) < 0 ||
+            !(nc = gm_xrealloc(prof->comments, (prof->comments_nr + 1) * sizeof(uint32_t)))) {
+            rc = rc < 0 ? rc : GM_ENOMEM;
+            goto out;
+        }
+        prof->comments = nc;
+        prof->comments[prof->comments_nr++] = id;
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < GM_ARRAY_NR(sv); i++) {
+        free(sv[i].v);
+    }
+    free(d.strmap);
+    idmap_free(&d.funcs);
+    idmap_free(&d.locs);
+    if (rc < 0) {
+        gm_profile_release(prof);
+    }
+    return rc;
+}
+
+void gm_profile_release(struct gm_profile *prof)
+{
+    gm_strtab_release(&prof->strs);
+    free(prof->types);
+    free(prof->samples);
+    free(prof->values);
+    free(prof->locs);
+    free(prof->labels);
+    free(prof->locations);
+    free(prof->lines);
+    free(prof->functions);
+    free(prof->mappings);
+    free(prof->comments);
+    memset(prof, 0, sizeof(*prof));
+    prof->default_type = -1;
+}
+
+int gm_profile_type_index(const struct gm_profile *prof, const char *name)
+{
+    for (uint32_t i = 0; i < prof->types_nr; i++) {
+        if (strcmp(gm_profile_str(prof, prof->types[i].type_id), name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+uint32_t gm_profile_default_index(const struct gm_profile *prof)
+{
+    if (prof->default_type >= 0) {
+        return (uint32_t)prof->default_type;
+    }
+    return prof->types_nr ? prof->types_nr - 1 : 0;
+}
+
+const char *gm_profile_func_name(const struct gm_profile *prof, const struct gm_pprof_line *l)
+{
+    if (l->func == UINT32_MAX || l->func >= prof->functions_nr) {
+        return "?";
+    }
+    const char *n = gm_profile_str(prof, prof->functions[l->func].name_id);
+    return *n ? n : "?";
+}
+
+int gm_profile_load(struct gm_profile *prof, const char *path, const struct gm_limits *lim,
+                    struct gm_diag *diag)
+{
+    struct gm_limits dl;
+    if (!lim) {
+        gm_limits_default(&dl);
+        lim = &dl;
+    }
+    struct gm_input in;
+    memset(prof, 0, sizeof(*prof));
+    prof->default_type = -1;
+    GM_TRY(gm_input_open(&in, path, lim, diag));
+    int rc;
+    if (in.len >= 14 && memcmp(in.p, "heap profile: ", 14) == 0) {
+        rc = gm_heaptext_parse(prof, in.p, in.len, lim, diag);
+    } else {
+        rc = gm_pprof_parse(prof, in.p, in.len, lim, diag);
+    }
+    gm_input_close(&in);
+    return rc;
+}
