@@ -23,7 +23,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit golden help-docs fuzz-replay fuzz format format-check clean bench corpus-check tidy
+.PHONY: all check unit golden help-docs docs-examples fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic
 
 $(BUILD)/%.o: %.c
@@ -41,7 +41,10 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)
 
 # Everything CI runs, in one command (README).
-check: unit golden help-docs fuzz-replay corpus-check
+check: unit golden help-docs docs-examples fuzz-replay corpus-check
+
+docs-examples: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic python3 tests/docs/examples.py
 
 help-docs: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic tests/help_docs.sh
@@ -56,7 +59,7 @@ golden: $(BUILD)/gomedic
 # compiler, so `make check` replays every saved input.
 FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_NAMES = $(FUZZ_SRC:fuzz/fuzz_%.c=%)
-$(BUILD)/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libgomedic.a
+$(BUILD)/replay-%: fuzz/fuzz_%.c fuzz/replay.c fuzz/harness.h fuzz/fuzz.h $(BUILD)/libgomedic.a
 	$(CC) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libgomedic.a $(LDLIBS)
 
 fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/replay-%)
@@ -70,6 +73,7 @@ fuzz:
 	  $(MAKE) --no-print-directory BUILD=build-fuzz CC=clang O=-O1 \
 	    CFLAGS="-g -fsanitize=fuzzer-no-link" SANITIZE=address,undefined build-fuzz/libgomedic.a && \
 	  clang -std=c11 -D_DEFAULT_SOURCE -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all \
 	    -o build-fuzz/fuzz-$$t fuzz/fuzz_$$t.c build-fuzz/libgomedic.a $(LDLIBS) && \
 	  mkdir -p build-fuzz/corpus-$$t && \
 	  build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
