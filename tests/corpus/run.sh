@@ -47,5 +47,21 @@ for f in "$corpus"/goroutine-debug1/*.txt; do
   n=$(sed -nE 's/^goroutine profile: total ([0-9]+).*/\1/p' "$f" | awk '{s+=$1} END {print s+0}')
   check "$f" "$n"
 done
+# GC traces: cycles parsed == lines that look like gctrace lines (counted with grep).
+for f in "$corpus"/gctrace/*; do
+  [ -f "$f" ] || continue
+  want=$(grep -cE 'gc [0-9]+ @[0-9.]+s [0-9]+%: ' "$f")
+  got=$("$bin" gc --json "$f" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["cycles"])' 2>/dev/null)
+  if [ "$want" = 0 ] || [ "$got" = "$want" ]; then pass=$((pass + 1)); else
+    echo "corpus: $f: cycles '$got', want $want"; fail=$((fail + 1)); fi
+done
+# Race logs: reports parsed == WARNING: DATA RACE lines.
+for f in "$corpus"/race/*; do
+  [ -f "$f" ] || continue
+  want=$(grep -c 'WARNING: DATA RACE' "$f")
+  got=$("$bin" race --json "$f" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["reports"])' 2>/dev/null)
+  if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
+    echo "corpus: $f: reports '$got', want $want"; fail=$((fail + 1)); fi
+done
 echo "corpus: $pass passed, $fail failed"
 [ $fail -eq 0 ]
