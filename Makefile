@@ -23,7 +23,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit golden help-docs docs-examples fuzz-replay fuzz format format-check clean bench corpus-check tidy
+.PHONY: all check unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic
 
 $(BUILD)/%.o: %.c
@@ -41,7 +41,11 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)
 
 # Everything CI runs, in one command (README).
-check: unit golden help-docs docs-examples fuzz-replay corpus-check
+check: unit golden help-docs docs-examples pprof-compare fuzz-replay corpus-check
+
+# gomedic pprof against `go tool pprof` on the same files (skips without Go).
+pprof-compare: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic python3 tests/pprof/compare.py
 
 docs-examples: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic python3 tests/docs/examples.py

@@ -11,10 +11,7 @@
 #endif
 
 static const struct gm_cmd *const cmds[] = {
-    &cmd_diff,
-    &cmd_gc,
-    &cmd_goroutines,
-    &cmd_race,
+    &cmd_diff, &cmd_gc, &cmd_goroutines, &cmd_pprof, &cmd_race,
 };
 
 static void usage(FILE *f)
@@ -101,6 +98,9 @@ static int route_files(int argc, char **argv)
         return cmd_gc.run(argc, argv, &cmd_gc);
     case GM_KIND_RACE:
         return cmd_race.run(argc, argv, &cmd_race);
+    case GM_KIND_PPROF:
+    case GM_KIND_HEAPTEXT:
+        return cmd_pprof.run(argc, argv, &cmd_pprof);
     case GM_KIND_UNKNOWN:
         gm_err("%s: not a Go artifact gomedic knows (expected a goroutine dump, profile, GC "
                "trace, race log or execution trace)",

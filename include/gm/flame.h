@@ -35,13 +35,13 @@ struct gm_flame {
     const struct gm_strtab *names; /* borrowed */
     struct gm_flame_node *nodes;   /* [0] is the root ("all") */
     uint32_t nr, alloc;
-    int has_base;                  /* a base was added: render as differential */
+    int has_base; /* a base was added: render as differential */
     char title[128];
-    char unit[32];                 /* "samples", "bytes", "goroutines", "nanoseconds" ... */
-    uint32_t *slots;               /* children by hash of (parent, name_id); 0 = empty */
-    uint32_t mask;                 /* slots - 1 (a power of two minus one) */
-    uint32_t max_nodes;            /* cap on nr (GM_ETOOBIG); GM_FLAME_MAX_NODES after init */
-    int icicle;                    /* SVG/HTML: 1 = root at the top, 0 = flame (root at the bottom) */
+    char unit[32];      /* "samples", "bytes", "goroutines", "nanoseconds" ... */
+    uint32_t *slots;    /* children by hash of (parent, name_id); 0 = empty */
+    uint32_t mask;      /* slots - 1 (a power of two minus one) */
+    uint32_t max_nodes; /* cap on nr (GM_ETOOBIG); GM_FLAME_MAX_NODES after init */
+    int icicle;         /* SVG/HTML: 1 = root at the top, 0 = flame (root at the bottom) */
 };
 
 #define GM_FLAME_MAX_NODES (UINT32_C(1) << 31)
@@ -57,8 +57,8 @@ void gm_flame_release(struct gm_flame *f);
  * instead (differential graph). nr == 0 adds to the root's self value. A failed call adds no
  * value (nodes it created stay, with zero values). Errors: GM_EINVAL (value < 0, or frames
  * NULL with nr > 0), GM_ENOMEM, GM_ETOOBIG (over max_nodes nodes, by default 2^31). */
-int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t nr,
-                 int64_t value, int is_base);
+int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t nr, int64_t value,
+                 int is_base);
 
 enum gm_flame_format {
     GM_FLAME_SVG = 1,    /* standalone SVG with embedded script */

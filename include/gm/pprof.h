@@ -28,7 +28,7 @@ struct gm_pprof_type {
 
 struct gm_pprof_label {
     uint32_t key_id;
-    uint32_t str_id;      /* 0 when numeric */
+    uint32_t str_id; /* 0 when numeric */
     int64_t num;
     uint32_t num_unit_id; /* 0 when absent */
 };
@@ -66,8 +66,8 @@ struct gm_pprof_mapping {
 /* runtime.MemStats from a legacy heap text profile ("# Name = value" lines); -1 = absent. */
 struct gm_memstats {
     int64_t alloc, total_alloc, sys, heap_alloc, heap_sys, heap_idle, heap_inuse, heap_released,
-        heap_objects, stack_inuse, stack_sys, mspan_inuse, mcache_inuse, gc_sys, other_sys,
-        next_gc, num_gc, pause_total_ns;
+        heap_objects, stack_inuse, stack_sys, mspan_inuse, mcache_inuse, gc_sys, other_sys, next_gc,
+        num_gc, pause_total_ns;
 };
 
 struct gm_profile {
@@ -87,14 +87,14 @@ struct gm_profile {
     uint32_t functions_nr;
     struct gm_pprof_mapping *mappings;
     uint32_t mappings_nr;
-    uint32_t *comments;       /* interned comment strings */
+    uint32_t *comments; /* interned comment strings */
     uint32_t comments_nr;
     struct gm_pprof_type period_type;
     int64_t period;
     int64_t time_nanos, duration_nanos;
     uint32_t drop_frames_id, keep_frames_id;
-    int32_t default_type;     /* index in types[] of default_sample_type, or -1 */
-    int legacy;               /* decoded from the legacy heap text format */
+    int32_t default_type; /* index in types[] of default_sample_type, or -1 */
+    int legacy;           /* decoded from the legacy heap text format */
     int has_memstats;
     struct gm_memstats memstats;
 };

@@ -12,6 +12,7 @@
 #include "gm/findings.h"
 #include "gm/gcpressure.h"
 #include "gm/leak.h"
+#include "gm/pview.h"
 #include "gm/race.h"
 #include "gm/out.h"
 
@@ -19,6 +20,7 @@
 #define GM_SCHEMA_DIFF       "gomedic.diff/1"
 #define GM_SCHEMA_GC         "gomedic.gc/1"
 #define GM_SCHEMA_RACE       "gomedic.race/1"
+#define GM_SCHEMA_PPROF      "gomedic.pprof/1"
 
 /* Which buckets/findings a report shows; a NULL keep array shows everything. */
 struct gm_goroutines_report {
@@ -61,6 +63,21 @@ void gm_render_race_table(struct gm_out *o, const char *file, const struct gm_ra
                           const struct gm_paths *paths, int max_frames, int baseline);
 void gm_render_race_json(struct gm_out *o, const char *file, const struct gm_race_result *r,
                          const struct gm_paths *paths);
+
+/* gomedic pprof views. index is the sample type shown; n limits the top rows (0 = all). */
+void gm_render_pprof_header(struct gm_out *o, const char *file, const struct gm_profile *p,
+                            uint32_t index);
+void gm_render_pprof_top(struct gm_out *o, const struct gm_profile *p, uint32_t index,
+                         const struct gm_ptop *t, uint32_t n, int diff_base);
+void gm_render_pprof_traces(struct gm_out *o, const struct gm_profile *p, uint32_t index,
+                            const struct gm_pview_opts *opts);
+/* Like `go tool pprof -raw`: every sample with all its values and location ids, then the
+ * locations and mappings. */
+void gm_render_pprof_raw(struct gm_out *o, const struct gm_profile *p);
+void gm_render_pprof_folded(struct gm_out *o, const struct gm_profile *p, uint32_t index,
+                            const struct gm_pview_opts *opts);
+void gm_render_pprof_json(struct gm_out *o, const char *file, const struct gm_profile *p,
+                          uint32_t index, const struct gm_ptop *t, uint32_t n);
 
 /* "main.go:42" style location of a frame (shortened path), written into buf. */
 const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,

@@ -1,0 +1,193 @@
+/* gomedic pprof: top, traces, raw and folded views of any pprof profile, with a base. */
+#include "cmd.h"
+#include "gm/render.h"
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct opts {
+    int json, traces, raw, folded;
+    const char *out, *color, *index, *nodes, *base, *diff_base, *focus, *ignore, *max_mem;
+};
+
+static struct opts o;
+
+static const struct gm_opt options[] = {
+    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.pprof/1)"),
+    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    GM_OPT_BOOL(0, "traces", &o.traces, "every sample with its stack (like pprof -traces)"),
+    GM_OPT_BOOL(0, "raw", &o.raw, "samples, locations and mappings (like pprof -raw)"),
+    GM_OPT_BOOL(0, "folded", &o.folded, "folded stacks: 'root;...;leaf value' per sample"),
+    GM_OPT_STRING('n', "nodes", &o.nodes, "N", "top: show the first N functions (default all)"),
+    GM_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
+                  "sample type to show (default: the profile's default, else the last)"),
+    GM_OPT_STRING(0, "base", &o.base, "PROFILE", "subtract PROFILE (like pprof -base)"),
+    GM_OPT_STRING(0, "diff-base", &o.diff_base, "PROFILE",
+                  "subtract PROFILE, percentages of its total (like pprof -diff_base)"),
+    GM_OPT_STRING(0, "focus", &o.focus, "REGEX", "keep samples with a function matching"),
+    GM_OPT_STRING(0, "ignore", &o.ignore, "REGEX", "drop samples with a function matching"),
+    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    GM_OPT_END,
+};
+
+static int pick_index(const struct gm_profile *p, const char *want, uint32_t *out)
+{
+    if (!want) {
+        *out = gm_profile_default_index(p);
+        return p->types_nr ? 0 : -1;
+    }
+    int i = gm_profile_type_index(p, want);
+    if (i < 0) {
+        char *end;
+        long v = strtol(want, &end, 10);
+        if (*end || v < 0 || v >= (long)p->types_nr) {
+            return -1;
+        }
+        i = (int)v;
+    }
+    *out = (uint32_t)i;
+    return 0;
+}
+
+static int run(int argc, char **argv, const struct gm_cmd *self)
+{
+    memset(&o, 0, sizeof(o));
+    int first;
+    int prc = gm_opt_parse(self, argc, argv, &first);
+    if (prc) {
+        return prc == 1 ? 0 : 2;
+    }
+    if (argc - first != 1) {
+        gm_err("pprof: expected one profile");
+        fprintf(stderr, "usage: %s\n", self->usage);
+        return 2;
+    }
+    if (o.base && o.diff_base) {
+        gm_die("pprof: --base and --diff-base exclude each other");
+    }
+    uint32_t nodes = 0;
+    if (o.nodes) {
+        char *end;
+        long v = strtol(o.nodes, &end, 10);
+        if (*end || v < 0) {
+            gm_die("pprof: --nodes '%s': expected a number", o.nodes);
+        }
+        nodes = (uint32_t)v;
+    }
+    regex_t focus, ignore;
+    if (o.focus && regcomp(&focus, o.focus, REG_EXTENDED | REG_NOSUB)) {
+        gm_die("pprof: --focus '%s': not a regular expression", o.focus);
+    }
+    if (o.ignore && regcomp(&ignore, o.ignore, REG_EXTENDED | REG_NOSUB)) {
+        gm_die("pprof: --ignore '%s': not a regular expression", o.ignore);
+    }
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
+        gm_die("pprof: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    }
+    const char *file = argv[first];
+    struct gm_profile prof, base;
+    struct gm_diag diag;
+    memset(&diag, 0, sizeof(diag));
+    int rc = gm_profile_load(&prof, file, &lim, &diag);
+    if (rc < 0) {
+        gm_err_diag(file, rc, &diag);
+        return 2;
+    }
+    const char *base_file = o.base ? o.base : o.diff_base;
+    if (base_file) {
+        memset(&diag, 0, sizeof(diag));
+        rc = gm_profile_load(&base, base_file, &lim, &diag);
+        if (rc < 0) {
+            gm_err_diag(base_file, rc, &diag);
+            gm_profile_release(&prof);
+            return 2;
+        }
+    }
+    struct gm_pview_opts vo;
+    memset(&vo, 0, sizeof(vo));
+    if (pick_index(&prof, o.index, &vo.sample_index) < 0) {
+        gm_err("%s: no sample type '%s' (the profile has %u types)", file, o.index ? o.index : "",
+               prof.types_nr);
+        rc = 2;
+        goto out;
+    }
+    if (base_file) {
+        const char *name = gm_profile_str(&prof, prof.types[vo.sample_index].type_id);
+        int bi = gm_profile_type_index(&base, name);
+        if (bi < 0) {
+            gm_err("%s: has no sample type '%s' to subtract", base_file, name);
+            rc = 2;
+            goto out;
+        }
+        vo.base = &base;
+        vo.base_index = (uint32_t)bi;
+        vo.diff_base = o.diff_base != NULL;
+    }
+    vo.focus = o.focus ? &focus : NULL;
+    vo.ignore = o.ignore ? &ignore : NULL;
+    FILE *out = stdout;
+    if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
+        gm_die("pprof: cannot write '%s'", o.out);
+    }
+    int color = gm_color_wanted(o.color, out);
+    if (color < 0) {
+        gm_die("pprof: --color '%s': expected auto, always or never", o.color);
+    }
+    struct gm_out w;
+    gm_out_init(&w, out, o.json ? 0 : color);
+    if (o.raw) {
+        gm_render_pprof_raw(&w, &prof);
+    } else if (o.folded) {
+        gm_render_pprof_folded(&w, &prof, vo.sample_index, &vo);
+    } else if (o.traces) {
+        gm_render_pprof_header(&w, file, &prof, vo.sample_index);
+        gm_render_pprof_traces(&w, &prof, vo.sample_index, &vo);
+    } else {
+        struct gm_ptop top;
+        if (gm_ptop_compute(&prof, &vo, &top) < 0) {
+            gm_die("out of memory");
+        }
+        if (o.json) {
+            gm_render_pprof_json(&w, file, &prof, vo.sample_index, &top, nodes);
+            gm_out_puts(&w, "\n");
+        } else {
+            gm_render_pprof_header(&w, file, &prof, vo.sample_index);
+            if (base_file) {
+                gm_out_printf(&w, "Base: %s subtracted\n", base_file);
+            }
+            gm_render_pprof_top(&w, &prof, vo.sample_index, &top, nodes, vo.diff_base);
+        }
+        gm_ptop_release(&top);
+    }
+    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
+        gm_err("pprof: write error");
+        rc = 2;
+    }
+out:
+    if (o.focus) {
+        regfree(&focus);
+    }
+    if (o.ignore) {
+        regfree(&ignore);
+    }
+    if (base_file) {
+        gm_profile_release(&base);
+    }
+    gm_profile_release(&prof);
+    return rc;
+}
+
+const struct gm_cmd cmd_pprof = {
+    .name = "pprof",
+    .summary = "Any pprof profile: top functions, traces, raw samples, folded stacks; against "
+               "a base.",
+    .usage = "gomedic pprof [options] PROFILE",
+    .opts = options,
+    .run = run,
+    .flags = GM_CMD_READS_FILES,
+};

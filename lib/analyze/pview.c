@@ -1,0 +1,352 @@
+/*
+ * Profile views: top (flat/cum per function), frame iteration, totals, value formatting.
+ * One pass over the samples; per-function entries live in a small hash keyed by the
+ * interned name, and a per-entry "last sample" stamp counts cum once per sample.
+ */
+#include "gm/pview.h"
+#include "gm/arena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gm_pview_frames(const struct gm_profile *prof, uint32_t i, gm_frame_fn fn, void *ctx)
+{
+    const struct gm_pprof_sample *s = &prof->samples[i];
+    for (uint32_t k = 0; k < s->loc_nr; k++) {
+        const struct gm_pprof_location *loc = &prof->locations[prof->locs[s->loc_off + k]];
+        if (loc->line_nr == 0) {
+            /* unsymbolized: pprof shows the address */
+            if (fn(ctx, NULL, NULL, loc)) {
+                return 1;
+            }
+            continue;
+        }
+        for (uint32_t l = 0; l < loc->line_nr; l++) {
+            const struct gm_pprof_line *ln = &prof->lines[loc->line_off + l];
+            if (fn(ctx, gm_profile_func_name(prof, ln), ln, loc)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+struct match_ctx {
+    const regex_t *re;
+    int hit;
+};
+
+static int match_frame(void *ctx, const char *func, const struct gm_pprof_line *line,
+                       const struct gm_pprof_location *loc)
+{
+    struct match_ctx *m = ctx;
+    (void)line;
+    (void)loc;
+    if (func && regexec(m->re, func, 0, NULL, 0) == 0) {
+        m->hit = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int gm_pview_keep(const struct gm_profile *prof, uint32_t i, const struct gm_pview_opts *o)
+{
+    if (o->focus) {
+        struct match_ctx m = {o->focus, 0};
+        gm_pview_frames(prof, i, match_frame, &m);
+        if (!m.hit) {
+            return 0;
+        }
+    }
+    if (o->ignore) {
+        struct match_ctx m = {o->ignore, 0};
+        gm_pview_frames(prof, i, match_frame, &m);
+        if (m.hit) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int64_t gm_profile_total(const struct gm_profile *prof, uint32_t index)
+{
+    int64_t t = 0;
+    if (index >= prof->types_nr) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < prof->samples_nr; i++) {
+        int64_t v = prof->values[prof->samples[i].val_off + index];
+        if (__builtin_add_overflow(t, v, &t)) {
+            t = v > 0 ? INT64_MAX : INT64_MIN;
+        }
+    }
+    return t;
+}
+
+/* ---------------------------------------------------------------- top */
+
+struct entry {
+    uint32_t name_id;
+    uint64_t stamp;
+    int64_t flat, cum;
+};
+
+struct topb {
+    struct gm_ptop *t;
+    struct entry *e;
+    uint32_t nr, alloc;
+    uint32_t *slots;
+    uint32_t mask;
+    uint64_t stamp;
+    int64_t value;
+    int leaf;
+    int err;
+};
+
+static void sat_add(int64_t *a, int64_t v)
+{
+    if (__builtin_add_overflow(*a, v, a)) {
+        *a = v > 0 ? INT64_MAX : INT64_MIN;
+    }
+}
+
+static struct entry *lookup(struct topb *b, const char *name)
+{
+    uint32_t id;
+    if (gm_strtab_intern(&b->t->names, name, strlen(name), &id) < 0) {
+        b->err = GM_ENOMEM;
+        return NULL;
+    }
+    uint32_t i = (id * 2654435761u) & b->mask;
+    while (b->slots[i]) {
+        struct entry *e = &b->e[b->slots[i] - 1];
+        if (e->name_id == id) {
+            return e;
+        }
+        i = (i + 1) & b->mask;
+    }
+    if (b->nr == b->alloc) {
+        uint32_t na = b->alloc ? b->alloc * 2 : 256;
+        struct entry *ne = gm_xrealloc(b->e, na * sizeof(*ne));
+        if (!ne) {
+            b->err = GM_ENOMEM;
+            return NULL;
+        }
+        b->e = ne;
+        b->alloc = na;
+    }
+    struct entry *e = &b->e[b->nr];
+    memset(e, 0, sizeof(*e));
+    e->name_id = id;
+    b->slots[i] = ++b->nr;
+    if (b->nr * 2 > b->mask) {
+        uint32_t nmask = b->mask * 2 + 1;
+        uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+        if (!ns) {
+            b->err = GM_ENOMEM;
+            return NULL;
+        }
+        for (uint32_t k = 0; k < b->nr; k++) {
+            uint32_t j = (b->e[k].name_id * 2654435761u) & nmask;
+            while (ns[j]) {
+                j = (j + 1) & nmask;
+            }
+            ns[j] = k + 1;
+        }
+        free(b->slots);
+        b->slots = ns;
+        b->mask = nmask;
+    }
+    return &b->e[b->nr - 1];
+}
+
+static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *line,
+                     const struct gm_pprof_location *loc)
+{
+    struct topb *b = ctx;
+    (void)line;
+    char addr[32];
+    if (!func) {
+        snprintf(addr, sizeof(addr), "%#llx", (unsigned long long)loc->address);
+        func = addr;
+    }
+    struct entry *e = lookup(b, func);
+    if (!e) {
+        return 1;
+    }
+    if (b->leaf) {
+        sat_add(&e->flat, b->value);
+        b->leaf = 0;
+    }
+    if (e->stamp != b->stamp) {
+        e->stamp = b->stamp;
+        sat_add(&e->cum, b->value);
+    }
+    return 0;
+}
+
+static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t index, int negate,
+                        const struct gm_pview_opts *o)
+{
+    for (uint32_t i = 0; i < prof->samples_nr && !b->err; i++) {
+        if (!gm_pview_keep(prof, i, o)) {
+            b->t->samples_dropped++;
+            continue;
+        }
+        b->t->samples_kept++;
+        int64_t v = prof->values[prof->samples[i].val_off + index];
+        if (negate) {
+            v = v == INT64_MIN ? INT64_MAX : -v;
+        }
+        if (v == 0) {
+            continue;
+        }
+        sat_add(&b->t->total, v);
+        b->stamp++;
+        b->value = v;
+        b->leaf = 1;
+        gm_pview_frames(prof, i, top_frame, b);
+    }
+}
+
+static const struct gm_strtab *sort_names;
+
+static int cmp_row(const void *x, const void *y)
+{
+    const struct gm_ptop_row *a = x, *b = y;
+    int64_t fa = a->flat < 0 ? -a->flat : a->flat, fb = b->flat < 0 ? -b->flat : b->flat;
+    if (fa != fb) {
+        return fa > fb ? -1 : 1;
+    }
+    int64_t ca = a->cum < 0 ? -a->cum : a->cum, cb = b->cum < 0 ? -b->cum : b->cum;
+    if (ca != cb) {
+        return ca > cb ? -1 : 1;
+    }
+    return strcmp(gm_strtab_cstr(sort_names, a->name_id), gm_strtab_cstr(sort_names, b->name_id));
+}
+
+int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o,
+                    struct gm_ptop *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (o->sample_index >= prof->types_nr || (o->base && o->base_index >= o->base->types_nr)) {
+        return GM_EINVAL;
+    }
+    GM_TRY(gm_strtab_init(&out->names, 0));
+    struct topb b;
+    memset(&b, 0, sizeof(b));
+    b.t = out;
+    b.mask = 255;
+    b.slots = calloc(b.mask + 1, sizeof(uint32_t));
+    if (!b.slots) {
+        gm_ptop_release(out);
+        return GM_ENOMEM;
+    }
+    add_profile(&b, prof, o->sample_index, 0, o);
+    if (o->base) {
+        int64_t before = out->total;
+        add_profile(&b, o->base, o->base_index, 1, o);
+        out->base_total = before - out->total;
+    }
+    int rc = b.err;
+    if (!rc) {
+        out->rows = calloc(b.nr ? b.nr : 1, sizeof(*out->rows));
+        if (!out->rows) {
+            rc = GM_ENOMEM;
+        }
+    }
+    if (!rc) {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < b.nr; i++) {
+            if (b.e[i].flat == 0 && b.e[i].cum == 0) {
+                continue;
+            }
+            out->rows[n].name_id = b.e[i].name_id;
+            out->rows[n].flat = b.e[i].flat;
+            out->rows[n].cum = b.e[i].cum;
+            n++;
+        }
+        out->nr = n;
+        sort_names = &out->names;
+        qsort(out->rows, n, sizeof(*out->rows), cmp_row);
+    }
+    free(b.e);
+    free(b.slots);
+    if (rc) {
+        gm_ptop_release(out);
+    }
+    return rc;
+}
+
+void gm_ptop_release(struct gm_ptop *t)
+{
+    gm_strtab_release(&t->names);
+    free(t->rows);
+    memset(t, 0, sizeof(*t));
+}
+
+/* ---------------------------------------------------------------- formatting */
+
+static void trim(char *s)
+{
+    char *dot = strchr(s, '.');
+    if (!dot) {
+        return;
+    }
+    char *e = s + strlen(s);
+    /* keep the unit suffix: trim zeros between the digits and the suffix */
+    char *u = dot + 1;
+    while (*u >= '0' && *u <= '9') {
+        u++;
+    }
+    char *z = u;
+    while (z > dot + 1 && z[-1] == '0') {
+        z--;
+    }
+    if (z == dot + 1) {
+        z = dot;
+    }
+    memmove(z, u, (size_t)(e - u) + 1);
+}
+
+void gm_pview_format(char *buf, size_t cap, int64_t v, const char *unit)
+{
+    double a = (double)(v < 0 ? -v : v);
+    const char *sign = v < 0 ? "-" : "";
+    if (v == 0) {
+        snprintf(buf, cap, "0");
+        return;
+    }
+    if (strcmp(unit, "bytes") == 0) {
+        static const char *const u[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+        int k = 0;
+        while (a >= 1024 && k < 5) {
+            a /= 1024;
+            k++;
+        }
+        if (k == 0) {
+            snprintf(buf, cap, "%s%.0f%s", sign, a, u[k]);
+        } else {
+            snprintf(buf, cap, "%s%.2f%s", sign, a, u[k]);
+        }
+    } else if (strcmp(unit, "nanoseconds") == 0) {
+        if (a >= 3600e9) {
+            snprintf(buf, cap, "%s%.2fhrs", sign, a / 3600e9);
+        } else if (a >= 60e9) {
+            snprintf(buf, cap, "%s%.2fmins", sign, a / 60e9);
+        } else if (a >= 1e9) {
+            snprintf(buf, cap, "%s%.2fs", sign, a / 1e9);
+        } else if (a >= 1e6) {
+            snprintf(buf, cap, "%s%.2fms", sign, a / 1e6);
+        } else if (a >= 1e3) {
+            snprintf(buf, cap, "%s%.2fus", sign, a / 1e3);
+        } else {
+            snprintf(buf, cap, "%s%.0fns", sign, a);
+        }
+    } else {
+        snprintf(buf, cap, "%lld", (long long)v);
+        return;
+    }
+    trim(buf);
+}
