@@ -531,19 +531,16 @@ static void frame_color(struct gm_str name, int rgb[3])
     }
 }
 
-/* Differential: red = grew, blue = shrank, white = unchanged; the intensity is the change
- * relative to the larger of the two values. */
+/* Differential: red = grew, blue = shrank, light grey = unchanged; the intensity is the change
+ * relative to the larger of the two values (a new frame is full red). */
 static void diff_color(int64_t base, int64_t value, int rgb[3])
 {
     double b = (double)base, v = (double)value;
     double rel = v == b ? 0 : (v - b) / (v > b ? v : b);
-    int c = (int)(245 - 190 * (rel < 0 ? -rel : rel) + 0.5);
-    rgb[0] = rel < 0 ? c : 255;
-    rgb[1] = rel == 0 ? 245 : c;
-    rgb[2] = rel > 0 ? c : 255;
-    if (rel == 0) {
-        rgb[0] = rgb[2] = 245;
-    }
+    int c = (int)(225 - 175 * (rel < 0 ? -rel : rel) + 0.5);
+    rgb[0] = rel < 0 ? c : rel > 0 ? 255 : 222;
+    rgb[1] = rel == 0 ? 222 : c;
+    rgb[2] = rel > 0 ? c : rel < 0 ? 255 : 222;
 }
 
 /* --- SVG and HTML ----------------------------------------------------------------------- */
