@@ -88,6 +88,7 @@ void gm_err_diag(const char *file, int code, const struct gm_diag *diag);
 extern const struct gm_cmd cmd_diff;
 extern const struct gm_cmd cmd_gc;
 extern const struct gm_cmd cmd_goroutines;
+extern const struct gm_cmd cmd_heap;
 extern const struct gm_cmd cmd_pprof;
 extern const struct gm_cmd cmd_race;
 

@@ -11,6 +11,7 @@
 #include "gm/bucket.h"
 #include "gm/findings.h"
 #include "gm/gcpressure.h"
+#include "gm/heapgrowth.h"
 #include "gm/leak.h"
 #include "gm/pview.h"
 #include "gm/race.h"
@@ -21,6 +22,7 @@
 #define GM_SCHEMA_GC         "gomedic.gc/1"
 #define GM_SCHEMA_RACE       "gomedic.race/1"
 #define GM_SCHEMA_PPROF      "gomedic.pprof/1"
+#define GM_SCHEMA_HEAP       "gomedic.heap/1"
 
 /* Which buckets/findings a report shows; a NULL keep array shows everything. */
 struct gm_goroutines_report {
@@ -78,6 +80,13 @@ void gm_render_pprof_folded(struct gm_out *o, const struct gm_profile *p, uint32
                             const struct gm_pview_opts *opts);
 void gm_render_pprof_json(struct gm_out *o, const char *file, const struct gm_profile *p,
                           uint32_t index, const struct gm_ptop *t, uint32_t n);
+
+/* gomedic heap over a series: totals, unbounded sites as findings, the site table (the first
+ * max_sites rows; 0 = all). files are indexed as the profiles were given. */
+void gm_render_heap_table(struct gm_out *o, const struct gm_heap_result *r,
+                          const char *const *files, uint32_t max_sites);
+void gm_render_heap_json(struct gm_out *o, const struct gm_heap_result *r,
+                         const char *const *files);
 
 /* "main.go:42" style location of a frame (shortened path), written into buf. */
 const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,

@@ -69,6 +69,10 @@ static const struct gm_finding_kind kinds[] = {
      "raise GOGC (or use GOMEMLIMIT), and cut short-lived allocations"},
     {"runqueue-backlog", "the scheduler's run queues stay long: CPU saturation",
      "bound concurrency, add CPU, or profile CPU to cut work"},
+    /* heap profiles (gomedic heap) */
+    {"heap-growth", "an allocation site's live memory grows without bound",
+     "find who keeps these objects alive: bound or evict the cache/map/slice named by the hint, "
+     "drop references when done"},
     /* race detector (gomedic race) */
     {"data-race", "two goroutines access the same memory, at least one writing, unsynchronised",
      "protect the shared data with a mutex or channel, or use sync/atomic; see the hint"},

@@ -331,7 +331,7 @@ int gm_heaptext_parse(struct gm_profile *prof, const char *text, size_t len,
         }
         if (*s == '#') {
             const char *q = skip_ws(s + 1, e);
-            if ((size_t)(e - q) >= 17 && memcmp(q, "runtime.MemStats", 16) == 0) {
+            if ((size_t)(e - q) >= 16 && memcmp(q, "runtime.MemStats", 16) == 0) {
                 in_memstats = 1;
                 cur = NULL;
                 continue;

@@ -1,0 +1,165 @@
+/* gomedic heap: one heap profile (top inuse vs alloc, MemStats) or a series (growth). */
+#include "cmd.h"
+#include "gm/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct opts {
+    int json;
+    const char *out, *color, *nodes, *sites, *max_mem;
+};
+
+static struct opts o;
+
+static const struct gm_opt options[] = {
+    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.heap/1)"),
+    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    GM_OPT_STRING('n', "nodes", &o.nodes, "N", "one profile: functions per table (default 10)"),
+    GM_OPT_STRING(0, "sites", &o.sites, "N", "series: allocation sites listed (default 15)"),
+    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    GM_OPT_END,
+};
+
+static long num_opt(const char *v, const char *name, long dflt)
+{
+    if (!v) {
+        return dflt;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < 0) {
+        gm_die("heap: --%s '%s': expected a number", name, v);
+    }
+    return n;
+}
+
+static void single(struct gm_out *w, const char *file, const struct gm_profile *p, uint32_t n)
+{
+    static const char *const views[] = {"inuse_space", "alloc_space"};
+    gm_render_pprof_header(w, file, p, gm_profile_default_index(p));
+    for (size_t v = 0; v < GM_ARRAY_NR(views); v++) {
+        int idx = gm_profile_type_index(p, views[v]);
+        if (idx < 0) {
+            continue;
+        }
+        struct gm_pview_opts vo;
+        memset(&vo, 0, sizeof(vo));
+        vo.sample_index = (uint32_t)idx;
+        struct gm_ptop top;
+        if (gm_ptop_compute(p, &vo, &top) < 0) {
+            gm_die("out of memory");
+        }
+        gm_out_printf(w, "\n%s:\n", views[v]);
+        gm_render_pprof_top(w, p, (uint32_t)idx, &top, n, 0);
+        gm_ptop_release(&top);
+    }
+    if (p->has_memstats) {
+        const struct gm_memstats *m = &p->memstats;
+        char a[32], b[32], c[32], d[32], e[32];
+        gm_pview_format(a, sizeof(a), m->sys, "bytes");
+        gm_pview_format(b, sizeof(b), m->heap_inuse, "bytes");
+        gm_pview_format(c, sizeof(c), m->heap_idle - m->heap_released, "bytes");
+        gm_pview_format(d, sizeof(d), m->heap_released, "bytes");
+        gm_pview_format(e, sizeof(e), m->stack_inuse, "bytes");
+        gm_out_printf(w,
+                      "\nMemStats: the process holds %s (Sys); heap in use %s, idle but kept %s, "
+                      "returned to the OS %s; goroutine stacks %s; %lld GCs\n",
+                      a, b, c, d, e, (long long)m->num_gc);
+        if (m->sys > 0 && m->heap_inuse >= 0 && m->heap_idle - m->heap_released > m->heap_inuse) {
+            gm_out_puts(w, "note: more heap is idle than in use: fragmentation or a past peak; "
+                           "RSS will not drop until the scavenger returns it\n");
+        }
+    }
+}
+
+static int run(int argc, char **argv, const struct gm_cmd *self)
+{
+    memset(&o, 0, sizeof(o));
+    int first;
+    int prc = gm_opt_parse(self, argc, argv, &first);
+    if (prc) {
+        return prc == 1 ? 0 : 2;
+    }
+    int n = argc - first;
+    if (n < 1) {
+        gm_err("heap: no profile given");
+        fprintf(stderr, "usage: %s\n", self->usage);
+        return 2;
+    }
+    uint32_t nodes = (uint32_t)num_opt(o.nodes, "nodes", 10);
+    uint32_t sites = (uint32_t)num_opt(o.sites, "sites", 15);
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
+        gm_die("heap: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    }
+    struct gm_profile *profs = calloc((size_t)n, sizeof(*profs));
+    if (!profs) {
+        gm_die("out of memory");
+    }
+    int rc = 0, loaded = 0;
+    for (int i = 0; i < n; i++, loaded++) {
+        struct gm_diag diag;
+        memset(&diag, 0, sizeof(diag));
+        int r = gm_profile_load(&profs[i], argv[first + i], &lim, &diag);
+        if (r < 0) {
+            gm_err_diag(argv[first + i], r, &diag);
+            rc = 2;
+            goto out;
+        }
+        if (gm_profile_type_index(&profs[i], "inuse_space") < 0) {
+            gm_err("%s: not a heap profile (no inuse_space sample type)", argv[first + i]);
+            loaded++;
+            rc = 2;
+            goto out;
+        }
+    }
+    FILE *out = stdout;
+    if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
+        gm_die("heap: cannot write '%s'", o.out);
+    }
+    int color = gm_color_wanted(o.color, out);
+    if (color < 0) {
+        gm_die("heap: --color '%s': expected auto, always or never", o.color);
+    }
+    struct gm_out w;
+    gm_out_init(&w, out, o.json ? 0 : color);
+    if (n == 1 && !o.json) {
+        single(&w, argv[first], &profs[0], nodes);
+    } else {
+        struct gm_heap_result res;
+        if (gm_heap_analyze(profs, (uint32_t)n, &res) < 0) {
+            gm_die("out of memory");
+        }
+        if (o.json) {
+            gm_render_heap_json(&w, &res, (const char *const *)(argv + first));
+            gm_out_puts(&w, "\n");
+        } else {
+            gm_render_heap_table(&w, &res, (const char *const *)(argv + first), sites);
+        }
+        gm_heap_release(&res);
+    }
+    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
+        gm_err("heap: write error");
+        rc = 2;
+    }
+out:
+    for (int i = 0; i < loaded && i < n; i++) {
+        gm_profile_release(&profs[i]);
+    }
+    free(profs);
+    return rc;
+}
+
+const struct gm_cmd cmd_heap = {
+    .name = "heap",
+    .summary = "Heap profiles: top inuse and alloc sites of one; growth, changepoint and "
+               "verdict per allocation site over a series.",
+    .usage = "gomedic heap [options] PROFILE...",
+    .opts = options,
+    .run = run,
+    .flags = GM_CMD_READS_FILES,
+};

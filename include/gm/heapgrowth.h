@@ -1,0 +1,86 @@
+/*
+ * gm/heapgrowth.h - heap growth over a time series of heap profiles (gomedic heap).
+ *
+ * Profiles are ordered by time_nanos (argument order when absent). An allocation site is a
+ * stack (function names and lines, leaf first); each site gets its inuse_space and
+ * inuse_objects series, a least-squares slope with R^2, the changepoint where growth began
+ * (gm_changepoint: two-segment fit, flat then linear, the split minimising the squared
+ * error), and a verdict:
+ *   unbounded - the rising segment fits a line (R^2 >= 0.8), rises in at least 70% of its
+ *               steps, still rises in its last third, and grew by >= 20% of its peak;
+ *   step      - grew early, then stayed flat (warm-up: caches filling, pools sizing);
+ *   sawtooth  - dropped by 30% or more at least twice (batches released, GC of buffers);
+ *   flat      - anything else (including sites too small to matter: peak < 64 KiB).
+ * Sites are rolled up per function (first frame outside runtime and standard library), and
+ * each unbounded site becomes a finding with the growth per hour extrapolated from the slope
+ * and a hint read from the frames (slices, maps, buffers, builders, bufio, sync.Pool,
+ * goroutine stacks).
+ */
+#ifndef GM_HEAPGROWTH_H
+#define GM_HEAPGROWTH_H
+
+#include "gm/findings.h"
+#include "gm/pprof.h"
+
+enum gm_heap_verdict {
+    GM_HEAP_FLAT = 0,
+    GM_HEAP_SAWTOOTH = 1,
+    GM_HEAP_STEP = 2,
+    GM_HEAP_UNBOUNDED = 3,
+};
+
+const char *gm_heap_verdict_name(enum gm_heap_verdict v);
+
+#define GM_HEAP_FRAMES 12
+
+struct gm_heap_site {
+    uint32_t key_id;                 /* interned stack key */
+    uint32_t frames[GM_HEAP_FRAMES]; /* interned "func file:line" of the first frames, leaf first */
+    uint32_t frames_nr, depth;
+    uint32_t func_id;        /* first user frame's function (or the leaf) */
+    uint32_t alloc_id;       /* leaf frame's function */
+    double *space, *objects; /* per profile */
+    double slope;            /* bytes per second over the rising segment (or all) */
+    double r2;
+    double growth;   /* last - first, bytes */
+    double per_hour; /* slope * 3600 */
+    uint32_t change; /* profile index where growth began (0 = from the start) */
+    enum gm_heap_verdict verdict;
+    const char *hint; /* static text or NULL */
+};
+
+struct gm_heap_func {
+    uint32_t func_id;
+    double *space; /* per profile, summed over its sites */
+    double slope, r2;
+    uint32_t change;
+    enum gm_heap_verdict verdict;
+};
+
+struct gm_heap_result {
+    struct gm_strtab names;
+    uint32_t profiles;
+    uint32_t *order; /* profile index (as given) per position in time */
+    double *t;       /* seconds since the first profile */
+    double *total;   /* inuse_space total per profile */
+    int timed;
+    struct gm_heap_site *sites; /* sorted: unbounded first, then by last inuse */
+    uint32_t sites_nr;
+    struct gm_heap_func *funcs;
+    uint32_t funcs_nr;
+    double *pool; /* backing store of the series */
+    double total_slope, total_r2;
+    uint32_t total_change;
+    enum gm_heap_verdict total_verdict;
+};
+
+/* Analyses n heap profiles (any order). Errors: GM_EINVAL (not heap profiles: no
+ * inuse_space), GM_ENOMEM. */
+int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_result *out);
+void gm_heap_release(struct gm_heap_result *r);
+
+/* The verdict of one series (times in seconds); also returns the fit. Exposed for tests. */
+enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t n, double *slope,
+                                      double *r2, uint32_t *change);
+
+#endif
