@@ -86,6 +86,7 @@ _Noreturn void gm_die(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 void gm_err_diag(const char *file, int code, const struct gm_diag *diag);
 
 extern const struct gm_cmd cmd_diff;
+extern const struct gm_cmd cmd_flame;
 extern const struct gm_cmd cmd_gc;
 extern const struct gm_cmd cmd_goroutines;
 extern const struct gm_cmd cmd_heap;

@@ -11,7 +11,7 @@
 #endif
 
 static const struct gm_cmd *const cmds[] = {
-    &cmd_diff, &cmd_gc, &cmd_goroutines, &cmd_heap, &cmd_pprof, &cmd_race,
+    &cmd_diff, &cmd_flame, &cmd_gc, &cmd_goroutines, &cmd_heap, &cmd_pprof, &cmd_race,
 };
 
 static void usage(FILE *f)

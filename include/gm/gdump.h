@@ -77,6 +77,7 @@ struct gm_dump {
     uint32_t preamble_id;    /* interned "panic: ..."/"fatal error: ..."/"SIGQUIT: quit", or 0 */
     int64_t time;            /* unix seconds from a log timestamp before it, or -1 */
     int truncated;           /* the input ended inside the dump */
+    int from_profile;        /* converted from a debug=0 goroutine profile (states inferred) */
     uint64_t trunc_off;      /* byte offset where it ended */
 };
 
@@ -127,7 +128,16 @@ void gm_gdump_set_release(struct gm_gdump_set *set);
  */
 int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct gm_diag *diag);
 
-/* Opens path ("-" = stdin; gzip is inflated) and parses it with gm_gdump_parse().
+/* Adds a goroutine profile (pprof, debug=0) as one aggregated dump: a record per sample with
+ * its count, frames and labels; the wait state is inferred from the innermost frames
+ * (runtime.chanrecv -> "chan receive", ...) since the profile carries none. Returns 1, or
+ * GM_EFORMAT when the profile is not a goroutine profile, GM_ENOMEM. */
+struct gm_profile;
+int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p,
+                         struct gm_diag *diag);
+
+/* Opens path ("-" = stdin; gzip is inflated) and parses it with gm_gdump_parse(), or, for a
+ * pprof goroutine profile, with gm_gdump_add_profile().
  * diag->file is set to path. Same returns, plus the errors of gm_input_open(). */
 int gm_gdump_load(struct gm_gdump_set *set, const char *path, struct gm_diag *diag);
 

@@ -130,8 +130,10 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
     if (r->dumps_in_file > 1) {
         gm_out_printf(o, " (dump %u of %u)", r->dump_no, r->dumps_in_file);
     }
-    gm_out_printf(o, ": %llu goroutines, %s dump", (unsigned long long)d->goroutines,
-                  d->kind == GM_DUMP_AGGREGATED ? "aggregated (debug=1)" : "full");
+    gm_out_printf(o, ": %llu goroutines, %s", (unsigned long long)d->goroutines,
+                  d->from_profile                 ? "goroutine profile (pprof, debug=0)"
+                  : d->kind == GM_DUMP_AGGREGATED ? "aggregated (debug=1) dump"
+                                                  : "full dump");
     if (d->truncated) {
         gm_out_puts(o, ", truncated");
     }
@@ -139,7 +141,10 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
     if (d->preamble_id) {
         gm_out_printf(o, "%s\n", gm_strtab_cstr(&s->strs, d->preamble_id));
     }
-    if (d->kind == GM_DUMP_AGGREGATED) {
+    if (d->from_profile) {
+        gm_out_puts(o, "note: goroutine profiles carry no wait states, ages or goroutine ids; "
+                       "states are inferred from the innermost frames\n");
+    } else if (d->kind == GM_DUMP_AGGREGATED) {
         gm_out_puts(o, "note: debug=1 dumps carry no wait states or ages; patterns that need "
                        "them are not diagnosed\n");
     }
@@ -281,7 +286,10 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
     gm_out_puts(o, "{\"schema\":\"" GM_SCHEMA_GOROUTINES "\",\"file\":");
     gm_out_json_cstr(o, r->file);
     gm_out_printf(o, ",\"dump\":%u,\"dumps\":%u,\"kind\":\"%s\",\"goroutines\":%llu,", r->dump_no,
-                  r->dumps_in_file, d->kind == GM_DUMP_AGGREGATED ? "aggregated" : "full",
+                  r->dumps_in_file,
+                  d->from_profile                 ? "profile"
+                  : d->kind == GM_DUMP_AGGREGATED ? "aggregated"
+                                                  : "full",
                   (unsigned long long)d->goroutines);
     gm_out_printf(o, "\"truncated\":%s,\"preamble\":", d->truncated ? "true" : "false");
     if (d->preamble_id) {

@@ -1,0 +1,285 @@
+/* gomedic flame: interactive flame graphs (SVG/HTML) or folded stacks of a profile or dump. */
+#include "cmd.h"
+#include "gm/flame.h"
+#include "gm/gdump.h"
+#include "gm/input.h"
+#include "gm/pview.h"
+#include "gm/sniff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct opts {
+    int icicle;
+    const char *out, *format, *index, *base, *title, *width;
+};
+
+static struct opts o;
+
+static const struct gm_opt options[] = {
+    GM_OPT_STRING('o', "output", &o.out, "FILE",
+                  "write to FILE; .svg, .html or anything else (folded) picks the format"),
+    GM_OPT_STRING('f', "format", &o.format, "FMT", "svg, html or folded (default: from -o)"),
+    GM_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
+                  "profile sample type (default: the profile's default, else the last)"),
+    GM_OPT_STRING(0, "base", &o.base, "FILE",
+                  "differential graph against FILE (same kind): red grew, blue shrank"),
+    GM_OPT_STRING(0, "title", &o.title, "TEXT", "title of the graph"),
+    GM_OPT_STRING(0, "width", &o.width, "PX", "width in pixels (default 1200)"),
+    GM_OPT_BOOL(0, "icicle", &o.icicle, "root at the top instead of the bottom"),
+    GM_OPT_END,
+};
+
+/* One input: a profile or a goroutine dump, turned into stacks in the flame tree. */
+static int add_profile(struct gm_flame *f, struct gm_strtab *names, const struct gm_profile *p,
+                       uint32_t index, int is_base)
+{
+    uint32_t frames[1024];
+    for (uint32_t i = 0; i < p->samples_nr; i++) {
+        const struct gm_pprof_sample *s = &p->samples[i];
+        int64_t v = p->values[s->val_off + index];
+        if (v <= 0) {
+            continue;
+        }
+        uint32_t nr = 0;
+        for (uint32_t k = 0; k < s->loc_nr; k++) {
+            const struct gm_pprof_location *loc = &p->locations[p->locs[s->loc_off + k]];
+            for (uint32_t l = 0; l < loc->line_nr && nr < GM_ARRAY_NR(frames); l++) {
+                const char *fn = gm_profile_func_name(p, &p->lines[loc->line_off + l]);
+                GM_TRY(gm_strtab_intern(names, fn, strlen(fn), &frames[nr]));
+                nr++;
+            }
+        }
+        for (uint32_t a = 0, b = nr ? nr - 1 : 0; a < b; a++, b--) { /* root first */
+            uint32_t t = frames[a];
+            frames[a] = frames[b];
+            frames[b] = t;
+        }
+        GM_TRY(gm_flame_add(f, frames, nr, v, is_base));
+    }
+    return 0;
+}
+
+static int add_dump(struct gm_flame *f, struct gm_strtab *names, const struct gm_gdump_set *set,
+                    int is_base)
+{
+    if (!set->dumps_nr) {
+        return 0;
+    }
+    const struct gm_dump *d = &set->dumps[set->dumps_nr - 1];
+    uint32_t frames[1024];
+    for (uint32_t k = 0; k < d->nr; k++) {
+        const struct gm_goroutine *g = gm_gdump_g(set, d->first + k);
+        const struct gm_stack *st = gm_stacks_get(&set->stacks, g->stack_id);
+        const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+        uint32_t nr = 0;
+        for (uint32_t i = st->nr; i-- > 0 && nr < GM_ARRAY_NR(frames);) {
+            const char *fn = gm_stacks_func(&set->stacks, ids[i]);
+            GM_TRY(gm_strtab_intern(names, fn, strlen(fn), &frames[nr]));
+            nr++;
+        }
+        GM_TRY(gm_flame_add(f, frames, nr, g->weight, is_base));
+    }
+    return 0;
+}
+
+struct input {
+    int is_profile;
+    struct gm_profile prof;
+    struct gm_gdump_set set;
+};
+
+static int load(struct input *in, const char *file, struct gm_diag *diag)
+{
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    struct gm_input raw;
+    memset(in, 0, sizeof(*in));
+    GM_TRY(gm_input_open(&raw, file, &lim, diag));
+    enum gm_kind k = gm_sniff(raw.p, raw.len);
+    int rc;
+    if (k == GM_KIND_GDUMP || k == GM_KIND_GDUMP_AGG) {
+        rc = gm_gdump_set_init(&in->set, &lim, GM_SIM_AGGRESSIVE);
+        if (rc >= 0) {
+            rc = gm_gdump_parse(&in->set, raw.p, raw.len, diag);
+        }
+    } else if (k == GM_KIND_HEAPTEXT) {
+        in->is_profile = 1;
+        rc = gm_heaptext_parse(&in->prof, raw.p, raw.len, &lim, diag);
+    } else {
+        in->is_profile = 1;
+        rc = gm_pprof_parse(&in->prof, raw.p, raw.len, &lim, diag);
+    }
+    gm_input_close(&raw);
+    return rc;
+}
+
+static void unload(struct input *in)
+{
+    if (in->is_profile) {
+        gm_profile_release(&in->prof);
+    } else {
+        gm_gdump_set_release(&in->set);
+    }
+}
+
+static int run(int argc, char **argv, const struct gm_cmd *self)
+{
+    memset(&o, 0, sizeof(o));
+    int first;
+    int prc = gm_opt_parse(self, argc, argv, &first);
+    if (prc) {
+        return prc == 1 ? 0 : 2;
+    }
+    if (argc - first != 1) {
+        gm_err("flame: expected one profile or dump");
+        fprintf(stderr, "usage: %s\n", self->usage);
+        return 2;
+    }
+    enum gm_flame_format fmt = GM_FLAME_FOLDED;
+    const char *fs = o.format;
+    if (!fs && o.out) {
+        size_t l = strlen(o.out);
+        fs = l > 4 && strcmp(o.out + l - 4, ".svg") == 0    ? "svg"
+             : l > 5 && strcmp(o.out + l - 5, ".html") == 0 ? "html"
+                                                            : "folded";
+    }
+    if (fs) {
+        if (strcmp(fs, "svg") == 0) {
+            fmt = GM_FLAME_SVG;
+        } else if (strcmp(fs, "html") == 0) {
+            fmt = GM_FLAME_HTML;
+        } else if (strcmp(fs, "folded") != 0) {
+            gm_die("flame: --format '%s': expected svg, html or folded", fs);
+        }
+    }
+    int width = 1200;
+    if (o.width) {
+        char *end;
+        long v = strtol(o.width, &end, 10);
+        if (*end || v < 100 || v > 100000) {
+            gm_die("flame: --width '%s': expected pixels from 100", o.width);
+        }
+        width = (int)v;
+    }
+    const char *file = argv[first];
+    struct input in, base;
+    struct gm_diag diag;
+    memset(&diag, 0, sizeof(diag));
+    int rc = load(&in, file, &diag);
+    if (rc < 0) {
+        gm_err_diag(file, rc, &diag);
+        return 2;
+    }
+    int have_base = 0;
+    if (o.base) {
+        memset(&diag, 0, sizeof(diag));
+        rc = load(&base, o.base, &diag);
+        if (rc < 0) {
+            gm_err_diag(o.base, rc, &diag);
+            unload(&in);
+            return 2;
+        }
+        have_base = 1;
+        if (base.is_profile != in.is_profile) {
+            gm_err("flame: %s and %s are not the same kind of input", file, o.base);
+            rc = 2;
+            goto out;
+        }
+    }
+    struct gm_strtab names;
+    if (gm_strtab_init(&names, 0) < 0) {
+        gm_die("out of memory");
+    }
+    uint32_t index = 0;
+    const char *unit = "goroutines";
+    char title[128];
+    if (in.is_profile) {
+        index = gm_profile_default_index(&in.prof);
+        if (o.index) {
+            int i = gm_profile_type_index(&in.prof, o.index);
+            char *end;
+            long v = strtol(o.index, &end, 10);
+            if (i < 0 && (*end || v < 0 || v >= (long)in.prof.types_nr)) {
+                gm_err("%s: no sample type '%s'", file, o.index);
+                rc = 2;
+                gm_strtab_release(&names);
+                goto out;
+            }
+            index = i >= 0 ? (uint32_t)i : (uint32_t)v;
+        }
+        if (in.prof.types_nr == 0) {
+            gm_err("%s: the profile has no sample types", file);
+            rc = 2;
+            gm_strtab_release(&names);
+            goto out;
+        }
+        unit = gm_profile_str(&in.prof, in.prof.types[index].unit_id);
+        snprintf(title, sizeof(title), "%s (%s)", file,
+                 gm_profile_str(&in.prof, in.prof.types[index].type_id));
+    } else {
+        snprintf(title, sizeof(title), "%s (goroutines per stack)", file);
+    }
+    struct gm_flame f;
+    if (gm_flame_init(&f, &names, o.title ? o.title : title, unit) < 0) {
+        gm_die("out of memory");
+    }
+    f.icicle = o.icicle;
+    if (in.is_profile) {
+        rc = add_profile(&f, &names, &in.prof, index, 0);
+        if (rc >= 0 && have_base) {
+            const char *tn = gm_profile_str(&in.prof, in.prof.types[index].type_id);
+            int bi = gm_profile_type_index(&base.prof, tn);
+            if (bi < 0) {
+                gm_err("%s: has no sample type '%s'", o.base, tn);
+                rc = 2;
+            } else {
+                rc = add_profile(&f, &names, &base.prof, (uint32_t)bi, 1);
+            }
+        }
+    } else {
+        rc = add_dump(&f, &names, &in.set, 0);
+        if (rc >= 0 && have_base) {
+            rc = add_dump(&f, &names, &base.set, 1);
+        }
+    }
+    if (rc == GM_ENOMEM) {
+        gm_die("out of memory");
+    }
+    if (rc >= 0) {
+        FILE *out = stdout;
+        if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
+            gm_die("flame: cannot write '%s'", o.out);
+        }
+        struct gm_out w;
+        gm_out_init(&w, out, 0);
+        gm_flame_render(&w, &f, fmt, width, 0.1);
+        if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
+            gm_err("flame: write error");
+            rc = 2;
+        } else {
+            rc = 0;
+        }
+    } else if (rc < 0) {
+        gm_err("flame: %s", gm_strerror(rc));
+        rc = 2;
+    }
+    gm_flame_release(&f);
+    gm_strtab_release(&names);
+out:
+    if (have_base) {
+        unload(&base);
+    }
+    unload(&in);
+    return rc;
+}
+
+const struct gm_cmd cmd_flame = {
+    .name = "flame",
+    .summary = "Flame graph (interactive SVG/HTML, or folded stacks) of a profile or a goroutine "
+               "dump; differential against a base.",
+    .usage = "gomedic flame [options] PROFILE|DUMP",
+    .opts = options,
+    .run = run,
+    .flags = GM_CMD_READS_FILES,
+};
