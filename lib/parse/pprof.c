@@ -10,6 +10,7 @@
 #include "gm/pprof.h"
 #include "gm/arena.h"
 #include "gm/input.h"
+#include "gm/sniff.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -866,8 +867,14 @@ int gm_profile_load(struct gm_profile *prof, const char *path, const struct gm_l
     prof->default_type = -1;
     GM_TRY(gm_input_open(&in, path, lim, diag));
     int rc;
-    if (in.len >= 14 && memcmp(in.p, "heap profile: ", 14) == 0) {
+    enum gm_kind k = gm_sniff(in.p, in.len);
+    if (k == GM_KIND_HEAPTEXT) {
         rc = gm_heaptext_parse(prof, in.p, in.len, lim, diag);
+    } else if (k != GM_KIND_PPROF && k != GM_KIND_UNKNOWN) {
+        rc = gm_diag_set(diag, GM_EFORMAT, 0, 0,
+                         "expected a pprof profile (profile.proto, gzipped or not) or a legacy "
+                         "heap profile, found a %s",
+                         gm_kind_name(k));
     } else {
         rc = gm_pprof_parse(prof, in.p, in.len, lim, diag);
     }

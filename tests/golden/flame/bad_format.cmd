@@ -1,0 +1,1 @@
+flame --format png testdata/pprof/y_cpu.pb.gz

@@ -1,0 +1,1 @@
+flame testdata/goroutine/y_panic.txt

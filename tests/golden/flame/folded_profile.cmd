@@ -1,0 +1,1 @@
+flame testdata/pprof/y_inlined.pb.gz

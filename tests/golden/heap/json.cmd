@@ -1,0 +1,1 @@
+heap --json testdata/pprof/heap_series/late-leak/00.pb.gz testdata/pprof/heap_series/late-leak/01.pb.gz testdata/pprof/heap_series/late-leak/02.pb.gz testdata/pprof/heap_series/late-leak/03.pb.gz testdata/pprof/heap_series/late-leak/04.pb.gz testdata/pprof/heap_series/late-leak/05.pb.gz testdata/pprof/heap_series/late-leak/06.pb.gz testdata/pprof/heap_series/late-leak/07.pb.gz 

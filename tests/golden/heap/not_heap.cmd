@@ -1,0 +1,1 @@
+heap testdata/pprof/y_cpu.pb.gz

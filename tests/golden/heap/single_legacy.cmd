@@ -1,0 +1,1 @@
+heap -n 5 testdata/pprof/y_heap_legacy.txt

@@ -1,0 +1,1 @@
+pprof -i nosuch testdata/pprof/y_cpu.pb.gz

@@ -1,0 +1,1 @@
+testdata/pprof/y_block.pb.gz

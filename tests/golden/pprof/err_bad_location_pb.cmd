@@ -1,0 +1,1 @@
+pprof testdata/pprof/n_bad_location.pb

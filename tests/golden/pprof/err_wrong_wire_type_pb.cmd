@@ -1,0 +1,1 @@
+pprof testdata/pprof/n_wrong_wire_type.pb

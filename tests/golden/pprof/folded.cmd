@@ -1,0 +1,1 @@
+pprof --folded -i alloc_space testdata/pprof/y_heap.pb.gz

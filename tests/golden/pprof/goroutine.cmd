@@ -1,0 +1,1 @@
+pprof -n 8 testdata/pprof/y_goroutine.pb.gz

@@ -1,0 +1,1 @@
+pprof --json -n 5 testdata/pprof/y_heap.pb.gz

@@ -1,0 +1,1 @@
+pprof testdata/goroutine/y_nil-chan.txt

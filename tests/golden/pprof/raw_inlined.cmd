@@ -1,0 +1,1 @@
+pprof --raw testdata/pprof/y_inlined.pb.gz
