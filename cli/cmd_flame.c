@@ -6,6 +6,7 @@
 #include "gm/pview.h"
 #include "gm/sniff.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -254,6 +255,9 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         struct gm_out w;
         gm_out_init(&w, out, 0);
         gm_flame_render(&w, &f, fmt, width, 0.1);
+        if (w.err == ENOMEM) {
+            gm_die("out of memory"); /* the renderer's scratch stack could not grow */
+        }
         if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
             gm_err("flame: write error");
             rc = 2;

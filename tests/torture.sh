@@ -13,6 +13,14 @@ cases=(
   "goroutines --json testdata/goroutine/y_debug1.txt"
   "goroutines testdata/goroutine/y_gzip.txt.gz"
   "diff testdata/goroutine/y_diff_1.txt testdata/goroutine/y_diff_2.txt"
+  "goroutines testdata/pprof/y_goroutine.pb.gz"
+  "pprof testdata/pprof/y_heap.pb.gz"
+  "pprof --base testdata/pprof/heap_series/step/00.pb.gz testdata/pprof/heap_series/step/05.pb.gz"
+  "heap testdata/pprof/heap_series/step/00.pb.gz testdata/pprof/heap_series/step/01.pb.gz testdata/pprof/heap_series/step/02.pb.gz"
+  "heap testdata/pprof/y_heap_legacy.txt"
+  "flame testdata/pprof/y_cpu.pb.gz"
+  "gc testdata/gctrace/y_runqueue-backlog.log"
+  "race testdata/race/y_gotest.log"
 )
 pass=0 fail=0
 tmp=$(mktemp -d)
