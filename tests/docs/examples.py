@@ -19,7 +19,11 @@ for path in [os.path.join(root, "README.md")] + sorted(glob.glob(os.path.join(ro
     out_parts, pos = [], 0
     for m in block_re.finditer(text):
         cmdline, body = m.group(1), m.group(2)
-        args = shlex.split(cmdline[len("$ gomedic "):])
+        args = []
+        for a in shlex.split(cmdline[len("$ gomedic "):]):
+            # file globs are expanded as a shell would (sorted, relative to the root)
+            hits = sorted(glob.glob(a, root_dir=root)) if "*" in a else []
+            args.extend(hits or [a])
         if any(a in ("|", ">", "<", ";", "&&") for a in args):
             continue  # a shell pipeline: documentation only
         r = subprocess.run([gomedic] + args, cwd=root, env=env, stdout=subprocess.PIPE,
