@@ -13,18 +13,33 @@
 int gm_pview_frames(const struct gm_profile *prof, uint32_t i, gm_frame_fn fn, void *ctx)
 {
     const struct gm_pprof_sample *s = &prof->samples[i];
+    uint32_t skip = 0; /* frames dropped from the leaf side (drop_frames) */
+    if (prof->drop_re) {
+        uint32_t idx = 0;
+        for (uint32_t k = 0; k < s->loc_nr; k++) {
+            const struct gm_pprof_location *loc = &prof->locations[prof->locs[s->loc_off + k]];
+            for (uint32_t l = 0; l < loc->line_nr; l++, idx++) {
+                const char *f = gm_profile_func_name(prof, &prof->lines[loc->line_off + l]);
+                if (regexec(prof->drop_re, f, 0, NULL, 0) == 0) {
+                    skip = idx + 1; /* the outermost match wins: drop it and its callees */
+                }
+            }
+            idx += loc->line_nr ? 0 : 1;
+        }
+    }
+    uint32_t idx = 0;
     for (uint32_t k = 0; k < s->loc_nr; k++) {
         const struct gm_pprof_location *loc = &prof->locations[prof->locs[s->loc_off + k]];
         if (loc->line_nr == 0) {
             /* unsymbolized: pprof shows the address */
-            if (fn(ctx, NULL, NULL, loc)) {
+            if (idx++ >= skip && fn(ctx, NULL, NULL, loc)) {
                 return 1;
             }
             continue;
         }
         for (uint32_t l = 0; l < loc->line_nr; l++) {
             const struct gm_pprof_line *ln = &prof->lines[loc->line_off + l];
-            if (fn(ctx, gm_profile_func_name(prof, ln), ln, loc)) {
+            if (idx++ >= skip && fn(ctx, gm_profile_func_name(prof, ln), ln, loc)) {
                 return 1;
             }
         }

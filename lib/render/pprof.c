@@ -5,25 +5,19 @@
 #include <string.h>
 #include <time.h>
 
+/* Percentages as pprof prints them: "0%", "100%", otherwise two decimals. */
 static void pct(char *buf, size_t cap, int64_t v, int64_t total)
 {
-    if (total == 0) {
+    if (total == 0 || v == 0) {
         snprintf(buf, cap, "0%%");
         return;
     }
     double p = 100.0 * (double)v / (double)total;
-    snprintf(buf, cap, "%.2f", p);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *e = buf + strlen(buf);
-        while (e > dot + 1 && e[-1] == '0') {
-            *--e = '\0';
-        }
-        if (e == dot + 1) {
-            *dot = '\0';
-        }
+    if (p == 100.0) {
+        snprintf(buf, cap, "100%%");
+    } else {
+        snprintf(buf, cap, "%.2f%%", p);
     }
-    strncat(buf, "%", cap - strlen(buf) - 1);
 }
 
 static void when(char *buf, size_t cap, int64_t nanos)

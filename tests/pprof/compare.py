@@ -17,6 +17,7 @@ if not shutil.which("go"):
     sys.exit(0)
 files = sys.argv[1:] or sorted(
     glob.glob(os.path.join(root, "testdata/pprof/y_*"))
+    + glob.glob(os.path.join(root, "testdata/pprof/i_*"))
     + glob.glob(os.path.join(root, "../shared/corpus/pprof/*"))
 )
 files = [f for f in files if not re.search(r"\.(txt|md)$", f) or f.endswith("heap_legacy.txt")]
