@@ -34,7 +34,7 @@ struct gm_ptop_row {
 
 struct gm_ptop {
     struct gm_strtab names;
-    struct gm_ptop_row *rows; /* sorted by flat, then cum, then name */
+    struct gm_ptop_row *rows; /* sorted by |flat|, then name (pprof's FlatNameOrder) */
     uint32_t nr;
     int64_t total;      /* sum of the selected values of the kept samples */
     int64_t base_total; /* total of the base (for diff_base) */

@@ -234,10 +234,7 @@ static int cmp_row(const void *x, const void *y)
     if (fa != fb) {
         return fa > fb ? -1 : 1;
     }
-    int64_t ca = a->cum < 0 ? -a->cum : a->cum, cb = b->cum < 0 ? -b->cum : b->cum;
-    if (ca != cb) {
-        return ca > cb ? -1 : 1;
-    }
+    /* pprof's FlatNameOrder: flat, then the name */
     return strcmp(gm_strtab_cstr(sort_names, a->name_id), gm_strtab_cstr(sort_names, b->name_id));
 }
 
