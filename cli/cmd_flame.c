@@ -247,7 +247,9 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (rc == GM_ENOMEM) {
         gm_die("out of memory");
     }
-    if (rc >= 0) {
+    if (rc == 2) {
+        /* already reported (the base lacks the sample type): no half-made graph */
+    } else if (rc >= 0) {
         FILE *out = stdout;
         if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
             gm_die("flame: cannot write '%s'", o.out);

@@ -1,6 +1,7 @@
 /* gomedic: the command table, dispatch, and routing of bare files by their kind. */
 #include "cmd.h"
 #include "gm/input.h"
+#include "gm/pprof.h"
 #include "gm/sniff.h"
 
 #include <stdlib.h>
@@ -99,8 +100,24 @@ static int route_files(int argc, char **argv)
     case GM_KIND_RACE:
         return cmd_race.run(argc, argv, &cmd_race);
     case GM_KIND_PPROF:
-    case GM_KIND_HEAPTEXT:
+    case GM_KIND_HEAPTEXT: {
+        /* goroutine profiles go to the goroutine analysis, several heap profiles to heap */
+        struct gm_profile prof;
+        memset(&diag, 0, sizeof(diag));
+        if (gm_profile_load(&prof, file, &lim, &diag) < 0) {
+            return cmd_pprof.run(argc, argv, &cmd_pprof); /* it reports the error */
+        }
+        int goroutine = gm_profile_type_index(&prof, "goroutine") >= 0;
+        int heap = gm_profile_type_index(&prof, "inuse_space") >= 0;
+        gm_profile_release(&prof);
+        if (goroutine) {
+            return cmd_goroutines.run(argc, argv, &cmd_goroutines);
+        }
+        if (heap && argc > 2) {
+            return cmd_heap.run(argc, argv, &cmd_heap);
+        }
         return cmd_pprof.run(argc, argv, &cmd_pprof);
+    }
     case GM_KIND_UNKNOWN:
         gm_err("%s: not a Go artifact gomedic knows (expected a goroutine dump, profile, GC "
                "trace, race log or execution trace)",

@@ -1149,7 +1149,10 @@ static const char *infer_state(const struct gm_profile *p, const struct gm_pprof
         for (uint32_t l = 0; l < loc->line_nr && seen < 6; l++, seen++) {
             const char *f = gm_profile_func_name(p, &p->lines[loc->line_off + l]);
             for (size_t r = 0; r < GM_ARRAY_NR(rules); r++) {
-                if (strncmp(f, rules[r].prefix, strlen(rules[r].prefix)) == 0) {
+                size_t n = strlen(rules[r].prefix);
+                /* "runtime.block" names one function; the others are families */
+                if (strncmp(f, rules[r].prefix, n) == 0 &&
+                    (strcmp(rules[r].prefix, "runtime.block") != 0 || f[n] == '\0')) {
                     return rules[r].state;
                 }
             }

@@ -256,6 +256,9 @@ void gm_render_pprof_folded(struct gm_out *o, const struct gm_profile *p, uint32
         }
         c.nr = 0;
         gm_pview_frames(p, i, fold_frame, &c);
+        if (c.nr == 0) {
+            continue; /* no frames: nothing a folded-stack tool can place */
+        }
         for (uint32_t k = c.nr; k-- > 0;) {
             /* folded stacks use ';' between frames: a name must not contain it */
             for (const char *s = c.names[k]; *s; s++) {
