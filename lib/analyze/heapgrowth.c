@@ -8,6 +8,7 @@
 #include "gm/gcpressure.h"
 #include "gm/stack.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,6 +277,7 @@ int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_r
                     keys = nk;
                     sites_alloc = na;
                 }
+                assert(keys != NULL && out->sites != NULL); /* grown just above */
                 si = out->sites_nr++;
                 struct gm_heap_site *site = &out->sites[si];
                 memset(site, 0, sizeof(*site));

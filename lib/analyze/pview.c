@@ -300,31 +300,19 @@ void gm_ptop_release(struct gm_ptop *t)
 
 /* ---------------------------------------------------------------- formatting */
 
+/* pprof drops a whole ".00" ("2MB") but keeps other decimals ("1.50MB", "0.10s"). */
 static void trim(char *s)
 {
-    char *dot = strchr(s, '.');
-    if (!dot) {
-        return;
+    char *dot = strstr(s, ".00");
+    if (dot && !(dot[3] >= '0' && dot[3] <= '9')) {
+        memmove(dot, dot + 3, strlen(dot + 3) + 1);
     }
-    char *e = s + strlen(s);
-    /* keep the unit suffix: trim zeros between the digits and the suffix */
-    char *u = dot + 1;
-    while (*u >= '0' && *u <= '9') {
-        u++;
-    }
-    char *z = u;
-    while (z > dot + 1 && z[-1] == '0') {
-        z--;
-    }
-    if (z == dot + 1) {
-        z = dot;
-    }
-    memmove(z, u, (size_t)(e - u) + 1);
 }
 
 void gm_pview_format(char *buf, size_t cap, int64_t v, const char *unit)
 {
-    double a = (double)(v < 0 ? -v : v);
+    /* fabs of the double, not -v: -INT64_MIN overflows */
+    double a = v < 0 ? -(double)v : (double)v;
     const char *sign = v < 0 ? "-" : "";
     if (v == 0) {
         snprintf(buf, cap, "0");

@@ -31,6 +31,7 @@ static int werr(struct wire *w, int code, const char *what)
 static int varint(struct wire *w, uint64_t *out)
 {
     uint64_t v = 0;
+    *out = 0;
     for (int i = 0; i < 10; i++) {
         if (w->p >= w->end) {
             return werr(w, GM_ETRUNC, "varint runs past the end of its message");
@@ -50,7 +51,9 @@ static int varint(struct wire *w, uint64_t *out)
 
 static int wkey(struct wire *w, uint32_t *field, uint32_t *wt)
 {
-    uint64_t k;
+    uint64_t k = 0;
+    *field = 0;
+    *wt = 0;
     GM_TRY(varint(w, &k));
     if (k >> 3 == 0 || k >> 3 > 0x1fffffff) {
         return werr(w, GM_EFORMAT, "field number 0 or out of range");
@@ -62,7 +65,9 @@ static int wkey(struct wire *w, uint32_t *field, uint32_t *wt)
 
 static int wbytes(struct wire *w, struct wire *sub)
 {
-    uint64_t n;
+    uint64_t n = 0;
+    *sub = *w;
+    sub->end = sub->p;
     GM_TRY(varint(w, &n));
     if (n > (uint64_t)(w->end - w->p)) {
         return werr(w, GM_ETRUNC, "length-delimited field runs past the end of its message");
@@ -77,8 +82,8 @@ static int wbytes(struct wire *w, struct wire *sub)
 
 static int wskip(struct wire *w, uint32_t wt)
 {
-    uint64_t v;
-    struct wire sub;
+    uint64_t v = 0;
+    struct wire sub = {0};
     switch (wt) {
     case 0:
         return varint(w, &v);
@@ -214,7 +219,7 @@ static int str(struct dec *d, struct wire *w, uint64_t idx, uint32_t *out)
 
 static int sint(struct dec *d, struct wire *w, uint32_t wt, uint32_t *out)
 {
-    uint64_t v;
+    uint64_t v = 0;
     GM_TRY(wint(w, wt, &v));
     return str(d, w, v, out);
 }
@@ -241,7 +246,7 @@ typedef int (*gm_scalar_fn)(struct dec *d, struct wire *w, uint64_t v, void *ctx
 
 static int repeated(struct dec *d, struct wire *w, uint32_t wt, gm_scalar_fn fn, void *ctx)
 {
-    uint64_t v;
+    uint64_t v = 0;
     if (wt == 0) {
         GM_TRY(varint(w, &v));
         return fn(d, w, v, ctx);
@@ -249,7 +254,7 @@ static int repeated(struct dec *d, struct wire *w, uint32_t wt, gm_scalar_fn fn,
     if (wt != 2) {
         return werr(w, GM_EFORMAT, "expected a varint or packed field");
     }
-    struct wire sub;
+    struct wire sub = {0};
     GM_TRY(wbytes(w, &sub));
     while (sub.p < sub.end) {
         GM_TRY(varint(&sub, &v));
@@ -270,7 +275,7 @@ static int count_one(struct dec *d, struct wire *w, uint64_t v, void *ctx)
 static int decode_function(struct dec *d, struct wire *w, struct gm_pprof_function *fn)
 {
     uint32_t f = 0, wt = 0;
-    uint64_t v;
+    uint64_t v = 0;
     memset(fn, 0, sizeof(*fn));
     while (w->p < w->end) {
         GM_TRY(wkey(w, &f, &wt));
@@ -337,7 +342,7 @@ static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_locati
 {
     struct gm_profile *prof = d->prof;
     uint32_t f = 0, wt = 0;
-    uint64_t v;
+    uint64_t v = 0;
     memset(loc, 0, sizeof(*loc));
     loc->line_off = prof->lines_nr;
     while (w->p < w->end) {
@@ -356,7 +361,7 @@ static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_locati
             if (wt != 2) {
                 return werr(w, GM_EFORMAT, "expected a Line message");
             }
-            struct wire sub;
+            struct wire sub = {0};
             GM_TRY(wbytes(w, &sub));
             if (prof->lines_nr >= d->total_lines) {
                 return werr(w, GM_EFORMAT, "more lines than counted");
@@ -409,7 +414,7 @@ struct sample_ctx {
 static int add_loc(struct dec *d, struct wire *w, uint64_t v, void *ctx)
 {
     struct sample_ctx *c = ctx;
-    uint32_t idx;
+    uint32_t idx = 0;
     if (!idmap_get(&d->locs, v, &idx)) {
         return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(w->p - w->base), 0,
                            "sample refers to unknown location id %llu", (unsigned long long)v);
@@ -453,7 +458,7 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
             if (wt != 2) {
                 return werr(w, GM_EFORMAT, "expected a Label message");
             }
-            struct wire sub;
+            struct wire sub = {0};
             GM_TRY(wbytes(w, &sub));
             if (*labels_nr >= d->total_labels) {
                 return werr(w, GM_EFORMAT, "more labels than counted");
@@ -563,14 +568,14 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
             goto out;
         }
         if (f <= 6 && wt == 2) {
-            struct wire sub;
+            struct wire sub = {0};
             if ((rc = wbytes(w, &sub)) < 0 || (rc = spans_push(&sv[f], (uint32_t)(sub.p - sub.base),
                                                                (uint32_t)(sub.end - sub.p))) < 0) {
                 goto out;
             }
         } else if (f <= 6 || f == 11) {
             if (f == 11 && wt == 2) {
-                struct wire sub;
+                struct wire sub = {0};
                 if ((rc = wbytes(w, &sub)) < 0 ||
                     (rc = spans_push(&sv[11], (uint32_t)(sub.p - sub.base),
                                      (uint32_t)(sub.end - sub.p))) < 0) {
@@ -581,7 +586,7 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
                 goto out;
             }
         } else if (f == 13 && wt == 2) {
-            struct wire sub;
+            struct wire sub = {0};
             if ((rc = wbytes(w, &sub)) < 0 ||
                 (rc = spans_push(&sv[13], (uint32_t)(sub.p - sub.base),
                                  (uint32_t)(sub.end - sub.p))) < 0) {
@@ -597,7 +602,8 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
                     rc = werr(w, GM_EFORMAT, "comment string index out of range");
                     goto out;
                 }
-                if ((rc = spans_push(&sv[15], (uint32_t)scalar[f], 0)) < 0) {
+                /* in the same list as packed runs, to keep the order: len = UINT32_MAX */
+                if ((rc = spans_push(&sv[13], (uint32_t)scalar[f], UINT32_MAX)) < 0) {
                     goto out;
                 }
             }
@@ -769,6 +775,19 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     prof->samples_nr = sv[2].nr;
     /* comments (packed) */
     for (uint32_t i = 0; i < sv[13].nr; i++) {
+        if (sv[13].v[i].len == UINT32_MAX) { /* an unpacked comment: off is the index */
+            struct wire s = {d.top.base, d.top.base, d.top.end, diag};
+            uint32_t id = 0;
+            uint32_t *nc = NULL;
+            if ((rc = str(&d, &s, sv[13].v[i].off, &id)) < 0 ||
+                !(nc = gm_xrealloc(prof->comments, (prof->comments_nr + 1) * sizeof(uint32_t)))) {
+                rc = rc < 0 ? rc : GM_ENOMEM;
+                goto out;
+            }
+            prof->comments = nc;
+            prof->comments[prof->comments_nr++] = id;
+            continue;
+        }
         struct wire s = {d.top.base, d.top.base + sv[13].v[i].off,
                          d.top.base + sv[13].v[i].off + sv[13].v[i].len, diag};
         while (s.p < s.end) {
@@ -785,18 +804,6 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
             prof->comments = nc;
             prof->comments[prof->comments_nr++] = id;
         }
-    }
-    for (uint32_t i = 0; i < sv[15].nr; i++) {
-        struct wire s = {d.top.base, d.top.base, d.top.end, diag};
-        uint32_t id = 0;
-        uint32_t *nc = NULL;
-        if ((rc = str(&d, &s, sv[15].v[i].off, &id)) < 0 ||
-            !(nc = gm_xrealloc(prof->comments, (prof->comments_nr + 1) * sizeof(uint32_t)))) {
-            rc = rc < 0 ? rc : GM_ENOMEM;
-            goto out;
-        }
-        prof->comments = nc;
-        prof->comments[prof->comments_nr++] = id;
     }
     if (prof->drop_frames_id) {
         /* pprof drops frames whose function name fully matches, with everything they call */

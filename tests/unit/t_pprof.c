@@ -504,7 +504,7 @@ Test(pprof, comments_packed_and_unpacked)
  * gm_pprof_parse appends every packed run (sv[13]) first and the unpacked values (sv[15])
  * afterwards, so "13: c1 (unpacked), 13: [c2] (packed)" decodes as [c2, c1]. Protobuf
  * concatenates the elements of a repeated field in the order they appear. */
-Test(pprof, comments_mixed_keep_order, .disabled = true)
+Test(pprof, comments_mixed_keep_order)
 {
     struct pb p = {.n = 0};
     uint64_t c2[] = {2};
