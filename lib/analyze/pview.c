@@ -257,9 +257,8 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
     }
     add_profile(&b, prof, o->sample_index, 0, o);
     if (o->base) {
-        int64_t before = out->total;
         add_profile(&b, o->base, o->base_index, 1, o);
-        out->base_total = before - out->total;
+        out->base_total = gm_profile_total(o->base, o->base_index); /* saturating */
     }
     int rc = b.err;
     if (!rc) {
