@@ -49,9 +49,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vo.base = &prof;
         vo.base_index = vo.sample_index;
         struct gm_ptop top;
+        /* exact arithmetic only while no sum can saturate */
+        int small = 1;
+        for (uint32_t i = 0; i < prof.samples_nr && small; i++) {
+            int64_t v = prof.values[prof.samples[i].val_off + vo.sample_index];
+            small = v > -((int64_t)1 << 40) && v < ((int64_t)1 << 40);
+        }
         if (gm_ptop_compute(&prof, &vo, &top) == 0) {
-            FUZZ_CHECK(top.total == 0 || top.total == INT64_MAX || top.total == INT64_MIN,
-                       "a profile minus itself totals %lld", (long long)top.total);
+            FUZZ_CHECK(!small || top.total == 0, "a profile minus itself totals %lld",
+                       (long long)top.total);
             gm_ptop_release(&top);
         }
         vo.base = NULL;
