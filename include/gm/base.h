@@ -77,6 +77,14 @@ void gm_limits_default(struct gm_limits *lim);
 #define GM_BUG(msg) gm_bug(__FILE__, __LINE__, (msg))
 _Noreturn void gm_bug(const char *file, int line, const char *msg);
 
+/* a += v, saturating at INT64_MIN/INT64_MAX (profile values are hostile input). */
+static inline void gm_sat_add(int64_t *a, int64_t v)
+{
+    if (__builtin_add_overflow(*a, v, a)) {
+        *a = v > 0 ? INT64_MAX : INT64_MIN;
+    }
+}
+
 /* Equality of a slice with a C string literal. */
 int gm_str_eq(struct gm_str s, const char *lit);
 /* Prefix test of a slice against a C string. */

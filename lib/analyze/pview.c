@@ -119,13 +119,6 @@ struct topb {
     int err;
 };
 
-static void sat_add(int64_t *a, int64_t v)
-{
-    if (__builtin_add_overflow(*a, v, a)) {
-        *a = v > 0 ? INT64_MAX : INT64_MIN;
-    }
-}
-
 static struct entry *lookup(struct topb *b, const char *name)
 {
     uint32_t id;
@@ -191,12 +184,12 @@ static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *li
         return 1;
     }
     if (b->leaf) {
-        sat_add(&e->flat, b->value);
+        gm_sat_add(&e->flat, b->value);
         b->leaf = 0;
     }
     if (e->stamp != b->stamp) {
         e->stamp = b->stamp;
-        sat_add(&e->cum, b->value);
+        gm_sat_add(&e->cum, b->value);
     }
     return 0;
 }
@@ -217,7 +210,7 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
         if (v == 0) {
             continue;
         }
-        sat_add(&b->t->total, v);
+        gm_sat_add(&b->t->total, v);
         b->stamp++;
         b->value = v;
         b->leaf = 1;

@@ -6,7 +6,9 @@
 
 static void fmt_bytes(char *b, size_t cap, double v)
 {
-    gm_pview_format(b, cap, (int64_t)v, "bytes");
+    /* a double out of int64 range (or NaN) must not be converted: clamp first */
+    int64_t i = !(v == v) ? 0 : v >= 9.2e18 ? INT64_MAX : v <= -9.2e18 ? INT64_MIN : (int64_t)v;
+    gm_pview_format(b, cap, i, "bytes");
 }
 
 static enum gm_severity heap_sev(double per_hour)

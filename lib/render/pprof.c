@@ -73,7 +73,7 @@ void gm_render_pprof_top(struct gm_out *o, const struct gm_profile *p, uint32_t 
     uint32_t shown = n && n < t->nr ? n : t->nr;
     int64_t shown_flat = 0;
     for (uint32_t i = 0; i < shown; i++) {
-        shown_flat += t->rows[i].flat;
+        gm_sat_add(&shown_flat, t->rows[i].flat);
     }
     gm_pview_format(b, sizeof(b), shown_flat, unit);
     pct(c, sizeof(c), shown_flat, denom);
@@ -91,7 +91,7 @@ void gm_render_pprof_top(struct gm_out *o, const struct gm_profile *p, uint32_t 
     int64_t sum = 0;
     for (uint32_t i = 0; i < shown; i++) {
         const struct gm_ptop_row *r = &t->rows[i];
-        sum += r->flat;
+        gm_sat_add(&sum, r->flat);
         gm_pview_format(a, sizeof(a), r->flat, unit);
         pct(b, sizeof(b), r->flat, denom);
         pct(c, sizeof(c), sum, denom);
