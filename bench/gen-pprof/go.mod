@@ -1,0 +1,3 @@
+module gomedic.bench/genpprof
+
+go 1.19
