@@ -71,7 +71,11 @@ fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/replay-%)
 	  $(BUILD)/replay-$$t fuzz/seeds/$$t fuzz/regress/$$t || exit 1; \
 	done
 
-FUZZ_SECONDS ?= 30
+# CI runs a fixed number of inputs from a fixed seed, so a run is repeatable (FUZZ_SECONDS only
+# caps the time); fuzz for longer by hand with FUZZ_RUNS=-1 FUZZ_SECONDS=600.
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 20000
+FUZZ_SEED ?= 1
 fuzz:
 	@for t in $(FUZZ_NAMES); do \
 	  $(MAKE) --no-print-directory BUILD=build-fuzz CC=clang O=-O1 \
@@ -80,7 +84,8 @@ fuzz:
 	    -fno-sanitize-recover=all \
 	    -o build-fuzz/fuzz-$$t fuzz/fuzz_$$t.c build-fuzz/libgomedic.a $(LDLIBS) && \
 	  mkdir -p build-fuzz/corpus-$$t && \
-	  build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	  build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) \
+	    -max_len=65536 -rss_limit_mb=2048 \
 	    -dict=fuzz/$$t.dict -artifact_prefix=build-fuzz/crash-$$t- \
 	    build-fuzz/corpus-$$t fuzz/seeds/$$t fuzz/regress/$$t || exit 1; \
 	done
