@@ -109,6 +109,8 @@ struct entry {
 
 struct topb {
     struct gm_ptop *t;
+    const struct gm_profile *prof; /* the profile being added */
+    uint32_t *fcache;              /* its function index -> entry index, UINT32_MAX unknown */
     struct entry *e;
     uint32_t nr, alloc;
     uint32_t *slots;
@@ -173,15 +175,27 @@ static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *li
                      const struct gm_pprof_location *loc)
 {
     struct topb *b = ctx;
-    (void)line;
     char addr[32];
-    if (!func) {
-        snprintf(addr, sizeof(addr), "%#llx", (unsigned long long)loc->address);
-        func = addr;
-    }
-    struct entry *e = lookup(b, func);
-    if (!e) {
-        return 1;
+    struct entry *e;
+    if (line && line->func < b->prof->functions_nr) {
+        /* a function's name is hashed once per profile, not once per frame */
+        uint32_t ei = b->fcache[line->func];
+        if (ei == UINT32_MAX) {
+            if (!(e = lookup(b, func))) {
+                return 1;
+            }
+            b->fcache[line->func] = (uint32_t)(e - b->e);
+        } else {
+            e = &b->e[ei];
+        }
+    } else {
+        if (!func) {
+            snprintf(addr, sizeof(addr), "%#llx", (unsigned long long)loc->address);
+            func = addr;
+        }
+        if (!(e = lookup(b, func))) {
+            return 1;
+        }
     }
     if (b->leaf) {
         gm_sat_add(&e->flat, b->value);
@@ -197,6 +211,14 @@ static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *li
 static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t index, int negate,
                         const struct gm_pview_opts *o)
 {
+    b->prof = prof;
+    free(b->fcache);
+    b->fcache = malloc(((size_t)prof->functions_nr + 1) * sizeof(uint32_t));
+    if (!b->fcache) {
+        b->err = GM_ENOMEM;
+        return;
+    }
+    memset(b->fcache, 0xff, ((size_t)prof->functions_nr + 1) * sizeof(uint32_t));
     for (uint32_t i = 0; i < prof->samples_nr && !b->err; i++) {
         if (!gm_pview_keep(prof, i, o)) {
             b->t->samples_dropped++;
@@ -214,7 +236,36 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
         b->stamp++;
         b->value = v;
         b->leaf = 1;
-        gm_pview_frames(prof, i, top_frame, b);
+        if (prof->drop_re) {
+            gm_pview_frames(prof, i, top_frame, b);
+            continue;
+        }
+        /* the common case inline: frames by function index, names only on first sight */
+        const struct gm_pprof_sample *s = &prof->samples[i];
+        for (uint32_t k = 0; k < s->loc_nr && !b->err; k++) {
+            const struct gm_pprof_location *loc = &prof->locations[prof->locs[s->loc_off + k]];
+            if (loc->line_nr == 0) {
+                top_frame(b, NULL, NULL, loc);
+                continue;
+            }
+            for (uint32_t l = 0; l < loc->line_nr; l++) {
+                const struct gm_pprof_line *ln = &prof->lines[loc->line_off + l];
+                uint32_t ei = ln->func < prof->functions_nr ? b->fcache[ln->func] : UINT32_MAX;
+                if (ei != UINT32_MAX) {
+                    struct entry *e = &b->e[ei];
+                    if (b->leaf) {
+                        gm_sat_add(&e->flat, v);
+                        b->leaf = 0;
+                    }
+                    if (e->stamp != b->stamp) {
+                        e->stamp = b->stamp;
+                        gm_sat_add(&e->cum, v);
+                    }
+                    continue;
+                }
+                top_frame(b, gm_profile_func_name(prof, ln), ln, loc);
+            }
+        }
     }
 }
 
@@ -277,6 +328,7 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
     }
     free(b.e);
     free(b.slots);
+    free(b.fcache);
     if (rc) {
         gm_ptop_release(out);
     }

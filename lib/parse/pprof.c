@@ -148,6 +148,10 @@ struct idmap {
     uint64_t *ids;
     uint32_t *idx;
     uint32_t mask;
+    uint32_t *dense; /* id -> index + 1 when ids are small (Go numbers them 1..n) */
+    uint64_t dense_nr;
+    uint64_t max_id;
+    uint32_t nr;
 };
 
 static int idmap_init(struct idmap *m, uint32_t n)
@@ -165,6 +169,25 @@ static void idmap_free(struct idmap *m)
 {
     free(m->ids);
     free(m->idx);
+    free(m->dense);
+}
+
+/* After the last put: a direct table when the ids are dense enough, so lookups are one load. */
+static void idmap_finish(struct idmap *m)
+{
+    if (m->max_id > (uint64_t)m->nr * 4 + 64 || m->max_id >= UINT32_MAX) {
+        return;
+    }
+    m->dense = calloc(m->max_id + 1, sizeof(uint32_t));
+    if (!m->dense) {
+        return; /* the hash table still works */
+    }
+    for (uint32_t i = 0; i <= m->mask; i++) {
+        if (m->ids[i]) {
+            m->dense[m->ids[i]] = m->idx[i] + 1;
+        }
+    }
+    m->dense_nr = m->max_id + 1;
 }
 
 /* Returns 1 if id was already present. id must be non-zero. */
@@ -179,11 +202,22 @@ static int idmap_put(struct idmap *m, uint64_t id, uint32_t index)
     }
     m->ids[i] = id;
     m->idx[i] = index;
+    m->nr++;
+    if (id > m->max_id) {
+        m->max_id = id;
+    }
     return 0;
 }
 
 static int idmap_get(const struct idmap *m, uint64_t id, uint32_t *index)
 {
+    if (m->dense) {
+        if (id < m->dense_nr && m->dense[id]) {
+            *index = m->dense[id] - 1;
+            return 1;
+        }
+        return 0;
+    }
     uint32_t i = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & m->mask;
     while (m->ids[i]) {
         if (m->ids[i] == id) {
@@ -696,6 +730,7 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
         }
     }
     prof->functions_nr = sv[5].nr;
+    idmap_finish(&d.funcs);
     /* mappings */
     prof->mappings = xcalloc(sv[3].nr, sizeof(*prof->mappings));
     if (!prof->mappings) {
@@ -742,6 +777,7 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
             goto out;
         }
     }
+    idmap_finish(&d.locs);
     if ((rc = count_inside(&d, &sv[2], &sv[4])) < 0) {
         goto out;
     }
