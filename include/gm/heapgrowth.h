@@ -34,8 +34,9 @@ const char *gm_heap_verdict_name(enum gm_heap_verdict v);
 #define GM_HEAP_FRAMES 12
 
 struct gm_heap_site {
-    uint32_t key_id;                 /* interned stack key */
-    uint32_t frames[GM_HEAP_FRAMES]; /* interned "func file:line" of the first frames, leaf first */
+    uint32_t key_off, key_len;       /* the site key: (name id, line) pairs in a private pool */
+    size_t series_off;               /* its series in the result pool */
+    uint32_t frames[GM_HEAP_FRAMES]; /* interned function names, leaf first */
     uint32_t frames_nr, depth;
     uint32_t func_id;        /* first user frame's function (or the leaf) */
     uint32_t alloc_id;       /* leaf frame's function */

@@ -102,42 +102,51 @@ static const char *hint_for(const char *const *funcs, uint32_t nr)
     return NULL;
 }
 
-struct idx_map {
-    uint32_t *slots;
+#define KEY_MAX 4096 /* u32s of a site key: 2048 frames */
+
+struct sitemap {
+    uint32_t *slots; /* site index + 1 */
     uint32_t mask;
 };
 
-static int map_get(const struct idx_map *m, uint32_t key, const uint32_t *keys, uint32_t *out)
+static uint32_t site_find(const struct sitemap *m, const struct gm_heap_result *r,
+                          const uint32_t *kpool, uint64_t h, const uint32_t *key, uint32_t kn)
 {
-    uint32_t i = (key * 2654435761u) & m->mask;
+    uint32_t i = (uint32_t)(h >> 20) & m->mask;
     while (m->slots[i]) {
-        if (keys[m->slots[i] - 1] == key) {
-            *out = m->slots[i] - 1;
-            return 1;
+        const struct gm_heap_site *s = &r->sites[m->slots[i] - 1];
+        if (s->key_len == kn &&
+            memcmp(kpool + s->key_off, key, (size_t)kn * sizeof(uint32_t)) == 0) {
+            return m->slots[i] - 1;
         }
         i = (i + 1) & m->mask;
     }
-    return 0;
+    return UINT32_MAX;
 }
 
-static int map_put(struct idx_map *m, uint32_t key, uint32_t value)
+static void site_add(struct sitemap *m, uint32_t si, uint64_t h)
 {
-    uint32_t i = (key * 2654435761u) & m->mask;
+    uint32_t i = (uint32_t)(h >> 20) & m->mask;
     while (m->slots[i]) {
         i = (i + 1) & m->mask;
     }
-    m->slots[i] = value + 1;
-    return 0;
+    m->slots[i] = si + 1;
 }
 
-static int map_init(struct idx_map *m, uint32_t n)
+static int site_grow(struct sitemap *m, const uint64_t *hashes, uint32_t nr)
 {
-    m->mask = 255;
-    while (m->mask < n * 2 + 1) {
-        m->mask = m->mask * 2 + 1;
+    uint32_t nmask = m->mask * 2 + 1;
+    uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+    if (!ns) {
+        return GM_ENOMEM;
     }
-    m->slots = calloc((size_t)m->mask + 1, sizeof(uint32_t));
-    return m->slots ? 0 : GM_ENOMEM;
+    free(m->slots);
+    m->slots = ns;
+    m->mask = nmask;
+    for (uint32_t si = 0; si < nr; si++) {
+        site_add(m, si, hashes[si]);
+    }
+    return 0;
 }
 
 static const struct gm_profile *sort_profs;
@@ -167,7 +176,8 @@ static int cmp_site(const void *x, const void *y)
     if (la != lb) {
         return la > lb ? -1 : 1;
     }
-    return a->key_id < b->key_id ? -1 : a->key_id > b->key_id;
+    /* stable and deterministic: first appearance (its key offset) */
+    return a->key_off < b->key_off ? -1 : a->key_off > b->key_off;
 }
 
 int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_result *out)
@@ -185,12 +195,14 @@ int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_r
     out->t = calloc(n, sizeof(double));
     out->total = calloc(n, sizeof(double));
     int *isp = calloc(n, sizeof(int)), *iob = calloc(n, sizeof(int));
-    struct idx_map sm = {0};
+    struct sitemap sm = {NULL, 1023};
+    uint32_t *kpool = NULL;
+    size_t kpool_nr = 0, kpool_alloc = 0;
+    uint64_t *hashes = NULL;
     uint32_t sites_alloc = 0, funcs_alloc = 0;
-    char *key = malloc(1 << 16);
-    uint32_t *keys = NULL; /* site key ids, for the map */
+    uint32_t *key = malloc(KEY_MAX * sizeof(uint32_t));
     if (!out->order || !out->t || !out->total || !isp || !iob || !key ||
-        (rc = map_init(&sm, 1024)) < 0) {
+        !(sm.slots = calloc(sm.mask + 1, sizeof(uint32_t)))) {
         rc = rc < 0 ? rc : GM_ENOMEM;
         goto out;
     }
@@ -217,150 +229,156 @@ int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_r
                 ? (double)(profs[out->order[k]].time_nanos - profs[out->order[0]].time_nanos) / 1e9
                 : (double)k;
     }
-    /* pass 1: sites */
+    /* one pass: a site's key is its frames as (interned name, line) pairs, built from ids
+     * (each function's name is interned once per profile), so no text is formatted per
+     * sample; series values go to a pool addressed by offset until the pool stops moving */
+    size_t pool_nr = 0, pool_alloc = 0;
     for (uint32_t k = 0; k < n; k++) {
         const struct gm_profile *p = &profs[out->order[k]];
-        for (uint32_t s = 0; s < p->samples_nr; s++) {
-            const struct gm_pprof_sample *sm_ = &p->samples[s];
-            size_t kl = 0;
-            const char *fnames[GM_HEAP_FRAMES];
-            uint32_t fnr = 0, depth = 0, first_user = UINT32_MAX;
+        uint32_t *fname = malloc(((size_t)p->functions_nr + 1) * sizeof(uint32_t));
+        if (!fname) {
+            rc = GM_ENOMEM;
+            goto out;
+        }
+        memset(fname, 0xff, ((size_t)p->functions_nr + 1) * sizeof(uint32_t));
+        for (uint32_t smp = 0; smp < p->samples_nr; smp++) {
+            const struct gm_pprof_sample *sm_ = &p->samples[smp];
+            uint32_t kn = 0, depth = 0, first_user = UINT32_MAX;
             for (uint32_t l = 0; l < sm_->loc_nr; l++) {
                 const struct gm_pprof_location *loc = &p->locations[p->locs[sm_->loc_off + l]];
-                for (uint32_t j = 0; j < loc->line_nr || (j == 0 && loc->line_nr == 0); j++) {
-                    char fr[600];
-                    const char *fn = "?";
-                    int64_t line = 0;
+                uint32_t lines = loc->line_nr ? loc->line_nr : 1;
+                for (uint32_t j = 0; j < lines; j++, depth++) {
+                    uint32_t name, line = 0;
                     if (loc->line_nr) {
                         const struct gm_pprof_line *ln = &p->lines[loc->line_off + j];
-                        fn = gm_profile_func_name(p, ln);
-                        line = ln->line;
+                        uint32_t fi = ln->func < p->functions_nr ? ln->func : p->functions_nr;
+                        if (fname[fi] == UINT32_MAX) {
+                            const char *fn = gm_profile_func_name(p, ln);
+                            if ((rc = gm_strtab_intern(&out->names, fn, strlen(fn), &fname[fi])) <
+                                0) {
+                                free(fname);
+                                goto out;
+                            }
+                        }
+                        name = fname[fi];
+                        line = ln->line < 0            ? 0
+                               : ln->line > UINT32_MAX ? UINT32_MAX
+                                                       : (uint32_t)ln->line;
+                    } else {
+                        char fr[32];
+                        int w = snprintf(fr, sizeof(fr), "%#llx", (unsigned long long)loc->address);
+                        if ((rc = gm_strtab_intern(&out->names, fr, w > 0 ? (size_t)w : 0, &name)) <
+                            0) {
+                            free(fname);
+                            goto out;
+                        }
                     }
-                    int w = loc->line_nr ? snprintf(fr, sizeof(fr), "%s:%lld", fn, (long long)line)
-                                         : snprintf(fr, sizeof(fr), "%#llx",
-                                                    (unsigned long long)loc->address);
-                    size_t fl = w < 0 ? 0 : (size_t)w >= sizeof(fr) ? sizeof(fr) - 1 : (size_t)w;
-                    if (kl + fl + 1 < (1 << 16)) {
-                        memcpy(key + kl, fr, fl);
-                        kl += fl;
-                        key[kl++] = '\n';
+                    if (kn + 2 <= KEY_MAX) {
+                        key[kn++] = name;
+                        key[kn++] = line;
                     }
-                    if (fnr < GM_HEAP_FRAMES) {
-                        fnames[fnr++] = loc->line_nr ? fn : "?";
+                    if (first_user == UINT32_MAX && (kn / 2) - 1 == depth) {
+                        const char *fn = gm_strtab_cstr(&out->names, name);
+                        if (gm_func_class((struct gm_str){fn, strlen(fn)}) & GM_FRAME_USER) {
+                            first_user = depth;
+                        }
                     }
-                    if (first_user == UINT32_MAX && loc->line_nr &&
-                        (gm_func_class((struct gm_str){fn, strlen(fn)}) & GM_FRAME_USER)) {
-                        first_user = depth;
-                    }
-                    depth++;
                 }
             }
-            uint32_t kid;
-            if ((rc = gm_strtab_intern(&out->names, key, kl, &kid)) < 0) {
-                goto out;
-            }
-            uint32_t si;
-            if (!map_get(&sm, kid, keys, &si)) {
+            uint64_t h = gm_hash(key, (size_t)kn * sizeof(uint32_t));
+            uint32_t si = site_find(&sm, out, kpool, h, key, kn);
+            if (si == UINT32_MAX) {
                 if (out->sites_nr == sites_alloc) {
                     uint32_t na = sites_alloc ? sites_alloc * 2 : 64;
                     struct gm_heap_site *ns = gm_xrealloc(out->sites, na * sizeof(*ns));
-                    if (!ns) {
+                    uint64_t *nh = gm_xrealloc(hashes, na * sizeof(*nh));
+                    if (ns) {
+                        out->sites = ns;
+                    }
+                    if (nh) {
+                        hashes = nh;
+                    }
+                    if (!ns || !nh) {
+                        free(fname);
                         rc = GM_ENOMEM;
                         goto out;
                     }
-                    out->sites = ns;
-                    uint32_t *nk = gm_xrealloc(keys, na * sizeof(*nk));
-                    if (!nk) {
-                        rc = GM_ENOMEM;
-                        goto out;
-                    }
-                    keys = nk;
                     sites_alloc = na;
                 }
-                assert(keys != NULL && out->sites != NULL); /* grown just above */
+                if (kpool_nr + kn > kpool_alloc) {
+                    size_t na = kpool_alloc ? kpool_alloc * 2 : 4096;
+                    while (na < kpool_nr + kn) {
+                        na *= 2;
+                    }
+                    uint32_t *nk = gm_xrealloc(kpool, na * sizeof(uint32_t));
+                    if (!nk) {
+                        free(fname);
+                        rc = GM_ENOMEM;
+                        goto out;
+                    }
+                    kpool = nk;
+                    kpool_alloc = na;
+                }
+                if (pool_nr + 2 * (size_t)n > pool_alloc) {
+                    size_t na = pool_alloc ? pool_alloc * 2 : 4096;
+                    while (na < pool_nr + 2 * (size_t)n) {
+                        na *= 2;
+                    }
+                    double *np = gm_xrealloc(out->pool, na * sizeof(double));
+                    if (!np) {
+                        free(fname);
+                        rc = GM_ENOMEM;
+                        goto out;
+                    }
+                    out->pool = np;
+                    pool_alloc = na;
+                }
                 si = out->sites_nr++;
                 struct gm_heap_site *site = &out->sites[si];
                 memset(site, 0, sizeof(*site));
-                site->key_id = kid;
-                keys[si] = kid;
+                hashes[si] = h;
+                site->key_off = (uint32_t)kpool_nr;
+                site->key_len = kn;
+                memcpy(kpool + kpool_nr, key, (size_t)kn * sizeof(uint32_t));
+                kpool_nr += kn;
+                site->series_off = pool_nr;
+                memset(out->pool + pool_nr, 0, 2 * (size_t)n * sizeof(double));
+                pool_nr += 2 * (size_t)n;
                 site->depth = depth;
-                site->frames_nr = fnr;
-                for (uint32_t j = 0; j < fnr; j++) {
-                    if ((rc = gm_strtab_intern(&out->names, fnames[j], strlen(fnames[j]),
-                                               &site->frames[j])) < 0) {
-                        goto out;
-                    }
+                site->frames_nr = 0;
+                const char *fnames[GM_HEAP_FRAMES];
+                for (uint32_t j = 0; j + 1 < kn && site->frames_nr < GM_HEAP_FRAMES; j += 2) {
+                    site->frames[site->frames_nr] = key[j];
+                    fnames[site->frames_nr] = gm_strtab_cstr(&out->names, key[j]);
+                    site->frames_nr++;
                 }
-                site->alloc_id = fnr ? site->frames[0] : 0;
-                site->func_id = first_user != UINT32_MAX && first_user < fnr
-                                    ? site->frames[first_user]
+                site->alloc_id = site->frames_nr ? site->frames[0] : 0;
+                site->func_id = first_user != UINT32_MAX && first_user < kn / 2
+                                    ? key[2 * first_user]
                                     : site->alloc_id;
-                site->hint = hint_for(fnames, fnr);
+                site->hint = hint_for(fnames, site->frames_nr);
+                site_add(&sm, si, h);
                 if (out->sites_nr * 2 > sm.mask) {
-                    free(sm.slots);
-                    if ((rc = map_init(&sm, out->sites_nr * 2)) < 0) {
+                    if ((rc = site_grow(&sm, hashes, out->sites_nr)) < 0) {
+                        free(fname);
                         goto out;
                     }
-                    for (uint32_t q = 0; q < out->sites_nr; q++) {
-                        map_put(&sm, keys[q], q);
-                    }
-                } else {
-                    map_put(&sm, kid, si);
                 }
             }
-        }
-    }
-    /* pass 2: series */
-    size_t cells = (size_t)out->sites_nr * n * 2;
-    out->pool = calloc(cells ? cells : 1, sizeof(double));
-    if (!out->pool) {
-        rc = GM_ENOMEM;
-        goto out;
-    }
-    for (uint32_t si = 0; si < out->sites_nr; si++) {
-        out->sites[si].space = out->pool + (size_t)si * n * 2;
-        out->sites[si].objects = out->sites[si].space + n;
-    }
-    for (uint32_t k = 0; k < n; k++) {
-        const struct gm_profile *p = &profs[out->order[k]];
-        for (uint32_t s = 0; s < p->samples_nr; s++) {
-            const struct gm_pprof_sample *sm_ = &p->samples[s];
-            size_t kl = 0;
-            for (uint32_t l = 0; l < sm_->loc_nr; l++) {
-                const struct gm_pprof_location *loc = &p->locations[p->locs[sm_->loc_off + l]];
-                for (uint32_t j = 0; j < loc->line_nr || (j == 0 && loc->line_nr == 0); j++) {
-                    char fr[600];
-                    int w;
-                    if (loc->line_nr) {
-                        const struct gm_pprof_line *ln = &p->lines[loc->line_off + j];
-                        w = snprintf(fr, sizeof(fr), "%s:%lld", gm_profile_func_name(p, ln),
-                                     (long long)ln->line);
-                    } else {
-                        w = snprintf(fr, sizeof(fr), "%#llx", (unsigned long long)loc->address);
-                    }
-                    size_t fl = w < 0 ? 0 : (size_t)w >= sizeof(fr) ? sizeof(fr) - 1 : (size_t)w;
-                    if (kl + fl + 1 < (1 << 16)) {
-                        memcpy(key + kl, fr, fl);
-                        kl += fl;
-                        key[kl++] = '\n';
-                    }
-                }
-            }
-            uint32_t kid, si;
-            if ((rc = gm_strtab_intern(&out->names, key, kl, &kid)) < 0) {
-                goto out;
-            }
-            if (!map_get(&sm, kid, keys, &si)) {
-                continue;
-            }
+            struct gm_heap_site *site = &out->sites[si];
             double sp = (double)p->values[sm_->val_off + (uint32_t)isp[out->order[k]]];
             double ob = iob[out->order[k]] >= 0
                             ? (double)p->values[sm_->val_off + (uint32_t)iob[out->order[k]]]
                             : 0;
-            out->sites[si].space[k] += sp;
-            out->sites[si].objects[k] += ob;
+            out->pool[site->series_off + k] += sp;
+            out->pool[site->series_off + n + k] += ob;
             out->total[k] += sp;
         }
+        free(fname);
+    }
+    for (uint32_t si = 0; si < out->sites_nr; si++) {
+        out->sites[si].space = out->pool + out->sites[si].series_off;
+        out->sites[si].objects = out->sites[si].space + n;
     }
     for (uint32_t si = 0; si < out->sites_nr; si++) {
         struct gm_heap_site *s = &out->sites[si];
@@ -415,7 +433,8 @@ int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_r
     rc = 0;
 out:
     free(sm.slots);
-    free(keys);
+    free(kpool);
+    free(hashes);
     free(key);
     free(isp);
     free(iob);
