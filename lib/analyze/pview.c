@@ -274,7 +274,9 @@ static const struct gm_strtab *sort_names;
 static int cmp_row(const void *x, const void *y)
 {
     const struct gm_ptop_row *a = x, *b = y;
-    int64_t fa = a->flat < 0 ? -a->flat : a->flat, fb = b->flat < 0 ? -b->flat : b->flat;
+    /* |flat| in unsigned arithmetic: INT64_MIN has no signed negation */
+    uint64_t fa = a->flat < 0 ? 0 - (uint64_t)a->flat : (uint64_t)a->flat;
+    uint64_t fb = b->flat < 0 ? 0 - (uint64_t)b->flat : (uint64_t)b->flat;
     if (fa != fb) {
         return fa > fb ? -1 : 1;
     }
