@@ -96,25 +96,38 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
         gm_die("heap: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
-    struct gm_profile *profs = calloc((size_t)n, sizeof(*profs));
-    if (!profs) {
+    /* profiles are read one at a time and released once added: memory is one profile plus
+     * the sites' series, however long the series */
+    int series = n > 1 || o.json;
+    struct gm_heap_builder *b = series ? gm_heap_begin((uint32_t)n) : NULL;
+    if (series && !b) {
         gm_die("out of memory");
     }
-    int rc = 0, loaded = 0;
-    for (int i = 0; i < n; i++, loaded++) {
+    struct gm_profile prof;
+    memset(&prof, 0, sizeof(prof));
+    for (int i = 0; i < n; i++) {
         struct gm_diag diag;
         memset(&diag, 0, sizeof(diag));
-        int r = gm_profile_load(&profs[i], argv[first + i], &lim, &diag);
+        const char *file = argv[first + i];
+        int r = gm_profile_load(&prof, file, &lim, &diag);
         if (r < 0) {
-            gm_err_diag(argv[first + i], r, &diag);
-            rc = 2;
-            goto out;
+            gm_err_diag(file, r, &diag);
+            gm_heap_abort(b);
+            return 2;
         }
-        if (gm_profile_type_index(&profs[i], "inuse_space") < 0) {
-            gm_err("%s: not a heap profile (no inuse_space sample type)", argv[first + i]);
-            loaded++;
-            rc = 2;
-            goto out;
+        if (gm_profile_type_index(&prof, "inuse_space") < 0) {
+            gm_err("%s: not a heap profile (no inuse_space sample type)", file);
+            gm_profile_release(&prof);
+            gm_heap_abort(b);
+            return 2;
+        }
+        if (b) {
+            r = gm_heap_add(b, &prof);
+            gm_profile_release(&prof);
+            if (r < 0) {
+                gm_heap_abort(b);
+                gm_die("heap: %s: %s", file, gm_strerror(r));
+            }
         }
     }
     FILE *out = stdout;
@@ -127,11 +140,12 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     struct gm_out w;
     gm_out_init(&w, out, o.json ? 0 : color);
-    if (n == 1 && !o.json) {
-        single(&w, argv[first], &profs[0], nodes);
+    if (!b) {
+        single(&w, argv[first], &prof, nodes);
+        gm_profile_release(&prof);
     } else {
         struct gm_heap_result res;
-        if (gm_heap_analyze(profs, (uint32_t)n, &res) < 0) {
+        if (gm_heap_finish(b, &res) < 0) {
             gm_die("out of memory");
         }
         if (o.json) {
@@ -142,15 +156,11 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_heap_release(&res);
     }
+    int rc = 0;
     if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
         gm_err("heap: write error");
         rc = 2;
     }
-out:
-    for (int i = 0; i < loaded && i < n; i++) {
-        gm_profile_release(&profs[i]);
-    }
-    free(profs);
     return rc;
 }
 

@@ -75,8 +75,20 @@ struct gm_heap_result {
     enum gm_heap_verdict total_verdict;
 };
 
-/* Analyses n heap profiles (any order). Errors: GM_EINVAL (not heap profiles: no
- * inuse_space), GM_ENOMEM. */
+/* Streaming analysis, so a long series never needs all its profiles in memory at once:
+ *   b = gm_heap_begin(n); gm_heap_add(b, p) for each of the n profiles (any order; p may be
+ *   released right after); gm_heap_finish(b, &res).
+ * gm_heap_begin returns NULL when out of memory or n == 0. gm_heap_add errors: GM_EINVAL (not
+ * a heap profile: no inuse_space; or more than n profiles), GM_ENOMEM, GM_ETOOBIG. After an
+ * error, call gm_heap_abort(b). gm_heap_finish always consumes b (GM_EINVAL if fewer than n
+ * profiles were added). */
+struct gm_heap_builder;
+struct gm_heap_builder *gm_heap_begin(uint32_t n);
+int gm_heap_add(struct gm_heap_builder *b, const struct gm_profile *p);
+int gm_heap_finish(struct gm_heap_builder *b, struct gm_heap_result *out);
+void gm_heap_abort(struct gm_heap_builder *b);
+
+/* The same in one call for n loaded profiles (any order). Errors: as above. */
 int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_result *out);
 void gm_heap_release(struct gm_heap_result *r);
 

@@ -104,39 +104,47 @@ static const char *hint_for(const char *const *funcs, uint32_t nr)
 
 #define KEY_MAX 4096 /* u32s of a site key: 2048 frames */
 
+/* site lookup: open addressing; a slot packs the high 32 bits of the key's hash with the site
+ * index + 1, so a probe rejects a mismatch without touching the site. Keys are stored one after
+ * another in kpool, so site si's key is kpool[koffs[si] .. koffs[si + 1]). */
 struct sitemap {
-    uint32_t *slots; /* site index + 1 */
+    uint64_t *slots; /* hash32 << 32 | (site index + 1); 0 = empty */
     uint32_t mask;
 };
 
-static uint32_t site_find(const struct sitemap *m, const struct gm_heap_result *r,
-                          const uint32_t *kpool, uint64_t h, const uint32_t *key, uint32_t kn)
+static uint32_t site_find(const struct sitemap *m, const uint32_t *koffs, uint32_t sites_nr,
+                          size_t kpool_nr, const uint32_t *kpool, uint64_t h, const uint32_t *key,
+                          uint32_t kn)
 {
-    uint32_t i = (uint32_t)(h >> 20) & m->mask;
-    while (m->slots[i]) {
-        const struct gm_heap_site *s = &r->sites[m->slots[i] - 1];
-        if (s->key_len == kn &&
-            memcmp(kpool + s->key_off, key, (size_t)kn * sizeof(uint32_t)) == 0) {
-            return m->slots[i] - 1;
+    uint32_t i = (uint32_t)h & m->mask;
+    uint64_t want = h >> 32;
+    for (uint64_t e; (e = m->slots[i]) != 0; i = (i + 1) & m->mask) {
+        if ((e >> 32) != want) {
+            continue;
         }
-        i = (i + 1) & m->mask;
+        uint32_t si = (uint32_t)e - 1;
+        size_t end = si + 1 < sites_nr ? koffs[si + 1] : kpool_nr;
+        if (end - koffs[si] == kn &&
+            memcmp(kpool + koffs[si], key, (size_t)kn * sizeof(uint32_t)) == 0) {
+            return si;
+        }
     }
     return UINT32_MAX;
 }
 
 static void site_add(struct sitemap *m, uint32_t si, uint64_t h)
 {
-    uint32_t i = (uint32_t)(h >> 20) & m->mask;
+    uint32_t i = (uint32_t)h & m->mask;
     while (m->slots[i]) {
         i = (i + 1) & m->mask;
     }
-    m->slots[i] = si + 1;
+    m->slots[i] = (h >> 32) << 32 | (uint64_t)(si + 1);
 }
 
 static int site_grow(struct sitemap *m, const uint64_t *hashes, uint32_t nr)
 {
     uint32_t nmask = m->mask * 2 + 1;
-    uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+    uint64_t *ns = calloc((size_t)nmask + 1, sizeof(uint64_t));
     if (!ns) {
         return GM_ENOMEM;
     }
@@ -149,12 +157,12 @@ static int site_grow(struct sitemap *m, const uint64_t *hashes, uint32_t nr)
     return 0;
 }
 
-static const struct gm_profile *sort_profs;
+static const int64_t *sort_times;
 
 static int cmp_time(const void *x, const void *y)
 {
     uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    int64_t ta = sort_profs[a].time_nanos, tb = sort_profs[b].time_nanos;
+    int64_t ta = sort_times[a], tb = sort_times[b];
     if (ta != tb) {
         return ta < tb ? -1 : 1;
     }
@@ -162,6 +170,8 @@ static int cmp_time(const void *x, const void *y)
 }
 
 static uint32_t sort_n;
+static const uint32_t *sort_kpool;
+static const struct gm_strtab *sort_names;
 
 static int cmp_site(const void *x, const void *y)
 {
@@ -176,272 +186,393 @@ static int cmp_site(const void *x, const void *y)
     if (la != lb) {
         return la > lb ? -1 : 1;
     }
-    /* stable and deterministic: first appearance (its key offset) */
-    return a->key_off < b->key_off ? -1 : a->key_off > b->key_off;
+    /* deterministic whatever order the profiles came in: by the key's frames (name, line) */
+    const uint32_t *ka = sort_kpool + a->key_off, *kb = sort_kpool + b->key_off;
+    for (uint32_t j = 0; j + 1 < a->key_len && j + 1 < b->key_len; j += 2) {
+        if (ka[j] != kb[j]) {
+            return strcmp(gm_strtab_cstr(sort_names, ka[j]), gm_strtab_cstr(sort_names, kb[j]));
+        }
+        if (ka[j + 1] != kb[j + 1]) {
+            return ka[j + 1] < kb[j + 1] ? -1 : 1;
+        }
+    }
+    return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
 }
 
-int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_result *out)
+struct gm_heap_builder {
+    struct gm_heap_result r; /* filled column by column: column i = i-th profile added */
+    uint32_t added;
+    int64_t *times; /* time_nanos per column */
+    struct sitemap sm;
+    uint32_t *kpool; /* site keys, one after another */
+    size_t kpool_nr, kpool_alloc;
+    uint64_t *hashes; /* per site: its key's hash (to rebuild sm) */
+    uint32_t *koffs;  /* per site: its key's offset in kpool */
+    uint32_t sites_alloc;
+    size_t pool_nr, pool_alloc;
+    uint32_t key[KEY_MAX];
+};
+
+struct gm_heap_builder *gm_heap_begin(uint32_t n)
 {
-    memset(out, 0, sizeof(*out));
     if (n == 0) {
-        return GM_EINVAL;
+        return NULL;
     }
-    int rc = gm_strtab_init(&out->names, 0);
-    if (rc < 0) {
-        return rc;
+    struct gm_heap_builder *b = calloc(1, sizeof(*b));
+    if (!b) {
+        return NULL;
     }
+    struct gm_heap_result *out = &b->r;
+    b->sm.mask = 1023;
     out->profiles = n;
     out->order = calloc(n, sizeof(uint32_t));
     out->t = calloc(n, sizeof(double));
     out->total = calloc(n, sizeof(double));
-    int *isp = calloc(n, sizeof(int)), *iob = calloc(n, sizeof(int));
-    struct sitemap sm = {NULL, 1023};
-    uint32_t *kpool = NULL;
-    size_t kpool_nr = 0, kpool_alloc = 0;
-    uint64_t *hashes = NULL;
-    uint32_t sites_alloc = 0, funcs_alloc = 0;
-    uint32_t *key = malloc(KEY_MAX * sizeof(uint32_t));
-    if (!out->order || !out->t || !out->total || !isp || !iob || !key ||
-        !(sm.slots = calloc(sm.mask + 1, sizeof(uint32_t)))) {
-        rc = rc < 0 ? rc : GM_ENOMEM;
-        goto out;
+    b->times = calloc(n, sizeof(int64_t));
+    b->sm.slots = calloc((size_t)b->sm.mask + 1, sizeof(uint64_t));
+    if (gm_strtab_init(&out->names, 0) < 0 || !out->order || !out->t || !out->total || !b->times ||
+        !b->sm.slots) {
+        gm_heap_abort(b);
+        return NULL;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        isp[i] = gm_profile_type_index(&profs[i], "inuse_space");
-        iob[i] = gm_profile_type_index(&profs[i], "inuse_objects");
-        if (isp[i] < 0) {
-            rc = GM_EINVAL;
-            goto out;
+    return b;
+}
+
+void gm_heap_abort(struct gm_heap_builder *b)
+{
+    if (!b) {
+        return;
+    }
+    gm_heap_release(&b->r);
+    free(b->times);
+    free(b->sm.slots);
+    free(b->kpool);
+    free(b->hashes);
+    free(b->koffs);
+    free(b);
+}
+
+/* A new site for the key in b->key[0..kn): its key, hash, an empty series and its frames. */
+static int site_new(struct gm_heap_builder *b, uint64_t h, uint32_t kn, uint32_t depth,
+                    uint32_t first_user, uint32_t *si_out)
+{
+    struct gm_heap_result *out = &b->r;
+    uint32_t n = out->profiles;
+    if (out->sites_nr == b->sites_alloc) {
+        uint32_t na = b->sites_alloc ? b->sites_alloc * 2 : 64;
+        struct gm_heap_site *ns = gm_xrealloc(out->sites, na * sizeof(*ns));
+        if (!ns) {
+            return GM_ENOMEM;
         }
-        out->order[i] = i;
+        out->sites = ns;
+        uint64_t *nh = gm_xrealloc(b->hashes, na * sizeof(*nh));
+        if (!nh) {
+            return GM_ENOMEM;
+        }
+        b->hashes = nh;
+        uint32_t *no = gm_xrealloc(b->koffs, na * sizeof(*no));
+        if (!no) {
+            return GM_ENOMEM;
+        }
+        b->koffs = no;
+        b->sites_alloc = na;
     }
-    sort_profs = profs;
-    qsort(out->order, n, sizeof(uint32_t), cmp_time);
-    out->timed = 1;
-    for (uint32_t k = 0; k < n; k++) {
-        if (profs[out->order[k]].time_nanos == 0) {
-            out->timed = 0;
+    if (b->kpool_nr + kn > b->kpool_alloc) {
+        size_t na = b->kpool_alloc ? b->kpool_alloc * 2 : 4096;
+        while (na < b->kpool_nr + kn) {
+            na *= 2;
+        }
+        if (na > UINT32_MAX) {
+            return GM_ETOOBIG;
+        }
+        uint32_t *nk = gm_xrealloc(b->kpool, na * sizeof(uint32_t));
+        if (!nk) {
+            return GM_ENOMEM;
+        }
+        b->kpool = nk;
+        b->kpool_alloc = na;
+    }
+    if (b->pool_nr + 2 * (size_t)n > b->pool_alloc) {
+        size_t na = b->pool_alloc ? b->pool_alloc * 2 : 4096;
+        while (na < b->pool_nr + 2 * (size_t)n) {
+            na *= 2;
+        }
+        double *np = gm_xrealloc(out->pool, na * sizeof(double));
+        if (!np) {
+            return GM_ENOMEM;
+        }
+        out->pool = np;
+        b->pool_alloc = na;
+    }
+    uint32_t si = out->sites_nr++;
+    struct gm_heap_site *site = &out->sites[si];
+    memset(site, 0, sizeof(*site));
+    b->hashes[si] = h;
+    b->koffs[si] = (uint32_t)b->kpool_nr;
+    site->key_off = (uint32_t)b->kpool_nr;
+    site->key_len = kn;
+    memcpy(b->kpool + b->kpool_nr, b->key, (size_t)kn * sizeof(uint32_t));
+    b->kpool_nr += kn;
+    site->series_off = b->pool_nr;
+    memset(out->pool + b->pool_nr, 0, 2 * (size_t)n * sizeof(double));
+    b->pool_nr += 2 * (size_t)n;
+    site->depth = depth;
+    const char *fnames[GM_HEAP_FRAMES];
+    for (uint32_t j = 0; j + 1 < kn && site->frames_nr < GM_HEAP_FRAMES; j += 2) {
+        site->frames[site->frames_nr] = b->key[j];
+        fnames[site->frames_nr] = gm_strtab_cstr(&out->names, b->key[j]);
+        site->frames_nr++;
+    }
+    site->alloc_id = site->frames_nr ? site->frames[0] : 0;
+    site->func_id =
+        first_user != UINT32_MAX && first_user < kn / 2 ? b->key[2 * first_user] : site->alloc_id;
+    site->hint = hint_for(fnames, site->frames_nr);
+    site_add(&b->sm, si, h);
+    if (out->sites_nr * 2 > b->sm.mask) {
+        int rc = site_grow(&b->sm, b->hashes, out->sites_nr);
+        if (rc < 0) {
+            return rc;
         }
     }
-    for (uint32_t k = 0; k < n; k++) {
-        out->t[k] =
-            out->timed
-                ? (double)(profs[out->order[k]].time_nanos - profs[out->order[0]].time_nanos) / 1e9
-                : (double)k;
-    }
-    /* one pass: a site's key is its frames as (interned name, line) pairs, built from ids
-     * (each function's name is interned once per profile), so no text is formatted per
-     * sample; series values go to a pool addressed by offset until the pool stops moving */
-    size_t pool_nr = 0, pool_alloc = 0;
-    for (uint32_t k = 0; k < n; k++) {
-        const struct gm_profile *p = &profs[out->order[k]];
-        uint32_t *fname = malloc(((size_t)p->functions_nr + 1) * sizeof(uint32_t));
-        if (!fname) {
-            rc = GM_ENOMEM;
-            goto out;
+    *si_out = si;
+    return 0;
+}
+
+/* Adds every sample of p to its site's series in column k: a site's key is its frames as
+ * (interned name, line) pairs, built from ids (each function's name is interned once per
+ * profile), so no text is formatted per sample. fname/fuser: per function id of p, its
+ * interned name (UINT32_MAX until seen) and whether it is user code. */
+static int add_samples(struct gm_heap_builder *b, const struct gm_profile *p, uint32_t k,
+                       uint32_t *fname, uint8_t *fuser)
+{
+    struct gm_heap_result *out = &b->r;
+    uint32_t n = out->profiles;
+    int isp = gm_profile_type_index(p, "inuse_space");
+    int iob = gm_profile_type_index(p, "inuse_objects");
+    int rc;
+    for (uint32_t smp = 0; smp < p->samples_nr; smp++) {
+        const struct gm_pprof_sample *sm_ = &p->samples[smp];
+        uint32_t kn = 0, depth = 0, first_user = UINT32_MAX;
+        for (uint32_t l = 0; l < sm_->loc_nr; l++) {
+            const struct gm_pprof_location *loc = &p->locations[p->locs[sm_->loc_off + l]];
+            uint32_t lines = loc->line_nr ? loc->line_nr : 1;
+            for (uint32_t j = 0; j < lines; j++, depth++) {
+                uint32_t name, line = 0;
+                if (loc->line_nr) {
+                    const struct gm_pprof_line *ln = &p->lines[loc->line_off + j];
+                    uint32_t fi = ln->func < p->functions_nr ? ln->func : p->functions_nr;
+                    if (fname[fi] == UINT32_MAX) {
+                        const char *fn = gm_profile_func_name(p, ln);
+                        size_t fl = strlen(fn);
+                        if ((rc = gm_strtab_intern(&out->names, fn, fl, &fname[fi])) < 0) {
+                            return rc;
+                        }
+                        fuser[fi] = (gm_func_class((struct gm_str){fn, fl}) & GM_FRAME_USER) != 0;
+                    }
+                    name = fname[fi];
+                    if (first_user == UINT32_MAX && kn / 2 == depth && fuser[fi]) {
+                        first_user = depth;
+                    }
+                    line = ln->line < 0            ? 0
+                           : ln->line > UINT32_MAX ? UINT32_MAX
+                                                   : (uint32_t)ln->line;
+                } else {
+                    char fr[32];
+                    int w = snprintf(fr, sizeof(fr), "%#llx", (unsigned long long)loc->address);
+                    if ((rc = gm_strtab_intern(&out->names, fr, w > 0 ? (size_t)w : 0, &name)) <
+                        0) {
+                        return rc;
+                    }
+                }
+                if (kn + 2 <= KEY_MAX) {
+                    b->key[kn++] = name;
+                    b->key[kn++] = line;
+                }
+            }
         }
+        uint64_t h = gm_hash(b->key, (size_t)kn * sizeof(uint32_t));
+        uint32_t si =
+            site_find(&b->sm, b->koffs, out->sites_nr, b->kpool_nr, b->kpool, h, b->key, kn);
+        if (si == UINT32_MAX && (rc = site_new(b, h, kn, depth, first_user, &si)) < 0) {
+            return rc;
+        }
+        /* a site's series sit at series_off = si * 2n: space, then objects */
+        double *series = out->pool + (size_t)si * 2 * n;
+        double sp = (double)p->values[sm_->val_off + (uint32_t)isp];
+        series[k] += sp;
+        series[n + k] += iob >= 0 ? (double)p->values[sm_->val_off + (uint32_t)iob] : 0;
+        out->total[k] += sp;
+    }
+    return 0;
+}
+
+int gm_heap_add(struct gm_heap_builder *b, const struct gm_profile *p)
+{
+    if (b->added == b->r.profiles) {
+        return GM_EINVAL;
+    }
+    if (gm_profile_type_index(p, "inuse_space") < 0) {
+        return GM_EINVAL;
+    }
+    uint32_t k = b->added++;
+    b->times[k] = p->time_nanos;
+    uint32_t *fname = malloc(((size_t)p->functions_nr + 1) * sizeof(uint32_t));
+    uint8_t *fuser = malloc((size_t)p->functions_nr + 1);
+    int rc = GM_ENOMEM;
+    if (fname && fuser) {
         memset(fname, 0xff, ((size_t)p->functions_nr + 1) * sizeof(uint32_t));
-        for (uint32_t smp = 0; smp < p->samples_nr; smp++) {
-            const struct gm_pprof_sample *sm_ = &p->samples[smp];
-            uint32_t kn = 0, depth = 0, first_user = UINT32_MAX;
-            for (uint32_t l = 0; l < sm_->loc_nr; l++) {
-                const struct gm_pprof_location *loc = &p->locations[p->locs[sm_->loc_off + l]];
-                uint32_t lines = loc->line_nr ? loc->line_nr : 1;
-                for (uint32_t j = 0; j < lines; j++, depth++) {
-                    uint32_t name, line = 0;
-                    if (loc->line_nr) {
-                        const struct gm_pprof_line *ln = &p->lines[loc->line_off + j];
-                        uint32_t fi = ln->func < p->functions_nr ? ln->func : p->functions_nr;
-                        if (fname[fi] == UINT32_MAX) {
-                            const char *fn = gm_profile_func_name(p, ln);
-                            if ((rc = gm_strtab_intern(&out->names, fn, strlen(fn), &fname[fi])) <
-                                0) {
-                                free(fname);
-                                goto out;
-                            }
-                        }
-                        name = fname[fi];
-                        line = ln->line < 0            ? 0
-                               : ln->line > UINT32_MAX ? UINT32_MAX
-                                                       : (uint32_t)ln->line;
-                    } else {
-                        char fr[32];
-                        int w = snprintf(fr, sizeof(fr), "%#llx", (unsigned long long)loc->address);
-                        if ((rc = gm_strtab_intern(&out->names, fr, w > 0 ? (size_t)w : 0, &name)) <
-                            0) {
-                            free(fname);
-                            goto out;
-                        }
-                    }
-                    if (kn + 2 <= KEY_MAX) {
-                        key[kn++] = name;
-                        key[kn++] = line;
-                    }
-                    if (first_user == UINT32_MAX && (kn / 2) - 1 == depth) {
-                        const char *fn = gm_strtab_cstr(&out->names, name);
-                        if (gm_func_class((struct gm_str){fn, strlen(fn)}) & GM_FRAME_USER) {
-                            first_user = depth;
-                        }
-                    }
-                }
-            }
-            uint64_t h = gm_hash(key, (size_t)kn * sizeof(uint32_t));
-            uint32_t si = site_find(&sm, out, kpool, h, key, kn);
-            if (si == UINT32_MAX) {
-                if (out->sites_nr == sites_alloc) {
-                    uint32_t na = sites_alloc ? sites_alloc * 2 : 64;
-                    struct gm_heap_site *ns = gm_xrealloc(out->sites, na * sizeof(*ns));
-                    uint64_t *nh = gm_xrealloc(hashes, na * sizeof(*nh));
-                    if (ns) {
-                        out->sites = ns;
-                    }
-                    if (nh) {
-                        hashes = nh;
-                    }
-                    if (!ns || !nh) {
-                        free(fname);
-                        rc = GM_ENOMEM;
-                        goto out;
-                    }
-                    sites_alloc = na;
-                }
-                if (kpool_nr + kn > kpool_alloc) {
-                    size_t na = kpool_alloc ? kpool_alloc * 2 : 4096;
-                    while (na < kpool_nr + kn) {
-                        na *= 2;
-                    }
-                    uint32_t *nk = gm_xrealloc(kpool, na * sizeof(uint32_t));
-                    if (!nk) {
-                        free(fname);
-                        rc = GM_ENOMEM;
-                        goto out;
-                    }
-                    kpool = nk;
-                    kpool_alloc = na;
-                }
-                if (pool_nr + 2 * (size_t)n > pool_alloc) {
-                    size_t na = pool_alloc ? pool_alloc * 2 : 4096;
-                    while (na < pool_nr + 2 * (size_t)n) {
-                        na *= 2;
-                    }
-                    double *np = gm_xrealloc(out->pool, na * sizeof(double));
-                    if (!np) {
-                        free(fname);
-                        rc = GM_ENOMEM;
-                        goto out;
-                    }
-                    out->pool = np;
-                    pool_alloc = na;
-                }
-                si = out->sites_nr++;
-                struct gm_heap_site *site = &out->sites[si];
-                memset(site, 0, sizeof(*site));
-                hashes[si] = h;
-                site->key_off = (uint32_t)kpool_nr;
-                site->key_len = kn;
-                memcpy(kpool + kpool_nr, key, (size_t)kn * sizeof(uint32_t));
-                kpool_nr += kn;
-                site->series_off = pool_nr;
-                memset(out->pool + pool_nr, 0, 2 * (size_t)n * sizeof(double));
-                pool_nr += 2 * (size_t)n;
-                site->depth = depth;
-                site->frames_nr = 0;
-                const char *fnames[GM_HEAP_FRAMES];
-                for (uint32_t j = 0; j + 1 < kn && site->frames_nr < GM_HEAP_FRAMES; j += 2) {
-                    site->frames[site->frames_nr] = key[j];
-                    fnames[site->frames_nr] = gm_strtab_cstr(&out->names, key[j]);
-                    site->frames_nr++;
-                }
-                site->alloc_id = site->frames_nr ? site->frames[0] : 0;
-                site->func_id = first_user != UINT32_MAX && first_user < kn / 2
-                                    ? key[2 * first_user]
-                                    : site->alloc_id;
-                site->hint = hint_for(fnames, site->frames_nr);
-                site_add(&sm, si, h);
-                if (out->sites_nr * 2 > sm.mask) {
-                    if ((rc = site_grow(&sm, hashes, out->sites_nr)) < 0) {
-                        free(fname);
-                        goto out;
-                    }
-                }
-            }
-            struct gm_heap_site *site = &out->sites[si];
-            double sp = (double)p->values[sm_->val_off + (uint32_t)isp[out->order[k]]];
-            double ob = iob[out->order[k]] >= 0
-                            ? (double)p->values[sm_->val_off + (uint32_t)iob[out->order[k]]]
-                            : 0;
-            out->pool[site->series_off + k] += sp;
-            out->pool[site->series_off + n + k] += ob;
-            out->total[k] += sp;
+        rc = add_samples(b, p, k, fname, fuser);
+    }
+    free(fname);
+    free(fuser);
+    return rc;
+}
+
+/* Puts the columns of every series in time order (order[k] = column of position k). */
+static void reorder_columns(struct gm_heap_result *out, double *tmp)
+{
+    uint32_t n = out->profiles;
+    size_t rows = 2 * (size_t)out->sites_nr;
+    for (size_t r = 0; r <= rows; r++) {
+        double *y = r < rows ? out->pool + r * n : out->total;
+        for (uint32_t k = 0; k < n; k++) {
+            tmp[k] = y[out->order[k]];
         }
-        free(fname);
+        memcpy(y, tmp, n * sizeof(double));
     }
-    for (uint32_t si = 0; si < out->sites_nr; si++) {
-        out->sites[si].space = out->pool + out->sites[si].series_off;
-        out->sites[si].objects = out->sites[si].space + n;
+}
+
+static int roll_up(struct gm_heap_result *out)
+{
+    uint32_t n = out->profiles, funcs_alloc = 0;
+    uint32_t fmask = 63;
+    while (fmask < out->sites_nr * 2) {
+        fmask = fmask * 2 + 1;
+    }
+    /* func_id -> funcs index + 1, open addressing */
+    uint32_t *fslots = calloc((size_t)fmask + 1, sizeof(uint32_t));
+    if (!fslots) {
+        return GM_ENOMEM;
     }
     for (uint32_t si = 0; si < out->sites_nr; si++) {
         struct gm_heap_site *s = &out->sites[si];
-        s->verdict = gm_heap_classify(out->t, s->space, n, &s->slope, &s->r2, &s->change);
-        s->growth = s->space[n - 1] - s->space[0];
-        s->per_hour = out->timed ? s->slope * 3600 : 0;
-    }
-    out->total_verdict = gm_heap_classify(out->t, out->total, n, &out->total_slope, &out->total_r2,
-                                          &out->total_change);
-    /* roll up per function */
-    for (uint32_t si = 0; si < out->sites_nr; si++) {
-        struct gm_heap_site *s = &out->sites[si];
-        uint32_t fi = UINT32_MAX;
-        for (uint32_t q = 0; q < out->funcs_nr; q++) {
-            if (out->funcs[q].func_id == s->func_id) {
-                fi = q;
+        uint32_t fi = UINT32_MAX, slot = (s->func_id * 2654435761u) & fmask;
+        while (fslots[slot]) {
+            if (out->funcs[fslots[slot] - 1].func_id == s->func_id) {
+                fi = fslots[slot] - 1;
                 break;
             }
+            slot = (slot + 1) & fmask;
         }
         if (fi == UINT32_MAX) {
             if (out->funcs_nr == funcs_alloc) {
                 uint32_t na = funcs_alloc ? funcs_alloc * 2 : 32;
                 struct gm_heap_func *nf = gm_xrealloc(out->funcs, na * sizeof(*nf));
                 if (!nf) {
-                    rc = GM_ENOMEM;
-                    goto out;
+                    free(fslots);
+                    return GM_ENOMEM;
                 }
                 out->funcs = nf;
                 funcs_alloc = na;
             }
             fi = out->funcs_nr++;
+            fslots[slot] = fi + 1;
             memset(&out->funcs[fi], 0, sizeof(out->funcs[fi]));
             out->funcs[fi].func_id = s->func_id;
             out->funcs[fi].space = calloc(n, sizeof(double));
             if (!out->funcs[fi].space) {
-                rc = GM_ENOMEM;
-                goto out;
+                free(fslots);
+                return GM_ENOMEM;
             }
         }
         for (uint32_t k = 0; k < n; k++) {
             out->funcs[fi].space[k] += s->space[k];
         }
     }
+    free(fslots);
     for (uint32_t q = 0; q < out->funcs_nr; q++) {
         struct gm_heap_func *f = &out->funcs[q];
         f->verdict = gm_heap_classify(out->t, f->space, n, &f->slope, &f->r2, &f->change);
     }
+    return 0;
+}
+
+int gm_heap_finish(struct gm_heap_builder *b, struct gm_heap_result *res)
+{
+    struct gm_heap_result *out = &b->r;
+    uint32_t n = out->profiles;
+    int rc = GM_EINVAL;
+    double *tmp = malloc(n * sizeof(double));
+    if (!tmp) {
+        rc = GM_ENOMEM;
+        goto fail;
+    }
+    if (b->added != n) {
+        goto fail;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        out->order[i] = i;
+    }
+    sort_times = b->times;
+    qsort(out->order, n, sizeof(uint32_t), cmp_time);
+    reorder_columns(out, tmp);
+    out->timed = 1;
+    for (uint32_t k = 0; k < n; k++) {
+        if (b->times[k] == 0) {
+            out->timed = 0;
+        }
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        out->t[k] = out->timed ? (double)(b->times[out->order[k]] - b->times[out->order[0]]) / 1e9
+                               : (double)k;
+    }
+    for (uint32_t si = 0; si < out->sites_nr; si++) {
+        struct gm_heap_site *s = &out->sites[si];
+        s->space = out->pool + s->series_off;
+        s->objects = s->space + n;
+        s->verdict = gm_heap_classify(out->t, s->space, n, &s->slope, &s->r2, &s->change);
+        s->growth = s->space[n - 1] - s->space[0];
+        s->per_hour = out->timed ? s->slope * 3600 : 0;
+    }
+    out->total_verdict = gm_heap_classify(out->t, out->total, n, &out->total_slope, &out->total_r2,
+                                          &out->total_change);
     if (out->sites_nr) {
         sort_n = n;
+        sort_kpool = b->kpool;
+        sort_names = &out->names;
         qsort(out->sites, out->sites_nr, sizeof(*out->sites), cmp_site);
     }
-    rc = 0;
-out:
-    free(sm.slots);
-    free(kpool);
-    free(hashes);
-    free(key);
-    free(isp);
-    free(iob);
-    if (rc < 0) {
-        gm_heap_release(out);
+    /* after the sort, so functions come in the order of their first-ranked site */
+    if ((rc = roll_up(out)) < 0) {
+        goto fail;
     }
+    free(tmp);
+    *res = *out;
+    memset(out, 0, sizeof(*out));
+    gm_heap_abort(b);
+    return 0;
+fail:
+    free(tmp);
+    gm_heap_abort(b);
+    memset(res, 0, sizeof(*res));
     return rc;
+}
+
+int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct gm_heap_builder *b = gm_heap_begin(n);
+    if (!b) {
+        return n ? GM_ENOMEM : GM_EINVAL;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        int rc = gm_heap_add(b, &profs[i]);
+        if (rc < 0) {
+            gm_heap_abort(b);
+            return rc;
+        }
+    }
+    return gm_heap_finish(b, out);
 }
 
 void gm_heap_release(struct gm_heap_result *r)

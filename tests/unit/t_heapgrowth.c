@@ -424,3 +424,33 @@ Test(heap_series, not_heap_profiles)
     gm_profile_release(&p[0]);
     gm_profile_release(&p[1]);
 }
+
+Test(heap_series, streaming_counts_its_profiles)
+{
+    struct gm_profile p;
+    struct gm_diag d;
+    struct gm_heap_result r;
+    cr_assert_null(gm_heap_begin(0));
+    cr_assert_eq(gm_profile_load(&p, "testdata/pprof/y_heap.pb.gz", NULL, &d), 0);
+    /* fewer profiles than announced: finish refuses (and consumes the builder) */
+    struct gm_heap_builder *b = gm_heap_begin(2);
+    cr_assert_not_null(b);
+    cr_assert_eq(gm_heap_add(b, &p), 0);
+    cr_assert_eq(gm_heap_finish(b, &r), GM_EINVAL);
+    /* more than announced: the extra one is refused, the rest is intact */
+    b = gm_heap_begin(1);
+    cr_assert_eq(gm_heap_add(b, &p), 0);
+    cr_assert_eq(gm_heap_add(b, &p), GM_EINVAL);
+    cr_assert_eq(gm_heap_finish(b, &r), 0);
+    cr_assert_eq(r.total[0], (double)gm_profile_total(&p, 3));
+    gm_heap_release(&r);
+    /* the same profile twice: each column is its own */
+    b = gm_heap_begin(2);
+    cr_assert_eq(gm_heap_add(b, &p), 0);
+    cr_assert_eq(gm_heap_add(b, &p), 0);
+    cr_assert_eq(gm_heap_finish(b, &r), 0);
+    cr_assert_eq(r.total[0], r.total[1]);
+    cr_assert_eq(r.total[1], (double)gm_profile_total(&p, 3));
+    gm_heap_release(&r);
+    gm_profile_release(&p);
+}
