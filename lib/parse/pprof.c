@@ -28,7 +28,7 @@ static int werr(struct wire *w, int code, const char *what)
     return gm_diag_set(w->diag, code, (uint64_t)(w->p - w->base), 0, "%s", what);
 }
 
-static int varint(struct wire *w, uint64_t *out)
+static int varint_slow(struct wire *w, uint64_t *out)
 {
     uint64_t v = 0;
     *out = 0;
@@ -47,6 +47,35 @@ static int varint(struct wire *w, uint64_t *out)
         }
     }
     return werr(w, GM_EFORMAT, "varint longer than 10 bytes");
+}
+
+/* Most varints in a profile (ids, lines, small values) fit in one byte. */
+static inline int varint(struct wire *w, uint64_t *out)
+{
+    if (w->p < w->end && *w->p < 0x80) {
+        *out = *w->p++;
+        return 0;
+    }
+    if (w->end - w->p >= 10) {
+        /* room for the longest varint: no bounds check per byte */
+        const uint8_t *q = w->p;
+        uint64_t v = 0;
+        for (int i = 0; i < 9; i++) {
+            uint8_t b = q[i];
+            v |= (uint64_t)(b & 0x7f) << (7 * i);
+            if (b < 0x80) {
+                w->p = q + i + 1;
+                *out = v;
+                return 0;
+            }
+        }
+        if (q[9] <= 1) {
+            w->p = q + 10;
+            *out = v | (uint64_t)q[9] << 63;
+            return 0;
+        }
+    }
+    return varint_slow(w, out);
 }
 
 static int wkey(struct wire *w, uint32_t *field, uint32_t *wt)
