@@ -10,7 +10,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
            -Wvla -Wwrite-strings -Wformat=2 -fno-common
 CFLAGS   ?= $(O) -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -Iinclude -MMD -MP
-LDLIBS   = -ldeflate -lm
+LDLIBS   = -ldeflate -lm -lpthread
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=$(SANITIZE)

@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "gm/render.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,56 @@ static long num_opt(const char *v, const char *name, long dflt)
         gm_die("heap: --%s '%s': expected a number", name, v);
     }
     return n;
+}
+
+/* A series is read ahead: while the main thread adds profile i, a loader thread decodes
+ * profile i + 1, so at most two decoded profiles are in memory. */
+struct loader {
+    pthread_t th;
+    int running;
+    const char *file;
+    const struct gm_limits *lim;
+    struct gm_profile prof;
+    struct gm_diag diag;
+    int rc;
+};
+
+static void *load_main(void *arg)
+{
+    struct loader *l = arg;
+    memset(&l->diag, 0, sizeof(l->diag));
+    l->rc = gm_profile_load(&l->prof, l->file, l->lim, &l->diag);
+    return NULL;
+}
+
+/* Starts loading file; in the calling thread when threads are off or cannot be made. */
+static void load_start(struct loader *l, const char *file, const struct gm_limits *lim,
+                       int threaded)
+{
+    memset(l, 0, sizeof(*l));
+    l->file = file;
+    l->lim = lim;
+    if (threaded && pthread_create(&l->th, NULL, load_main, l) == 0) {
+        l->running = 1;
+        return;
+    }
+    load_main(l);
+}
+
+static void load_wait(struct loader *l)
+{
+    if (l->running) {
+        pthread_join(l->th, NULL);
+        l->running = 0;
+    }
+}
+
+static void load_drop(struct loader *l)
+{
+    load_wait(l);
+    if (l->rc == 0) {
+        gm_profile_release(&l->prof);
+    }
 }
 
 static void single(struct gm_out *w, const char *file, const struct gm_profile *p, uint32_t n)
@@ -103,28 +154,38 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (series && !b) {
         gm_die("out of memory");
     }
+    /* the allocation-failure tests (GM_FAIL_ALLOC_AT) need one deterministic order */
+    int threaded = series && !getenv("GM_FAIL_ALLOC_AT");
+    struct loader ld[2];
     struct gm_profile prof;
     memset(&prof, 0, sizeof(prof));
+    load_start(&ld[0], argv[first], &lim, threaded);
     for (int i = 0; i < n; i++) {
-        struct gm_diag diag;
-        memset(&diag, 0, sizeof(diag));
+        struct loader *cur = &ld[i % 2];
         const char *file = argv[first + i];
-        int r = gm_profile_load(&prof, file, &lim, &diag);
-        if (r < 0) {
-            gm_err_diag(file, r, &diag);
+        load_wait(cur);
+        if (cur->rc < 0) {
+            gm_err_diag(file, cur->rc, &cur->diag);
             gm_heap_abort(b);
             return 2;
         }
+        prof = cur->prof;
         if (gm_profile_type_index(&prof, "inuse_space") < 0) {
             gm_err("%s: not a heap profile (no inuse_space sample type)", file);
             gm_profile_release(&prof);
             gm_heap_abort(b);
             return 2;
         }
+        if (i + 1 < n) {
+            load_start(&ld[(i + 1) % 2], argv[first + i + 1], &lim, threaded);
+        }
         if (b) {
-            r = gm_heap_add(b, &prof);
+            int r = gm_heap_add(b, &prof);
             gm_profile_release(&prof);
             if (r < 0) {
+                if (i + 1 < n) {
+                    load_drop(&ld[(i + 1) % 2]);
+                }
                 gm_heap_abort(b);
                 gm_die("heap: %s: %s", file, gm_strerror(r));
             }
