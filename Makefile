@@ -104,7 +104,7 @@ bench: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic bench/run.sh
 
 clean:
-	rm -rf $(BUILD) build-fuzz
+	rm -rf $(BUILD) build-fuzz build-asan build-clang build-tsan
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
