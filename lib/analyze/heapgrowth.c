@@ -94,7 +94,7 @@ static const char *hint_for(const char *const *funcs, uint32_t nr)
     };
     for (uint32_t i = 0; i < nr; i++) {
         for (size_t h = 0; h < GM_ARRAY_NR(hints); h++) {
-            if (strncmp(funcs[i], hints[h].prefix, strlen(hints[h].prefix)) == 0) {
+            if (funcs[i] && strncmp(funcs[i], hints[h].prefix, strlen(hints[h].prefix)) == 0) {
                 return hints[h].hint;
             }
         }
@@ -230,8 +230,10 @@ struct gm_heap_builder *gm_heap_begin(uint32_t n)
     out->total = calloc(n, sizeof(double));
     b->times = calloc(n, sizeof(int64_t));
     b->sm.slots = calloc((size_t)b->sm.mask + 1, sizeof(uint64_t));
+    b->kpool_alloc = 4096; /* never NULL, even when every key is empty */
+    b->kpool = malloc(b->kpool_alloc * sizeof(uint32_t));
     if (gm_strtab_init(&out->names, 0) < 0 || !out->order || !out->t || !out->total || !b->times ||
-        !b->sm.slots) {
+        !b->sm.slots || !b->kpool) {
         gm_heap_abort(b);
         return NULL;
     }
@@ -278,7 +280,7 @@ static int site_new(struct gm_heap_builder *b, uint64_t h, uint32_t kn, uint32_t
         b->sites_alloc = na;
     }
     if (b->kpool_nr + kn > b->kpool_alloc) {
-        size_t na = b->kpool_alloc ? b->kpool_alloc * 2 : 4096;
+        size_t na = b->kpool_alloc * 2;
         while (na < b->kpool_nr + kn) {
             na *= 2;
         }
@@ -317,7 +319,7 @@ static int site_new(struct gm_heap_builder *b, uint64_t h, uint32_t kn, uint32_t
     memset(out->pool + b->pool_nr, 0, 2 * (size_t)n * sizeof(double));
     b->pool_nr += 2 * (size_t)n;
     site->depth = depth;
-    const char *fnames[GM_HEAP_FRAMES];
+    const char *fnames[GM_HEAP_FRAMES] = {0};
     for (uint32_t j = 0; j + 1 < kn && site->frames_nr < GM_HEAP_FRAMES; j += 2) {
         site->frames[site->frames_nr] = b->key[j];
         fnames[site->frames_nr] = gm_strtab_cstr(&out->names, b->key[j]);

@@ -180,7 +180,7 @@ static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *li
     if (line && line->func < b->prof->functions_nr) {
         /* a function's name is hashed once per profile, not once per frame */
         uint32_t ei = b->fcache[line->func];
-        if (ei == UINT32_MAX) {
+        if (ei == UINT32_MAX || !b->e) { /* fcache only names existing entries */
             if (!(e = lookup(b, func))) {
                 return 1;
             }
@@ -251,7 +251,7 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
             for (uint32_t l = 0; l < loc->line_nr; l++) {
                 const struct gm_pprof_line *ln = &prof->lines[loc->line_off + l];
                 uint32_t ei = ln->func < prof->functions_nr ? b->fcache[ln->func] : UINT32_MAX;
-                if (ei != UINT32_MAX) {
+                if (ei != UINT32_MAX && b->e) { /* fcache only names existing entries */
                     struct entry *e = &b->e[ei];
                     if (b->leaf) {
                         gm_sat_add(&e->flat, v);

@@ -54,9 +54,10 @@ produce() {
 	return 1
 }
 
-# 1. Light programs (mostly sleeping), in parallel.
+# 1. Light programs (mostly sleeping), in parallel. Pauses are judged from 10 ms (gomedic-gc(1)):
+# a loaded CI machine stretches a healthy STW to 4-5 ms, so the healthy bound is 8.
 pids=()
-produce y_healthy.log 'cycles >= 20 && last_pct < 10 && max_stw_ms < 3 && live_max - live_min <= 2 && size < 100000' \
+produce y_healthy.log 'cycles >= 20 && last_pct < 10 && max_stw_ms < 8 && live_max - live_min <= 2 && size < 100000' \
 	GODEBUG=gctrace=1 -- gc-healthy & pids+=($!)
 produce y_mixed_json.log 'cycles >= 20 && last_pct < 10 && json_bad == 0 && size < 100000' \
 	GODEBUG=gctrace=1 -- gc-healthy -json -every 100ms & pids+=($!)
