@@ -7,7 +7,8 @@
  * (gm_changepoint: two-segment fit, flat then linear, the split minimising the squared
  * error), and a verdict:
  *   unbounded - the rising segment fits a line (R^2 >= 0.8), rises in at least 70% of its
- *               steps, still rises in its last third, and grew by >= 20% of its peak;
+ *               steps (50% when R^2 >= 0.9), still rises in its last third, and grew by
+ *               >= 20% of its peak;
  *   step      - grew early, then stayed flat (warm-up: caches filling, pools sizing);
  *   sawtooth  - dropped by 30% or more at least twice (batches released, GC of buffers);
  *   flat      - anything else (including sites too small to matter: peak < 64 KiB).
