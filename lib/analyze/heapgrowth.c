@@ -78,26 +78,39 @@ enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t
 
 static const char *hint_for(const char *const *funcs, uint32_t nr)
 {
+#define HINT(prefix, text)                                                                         \
+    {                                                                                              \
+        prefix, sizeof(prefix) - 1, text                                                           \
+    }
     static const struct {
         const char *prefix;
+        size_t len;
         const char *hint;
     } hints[] = {
-        {"runtime.growslice", "a slice keeps growing (append): bound it or reslice it"},
-        {"runtime.mapassign", "a map keeps growing: evict entries (LRU/TTL) or bound it"},
-        {"runtime.makemap", "maps are created and kept: who holds them?"},
-        {"runtime.hashGrow", "a map keeps growing: evict entries (LRU/TTL) or bound it"},
-        {"bytes.(*Buffer).grow", "bytes.Buffer growth: buffers are kept or reused at peak size"},
-        {"bytes.growSlice", "bytes.Buffer growth: buffers are kept or reused at peak size"},
-        {"strings.(*Builder).grow", "strings.Builder growth: builders are kept"},
-        {"bufio.", "bufio buffers are kept: readers/writers per connection not released"},
-        {"sync.(*Pool)", "sync.Pool holds growing objects: reset or drop oversized ones"},
-        {"runtime.malg", "goroutine stacks: the number of goroutines grows (gomedic goroutines)"},
-        {"runtime.newproc",
-         "goroutine stacks: the number of goroutines grows (gomedic goroutines)"},
+        HINT("runtime.growslice", "a slice keeps growing (append): bound it or reslice it"),
+        HINT("runtime.mapassign", "a map keeps growing: evict entries (LRU/TTL) or bound it"),
+        HINT("runtime.makemap", "maps are created and kept: who holds them?"),
+        HINT("runtime.hashGrow", "a map keeps growing: evict entries (LRU/TTL) or bound it"),
+        HINT("bytes.(*Buffer).grow",
+             "bytes.Buffer growth: buffers are kept or reused at peak size"),
+        HINT("bytes.growSlice", "bytes.Buffer growth: buffers are kept or reused at peak size"),
+        HINT("strings.(*Builder).grow", "strings.Builder growth: builders are kept"),
+        HINT("bufio.", "bufio buffers are kept: readers/writers per connection not released"),
+        HINT("sync.(*Pool)", "sync.Pool holds growing objects: reset or drop oversized ones"),
+        HINT("runtime.malg",
+             "goroutine stacks: the number of goroutines grows (gomedic goroutines)"),
+        HINT("runtime.newproc",
+             "goroutine stacks: the number of goroutines grows (gomedic goroutines)"),
     };
+#undef HINT
     for (uint32_t i = 0; i < nr; i++) {
+        const char *f = funcs[i];
+        /* every prefix starts with b, r or s: most frames are rejected by their first byte */
+        if (!f || (f[0] != 'b' && f[0] != 'r' && f[0] != 's')) {
+            continue;
+        }
         for (size_t h = 0; h < GM_ARRAY_NR(hints); h++) {
-            if (funcs[i] && strncmp(funcs[i], hints[h].prefix, strlen(hints[h].prefix)) == 0) {
+            if (f[0] == hints[h].prefix[0] && strncmp(f, hints[h].prefix, hints[h].len) == 0) {
                 return hints[h].hint;
             }
         }
@@ -345,10 +358,11 @@ static int site_new(struct gm_heap_builder *b, uint64_t h, uint32_t kn, uint32_t
 
 /* Adds every sample of p to its site's series in column k: a site's key is its frames as
  * (interned name, line) pairs, built from ids (each function's name is interned once per
- * profile), so no text is formatted per sample. fname/fuser: per function id of p, its
+ * profile), so no text is formatted per sample. laddr: per location of p, the interned
+ * address of an unsymbolized one (UINT32_MAX until seen). fname/fuser: per function id of p, its
  * interned name (UINT32_MAX until seen) and whether it is user code. */
 static int add_samples(struct gm_heap_builder *b, const struct gm_profile *p, uint32_t k,
-                       uint32_t *fname, uint8_t *fuser)
+                       uint32_t *laddr, uint32_t *fname, uint8_t *fuser)
 {
     struct gm_heap_result *out = &b->r;
     uint32_t n = out->profiles;
@@ -382,12 +396,16 @@ static int add_samples(struct gm_heap_builder *b, const struct gm_profile *p, ui
                            : ln->line > UINT32_MAX ? UINT32_MAX
                                                    : (uint32_t)ln->line;
                 } else {
-                    char fr[32];
-                    int w = snprintf(fr, sizeof(fr), "%#llx", (unsigned long long)loc->address);
-                    if ((rc = gm_strtab_intern(&out->names, fr, w > 0 ? (size_t)w : 0, &name)) <
-                        0) {
-                        return rc;
+                    uint32_t li = p->locs[sm_->loc_off + l];
+                    if (laddr[li] == UINT32_MAX) {
+                        char fr[32];
+                        int w = snprintf(fr, sizeof(fr), "%#llx", (unsigned long long)loc->address);
+                        if ((rc = gm_strtab_intern(&out->names, fr, w > 0 ? (size_t)w : 0,
+                                                   &laddr[li])) < 0) {
+                            return rc;
+                        }
                     }
+                    name = laddr[li];
                 }
                 if (kn + 2 <= KEY_MAX) {
                     b->key[kn++] = name;
@@ -423,13 +441,16 @@ int gm_heap_add(struct gm_heap_builder *b, const struct gm_profile *p)
     b->times[k] = p->time_nanos;
     uint32_t *fname = malloc(((size_t)p->functions_nr + 1) * sizeof(uint32_t));
     uint8_t *fuser = malloc((size_t)p->functions_nr + 1);
+    uint32_t *laddr = malloc(((size_t)p->locations_nr + 1) * sizeof(uint32_t));
     int rc = GM_ENOMEM;
-    if (fname && fuser) {
+    if (fname && fuser && laddr) {
         memset(fname, 0xff, ((size_t)p->functions_nr + 1) * sizeof(uint32_t));
-        rc = add_samples(b, p, k, fname, fuser);
+        memset(laddr, 0xff, ((size_t)p->locations_nr + 1) * sizeof(uint32_t));
+        rc = add_samples(b, p, k, laddr, fname, fuser);
     }
     free(fname);
     free(fuser);
+    free(laddr);
     return rc;
 }
 
