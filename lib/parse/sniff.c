@@ -66,7 +66,7 @@ enum gm_kind gm_sniff(const char *p, size_t len)
     /* protobuf: the first byte is a Profile field key (fields 1-15, varint or
      * length-delimited; Go starts with 1, 11 or 9 depending on the kind); text is all
      * printable, a profile is not */
-    unsigned char k = (unsigned char)p[0];
+    unsigned char k = len ? (unsigned char)p[0] : 0;
     if (len >= 2 && ((k & 7) == 0 || (k & 7) == 2) && (k >> 3) >= 1 && (k >> 3) <= 15) {
         size_t n = len < 256 ? len : 256;
         for (size_t i = 0; i < n; i++) {
