@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "gm/out.h"
 
 #define FUZZ_CHECK(cond, ...)                                                                      \
     do {                                                                                           \
@@ -66,45 +67,6 @@ static inline const char *fuzz_guard_copy(const uint8_t *data, size_t size)
         memcpy(p, data, size);
     }
     return p;
-}
-
-/* Length of a well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates,
- * nothing above U+10FFFF), or 0. */
-static inline size_t fuzz_utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xbf; /* range of the second byte */
-    if (c < 0x80) {
-        return 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        if (c == 0xe0) {
-            lo = 0xa0;
-        } else if (c == 0xed) {
-            hi = 0x9f;
-        }
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        if (c == 0xf0) {
-            lo = 0x90;
-        } else if (c == 0xf4) {
-            hi = 0x8f;
-        }
-    } else {
-        return 0;
-    }
-    if (len > n || p[1] < lo || p[1] > hi) {
-        return 0;
-    }
-    for (size_t i = 2; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-    }
-    return len;
 }
 
 /* Structural JSON check of (p, n). Returns NULL if well-formed, else a static description
@@ -164,7 +126,7 @@ static inline const char *fuzz_json_check(const char *p, size_t n, size_t *at)
                     return "raw control character in a string";
                 }
                 if (d >= 0x80) {
-                    size_t ul = fuzz_utf8_len((const unsigned char *)p + i, n - i);
+                    size_t ul = gm_utf8_len((const unsigned char *)p + i, n - i);
                     if (!ul) {
                         return "invalid UTF-8 in a string";
                     }

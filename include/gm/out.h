@@ -26,6 +26,9 @@ void gm_out_puts(struct gm_out *o, const char *s);
 /* Returns 0, or GM_EIO if any write (or the final fflush) failed. */
 int gm_out_error(struct gm_out *o);
 
+/* Length of a well-formed UTF-8 sequence at s (n >= 1 bytes available), or 0: no overlong
+ * forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
+size_t gm_utf8_len(const unsigned char *s, size_t n);
 /* Writes s as a JSON string literal (with quotes); invalid UTF-8 bytes become U+FFFD. */
 void gm_out_json_str(struct gm_out *o, const char *s, size_t len);
 static inline void gm_out_json_cstr(struct gm_out *o, const char *s)

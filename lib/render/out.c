@@ -48,9 +48,7 @@ int gm_out_error(struct gm_out *o)
     return o->err ? GM_EIO : 0;
 }
 
-/* Length of a valid UTF-8 sequence at s (n bytes available), or 0 if invalid: no overlong
- * forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t gm_utf8_len(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
     if (c < 0x80) {
@@ -115,7 +113,7 @@ void gm_out_json_str(struct gm_out *o, const char *s, size_t len)
             ubuf[6] = '\0';
             esc = ubuf;
         } else if (c >= 0x80) {
-            ul = utf8_len((const unsigned char *)s + i, len - i);
+            ul = gm_utf8_len((const unsigned char *)s + i, len - i);
             if (!ul) {
                 esc = "\xef\xbf\xbd";
             }

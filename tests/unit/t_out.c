@@ -297,3 +297,27 @@ Test(out, paths_learn_disjoint_roots)
     cr_assert_str_eq(gm_paths_show(&p, "/a/x.go", GM_FRAME_USER), "/a/x.go");
     gm_stacks_release(&s);
 }
+
+Test(out, utf8_len_follows_rfc3629)
+{
+    static const struct {
+        const char *s;
+        size_t n, want;
+    } cases[] = {
+        {"a", 1, 1},
+        {"\xc3\xa9", 2, 2},         /* é */
+        {"\xe2\x82\xac", 3, 3},     /* € */
+        {"\xf0\x9f\x98\x80", 4, 4}, /* U+1F600 */
+        {"\xc0\xaf", 2, 0},         /* overlong '/' */
+        {"\xe0\x80\xaf", 3, 0},     /* overlong, 3 bytes */
+        {"\xed\xa0\x80", 3, 0},     /* surrogate U+D800 */
+        {"\xf4\x90\x80\x80", 4, 0}, /* above U+10FFFF */
+        {"\xe2\x82", 2, 0},         /* truncated */
+        {"\x80", 1, 0},             /* lone continuation byte */
+        {"\xe2\x28\xa1", 3, 0},     /* bad continuation */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cr_assert_eq(gm_utf8_len((const unsigned char *)cases[i].s, cases[i].n), cases[i].want,
+                     "case %zu", i);
+    }
+}
