@@ -69,7 +69,15 @@ int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first);
 void gm_cmd_help(const struct gm_cmd *self, FILE *f);
 
 /* Common conventions. */
-int gm_color_wanted(const char *when, FILE *f);  /* auto|always|never; -1 if invalid */
+int gm_color_wanted(const char *when, FILE *f); /* auto|always|never; -1 if invalid */
+/* -o/--out and --color: opens path (NULL or "-": stdout) and sets up w, colour as --color
+ * asks, never when plain (JSON, SVG, folded stacks). Dies (exit 2) with "<cmd>: cannot write
+ * 'path'" or a --color error. */
+struct gm_out;
+void gm_cli_out_open(struct gm_out *w, const char *cmd, const char *path, const char *color,
+                     int plain);
+/* Flushes and closes what gm_cli_out_open opened: 0, or 2 after "<cmd>: write error". */
+int gm_cli_out_close(struct gm_out *w, const char *cmd);
 int gm_parse_size(const char *s, uint64_t *out); /* "512M", "4G", plain bytes */
 
 /* Monotonic seconds. */

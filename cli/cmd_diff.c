@@ -181,19 +181,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (gm_leak_diff(&set, dumps, (uint32_t)nfiles, &lo, &res) < 0) {
         gm_die("out of memory");
     }
-    FILE *out = stdout;
-    if (o.out && strcmp(o.out, "-") != 0) {
-        out = fopen(o.out, "w");
-        if (!out) {
-            gm_die("diff: cannot write '%s'", o.out);
-        }
-    }
-    int color = gm_color_wanted(o.color, out);
-    if (color < 0) {
-        gm_die("diff: --color '%s': expected auto, always or never", o.color);
-    }
     struct gm_out w;
-    gm_out_init(&w, out, o.json ? 0 : color);
+    gm_cli_out_open(&w, "diff", o.out, o.color, o.json);
     struct gm_paths paths;
     memset(&paths, 0, sizeof(paths));
     paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
@@ -214,8 +203,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     } else {
         gm_render_diff_table(&w, &rep);
     }
-    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
-        gm_err("diff: write error");
+    if (gm_cli_out_close(&w, "diff")) {
         rc = 2;
     } else if (o.fail_on && res.leaks_nr) {
         rc = 1;

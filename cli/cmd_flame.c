@@ -250,22 +250,13 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (rc == 2) {
         /* already reported (the base lacks the sample type): no half-made graph */
     } else if (rc >= 0) {
-        FILE *out = stdout;
-        if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
-            gm_die("flame: cannot write '%s'", o.out);
-        }
         struct gm_out w;
-        gm_out_init(&w, out, 0);
+        gm_cli_out_open(&w, "flame", o.out, NULL, 1);
         gm_flame_render(&w, &f, fmt, width, 0.1);
         if (w.err == ENOMEM) {
             gm_die("out of memory"); /* the renderer's scratch stack could not grow */
         }
-        if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
-            gm_err("flame: write error");
-            rc = 2;
-        } else {
-            rc = 0;
-        }
+        rc = gm_cli_out_close(&w, "flame");
     } else if (rc < 0) {
         gm_err("flame: %s", gm_strerror(rc));
         rc = 2;

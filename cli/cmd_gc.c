@@ -49,16 +49,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
         gm_die("gc: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
-    FILE *out = stdout;
-    if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
-        gm_die("gc: cannot write '%s'", o.out);
-    }
-    int color = gm_color_wanted(o.color, out);
-    if (color < 0) {
-        gm_die("gc: --color '%s': expected auto, always or never", o.color);
-    }
     struct gm_out w;
-    gm_out_init(&w, out, o.json ? 0 : color);
+    gm_cli_out_open(&w, "gc", o.out, o.color, o.json);
     int nfiles = argc - first, rc = 0, worst = -1;
     if (o.json && nfiles > 1) {
         gm_out_puts(&w, "[");
@@ -107,8 +99,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (o.json && (rc == 0 || nfiles > 1)) {
         gm_out_puts(&w, nfiles > 1 ? "]\n" : "\n");
     }
-    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
-        gm_err("gc: write error");
+    if (gm_cli_out_close(&w, "gc")) {
         return 2;
     }
     if (rc) {

@@ -169,22 +169,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         compile(&flt.exclude, o.exclude, "exclude");
         flt.have_exclude = 1;
     }
-    FILE *out = stdout;
-    if (o.out && strcmp(o.out, "-") != 0) {
-        out = fopen(o.out, "w");
-        if (!out) {
-            gm_die("goroutines: cannot write '%s'", o.out);
-        }
-    }
-    int color = gm_color_wanted(o.color, out);
-    if (color < 0) {
-        gm_die("goroutines: --color '%s': expected auto, always or never", o.color);
-    }
-    if (o.json) {
-        color = 0;
-    }
     struct gm_out w;
-    gm_out_init(&w, out, color);
+    gm_cli_out_open(&w, "goroutines", o.out, o.color, o.json);
     struct gm_paths paths;
     memset(&paths, 0, sizeof(paths));
     paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
@@ -318,8 +304,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_out_puts(&w, "\n");
     }
-    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
-        gm_err("goroutines: write error");
+    if (gm_cli_out_close(&w, "goroutines")) {
         return 2;
     }
     gm_source_release(&src);

@@ -191,16 +191,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             }
         }
     }
-    FILE *out = stdout;
-    if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
-        gm_die("heap: cannot write '%s'", o.out);
-    }
-    int color = gm_color_wanted(o.color, out);
-    if (color < 0) {
-        gm_die("heap: --color '%s': expected auto, always or never", o.color);
-    }
     struct gm_out w;
-    gm_out_init(&w, out, o.json ? 0 : color);
+    gm_cli_out_open(&w, "heap", o.out, o.color, o.json);
     if (!b) {
         single(&w, argv[first], &prof, nodes);
         gm_profile_release(&prof);
@@ -218,8 +210,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         gm_heap_release(&res);
     }
     int rc = 0;
-    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
-        gm_err("heap: write error");
+    if (gm_cli_out_close(&w, "heap")) {
         rc = 2;
     }
     return rc;

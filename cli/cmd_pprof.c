@@ -130,16 +130,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     vo.focus = o.focus ? &focus : NULL;
     vo.ignore = o.ignore ? &ignore : NULL;
-    FILE *out = stdout;
-    if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
-        gm_die("pprof: cannot write '%s'", o.out);
-    }
-    int color = gm_color_wanted(o.color, out);
-    if (color < 0) {
-        gm_die("pprof: --color '%s': expected auto, always or never", o.color);
-    }
     struct gm_out w;
-    gm_out_init(&w, out, o.json ? 0 : color);
+    gm_cli_out_open(&w, "pprof", o.out, o.color, o.json);
     if (o.raw) {
         gm_render_pprof_raw(&w, &prof);
     } else if (o.folded) {
@@ -164,8 +156,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_ptop_release(&top);
     }
-    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
-        gm_err("pprof: write error");
+    if (gm_cli_out_close(&w, "pprof")) {
         rc = 2;
     }
 out:

@@ -105,16 +105,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         fresh = gm_race_baseline(&res, bl.p, bl.len);
         gm_input_close(&bl);
     }
-    FILE *out = stdout;
-    if (o.out && strcmp(o.out, "-") != 0 && !(out = fopen(o.out, "w"))) {
-        gm_die("race: cannot write '%s'", o.out);
-    }
-    int color = gm_color_wanted(o.color, out);
-    if (color < 0) {
-        gm_die("race: --color '%s': expected auto, always or never", o.color);
-    }
     struct gm_out w;
-    gm_out_init(&w, out, o.json ? 0 : color);
+    gm_cli_out_open(&w, "race", o.out, o.color, o.json);
     struct gm_paths paths;
     memset(&paths, 0, sizeof(paths));
     paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
@@ -129,8 +121,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         gm_render_race_table(&w, file, &res, &paths, max_frames, o.baseline != NULL);
     }
     int rc = 0;
-    if (gm_out_error(&w) < 0 || (out != stdout && fclose(out) != 0)) {
-        gm_err("race: write error");
+    if (gm_cli_out_close(&w, "race")) {
         rc = 2;
     } else if ((fail_any && res.groups_nr) || (fail_new && fresh)) {
         rc = 1;

@@ -1,5 +1,6 @@
 /* Option tables -> getopt_long, --help text, and the small shared CLI helpers. */
 #include "cmd.h"
+#include "gm/out.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -236,4 +237,31 @@ void gm_print_stats(const char *file, uint64_t input_bytes, uint64_t goroutines,
             file, mb, (unsigned long long)goroutines, t_parse, t_parse > 0 ? mb / t_parse : 0,
             t_total, t_total > 0 ? mb / t_total : 0, status_kb("RssAnon"), status_kb("RssFile"),
             status_kb("VmHWM"));
+}
+
+void gm_cli_out_open(struct gm_out *w, const char *cmd, const char *path, const char *color,
+                     int plain)
+{
+    FILE *f = stdout;
+    if (path && strcmp(path, "-") != 0 && !(f = fopen(path, "w"))) {
+        gm_die("%s: cannot write '%s'", cmd, path);
+    }
+    int c = gm_color_wanted(color, f);
+    if (c < 0) {
+        gm_die("%s: --color '%s': expected auto, always or never", cmd, color);
+    }
+    gm_out_init(w, f, plain ? 0 : c);
+}
+
+int gm_cli_out_close(struct gm_out *w, const char *cmd)
+{
+    int bad = gm_out_error(w) < 0;
+    if (w->f != stdout && fclose(w->f) != 0) {
+        bad = 1;
+    }
+    if (bad) {
+        gm_err("%s: write error", cmd);
+        return 2;
+    }
+    return 0;
 }
