@@ -11,7 +11,7 @@ struct opts {
     int json, aggressive, full_path, no_buckets, no_source, stats;
     struct gm_strlist source_roots;
     const char *out, *color, *similarity, *state, *match, *exclude, *dump, *min_sev, *fail_on;
-    const char *max_mem, *max_frames;
+    const char *max_mem, *max_frames, *max_buckets;
     struct gm_strlist trims;
 };
 
@@ -39,6 +39,8 @@ static const struct gm_opt options[] = {
                   "table: list findings from SEV up (default low)"),
     GM_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
     GM_OPT_BOOL(0, "no-buckets", &o.no_buckets, "table: findings only"),
+    GM_OPT_STRING(0, "max-buckets", &o.max_buckets, "N",
+                  "table: list the N largest buckets (default 100, 0 = all)"),
     GM_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per bucket (default all)"),
     GM_OPT_BOOL(0, "stats", &o.stats,
                 "print time, throughput and memory (heap vs mapped input) to stderr"),
@@ -142,6 +144,15 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             gm_die("goroutines: --max-frames '%s': expected a number", o.max_frames);
         }
         max_frames = (int)v;
+    }
+    uint32_t max_buckets = 100;
+    if (o.max_buckets) {
+        char *end;
+        long v = strtol(o.max_buckets, &end, 10);
+        if (*end || !*o.max_buckets || v < 0 || v > UINT32_MAX) {
+            gm_die("goroutines: --max-buckets '%s': expected a number", o.max_buckets);
+        }
+        max_buckets = (uint32_t)v;
     }
     long want_dump = -1; /* -1 last, 0 all, N */
     if (o.dump && strcmp(o.dump, "last") != 0) {
@@ -271,6 +282,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
                 .min_severity = (enum gm_severity)min_sev,
                 .max_frames = max_frames,
                 .no_buckets = o.no_buckets,
+                .max_buckets = max_buckets,
                 .analysis_buckets = agg_nr,
             };
             if (o.json) {

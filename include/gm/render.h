@@ -36,6 +36,7 @@ struct gm_goroutines_report {
     enum gm_severity min_severity; /* table: findings below are summarised in one line */
     int max_frames;                /* frames printed per bucket (0 = all) */
     int no_buckets;                /* table: findings only */
+    uint32_t max_buckets;          /* table: buckets listed, largest first (0 = all) */
     uint32_t analysis_buckets;     /* buckets when argument values are ignored (hint), or 0 */
 };
 

@@ -211,7 +211,11 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
                       r->analysis_buckets);
     }
     gm_out_puts(o, "\n");
-    for (uint32_t i = 0; i < r->buckets->nr; i++) {
+    uint32_t listed = r->buckets->nr;
+    if (r->max_buckets && listed > r->max_buckets) {
+        listed = r->max_buckets;
+    }
+    for (uint32_t i = 0; i < listed; i++) {
         const struct gm_bucket *b = &r->buckets->v[i];
         const struct gm_stack *st = gm_stacks_get(s, b->stack_id);
         const char *state = gm_strtab_cstr(&s->strs, b->state_id);
@@ -248,6 +252,15 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
         if (st->created_by != GM_NO_FRAME) {
             gm_out_printf(o, "    created by %s\n", gm_stacks_func(s, st->created_by));
         }
+    }
+    if (listed < r->buckets->nr) {
+        uint64_t rest = 0;
+        for (uint32_t i = listed; i < r->buckets->nr; i++) {
+            rest += r->buckets->v[i].count;
+        }
+        uint32_t more = r->buckets->nr - listed;
+        gm_out_printf(o, "\n(%u more bucket%s, %llu goroutine%s: --max-buckets 0 lists them all)\n",
+                      more, more == 1 ? "" : "s", (unsigned long long)rest, rest == 1 ? "" : "s");
     }
     for (uint32_t i = 0; fl.line && i < fl.nr; i++) {
         free(fl.line[i]);

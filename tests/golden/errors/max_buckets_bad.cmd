@@ -1,0 +1,1 @@
+goroutines --max-buckets lots testdata/goroutine/y_runnable-backlog.txt
