@@ -573,7 +573,17 @@ static int count_inside(struct dec *d, const struct spans *samples, const struct
         uint32_t f = 0, wt = 0;
         while (w.p < w.end) {
             GM_TRY(wkey(&w, &f, &wt));
-            if (f == 1 || f == 2) {
+            if ((f == 1 || f == 2) && wt == 2) {
+                /* a packed run holds as many varints as bytes without the continuation bit
+                 * (a truncated or overlong one fails in the decoding pass) */
+                struct wire sub = {0};
+                GM_TRY(wbytes(&w, &sub));
+                size_t nr = 0;
+                for (const uint8_t *q = sub.p; q < sub.end; q++) {
+                    nr += *q < 0x80;
+                }
+                *(f == 1 ? &d->total_locs : &d->total_vals) += nr;
+            } else if (f == 1 || f == 2) {
                 size_t *counter = f == 1 ? &d->total_locs : &d->total_vals;
                 GM_TRY(repeated(d, &w, wt, count_one, counter));
             } else {
