@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
 #include "gm/gcpressure.h"
 
 #define EPS 1e-9
@@ -707,35 +708,12 @@ Test(gcpressure, forced_procs_scav)
 
 /* ------------------------------------------------------------ real fixtures */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *p = malloc(cap);
-    cr_assert_not_null(p);
-    for (;;) {
-        n += fread(p + n, 1, cap - n, f);
-        if (n < cap) {
-            break;
-        }
-        cap *= 2;
-        p = realloc(p, cap);
-        cr_assert_not_null(p);
-    }
-    fclose(f);
-    *len = n;
-    return p;
-}
-
 static void analyse_fixture(const char *name, struct gm_gc_report *r)
 {
     char path[256];
     size_t len;
     snprintf(path, sizeof(path), "testdata/gctrace/%s", name);
-    char *p = slurp(path, &len);
+    char *p = test_slurp(path, &len);
     if (!p) {
         cr_skip("%s does not exist (yet)", path);
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
 #include "gm/gctrace.h"
 
 #define EPS 1e-9
@@ -64,30 +65,6 @@ static int parse(const char *p, size_t len, struct seen *s, struct gm_gctrace_st
 static int parse_str(const char *p, struct seen *s, struct gm_gctrace_stats *st)
 {
     return parse(p, strlen(p), s, st);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    cr_assert_not_null(buf);
-    for (;;) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) {
-            break;
-        }
-        cap *= 2;
-        buf = realloc(buf, cap);
-        cr_assert_not_null(buf);
-    }
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 static uint64_t naive_newlines(const char *p, size_t len)
@@ -789,7 +766,7 @@ static char *fixture(const char *name, size_t *len)
 {
     char path[256];
     snprintf(path, sizeof(path), "testdata/gctrace/%s", name);
-    char *p = slurp(path, len);
+    char *p = test_slurp(path, len);
     if (!p) {
         cr_skip("%s does not exist (yet)", path);
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "gm/gdump.h"
 #include "gm/pprof.h"
 #include "gm/pview.h"
@@ -788,22 +789,6 @@ Test(pprof_err, no_string_table)
 
 /* ------------------------------------------------------------ files */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    cr_assert_not_null(b);
-    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 static void load_ok(struct gm_profile *prof, const char *path)
 {
     memset(&D, 0, sizeof(D));
@@ -896,7 +881,8 @@ struct rawref {
 static uint32_t read_raw(const char *path, struct rawref *r)
 {
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = test_slurp(path, &len);
+    cr_assert_not_null(text, "open %s", path);
     memset(r, 0, sizeof(*r));
     r->dflt = -1;
     char *s = strstr(text, "\nSamples:\n");

@@ -4,39 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
 #include "gm/race.h"
 
 /* ------------------------------------------------------------ helpers */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *p = malloc(cap);
-    cr_assert_not_null(p);
-    for (;;) {
-        n += fread(p + n, 1, cap - n, f);
-        if (n < cap) {
-            break;
-        }
-        cap *= 2;
-        p = realloc(p, cap);
-        cr_assert_not_null(p);
-    }
-    fclose(f);
-    *len = n;
-    return p;
-}
 
 static void analyze_file(const char *name, struct gm_race_result *r)
 {
     char path[256];
     size_t len;
     snprintf(path, sizeof(path), "testdata/race/%s", name);
-    char *p = slurp(path, &len);
+    char *p = test_slurp(path, &len);
     cr_assert_not_null(p, "cannot read %s", path);
     cr_assert_eq(gm_race_analyze(p, len, NULL, r), 0, "%s", path);
     free(p);
@@ -442,7 +420,7 @@ Test(race_parse, truncated_and_unclosed, .init = st_setup, .fini = st_teardown)
 Test(race_parse, every_prefix_is_safe, .init = st_setup, .fini = st_teardown)
 {
     size_t len;
-    char *p = slurp("testdata/race/y_gotest.log", &len);
+    char *p = test_slurp("testdata/race/y_gotest.log", &len);
     cr_assert_not_null(p);
     /* cut the first 3 KB at every byte: no crash, reports never exceed the full count */
     size_t lim = len < 3000 ? len : 3000;
@@ -837,7 +815,7 @@ Test(race_group, baseline)
 Test(race_group, baseline_fixture_file)
 {
     size_t len;
-    char *p = slurp("testdata/race/baseline.json", &len);
+    char *p = test_slurp("testdata/race/baseline.json", &len);
     if (!p) {
         cr_skip("testdata/race/baseline.json does not exist");
     }
@@ -876,7 +854,7 @@ static char *replace_all(const char *p, size_t len, const char *from, const char
 Test(race_fixture, other_checkout_same_ids)
 {
     size_t len, n2;
-    char *p = slurp("testdata/race/y_races.log", &len);
+    char *p = test_slurp("testdata/race/y_races.log", &len);
     cr_assert_not_null(p);
     char *q = replace_all(p, len, "/work/main/testdata/gen/race/", "/home/someone/go/src/x/", &n2);
     cr_assert_neq(n2, len, "the fixture has the generator's paths");
@@ -900,7 +878,7 @@ Test(race_fixture, other_checkout_same_ids)
 Test(race_fixture, string_table_limit)
 {
     size_t len;
-    char *p = slurp("testdata/race/y_races.log", &len);
+    char *p = test_slurp("testdata/race/y_races.log", &len);
     cr_assert_not_null(p);
     struct gm_limits lim;
     gm_limits_default(&lim);
