@@ -147,8 +147,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
         gm_die("heap: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
-    /* profiles are read one at a time and released once added: memory is one profile plus
-     * the sites' series, however long the series */
+    /* profiles are released once added, the next one decoded meanwhile (struct loader):
+     * memory is two profiles plus the sites' series, however long the series */
     int series = n > 1 || o.json;
     struct gm_heap_builder *b = series ? gm_heap_begin((uint32_t)n) : NULL;
     if (series && !b) {
@@ -209,11 +209,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_heap_release(&res);
     }
-    int rc = 0;
-    if (gm_cli_out_close(&w, "heap")) {
-        rc = 2;
-    }
-    return rc;
+    return gm_cli_out_close(&w, "heap");
 }
 
 const struct gm_cmd cmd_heap = {
