@@ -79,7 +79,7 @@ static int add_dump(struct gm_flame *f, struct gm_strtab *names, const struct gm
             GM_TRY(gm_strtab_intern(names, fn, strlen(fn), &frames[nr]));
             nr++;
         }
-        GM_TRY(gm_flame_add(f, frames, nr, g->weight, is_base));
+        GM_TRY(gm_flame_add(f, frames, nr, gm_g_weight(g), is_base));
     }
     return 0;
 }

@@ -83,6 +83,17 @@ static int keep(const struct filter *f, const struct gm_gdump_set *set, uint32_t
     return 1;
 }
 
+struct keep_ctx {
+    const struct filter *f;
+    const struct gm_gdump_set *set;
+};
+
+static int keep_bucket(void *ctx, uint32_t stack_id, uint32_t state_id)
+{
+    const struct keep_ctx *k = ctx;
+    return keep(k->f, k->set, stack_id, state_id);
+}
+
 static void compile(regex_t *re, const char *src, const char *opt)
 {
     int rc = regcomp(re, src, REG_EXTENDED | REG_NOSUB);
@@ -238,29 +249,19 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             struct gm_buckets bk;
             struct gm_findings fd;
             memset(&bk, 0, sizeof(bk));
-            if ((!o.no_buckets || o.json) && gm_bucket_dump(&set, (uint32_t)di, 0, &bk) < 0) {
+            struct gm_bucket_opts bo = {
+                .max = o.json ? 0 : max_buckets,
+                .keep = flt.have_state || flt.have_match || flt.have_exclude ? keep_bucket : NULL,
+                .keep_ctx = &(struct keep_ctx){&flt, &set},
+            };
+            if ((!o.no_buckets || o.json) && gm_bucket_select(&set, (uint32_t)di, &bo, &bk) < 0) {
                 gm_die("out of memory");
             }
             if (gm_findings_goroutines(&set, (uint32_t)di, &src, &fd) < 0) {
                 gm_die("out of memory");
             }
-            struct gm_buckets agg;
-            uint32_t agg_nr = 0;
-            if (sim != GM_SIM_AGGRESSIVE && !o.no_buckets && !o.json) {
-                if (gm_bucket_dump(&set, (uint32_t)di, GM_BUCKET_IGNORE_ARGS, &agg) < 0) {
-                    gm_die("out of memory");
-                }
-                agg_nr = agg.nr;
-                gm_buckets_release(&agg);
-            }
+            uint32_t agg_nr = sim != GM_SIM_AGGRESSIVE ? fd.groups : 0;
             uint32_t w2 = 0;
-            for (uint32_t i = 0; i < bk.nr; i++) {
-                if (keep(&flt, &set, bk.v[i].stack_id, bk.v[i].state_id)) {
-                    bk.v[w2++] = bk.v[i];
-                }
-            }
-            bk.nr = w2;
-            w2 = 0;
             for (uint32_t i = 0; i < fd.nr; i++) {
                 if (keep(&flt, &set, fd.v[i].stack_id, fd.v[i].state_id)) {
                     fd.v[w2++] = fd.v[i];

@@ -31,13 +31,13 @@ static void check_set(const struct gm_gdump_set *set, int n)
         uint64_t sum = 0;
         for (uint32_t i = dp->first; i < dp->first + dp->nr; i++) {
             const struct gm_goroutine *g = gm_gdump_g(set, i);
-            sum += g->weight;
+            sum += gm_g_weight(g);
             FUZZ_CHECK(g->stack_id < s->stacks_nr, "g %u: stack_id %u >= %u", i, g->stack_id,
                        s->stacks_nr);
             FUZZ_CHECK(g->state_id < s->strs.len, "g %u: state_id %u out of the strtab", i,
                        g->state_id);
-            FUZZ_CHECK(g->labels_id < s->strs.len, "g %u: labels_id %u out of the strtab", i,
-                       g->labels_id);
+            FUZZ_CHECK(gm_g_labels(g) < s->strs.len, "g %u: labels_id %u out of the strtab", i,
+                       gm_g_labels(g));
             const struct gm_stack *st = gm_stacks_get(s, g->stack_id);
             FUZZ_CHECK(st->nr <= set->limits.max_frames, "g %u: %u frames > max_frames %u", i,
                        st->nr, set->limits.max_frames);

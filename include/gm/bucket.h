@@ -3,9 +3,13 @@
  *
  * A bucket key is (stack_id, state_id, labels_id, locked) plus, unless the grouping ignores
  * arguments, the goroutine's argument hash computed at parse time with the set's similarity
- * (exact / pointer / aggressive). Keys are integers, so grouping is one hash-table pass:
+ * (exact / pointer / aggressive). Keys are integers, so grouping is a hash-table pass:
  * O(goroutines), never the pairwise comparison panicparse does.
  * Buckets come out sorted: most goroutines first, ties by first appearance in the dump.
+ *
+ * Memory: a bucket costs 8 bytes while counting; only the buckets asked for (the largest
+ * `max`) get a struct gm_bucket. A dump of a million goroutines with a million distinct
+ * argument sets costs 16 MB of table, not a million records.
  */
 #ifndef GM_BUCKET_H
 #define GM_BUCKET_H
@@ -34,16 +38,29 @@ struct gm_bucket {
 };
 
 struct gm_buckets {
-    struct gm_bucket *v;
-    uint32_t nr;
+    struct gm_bucket *v; /* the buckets kept, largest first */
+    uint32_t nr;         /* buckets in v */
+    uint32_t total;      /* buckets in the dump (that the filter kept), >= nr */
+    uint64_t rest;       /* goroutines in the buckets not in v */
 };
 
 enum gm_bucket_flags {
     GM_BUCKET_IGNORE_ARGS = 1u << 0, /* key on stack and state only (the analysis grouping) */
 };
 
-/* Groups the goroutines of set->dumps[dump]. Caller frees out->v with free().
- * Errors: GM_ENOMEM. */
+struct gm_bucket_opts {
+    unsigned flags; /* enum gm_bucket_flags */
+    uint32_t max;   /* keep the max largest buckets in out->v; 0 keeps them all */
+    /* When set, a bucket is counted only if keep() returns nonzero; called once per bucket. */
+    int (*keep)(void *ctx, uint32_t stack_id, uint32_t state_id);
+    void *keep_ctx;
+};
+
+/* Groups the goroutines of set->dumps[dump] as o asks. Caller releases out with
+ * gm_buckets_release(). Errors: GM_ENOMEM. */
+int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct gm_bucket_opts *o,
+                     struct gm_buckets *out);
+/* Every bucket: gm_bucket_select() with only flags set. */
 int gm_bucket_dump(const struct gm_gdump_set *set, uint32_t dump, unsigned flags,
                    struct gm_buckets *out);
 void gm_buckets_release(struct gm_buckets *b);

@@ -63,6 +63,7 @@ struct gm_findings {
     struct gm_finding *v;
     uint32_t nr;
     uint64_t runtime_goroutines; /* recognised runtime/framework goroutines (never reported) */
+    uint32_t groups;             /* analysis buckets (stacks and states, arguments ignored) */
 };
 
 /* Classifies the goroutines of set->dumps[dump]. Caller releases with gm_findings_release.

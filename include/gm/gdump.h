@@ -35,22 +35,46 @@ enum gm_goroutine_flags {
     GM_G_FIRST = 1u << 9,     /* first goroutine of its dump (the panicking/calling one) */
     GM_G_OBJ_ARGS = 1u << 10, /* wait_obj is a fingerprint of the innermost user frame's
                                  arguments, not an address (runtime frames were hidden) */
+    GM_G_RECORD = 1u << 11,   /* a debug=1 (or profile) record: u.rec, not u.id */
 };
 
-/* One goroutine, or one debug=1 record standing for `weight` goroutines. */
+/* One goroutine, or one debug=1 record standing for several. 40 bytes: a million goroutines
+ * cost 40 MB, so the id of a goroutine and the weight and labels of a record (which has no id)
+ * share their 8 bytes; read them with gm_g_id(), gm_g_weight(), gm_g_labels(). */
 struct gm_goroutine {
-    uint64_t id;        /* goid; 0 for debug=1 records */
-    uint64_t parent;    /* goid of the creator from "created by .. in goroutine N", or 0 */
+    union {
+        uint64_t id; /* goid (not GM_G_RECORD) */
+        struct {
+            uint32_t weight;    /* goroutines the record stands for */
+            uint32_t labels_id; /* interned "# labels: {...}" text, or 0 */
+        } rec;                  /* GM_G_RECORD */
+    } u;
     uint64_t args_hash; /* hash of the argument values (by the parse's similarity), or 0 */
     uint64_t wait_obj;  /* address of the channel/mutex it waits on, from the args; else a
                            fingerprint of the innermost user frame's arguments; or 0 */
     uint32_t stack_id;  /* interned stack (frames + creator) */
     uint32_t state_id;  /* interned wait state without "(leaked)"/"(scan)", e.g. "chan send" */
     uint32_t minutes;   /* ", N minutes" or 0 */
-    uint32_t weight;    /* 1, or the record count of a debug=1 record */
-    uint32_t labels_id; /* interned "# labels: {...}" text (debug=1), or 0 */
     uint32_t flags;     /* enum gm_goroutine_flags */
 };
+
+/* The goid, or 0 for a debug=1 record. */
+static inline uint64_t gm_g_id(const struct gm_goroutine *g)
+{
+    return (g->flags & GM_G_RECORD) ? 0 : g->u.id;
+}
+
+/* Goroutines it stands for: 1, or a debug=1 record's count. */
+static inline uint32_t gm_g_weight(const struct gm_goroutine *g)
+{
+    return (g->flags & GM_G_RECORD) ? g->u.rec.weight : 1;
+}
+
+/* Interned "# labels: {...}" text of a debug=1 record, or 0. */
+static inline uint32_t gm_g_labels(const struct gm_goroutine *g)
+{
+    return (g->flags & GM_G_RECORD) ? g->u.rec.labels_id : 0;
+}
 
 /* Locks a goroutine that waits on a sync.Mutex/RWMutex may hold: pointer arguments (not marked
  * '?') of the user frames below the Lock call. Used to infer lock-order deadlocks. */

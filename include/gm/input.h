@@ -31,6 +31,12 @@ int gm_input_from_mem(struct gm_input *in, const char *name, const char *p, size
                       const struct gm_limits *lim, struct gm_diag *diag);
 void gm_input_close(struct gm_input *in);
 
+/* Says the reader is done with the content below offset upto: for a mapped file its pages
+ * leave the process's resident set (they stay in the page cache and are read again on a later
+ * access), so a single pass over a 1 GB dump does not hold 1 GB of RSS. A no-op for heap
+ * buffers. Reading below upto afterwards is still valid, only slower. */
+void gm_input_release(const struct gm_input *in, size_t upto);
+
 /* Inflates every gzip member of (src, n) into a new malloc'ed buffer of at most max bytes. */
 int gm_gunzip(const unsigned char *src, size_t n, uint64_t max, char **out, size_t *out_len,
               struct gm_diag *diag);

@@ -667,19 +667,19 @@ static int add_deadlocks(const struct gm_gdump_set *set, uint32_t dump, struct g
                     snprintf(f->why, sizeof(f->why),
                              "goroutine %llu waits for 0x%llx held by goroutine %llu, which waits "
                              "for 0x%llx held by goroutine %llu",
-                             (unsigned long long)ga->id, (unsigned long long)ga->wait_obj,
-                             (unsigned long long)gb->id, (unsigned long long)gb->wait_obj,
-                             (unsigned long long)ga->id);
+                             (unsigned long long)gm_g_id(ga), (unsigned long long)ga->wait_obj,
+                             (unsigned long long)gm_g_id(gb), (unsigned long long)gb->wait_obj,
+                             (unsigned long long)gm_g_id(ga));
                 }
                 for (int k = 0; k < 2; k++) {
                     const struct gm_goroutine *g = k ? gb : ga;
                     int seen = 0;
                     for (uint32_t m = 0; m < f->ids_nr; m++) {
-                        seen |= f->ids[m] == g->id;
+                        seen |= f->ids[m] == gm_g_id(g);
                     }
                     if (!seen) {
                         if (f->ids_nr < GM_BUCKET_IDS) {
-                            f->ids[f->ids_nr++] = g->id;
+                            f->ids[f->ids_nr++] = gm_g_id(g);
                         }
                         f->count++;
                     }
@@ -696,7 +696,7 @@ static int add_deadlocks(const struct gm_gdump_set *set, uint32_t dump, struct g
         for (uint32_t k = 0; k < f->ids_nr; k++) {
             const struct gm_goroutine *g = NULL;
             for (uint32_t gi = d->first; gi < d->first + d->nr; gi++) {
-                if (gm_gdump_g(set, gi)->id == f->ids[k]) {
+                if (gm_g_id(gm_gdump_g(set, gi)) == f->ids[k]) {
                     g = gm_gdump_g(set, gi);
                     break;
                 }
@@ -748,6 +748,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     struct gm_buckets bk;
     memset(out, 0, sizeof(*out));
     GM_TRY(gm_bucket_dump(set, dump, GM_BUCKET_IGNORE_ARGS, &bk));
+    out->groups = bk.nr;
     int rc = 0;
     uint32_t alloc = 0;
     for (uint32_t i = 0; i < bk.nr; i++) {

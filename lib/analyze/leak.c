@@ -192,7 +192,7 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
             if (d->kind != GM_DUMP_FULL || !blocked_state(gm_gdump_state(set, g))) {
                 continue;
             }
-            v[m].id = g->id;
+            v[m].id = gm_g_id(g);
             v[m].stack_id = g->stack_id;
             v[m].state_id = g->state_id;
             m++;

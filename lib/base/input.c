@@ -235,6 +235,20 @@ int gm_input_from_mem(struct gm_input *in, const char *name, const char *p, size
     return maybe_inflate(in, lim, diag);
 }
 
+void gm_input_release(const struct gm_input *in, size_t upto)
+{
+    if (!in->map) {
+        return;
+    }
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    upto = GM_MIN(upto, in->map_len) / page * page;
+    if (upto) {
+        /* MADV_DONTNEED on a read-only private file mapping drops the pages; a later access
+           faults them in from the file again */
+        madvise(in->map, upto, MADV_DONTNEED);
+    }
+}
+
 void gm_input_close(struct gm_input *in)
 {
     if (in->map) {

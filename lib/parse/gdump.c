@@ -271,7 +271,8 @@ static int push_g(struct gm_gdump_set *set, const struct gm_goroutine *g)
 /* Goroutine ids of the current dump, to see a second dump start when an id repeats. Ids below
  * IDBITS_MAX live in a bitmap (dumps list goroutines roughly in id order, so the accesses are
  * sequential); larger ids go to a small hash table of goroutine indices. */
-#define IDBITS_MAX ((uint64_t)1 << 28)
+#define RELEASE_STEP ((size_t)8 << 20) /* bytes read between two gm_input_release() calls */
+#define IDBITS_MAX   ((uint64_t)1 << 28)
 
 static int idset_reset(struct parser *ps)
 {
@@ -304,7 +305,7 @@ static int idset_has(const struct parser *ps, uint64_t id)
     }
     uint32_t i = id_slot(id, ps->idmask);
     while (ps->idset[i]) {
-        if (gm_gdump_g(ps->set, ps->idset[i] - 1)->id == id) {
+        if (gm_gdump_g(ps->set, ps->idset[i] - 1)->u.id == id) {
             return 1;
         }
         i = (i + 1) & ps->idmask;
@@ -350,7 +351,7 @@ static int idset_add(struct parser *ps, uint64_t id, uint32_t g_index)
         }
         for (uint32_t k = 0; k <= ps->idmask; k++) {
             if (ps->idset[k]) {
-                uint32_t j = id_slot(gm_gdump_g(set, ps->idset[k] - 1)->id, nmask);
+                uint32_t j = id_slot(gm_gdump_g(set, ps->idset[k] - 1)->u.id, nmask);
                 while (ns[j]) {
                     j = (j + 1) & nmask;
                 }
@@ -434,7 +435,7 @@ static int finish_g(struct parser *ps)
         ps->g.flags |= GM_G_FIRST;
     }
     if (d->kind == GM_DUMP_FULL) {
-        GM_TRY(idset_add(ps, ps->g.id, set->g_nr));
+        GM_TRY(idset_add(ps, ps->g.u.id, set->g_nr));
     }
     if (ps->lock_wait && ps->lw.nr) {
         if (set->locks_nr == set->locks_alloc) {
@@ -450,7 +451,7 @@ static int finish_g(struct parser *ps)
         set->locks[set->locks_nr++] = ps->lw;
     }
     GM_TRY(push_g(set, &ps->g));
-    d->goroutines += ps->g.weight;
+    d->goroutines += gm_g_weight(&ps->g);
     d->line_last = ps->lineno;
     ps->mode = d->kind == GM_DUMP_AGGREGATED ? M_AGG : M_NONE;
     return 0;
@@ -460,7 +461,6 @@ static void begin_g(struct parser *ps)
 {
     memset(&ps->g, 0, sizeof(ps->g));
     ps->g.stack_id = UINT32_MAX;
-    ps->g.weight = 1;
     ps->in_g = 1;
     ps->nframes = 0;
     ps->args_h = 0;
@@ -589,7 +589,7 @@ static int start_g(struct parser *ps, const struct header *h)
         GM_TRY(start_dump(ps, GM_DUMP_FULL));
     }
     begin_g(ps);
-    ps->g.id = h->id;
+    ps->g.u.id = h->id;
     ps->g.minutes = h->minutes;
     ps->g.flags = h->flags;
     struct gm_str st = clean_state(ps, h->state, &ps->g.flags);
@@ -825,7 +825,8 @@ static int agg_line(struct parser *ps, struct gm_str s, int *handled)
         if (starts(s, i, " @")) {
             GM_TRY(finish_g(ps));
             begin_g(ps);
-            ps->g.weight = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+            ps->g.flags |= GM_G_RECORD;
+            ps->g.u.rec.weight = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
             ps->g.state_id = 0;
             ps->mode = M_AGG_REC;
             return 0;
@@ -833,7 +834,8 @@ static int agg_line(struct parser *ps, struct gm_str s, int *handled)
     }
     if (s.p[0] == '#' && ps->in_g) {
         if (starts(s, 0, "# labels: ")) {
-            return gm_strtab_intern(&ps->set->stacks.strs, s.p + 10, s.len - 10, &ps->g.labels_id);
+            return gm_strtab_intern(&ps->set->stacks.strs, s.p + 10, s.len - 10,
+                                    &ps->g.u.rec.labels_id);
         }
         return agg_frame(ps, s);
     }
@@ -892,9 +894,7 @@ static int g_line(struct parser *ps, struct gm_str s)
         struct gm_str f = {s.p + 11, s.len - 11};
         const char *in = find(f, 0, " in goroutine ");
         if (in) {
-            size_t i = (size_t)(in - s.p) + 14;
-            scan_u64(s.p, s.len, &i, &ps->g.parent);
-            f.len = (size_t)(in - f.p);
+            f.len = (size_t)(in - f.p); /* the creator's goid is not kept */
         }
         ps->created_func = f;
         ps->mode = M_CREATED_FILE;
@@ -1033,7 +1033,10 @@ static int handle_line(struct parser *ps, struct gm_str s)
     return outside_line(ps, s);
 }
 
-int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct gm_diag *diag)
+/* in, when not NULL, is the mapped input p comes from: what has been read is released as the
+ * parse goes (gm_input_release), so RSS stays near the heap, not the file size. */
+static int parse(struct gm_gdump_set *set, const char *p, size_t len, const struct gm_input *in,
+                 struct gm_diag *diag)
 {
     struct parser ps;
     memset(&ps, 0, sizeof(ps));
@@ -1049,7 +1052,7 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
         rc = GM_ENOMEM;
         goto out;
     }
-    size_t pos = 0;
+    size_t pos = 0, released = 0;
     struct gm_str first_line = {p, 0};
     while (pos < len) {
         const char *nl = memchr(p + pos, '\n', len - pos);
@@ -1079,6 +1082,10 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
             }
         }
         pos = nl ? end + 1 : len;
+        if (in && pos - released >= RELEASE_STEP) {
+            gm_input_release(in, pos);
+            released = pos;
+        }
     }
     set->lines += ps.lineno;
     set->input_bytes += len;
@@ -1120,6 +1127,11 @@ out:
     free(ps.idset);
     free(ps.idbits);
     return rc;
+}
+
+int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct gm_diag *diag)
+{
+    return parse(set, p, len, NULL, diag);
 }
 
 /* The wait state a goroutine profile's frames imply (debug=0 and debug=1 carry no state). */
@@ -1190,7 +1202,8 @@ int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p, s
         }
         d->total_declared += (uint64_t)v;
         begin_g(&ps);
-        ps.g.weight = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+        ps.g.flags |= GM_G_RECORD;
+        ps.g.u.rec.weight = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
         const char *st = infer_state(p, s);
         if ((rc = gm_strtab_intern(&set->stacks.strs, st, strlen(st), &ps.g.state_id)) < 0) {
             goto out;
@@ -1225,7 +1238,7 @@ int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p, s
                 n = w < 0 || (size_t)w >= sizeof(buf) - n ? sizeof(buf) - 2 : n + (size_t)w;
             }
             buf[n++] = '}';
-            if ((rc = gm_strtab_intern(&set->stacks.strs, buf, n, &ps.g.labels_id)) < 0) {
+            if ((rc = gm_strtab_intern(&set->stacks.strs, buf, n, &ps.g.u.rec.labels_id)) < 0) {
                 goto out;
             }
         }
@@ -1262,7 +1275,7 @@ int gm_gdump_load(struct gm_gdump_set *set, const char *path, struct gm_diag *di
             gm_profile_release(&prof);
         }
     } else {
-        rc = gm_gdump_parse(set, in.p, in.len, diag);
+        rc = parse(set, in.p, in.len, &in, diag);
     }
     gm_input_close(&in);
     return rc;

@@ -204,9 +204,10 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
     }
     gm_out_printf(o, "\n");
     gm_out_color(o, GM_C_BOLD);
-    gm_out_printf(o, "%u bucket%s", r->buckets->nr, r->buckets->nr == 1 ? "" : "s");
+    uint32_t total = r->buckets->total;
+    gm_out_printf(o, "%u bucket%s", total, total == 1 ? "" : "s");
     gm_out_color(o, GM_C_RESET);
-    if (r->analysis_buckets && r->buckets->nr >= 2 * r->analysis_buckets) {
+    if (r->analysis_buckets && total >= 2 * r->analysis_buckets) {
         gm_out_printf(o, " (%u when argument values are ignored: --aggressive)",
                       r->analysis_buckets);
     }
@@ -253,12 +254,12 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
             gm_out_printf(o, "    created by %s\n", gm_stacks_func(s, st->created_by));
         }
     }
-    if (listed < r->buckets->nr) {
-        uint64_t rest = 0;
+    if (listed < total) {
+        uint64_t rest = r->buckets->rest;
         for (uint32_t i = listed; i < r->buckets->nr; i++) {
             rest += r->buckets->v[i].count;
         }
-        uint32_t more = r->buckets->nr - listed;
+        uint32_t more = total - listed;
         gm_out_printf(o, "\n(%u more bucket%s, %llu goroutine%s: --max-buckets 0 lists them all)\n",
                       more, more == 1 ? "" : "s", (unsigned long long)rest, rest == 1 ? "" : "s");
     }

@@ -335,3 +335,111 @@ Test(bucket, fixture_chan_send_blocked)
     cr_assert_eq(total, 56u);
     gm_buckets_release(&b);
 }
+
+/* Buckets of 3 (ids 2,5,7), 2 (3,6), 1 (4) and 1 (8): chan receive x, select y, sleep z. */
+static const char sizes_3_2_1_1[] = "goroutine 2 [chan receive]:\nmain.x()\n\t/x/main.go:1 +0x1\n\n"
+                                    "goroutine 3 [select]:\nmain.y()\n\t/x/main.go:2 +0x1\n\n"
+                                    "goroutine 4 [sleep]:\nmain.z()\n\t/x/main.go:3 +0x1\n\n"
+                                    "goroutine 5 [chan receive]:\nmain.x()\n\t/x/main.go:1 +0x1\n\n"
+                                    "goroutine 6 [select]:\nmain.y()\n\t/x/main.go:2 +0x1\n\n"
+                                    "goroutine 7 [chan receive]:\nmain.x()\n\t/x/main.go:1 +0x1\n\n"
+                                    "goroutine 8 [sleep]:\nmain.w()\n\t/x/main.go:4 +0x1\n";
+
+Test(bucket, select_keeps_the_largest_and_counts_the_rest)
+{
+    load(sizes_3_2_1_1, GM_SIM_EXACT);
+    struct gm_buckets b;
+    struct gm_bucket_opts o = {.max = 3};
+    cr_assert_eq(gm_bucket_select(&S, 0, &o, &b), 0);
+    cr_assert_eq(b.nr, 3u);
+    cr_assert_eq(b.total, 4u);
+    cr_assert_eq(b.rest, 1u, "goroutine 8's bucket is not kept");
+    cr_assert_eq(b.v[0].count, 3u);
+    cr_assert_eq(b.v[0].records, 3u);
+    cr_assert_eq(b.v[0].ids_nr, 3u);
+    cr_assert_eq(b.v[0].ids[2], 7u);
+    cr_assert_eq(b.v[1].count, 2u);
+    cr_assert_eq(b.v[1].ids[0], 3u);
+    cr_assert_eq(b.v[2].ids[0], 4u, "of the two 1-goroutine buckets, the first in the dump");
+    gm_buckets_release(&b);
+
+    o.max = 1;
+    cr_assert_eq(gm_bucket_select(&S, 0, &o, &b), 0);
+    cr_assert_eq(b.nr, 1u);
+    cr_assert_eq(b.total, 4u);
+    cr_assert_eq(b.rest, 4u);
+    cr_assert_eq(b.v[0].ids[0], 2u);
+    gm_buckets_release(&b);
+}
+
+Test(bucket, select_max_zero_or_large_keeps_all)
+{
+    load(sizes_3_2_1_1, GM_SIM_EXACT);
+    struct gm_buckets all, b;
+    cr_assert_eq(gm_bucket_dump(&S, 0, 0, &all), 0);
+    struct gm_bucket_opts o = {.max = 100};
+    cr_assert_eq(gm_bucket_select(&S, 0, &o, &b), 0);
+    cr_assert_eq(all.nr, 4u);
+    cr_assert_eq(all.total, 4u);
+    cr_assert_eq(all.rest, 0u);
+    cr_assert_eq(b.nr, 4u);
+    cr_assert_eq(b.rest, 0u);
+    for (uint32_t i = 0; i < 4; i++) {
+        cr_assert_eq(b.v[i].first_g, all.v[i].first_g);
+        cr_assert_eq(b.v[i].count, all.v[i].count);
+    }
+    cr_assert_eq(all.v[3].ids[0], 8u);
+    gm_buckets_release(&all);
+    gm_buckets_release(&b);
+}
+
+static int not_chan_receive(void *ctx, uint32_t stack_id, uint32_t state_id)
+{
+    (void)stack_id;
+    int *calls = ctx;
+    (*calls)++;
+    return strcmp(gm_strtab_cstr(&S.stacks.strs, state_id), "chan receive") != 0;
+}
+
+Test(bucket, select_filter_drops_buckets_before_ranking)
+{
+    load(sizes_3_2_1_1, GM_SIM_EXACT);
+    struct gm_buckets b;
+    int calls = 0;
+    struct gm_bucket_opts o = {.max = 2, .keep = not_chan_receive, .keep_ctx = &calls};
+    cr_assert_eq(gm_bucket_select(&S, 0, &o, &b), 0);
+    cr_assert_eq(calls, 4, "the filter is asked once per bucket, not per goroutine");
+    cr_assert_eq(b.total, 3u);
+    cr_assert_eq(b.nr, 2u, "the filtered bucket does not take a place among the largest");
+    cr_assert_eq(b.v[0].ids[0], 3u);
+    cr_assert_eq(b.v[1].ids[0], 4u);
+    cr_assert_eq(b.rest, 1u);
+    gm_buckets_release(&b);
+}
+
+Test(bucket, select_among_many_distinct_keeps_dump_order)
+{
+    /* 20000 goroutines, each with its own argument: 20000 exact buckets of 1; keeping 5 must
+     * give the first five in dump order and count the rest */
+    size_t cap = 20000 * 64 + 1, n = 0;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    for (int i = 0; i < 20000; i++) {
+        n += (size_t)snprintf(text + n, cap - n,
+                              "goroutine %d [chan receive]:\nmain.w(0x%x)\n\t/x/m.go:1 +0x1\n\n",
+                              i + 1, i + 1);
+    }
+    load(text, GM_SIM_EXACT);
+    free(text);
+    struct gm_buckets b;
+    struct gm_bucket_opts o = {.max = 5};
+    cr_assert_eq(gm_bucket_select(&S, 0, &o, &b), 0);
+    cr_assert_eq(b.total, 20000u);
+    cr_assert_eq(b.nr, 5u);
+    cr_assert_eq(b.rest, 19995u);
+    for (uint32_t i = 0; i < 5; i++) {
+        cr_assert_eq(b.v[i].ids[0], i + 1, "bucket %u", i);
+        cr_assert_eq(b.v[i].count, 1u);
+    }
+    gm_buckets_release(&b);
+}

@@ -1,8 +1,10 @@
-/* Unit tests of gm/input.h: gzip inflation and in-memory inputs. */
+/* Unit tests of gm/input.h: gzip inflation, in-memory inputs, mapped files. */
 #include <criterion/criterion.h>
 #include <libdeflate.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gm/input.h"
 
@@ -280,4 +282,47 @@ Test(input, open_plain_fixture_and_errors)
 
     lim.max_input = 10;
     cr_assert_eq(gm_input_open(&in, "testdata/goroutine/y_panic.txt", &lim, &diag), GM_ETOOBIG);
+}
+
+Test(input, release_keeps_a_mapped_file_readable)
+{
+    /* a file of several pages, mapped; releasing what was read drops the pages, and a later
+     * read of them (the parser's error message quotes line 1) still sees the file */
+    char path[] = "/tmp/gomedic-t-input-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    cr_assert_not_null(f);
+    for (int i = 0; i < 4000; i++) {
+        fprintf(f, "line %06d of the released file\n", i);
+    }
+    fclose(f);
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    struct gm_input in;
+    struct gm_diag diag = {0};
+    cr_assert_eq(gm_input_open(&in, path, &lim, &diag), 0);
+    cr_assert_not_null(in.map, "a regular file is mapped");
+    cr_assert_eq(in.len, 4000u * 33u);
+    unsigned sum = 0;
+    for (size_t i = 0; i < in.len; i++) {
+        sum += (unsigned char)in.p[i];
+    }
+    gm_input_release(&in, in.len / 2);
+    gm_input_release(&in, in.len * 2); /* past the end: clamped */
+    cr_assert_eq(memcmp(in.p, "line 000000 of", 14), 0);
+    cr_assert_eq(memcmp(in.p + 3999 * 33, "line 003999 of", 14), 0);
+    unsigned again = 0;
+    for (size_t i = 0; i < in.len; i++) {
+        again += (unsigned char)in.p[i];
+    }
+    cr_assert_eq(again, sum);
+    gm_input_close(&in);
+    unlink(path);
+
+    /* heap buffers are left alone */
+    cr_assert_eq(gm_input_from_mem(&in, "mem", text1, sizeof(text1) - 1, &lim, &diag), 0);
+    gm_input_release(&in, in.len);
+    cr_assert_eq(memcmp(in.p, text1, sizeof(text1) - 1), 0);
+    gm_input_close(&in);
 }

@@ -112,7 +112,7 @@ Test(leak, diff_fixtures_persistent_ids_are_in_every_snapshot)
             int found = 0;
             for (uint32_t i = 0; i < d->nr; i++) {
                 const struct gm_goroutine *g = gm_gdump_g(&S, d->first + i);
-                found |= g->id == row->persistent_ids[k] && g->stack_id == row->stack_id;
+                found |= gm_g_id(g) == row->persistent_ids[k] && g->stack_id == row->stack_id;
             }
             cr_assert(found, "goroutine %llu not in snapshot %u",
                       (unsigned long long)row->persistent_ids[k], s);

@@ -1182,28 +1182,28 @@ Test(gdump_profile, goroutine_fixture)
     for (uint32_t i = 0; i < set.g_nr; i++) {
         const struct gm_goroutine *g = gm_gdump_g(&set, i);
         const char *state = gm_strtab_cstr(&set.stacks.strs, g->state_id);
-        const char *labels = g->labels_id ? gm_strtab_cstr(&set.stacks.strs, g->labels_id) : "";
+        const char *labels = gm_g_labels(g) ? gm_strtab_cstr(&set.stacks.strs, gm_g_labels(g)) : "";
         const struct gm_stack *st = gm_stacks_get(&set.stacks, g->stack_id);
         cr_assert_gt(st->nr, 0);
-        weights += g->weight;
+        weights += gm_g_weight(g);
         if (strcmp(labels, "{\"pool\":\"ingest\", \"shard\":\"0\"}") == 0) {
-            cr_assert_eq(g->weight, 3);
+            cr_assert_eq(gm_g_weight(g), 3);
             cr_assert_str_eq(state, "chan receive");
             seen |= 1;
         } else if (strcmp(labels, "{\"pool\":\"ingest\", \"shard\":\"1\"}") == 0) {
-            cr_assert_eq(g->weight, 2);
+            cr_assert_eq(gm_g_weight(g), 2);
             cr_assert_str_eq(state, "chan receive");
             seen |= 2;
         } else if (strcmp(labels, "{\"handler\":\"/api/orders\"}") == 0) {
-            cr_assert_eq(g->weight, 3);
+            cr_assert_eq(gm_g_weight(g), 3);
             cr_assert_str_eq(state, "semacquire");
             seen |= 4;
-        } else if (g->weight == 4) {
+        } else if (gm_g_weight(g) == 4) {
             cr_assert_str_eq(labels, "");
             cr_assert_str_eq(state, "select");
             seen |= 8;
         } else {
-            cr_assert_eq(g->weight, 1);
+            cr_assert_eq(gm_g_weight(g), 1);
             cr_assert_str_eq(labels, "");
             cr_assert_str_eq(state, "running");
             seen |= 16;
