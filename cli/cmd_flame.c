@@ -36,29 +36,49 @@ static int add_profile(struct gm_flame *f, struct gm_strtab *names, const struct
                        uint32_t index, int is_base)
 {
     uint32_t frames[1024];
-    for (uint32_t i = 0; i < p->samples_nr; i++) {
+    /* each function's name is interned once: name ids by function index */
+    uint32_t *name_of = malloc(((size_t)p->functions_nr + 1) * sizeof(*name_of));
+    if (!name_of) {
+        return GM_ENOMEM;
+    }
+    memset(name_of, 0xff, ((size_t)p->functions_nr + 1) * sizeof(*name_of));
+    int rc = 0;
+    for (uint32_t i = 0; i < p->samples_nr && rc >= 0; i++) {
         const struct gm_pprof_sample *s = &p->samples[i];
         int64_t v = p->values[s->val_off + index];
         if (v <= 0) {
             continue;
         }
         uint32_t nr = 0;
-        for (uint32_t k = 0; k < s->loc_nr; k++) {
+        for (uint32_t k = 0; k < s->loc_nr && rc >= 0; k++) {
             const struct gm_pprof_location *loc = &p->locations[p->locs[s->loc_off + k]];
-            for (uint32_t l = 0; l < loc->line_nr && nr < GM_ARRAY_NR(frames); l++) {
-                const char *fn = gm_profile_func_name(p, &p->lines[loc->line_off + l]);
-                GM_TRY(gm_strtab_intern(names, fn, strlen(fn), &frames[nr]));
+            for (uint32_t l = 0; l < loc->line_nr && nr < GM_ARRAY_NR(frames) && rc >= 0; l++) {
+                const struct gm_pprof_line *ln = &p->lines[loc->line_off + l];
+                uint32_t *cached = ln->func < p->functions_nr ? &name_of[ln->func] : NULL;
+                if (cached && *cached != UINT32_MAX) {
+                    frames[nr++] = *cached;
+                    continue;
+                }
+                const char *fn = gm_profile_func_name(p, ln);
+                rc = gm_strtab_intern(names, fn, strlen(fn), &frames[nr]);
+                if (cached) {
+                    *cached = frames[nr];
+                }
                 nr++;
             }
+        }
+        if (rc < 0) {
+            break;
         }
         for (uint32_t a = 0, b = nr ? nr - 1 : 0; a < b; a++, b--) { /* root first */
             uint32_t t = frames[a];
             frames[a] = frames[b];
             frames[b] = t;
         }
-        GM_TRY(gm_flame_add(f, frames, nr, v, is_base));
+        rc = gm_flame_add(f, frames, nr, v, is_base);
     }
-    return 0;
+    free(name_of);
+    return rc;
 }
 
 static int add_dump(struct gm_flame *f, struct gm_strtab *names, const struct gm_gdump_set *set,
@@ -172,7 +192,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         gm_err_diag(file, rc, &diag);
         return 2;
     }
-    int have_base = 0;
+    int have_base = 0, loaded = 1;
     if (o.base) {
         memset(&diag, 0, sizeof(diag));
         rc = load(&base, o.base, &diag);
@@ -247,6 +267,15 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (rc == GM_ENOMEM) {
         gm_die("out of memory");
     }
+    /* the graph holds its own names and values: drop its index and the inputs before the
+       render, so the peak is the graph, not the graph plus the decoded profiles */
+    gm_flame_seal(&f);
+    if (have_base) {
+        unload(&base);
+        have_base = 0;
+    }
+    unload(&in);
+    loaded = 0;
     if (rc == 2) {
         /* already reported (the base lacks the sample type): no half-made graph */
     } else if (rc >= 0) {
@@ -267,7 +296,9 @@ out:
     if (have_base) {
         unload(&base);
     }
-    unload(&in);
+    if (loaded) {
+        unload(&in);
+    }
     return rc;
 }
 

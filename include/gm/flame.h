@@ -27,18 +27,22 @@ struct gm_flame_node {
     uint32_t next;        /* next sibling or UINT32_MAX */
     int64_t value;        /* total (self + children) */
     int64_t self;         /* value of stacks ending here */
-    int64_t base;         /* same totals in the base profile (differential graphs) */
-    int64_t base_self;
+};
+
+/* The base profile's totals of a node (differential graphs only). */
+struct gm_flame_base {
+    int64_t value, self;
 };
 
 struct gm_flame {
     const struct gm_strtab *names; /* borrowed */
     struct gm_flame_node *nodes;   /* [0] is the root ("all") */
     uint32_t nr, alloc;
-    int has_base; /* a base was added: render as differential */
+    struct gm_flame_base *base; /* NULL until a base stack is added; else one per node */
+    int has_base;               /* a base was added: render as differential */
     char title[128];
     char unit[32];      /* "samples", "bytes", "goroutines", "nanoseconds" ... */
-    uint32_t *slots;    /* children by hash of (parent, name_id); 0 = empty */
+    uint32_t *slots;    /* children by hash of (parent, name_id); 0 = empty; NULL once sealed */
     uint32_t mask;      /* slots - 1 (a power of two minus one) */
     uint32_t max_nodes; /* cap on nr (GM_ETOOBIG); GM_FLAME_MAX_NODES after init */
     int icicle;         /* SVG/HTML: 1 = root at the top, 0 = flame (root at the bottom) */
@@ -59,6 +63,9 @@ void gm_flame_release(struct gm_flame *f);
  * NULL with nr > 0), GM_ENOMEM, GM_ETOOBIG (over max_nodes nodes, by default 2^31). */
 int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t nr, int64_t value,
                  int is_base);
+/* Ends the adding: frees the child index (4 bytes per node and slack), which rendering does
+ * not need. gm_flame_add() afterwards is GM_EINVAL. */
+void gm_flame_seal(struct gm_flame *f);
 
 enum gm_flame_format {
     GM_FLAME_SVG = 1,    /* standalone SVG with embedded script */

@@ -68,7 +68,7 @@ int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char 
     }
     f->alloc = NODES_MIN;
     f->mask = SLOTS_MIN - 1;
-    f->nodes[0] = (struct gm_flame_node){0, NONE, NONE, NONE, 0, 0, 0, 0};
+    f->nodes[0] = (struct gm_flame_node){0, NONE, NONE, NONE, 0, 0};
     f->nr = 1;
     return 0;
 }
@@ -77,9 +77,36 @@ void gm_flame_release(struct gm_flame *f)
 {
     free(f->nodes);
     free(f->slots);
+    free(f->base);
     f->nodes = NULL;
     f->slots = NULL;
+    f->base = NULL;
     f->nr = f->alloc = f->mask = 0;
+}
+
+void gm_flame_seal(struct gm_flame *f)
+{
+    free(f->slots);
+    f->slots = NULL;
+}
+
+/* Grows the node array (and the base totals, when there are any) to alloc entries. */
+static int grow_nodes(struct gm_flame *f, uint32_t alloc)
+{
+    struct gm_flame_node *nodes = gm_xrealloc(f->nodes, (size_t)alloc * sizeof(*nodes));
+    if (!nodes) {
+        return GM_ENOMEM;
+    }
+    f->nodes = nodes;
+    if (f->base) {
+        struct gm_flame_base *base = gm_xrealloc(f->base, (size_t)alloc * sizeof(*base));
+        if (!base) {
+            return GM_ENOMEM; /* the nodes grew, alloc did not: still consistent */
+        }
+        f->base = base;
+    }
+    f->alloc = alloc;
+    return 0;
 }
 
 static int grow_slots(struct gm_flame *f)
@@ -118,22 +145,18 @@ static int child(struct gm_flame *f, uint32_t parent, uint32_t name_id, uint32_t
         return GM_ETOOBIG;
     }
     if (f->nr == f->alloc) {
-        uint32_t alloc = f->alloc <= f->max_nodes / 2 ? f->alloc * 2 : f->max_nodes;
-        struct gm_flame_node *nodes = gm_xrealloc(f->nodes, (size_t)alloc * sizeof(*nodes));
-        if (!nodes) {
-            return GM_ENOMEM;
-        }
-        f->nodes = nodes;
-        f->alloc = alloc;
+        GM_TRY(grow_nodes(f, f->alloc <= f->max_nodes / 2 ? f->alloc * 2 : f->max_nodes));
     }
-    if ((size_t)f->nr * 2 > (size_t)f->mask + 1) {
+    if ((size_t)f->nr * 4 > ((size_t)f->mask + 1) * 3) { /* load 3/4 */
         GM_TRY(grow_slots(f));
         for (i = slot_of(parent, name_id, f->mask); f->slots[i]; i = (i + 1) & f->mask) {
         }
     }
     uint32_t n = f->nr++;
-    f->nodes[n] =
-        (struct gm_flame_node){name_id, parent, NONE, f->nodes[parent].first_child, 0, 0, 0, 0};
+    f->nodes[n] = (struct gm_flame_node){name_id, parent, NONE, f->nodes[parent].first_child, 0, 0};
+    if (f->base) {
+        f->base[n] = (struct gm_flame_base){0, 0};
+    }
     f->nodes[parent].first_child = n;
     f->slots[i] = n;
     *out = n;
@@ -143,20 +166,30 @@ static int child(struct gm_flame *f, uint32_t parent, uint32_t name_id, uint32_t
 int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t nr, int64_t value,
                  int is_base)
 {
-    if (value < 0 || (nr && !frames_root_first)) {
+    if (value < 0 || (nr && !frames_root_first) || !f->slots) {
         return GM_EINVAL;
+    }
+    if (is_base && !f->base) {
+        f->base = gm_fail_alloc_now() ? NULL : calloc(f->alloc, sizeof(*f->base));
+        if (!f->base) {
+            return GM_ENOMEM;
+        }
     }
     uint32_t cur = 0;
     for (uint32_t i = 0; i < nr; i++) {
         GM_TRY(child(f, cur, frames_root_first[i], &cur));
     }
-    struct gm_flame_node *leaf = &f->nodes[cur];
-    sat_add(is_base ? &leaf->base_self : &leaf->self, value);
-    for (uint32_t n = cur; n != NONE; n = f->nodes[n].parent) {
-        sat_add(is_base ? &f->nodes[n].base : &f->nodes[n].value, value);
-    }
     if (is_base) {
+        sat_add(&f->base[cur].self, value);
+        for (uint32_t n = cur; n != NONE; n = f->nodes[n].parent) {
+            sat_add(&f->base[n].value, value);
+        }
         f->has_base = 1;
+        return 0;
+    }
+    sat_add(&f->nodes[cur].self, value);
+    for (uint32_t n = cur; n != NONE; n = f->nodes[n].parent) {
+        sat_add(&f->nodes[n].value, value);
     }
     return 0;
 }
@@ -317,7 +350,8 @@ static int folded_visit(void *ctx, const struct ent *e)
     }
     fo->path[e->depth] = e->node;
     const struct gm_flame_node *n = &fo->f->nodes[e->node];
-    if (e->depth == 0 || (n->self == 0 && n->base_self == 0)) {
+    int64_t base_self = fo->f->base ? fo->f->base[e->node].self : 0;
+    if (e->depth == 0 || (n->self == 0 && base_self == 0)) {
         return 0;
     }
     for (uint32_t d = 1; d <= e->depth; d++) {
@@ -327,7 +361,7 @@ static int folded_visit(void *ctx, const struct ent *e)
         folded_name(fo->o, gm_strtab_get(fo->f->names, fo->f->nodes[fo->path[d]].name_id));
     }
     if (fo->f->has_base) {
-        gm_out_printf(fo->o, " %lld %lld\n", (long long)n->base_self, (long long)n->self);
+        gm_out_printf(fo->o, " %lld %lld\n", (long long)base_self, (long long)n->self);
     } else {
         gm_out_printf(fo->o, " %lld\n", (long long)n->self);
     }
@@ -702,6 +736,7 @@ static int svg_frame(void *ctx, const struct ent *e)
     uint32_t level = f->icicle ? e->depth : s->max_depth - e->depth;
     double y = s->top + (double)level * FRAME_H;
     double total = (double)f->nodes[0].value;
+    int64_t base = f->base ? f->base[e->node].value : 0;
     double pct = total > 0 ? 100.0 * (double)n->value / total : 0;
     char num[32];
     int rgb[3];
@@ -710,7 +745,7 @@ static int svg_frame(void *ctx, const struct ent *e)
     xml_str(o, name);
     gm_out_printf(o, "\" data-value=\"%lld\" data-depth=\"%u\"", (long long)n->value, e->depth);
     if (f->has_base) {
-        gm_out_printf(o, " data-base=\"%lld\"", (long long)n->base);
+        gm_out_printf(o, " data-base=\"%lld\"", (long long)base);
     }
     gm_out_puts(o, "><title>");
     xml_str(o, name);
@@ -718,18 +753,18 @@ static int svg_frame(void *ctx, const struct ent *e)
     xml_text(o, f->unit, strlen(f->unit), SIZE_MAX);
     gm_out_printf(o, ", %.2f%%", pct);
     if (f->has_base) {
-        int64_t d = n->value - n->base; /* both are in [0, INT64_MAX] */
-        gm_out_printf(o, "; base %s", thousands(num, sizeof(num), n->base));
+        int64_t d = n->value - base; /* both are in [0, INT64_MAX] */
+        gm_out_printf(o, "; base %s", thousands(num, sizeof(num), base));
         gm_out_printf(o, ", %s%s", d > 0 ? "+" : "", thousands(num, sizeof(num), d));
-        if (n->base > 0) {
-            gm_out_printf(o, " = %+.2f%%", 100.0 * (double)d / (double)n->base);
+        if (base > 0) {
+            gm_out_printf(o, " = %+.2f%%", 100.0 * (double)d / (double)base);
         } else if (n->value > 0) {
             gm_out_puts(o, ", new");
         }
     }
     gm_out_puts(o, ")</title>");
     if (f->has_base) {
-        diff_color(n->base, n->value, rgb);
+        diff_color(base, n->value, rgb);
     } else if (e->node == 0) {
         rgb[0] = rgb[1] = rgb[2] = 200;
     } else {

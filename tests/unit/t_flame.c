@@ -199,12 +199,45 @@ Test(flame, folded_differential)
     add("a;b;c", 3, 0);
     add("a;b;d", 2, 0);
     cr_assert_eq(fl.has_base, 1);
-    cr_assert_eq(fl.nodes[0].base, 3);
+    cr_assert_eq(fl.base[0].value, 3);
     cr_assert_eq(fl.nodes[0].value, 5);
     char *s = render(GM_FLAME_FOLDED, 0, 0);
     cr_assert_str_eq(s, "a;b;c 1 3\n"
                         "a;b;d 0 2\n"
                         "a;f 2 0\n");
+    free(s);
+}
+
+Test(flame, base_totals_follow_nodes_created_before_and_after)
+{
+    /* nodes made before the first base stack get zero base totals, and the base array grows
+       with the nodes added after it (past the initial 256) */
+    add("a;b", 1, 0);
+    cr_assert_null(fl.base, "no base array until a base stack is added");
+    add("a;b", 2, 1);
+    cr_assert_not_null(fl.base);
+    char name[32];
+    for (int i = 0; i < 600; i++) {
+        snprintf(name, sizeof(name), "a;n%d", i);
+        add(name, 1, i % 2);
+    }
+    cr_assert_gt(fl.nr, 600u);
+    cr_assert_eq(fl.base[0].value, 2 + 300);
+    cr_assert_eq(fl.nodes[0].value, 1 + 300);
+    cr_assert_eq(fl.base[node_at("a;n1")].value, 1);
+    cr_assert_eq(fl.base[node_at("a;n2")].value, 0);
+    cr_assert_eq(fl.nodes[node_at("a;n2")].value, 1);
+    cr_assert_eq(fl.base[node_at("a;b")].self, 2);
+}
+
+Test(flame, sealed_graph_renders_and_refuses_more_stacks)
+{
+    add("a;b", 3, 0);
+    gm_flame_seal(&fl);
+    uint32_t ids[1] = {0};
+    cr_assert_eq(gm_flame_add(&fl, ids, 1, 1, 0), GM_EINVAL);
+    char *s = render(GM_FLAME_FOLDED, 0, 0);
+    cr_assert_str_eq(s, "a;b 3\n");
     free(s);
 }
 
