@@ -8,7 +8,8 @@
 
 struct opts {
     int json, traces, raw, folded;
-    const char *out, *color, *index, *nodes, *base, *diff_base, *focus, *ignore, *max_mem;
+    const char *out, *color, *index, *nodes, *node_fraction, *base, *diff_base, *focus, *ignore,
+        *max_mem;
 };
 
 static struct opts o;
@@ -21,6 +22,9 @@ static const struct gm_opt options[] = {
     GM_OPT_BOOL(0, "raw", &o.raw, "samples, locations and mappings (like pprof -raw)"),
     GM_OPT_BOOL(0, "folded", &o.folded, "folded stacks: 'root;...;leaf value' per sample"),
     GM_OPT_STRING('n', "nodes", &o.nodes, "N", "top: show the first N functions (default all)"),
+    GM_OPT_STRING(0, "node-fraction", &o.node_fraction, "F",
+                  "top table: drop functions whose cum is under F of the total (default 0.005, "
+                  "as pprof; 0 keeps all)"),
     GM_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
                   "sample type to show (default: the profile's default, else the last)"),
     GM_OPT_STRING(0, "base", &o.base, "PROFILE", "subtract PROFILE (like pprof -base)"),
@@ -76,6 +80,14 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             gm_die("pprof: --nodes '%s': expected a number", o.nodes);
         }
         nodes = (uint32_t)v;
+    }
+    double node_fraction = 0.005;
+    if (o.node_fraction) {
+        char *end;
+        node_fraction = strtod(o.node_fraction, &end);
+        if (*end || !*o.node_fraction || !(node_fraction >= 0 && node_fraction <= 1)) {
+            gm_die("pprof: --node-fraction '%s': expected a number from 0 to 1", o.node_fraction);
+        }
     }
     regex_t focus, ignore;
     if (o.focus && regcomp(&focus, o.focus, REG_EXTENDED | REG_NOSUB)) {
@@ -141,6 +153,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         gm_render_pprof_traces(&w, &prof, vo.sample_index, &vo);
     } else {
         struct gm_ptop top;
+        vo.node_fraction = o.json ? 0 : node_fraction; /* JSON lists every function */
         if (gm_ptop_compute(&prof, &vo, &top) < 0) {
             gm_die("out of memory");
         }

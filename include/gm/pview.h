@@ -25,6 +25,8 @@ struct gm_pview_opts {
     int diff_base;                 /* percentages relative to the base total */
     const regex_t *focus;          /* keep samples with a matching frame, or NULL */
     const regex_t *ignore;         /* drop samples with a matching frame, or NULL */
+    double node_fraction;          /* top: leave out functions whose |cum| is under this share of
+                                      |total| (pprof's -nodefraction; 0 keeps all) */
 };
 
 struct gm_ptop_row {
@@ -38,6 +40,8 @@ struct gm_ptop {
     uint32_t nr;
     int64_t total;      /* sum of the selected values of the kept samples */
     int64_t base_total; /* total of the base (for diff_base) */
+    int64_t cutoff;     /* |cum| under this was left out (node_fraction), or 0 */
+    uint32_t dropped;   /* functions left out by node_fraction */
     uint64_t samples_kept, samples_dropped;
 };
 

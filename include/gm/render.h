@@ -67,7 +67,8 @@ void gm_render_race_table(struct gm_out *o, const char *file, const struct gm_ra
 void gm_render_race_json(struct gm_out *o, const char *file, const struct gm_race_result *r,
                          const struct gm_paths *paths);
 
-/* gomedic pprof views. index is the sample type shown; n limits the top rows (0 = all). */
+/* gomedic pprof views. index is the sample type shown; n limits the top rows (0 = all). The
+ * top table says how many functions the node fraction left out (struct gm_ptop.dropped). */
 void gm_render_pprof_header(struct gm_out *o, const char *file, const struct gm_profile *p,
                             uint32_t index);
 void gm_render_pprof_top(struct gm_out *o, const struct gm_profile *p, uint32_t index,

@@ -269,6 +269,11 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
     }
 }
 
+static int64_t abs_sat(int64_t v)
+{
+    return v == INT64_MIN ? INT64_MAX : v < 0 ? -v : v;
+}
+
 static const struct gm_strtab *sort_names;
 
 static int cmp_row(const void *x, const void *y)
@@ -314,9 +319,17 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
         }
     }
     if (!rc) {
+        /* pprof's node fraction: a function whose |cum| is under the cutoff is left out
+           (before the sort, which is most of the cost when thousands are) */
+        double cut = (double)out->total * o->node_fraction;
+        out->cutoff = cut >= 9.2e18 || cut <= -9.2e18 ? INT64_MAX : abs_sat((int64_t)cut);
         uint32_t n = 0;
         for (uint32_t i = 0; i < b.nr; i++) {
             if (b.e[i].flat == 0 && b.e[i].cum == 0) {
+                continue;
+            }
+            if (abs_sat(b.e[i].cum) < out->cutoff) {
+                out->dropped++;
                 continue;
             }
             out->rows[n].name_id = b.e[i].name_id;

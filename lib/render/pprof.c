@@ -69,22 +69,27 @@ void gm_render_pprof_top(struct gm_out *o, const struct gm_profile *p, uint32_t 
     const char *unit = unit_name(p, index);
     char a[48], b[48], c[48], d[48], e[48];
     int64_t denom = diff_base ? t->base_total : t->total;
-    gm_pview_format(a, sizeof(a), t->total, unit);
     uint32_t shown = n && n < t->nr ? n : t->nr;
     int64_t shown_flat = 0;
     for (uint32_t i = 0; i < shown; i++) {
         gm_sat_add(&shown_flat, t->rows[i].flat);
     }
+    gm_pview_format(a, sizeof(a), t->total, unit);
     gm_pview_format(b, sizeof(b), shown_flat, unit);
     pct(c, sizeof(c), shown_flat, denom);
     gm_out_printf(o, "Showing nodes accounting for %s, %s of %s total", b, c, a);
-    if (shown < t->nr) {
-        gm_out_printf(o, " (top %u of %u functions)", shown, t->nr);
-    }
     if (t->samples_dropped) {
         gm_out_printf(o, "; %llu samples filtered out", (unsigned long long)t->samples_dropped);
     }
     gm_out_puts(o, "\n");
+    if (t->dropped) {
+        gm_pview_format(a, sizeof(a), t->cutoff, unit);
+        gm_out_printf(o, "Dropped %u function%s (cum <= %s): --node-fraction 0 keeps them\n",
+                      t->dropped, t->dropped == 1 ? "" : "s", a);
+    }
+    if (shown < t->nr) {
+        gm_out_printf(o, "Showing top %u functions out of %u\n", shown, t->nr);
+    }
     gm_out_color(o, GM_C_BOLD);
     gm_out_printf(o, "%10s %6s %6s %10s %6s\n", "flat", "flat%", "sum%", "cum", "cum%");
     gm_out_color(o, GM_C_RESET);

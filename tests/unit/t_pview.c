@@ -167,6 +167,42 @@ Test(pview, flat_on_leaf_cum_once_per_sample)
     gm_profile_release(&p);
 }
 
+Test(pview, node_fraction_leaves_out_small_cum_like_pprof)
+{
+    /* total 27: a fraction of 0.2 cuts at int(5.4) = 5, so |cum| < 5 goes: mix, step, hash
+       (cum 4); c (7), a (17), b (22), main (27) stay, with the same numbers */
+    struct gm_profile p;
+    struct gm_ptop t;
+    build(&p, BASIC, sizeof(BASIC) / sizeof(BASIC[0]));
+    struct gm_pview_opts o = {.sample_index = 0, .node_fraction = 0.2};
+    top(&p, &o, &t);
+    cr_assert_eq(t.cutoff, 5);
+    cr_assert_eq(t.dropped, 3);
+    cr_assert_eq(t.nr, 4);
+    cr_assert_null(row(&t, "mix"));
+    cr_assert_null(row(&t, "hash"));
+    expect_row(&t, "a", 10, 17);
+    expect_row(&t, "c", 7, 7);
+    cr_assert_eq(t.total, 27, "the total still counts every sample");
+    gm_ptop_release(&t);
+
+    /* 0.15 cuts at int(4.05) = 4: cum 4 is not under it, nothing is left out */
+    o.node_fraction = 0.15;
+    top(&p, &o, &t);
+    cr_assert_eq(t.cutoff, 4);
+    cr_assert_eq(t.dropped, 0);
+    cr_assert_eq(t.nr, 7);
+    gm_ptop_release(&t);
+
+    o.node_fraction = 0;
+    top(&p, &o, &t);
+    cr_assert_eq(t.cutoff, 0);
+    cr_assert_eq(t.dropped, 0);
+    cr_assert_eq(t.nr, 7);
+    gm_ptop_release(&t);
+    gm_profile_release(&p);
+}
+
 Test(pview, sort_order)
 {
     struct gm_profile p;

@@ -1,0 +1,1 @@
+pprof --node-fraction 0 -n 5 testdata/pprof/y_cpu.pb.gz
