@@ -504,6 +504,39 @@ HOT static int add_val(struct dec *d, struct wire *w, uint64_t v, void *ctx)
     return 0;
 }
 
+/* A sample's packed location ids when the ids are dense (Go numbers them 1..n): one loop with
+ * the one-byte varint and the table lookup inline. Same checks and errors as add_loc(). */
+static int packed_locs(struct dec *d, struct wire *w, struct sample_ctx *c)
+{
+    struct wire sub = {0};
+    GM_TRY(wbytes(w, &sub));
+    const uint32_t *dense = d->locs.dense;
+    uint64_t dense_nr = d->locs.dense_nr;
+    uint32_t *out = c->prof->locs;
+    uint32_t n = *c->locs_nr, start = n;
+    while (sub.p < sub.end) {
+        uint64_t v;
+        if (*sub.p < 0x80) {
+            v = *sub.p++;
+        } else {
+            GM_TRY(varint(&sub, &v));
+        }
+        if (v >= dense_nr || !dense[v]) {
+            *c->locs_nr = n;
+            return gm_diag_set(sub.diag, GM_EFORMAT, (uint64_t)(sub.p - sub.base), 0,
+                               "sample refers to unknown location id %llu", (unsigned long long)v);
+        }
+        if (n >= d->total_locs) {
+            *c->locs_nr = n;
+            return werr(&sub, GM_EFORMAT, "more sample locations than counted");
+        }
+        out[n++] = dense[v] - 1;
+    }
+    *c->locs_nr = n;
+    c->s->loc_nr += n - start;
+    return 0;
+}
+
 static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *s,
                          uint32_t *locs_nr, uint32_t *vals_nr, uint32_t *labels_nr)
 {
@@ -517,7 +550,9 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
     const uint8_t *start = w->p;
     while (w->p < w->end) {
         GM_TRY(wkey(w, &f, &wt));
-        if (f == 1) {
+        if (f == 1 && wt == 2 && d->locs.dense) {
+            GM_TRY(packed_locs(d, w, &c));
+        } else if (f == 1) {
             GM_TRY(repeated(d, w, wt, add_loc, &c));
         } else if (f == 2) {
             GM_TRY(repeated(d, w, wt, add_val, &c));
@@ -564,6 +599,23 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
     return 0;
 }
 
+/* Bytes under 0x80 in [p, end): the number of varints a packed run holds. Eight bytes at a
+ * time: this scan reads every location id of every sample. */
+static size_t terminal_bytes(const uint8_t *p, const uint8_t *end)
+{
+    size_t nr = 0;
+    for (; end - p >= 8; p += 8) {
+        uint64_t w;
+        memcpy(&w, p, sizeof(w));
+        uint64_t ones = (~w & UINT64_C(0x8080808080808080)) >> 7;    /* 1 per terminal byte */
+        nr += (size_t)((ones * UINT64_C(0x0101010101010101)) >> 56); /* their sum, <= 8 */
+    }
+    for (; p < end; p++) {
+        nr += *p < 0x80;
+    }
+    return nr;
+}
+
 /* Counts the scalars and sub-messages inside samples and locations, to size the pools. */
 static int count_inside(struct dec *d, const struct spans *samples, const struct spans *locs)
 {
@@ -578,10 +630,7 @@ static int count_inside(struct dec *d, const struct spans *samples, const struct
                  * (a truncated or overlong one fails in the decoding pass) */
                 struct wire sub = {0};
                 GM_TRY(wbytes(&w, &sub));
-                size_t nr = 0;
-                for (const uint8_t *q = sub.p; q < sub.end; q++) {
-                    nr += *q < 0x80;
-                }
+                size_t nr = terminal_bytes(sub.p, sub.end);
                 *(f == 1 ? &d->total_locs : &d->total_vals) += nr;
             } else if (f == 1 || f == 2) {
                 size_t *counter = f == 1 ? &d->total_locs : &d->total_vals;

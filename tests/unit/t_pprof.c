@@ -664,6 +664,55 @@ Test(pprof_err, unknown_location_id)
     expect_err(&p, GM_EFORMAT, at, "unknown location id 99");
 }
 
+/* 200 locations (ids 1..200, so two-byte varints from 128), no lines; one sample refers to
+ * ids (packed or not). */
+static void locs_profile(struct pb *p, const uint64_t *ids, size_t n, int packed)
+{
+    pb_value_type(p, 1, 1, 2);
+    struct pb s = {.n = 0};
+    pb_uint(&s, 2, 1);
+    pb_rep(&s, 1, ids, n, packed);
+    pb_msg(p, 2, &s);
+    for (uint64_t id = 1; id <= 200; id++) {
+        struct pb loc = {.n = 0};
+        pb_uint(&loc, 1, id);
+        pb_uint(&loc, 3, 0x1000 + id);
+        pb_msg(p, 4, &loc);
+    }
+    put_min_strings(p);
+}
+
+Test(pprof, packed_location_ids_one_and_two_bytes)
+{
+    uint64_t ids[] = {200, 1, 127, 128, 129, 200};
+    for (int packed = 0; packed <= 1; packed++) {
+        struct pb p = {.n = 0};
+        locs_profile(&p, ids, 6, packed);
+        struct gm_profile prof;
+        parse_ok(&prof, &p);
+        cr_assert_eq(prof.samples_nr, 1u);
+        cr_assert_eq(prof.samples[0].loc_nr, 6u);
+        for (uint32_t k = 0; k < 6; k++) {
+            const struct gm_pprof_location *loc = &prof.locations[prof.locs[k]];
+            cr_assert_eq(loc->id, ids[k], "packed=%d k=%u", packed, k);
+            cr_assert_eq(loc->address, 0x1000 + ids[k]);
+        }
+        gm_profile_release(&prof);
+    }
+}
+
+Test(pprof_err, unknown_location_id_inside_a_packed_run)
+{
+    /* ids 1..200 exist: 201 (two bytes) in the middle of a packed run is reported where it
+       ends, and nothing of the sample is kept */
+    uint64_t ids[] = {5, 201, 7};
+    struct pb p = {.n = 0};
+    locs_profile(&p, ids, 3, 1);
+    size_t at = 6 /* sample_type */ + 2 /* sample key, length */ + 2 /* value */ +
+                2 /* packed key, length */ + 1 /* 5 */ + 2 /* 201 */;
+    expect_err(&p, GM_EFORMAT, at, "unknown location id 201");
+}
+
 Test(pprof_err, unknown_function_id)
 {
     struct pb p = {.n = 0}, loc = {.n = 0}, line = {.n = 0};
