@@ -88,17 +88,24 @@ static int hexval(char c)
 }
 
 /* Parses decimal digits at *i; returns the count of digits (0 = none). Saturates. */
-static size_t scan_u64(const char *s, size_t n, size_t *i, uint64_t *out)
+static inline size_t scan_u64(const char *s, size_t n, size_t *i, uint64_t *out)
 {
     uint64_t v = 0;
-    size_t start = *i;
-    while (*i < n && is_digit(s[*i])) {
-        uint64_t d = (uint64_t)(s[*i] - '0');
-        v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
-        (*i)++;
+    size_t k = *i;
+    while (k < n && is_digit(s[k])) {
+        uint64_t d = (uint64_t)(s[k] - '0');
+        /* below UINT64_MAX / 10 nothing can overflow: one compare per digit, no division */
+        if (v < UINT64_MAX / 10) {
+            v = v * 10 + d;
+        } else {
+            v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+        }
+        k++;
     }
     *out = v;
-    return *i - start;
+    size_t digits = k - *i;
+    *i = k;
+    return digits;
 }
 
 static int starts(struct gm_str s, size_t at, const char *lit)
@@ -552,13 +559,17 @@ static struct gm_str clean_state(struct parser *ps, struct gm_str st, uint32_t *
         {" (durable)", GM_G_DURABLE, 0},
     };
     int any = 0;
-    if (!memchr(st.p, '(', st.len)) {
-        return st;
-    }
-    for (size_t t = 0; t < GM_ARRAY_NR(tags); t++) {
-        if (find(st, 0, tags[t].tag)) {
-            *flags |= tags[t].flag;
-            any |= tags[t].strip;
+    /* every tag is " (...)": look only where a '(' follows a space */
+    for (const char *q = st.p + 1; (q = memchr(q, '(', st.len - (size_t)(q - st.p))) != NULL; q++) {
+        for (size_t t = 0; t < GM_ARRAY_NR(tags); t++) {
+            size_t tl = strlen(tags[t].tag);
+            if ((size_t)(st.p + st.len - (q - 1)) >= tl && memcmp(q - 1, tags[t].tag, tl) == 0) {
+                *flags |= tags[t].flag;
+                any |= tags[t].strip;
+            }
+        }
+        if (q + 1 >= st.p + st.len) {
+            break;
         }
     }
     if (!any || st.len >= sizeof(ps->scratch)) {
@@ -695,41 +706,38 @@ static void hash_args(struct parser *ps, struct gm_str args)
 /* "\t/path/file.go:123 +0x1d fp=.. sp=.. pc=.." -> file, line. */
 static int parse_file_line(struct gm_str s, struct gm_str *file, uint32_t *line)
 {
-    size_t end = s.len;
-    /* GOTRACEBACK>=system appends " fp=0x.. sp=0x.. pc=0x..": look only when the last word
-     * is pc=, so the common line costs one backwards scan */
-    const char *sp = memrchr(s.p, ' ', s.len);
-    if (sp && (size_t)(s.p + s.len - sp) > 4 && memcmp(sp + 1, "pc=", 3) == 0) {
-        const char *fp = find(s, 1, " fp=0x");
-        if (fp) {
-            end = (size_t)(fp - s.p);
+    /* "\tFILE:LINE", then usually " +0xOFF", and with GOTRACEBACK>=system " fp=0x.. sp=0x..
+     * pc=0x..". One backward scan: to the last space, then over the line number to ':'. */
+    size_t end = s.len, k = s.len;
+    while (k && s.p[k - 1] != ' ') {
+        k--;
+    }
+    if (k >= 2) { /* s.p[k - 1] is the last space */
+        if (s.len - k > 3 && memcmp(s.p + k, "pc=", 3) == 0) {
+            const char *fp = find(s, 1, " fp=0x");
+            end = fp ? (size_t)(fp - s.p) : end;
+            for (k = end; k >= 2 && !(s.p[k - 1] == '+' && s.p[k - 2] == ' ') && s.p[k - 1] != ':';
+                 k--) {
+            }
+            if (k >= 2 && s.p[k - 1] == '+') {
+                end = k - 2;
+            }
+        } else if (s.len > k && s.p[k] == '+' && !memchr(s.p + k, ':', s.len - k)) {
+            end = k - 1; /* " +0x1d", not a " +" inside the path */
         }
     }
-    /* drop " +0x..." (it follows ":LINE", so stop at the first ':' from the right) */
-    for (size_t k = end; k >= 2; k--) {
-        if (s.p[k - 1] == ':') {
-            break;
-        }
-        if (s.p[k - 1] == '+' && s.p[k - 2] == ' ') {
-            end = k - 2;
-            break;
-        }
+    /* digits back to the colon */
+    size_t colon = end;
+    while (colon && is_digit(s.p[colon - 1])) {
+        colon--;
     }
-    size_t colon = 0;
-    for (size_t k = end; k > 1; k--) {
-        if (s.p[k - 1] == ':') {
-            colon = k - 1;
-            break;
-        }
-    }
-    if (!colon) {
+    if (colon == end || colon < 2 || s.p[colon - 1] != ':') {
         return -1;
     }
+    colon--;
     size_t i = colon + 1;
     uint64_t v;
-    if (scan_u64(s.p, end, &i, &v) == 0 || i != end) {
-        return -1;
-    }
+    scan_u64(s.p, end, &i, &v);
     *file = (struct gm_str){s.p + 1, colon - 1};
     *line = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
     return 0;
@@ -892,9 +900,13 @@ static int g_line(struct parser *ps, struct gm_str s)
     }
     if (starts(s, 0, "created by ")) {
         struct gm_str f = {s.p + 11, s.len - 11};
-        const char *in = find(f, 0, " in goroutine ");
-        if (in) {
-            f.len = (size_t)(in - f.p); /* the creator's goid is not kept */
+        /* Go 1.21+ ends the line with " in goroutine N"; the creator's goid is not kept */
+        size_t e = f.len;
+        while (e && is_digit(f.p[e - 1])) {
+            e--;
+        }
+        if (e < f.len && e >= 14 && memcmp(f.p + e - 14, " in goroutine ", 14) == 0) {
+            f.len = e - 14;
         }
         ps->created_func = f;
         ps->mode = M_CREATED_FILE;

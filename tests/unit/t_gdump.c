@@ -358,6 +358,44 @@ Test(gdump, file_line_without_offset_and_windows_path)
     cr_assert_eq(line_at(G(0), 1), 12u);
 }
 
+Test(gdump, file_paths_with_spaces_and_plus_signs)
+{
+    /* the last space of the line is the offset's only when what follows is "+0x..." without
+       a ':'; a " +" or a space inside the path is part of the file name */
+    parse_ok("goroutine 1 [running]:\n"
+             "main.f(...)\n"
+             "\t/x/my dir/main.go:7\n"
+             "main.g(...)\n"
+             "\t/x/a +b/main.go:8\n"
+             "main.h(...)\n"
+             "\t/x/a +b/main.go:9 +0x2f\n"
+             "main.main()\n"
+             "\t/x/C++ code/main.go:12 +0x1 fp=0xc000046fd0 sp=0xc000046f38 pc=0x4b8d6b\n"
+             "created by main.start in goroutine 17\n"
+             "\t/x/main.go:3 +0x1\n",
+             1);
+    cr_assert_str_eq(file_at(G(0), 0), "/x/my dir/main.go");
+    cr_assert_eq(line_at(G(0), 0), 7u);
+    cr_assert_str_eq(file_at(G(0), 1), "/x/a +b/main.go");
+    cr_assert_eq(line_at(G(0), 1), 8u);
+    cr_assert_str_eq(file_at(G(0), 2), "/x/a +b/main.go");
+    cr_assert_eq(line_at(G(0), 2), 9u);
+    cr_assert_str_eq(file_at(G(0), 3), "/x/C++ code/main.go");
+    cr_assert_eq(line_at(G(0), 3), 12u);
+    cr_assert_str_eq(creator(G(0)), "main.start", "' in goroutine N' is cut off");
+}
+
+Test(gdump, creator_without_goroutine_suffix_keeps_its_name)
+{
+    parse_ok("goroutine 2 [select]:\n"
+             "main.f()\n"
+             "\t/x/main.go:7 +0x1\n"
+             "created by main.in goroutine\n"
+             "\t/x/main.go:3 +0x1\n",
+             1);
+    cr_assert_str_eq(creator(G(0)), "main.in goroutine", "no digits: not the Go 1.21 suffix");
+}
+
 Test(gdump, no_stack_available)
 {
     parse_ok("goroutine 3 [running]:\n"
