@@ -68,6 +68,13 @@ static inline int varint(struct wire *w, uint64_t *out)
 
 HOT static int wkey(struct wire *w, uint32_t *field, uint32_t *wt)
 {
+    if (w->p < w->end && *w->p < 0x80 && *w->p >= 8) {
+        /* fields 1..15 (all of profile.proto's): a one-byte key */
+        *field = *w->p >> 3;
+        *wt = *w->p & 7;
+        w->p++;
+        return 0;
+    }
     uint64_t k = 0;
     *field = 0;
     *wt = 0;
@@ -254,7 +261,7 @@ struct dec {
     uint32_t *strmap; /* string_table index -> interned id */
     uint32_t strs_nr;
     struct idmap funcs, locs;
-    size_t total_lines, total_locs, total_vals, total_labels;
+    size_t lines_alloc, total_locs, total_vals, total_labels;
 };
 
 static int str(struct dec *d, struct wire *w, uint64_t idx, uint32_t *out)
@@ -394,6 +401,7 @@ static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_locati
     struct gm_profile *prof = d->prof;
     uint32_t f = 0, wt = 0;
     uint64_t v = 0;
+    const uint8_t *start = w->p;
     memset(loc, 0, sizeof(*loc));
     loc->line_off = prof->lines_nr;
     while (w->p < w->end) {
@@ -414,8 +422,17 @@ static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_locati
             }
             struct wire sub = {0};
             GM_TRY(wbytes(w, &sub));
-            if (prof->lines_nr >= d->total_lines) {
-                return werr(w, GM_EFORMAT, "more lines than counted");
+            if (prof->lines_nr == d->lines_alloc) {
+                /* grown as found (with an mmap'ed block, realloc is an mremap): counting the
+                   lines first cost a pass over every location */
+                size_t na = d->lines_alloc ? d->lines_alloc * 2 : 1024;
+                struct gm_pprof_line *nl =
+                    na > UINT32_MAX ? NULL : gm_xrealloc(prof->lines, na * sizeof(*nl));
+                if (!nl) {
+                    return GM_ENOMEM;
+                }
+                prof->lines = nl;
+                d->lines_alloc = na;
             }
             struct gm_pprof_line *ln = &prof->lines[prof->lines_nr];
             ln->func = UINT32_MAX;
@@ -450,7 +467,7 @@ static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_locati
         }
     }
     if (loc->id == 0) {
-        return werr(w, GM_EFORMAT, "location id 0");
+        return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(start - w->base), 0, "location id 0");
     }
     return 0;
 }
@@ -600,8 +617,8 @@ static size_t terminal_bytes(const uint8_t *p, const uint8_t *end)
     return nr;
 }
 
-/* Counts the scalars and sub-messages inside samples and locations, to size the pools. */
-static int count_inside(struct dec *d, const struct spans *samples, const struct spans *locs)
+/* Counts the scalars and sub-messages inside samples, to size the pools. */
+static int count_inside(struct dec *d, const struct spans *samples)
 {
     for (uint32_t i = 0; i < samples->nr; i++) {
         struct wire w = {d->top.base, d->top.base + samples->v[i].off,
@@ -625,18 +642,6 @@ static int count_inside(struct dec *d, const struct spans *samples, const struct
                 }
                 GM_TRY(wskip(&w, wt));
             }
-        }
-    }
-    for (uint32_t i = 0; i < locs->nr; i++) {
-        struct wire w = {d->top.base, d->top.base + locs->v[i].off,
-                         d->top.base + locs->v[i].off + locs->v[i].len, d->top.diag};
-        uint32_t f = 0, wt = 0;
-        while (w.p < w.end) {
-            GM_TRY(wkey(&w, &f, &wt));
-            if (f == 4) {
-                d->total_lines++;
-            }
-            GM_TRY(wskip(&w, wt));
         }
     }
     return 0;
@@ -825,46 +830,15 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     if ((rc = idmap_init(&d.locs, sv[4].nr)) < 0) {
         goto out;
     }
-    for (uint32_t i = 0; i < sv[4].nr; i++) {
-        /* ids first, so samples can be counted with their locations resolved later */
-        struct wire s = {d.top.base, d.top.base + sv[4].v[i].off,
-                         d.top.base + sv[4].v[i].off + sv[4].v[i].len, diag};
-        uint32_t f = 0, wt = 0;
-        uint64_t id = 0;
-        while (s.p < s.end) {
-            if ((rc = wkey(&s, &f, &wt)) < 0) {
-                goto out;
-            }
-            if (f == 1) {
-                if ((rc = wint(&s, wt, &id)) < 0) {
-                    goto out;
-                }
-            } else if ((rc = wskip(&s, wt)) < 0) {
-                goto out;
-            }
-        }
-        if (id == 0) {
-            rc = gm_diag_set(diag, GM_EFORMAT, sv[4].v[i].off, 0, "location id 0");
-            goto out;
-        }
-        if (idmap_put(&d.locs, id, i)) {
-            rc = gm_diag_set(diag, GM_EFORMAT, sv[4].v[i].off, 0, "duplicate location id %llu",
-                             (unsigned long long)id);
-            goto out;
-        }
-    }
-    idmap_finish(&d.locs);
-    if ((rc = count_inside(&d, &sv[2], &sv[4])) < 0) {
+    if ((rc = count_inside(&d, &sv[2])) < 0) {
         goto out;
     }
-    prof->lines = xcalloc(d.total_lines, sizeof(*prof->lines));
     prof->locations = xcalloc(sv[4].nr, sizeof(*prof->locations));
     prof->samples = xcalloc(sv[2].nr, sizeof(*prof->samples));
     prof->locs = xcalloc(d.total_locs, sizeof(uint32_t));
     prof->values = xcalloc(d.total_vals, sizeof(int64_t));
     prof->labels = xcalloc(d.total_labels, sizeof(*prof->labels));
-    if (!prof->lines || !prof->locations || !prof->samples || !prof->locs || !prof->values ||
-        !prof->labels) {
+    if (!prof->locations || !prof->samples || !prof->locs || !prof->values || !prof->labels) {
         rc = GM_ENOMEM;
         goto out;
     }
@@ -874,8 +848,14 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
         if ((rc = decode_location(&d, &s, &prof->locations[i])) < 0) {
             goto out;
         }
+        if (idmap_put(&d.locs, prof->locations[i].id, i)) {
+            rc = gm_diag_set(diag, GM_EFORMAT, sv[4].v[i].off, 0, "duplicate location id %llu",
+                             (unsigned long long)prof->locations[i].id);
+            goto out;
+        }
     }
     prof->locations_nr = sv[4].nr;
+    idmap_finish(&d.locs); /* every id known: samples resolve theirs through it */
     uint32_t locs_nr = 0, vals_nr = 0, labels_nr = 0;
     for (uint32_t i = 0; i < sv[2].nr; i++) {
         struct wire s = {d.top.base, d.top.base + sv[2].v[i].off,
