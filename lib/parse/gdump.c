@@ -559,17 +559,16 @@ static struct gm_str clean_state(struct parser *ps, struct gm_str st, uint32_t *
         {" (durable)", GM_G_DURABLE, 0},
     };
     int any = 0;
-    /* every tag is " (...)": look only where a '(' follows a space */
-    for (const char *q = st.p + 1; (q = memchr(q, '(', st.len - (size_t)(q - st.p))) != NULL; q++) {
-        for (size_t t = 0; t < GM_ARRAY_NR(tags); t++) {
+    /* every tag is " (...)": look only at the '(' characters, where a space comes before */
+    const char *end = st.p + st.len;
+    for (const char *q = st.len ? memchr(st.p, '(', st.len) : NULL; q;
+         q = q + 1 < end ? memchr(q + 1, '(', (size_t)(end - q - 1)) : NULL) {
+        for (size_t t = 0; q > st.p && t < GM_ARRAY_NR(tags); t++) {
             size_t tl = strlen(tags[t].tag);
-            if ((size_t)(st.p + st.len - (q - 1)) >= tl && memcmp(q - 1, tags[t].tag, tl) == 0) {
+            if ((size_t)(end - (q - 1)) >= tl && memcmp(q - 1, tags[t].tag, tl) == 0) {
                 *flags |= tags[t].flag;
                 any |= tags[t].strip;
             }
-        }
-        if (q + 1 >= st.p + st.len) {
-            break;
         }
     }
     if (!any || st.len >= sizeof(ps->scratch)) {

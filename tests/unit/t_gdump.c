@@ -323,6 +323,24 @@ Test(gdump, scan_and_durable_and_nil_chan_states)
     cr_assert(G(2)->flags & GM_G_DURABLE);
 }
 
+Test(gdump, state_tags_combined_at_the_start_or_missing)
+{
+    /* two tags after a "(nil chan)"; a tag without the space before it is text; an empty
+       state (a fuzzer found it reading before the state) */
+    parse_ok(
+        "goroutine 7 [chan receive (nil chan) (scan) (leaked)]:\nmain.f()\n\t/x/m.go:3 +0x1\n\n"
+        "goroutine 8 [(leaked)]:\nmain.f()\n\t/x/m.go:3 +0x1\n\n"
+        "goroutine 9 [, 2 minutes]:\nmain.f()\n\t/x/m.go:3 +0x1\n",
+        1);
+    cr_assert(G(0)->flags & GM_G_SCAN);
+    cr_assert(G(0)->flags & GM_G_LEAKED);
+    cr_assert_str_eq(gm_gdump_state(&S, G(0)), "chan receive (nil chan)");
+    cr_assert_not(G(1)->flags & GM_G_LEAKED, "no space before '(': not the tag");
+    cr_assert_str_eq(gm_gdump_state(&S, G(1)), "(leaked)");
+    cr_assert_str_eq(gm_gdump_state(&S, G(2)), "");
+    cr_assert_eq(G(2)->minutes, 2u);
+}
+
 Test(gdump, fp_sp_pc_suffix)
 {
     parse_ok("goroutine 1 [running]:\n"
