@@ -111,6 +111,8 @@ struct topb {
     struct gm_ptop *t;
     const struct gm_profile *prof; /* the profile being added */
     uint32_t *fcache;              /* its function index -> entry index, UINT32_MAX unknown */
+    uint32_t *lcache; /* its location index -> entry index of a location with one line whose
+                         function is known, else UINT32_MAX */
     struct entry *e;
     uint32_t nr, alloc;
     uint32_t *slots;
@@ -219,6 +221,13 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
         return;
     }
     memset(b->fcache, 0xff, ((size_t)prof->functions_nr + 1) * sizeof(uint32_t));
+    free(b->lcache);
+    b->lcache = malloc(((size_t)prof->locations_nr + 1) * sizeof(uint32_t));
+    if (!b->lcache) {
+        b->err = GM_ENOMEM;
+        return;
+    }
+    memset(b->lcache, 0xff, ((size_t)prof->locations_nr + 1) * sizeof(uint32_t));
     for (uint32_t i = 0; i < prof->samples_nr && !b->err; i++) {
         if (!gm_pview_keep(prof, i, o)) {
             b->t->samples_dropped++;
@@ -243,7 +252,21 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
         /* the common case inline: frames by function index, names only on first sight */
         const struct gm_pprof_sample *s = &prof->samples[i];
         for (uint32_t k = 0; k < s->loc_nr && !b->err; k++) {
-            const struct gm_pprof_location *loc = &prof->locations[prof->locs[s->loc_off + k]];
+            uint32_t li = prof->locs[s->loc_off + k];
+            uint32_t le = b->lcache[li];
+            if (le != UINT32_MAX) { /* one line, its function's entry known: one load */
+                struct entry *e = &b->e[le];
+                if (b->leaf) {
+                    gm_sat_add(&e->flat, v);
+                    b->leaf = 0;
+                }
+                if (e->stamp != b->stamp) {
+                    e->stamp = b->stamp;
+                    gm_sat_add(&e->cum, v);
+                }
+                continue;
+            }
+            const struct gm_pprof_location *loc = &prof->locations[li];
             if (loc->line_nr == 0) {
                 top_frame(b, NULL, NULL, loc);
                 continue;
@@ -264,6 +287,12 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
                     continue;
                 }
                 top_frame(b, gm_profile_func_name(prof, ln), ln, loc);
+            }
+            if (loc->line_nr == 1 && !b->err) {
+                const struct gm_pprof_line *ln = &prof->lines[loc->line_off];
+                if (ln->func < prof->functions_nr) {
+                    b->lcache[li] = b->fcache[ln->func];
+                }
             }
         }
     }
@@ -344,6 +373,7 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
     free(b.e);
     free(b.slots);
     free(b.fcache);
+    free(b.lcache);
     if (rc) {
         gm_ptop_release(out);
     }
