@@ -261,7 +261,7 @@ struct dec {
     uint32_t *strmap; /* string_table index -> interned id */
     uint32_t strs_nr;
     struct idmap funcs, locs;
-    size_t lines_alloc, total_locs, total_vals, total_labels;
+    size_t lines_alloc, locs_cap, vals_cap, labels_cap; /* pool capacities, grown as needed */
 };
 
 static int str(struct dec *d, struct wire *w, uint64_t idx, uint32_t *out)
@@ -318,15 +318,6 @@ HOT static int repeated(struct dec *d, struct wire *w, uint32_t wt, gm_scalar_fn
         GM_TRY(varint(&sub, &v));
         GM_TRY(fn(d, &sub, v, ctx));
     }
-    return 0;
-}
-
-HOT static int count_one(struct dec *d, struct wire *w, uint64_t v, void *ctx)
-{
-    (void)d;
-    (void)w;
-    (void)v;
-    (*(size_t *)ctx)++;
     return 0;
 }
 
@@ -479,6 +470,30 @@ struct sample_ctx {
     struct gm_pprof_sample *s;
 };
 
+/* Room for `more` entries after `used` in a pool of `elem`-byte entries whose capacity is
+ * *cap: returns the pool, grown by doubling when needed (an mremap with the CLI's malloc
+ * settings), or NULL (out of memory, or past 2^32 entries: the offsets are 32-bit). The pools
+ * grow as samples are decoded instead of being counted in a pass of their own. */
+static void *reserve(void *pool, size_t *cap, size_t used, size_t more, size_t elem)
+{
+    if (used + more <= *cap) {
+        return pool;
+    }
+    if (used + more > UINT32_MAX) {
+        return NULL;
+    }
+    size_t n = *cap ? *cap : 1024;
+    while (n < used + more) {
+        n *= 2;
+    }
+    n = n > UINT32_MAX ? UINT32_MAX : n;
+    void *np = gm_xrealloc(pool, n * elem);
+    if (np) {
+        *cap = n;
+    }
+    return np;
+}
+
 HOT static int add_loc(struct dec *d, struct wire *w, uint64_t v, void *ctx)
 {
     struct sample_ctx *c = ctx;
@@ -487,10 +502,12 @@ HOT static int add_loc(struct dec *d, struct wire *w, uint64_t v, void *ctx)
         return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(w->p - w->base), 0,
                            "sample refers to unknown location id %llu", (unsigned long long)v);
     }
-    if (*c->locs_nr >= d->total_locs) {
-        return werr(w, GM_EFORMAT, "more sample locations than counted");
+    uint32_t *pool = reserve(c->prof->locs, &d->locs_cap, *c->locs_nr, 1, sizeof(*pool));
+    if (!pool) {
+        return GM_ENOMEM;
     }
-    c->prof->locs[(*c->locs_nr)++] = idx;
+    c->prof->locs = pool;
+    pool[(*c->locs_nr)++] = idx;
     c->s->loc_nr++;
     return 0;
 }
@@ -498,10 +515,13 @@ HOT static int add_loc(struct dec *d, struct wire *w, uint64_t v, void *ctx)
 HOT static int add_val(struct dec *d, struct wire *w, uint64_t v, void *ctx)
 {
     struct sample_ctx *c = ctx;
-    if (*c->vals_nr >= d->total_vals) {
-        return werr(w, GM_EFORMAT, "more sample values than counted");
+    (void)w;
+    int64_t *pool = reserve(c->prof->values, &d->vals_cap, *c->vals_nr, 1, sizeof(*pool));
+    if (!pool) {
+        return GM_ENOMEM;
     }
-    c->prof->values[(*c->vals_nr)++] = (int64_t)v;
+    c->prof->values = pool;
+    pool[(*c->vals_nr)++] = (int64_t)v;
     return 0;
 }
 
@@ -513,8 +533,14 @@ static int packed_locs(struct dec *d, struct wire *w, struct sample_ctx *c)
     GM_TRY(wbytes(w, &sub));
     const uint32_t *dense = d->locs.dense;
     uint64_t dense_nr = d->locs.dense_nr;
-    uint32_t *out = c->prof->locs;
     uint32_t n = *c->locs_nr, start = n;
+    /* a packed run holds at most one id per byte: one check for the whole run */
+    uint32_t *out =
+        reserve(c->prof->locs, &d->locs_cap, n, (size_t)(sub.end - sub.p), sizeof(*out));
+    if (!out) {
+        return GM_ENOMEM;
+    }
+    c->prof->locs = out;
     while (sub.p < sub.end) {
         uint64_t v;
         if (*sub.p < 0x80) {
@@ -526,10 +552,6 @@ static int packed_locs(struct dec *d, struct wire *w, struct sample_ctx *c)
             *c->locs_nr = n;
             return gm_diag_set(sub.diag, GM_EFORMAT, (uint64_t)(sub.p - sub.base), 0,
                                "sample refers to unknown location id %llu", (unsigned long long)v);
-        }
-        if (n >= d->total_locs) {
-            *c->locs_nr = n;
-            return werr(&sub, GM_EFORMAT, "more sample locations than counted");
         }
         out[n++] = dense[v] - 1;
     }
@@ -563,10 +585,13 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
             }
             struct wire sub = {0};
             GM_TRY(wbytes(w, &sub));
-            if (*labels_nr >= d->total_labels) {
-                return werr(w, GM_EFORMAT, "more labels than counted");
+            struct gm_pprof_label *pool =
+                reserve(prof->labels, &d->labels_cap, *labels_nr, 1, sizeof(*pool));
+            if (!pool) {
+                return GM_ENOMEM;
             }
-            struct gm_pprof_label *lb = &prof->labels[(*labels_nr)++];
+            prof->labels = pool;
+            struct gm_pprof_label *lb = &pool[(*labels_nr)++];
             memset(lb, 0, sizeof(*lb));
             uint32_t lf = 0, lwt = 0;
             uint64_t v = 0;
@@ -596,53 +621,6 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
         return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(start - w->base), 0,
                            "sample has %u values, expected %u (one per sample type)", nv,
                            prof->types_nr);
-    }
-    return 0;
-}
-
-/* Bytes under 0x80 in [p, end): the number of varints a packed run holds. Eight bytes at a
- * time: this scan reads every location id of every sample. */
-static size_t terminal_bytes(const uint8_t *p, const uint8_t *end)
-{
-    size_t nr = 0;
-    for (; end - p >= 8; p += 8) {
-        uint64_t w;
-        memcpy(&w, p, sizeof(w));
-        uint64_t ones = (~w & UINT64_C(0x8080808080808080)) >> 7;    /* 1 per terminal byte */
-        nr += (size_t)((ones * UINT64_C(0x0101010101010101)) >> 56); /* their sum, <= 8 */
-    }
-    for (; p < end; p++) {
-        nr += *p < 0x80;
-    }
-    return nr;
-}
-
-/* Counts the scalars and sub-messages inside samples, to size the pools. */
-static int count_inside(struct dec *d, const struct spans *samples)
-{
-    for (uint32_t i = 0; i < samples->nr; i++) {
-        struct wire w = {d->top.base, d->top.base + samples->v[i].off,
-                         d->top.base + samples->v[i].off + samples->v[i].len, d->top.diag};
-        uint32_t f = 0, wt = 0;
-        while (w.p < w.end) {
-            GM_TRY(wkey(&w, &f, &wt));
-            if ((f == 1 || f == 2) && wt == 2) {
-                /* a packed run holds as many varints as bytes without the continuation bit
-                 * (a truncated or overlong one fails in the decoding pass) */
-                struct wire sub = {0};
-                GM_TRY(wbytes(&w, &sub));
-                size_t nr = terminal_bytes(sub.p, sub.end);
-                *(f == 1 ? &d->total_locs : &d->total_vals) += nr;
-            } else if (f == 1 || f == 2) {
-                size_t *counter = f == 1 ? &d->total_locs : &d->total_vals;
-                GM_TRY(repeated(d, &w, wt, count_one, counter));
-            } else {
-                if (f == 3) {
-                    d->total_labels++;
-                }
-                GM_TRY(wskip(&w, wt));
-            }
-        }
     }
     return 0;
 }
@@ -830,15 +808,18 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     if ((rc = idmap_init(&d.locs, sv[4].nr)) < 0) {
         goto out;
     }
-    if ((rc = count_inside(&d, &sv[2])) < 0) {
-        goto out;
-    }
     prof->locations = xcalloc(sv[4].nr, sizeof(*prof->locations));
     prof->samples = xcalloc(sv[2].nr, sizeof(*prof->samples));
-    prof->locs = xcalloc(d.total_locs, sizeof(uint32_t));
-    prof->values = xcalloc(d.total_vals, sizeof(int64_t));
-    prof->labels = xcalloc(d.total_labels, sizeof(*prof->labels));
-    if (!prof->locations || !prof->samples || !prof->locs || !prof->values || !prof->labels) {
+    /* every sample has one value per sample type, each at least a byte: a first size for the
+       values (the pools grow if a file says otherwise) */
+    size_t sample_bytes = 0;
+    for (uint32_t i = 0; i < sv[2].nr; i++) {
+        sample_bytes += sv[2].v[i].len;
+    }
+    prof->values =
+        reserve(NULL, &d.vals_cap, 0, GM_MIN((size_t)sv[2].nr * prof->types_nr, sample_bytes) + 1,
+                sizeof(*prof->values));
+    if (!prof->locations || !prof->samples || !prof->values) {
         rc = GM_ENOMEM;
         goto out;
     }
