@@ -7,6 +7,8 @@
 #   heap-sites.pb.gz        4000 generated functions in 16 packages, walks of depth 1..40,
 #                           every allocation recorded (MemProfileRate=1): ~8 MB gzipped
 #   cpu.pb.gz               the same call graph walked by 32 goroutines, CPU-profiled at 1000 Hz
+#                           for CPU_DUR (10 s)
+#   cpu-30s.pb.gz           the same for 30 s, the length /debug/pprof/profile captures by default
 #   flame-1e5.pb.gz         the same graph, 10^5 walks that all take a different path:
 #                           10^5 distinct stacks for flame graphs
 #
@@ -79,7 +81,7 @@ for ((i = 1; i <= LEAK_N; i++)); do leak_files+=("$P/leak/$(printf 'heap-%02d.pb
 
 sites=$P/bin/sites
 need_sites=0
-for f in heap-sites.pb.gz cpu.pb.gz flame-1e5.pb.gz; do
+for f in heap-sites.pb.gz cpu.pb.gz cpu-30s.pb.gz flame-1e5.pb.gz; do
     { [ "$regen" = 1 ] || [ ! -s "$P/$f" ]; } && need_sites=1
 done
 if [ "$need_sites" = 1 ]; then
@@ -98,6 +100,7 @@ gen_sites() { # NAME ARGS...
 }
 gen_sites heap-sites.pb.gz -mode heap -walks "$SITES_WALKS" -maxdepth 40
 gen_sites cpu.pb.gz -mode cpu -hz "$CPU_HZ" -dur "$CPU_DUR" -goroutines 32 -maxdepth 40
+gen_sites cpu-30s.pb.gz -mode cpu -hz "$CPU_HZ" -dur 30s -goroutines 32 -maxdepth 40
 gen_sites flame-1e5.pb.gz -mode heap -walks "$FLAME_WALKS" -unique -maxdepth 24 -seed 2
 
 # ---- measurement -----------------------------------------------------------
@@ -149,7 +152,7 @@ echo "gomedic:  $GOMEDIC ${gm_ver:-(no --version output)}"
 echo "go:       $(go version | awk '{ print $3 }') (generators, go tool pprof)"
 echo "repeat:   best of $REPEAT for runs under ${QUICK_S}s, of $SHORT_REPEAT for runs under ${SHORT_S}s; every tool writes its output to a file in $P/out"
 echo "inputs:   $P"
-for f in "${leak_files[0]}" "$leak_last" "$P/heap-sites.pb.gz" "$P/cpu.pb.gz" "$P/flame-1e5.pb.gz"; do
+for f in "${leak_files[0]}" "$leak_last" "$P/heap-sites.pb.gz" "$P/cpu.pb.gz" "$P/cpu-30s.pb.gz" "$P/flame-1e5.pb.gz"; do
     printf '          %-22s %s\n' "${f#"$P"/}" "$("$GOMEDIC" pprof -n 1 --color never "$f" 2>/dev/null | head -n 1 | sed 's/^[^:]*: //')"
 done
 echo
@@ -200,6 +203,7 @@ echo "heap-series $gz $raw $zs $leak_pp_s $leak_pp_rss $M_WALL $M_RSS" >> "$RES"
 
 one heap-sites.pb.gz "$P/heap-sites.pb.gz"
 one cpu.pb.gz "$P/cpu.pb.gz"
+one cpu-30s.pb.gz "$P/cpu-30s.pb.gz"
 one flame-1e5.pb.gz "$P/flame-1e5.pb.gz"
 
 read -r gz raw < <(sizes "$P/flame-1e5.pb.gz")
