@@ -167,26 +167,28 @@ static int spans_push(struct spans *s, uint32_t off, uint32_t len)
     return 0;
 }
 
-/* id -> index, open addressing. */
+/* id -> index. Go numbers functions and locations 1..n, so an id under 4n + 64 is a direct
+ * slot (one store to add, one load to find: no hashing, and the slots are touched in order);
+ * larger ids, from other producers, go to an open-addressing table made on the first one. */
 struct idmap {
-    uint64_t *ids;
+    uint32_t *dense; /* id -> index + 1, for id < dense_nr */
+    uint64_t dense_nr;
+    uint64_t *ids; /* larger ids (NULL until one comes) */
     uint32_t *idx;
     uint32_t mask;
-    uint32_t *dense; /* id -> index + 1 when ids are small (Go numbers them 1..n) */
-    uint64_t dense_nr;
-    uint64_t max_id;
-    uint32_t nr;
+    uint32_t sparse_nr;
 };
 
 static int idmap_init(struct idmap *m, uint32_t n)
 {
+    memset(m, 0, sizeof(*m));
+    m->dense_nr = (uint64_t)n * 4 + 64;
+    m->dense = calloc(m->dense_nr, sizeof(uint32_t));
     m->mask = 15;
     while (m->mask < n * 2) {
         m->mask = m->mask * 2 + 1;
     }
-    m->ids = calloc((size_t)m->mask + 1, sizeof(uint64_t));
-    m->idx = calloc((size_t)m->mask + 1, sizeof(uint32_t));
-    return m->ids && m->idx ? 0 : GM_ENOMEM;
+    return m->dense ? 0 : GM_ENOMEM;
 }
 
 static void idmap_free(struct idmap *m)
@@ -196,27 +198,23 @@ static void idmap_free(struct idmap *m)
     free(m->dense);
 }
 
-/* After the last put: a direct table when the ids are dense enough, so lookups are one load. */
-static void idmap_finish(struct idmap *m)
-{
-    if (m->max_id > (uint64_t)m->nr * 4 + 64 || m->max_id >= UINT32_MAX) {
-        return;
-    }
-    m->dense = calloc(m->max_id + 1, sizeof(uint32_t));
-    if (!m->dense) {
-        return; /* the hash table still works */
-    }
-    for (uint32_t i = 0; i <= m->mask; i++) {
-        if (m->ids[i]) {
-            m->dense[m->ids[i]] = m->idx[i] + 1;
-        }
-    }
-    m->dense_nr = m->max_id + 1;
-}
-
-/* Returns 1 if id was already present. id must be non-zero. */
+/* Returns 1 if id was already present, GM_ENOMEM, else 0. id must be non-zero. */
 static int idmap_put(struct idmap *m, uint64_t id, uint32_t index)
 {
+    if (id < m->dense_nr) {
+        if (m->dense[id]) {
+            return 1;
+        }
+        m->dense[id] = index + 1;
+        return 0;
+    }
+    if (!m->ids) {
+        m->ids = calloc((size_t)m->mask + 1, sizeof(uint64_t));
+        m->idx = calloc((size_t)m->mask + 1, sizeof(uint32_t));
+        if (!m->ids || !m->idx) {
+            return GM_ENOMEM;
+        }
+    }
     uint32_t i = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & m->mask;
     while (m->ids[i]) {
         if (m->ids[i] == id) {
@@ -226,20 +224,18 @@ static int idmap_put(struct idmap *m, uint64_t id, uint32_t index)
     }
     m->ids[i] = id;
     m->idx[i] = index;
-    m->nr++;
-    if (id > m->max_id) {
-        m->max_id = id;
-    }
+    m->sparse_nr++;
     return 0;
 }
 
 HOT static int idmap_get(const struct idmap *m, uint64_t id, uint32_t *index)
 {
-    if (m->dense) {
-        if (id < m->dense_nr && m->dense[id]) {
-            *index = m->dense[id] - 1;
-            return 1;
-        }
+    if (id < m->dense_nr) {
+        uint32_t v = m->dense[id];
+        *index = v - 1;
+        return v != 0;
+    }
+    if (!m->ids) {
         return 0;
     }
     uint32_t i = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & m->mask;
@@ -525,8 +521,8 @@ HOT static int add_val(struct dec *d, struct wire *w, uint64_t v, void *ctx)
     return 0;
 }
 
-/* A sample's packed location ids when the ids are dense (Go numbers them 1..n): one loop with
- * the one-byte varint and the table lookup inline. Same checks and errors as add_loc(). */
+/* A sample's packed location ids when every location id is a direct slot (Go numbers them
+ * 1..n): one loop with the one-byte varint and the lookup inline. Same errors as add_loc(). */
 static int packed_locs(struct dec *d, struct wire *w, struct sample_ctx *c)
 {
     struct wire sub = {0};
@@ -573,7 +569,7 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
     const uint8_t *start = w->p;
     while (w->p < w->end) {
         GM_TRY(wkey(w, &f, &wt));
-        if (f == 1 && wt == 2 && d->locs.dense) {
+        if (f == 1 && wt == 2 && !d->locs.ids) { /* every location id is a direct slot */
             GM_TRY(packed_locs(d, w, &c));
         } else if (f == 1) {
             GM_TRY(repeated(d, w, wt, add_loc, &c));
@@ -782,14 +778,15 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
         if ((rc = decode_function(&d, &s, &prof->functions[i])) < 0) {
             goto out;
         }
-        if (idmap_put(&d.funcs, prof->functions[i].id, i)) {
-            rc = gm_diag_set(diag, GM_EFORMAT, sv[5].v[i].off, 0, "duplicate function id %llu",
-                             (unsigned long long)prof->functions[i].id);
+        if ((rc = idmap_put(&d.funcs, prof->functions[i].id, i)) != 0) {
+            if (rc > 0) {
+                rc = gm_diag_set(diag, GM_EFORMAT, sv[5].v[i].off, 0, "duplicate function id %llu",
+                                 (unsigned long long)prof->functions[i].id);
+            }
             goto out;
         }
     }
     prof->functions_nr = sv[5].nr;
-    idmap_finish(&d.funcs);
     /* mappings */
     prof->mappings = xcalloc(sv[3].nr, sizeof(*prof->mappings));
     if (!prof->mappings) {
@@ -829,14 +826,15 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
         if ((rc = decode_location(&d, &s, &prof->locations[i])) < 0) {
             goto out;
         }
-        if (idmap_put(&d.locs, prof->locations[i].id, i)) {
-            rc = gm_diag_set(diag, GM_EFORMAT, sv[4].v[i].off, 0, "duplicate location id %llu",
-                             (unsigned long long)prof->locations[i].id);
+        if ((rc = idmap_put(&d.locs, prof->locations[i].id, i)) != 0) {
+            if (rc > 0) {
+                rc = gm_diag_set(diag, GM_EFORMAT, sv[4].v[i].off, 0, "duplicate location id %llu",
+                                 (unsigned long long)prof->locations[i].id);
+            }
             goto out;
         }
     }
     prof->locations_nr = sv[4].nr;
-    idmap_finish(&d.locs); /* every id known: samples resolve theirs through it */
     uint32_t locs_nr = 0, vals_nr = 0, labels_nr = 0;
     for (uint32_t i = 0; i < sv[2].nr; i++) {
         struct wire s = {d.top.base, d.top.base + sv[2].v[i].off,

@@ -701,6 +701,50 @@ Test(pprof, packed_location_ids_one_and_two_bytes)
     }
 }
 
+Test(pprof, ids_small_and_large_mixed)
+{
+    /* Go numbers ids 1..n (direct slots); other producers may use any 64-bit id (a table):
+       both kinds in one profile must resolve, packed or not */
+    uint64_t big = 1ull << 40, fbig = 1ull << 33;
+    for (int packed = 0; packed <= 1; packed++) {
+        struct pb p = {.n = 0};
+        pb_value_type(&p, 1, 1, 2);
+        uint64_t ids[] = {big, 2, 1, big};
+        struct pb s = {.n = 0};
+        pb_uint(&s, 2, 1);
+        pb_rep(&s, 1, ids, 4, packed);
+        pb_msg(&p, 2, &s);
+        uint64_t loc_ids[] = {1, 2, big}, fn_of[] = {3, fbig, 3};
+        for (int k = 0; k < 3; k++) {
+            struct pb loc = {.n = 0}, line = {.n = 0};
+            pb_uint(&loc, 1, loc_ids[k]);
+            pb_uint(&line, 1, fn_of[k]);
+            pb_uint(&line, 2, 10 + (uint64_t)k);
+            pb_msg(&loc, 4, &line);
+            pb_msg(&p, 4, &loc);
+        }
+        uint64_t fn_ids[] = {3, fbig};
+        for (int k = 0; k < 2; k++) {
+            struct pb fn = {.n = 0};
+            pb_uint(&fn, 1, fn_ids[k]);
+            pb_uint(&fn, 2, 1); /* name: "samples" */
+            pb_msg(&p, 5, &fn);
+        }
+        put_min_strings(&p);
+        struct gm_profile prof;
+        parse_ok(&prof, &p);
+        cr_assert_eq(prof.samples[0].loc_nr, 4u);
+        for (uint32_t k = 0; k < 4; k++) {
+            const struct gm_pprof_location *loc = &prof.locations[prof.locs[k]];
+            cr_assert_eq(loc->id, ids[k], "packed=%d k=%u", packed, k);
+            const struct gm_pprof_line *ln = &prof.lines[loc->line_off];
+            cr_assert_lt(ln->func, prof.functions_nr);
+            cr_assert_eq(prof.functions[ln->func].id, loc->id == 2 ? fbig : 3);
+        }
+        gm_profile_release(&prof);
+    }
+}
+
 Test(pprof_err, unknown_location_id_inside_a_packed_run)
 {
     /* ids 1..200 exist: 201 (two bytes) in the middle of a packed run is reported where it
