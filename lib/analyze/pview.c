@@ -173,6 +173,19 @@ static struct entry *lookup(struct topb *b, const char *name)
     return &b->e[b->nr - 1];
 }
 
+/* One frame of the current sample: its value is flat for the leaf, cum once per sample. */
+static inline void count(struct topb *b, struct entry *e)
+{
+    if (b->leaf) {
+        gm_sat_add(&e->flat, b->value);
+        b->leaf = 0;
+    }
+    if (e->stamp != b->stamp) {
+        e->stamp = b->stamp;
+        gm_sat_add(&e->cum, b->value);
+    }
+}
+
 static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *line,
                      const struct gm_pprof_location *loc)
 {
@@ -199,14 +212,7 @@ static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *li
             return 1;
         }
     }
-    if (b->leaf) {
-        gm_sat_add(&e->flat, b->value);
-        b->leaf = 0;
-    }
-    if (e->stamp != b->stamp) {
-        e->stamp = b->stamp;
-        gm_sat_add(&e->cum, b->value);
-    }
+    count(b, e);
     return 0;
 }
 
@@ -255,15 +261,7 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
             uint32_t li = prof->locs[s->loc_off + k];
             uint32_t le = b->lcache[li];
             if (le != UINT32_MAX) { /* one line, its function's entry known: one load */
-                struct entry *e = &b->e[le];
-                if (b->leaf) {
-                    gm_sat_add(&e->flat, v);
-                    b->leaf = 0;
-                }
-                if (e->stamp != b->stamp) {
-                    e->stamp = b->stamp;
-                    gm_sat_add(&e->cum, v);
-                }
+                count(b, &b->e[le]);
                 continue;
             }
             const struct gm_pprof_location *loc = &prof->locations[li];
@@ -275,15 +273,7 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
                 const struct gm_pprof_line *ln = &prof->lines[loc->line_off + l];
                 uint32_t ei = ln->func < prof->functions_nr ? b->fcache[ln->func] : UINT32_MAX;
                 if (ei != UINT32_MAX && b->e) { /* fcache only names existing entries */
-                    struct entry *e = &b->e[ei];
-                    if (b->leaf) {
-                        gm_sat_add(&e->flat, v);
-                        b->leaf = 0;
-                    }
-                    if (e->stamp != b->stamp) {
-                        e->stamp = b->stamp;
-                        gm_sat_add(&e->cum, v);
-                    }
+                    count(b, &b->e[ei]);
                     continue;
                 }
                 top_frame(b, gm_profile_func_name(prof, ln), ln, loc);
