@@ -260,7 +260,7 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
         for (uint32_t k = 0; k < s->loc_nr && !b->err; k++) {
             uint32_t li = prof->locs[s->loc_off + k];
             uint32_t le = b->lcache[li];
-            if (le != UINT32_MAX) { /* one line, its function's entry known: one load */
+            if (le != UINT32_MAX && b->e) { /* one line, its function's entry known: one load */
                 count(b, &b->e[le]);
                 continue;
             }
