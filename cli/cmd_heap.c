@@ -8,7 +8,7 @@
 
 struct opts {
     int json;
-    const char *out, *color, *nodes, *sites, *max_mem;
+    const char *out, *color, *nodes, *sites, *max_mem, *fail_on;
 };
 
 static struct opts o;
@@ -19,6 +19,8 @@ static const struct gm_opt options[] = {
     GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
     GM_OPT_STRING('n', "nodes", &o.nodes, "N", "one profile: functions per table (default 10)"),
     GM_OPT_STRING(0, "sites", &o.sites, "N", "series: allocation sites listed (default 15)"),
+    GM_OPT_STRING(0, "fail-on", &o.fail_on, "SEV",
+                  "series: exit 1 if a heap-growth finding is SEV or worse"),
     GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
     GM_OPT_END,
@@ -140,6 +142,10 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         fprintf(stderr, "usage: %s\n", self->usage);
         return 2;
     }
+    int fail_sev = -1, worst = -1;
+    if (o.fail_on && (fail_sev = gm_severity_parse(o.fail_on)) < 0) {
+        gm_die("heap: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
+    }
     uint32_t nodes = (uint32_t)num_opt(o.nodes, "nodes", 10);
     uint32_t sites = (uint32_t)num_opt(o.sites, "sites", 15);
     struct gm_limits lim;
@@ -201,6 +207,9 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         if (gm_heap_finish(b, &res) < 0) {
             gm_die("out of memory");
         }
+        for (uint32_t i = 0; i < res.sites_nr; i++) {
+            worst = GM_MAX(worst, gm_heap_site_severity(&res.sites[i]));
+        }
         if (o.json) {
             gm_render_heap_json(&w, &res, (const char *const *)(argv + first));
             gm_out_puts(&w, "\n");
@@ -209,7 +218,10 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_heap_release(&res);
     }
-    return gm_cli_out_close(&w, "heap");
+    if (gm_cli_out_close(&w, "heap")) {
+        return 2;
+    }
+    return fail_sev >= 0 && worst >= fail_sev ? 1 : 0;
 }
 
 const struct gm_cmd cmd_heap = {

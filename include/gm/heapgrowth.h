@@ -51,6 +51,11 @@ struct gm_heap_site {
     const char *hint; /* static text or NULL */
 };
 
+/* The heap-growth finding a site makes: its severity by growth per hour (>= 1 GB critical,
+ * >= 100 MB high, >= 10 MB medium, else low), or -1 when its verdict is not unbounded (no
+ * finding). */
+int gm_heap_site_severity(const struct gm_heap_site *s);
+
 struct gm_heap_func {
     uint32_t func_id;
     double *space; /* per profile, summed over its sites */

@@ -22,6 +22,18 @@ const char *gm_heap_verdict_name(enum gm_heap_verdict v)
     return (unsigned)v < 4 ? n[v] : "?";
 }
 
+int gm_heap_site_severity(const struct gm_heap_site *s)
+{
+    if (s->verdict != GM_HEAP_UNBOUNDED) {
+        return -1;
+    }
+    double a = s->per_hour < 0 ? -s->per_hour : s->per_hour;
+    return a >= 1e9   ? GM_SEV_CRITICAL
+           : a >= 1e8 ? GM_SEV_HIGH
+           : a >= 1e7 ? GM_SEV_MEDIUM
+                      : GM_SEV_LOW;
+}
+
 enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t n, double *slope,
                                       double *r2, uint32_t *change)
 {

@@ -11,15 +11,6 @@ static void fmt_bytes(char *b, size_t cap, double v)
     gm_pview_format(b, cap, i, "bytes");
 }
 
-static enum gm_severity heap_sev(double per_hour)
-{
-    double a = per_hour < 0 ? -per_hour : per_hour;
-    return a >= 1e9   ? GM_SEV_CRITICAL
-           : a >= 1e8 ? GM_SEV_HIGH
-           : a >= 1e7 ? GM_SEV_MEDIUM
-                      : GM_SEV_LOW;
-}
-
 static void spark(struct gm_out *o, const double *v, uint32_t n)
 {
     static const char *const bars[] = {"\u2581", "\u2582", "\u2583", "\u2584",
@@ -59,7 +50,8 @@ void gm_render_heap_table(struct gm_out *o, const struct gm_heap_result *r,
     uint32_t shown = 0;
     for (uint32_t i = 0; i < r->sites_nr; i++) {
         const struct gm_heap_site *s = &r->sites[i];
-        if (s->verdict != GM_HEAP_UNBOUNDED) {
+        int sevi = gm_heap_site_severity(s);
+        if (sevi < 0) {
             continue;
         }
         if (shown++ == 0) {
@@ -69,7 +61,7 @@ void gm_render_heap_table(struct gm_out *o, const struct gm_heap_result *r,
                           "WHERE (ALLOCATES IN)");
             gm_out_color(o, GM_C_RESET);
         }
-        enum gm_severity sev = heap_sev(s->per_hour);
+        enum gm_severity sev = (enum gm_severity)sevi;
         fmt_bytes(a, sizeof(a), s->per_hour);
         gm_out_color(o, sev >= GM_SEV_HIGH ? GM_C_RED : GM_C_YELLOW);
         gm_out_printf(o, "%-9s", gm_severity_name(sev));
@@ -161,11 +153,12 @@ void gm_render_heap_json(struct gm_out *o, const struct gm_heap_result *r, const
     int first = 1;
     for (uint32_t i = 0; i < r->sites_nr; i++) {
         const struct gm_heap_site *s = &r->sites[i];
-        if (s->verdict != GM_HEAP_UNBOUNDED) {
+        int sevi = gm_heap_site_severity(s);
+        if (sevi < 0) {
             continue;
         }
         gm_out_printf(o, "%s{\"id\":\"heap-growth\",\"severity\":\"%s\",\"function\":",
-                      first ? "" : ",", gm_severity_name(heap_sev(s->per_hour)));
+                      first ? "" : ",", gm_severity_name((enum gm_severity)sevi));
         first = 0;
         gm_out_json_cstr(o, nm(r, s->func_id));
         gm_out_puts(o, ",\"alloc_function\":");

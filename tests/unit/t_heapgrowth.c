@@ -483,3 +483,26 @@ Test(heap_series, streaming_counts_its_profiles)
     gm_heap_release(&r);
     gm_profile_release(&p);
 }
+
+Test(heapgrowth, site_severity_by_growth_per_hour_only_when_unbounded)
+{
+    struct gm_heap_site s;
+    memset(&s, 0, sizeof(s));
+    s.verdict = GM_HEAP_UNBOUNDED;
+    s.per_hour = 2e9;
+    cr_assert_eq(gm_heap_site_severity(&s), GM_SEV_CRITICAL);
+    s.per_hour = 1e8;
+    cr_assert_eq(gm_heap_site_severity(&s), GM_SEV_HIGH);
+    s.per_hour = 5e7;
+    cr_assert_eq(gm_heap_site_severity(&s), GM_SEV_MEDIUM);
+    s.per_hour = 1e6;
+    cr_assert_eq(gm_heap_site_severity(&s), GM_SEV_LOW);
+    s.per_hour = -3e9; /* a shrinking fit is judged by its size too */
+    cr_assert_eq(gm_heap_site_severity(&s), GM_SEV_CRITICAL);
+    s.per_hour = 2e9;
+    for (int v = GM_HEAP_FLAT; v <= GM_HEAP_STEP; v++) {
+        s.verdict = (enum gm_heap_verdict)v;
+        cr_assert_eq(gm_heap_site_severity(&s), -1, "verdict %s makes no finding",
+                     gm_heap_verdict_name(s.verdict));
+    }
+}

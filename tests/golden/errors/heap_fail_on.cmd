@@ -1,0 +1,1 @@
+heap --fail-on sometimes testdata/pprof/y_heap.pb.gz
