@@ -60,11 +60,14 @@ struct gm_cmd {
     const struct gm_opt *opts;
     int (*run)(int argc, char **argv, const struct gm_cmd *self);
     unsigned flags;
+    int min_operands, max_operands; /* files the command takes (max 0: any number) */
+    const char *operands_error;     /* what to say when their number is wrong */
 };
 
 /* Parses argv[1..] against self->opts (GNU style, options and files may mix; "--" ends
  * options). On return argv[*first .. argc-1] are the operands. Returns 0, 1 when --help was
- * printed (exit 0), or 2 after printing a usage error. */
+ * printed (exit 0), or 2 after printing a usage error (a bad option, or a number of operands
+ * outside min_operands..max_operands: "NAME: operands_error" and the usage). */
 int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first);
 void gm_cmd_help(const struct gm_cmd *self, FILE *f);
 

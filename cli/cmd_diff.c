@@ -110,11 +110,6 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         return prc == 1 ? 0 : 2;
     }
     int nfiles = argc - first;
-    if (nfiles < 2) {
-        gm_err("diff: needs at least two snapshots, oldest first");
-        fprintf(stderr, "usage: %s\n", self->usage);
-        return 2;
-    }
     if (o.fail_on && strcmp(o.fail_on, "leak") != 0) {
         gm_die("diff: --fail-on '%s': expected 'leak'", o.fail_on);
     }
@@ -224,4 +219,7 @@ const struct gm_cmd cmd_diff = {
     .opts = options,
     .run = run,
     .flags = GM_CMD_READS_FILES,
+    .min_operands = 2,
+    .max_operands = 0,
+    .operands_error = "needs at least two snapshots, oldest first",
 };

@@ -152,11 +152,6 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    if (argc - first != 1) {
-        gm_err("flame: expected one profile or dump");
-        fprintf(stderr, "usage: %s\n", self->usage);
-        return 2;
-    }
     enum gm_flame_format fmt = GM_FLAME_FOLDED;
     const char *fs = o.format;
     if (!fs && o.out) {
@@ -310,4 +305,7 @@ const struct gm_cmd cmd_flame = {
     .opts = options,
     .run = run,
     .flags = GM_CMD_READS_FILES,
+    .min_operands = 1,
+    .max_operands = 1,
+    .operands_error = "expected one profile or dump",
 };

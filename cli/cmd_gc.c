@@ -32,11 +32,6 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    if (first >= argc) {
-        gm_err("gc: no log given");
-        fprintf(stderr, "usage: %s\n", self->usage);
-        return 2;
-    }
     int min_sev = GM_SEV_LOW, fail_sev = -1;
     if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
         gm_die("gc: --min-severity '%s': expected info, low, medium, high or critical", o.min_sev);
@@ -116,4 +111,7 @@ const struct gm_cmd cmd_gc = {
     .opts = options,
     .run = run,
     .flags = GM_CMD_READS_FILES,
+    .min_operands = 1,
+    .max_operands = 0,
+    .operands_error = "no log given",
 };

@@ -112,11 +112,6 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    if (first >= argc) {
-        gm_err("goroutines: no dump given");
-        fprintf(stderr, "usage: %s\n", self->usage);
-        return 2;
-    }
     enum gm_similarity sim = GM_SIM_EXACT;
     if (o.aggressive) {
         sim = GM_SIM_AGGRESSIVE;
@@ -343,4 +338,7 @@ const struct gm_cmd cmd_goroutines = {
     .opts = options,
     .run = run,
     .flags = GM_CMD_READS_FILES,
+    .min_operands = 1,
+    .max_operands = 0,
+    .operands_error = "no dump given",
 };

@@ -137,11 +137,6 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         return prc == 1 ? 0 : 2;
     }
     int n = argc - first;
-    if (n < 1) {
-        gm_err("heap: no profile given");
-        fprintf(stderr, "usage: %s\n", self->usage);
-        return 2;
-    }
     int fail_sev = -1, worst = -1;
     if (o.fail_on && (fail_sev = gm_severity_parse(o.fail_on)) < 0) {
         gm_die("heap: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
@@ -232,4 +227,7 @@ const struct gm_cmd cmd_heap = {
     .opts = options,
     .run = run,
     .flags = GM_CMD_READS_FILES,
+    .min_operands = 1,
+    .max_operands = 0,
+    .operands_error = "no profile given",
 };

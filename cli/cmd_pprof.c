@@ -64,11 +64,6 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    if (argc - first != 1) {
-        gm_err("pprof: expected one profile");
-        fprintf(stderr, "usage: %s\n", self->usage);
-        return 2;
-    }
     if (o.base && o.diff_base) {
         gm_die("pprof: --base and --diff-base exclude each other");
     }
@@ -194,4 +189,7 @@ const struct gm_cmd cmd_pprof = {
     .opts = options,
     .run = run,
     .flags = GM_CMD_READS_FILES,
+    .min_operands = 1,
+    .max_operands = 1,
+    .operands_error = "expected one profile",
 };

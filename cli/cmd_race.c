@@ -39,11 +39,6 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    if (argc - first != 1) {
-        gm_err("race: expected one log");
-        fprintf(stderr, "usage: %s\n", self->usage);
-        return 2;
-    }
     int fail_new = 0, fail_any = 0;
     if (o.fail_on) {
         if (strcmp(o.fail_on, "new") == 0) {
@@ -138,4 +133,7 @@ const struct gm_cmd cmd_race = {
     .opts = options,
     .run = run,
     .flags = GM_CMD_READS_FILES,
+    .min_operands = 1,
+    .max_operands = 1,
+    .operands_error = "expected one log",
 };

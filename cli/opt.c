@@ -151,6 +151,12 @@ int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first)
         }
     }
     *first = optind;
+    int nr = argc - optind;
+    if (nr < self->min_operands || (self->max_operands && nr > self->max_operands)) {
+        gm_err("%s: %s", self->name, self->operands_error);
+        fprintf(stderr, "usage: %s\n", self->usage);
+        return 2;
+    }
     return 0;
 }
 
