@@ -378,44 +378,12 @@ static void render_folded(struct gm_out *o, const struct gm_flame *f)
 
 /* --- XML text --------------------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0: no overlong forms, surrogates
- * or code points above U+10FFFF (RFC 3629). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t len;
-    if (c < 0x80) {
-        return 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        lo = c == 0xe0 ? 0xa0 : 0x80;
-        hi = c == 0xed ? 0x9f : 0xbf;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        lo = c == 0xf0 ? 0x90 : 0x80;
-        hi = c == 0xf4 ? 0x8f : 0xbf;
-    } else {
-        return 0;
-    }
-    if (len > n || s[1] < lo || s[1] > hi) {
-        return 0;
-    }
-    for (size_t i = 2; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-    }
-    return len;
-}
-
 /* Number of characters xml_text() would write for (p, len). */
 static size_t xml_chars(const char *p, size_t len)
 {
     size_t nr = 0;
     for (size_t i = 0; i < len; nr++) {
-        size_t l = utf8_len((const unsigned char *)p + i, len - i);
+        size_t l = gm_utf8_len((const unsigned char *)p + i, len - i);
         i += l ? l : 1;
     }
     return nr;
@@ -429,7 +397,7 @@ static void xml_text(struct gm_out *o, const char *p, size_t len, size_t max)
     for (size_t nr = 0; i < len && nr < max; nr++) {
         const unsigned char *s = (const unsigned char *)p + i;
         const char *esc = NULL;
-        size_t l = utf8_len(s, len - i);
+        size_t l = gm_utf8_len(s, len - i);
         /* controls, and U+FFFE and U+FFFF, are not XML characters */
         if (l == 0 || s[0] < 0x20 || s[0] == 0x7f ||
             (l == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)) {
