@@ -282,6 +282,21 @@ static void json_frame(struct gm_out *o, const struct gm_stacks *s, const struct
                   (f->flags & GM_FRAME_USER) ? "true" : "false");
 }
 
+/* A stack's frames as a JSON array, innermost first. */
+static void json_frames(struct gm_out *o, const struct gm_stacks *s, const struct gm_paths *paths,
+                        const struct gm_stack *st)
+{
+    const uint32_t *ids = gm_stack_frames(s, st);
+    gm_out_puts(o, "[");
+    for (uint32_t k = 0; k < st->nr; k++) {
+        if (k) {
+            gm_out_puts(o, ",");
+        }
+        json_frame(o, s, paths, ids[k]);
+    }
+    gm_out_puts(o, "]");
+}
+
 static void json_ids(struct gm_out *o, const uint64_t *ids, uint32_t nr)
 {
     gm_out_puts(o, "[");
@@ -338,16 +353,9 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
         gm_out_json_cstr(o, f->kind->fix);
         gm_out_puts(o, ",\"goroutine_ids\":");
         json_ids(o, f->ids, f->ids_nr);
-        gm_out_puts(o, ",\"stack\":[");
-        const struct gm_stack *st = gm_stacks_get(s, f->stack_id);
-        const uint32_t *ids = gm_stack_frames(s, st);
-        for (uint32_t k = 0; k < st->nr; k++) {
-            if (k) {
-                gm_out_puts(o, ",");
-            }
-            json_frame(o, s, r->paths, ids[k]);
-        }
-        gm_out_puts(o, "]}");
+        gm_out_puts(o, ",\"stack\":");
+        json_frames(o, s, r->paths, gm_stacks_get(s, f->stack_id));
+        gm_out_puts(o, "}");
     }
     gm_out_puts(o, "],\"buckets\":[");
     for (uint32_t i = 0; i < r->buckets->nr; i++) {
@@ -373,15 +381,9 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
         } else {
             gm_out_puts(o, "null");
         }
-        gm_out_puts(o, ",\"frames\":[");
-        const uint32_t *ids = gm_stack_frames(s, st);
-        for (uint32_t k = 0; k < st->nr; k++) {
-            if (k) {
-                gm_out_puts(o, ",");
-            }
-            json_frame(o, s, r->paths, ids[k]);
-        }
-        gm_out_puts(o, "]}");
+        gm_out_puts(o, ",\"frames\":");
+        json_frames(o, s, r->paths, st);
+        gm_out_puts(o, "}");
     }
     gm_out_puts(o, "]}");
 }
