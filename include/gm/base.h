@@ -85,6 +85,15 @@ static inline void gm_sat_add(int64_t *a, int64_t v)
     }
 }
 
+/* The value of a hexadecimal digit (either case), or -1. */
+static inline int gm_hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
 /* Equality of a slice with a C string literal. */
 int gm_str_eq(struct gm_str s, const char *lit);
 /* Prefix test of a slice against a C string. */

@@ -73,20 +73,6 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Parses decimal digits at *i; returns the count of digits (0 = none). Saturates. */
 static inline size_t scan_u64(const char *s, size_t n, size_t *i, uint64_t *out)
 {
@@ -616,8 +602,8 @@ static void collect_held(struct gm_lockwait *lw, struct gm_str args)
         }
         size_t j = i + 2;
         uint64_t v = 0;
-        while (j < args.len && hexval(args.p[j]) >= 0) {
-            v = (v << 4) | (uint64_t)hexval(args.p[j]);
+        while (j < args.len && gm_hexval(args.p[j]) >= 0) {
+            v = (v << 4) | (uint64_t)gm_hexval(args.p[j]);
             j++;
         }
         if ((j >= args.len || args.p[j] != '?') && v >= 0x10000) {
@@ -655,7 +641,7 @@ static uint64_t first_hex_arg(struct gm_str args)
     }
     uint64_t v = 0;
     for (i += 2; i < args.len; i++) {
-        int d = hexval(args.p[i]);
+        int d = gm_hexval(args.p[i]);
         if (d < 0) {
             break;
         }
@@ -683,8 +669,8 @@ static void hash_args(struct parser *ps, struct gm_str args)
         if (args.p[i] == '0' && i + 1 < args.len && args.p[i + 1] == 'x') {
             size_t j = i + 2;
             uint64_t v = 0;
-            while (j < args.len && hexval(args.p[j]) >= 0) {
-                v = (v << 4) | (uint64_t)hexval(args.p[j]);
+            while (j < args.len && gm_hexval(args.p[j]) >= 0) {
+                v = (v << 4) | (uint64_t)gm_hexval(args.p[j]);
                 j++;
             }
             if (v >= (1u << 20)) {

@@ -128,11 +128,7 @@ static int hex_u64(const char **s, const char *e, uint64_t *out)
     uint64_t v = 0;
     int n = 0;
     for (; p < e; p++, n++) {
-        char c = *p;
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
+        int d = gm_hexval(*p);
         if (d < 0) {
             break;
         }

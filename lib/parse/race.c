@@ -52,11 +52,7 @@ static uint64_t parse_hex(const char *p, const char *end)
         p += 2;
     }
     for (; p < end; p++) {
-        char c = *p;
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
+        int d = gm_hexval(*p);
         if (d < 0) {
             break;
         }
