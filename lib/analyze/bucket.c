@@ -236,21 +236,16 @@ int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct
         }
         ktab[i] = r + 1;
     }
-    /* distinct wait objects per bucket: a set of goroutine indices keyed on (bucket, object) */
+    /* distinct wait objects per bucket: a set of goroutine indices keyed on (bucket, object),
+     * sized for every goroutine but calloc'ed like the pass-1 table (only used slots count) */
     int want_objs = (o->flags & GM_BUCKET_IGNORE_ARGS) != 0 && keep_nr;
-    uint32_t omask = 0;
+    uint32_t omask = table_mask(d->nr);
     if (want_objs) {
-        uint32_t with_obj = 0;
-        for (uint32_t k = 0; k < d->nr; k++) {
-            with_obj += gm_gdump_g(set, d->first + k)->wait_obj != 0;
-        }
-        omask = table_mask(with_obj);
-        objs = with_obj && !gm_fail_alloc_now() ? calloc((size_t)omask + 1, sizeof(*objs)) : NULL;
-        if (with_obj && !objs) {
+        objs = gm_fail_alloc_now() ? NULL : calloc((size_t)omask + 1, sizeof(*objs));
+        if (!objs) {
             rc = GM_ENOMEM;
             goto out;
         }
-        want_objs = with_obj != 0;
     }
     uint64_t kept_g = 0;
     for (uint32_t k = 0; k < d->nr; k++) {
