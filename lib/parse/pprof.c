@@ -257,7 +257,7 @@ struct dec {
     uint32_t *strmap; /* string_table index -> interned id */
     uint32_t strs_nr;
     struct idmap funcs, locs;
-    size_t lines_alloc, locs_cap, vals_cap, labels_cap; /* pool capacities, grown as needed */
+    size_t lines_cap, locs_cap, vals_cap, labels_cap; /* pool capacities, grown as needed */
 };
 
 static int str(struct dec *d, struct wire *w, uint64_t idx, uint32_t *out)
@@ -383,6 +383,30 @@ static int decode_mapping(struct dec *d, struct wire *w, struct gm_pprof_mapping
     return 0;
 }
 
+/* Room for `more` entries after `used` in a pool of `elem`-byte entries whose capacity is
+ * *cap: returns the pool, grown by doubling when needed (an mremap with the CLI's malloc
+ * settings), or NULL (out of memory, or past 2^32 entries: the offsets are 32-bit). The pools
+ * grow as locations and samples are decoded instead of being counted in passes of their own. */
+static void *reserve(void *pool, size_t *cap, size_t used, size_t more, size_t elem)
+{
+    if (used + more <= *cap) {
+        return pool;
+    }
+    if (used + more > UINT32_MAX) {
+        return NULL;
+    }
+    size_t n = *cap ? *cap : 1024;
+    while (n < used + more) {
+        n *= 2;
+    }
+    n = n > UINT32_MAX ? UINT32_MAX : n;
+    void *np = gm_xrealloc(pool, n * elem);
+    if (np) {
+        *cap = n;
+    }
+    return np;
+}
+
 static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_location *loc)
 {
     struct gm_profile *prof = d->prof;
@@ -409,18 +433,12 @@ static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_locati
             }
             struct wire sub = {0};
             GM_TRY(wbytes(w, &sub));
-            if (prof->lines_nr == d->lines_alloc) {
-                /* grown as found (with an mmap'ed block, realloc is an mremap): counting the
-                   lines first cost a pass over every location */
-                size_t na = d->lines_alloc ? d->lines_alloc * 2 : 1024;
-                struct gm_pprof_line *nl =
-                    na > UINT32_MAX ? NULL : gm_xrealloc(prof->lines, na * sizeof(*nl));
-                if (!nl) {
-                    return GM_ENOMEM;
-                }
-                prof->lines = nl;
-                d->lines_alloc = na;
+            struct gm_pprof_line *lines =
+                reserve(prof->lines, &d->lines_cap, prof->lines_nr, 1, sizeof(*lines));
+            if (!lines) {
+                return GM_ENOMEM;
             }
+            prof->lines = lines;
             struct gm_pprof_line *ln = &prof->lines[prof->lines_nr];
             ln->func = UINT32_MAX;
             ln->line = 0;
@@ -465,30 +483,6 @@ struct sample_ctx {
     uint32_t *vals_nr;
     struct gm_pprof_sample *s;
 };
-
-/* Room for `more` entries after `used` in a pool of `elem`-byte entries whose capacity is
- * *cap: returns the pool, grown by doubling when needed (an mremap with the CLI's malloc
- * settings), or NULL (out of memory, or past 2^32 entries: the offsets are 32-bit). The pools
- * grow as samples are decoded instead of being counted in a pass of their own. */
-static void *reserve(void *pool, size_t *cap, size_t used, size_t more, size_t elem)
-{
-    if (used + more <= *cap) {
-        return pool;
-    }
-    if (used + more > UINT32_MAX) {
-        return NULL;
-    }
-    size_t n = *cap ? *cap : 1024;
-    while (n < used + more) {
-        n *= 2;
-    }
-    n = n > UINT32_MAX ? UINT32_MAX : n;
-    void *np = gm_xrealloc(pool, n * elem);
-    if (np) {
-        *cap = n;
-    }
-    return np;
-}
 
 HOT static int add_loc(struct dec *d, struct wire *w, uint64_t v, void *ctx)
 {
