@@ -278,18 +278,25 @@ static void find_gc(struct gm_gc_report *r)
         }
     }
     /* GOMEMLIMIT death spiral: the goal stops moving (pinned at the limit), the live heap
-     * fills it, and a new cycle starts as soon as the previous one ends */
+     * fills it, and a new cycle starts as soon as the previous one ends. The window ends at
+     * the last cycle whose goal its predecessor shares (within 5%), so one or two cycles of a
+     * process shutting down (its heap dropped) do not hide the spiral before them. */
     if (n >= 6) {
-        double g_last = c[n - 1].goal;
-        uint32_t s0 = n - 1;
+        uint32_t end = n; /* exclusive */
+        while (end > n - 2 && !(c[end - 2].goal <= c[end - 1].goal * 1.05 &&
+                                c[end - 2].goal >= c[end - 1].goal * 0.95)) {
+            end--;
+        }
+        double g_last = c[end - 1].goal;
+        uint32_t s0 = end - 1;
         while (s0 > 0 && c[s0 - 1].goal <= g_last * 1.05 && c[s0 - 1].goal >= g_last * 0.95 &&
-               n - s0 < 64) {
+               end - s0 < 64) {
             s0--;
         }
-        uint32_t w = n - s0;
+        uint32_t w = end - s0;
         double fill = 0, gaps[64], walls[64];
         uint32_t gn = 0;
-        for (uint32_t i = s0; i < n; i++) {
+        for (uint32_t i = s0; i < end; i++) {
             fill += c[i].goal > 0 ? c[i].heap_live / c[i].goal : 0;
             if (i > s0) {
                 gaps[gn] = (c[i].at_s - c[i - 1].at_s) * 1000;
@@ -303,7 +310,7 @@ static void find_gc(struct gm_gc_report *r)
             f = add(r, "gomemlimit-death-spiral", GM_SEV_CRITICAL);
             if (f) {
                 line(f, c[s0].line);
-                line(f, c[n - 1].line);
+                line(f, c[end - 1].line);
                 snprintf(f->why, sizeof(f->why),
                          "last %u cycles: goal pinned at %.0f MB with the live heap at %.0f%% of "
                          "it; a new cycle every %.1f ms while each takes %.1f ms; GC %u%% of CPU",

@@ -548,6 +548,33 @@ Test(gcpressure, gomemlimit_death_spiral)
     free(b.p);
 }
 
+Test(gcpressure, death_spiral_before_a_shutdown_cycle)
+{
+    /* a log that runs to the process's end: the spiral, then a last cycle after the heap was
+       dropped (goal 56 MB, a real go1.19 run of testdata/gen/gc/gc-memlimit); the spiral is
+       still found and its lines end at the last pinned cycle */
+    struct buf b;
+    buf_init(&b);
+    uint64_t pinned = 0, shutdown;
+    for (uint32_t i = 0; i < 10; i++) {
+        gc_line(&b, i + 1, 1.0 + i, 5, 0.05, 1.2, 0.04, 0.1, 30, 60, 2);
+    }
+    for (uint32_t i = 10; i < 40; i++) {
+        pinned = gc_line(&b, i + 1, 11.0 + 0.005 * (i - 10), 50, 0.1, 3.8, 0.1, 3, 60, 64, 2);
+    }
+    shutdown = gc_line(&b, 41, 11.2, 50, 0.1, 3.8, 0.1, 3, 40, 56, 2);
+    struct gm_gc_report r;
+    char why[256];
+    analyze(&b, &r);
+    const struct gm_gc_finding *f = find(&r, "gomemlimit-death-spiral");
+    cr_assert_not_null(f, "findings: %s", ids(&r, why, sizeof(why)));
+    cr_assert(has_line(f, pinned));
+    cr_assert_not(has_line(f, shutdown));
+    cr_assert_not_null(strstr(f->why, "64 MB"), "why: %s", f->why);
+    gm_gc_report_release(&r);
+    free(b.p);
+}
+
 Test(gcpressure, goal_far_from_live_is_no_spiral)
 {
     /* the same rhythm but live is half of the goal: frequent, not a spiral */

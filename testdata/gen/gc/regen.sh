@@ -76,8 +76,10 @@ produce y_gc-cpu-high.log 'last_pct > 25 && size < 100000' \
 	GOGC=10 GOMAXPROCS=2 GODEBUG=gctrace=1 -- gc-cpu-high
 produce y_live-heap-rising.log 'cycles >= 30 && rising_tail >= 30 && last_live >= first_live + 50 && size < 100000' \
 	GOGC=20 GODEBUG=gctrace=1 -- gc-live-heap-rising
-# (tail_fill: the finding wants the live heap at >= 90% of the pinned goal; 93 leaves a margin)
-produce y_gomemlimit-death-spiral.log 'last_pct >= 20 && max_goal <= 64 && last_live >= 55 && tail_fill >= 93 && tail_clock_ms >= 0.6 * tail_gap_ms && size < 100000' \
+# (tail_fill: the finding wants the live heap at >= 90% of the pinned goal; 93 leaves a margin.
+# max_goal: near the 64 MiB limit, not GOGC's; go1.19 lets it reach 65-69 when the live heap
+# touches the limit)
+produce y_gomemlimit-death-spiral.log 'last_pct >= 20 && max_goal <= 70 && last_live >= 55 && tail_fill >= 93 && tail_clock_ms >= 0.6 * tail_gap_ms && size < 100000' \
 	GOMEMLIMIT=64MiB GOGC=off GOMAXPROCS=2 GODEBUG=gctrace=1 -- gc-memlimit
 produce y_stw-long.log 'max_stw_ms >= 10 && size < 100000' \
 	GOMAXPROCS=2 GODEBUG=gctrace=1,asyncpreemptoff=1 -- gc-stw-long
