@@ -653,6 +653,31 @@ static uint64_t first_hex_arg(struct gm_str args)
     return v;
 }
 
+/* Whether a frame's argument text can tell goroutines apart: "..." (inlined) and "0x0?" (a
+ * register argument whose spill slot was never written: "may be inaccurate" and zero) in every
+ * place say nothing about which object a goroutine works on. A non-zero value marked '?' is
+ * usually the real one and is kept. */
+static int args_accurate(struct gm_str args)
+{
+    size_t i = 0;
+    while (i < args.len) {
+        while (i < args.len &&
+               (args.p[i] == '{' || args.p[i] == '}' || args.p[i] == ',' || args.p[i] == ' ')) {
+            i++;
+        }
+        size_t start = i;
+        while (i < args.len && args.p[i] != '{' && args.p[i] != '}' && args.p[i] != ',' &&
+               args.p[i] != ' ') {
+            i++;
+        }
+        if (i > start && args.p[start] != '.' &&
+            (args.p[i - 1] != '?' || !(i - start == 4 && memcmp(args.p + start, "0x0?", 4) == 0))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Folds a frame's argument text into the goroutine's argument hash. */
 static void hash_args(struct parser *ps, struct gm_str args)
 {
@@ -912,8 +937,11 @@ static int g_line(struct parser *ps, struct gm_str s)
             if (obj) {
                 ps->g.wait_obj = obj;
                 ps->have_obj = 1;
+                /* Go 1.24 moved the Mutex into internal/sync: its lockSlow frame is the
+                 * first to name the mutex (the semaphore's argument is elided there) */
                 ps->lock_wait = gm_str_has_prefix(func, "sync.(*Mutex).") ||
-                                gm_str_has_prefix(func, "sync.(*RWMutex).");
+                                gm_str_has_prefix(func, "sync.(*RWMutex).") ||
+                                gm_str_has_prefix(func, "internal/sync.(*Mutex).");
                 return 0;
             }
         }
@@ -947,7 +975,7 @@ static int tab_line(struct parser *ps, struct gm_str s)
                 gm_stacks_get_frame(&ps->set->stacks, ps->frames[ps->nframes - 1]);
             struct gm_str args = ps->pend_args;
             if (f->flags & GM_FRAME_USER) {
-                if (!ps->have_user_args && !(args.len == 3 && memcmp(args.p, "...", 3) == 0)) {
+                if (!ps->have_user_args && args_accurate(args)) {
                     /* runtime frames are hidden at GOTRACEBACK=all: the arguments of the
                      * innermost user frame stand in for the object waited on (same receiver
                      * and values = same object, e.g. workers of one pool) */

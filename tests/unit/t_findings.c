@@ -440,6 +440,74 @@ Test(findings, shared_channel_pool_is_capped_at_low)
     done(&a);
 }
 
+Test(findings, lock_order_deadlock_go124_internal_sync)
+{
+    /* Go 1.24+ (here 1.26's exact text): the Mutex lives in internal/sync, the semaphore's
+     * arguments are elided and lockSlow is the first frame that names the mutex */
+    static const char *const g =
+        "goroutine %d [sync.Mutex.Lock]:\n"
+        "internal/sync.runtime_SemacquireMutex(0x0?, 0x0?, 0x0?)\n"
+        "\t/usr/local/go/src/runtime/sema.go:95 +0x25\n"
+        "internal/sync.(*Mutex).lockSlow(%s)\n"
+        "\t/usr/local/go/src/internal/sync/mutex.go:149 +0x15d\n"
+        "internal/sync.(*Mutex).Lock(...)\n\t/usr/local/go/src/internal/sync/mutex.go:70\n"
+        "sync.(*Mutex).Lock(...)\n\t/usr/local/go/src/sync/mutex.go:46\n"
+        "main.(*Bank).Transfer(0x0?, %s, %s, 0xa)\n\t/x/main.go:28 +0x9d\n"
+        "created by main.main in goroutine 1\n\t/x/main.go:62 +0xd0\n\n";
+    char text[2048];
+    snprintf(text, sizeof(text), g, 21, "0x2a026b6b8018", "0x2a026b6b8000", "0x2a026b6b8018");
+    size_t n = strlen(text);
+    snprintf(text + n, sizeof(text) - n, g, 22, "0x2a026b6b8000", "0x2a026b6b8018",
+             "0x2a026b6b8000");
+    char buf[1024];
+    struct analysed a;
+    analyse_text(&a, text);
+    cr_assert_gt(a.f.nr, 0u);
+    cr_assert_str_eq(a.f.v[0].kind->id, "lock-order-deadlock", "findings %s",
+                     ids_of(&a.f, buf, sizeof(buf)));
+    cr_assert_eq(a.f.v[0].severity, GM_SEV_CRITICAL);
+    done(&a);
+}
+
+Test(findings, zero_register_arguments_are_no_shared_object)
+{
+    /* "(0x0?, 0x0?)" is what every goroutine of a register-ABI function shows when its
+     * arguments were never spilled: it must not read as "one shared object" (which caps the
+     * grade of receivers at low); a real, different argument must still count */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    for (unsigned i = 0; i < 96; i++) {
+        fprintf(fp,
+                "goroutine %u [chan receive]:\n"
+                "main.(*Pipeline).consume(0x0?, 0x0?)\n\t/x/main.go:36 +0x5b\n"
+                "created by main.(*Pipeline).Run\n\t/x/main.go:45 +0xdb\n\n"
+                "goroutine %u [chan receive]:\n"
+                "main.(*Pool).worker(0xc000012000?, 0x0?)\n\t/x/pool.go:24 +0x36\n"
+                "created by main.(*Pool).Start\n\t/x/pool.go:31 +0x2b\n\n",
+                100 + 2 * i, 101 + 2 * i);
+    }
+    fclose(fp);
+    struct analysed a;
+    analyse_text(&a, buf);
+    free(buf);
+    cr_assert_eq(a.f.nr, 2u);
+    const struct gm_finding *consume = NULL, *pool = NULL;
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        if (strstr(a.f.v[i].why, "shared")) {
+            pool = &a.f.v[i];
+        } else {
+            consume = &a.f.v[i];
+        }
+    }
+    cr_assert_not_null(consume);
+    cr_assert_not_null(pool, "0xc000012000? still names one object");
+    cr_assert_eq(consume->severity, GM_SEV_MEDIUM, "96 receivers, nothing shared: %s",
+                 consume->why);
+    cr_assert_leq(pool->severity, GM_SEV_LOW);
+    done(&a);
+}
+
 Test(findings, catalogue)
 {
     size_t nr = 0;
