@@ -15,6 +15,7 @@
 #   bench/pprof.sh
 #
 # Environment:
+#   GO           the Go toolchain to use (default: go on PATH)
 #   GOMEDIC      gomedic binary (default ./build/gomedic, repo-root relative)
 #   BENCH_DIR    scratch dir (default /tmp/gomedic-bench); everything goes to $BENCH_DIR/pprof
 #   REPEAT       runs per quick measurement, best wall time wins (default 3)
@@ -29,6 +30,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 GOMEDIC=${GOMEDIC:-./build/gomedic}
+GO=${GO:-go} # the Go toolchain (generators, go tool pprof): a path or a name on PATH
 BENCH_DIR=${BENCH_DIR:-/tmp/gomedic-bench}
 REPEAT=${REPEAT:-3}
 QUICK_S=${QUICK_S:-10}
@@ -53,7 +55,7 @@ if [ -z "$GOMEDIC" ] || [ ! -f "$GOMEDIC" ] || [ ! -x "$GOMEDIC" ]; then
     die "gomedic binary not found: build it first (make -j2; expected at ./build/gomedic) or set GOMEDIC"
 fi
 GOMEDIC=$(cd "$(dirname "$GOMEDIC")" && pwd)/$(basename "$GOMEDIC")
-command -v go >/dev/null 2>&1 || die "go not found on PATH (needed for the generators and go tool pprof)"
+command -v "$GO" >/dev/null 2>&1 || die "$GO not found (needed for the generators and go tool pprof)"
 
 P=$BENCH_DIR/pprof
 mkdir -p "$P/bin" "$P/out" "$P/pprof-tmp" "$P/leak"
@@ -64,7 +66,7 @@ export PPROF_TMPDIR=$P/pprof-tmp PPROF_BINARY_PATH=$P/pprof-tmp BROWSER=/bin/tru
 regen=${REGEN:-0}
 gen_log() { echo "  $(tail -n 1 "$1")" >&2; }
 gbuild() { # DIR OUT
-    (cd "$1" && CGO_ENABLED=0 go build -o "$2" .) || die "building $1 failed"
+    (cd "$1" && CGO_ENABLED=0 "$GO" build -o "$2" .) || die "building $1 failed"
 }
 
 leak_last=$P/leak/$(printf 'heap-%02d.pb.gz' "$LEAK_N")
@@ -149,7 +151,7 @@ echo "== gomedic pprof benchmark"
 echo "date:     $(date -u '+%Y-%m-%d %H:%M:%S UTC')   commit $commit"
 echo "machine:  $(nproc) CPUs, $cpu, $mem RAM, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "gomedic:  $GOMEDIC ${gm_ver:-(no --version output)}"
-echo "go:       $(go version | awk '{ print $3 }') (generators, go tool pprof)"
+echo "go:       $("$GO" version | awk '{ print $3 }') (generators, go tool pprof)"
 echo "repeat:   best of $REPEAT for runs under ${QUICK_S}s, of $SHORT_REPEAT for runs under ${SHORT_S}s; every tool writes its output to a file in $P/out"
 echo "inputs:   $P"
 for f in "${leak_files[0]}" "$leak_last" "$P/heap-sites.pb.gz" "$P/cpu.pb.gz" "$P/cpu-30s.pb.gz" "$P/flame-1e5.pb.gz"; do
@@ -183,7 +185,7 @@ one() { # NAME FILE : gzip -dc, go tool pprof -top, gomedic pprof
     read -r gz raw < <(sizes "$f")
     cat "$f" > /dev/null
     measure "$name.gzip" gzip -dc "$f";                 zs=$M_WALL
-    measure "$name.pprof" go tool pprof -top "$f";      ps=$M_WALL; pr=$M_RSS
+    measure "$name.pprof" "$GO" tool pprof -top "$f";      ps=$M_WALL; pr=$M_RSS
     measure "$name.gomedic" "$GOMEDIC" pprof "$f"
     row "$name" "pprof" "$gz" "$raw" "$zs" "$ps" "$pr" "$M_WALL" "$M_RSS"
     echo "$name $gz $raw $zs $ps $pr $M_WALL $M_RSS" >> "$RES"

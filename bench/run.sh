@@ -15,12 +15,14 @@
 #   PANICPARSE_MAX  largest size panicparse is run on (default 1e5; it needs GBs of RAM)
 #   PANICPARSE      panicparse binary (default: panicparse on PATH)
 #   REGEN=1         regenerate dumps even if present
+#   GO              the Go toolchain that builds the generator (default: go on PATH)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 GOMEDIC=${GOMEDIC:-./build/gomedic}
+GO=${GO:-go} # the Go toolchain (generators, go tool pprof): a path or a name on PATH
 BENCH_DIR=${BENCH_DIR:-/tmp/gomedic-bench}
 REPEAT=${REPEAT:-3}
 QUICK_S=${QUICK_S:-10}
@@ -56,7 +58,7 @@ fi
 GOMEDIC=$GOMEDIC_PATH
 have_pp=1
 command -v "$PANICPARSE" >/dev/null 2>&1 || { have_pp=0; echo "run.sh: warning: $PANICPARSE not found, panicparse rows will be skipped" >&2; }
-command -v go >/dev/null 2>&1 || die "go not found on PATH (needed to build bench/gen)"
+command -v "$GO" >/dev/null 2>&1 || die "$GO not found (needed to build bench/gen)"
 
 mkdir -p "$BENCH_DIR"
 pp_max=$(num "$PANICPARSE_MAX")
@@ -64,7 +66,7 @@ pp_max=$(num "$PANICPARSE_MAX")
 # ---- generator -------------------------------------------------------------
 GEN=$BENCH_DIR/gen
 echo "building generator -> $GEN" >&2
-(cd "$ROOT/bench/gen" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -o "$GEN" .) \
+(cd "$ROOT/bench/gen" && GOFLAGS=-mod=mod CGO_ENABLED=0 "$GO" build -o "$GEN" .) \
     || die "building bench/gen failed"
 
 for s in "${sizes[@]}"; do
@@ -128,7 +130,7 @@ echo "date:       $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "machine:    $(nproc) CPUs, $cpu, $mem RAM, $(uname -sr)"
 echo "gomedic:    $GOMEDIC  $gm_ver"
 echo "panicparse: $(command -v "$PANICPARSE" || echo missing)  $pp_ver"
-echo "go:         $(go version | awk '{print $3}') (generator)"
+echo "go:         $("$GO" version | awk '{print $3}') (generator)"
 echo "repeat:     best of $REPEAT for runs under ${QUICK_S}s, of $SHORT_REPEAT under ${SHORT_S}s; panicparse up to $PANICPARSE_MAX goroutines"
 echo "dumps:      $BENCH_DIR"
 echo

@@ -4,6 +4,7 @@
 # Takes ~70 s: the `minutes` program must sleep 65 s, it runs in the background
 # while everything else is generated.
 set -euo pipefail
+GO=${GO:-go} # the Go toolchain to run (a path or a name on PATH)
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../goroutine}
@@ -18,9 +19,9 @@ cleanup() {
 trap cleanup EXIT
 
 cd "$here"
-echo "regen: $(go version) -> $out" >&2
+echo "regen: $("$GO" version) -> $out" >&2
 mkdir -p "$tmp/bin"
-CGO_ENABLED=0 go build -o "$tmp/bin/" ./...
+CGO_ENABLED=0 "$GO" build -o "$tmp/bin/" ./...
 bin=$tmp/bin
 
 # 1. The slow one first, in the background.

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """gomedic pprof against Go's own `go tool pprof`: for every profile given (or found in
-testdata/pprof and ../shared/corpus/pprof), and every sample type, the total and the flat and
+testdata/pprof, the newer Go's fixtures in testdata/pprof/go1.*/ and ../shared/corpus/pprof), and every sample type, the total and the flat and
 cum value of every function must be the same numbers `go tool pprof -top` prints (forced to
 raw units with -unit=B / -unit=ns, no node dropping). Frames without symbols are compared as
 pprof's single "<unknown>" node (its cum is taken from pprof: gomedic keeps one node per
-address). Skips when `go` is absent.
+address). The Go toolchain is $GO (default: `go` on PATH); skips when it is absent.
 Prints "pprof-compare: N passed, N failed"."""
 import glob, json, os, re, shutil, subprocess, sys
 
@@ -12,11 +12,14 @@ root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 gomedic = os.environ.get("GOMEDIC", os.path.join(root, "build", "gomedic"))
 if not os.path.isabs(gomedic):
     gomedic = os.path.join(root, gomedic)
-if not shutil.which("go"):
+go = shutil.which(os.environ.get("GO") or "go")
+if not go:
     print("pprof-compare: go not installed; skipped\npprof-compare: 0 passed, 0 failed")
     sys.exit(0)
+print("pprof-compare: " + subprocess.run([go, "version"], capture_output=True, text=True).stdout.strip())
 files = sys.argv[1:] or sorted(
     glob.glob(os.path.join(root, "testdata/pprof/y_*"))
+    + glob.glob(os.path.join(root, "testdata/pprof/go1.*/y_*"))
     + glob.glob(os.path.join(root, "testdata/pprof/i_*"))
     + glob.glob(os.path.join(root, "../shared/corpus/pprof/*"))
 )
@@ -40,7 +43,7 @@ for f in files:
         continue
     for i, st in enumerate(mine["sample_types"]):
         unit = {"bytes": "-unit=B", "nanoseconds": "-unit=ns"}.get(st["unit"], "-unit=minimum")
-        r = subprocess.run(["go", "tool", "pprof", "-top", "-nodefraction=0", "-nodecount=100000000",
+        r = subprocess.run([go, "tool", "pprof", "-top", "-nodefraction=0", "-nodecount=100000000",
                             "-symbolize=none", f"-sample_index={i}", unit, f],
                            capture_output=True, text=True, env=env, cwd="/tmp")
         if r.returncode != 0:

@@ -3,19 +3,28 @@
 # race/regen.sh) and checks that gomedic diagnoses the fresh artifacts as it diagnoses the
 # committed ones: same finding ids, user functions and severities for dumps, the named finding
 # for GC logs, the same distinct races for race logs (counts and addresses may differ between
-# runs). This keeps the committed fixtures honest: they are what Debian's Go really prints.
-#   tests/regen/check.sh [GOMEDIC]
+# runs). This keeps the committed fixtures honest: they are what that Go really prints.
+#   GO=/usr/lib/go-1.19/bin/go tests/regen/check.sh [GOMEDIC]
+# GO names the toolchain (default: go on PATH). Each Go is checked against the fixtures of its
+# own version: Debian's Go 1.19 against testdata/KIND/, any other against testdata/KIND/go1.N/
+# (tests/regen/fixdir.sh); a version with no fixtures of its own is checked against the newest.
 set -u
 cd "$(dirname "$0")/../.."
 bin=${1:-build/gomedic}
 case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
-if ! command -v go >/dev/null; then
-  echo "regen: go not installed; skipped"
+GO=${GO:-go}
+if ! command -v "$GO" >/dev/null; then
+  echo "regen: $GO not installed; skipped"
   echo "regen: 0 passed, 0 failed"
   exit 0
 fi
+export GO
+. tests/regen/fixdir.sh
+gover=$(go_minor "$GO")
+gdir=$(fixdir goroutine "$gover") gcdir=$(fixdir gctrace "$gover") racedir=$(fixdir race "$gover")
+echo "regen: $("$GO" version) against $gdir, $gcdir, $racedir"
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap 'rm -rf "$out" "$out.log"' EXIT
 if ! testdata/gen/regen.sh "$out" > "$out.log" 2>&1; then
   cat "$out.log"
   echo "regen: 0 passed, 1 failed"
@@ -34,7 +43,7 @@ for r in (d if isinstance(d, list) else [d]):
 ' | sort
 }
 pass=0 fail=0
-for f in testdata/goroutine/y_*.txt; do
+for f in "$gdir"/y_*.txt; do
   b=$(basename "$f")
   case $b in y_diff_*) continue ;; esac
   [ -f "$out/$b" ] || { echo "regen: $b was not regenerated"; fail=$((fail + 1)); continue; }
@@ -53,7 +62,7 @@ for l in json.load(sys.stdin)["leaks"]:
 }
 for set in "y_diff_1.txt y_diff_2.txt y_diff_3.txt" "y_diff_healthy_1.txt y_diff_healthy_2.txt"; do
   read -r -a names <<< "$set"
-  if diff <(diffsum "${names[@]/#/testdata/goroutine/}") <(diffsum "${names[@]/#/$out/}") > "$out/d"; then
+  if diff <(diffsum "${names[@]/#/$gdir/}") <(diffsum "${names[@]/#/$out/}") > "$out/d"; then
     pass=$((pass + 1))
   else
     echo "regen: diff of $set differs"; cat "$out/d"; fail=$((fail + 1))
@@ -62,7 +71,7 @@ done
 # GC logs: the same finding ids (timing varies between runs; the programs are written so that
 # each property holds with a margin, and gc/regen.sh retries a run that misses it).
 if testdata/gen/gc/regen.sh "$out/gc" > "$out/gc.log" 2>&1; then
-  for f in testdata/gctrace/y_*.log; do
+  for f in "$gcdir"/y_*.log; do
     b=$(basename "$f")
     want=${b#y_}; want=${want%.log}
     case $want in crlf|mixed_json|healthy|forced|scheddetail) want="" ;; esac
@@ -88,7 +97,7 @@ import json, sys
 print("\n".join(sorted("|".join(sorted(f["functions"])) for f in json.load(sys.stdin)["findings"])))'
 }
 if testdata/gen/race/regen.sh "$out/race" > "$out/race.log" 2>&1; then
-  for f in testdata/race/y_races.log testdata/race/y_gotest.log testdata/race/y_gotest_nonverbose.log; do
+  for f in "$racedir"/y_races.log "$racedir"/y_gotest.log "$racedir"/y_gotest_nonverbose.log; do
     b=$(basename "$f")
     if diff <(racesum "$f") <(racesum "$out/race/$b") > "$out/d"; then
       pass=$((pass + 1))

@@ -10,6 +10,7 @@
 # property still does not hold. Hand-written files (i_*.log, n_garbage.bin)
 # and PROVENANCE.md are not touched.
 set -euo pipefail
+GO=${GO:-go} # the Go toolchain to run (a path or a name on PATH)
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../gctrace}
@@ -19,8 +20,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 cd "$here/.."
-echo "regen-gc: $(go version) -> $out" >&2
-CGO_ENABLED=0 go build -o "$tmp/bin/" ./gc/...
+echo "regen-gc: $("$GO" version) -> $out" >&2
+CGO_ENABLED=0 "$GO" build -o "$tmp/bin/" ./gc/...
 bin=$tmp/bin
 
 # check FILE EXPR: evaluate an awk expression over the gcstats.awk keys of

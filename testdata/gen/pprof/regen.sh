@@ -18,6 +18,7 @@
 # profile has no mappings, so its references are made by passing the
 # binary that wrote it: `go tool pprof <flags> BINARY y_heap_legacy.txt`.
 set -euo pipefail
+GO=${GO:-go} # the Go toolchain to run (a path or a name on PATH)
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../../pprof}
@@ -28,11 +29,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 export TZ=UTC PPROF_TMPDIR=$tmp/pprof PPROF_BINARY_PATH=$tmp/pprof
 mkdir -p "$tmp/pprof"
-PPROF=(go tool pprof -symbolize=none)
+PPROF=("$GO" tool pprof -symbolize=none)
 
 cd "$here/.."
-echo "regen-pprof: $(go version) -> $out" >&2
-CGO_ENABLED=0 go build -o "$tmp/bin/" ./pprof/...
+echo "regen-pprof: $("$GO" version) -> $out" >&2
+CGO_ENABLED=0 "$GO" build -o "$tmp/bin/" ./pprof/...
 bin=$tmp/bin
 
 scenarios=(unbounded-cache slice-retain closure-registry pool-growing-buffers
@@ -145,7 +146,7 @@ cd "$out"
 ref() {
 	local o=$1 p=$2 b=${3:-} cmd=("${PPROF[@]}") args
 	if [ -n "$b" ]; then
-		cmd=(go tool pprof)
+		cmd=("$GO" tool pprof)
 		args=("$b" "$p")
 	else
 		args=("$p")

@@ -6,6 +6,7 @@
 # Racing programs exit 66 (race runtime), racing `go test` runs exit 1,
 # `go run` of a racing program exits 1; anything else is an error.
 set -euo pipefail
+GO=${GO:-go} # the Go toolchain to run (a path or a name on PATH)
 
 here=$(cd "$(dirname "$0")" && pwd)
 gen=$(cd "$here/.." && pwd)
@@ -18,8 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 export CGO_ENABLED=1
 unset GOFLAGS GORACE
 cd "$gen"
-echo "regen race: $(go version) -> $out" >&2
-go build -race -o "$tmp/" ./race/racy ./race/racerepeat ./race/racehistory
+echo "regen race: $("$GO" version) -> $out" >&2
+"$GO" build -race -o "$tmp/" ./race/racy ./race/racerepeat ./race/racehistory
 
 # run WANT_RC OUTFILE CMD... : run CMD with stdout+stderr into OUTFILE
 # (appending if OUTFILE is prefixed with +), require exit status WANT_RC.
@@ -42,13 +43,13 @@ run 66 y_races.log env GORACE=halt_on_error=0 "$tmp/racy"
 # 3. Same program, stop at the first report.
 run 66 y_halt.log env GORACE=halt_on_error=1 "$tmp/racy"
 # Same through `go run` (adds go run's "exit status 66" line).
-run 1 y_gorun_halt.log env GORACE=halt_on_error=1 go run -race ./race/racy
+run 1 y_gorun_halt.log env GORACE=halt_on_error=1 "$GO" run -race ./race/racy
 
 # 2. go test: verbose, non-verbose, halt at first race, clean subset.
-run 1 y_gotest.log env GORACE=halt_on_error=0 go test -race -count=1 -v ./race/racetest/
-run 1 y_gotest_nonverbose.log env GORACE=halt_on_error=0 go test -race -count=1 ./race/racetest/
-run 1 y_gotest_halt.log env GORACE=halt_on_error=1 go test -race -count=1 -v ./race/racetest/
-run 0 y_no_races.log env GORACE=halt_on_error=0 go test -race -count=1 -v \
+run 1 y_gotest.log env GORACE=halt_on_error=0 "$GO" test -race -count=1 -v ./race/racetest/
+run 1 y_gotest_nonverbose.log env GORACE=halt_on_error=0 "$GO" test -race -count=1 ./race/racetest/
+run 1 y_gotest_halt.log env GORACE=halt_on_error=1 "$GO" test -race -count=1 -v ./race/racetest/
+run 0 y_no_races.log env GORACE=halt_on_error=0 "$GO" test -race -count=1 -v \
 	-run '^(TestA|TestC|TestE)$/^safe$' ./race/racetest/
 
 # 4. Same racing pair many times: three processes into one log (default
@@ -88,19 +89,26 @@ for i in $(seq 0 127); do
 done | xxd -r -p > "$out/n_garbage.bin"
 
 # Timing-based programs: make sure every fixture got the expected reports.
+# check FILE MIN [MAX]: MIN to MAX (default MIN) "WARNING: DATA RACE" blocks.
+# Ranges: the counter races (racy's Stats, racetest's Counter) are genuinely
+# concurrent (one report or two), and from Go 1.24 on (maps in
+# internal/runtime/maps) the racing map of TestC can be reported once more, on
+# a second address of the map. The distinct races are the same in every run
+# (tests/regen/check.sh compares them).
+bad=0
 check() {
-	local f=$1 want=$2 got
+	local f=$1 min=$2 max=${3:-$2} got
 	got=$(grep -c '^WARNING: DATA RACE' "$out/$f" || true)
-	if [ "$got" -ne "$want" ]; then
-		echo "regen race: $f has $got WARNING blocks, want $want (loaded machine? rerun)" >&2
-		exit 1
+	if [ "$got" -lt "$min" ] || [ "$got" -gt "$max" ]; then
+		echo "regen race: $f has $got WARNING blocks, want $min..$max (loaded machine? rerun)" >&2
+		bad=1
 	fi
 }
-check y_races.log 9
+check y_races.log 9 10
 check y_halt.log 1
 check y_gorun_halt.log 1
-check y_gotest.log 5
-check y_gotest_nonverbose.log 5
+check y_gotest.log 5 7
+check y_gotest_nonverbose.log 5 7
 check y_gotest_halt.log 1
 check y_no_races.log 0
 check y_repeat.log 9
@@ -108,5 +116,6 @@ check y_repeat_nosuppress.log 45
 check y_history_kept.log 1
 check y_history_lost.log 0
 check n_truncated.log 3
+[ "$bad" -eq 0 ] || exit 1
 
 echo "regen race: done" >&2
