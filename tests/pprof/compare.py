@@ -72,8 +72,10 @@ for f in files:
             if f.endswith(".txt"):
                 theirs = {}
             else:
-                unk = [v for k, v in got.items() if k.startswith("0x")]
-                got = {k: v for k, v in got.items() if not k.startswith("0x")}
+                # "?": a location with neither a function nor an address that means anything
+                # (Go 1.26's threadcreate profile pads stacks with 0xffffffffffffffff)
+                unk = [v for k, v in got.items() if k.startswith("0x") or k == "?"]
+                got = {k: v for k, v in got.items() if not (k.startswith("0x") or k == "?")}
                 got["<unknown>"] = (sum(v[0] for v in unk), theirs["<unknown>"][1])
         bad = []
         if total is not None and total != ours["total"]:

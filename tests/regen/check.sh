@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates every fixture with this machine's Go (testdata/gen/regen.sh, gc/regen.sh,
-# race/regen.sh) and checks that gomedic diagnoses the fresh artifacts as it diagnoses the
+# Regenerates every fixture with one Go (testdata/gen/regen.sh, gc/regen.sh, race/regen.sh,
+# pprof/regen.sh) and checks that gomedic diagnoses the fresh artifacts as it diagnoses the
 # committed ones: same finding ids, user functions and severities for dumps, the named finding
 # for GC logs, the same distinct races for race logs (counts and addresses may differ between
 # runs). This keeps the committed fixtures honest: they are what that Go really prints.
@@ -107,6 +107,35 @@ if testdata/gen/race/regen.sh "$out/race" > "$out/race.log" 2>&1; then
   done
 else
   tail -20 "$out/race.log"; echo "regen: race/regen.sh failed"; fail=$((fail + 1))
+fi
+# Profiles: regenerated with this Go (pprof/regen.sh checks each shows its property); gomedic
+# must give go tool pprof's numbers on them (tests/pprof/compare.py, with this Go's pprof) and
+# the same heap-series verdicts and findings as on the committed series.
+pdir=$(fixdir pprof "$gover")
+heapsum() {
+  "$bin" heap --json "$@" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print("verdict", d["verdict"])
+for x in sorted(f"{x[\"id\"]} {x[\"severity\"]} {x[\"function\"]}" for x in d["findings"]):
+    print(x)'
+}
+if testdata/gen/pprof/regen.sh "$out/pprof" > "$out/pprof.log" 2>&1; then
+  if GOMEDIC=$bin python3 tests/pprof/compare.py "$out"/pprof/y_*.pb* "$out/pprof/y_heap_legacy.txt" > "$out/cmp.log" 2>&1; then
+    pass=$((pass + 1))
+  else
+    cat "$out/cmp.log"; fail=$((fail + 1))
+  fi
+  for s in "$pdir"/heap_series/*/; do
+    s=$(basename "$s")
+    if diff <(heapsum "$pdir/heap_series/$s"/*.pb.gz) <(heapsum "$out/pprof/heap_series/$s"/*.pb.gz) > "$out/d"; then
+      pass=$((pass + 1))
+    else
+      echo "regen: heap series $s differs (committed < > regenerated)"; cat "$out/d"; fail=$((fail + 1))
+    fi
+  done
+else
+  tail -20 "$out/pprof.log"; echo "regen: pprof/regen.sh failed"; fail=$((fail + 1))
 fi
 echo "regen: $pass passed, $fail failed"
 [ $fail -eq 0 ]
