@@ -108,7 +108,8 @@ static int route_files(int argc, char **argv)
         if (gm_profile_load(&prof, file, &lim, &diag) < 0) {
             return cmd_pprof.run(argc, argv, &cmd_pprof); /* it reports the error */
         }
-        int goroutine = gm_profile_type_index(&prof, "goroutine") >= 0;
+        int goroutine = gm_profile_type_index(&prof, "goroutine") >= 0 ||
+                        gm_profile_type_index(&prof, "goroutineleak") >= 0;
         int heap = gm_profile_type_index(&prof, "inuse_space") >= 0;
         gm_profile_release(&prof);
         if (goroutine) {

@@ -40,6 +40,7 @@ struct gm_gc_cycle {
     double globals;    /* MB scanned globals (1.18+), or -1 */
     uint32_t procs;    /* "N P" */
     int forced;        /* " (forced)" */
+    int leak_check;    /* Go 1.26 "N% (checking for goroutine leaks): ": a goroutineleak GC */
 };
 
 struct gm_sched_line {

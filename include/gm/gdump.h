@@ -36,6 +36,10 @@ enum gm_goroutine_flags {
     GM_G_OBJ_ARGS = 1u << 10, /* wait_obj is a fingerprint of the innermost user frame's
                                  arguments, not an address (runtime frames were hidden) */
     GM_G_RECORD = 1u << 11,   /* a debug=1 (or profile) record: u.rec, not u.id */
+    GM_G_BUBBLE = 1u << 12,   /* ", synctest bubble N" (Go 1.25+) */
+    GM_G_PROVEN = 1u << 13,   /* the runtime proved it can never run again: "(leaked)", a
+                                 record of a goroutineleak profile, or blocked in a dump the
+                                 runtime printed for a deadlock (struct gm_dump.proof) */
 };
 
 /* One goroutine, or one debug=1 record standing for several. 40 bytes: a million goroutines
@@ -85,6 +89,15 @@ struct gm_lockwait {
     uint64_t held[GM_LOCK_HELD_MAX]; /* candidate addresses (a struct that contains a lock) */
 };
 
+/* What the runtime itself proved about the blocked goroutines of a dump. */
+enum gm_dump_proof {
+    GM_PROOF_NONE = 0,
+    GM_PROOF_LEAKED = 1,   /* goroutines tagged "(leaked)" by a goroutineleak GC (Go 1.26+) */
+    GM_PROOF_LEAKPROF = 2, /* a goroutineleak profile (debug=0/1): every record leaked */
+    GM_PROOF_DEADLOCK = 3, /* "fatal error: all goroutines are asleep - deadlock!" */
+    GM_PROOF_BUBBLE = 4,   /* synctest "panic: deadlock: ..." : the bubble's goroutines */
+};
+
 enum gm_dump_kind {
     GM_DUMP_FULL = 1,       /* goroutine N [state]: blocks */
     GM_DUMP_AGGREGATED = 2, /* debug=1 "goroutine profile: total N" */
@@ -92,17 +105,18 @@ enum gm_dump_kind {
 
 struct gm_dump {
     enum gm_dump_kind kind;
-    uint32_t first;          /* index of its first goroutine in the set */
-    uint32_t nr;             /* number of goroutine records */
-    uint64_t goroutines;     /* goroutines (sum of weights) */
-    uint64_t total_declared; /* "total N" of a debug=1 header, else 0 */
-    uint64_t line_first;     /* line of the first header */
-    uint64_t line_last;      /* last line that belonged to it */
-    uint32_t preamble_id;    /* interned "panic: ..."/"fatal error: ..."/"SIGQUIT: quit", or 0 */
-    int64_t time;            /* unix seconds from a log timestamp before it, or -1 */
-    int truncated;           /* the input ended inside the dump */
-    int from_profile;        /* converted from a debug=0 goroutine profile (states inferred) */
-    uint64_t trunc_off;      /* byte offset where it ended */
+    uint32_t first;           /* index of its first goroutine in the set */
+    uint32_t nr;              /* number of goroutine records */
+    uint64_t goroutines;      /* goroutines (sum of weights) */
+    uint64_t total_declared;  /* "total N" of a debug=1 header, else 0 */
+    uint64_t line_first;      /* line of the first header */
+    uint64_t line_last;       /* last line that belonged to it */
+    uint32_t preamble_id;     /* interned "panic: ..."/"fatal error: ..."/"SIGQUIT: quit", or 0 */
+    int64_t time;             /* unix seconds from a log timestamp before it, or -1 */
+    int truncated;            /* the input ended inside the dump */
+    int from_profile;         /* converted from a debug=0 goroutine profile (states inferred) */
+    enum gm_dump_proof proof; /* GM_G_PROVEN goroutines are proven by this */
+    uint64_t trunc_off;       /* byte offset where it ended */
 };
 
 enum gm_similarity {

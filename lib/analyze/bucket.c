@@ -27,7 +27,8 @@ static void key_of(const struct gm_goroutine *g, unsigned flags, struct key *k)
     k->state_id = g->state_id;
     k->args_hash = ign ? 0 : g->args_hash;
     k->labels_id = ign ? 0 : gm_g_labels(g);
-    k->key_flags = g->flags & (ign ? GM_G_LEAKED : (GM_G_LEAKED | GM_G_LOCKED));
+    k->key_flags =
+        g->flags & (ign ? (GM_G_LEAKED | GM_G_PROVEN) : (GM_G_LEAKED | GM_G_PROVEN | GM_G_LOCKED));
 }
 
 static uint64_t key_hash(const struct key *k)

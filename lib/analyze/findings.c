@@ -54,6 +54,11 @@ static const struct gm_finding_kind kinds[] = {
      "find the file, pipe or cgo call it waits on; use deadlines or a cancellable API"},
     {"runnable-backlog", "many goroutines runnable at once: the CPUs are saturated",
      "bound the concurrency (worker pool, semaphore) and profile CPU"},
+    {"goroutine-leak",
+     "proven leaked by the Go runtime, blocked on a channel, select or lock (which one, this "
+     "dump kind does not say)",
+     "give the goroutine a way out: a <-ctx.Done() case, a buffered channel, a deferred close or "
+     "Unlock; the debug=2 form of the profile names the wait"},
     /* GC and scheduler (gomedic gc) */
     {"gc-cpu-high", "the garbage collector takes over a quarter of the CPU",
      "allocate less (gomedic heap / pprof -sample_index=alloc_space), raise GOGC, or set "
@@ -342,7 +347,7 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
         strcmp(state, "preempted") == 0) {
         return gm_finding_kind("runnable-backlog");
     }
-    if (main_g && !(b->flags & GM_G_LEAKED)) {
+    if (main_g && !(b->flags & GM_G_PROVEN)) {
         return NULL;
     }
     /* library patterns first: they explain stdlib-only stacks */
@@ -397,6 +402,10 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
         k = gm_finding_kind("io-wait");
     } else if (strcmp(state, "syscall") == 0) {
         k = gm_finding_kind("syscall");
+    }
+    if (!k && (b->flags & GM_G_LEAKED)) {
+        /* a goroutineleak profile's debug=1 record: no state, runtime frames hidden */
+        k = gm_finding_kind("goroutine-leak");
     }
     if (!k) {
         return NULL;
@@ -461,7 +470,7 @@ static enum gm_severity by_count(uint64_t count, uint64_t min_count)
     return GM_SEV_LOW;
 }
 
-static void grade(const struct gm_gdump_set *set, struct gm_finding *f)
+static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, struct gm_finding *f)
 {
     const char *id = f->kind->id;
     enum gm_severity s;
@@ -550,11 +559,25 @@ static void grade(const struct gm_gdump_set *set, struct gm_finding *f)
         s = GM_SEV_CRITICAL;
     }
     if (f->proven) {
+        unsigned long long n = f->count;
         s = s < GM_SEV_HIGH ? GM_SEV_HIGH : s;
-        snprintf(f->why, sizeof(f->why),
-                 "the Go runtime marked %llu goroutines (leaked): blocked on an unreachable "
-                 "object",
-                 (unsigned long long)f->count);
+        if (proof == GM_PROOF_DEADLOCK) {
+            s = GM_SEV_CRITICAL;
+            snprintf(f->why, sizeof(f->why),
+                     "the Go runtime stopped the program: all goroutines are asleep (deadlock); "
+                     "%llu of them here",
+                     n);
+        } else if (proof == GM_PROOF_BUBBLE) {
+            snprintf(f->why, sizeof(f->why),
+                     "synctest: %llu goroutine%s of the bubble blocked for good when the test "
+                     "panicked (deadlock)",
+                     n, n == 1 ? "" : "s");
+        } else {
+            snprintf(f->why, sizeof(f->why),
+                     "the Go runtime marked %llu goroutines (leaked): blocked on an unreachable "
+                     "object",
+                     n);
+        }
     }
     if (!f->why[0]) {
         if (*state) {
@@ -762,7 +785,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
         uint32_t uf_func =
             uf == GM_NO_FRAME ? UINT32_MAX : gm_stacks_get_frame(&set->stacks, uf)->func_id;
         int runnable = strcmp(k->id, "runnable-backlog") == 0;
-        int proven = (b->flags & GM_G_LEAKED) != 0;
+        int proven = (b->flags & GM_G_PROVEN) != 0;
         struct gm_finding *f = NULL;
         for (uint32_t j = 0; j < out->nr; j++) {
             struct gm_finding *c = &out->v[j];
@@ -811,7 +834,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
         }
     }
     for (uint32_t j = 0; j < out->nr; j++) {
-        grade(set, &out->v[j]);
+        grade(set, set->dumps[dump].proof, &out->v[j]);
     }
     rc = add_deadlocks(set, dump, out, &alloc);
     if (rc < 0) {

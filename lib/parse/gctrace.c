@@ -40,6 +40,18 @@ struct cur {
     const char *p, *end;
 };
 
+/* After "N%": " (NOTE): " with a short note (Go 1.26 prints "(checking for goroutine leaks)"
+ * for a cycle that looks for leaked goroutines): the byte after it, or NULL. */
+static const char *gc_note_end(const char *p, const char *end)
+{
+    if (end - p < 5 || p[0] != ' ' || p[1] != '(') {
+        return NULL;
+    }
+    const char *lim = end - p > 64 ? p + 64 : end;
+    const char *q = memchr(p + 2, ')', (size_t)(lim - p - 2));
+    return q && end - q >= 3 && q[1] == ':' && q[2] == ' ' ? q + 3 : NULL;
+}
+
 static int at(const struct cur *c, const char *lit)
 {
     size_t n = strlen(lit);
@@ -110,7 +122,14 @@ int gm_gctrace_cycle_parse(const char *p, size_t len, struct gm_gc_cycle *o)
     o->stacks = o->globals = -1;
     /* gc N @T s P%: */
     if (!eat(&c, "gc ") || !unum(&c, &o->num) || !eat(&c, " @") || !num(&c, &o->at_s) ||
-        !eat(&c, "s ") || !unum(&c, &o->pct) || !eat(&c, "%: ")) {
+        !eat(&c, "s ") || !unum(&c, &o->pct) || !eat(&c, "%")) {
+        return GM_EFORMAT;
+    }
+    const char *note = gc_note_end(c.p, c.end);
+    if (note) {
+        o->leak_check = 1;
+        c.p = note;
+    } else if (!eat(&c, ": ")) {
         return GM_EFORMAT;
     }
     /* clock phases a+b+c[+d+e] */
@@ -308,6 +327,9 @@ static const char *find_marker(int k, const char *p, const char *end)
         case K_GC:
             if (end - q >= 3 && q[1] == ':' && q[2] == ' ') {
                 return q;
+            }
+            if (end - q >= 3 && q[1] == ' ' && q[2] == '(' && gc_note_end(q + 1, end)) {
+                return q; /* Go 1.26: "N% (checking for goroutine leaks): " */
             }
             break;
         case K_SCHED:

@@ -368,6 +368,50 @@ static void end_dump(struct parser *ps)
     ps->in_dump = 0;
 }
 
+/* What the line the runtime printed before a dump proves: every goroutine asleep, or a
+ * synctest bubble deadlocked ("panic: deadlock: all goroutines in bubble are blocked", "...
+ * main bubble goroutine has exited but blocked goroutines remain", Go 1.25+). */
+static enum gm_dump_proof preamble_proof(const struct gm_gdump_set *set, uint32_t preamble_id)
+{
+    if (!preamble_id) {
+        return GM_PROOF_NONE;
+    }
+    const char *p = gm_strtab_cstr(&set->stacks.strs, preamble_id);
+    if (strncmp(p, "fatal error: all goroutines are asleep - deadlock!", 50) == 0) {
+        return GM_PROOF_DEADLOCK;
+    }
+    if (strncmp(p, "panic: deadlock: ", 17) == 0 && strstr(p, "bubble")) {
+        return GM_PROOF_BUBBLE;
+    }
+    return GM_PROOF_NONE;
+}
+
+/* Marks a goroutine GM_G_PROVEN when its dump's proof covers it: tagged "(leaked)"; any record
+ * of a goroutineleak profile; any goroutine not running when the runtime declared every one
+ * asleep; a goroutine of a deadlocked synctest bubble. */
+static void prove(const struct gm_gdump_set *set, struct gm_dump *d, struct gm_goroutine *g)
+{
+    if (g->flags & GM_G_LEAKED) {
+        g->flags |= GM_G_PROVEN;
+        if (d->proof == GM_PROOF_NONE) {
+            d->proof = GM_PROOF_LEAKED;
+        }
+        return;
+    }
+    if (d->proof == GM_PROOF_LEAKPROF) {
+        g->flags |= GM_G_PROVEN | GM_G_LEAKED;
+        return;
+    }
+    if (d->proof != GM_PROOF_DEADLOCK &&
+        !(d->proof == GM_PROOF_BUBBLE && (g->flags & GM_G_BUBBLE))) {
+        return;
+    }
+    const char *st = gm_strtab_cstr(&set->stacks.strs, g->state_id);
+    if (strcmp(st, "running") != 0 && strcmp(st, "runnable") != 0) {
+        g->flags |= GM_G_PROVEN;
+    }
+}
+
 static int start_dump(struct parser *ps, enum gm_dump_kind kind)
 {
     struct gm_gdump_set *set = ps->set;
@@ -388,6 +432,7 @@ static int start_dump(struct parser *ps, enum gm_dump_kind kind)
     d->line_first = ps->lineno;
     d->line_last = ps->lineno;
     d->preamble_id = ps->preamble_id;
+    d->proof = preamble_proof(set, ps->preamble_id);
     d->time = ps->last_time;
     ps->preamble_id = 0;
     ps->last_time = -1;
@@ -424,6 +469,9 @@ static int finish_g(struct parser *ps)
         ps->g.flags |= GM_G_OBJ_ARGS;
     }
     struct gm_dump *d = &set->dumps[ps->dump];
+    if (d->proof != GM_PROOF_NONE || (ps->g.flags & GM_G_LEAKED)) {
+        prove(set, d, &ps->g);
+    }
     if (set->g_nr == d->first) {
         ps->g.flags |= GM_G_FIRST;
     }
@@ -501,6 +549,12 @@ static int parse_header(struct gm_str s, struct header *h)
     if (in_end <= in_start) {
         return -1;
     }
+    /* GODEBUG=tracebacklabels=1 (Go 1.26): " labels:{"k": "v", ...}" ends the brackets; its
+     * text may hold commas, so it is cut off before the ", ..." tags are read */
+    const char *brace = memchr(s.p + in_start, '{', in_end - in_start);
+    if (brace && (size_t)(brace - s.p) >= in_start + 8 && memcmp(brace - 8, " labels:", 8) == 0) {
+        in_end = (size_t)(brace - 8 - s.p);
+    }
     size_t comma = in_end;
     for (size_t k = in_start; k < in_end; k++) {
         if (s.p[k] == ',') {
@@ -524,6 +578,8 @@ static int parse_header(struct gm_str s, struct header *h)
             h->minutes = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
         } else if (starts(s, k, "locked to thread")) {
             h->flags |= GM_G_LOCKED;
+        } else if (starts(s, k, "synctest bubble")) {
+            h->flags |= GM_G_BUBBLE;
         }
         while (k < in_end && s.p[k] != ',') {
             k++;
@@ -876,6 +932,9 @@ static int outside_line(struct parser *ps, struct gm_str s)
         scan_u64(s.p, s.len, &i, &total);
         GM_TRY(start_dump(ps, GM_DUMP_AGGREGATED));
         set->dumps[ps->dump].total_declared = total;
+        if (s.p[9] == 'l') {
+            set->dumps[ps->dump].proof = GM_PROOF_LEAKPROF;
+        }
         ps->mode = M_AGG;
         return 0;
     }
@@ -1200,11 +1259,14 @@ static const char *infer_state(const struct gm_profile *p, const struct gm_pprof
 
 int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p, struct gm_diag *diag)
 {
-    int idx = gm_profile_type_index(p, "goroutine");
+    int idx = gm_profile_type_index(p, "goroutine"), leakprof = 0;
+    if (idx < 0 && (idx = gm_profile_type_index(p, "goroutineleak")) >= 0) {
+        leakprof = 1; /* Go 1.26 /debug/pprof/goroutineleak: only the leaked goroutines */
+    }
     if (idx < 0) {
         return gm_diag_set(diag, GM_EFORMAT, 0, 0,
-                           "a pprof profile, but not a goroutine profile (no 'goroutine' sample "
-                           "type): use gomedic pprof");
+                           "a pprof profile, but not a goroutine profile (no 'goroutine' or "
+                           "'goroutineleak' sample type): use gomedic pprof");
     }
     struct parser ps;
     memset(&ps, 0, sizeof(ps));
@@ -1219,6 +1281,9 @@ int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p, s
         goto out;
     }
     struct gm_dump *d = &set->dumps[ps.dump];
+    if (leakprof) {
+        d->proof = GM_PROOF_LEAKPROF;
+    }
     for (uint32_t i = 0; i < p->samples_nr; i++) {
         const struct gm_pprof_sample *s = &p->samples[i];
         int64_t v = p->values[s->val_off + (uint32_t)idx];

@@ -508,6 +508,110 @@ Test(findings, zero_register_arguments_are_no_shared_object)
     done(&a);
 }
 
+Test(findings, runtime_deadlock_proves_every_blocked_goroutine)
+{
+    /* the same two goroutines are graded as usual without the runtime's verdict, and as a
+     * proven, critical deadlock with it (main goroutine included) */
+    static const char *const body =
+        "goroutine 1 [sync.WaitGroup.Wait]:\n"
+        "sync.(*WaitGroup).Wait(0x2ea1f0e0c030?)\n\t/go/src/sync/waitgroup.go:118 +0x65\n"
+        "main.deadlock()\n\t/x/main.go:142 +0x9b\n"
+        "main.main()\n\t/x/main.go:170 +0x25\n\n"
+        "goroutine 7 [chan receive]:\n"
+        "main.(*Store).hold(0x2ea1f0e0c000)\n\t/x/main.go:51 +0x2d\n"
+        "created by main.main in goroutine 1\n\t/x/main.go:160 +0x9d\n\n";
+    char text[2048];
+    struct analysed a;
+    analyse_text(&a, body);
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        cr_assert_not(a.f.v[i].proven);
+        cr_assert_lt(a.f.v[i].severity, GM_SEV_HIGH);
+    }
+    done(&a);
+    snprintf(text, sizeof(text), "fatal error: all goroutines are asleep - deadlock!\n\n%s", body);
+    analyse_text(&a, text);
+    cr_assert_eq(a.set.dumps[0].proof, GM_PROOF_DEADLOCK);
+    cr_assert_eq(a.f.nr, 2u, "the blocked main goroutine is part of the deadlock");
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        cr_assert(a.f.v[i].proven);
+        cr_assert_eq(a.f.v[i].severity, GM_SEV_CRITICAL);
+        cr_assert(strstr(a.f.v[i].why, "all goroutines are asleep"), "%s", a.f.v[i].why);
+    }
+    done(&a);
+}
+
+Test(findings, synctest_deadlock_proves_the_bubble_only)
+{
+    static const char *const text =
+        "panic: deadlock: all goroutines in bubble are blocked [recovered, repanicked]\n\n"
+        "goroutine 21 [chan receive (durable), synctest bubble 1]:\n"
+        "example.com/x.(*Server).call(...)\n\t/x/bubble_test.go:197\n"
+        "created by example.com/x.TestB.func1 in goroutine 20\n\t/x/bubble_test.go:207 +0xd8\n\n"
+        "goroutine 30 [chan receive]:\n"
+        "example.com/x.outside(0x2ea1f0e0c000)\n\t/x/other.go:9 +0x2d\n"
+        "created by example.com/x.TestB in goroutine 19\n\t/x/bubble_test.go:200 +0x9d\n\n";
+    struct analysed a;
+    analyse_text(&a, text);
+    cr_assert_eq(a.set.dumps[0].proof, GM_PROOF_BUBBLE);
+    const struct gm_finding *in = NULL, *out = NULL;
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        const char *fn = a.f.v[i].proven ? "in" : "out";
+        if (*fn == 'i') {
+            in = &a.f.v[i];
+        } else {
+            out = &a.f.v[i];
+        }
+    }
+    cr_assert_not_null(in);
+    cr_assert_geq(in->severity, GM_SEV_HIGH);
+    cr_assert(strstr(in->why, "synctest"), "%s", in->why);
+    cr_assert_not_null(out, "the goroutine outside the bubble is not proven");
+    cr_assert_lt(out->severity, GM_SEV_HIGH);
+    done(&a);
+}
+
+Test(findings, goroutineleak_debug1_records_are_proven)
+{
+    static const char *const text =
+        "goroutineleak profile: total 11\n"
+        "9 @ 0x487f4e 0x41797c 0x417577 0x6a374a 0x48f541\n"
+        "#\t0x6a3749\tmain.Mirrors.first.func1+0x49\t/x/main.go:73\n\n"
+        "2 @ 0x487f4e 0x489853 0x489833 0x493bb3 0x6a427c 0x48f541\n"
+        "#\t0x489832\tsync.runtime_notifyListWait+0x192\t/go/src/runtime/sema.go:617\n"
+        "#\t0x493bb2\tsync.(*Cond).Wait+0x72\t\t\t/go/src/sync/cond.go:71\n"
+        "#\t0x6a427b\tmain.(*Queue).Pop+0x7b\t\t\t/x/main.go:214\n\n";
+    char buf[512];
+    struct analysed a;
+    analyse_text(&a, text);
+    cr_assert_eq(a.set.dumps[0].proof, GM_PROOF_LEAKPROF);
+    cr_assert_eq(a.f.nr, 2u, "%s", ids_of(&a.f, buf, sizeof(buf)));
+    cr_assert_str_eq(a.f.v[0].kind->id, "goroutine-leak");
+    cr_assert_eq(a.f.v[0].count, 9u);
+    cr_assert_str_eq(a.f.v[1].kind->id, "cond-wait");
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        cr_assert(a.f.v[i].proven);
+        cr_assert_geq(a.f.v[i].severity, GM_SEV_HIGH);
+    }
+    done(&a);
+}
+
+Test(findings, header_labels_and_bubble_are_not_the_state)
+{
+    /* GODEBUG=tracebacklabels=1: labels (commas inside) end the brackets */
+    static const char *const text =
+        "goroutine 19 [chan receive, 12 minutes, synctest bubble 3 labels:{\"a\": \"1, 2\", "
+        "\"b\": \"x\"}]:\n"
+        "main.(*Inventory).audit(0x2ea1f0e0c000)\n\t/x/main.go:44 +0x2d\n"
+        "created by main.main.func1 in goroutine 1\n\t/x/main.go:160 +0x9d\n\n";
+    struct analysed a;
+    analyse_text(&a, text);
+    const struct gm_goroutine *g = gm_gdump_g(&a.set, 0);
+    cr_assert_str_eq(gm_strtab_cstr(&a.set.stacks.strs, g->state_id), "chan receive");
+    cr_assert_eq(g->minutes, 12u);
+    cr_assert(g->flags & GM_G_BUBBLE);
+    done(&a);
+}
+
 Test(findings, catalogue)
 {
     size_t nr = 0;

@@ -175,6 +175,33 @@ Test(gctrace, cycle_forced)
     cr_assert_eq(c.procs, 8u);
 }
 
+Test(gctrace, cycle_go126_leak_check)
+{
+    /* Go 1.26 (GOEXPERIMENT=goroutineleakprofile): a cycle that looks for leaked goroutines
+     * notes it between "N%" and ":"; in a log it is found like any other gc line */
+    static const char *const line =
+        "gc 5 @0.113s 0% (checking for goroutine leaks): 0.080+0.34+0.068 ms clock, "
+        "0.16+0/0.087/0.15+0.13 ms cpu, 1->1->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P "
+        "(forced)";
+    struct gm_gc_cycle c;
+    cr_assert_eq(cycle(line, &c), 0);
+    cr_assert_eq(c.num, 5u);
+    cr_assert_eq(c.leak_check, 1);
+    cr_assert_eq(c.forced, 1);
+    cr_assert_eq(c.procs, 2u);
+    cr_assert_eq(cycle(GO118, &c), 0);
+    cr_assert_eq(c.leak_check, 0);
+    cr_assert_eq(cycle("gc 5 @0.113s 0% (no end: 0.080+0.34+0.068 ms clock", &c), GM_EFORMAT);
+    char log[1024];
+    snprintf(log, sizeof(log), "app: start\n%s\n%s\n", GO118, line);
+    struct seen s;
+    struct gm_gctrace_stats st;
+    cr_assert_eq(parse_str(log, &s, &st), 0);
+    cr_assert_eq(s.cy_nr, 2u);
+    cr_assert_eq(s.cy[1].leak_check, 1);
+    cr_assert_eq(st.malformed, 0u);
+}
+
 Test(gctrace, cycle_go18_to_117)
 {
     struct gm_gc_cycle c;
