@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct opts {
     int json, all, full_path, no_source;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct opts {
     int icicle;
@@ -132,6 +133,9 @@ static int load(struct input *in, const char *file, struct gm_diag *diag)
         rc = gm_pprof_parse(&in->prof, raw.p, raw.len, &lim, diag);
     }
     gm_input_close(&raw);
+    if (rc < 0 && !in->is_profile) {
+        gm_gdump_set_release(&in->set);
+    }
     return rc;
 }
 

@@ -4,6 +4,7 @@
 #include "gm/render.h"
 
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct opts {
     int json;

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct opts {
     int json;

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct opts {
     int json, full_path;

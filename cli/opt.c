@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 void gm_err(const char *fmt, ...)
 {

@@ -2,6 +2,8 @@
 # Allocation-failure torture: runs a few commands with GM_FAIL_ALLOC_AT=N for N = 1, 2, ...
 # until the N-th allocation is never reached. Every run must end cleanly: exit 0 with the
 # normal output, or exit 2 with "out of memory"; never a crash, a sanitizer report or a leak.
+# Each failed allocation's site is logged (GM_FAIL_ALLOC_LOG, gm/alloc.h); the sweep ends by
+# counting the library's allocation sites it failed at least once, and naming the others.
 #   tests/torture.sh [GOMEDIC]   (use a SANITIZE=address,undefined build)
 set -u
 cd "$(dirname "$0")/.."
@@ -21,10 +23,24 @@ cases=(
   "flame testdata/pprof/y_cpu.pb.gz"
   "gc testdata/gctrace/y_runqueue-backlog.log"
   "race testdata/race/y_gotest.log"
+  "race --json testdata/race/y_races.log"
+  "goroutines --json testdata/goroutine/go1.26/y_goroutineleak.pb.gz"
+  "goroutines testdata/goroutine/y_lock-order-deadlock.txt"
+  "goroutines --source-root testdata/gen testdata/goroutine/y_range-never-closed.txt"
+  "goroutines --dump all testdata/goroutine/y_two_dumps.txt"
+  "diff --json testdata/goroutine/y_diff_1.txt testdata/goroutine/y_diff_2.txt testdata/goroutine/y_diff_3.txt"
+  "pprof --traces testdata/pprof/y_inlined.pb.gz"
+  "pprof --json testdata/pprof/y_heap_raw.pb"
+  "flame --base testdata/pprof/heap_series/step/00.pb.gz testdata/pprof/heap_series/step/05.pb.gz"
+  "flame testdata/goroutine/y_sigquit.txt"
+  "gc --json testdata/gctrace/y_gomemlimit-death-spiral.log"
+  "testdata/pprof/y_threadcreate.pb.gz"
 )
 pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export GM_FAIL_ALLOC_LOG=$tmp/sites
+: > "$GM_FAIL_ALLOC_LOG"
 for c in "${cases[@]}"; do
   read -r -a args <<< "$c"
   "$bin" "${args[@]}" > "$tmp/want" 2>/dev/null
@@ -45,5 +61,14 @@ for c in "${cases[@]}"; do
   pass=$((pass + 1))
   echo "torture: '$c': clean through $n allocation points"
 done
+# Coverage: every allocation site of the library (a gm_x*() or gm_fail_alloc_now() call in
+# lib/, the allocator itself aside) against the sites the sweep failed.
+grep -noE 'gm_x(malloc|calloc|realloc|strdup)\(|gm_fail_alloc_now\(\)' lib/*/*.c |
+  grep -v '^lib/base/alloc.c:' | cut -d: -f1,2 | sort -u > "$tmp/all"
+sort -u "$GM_FAIL_ALLOC_LOG" > "$tmp/hit"
+all=$(wc -l < "$tmp/all")
+hit=$(comm -12 "$tmp/all" "$tmp/hit" | wc -l)
+echo "torture: the sweep failed $hit of the library's $all allocation sites; never reached:"
+comm -23 "$tmp/all" "$tmp/hit" | sed 's/^/  /'
 echo "torture: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -73,6 +73,21 @@ void gm_limits_default(struct gm_limits *lim);
 #define GM_MIN(a, b)   ((a) < (b) ? (a) : (b))
 #define GM_MAX(a, b)   ((a) > (b) ? (a) : (b))
 
+/* In a parser: unless COND holds, fill DIAG with a GM_EFORMAT at byte OFF / line LINE (printf
+ * message) and return GM_EFORMAT from the calling function. Bad input is never a GM_BUG. */
+#define GM_EXPECT(cond, diag, off, line, ...)                                                      \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            return gm_diag_set((diag), GM_EFORMAT, (off), (line), __VA_ARGS__);                    \
+    } while (0)
+
+/* At a model boundary: COND must hold whatever the input was; a broken one is a bug of ours. */
+#define GM_ASSERT(cond)                                                                            \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            gm_bug(__FILE__, __LINE__, "assertion failed: " #cond);                                \
+    } while (0)
+
 /* Aborts with file:line; for broken invariants only, never for bad input. */
 #define GM_BUG(msg) gm_bug(__FILE__, __LINE__, (msg))
 _Noreturn void gm_bug(const char *file, int line, const char *msg);

@@ -71,10 +71,14 @@ struct gm_gc_report {
 int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_report *out);
 void gm_gc_report_release(struct gm_gc_report *r);
 
+/* Doubles of scratch gm_changepoint needs for n points. */
+#define GM_CHANGEPOINT_SCRATCH(n) (6 * ((size_t)(n) + 1))
+
 /* Two-segment fit used for the changepoint: y is flat up to k, linear after. Returns k (the
- * first index of the rising segment), or 0 when a single line fits as well. Exposed for
- * tests with synthetic series. */
-uint32_t gm_changepoint(const double *x, const double *y, uint32_t n);
+ * first index of the rising segment), or 0 when a single line fits as well. scratch holds
+ * GM_CHANGEPOINT_SCRATCH(n) doubles, allocated by the caller (once for many series), so the
+ * fit itself cannot fail. Exposed for tests with synthetic series. */
+uint32_t gm_changepoint(const double *x, const double *y, uint32_t n, double *scratch);
 
 /* Least-squares line y = a + b x; returns b, stores R^2. */
 double gm_linfit(const double *x, const double *y, uint32_t n, double *r2);

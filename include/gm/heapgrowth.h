@@ -98,8 +98,9 @@ void gm_heap_abort(struct gm_heap_builder *b);
 int gm_heap_analyze(const struct gm_profile *profs, uint32_t n, struct gm_heap_result *out);
 void gm_heap_release(struct gm_heap_result *r);
 
-/* The verdict of one series (times in seconds); also returns the fit. Exposed for tests. */
+/* The verdict of one series (times in seconds); also returns the fit. scratch holds
+ * GM_CHANGEPOINT_SCRATCH(n) doubles (gm/gcpressure.h). Exposed for tests. */
 enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t n, double *slope,
-                                      double *r2, uint32_t *change);
+                                      double *r2, uint32_t *change, double *scratch);
 
 #endif

@@ -26,6 +26,7 @@ struct gm_source {
     struct gm_source_file files[GM_SOURCE_CACHE];
     unsigned next; /* round-robin eviction */
     int disabled;
+    int nomem; /* an allocation failed: the caller reports GM_ENOMEM (hints are not guessed) */
 };
 
 void gm_source_init(struct gm_source *src);

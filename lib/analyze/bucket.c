@@ -10,10 +10,11 @@
  * a struct gm_bucket.
  */
 #include "gm/bucket.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct key {
     uint32_t stack_id, state_id, labels_id, key_flags;
@@ -138,7 +139,7 @@ static int count_and_pick(const struct gm_gdump_set *set, const struct gm_dump *
                           struct gm_buckets *out, uint64_t *goroutines)
 {
     uint32_t mask = table_mask(d->nr);
-    struct slot *tab = gm_fail_alloc_now() ? NULL : calloc((size_t)mask + 1, sizeof(*tab));
+    struct slot *tab = gm_xcalloc((size_t)mask + 1, sizeof(*tab));
     if (!tab) {
         return GM_ENOMEM;
     }
@@ -214,7 +215,7 @@ int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct
     }
     struct gm_bucket *v = gm_xrealloc(NULL, ((size_t)keep_nr + 1) * sizeof(*v));
     uint32_t kmask = table_mask(keep_nr);
-    ktab = gm_fail_alloc_now() ? NULL : calloc((size_t)kmask + 1, sizeof(*ktab));
+    ktab = gm_xcalloc((size_t)kmask + 1, sizeof(*ktab));
     if (!v || !ktab) {
         rc = GM_ENOMEM;
         goto out;
@@ -242,7 +243,7 @@ int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct
     int want_objs = (o->flags & GM_BUCKET_IGNORE_ARGS) != 0 && keep_nr;
     uint32_t omask = table_mask(d->nr);
     if (want_objs) {
-        objs = gm_fail_alloc_now() ? NULL : calloc((size_t)omask + 1, sizeof(*objs));
+        objs = gm_xcalloc((size_t)omask + 1, sizeof(*objs));
         if (!objs) {
             rc = GM_ENOMEM;
             goto out;

@@ -5,11 +5,12 @@
  * over speed here: frames are compared by name.
  */
 #include "gm/findings.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 static const struct gm_finding_kind kinds[] = {
     {"chan-send-blocked", "blocked sending on a channel that nobody receives from",
@@ -630,7 +631,7 @@ static int add_deadlocks(const struct gm_gdump_set *set, uint32_t dump, struct g
     struct gm_finding *f = NULL;
     /* waiters of this dump sorted by the lock they wait for: candidates are found by binary
      * search, so the pass is O(n log n) even with 10^5 waiters */
-    struct lockref *refs = malloc(((size_t)set->locks_nr + 1) * sizeof(*refs));
+    struct lockref *refs = gm_xmalloc(((size_t)set->locks_nr + 1) * sizeof(*refs));
     if (!refs) {
         return GM_ENOMEM;
     }
@@ -832,6 +833,10 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
         for (uint32_t j = 0; j < b->ids_nr && f->ids_nr < GM_BUCKET_IDS; j++) {
             f->ids[f->ids_nr++] = b->ids[j];
         }
+    }
+    if (src && src->nomem) {
+        rc = GM_ENOMEM; /* a source hint could not be read: no guessing without it */
+        goto out;
     }
     for (uint32_t j = 0; j < out->nr; j++) {
         grade(set, set->dumps[dump].proof, &out->v[j]);

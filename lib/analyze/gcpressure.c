@@ -3,12 +3,13 @@
  * Everything is O(cycles) except the percentiles (one sort of the pause times).
  */
 #include "gm/gcpressure.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #define DEFAULT_MAX_CYCLES (16u << 20)
 
@@ -104,17 +105,14 @@ double gm_linfit(const double *x, const double *y, uint32_t n, double *r2)
     return b;
 }
 
-uint32_t gm_changepoint(const double *x, const double *y, uint32_t n)
+uint32_t gm_changepoint(const double *x, const double *y, uint32_t n, double *scratch)
 {
     const uint32_t min_seg = 3;
     if (n < 2 * min_seg + 1) {
         return 0;
     }
     /* suffix sums for the linear part, prefix sums for the flat part */
-    double *suf = malloc((size_t)(n + 1) * 6 * sizeof(double));
-    if (!suf) {
-        return 0;
-    }
+    double *suf = scratch;
     memset(suf + (size_t)n * 6, 0, 6 * sizeof(double));
     for (uint32_t i = n; i-- > 0;) {
         double xi = x[i] - x[0], yi = y[i];
@@ -155,7 +153,6 @@ uint32_t gm_changepoint(const double *x, const double *y, uint32_t n)
         double b = (m * s[4] - s[1] * s[2]) / den;
         single -= b * (s[4] - s[1] * s[2] / m);
     }
-    free(suf);
     /* the split must explain clearly more than one line does, and there must be something
      * to explain: a flat series leaves only rounding noise in both fits */
     double scale_y = 0;
@@ -407,11 +404,13 @@ int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_r
     uint32_t n = r->cycles_nr;
     const struct gm_gc_cycle *c = r->cycles;
     if (n) {
-        double *x = malloc((size_t)n * sizeof(double));
-        double *y = malloc((size_t)n * sizeof(double));
-        double *stw = malloc((size_t)n * sizeof(double));
-        double *mark = malloc((size_t)n * sizeof(double));
-        if (!x || !y || !stw || !mark) {
+        double *x = gm_xmalloc((size_t)n * sizeof(double));
+        double *y = gm_xmalloc((size_t)n * sizeof(double));
+        double *stw = gm_xmalloc((size_t)n * sizeof(double));
+        double *mark = gm_xmalloc((size_t)n * sizeof(double));
+        double *scratch = gm_xmalloc(GM_CHANGEPOINT_SCRATCH(n) * sizeof(double));
+        if (!x || !y || !stw || !mark || !scratch) {
+            free(scratch);
             free(x);
             free(y);
             free(stw);
@@ -457,7 +456,8 @@ int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_r
         r->live_first = c[0].heap_live;
         r->live_last = c[n - 1].heap_live;
         r->live_slope = gm_linfit(x, y, n, &r->live_r2);
-        r->change_idx = gm_changepoint(x, y, n);
+        r->change_idx = gm_changepoint(x, y, n, scratch);
+        free(scratch);
         r->rise_slope =
             gm_linfit(x + r->change_idx, y + r->change_idx, n - r->change_idx, &r->rise_r2);
         if (r->duration_s > 0) {

@@ -4,7 +4,7 @@
  * analysis's least squares and changepoint (gm_linfit, gm_changepoint).
  */
 #include "gm/heapgrowth.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 #include "gm/gcpressure.h"
 #include "gm/stack.h"
 
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #define MIN_PEAK (64.0 * 1024)
 
@@ -35,7 +36,7 @@ int gm_heap_site_severity(const struct gm_heap_site *s)
 }
 
 enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t n, double *slope,
-                                      double *r2, uint32_t *change)
+                                      double *r2, uint32_t *change, double *scratch)
 {
     *slope = *r2 = 0;
     *change = 0;
@@ -57,7 +58,7 @@ enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t
     if (drops >= 2) {
         return GM_HEAP_SAWTOOTH;
     }
-    uint32_t k = gm_changepoint(t, y, n);
+    uint32_t k = gm_changepoint(t, y, n, scratch);
     uint32_t seg = n - k;
     double s2, q2;
     s2 = gm_linfit(t + k, y + k, seg, &q2);
@@ -172,7 +173,7 @@ static void site_add(struct sitemap *m, uint32_t si, uint64_t h)
 static int site_grow(struct sitemap *m, const uint64_t *hashes, uint32_t nr)
 {
     uint32_t nmask = m->mask * 2 + 1;
-    uint64_t *ns = calloc((size_t)nmask + 1, sizeof(uint64_t));
+    uint64_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint64_t));
     if (!ns) {
         return GM_ENOMEM;
     }
@@ -246,20 +247,20 @@ struct gm_heap_builder *gm_heap_begin(uint32_t n)
     if (n == 0) {
         return NULL;
     }
-    struct gm_heap_builder *b = calloc(1, sizeof(*b));
+    struct gm_heap_builder *b = gm_xcalloc(1, sizeof(*b));
     if (!b) {
         return NULL;
     }
     struct gm_heap_result *out = &b->r;
     b->sm.mask = 1023;
     out->profiles = n;
-    out->order = calloc(n, sizeof(uint32_t));
-    out->t = calloc(n, sizeof(double));
-    out->total = calloc(n, sizeof(double));
-    b->times = calloc(n, sizeof(int64_t));
-    b->sm.slots = calloc((size_t)b->sm.mask + 1, sizeof(uint64_t));
+    out->order = gm_xcalloc(n, sizeof(uint32_t));
+    out->t = gm_xcalloc(n, sizeof(double));
+    out->total = gm_xcalloc(n, sizeof(double));
+    b->times = gm_xcalloc(n, sizeof(int64_t));
+    b->sm.slots = gm_xcalloc((size_t)b->sm.mask + 1, sizeof(uint64_t));
     b->kpool_alloc = 4096; /* never NULL, even when every key is empty */
-    b->kpool = malloc(b->kpool_alloc * sizeof(uint32_t));
+    b->kpool = gm_xmalloc(b->kpool_alloc * sizeof(uint32_t));
     if (gm_strtab_init(&out->names, 0) < 0 || !out->order || !out->t || !out->total || !b->times ||
         !b->sm.slots || !b->kpool) {
         gm_heap_abort(b);
@@ -451,9 +452,9 @@ int gm_heap_add(struct gm_heap_builder *b, const struct gm_profile *p)
     }
     uint32_t k = b->added++;
     b->times[k] = p->time_nanos;
-    uint32_t *fname = malloc(((size_t)p->functions_nr + 1) * sizeof(uint32_t));
-    uint8_t *fuser = malloc((size_t)p->functions_nr + 1);
-    uint32_t *laddr = malloc(((size_t)p->locations_nr + 1) * sizeof(uint32_t));
+    uint32_t *fname = gm_xmalloc(((size_t)p->functions_nr + 1) * sizeof(uint32_t));
+    uint8_t *fuser = gm_xmalloc((size_t)p->functions_nr + 1);
+    uint32_t *laddr = gm_xmalloc(((size_t)p->locations_nr + 1) * sizeof(uint32_t));
     int rc = GM_ENOMEM;
     if (fname && fuser && laddr) {
         memset(fname, 0xff, ((size_t)p->functions_nr + 1) * sizeof(uint32_t));
@@ -480,7 +481,7 @@ static void reorder_columns(struct gm_heap_result *out, double *tmp)
     }
 }
 
-static int roll_up(struct gm_heap_result *out)
+static int roll_up(struct gm_heap_result *out, double *scratch)
 {
     uint32_t n = out->profiles, funcs_alloc = 0;
     uint32_t fmask = 63;
@@ -488,7 +489,7 @@ static int roll_up(struct gm_heap_result *out)
         fmask = fmask * 2 + 1;
     }
     /* func_id -> funcs index + 1, open addressing */
-    uint32_t *fslots = calloc((size_t)fmask + 1, sizeof(uint32_t));
+    uint32_t *fslots = gm_xcalloc((size_t)fmask + 1, sizeof(uint32_t));
     if (!fslots) {
         return GM_ENOMEM;
     }
@@ -517,7 +518,7 @@ static int roll_up(struct gm_heap_result *out)
             fslots[slot] = fi + 1;
             memset(&out->funcs[fi], 0, sizeof(out->funcs[fi]));
             out->funcs[fi].func_id = s->func_id;
-            out->funcs[fi].space = calloc(n, sizeof(double));
+            out->funcs[fi].space = gm_xcalloc(n, sizeof(double));
             if (!out->funcs[fi].space) {
                 free(fslots);
                 return GM_ENOMEM;
@@ -530,7 +531,7 @@ static int roll_up(struct gm_heap_result *out)
     free(fslots);
     for (uint32_t q = 0; q < out->funcs_nr; q++) {
         struct gm_heap_func *f = &out->funcs[q];
-        f->verdict = gm_heap_classify(out->t, f->space, n, &f->slope, &f->r2, &f->change);
+        f->verdict = gm_heap_classify(out->t, f->space, n, &f->slope, &f->r2, &f->change, scratch);
     }
     return 0;
 }
@@ -540,7 +541,8 @@ int gm_heap_finish(struct gm_heap_builder *b, struct gm_heap_result *res)
     struct gm_heap_result *out = &b->r;
     uint32_t n = out->profiles;
     int rc = GM_EINVAL;
-    double *tmp = malloc(n * sizeof(double));
+    /* n doubles to reorder the columns, then the changepoint's scratch */
+    double *tmp = gm_xmalloc(GM_CHANGEPOINT_SCRATCH(n) * sizeof(double));
     if (!tmp) {
         rc = GM_ENOMEM;
         goto fail;
@@ -568,12 +570,12 @@ int gm_heap_finish(struct gm_heap_builder *b, struct gm_heap_result *res)
         struct gm_heap_site *s = &out->sites[si];
         s->space = out->pool + s->series_off;
         s->objects = s->space + n;
-        s->verdict = gm_heap_classify(out->t, s->space, n, &s->slope, &s->r2, &s->change);
+        s->verdict = gm_heap_classify(out->t, s->space, n, &s->slope, &s->r2, &s->change, tmp);
         s->growth = s->space[n - 1] - s->space[0];
         s->per_hour = out->timed ? s->slope * 3600 : 0;
     }
     out->total_verdict = gm_heap_classify(out->t, out->total, n, &out->total_slope, &out->total_r2,
-                                          &out->total_change);
+                                          &out->total_change, tmp);
     if (out->sites_nr) {
         sort_n = n;
         sort_kpool = b->kpool;
@@ -581,7 +583,7 @@ int gm_heap_finish(struct gm_heap_builder *b, struct gm_heap_result *res)
         qsort(out->sites, out->sites_nr, sizeof(*out->sites), cmp_site);
     }
     /* after the sort, so functions come in the order of their first-ranked site */
-    if ((rc = roll_up(out)) < 0) {
+    if ((rc = roll_up(out, tmp)) < 0) {
         goto fail;
     }
     free(tmp);

@@ -4,12 +4,13 @@
  * O(n log n) in goroutines and the memory one 16-byte entry per goroutine of one snapshot.
  */
 #include "gm/leak.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct gkey {
     uint64_t id;
@@ -118,8 +119,8 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
     /* upper bound of rows: sum of analysis buckets over snapshots */
     uint64_t maxrows = 0;
     out->snaps_nr = n;
-    out->dumps = malloc(n * sizeof(uint32_t));
-    out->times = malloc(n * sizeof(int64_t));
+    out->dumps = gm_xmalloc(n * sizeof(uint32_t));
+    out->times = gm_xmalloc(n * sizeof(int64_t));
     if (!out->dumps || !out->times) {
         rc = GM_ENOMEM;
         goto out;
@@ -152,9 +153,9 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
     while (t.mask < maxrows * 2) {
         t.mask = t.mask * 2 + 1;
     }
-    t.slots = calloc((size_t)t.mask + 1, sizeof(uint32_t));
-    out->rows = calloc(maxrows ? maxrows : 1, sizeof(*out->rows));
-    out->pool = calloc((maxrows ? maxrows : 1) * n, sizeof(uint64_t));
+    t.slots = gm_xcalloc((size_t)t.mask + 1, sizeof(uint32_t));
+    out->rows = gm_xcalloc(maxrows ? maxrows : 1, sizeof(*out->rows));
+    out->pool = gm_xcalloc((maxrows ? maxrows : 1) * n, sizeof(uint64_t));
     if (!t.slots || !out->rows || !out->pool) {
         rc = GM_ENOMEM;
         goto out;
@@ -181,7 +182,7 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
     size_t cur_nr = 0;
     for (uint32_t s = 0; s < n; s++) {
         const struct gm_dump *d = &set->dumps[dumps[s]];
-        struct gkey *v = malloc(((size_t)d->nr + 1) * sizeof(*v));
+        struct gkey *v = gm_xmalloc(((size_t)d->nr + 1) * sizeof(*v));
         if (!v) {
             rc = GM_ENOMEM;
             goto out;

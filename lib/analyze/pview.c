@@ -4,11 +4,12 @@
  * interned name, and a per-entry "last sample" stamp counts cum once per sample.
  */
 #include "gm/pview.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 int gm_pview_frames(const struct gm_profile *prof, uint32_t i, gm_frame_fn fn, void *ctx)
 {
@@ -154,7 +155,7 @@ static struct entry *lookup(struct topb *b, const char *name)
     b->slots[i] = ++b->nr;
     if (b->nr * 2 > b->mask) {
         uint32_t nmask = b->mask * 2 + 1;
-        uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+        uint32_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint32_t));
         if (!ns) {
             b->err = GM_ENOMEM;
             return NULL;
@@ -221,14 +222,14 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
 {
     b->prof = prof;
     free(b->fcache);
-    b->fcache = malloc(((size_t)prof->functions_nr + 1) * sizeof(uint32_t));
+    b->fcache = gm_xmalloc(((size_t)prof->functions_nr + 1) * sizeof(uint32_t));
     if (!b->fcache) {
         b->err = GM_ENOMEM;
         return;
     }
     memset(b->fcache, 0xff, ((size_t)prof->functions_nr + 1) * sizeof(uint32_t));
     free(b->lcache);
-    b->lcache = malloc(((size_t)prof->locations_nr + 1) * sizeof(uint32_t));
+    b->lcache = gm_xmalloc(((size_t)prof->locations_nr + 1) * sizeof(uint32_t));
     if (!b->lcache) {
         b->err = GM_ENOMEM;
         return;
@@ -320,7 +321,7 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
     memset(&b, 0, sizeof(b));
     b.t = out;
     b.mask = 255;
-    b.slots = calloc(b.mask + 1, sizeof(uint32_t));
+    b.slots = gm_xcalloc(b.mask + 1, sizeof(uint32_t));
     if (!b.slots) {
         gm_ptop_release(out);
         return GM_ENOMEM;
@@ -332,7 +333,7 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
     }
     int rc = b.err;
     if (!rc) {
-        out->rows = calloc(b.nr ? b.nr : 1, sizeof(*out->rows));
+        out->rows = gm_xcalloc(b.nr ? b.nr : 1, sizeof(*out->rows));
         if (!out->rows) {
             rc = GM_ENOMEM;
         }

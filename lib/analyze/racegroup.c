@@ -5,11 +5,12 @@
  * pair hash, so a log of 10^5 reports costs one probe each.
  */
 #include "gm/race.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct gctx {
     struct gm_race_result *r;
@@ -136,7 +137,7 @@ static int add_test(struct gm_race_group *g, uint32_t test_id)
 static int grow_slots(struct gctx *c)
 {
     uint32_t nmask = c->mask * 2 + 1;
-    uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+    uint32_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint32_t));
     if (!ns) {
         return GM_ENOMEM;
     }
@@ -296,7 +297,7 @@ int gm_race_analyze(const char *p, size_t len, const struct gm_limits *lim,
     memset(&c, 0, sizeof(c));
     c.r = out;
     c.mask = 63;
-    c.slots = calloc(c.mask + 1, sizeof(uint32_t));
+    c.slots = gm_xcalloc(c.mask + 1, sizeof(uint32_t));
     if (!c.slots) {
         gm_race_result_release(out);
         return GM_ENOMEM;

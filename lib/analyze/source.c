@@ -1,11 +1,12 @@
 /* Source lookup for hints; bounded reads, tiny cache. */
 #include "gm/source.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #define MAX_SOURCE ((size_t)4 << 20)
 
@@ -23,7 +24,7 @@ void gm_source_release(struct gm_source *src)
     memset(src->files, 0, sizeof(src->files));
 }
 
-static char *slurp(const char *path, size_t *len)
+static char *slurp(struct gm_source *src, const char *path, size_t *len)
 {
     struct stat st;
     if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > MAX_SOURCE) {
@@ -33,10 +34,11 @@ static char *slurp(const char *path, size_t *len)
     if (!f) {
         return NULL;
     }
-    char *buf = malloc((size_t)st.st_size + 1);
+    char *buf = gm_xmalloc((size_t)st.st_size + 1);
     size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
     fclose(f);
     if (!buf) {
+        src->nomem = 1;
         return NULL;
     }
     buf[n] = '\0';
@@ -44,9 +46,9 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static char *resolve(const struct gm_source *src, const char *path, size_t *len)
+static char *resolve(struct gm_source *src, const char *path, size_t *len)
 {
-    char *d = slurp(path, len);
+    char *d = slurp(src, path, len);
     if (d) {
         return d;
     }
@@ -57,13 +59,13 @@ static char *resolve(const struct gm_source *src, const char *path, size_t *len)
         if (!strchr(suffix, '/')) {
             break; /* a bare file name is too ambiguous */
         }
-        if ((d = slurp(suffix, len)) != NULL) {
+        if ((d = slurp(src, suffix, len)) != NULL) {
             return d;
         }
         for (size_t r = 0; r < src->roots_nr; r++) {
             if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", src->roots[r], suffix) <
                     sizeof(cand) &&
-                (d = slurp(cand, len)) != NULL) {
+                (d = slurp(src, cand, len)) != NULL) {
                 return d;
             }
         }
@@ -91,9 +93,11 @@ int gm_source_lines(struct gm_source *src, const char *path, uint32_t line, uint
         free(f->data);
         f->data = NULL;
         f->len = 0;
-        f->path = strdup(path);
+        f->path = gm_xstrdup(path);
         if (f->path) {
             f->data = resolve(src, path, &f->len);
+        } else {
+            src->nomem = 1;
         }
     }
     if (!f->data) {

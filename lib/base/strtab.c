@@ -3,12 +3,13 @@
  * costs one cache miss in the common case; the table is kept at most half full.
  */
 #include "gm/strtab.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 uint64_t gm_hash(const void *p, size_t len)
 {
@@ -52,9 +53,9 @@ static int blob_append(struct gm_strtab *st, const char *p, size_t len, uint32_t
 static int grow(struct gm_strtab *st)
 {
     uint32_t nslots = (st->mask + 1) * 2;
-    uint32_t *slots = calloc(nslots, sizeof(*slots));
-    uint32_t *hashes = calloc(nslots, sizeof(*hashes));
-    if (!slots || !hashes || gm_fail_alloc_now()) {
+    uint32_t *slots = gm_xcalloc(nslots, sizeof(*slots));
+    uint32_t *hashes = gm_xcalloc(nslots, sizeof(*hashes));
+    if (!slots || !hashes) {
         free(slots);
         free(hashes);
         return GM_ENOMEM;
@@ -84,8 +85,8 @@ int gm_strtab_init(struct gm_strtab *st, uint64_t max_bytes)
     memset(st, 0, sizeof(*st));
     st->max_bytes = max_bytes ? max_bytes : UINT32_MAX;
     st->mask = 1023;
-    st->slots = calloc(st->mask + 1, sizeof(*st->slots));
-    st->hashes = calloc(st->mask + 1, sizeof(*st->hashes));
+    st->slots = gm_xcalloc(st->mask + 1, sizeof(*st->slots));
+    st->hashes = gm_xcalloc(st->mask + 1, sizeof(*st->hashes));
     uint32_t id;
     if (!st->slots || !st->hashes || blob_append(st, "", 0, &id) < 0) {
         gm_strtab_release(st);

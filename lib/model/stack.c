@@ -4,11 +4,12 @@
  * 64-bit hash match, so the common case (a frame seen before) is one hash and one probe.
  */
 #include "gm/stack.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 int gm_stacks_init(struct gm_stacks *s, uint64_t max_strtab)
 {
@@ -16,8 +17,8 @@ int gm_stacks_init(struct gm_stacks *s, uint64_t max_strtab)
     GM_TRY(gm_strtab_init(&s->strs, max_strtab));
     s->frame_mask = 1023;
     s->stack_mask = 1023;
-    s->frame_slots = calloc(s->frame_mask + 1, sizeof(uint32_t));
-    s->stack_slots = calloc(s->stack_mask + 1, sizeof(uint32_t));
+    s->frame_slots = gm_xcalloc(s->frame_mask + 1, sizeof(uint32_t));
+    s->stack_slots = gm_xcalloc(s->stack_mask + 1, sizeof(uint32_t));
     if (!s->frame_slots || !s->stack_slots) {
         gm_stacks_release(s);
         return GM_ENOMEM;
@@ -98,8 +99,8 @@ static int grow_ids(uint32_t **slots, uint32_t *mask, const void *items, size_t 
                     size_t hash_off, uint32_t nr)
 {
     uint32_t nmask = *mask * 2 + 1;
-    uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
-    if (!ns || gm_fail_alloc_now()) {
+    uint32_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint32_t));
+    if (!ns) {
         free(ns);
         return GM_ENOMEM;
     }

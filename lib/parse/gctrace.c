@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 uint64_t gm_count_newlines(const char *p, size_t len)
 {

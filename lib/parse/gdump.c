@@ -11,7 +11,7 @@
  * and counted, and all tables are capped by the strtab limit.
  */
 #include "gm/gdump.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 #include "gm/input.h"
 #include "gm/pprof.h"
 #include "gm/sniff.h"
@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 enum mode {
     M_NONE,         /* outside any goroutine */
@@ -277,7 +278,7 @@ static int idset_reset(struct parser *ps)
         free(ps->idset);
         ps->idmask = 63;
         ps->idnr = 0;
-        ps->idset = calloc(ps->idmask + 1, sizeof(uint32_t));
+        ps->idset = gm_xcalloc(ps->idmask + 1, sizeof(uint32_t));
         if (!ps->idset) {
             return GM_ENOMEM;
         }
@@ -338,7 +339,7 @@ static int idset_add(struct parser *ps, uint64_t id, uint32_t g_index)
     ps->idset[i] = g_index + 1;
     if (++ps->idnr * 2 > ps->idmask) {
         uint32_t nmask = ps->idmask * 2 + 1;
-        uint32_t *ns = calloc((size_t)nmask + 1, sizeof(uint32_t));
+        uint32_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint32_t));
         if (!ns) {
             return GM_ENOMEM;
         }

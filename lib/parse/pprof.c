@@ -8,7 +8,7 @@
  * allocation (arrays are sized from the first pass).
  */
 #include "gm/pprof.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 #include "gm/input.h"
 #include "gm/sniff.h"
 
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct wire {
     const uint8_t *base, *p, *end;
@@ -183,7 +184,7 @@ static int idmap_init(struct idmap *m, uint32_t n)
 {
     memset(m, 0, sizeof(*m));
     m->dense_nr = (uint64_t)n * 4 + 64;
-    m->dense = calloc(m->dense_nr, sizeof(uint32_t));
+    m->dense = gm_xcalloc(m->dense_nr, sizeof(uint32_t));
     m->mask = 15;
     while (m->mask < n * 2) {
         m->mask = m->mask * 2 + 1;
@@ -209,8 +210,8 @@ static int idmap_put(struct idmap *m, uint64_t id, uint32_t index)
         return 0;
     }
     if (!m->ids) {
-        m->ids = calloc((size_t)m->mask + 1, sizeof(uint64_t));
-        m->idx = calloc((size_t)m->mask + 1, sizeof(uint32_t));
+        m->ids = gm_xcalloc((size_t)m->mask + 1, sizeof(uint64_t));
+        m->idx = gm_xcalloc((size_t)m->mask + 1, sizeof(uint32_t));
         if (!m->ids || !m->idx) {
             return GM_ENOMEM;
         }
@@ -262,11 +263,9 @@ struct dec {
 
 static int str(struct dec *d, struct wire *w, uint64_t idx, uint32_t *out)
 {
-    if (idx >= d->strs_nr) {
-        return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(w->p - w->base), 0,
-                           "string index %llu out of range (string_table has %u entries)",
-                           (unsigned long long)idx, d->strs_nr);
-    }
+    GM_EXPECT(idx < d->strs_nr, w->diag, (uint64_t)(w->p - w->base), 0,
+              "string index %llu out of range (string_table has %u entries)",
+              (unsigned long long)idx, d->strs_nr);
     *out = d->strmap[idx];
     return 0;
 }
@@ -471,9 +470,7 @@ static int decode_location(struct dec *d, struct wire *w, struct gm_pprof_locati
             GM_TRY(wskip(w, wt));
         }
     }
-    if (loc->id == 0) {
-        return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(start - w->base), 0, "location id 0");
-    }
+    GM_EXPECT(loc->id != 0, w->diag, (uint64_t)(start - w->base), 0, "location id 0");
     return 0;
 }
 
@@ -488,10 +485,8 @@ HOT static int add_loc(struct dec *d, struct wire *w, uint64_t v, void *ctx)
 {
     struct sample_ctx *c = ctx;
     uint32_t idx = 0;
-    if (!idmap_get(&d->locs, v, &idx)) {
-        return gm_diag_set(w->diag, GM_EFORMAT, (uint64_t)(w->p - w->base), 0,
-                           "sample refers to unknown location id %llu", (unsigned long long)v);
-    }
+    GM_EXPECT(idmap_get(&d->locs, v, &idx), w->diag, (uint64_t)(w->p - w->base), 0,
+              "sample refers to unknown location id %llu", (unsigned long long)v);
     uint32_t *pool = reserve(c->prof->locs, &d->locs_cap, *c->locs_nr, 1, sizeof(*pool));
     if (!pool) {
         return GM_ENOMEM;
@@ -615,14 +610,6 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
     return 0;
 }
 
-static void *xcalloc(size_t n, size_t size)
-{
-    if (gm_fail_alloc_now()) {
-        return NULL;
-    }
-    return calloc(n ? n : 1, size);
-}
-
 int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const struct gm_limits *lim,
                    struct gm_diag *diag)
 {
@@ -701,7 +688,7 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     }
     /* strings */
     d.strs_nr = sv[6].nr;
-    d.strmap = xcalloc(d.strs_nr, sizeof(uint32_t));
+    d.strmap = gm_xcalloc(d.strs_nr, sizeof(uint32_t));
     if (!d.strmap) {
         rc = GM_ENOMEM;
         goto out;
@@ -718,7 +705,7 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
         goto out;
     }
     /* sample types */
-    prof->types = xcalloc(sv[1].nr, sizeof(*prof->types));
+    prof->types = gm_xcalloc(sv[1].nr, sizeof(*prof->types));
     if (!prof->types) {
         rc = GM_ENOMEM;
         goto out;
@@ -761,7 +748,7 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     prof->duration_nanos = (int64_t)scalar[10];
     prof->period = (int64_t)scalar[12];
     /* functions */
-    prof->functions = xcalloc(sv[5].nr, sizeof(*prof->functions));
+    prof->functions = gm_xcalloc(sv[5].nr, sizeof(*prof->functions));
     if (!prof->functions || (rc = idmap_init(&d.funcs, sv[5].nr)) < 0) {
         rc = rc < 0 ? rc : GM_ENOMEM;
         goto out;
@@ -782,7 +769,7 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     }
     prof->functions_nr = sv[5].nr;
     /* mappings */
-    prof->mappings = xcalloc(sv[3].nr, sizeof(*prof->mappings));
+    prof->mappings = gm_xcalloc(sv[3].nr, sizeof(*prof->mappings));
     if (!prof->mappings) {
         rc = GM_ENOMEM;
         goto out;
@@ -799,8 +786,8 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     if ((rc = idmap_init(&d.locs, sv[4].nr)) < 0) {
         goto out;
     }
-    prof->locations = xcalloc(sv[4].nr, sizeof(*prof->locations));
-    prof->samples = xcalloc(sv[2].nr, sizeof(*prof->samples));
+    prof->locations = gm_xcalloc(sv[4].nr, sizeof(*prof->locations));
+    prof->samples = gm_xcalloc(sv[2].nr, sizeof(*prof->samples));
     /* every sample has one value per sample type, each at least a byte: a first size for the
        values (the pools grow if a file says otherwise) */
     size_t sample_bytes = 0;
@@ -874,8 +861,8 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
         /* pprof drops frames whose function name fully matches, with everything they call */
         const char *re = gm_profile_str(prof, prof->drop_frames_id);
         size_t n = strlen(re) + 5;
-        char *anchored = malloc(n);
-        regex_t *rx = calloc(1, sizeof(*rx));
+        char *anchored = gm_xmalloc(n);
+        regex_t *rx = gm_xcalloc(1, sizeof(*rx));
         if (anchored && rx) {
             snprintf(anchored, n, "^(%s)$", re);
             if (regcomp(rx, anchored, REG_EXTENDED | REG_NOSUB) == 0) {

@@ -6,10 +6,11 @@
  */
 #define _GNU_SOURCE
 #include "gm/race.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 enum section { S_NONE, S_ACC0, S_ACC1, S_CREATOR0, S_CREATOR1, S_SKIP };
 

@@ -3,6 +3,7 @@
 #include "gm/sniff.h"
 
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 static const char *names[] = {
     "unknown",         "gzip data",           "goroutine dump", "goroutine dump (debug=1)",

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 static void counts_str(char *buf, size_t cap, const uint64_t *c, uint32_t n)
 {

@@ -14,12 +14,13 @@
  * well-formed XML (and valid UTF-8) for any input. The script and styles are constants.
  */
 #include "gm/flame.h"
-#include "gm/arena.h"
+#include "gm/alloc.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #define NONE      UINT32_MAX
 #define NODES_MIN 256u
@@ -61,8 +62,8 @@ int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char 
     snprintf(f->title, sizeof(f->title), "%s", title ? title : "Flame Graph");
     snprintf(f->unit, sizeof(f->unit), "%s", unit ? unit : "samples");
     f->nodes = gm_xrealloc(NULL, NODES_MIN * sizeof(*f->nodes));
-    f->slots = calloc(SLOTS_MIN, sizeof(*f->slots));
-    if (!f->nodes || !f->slots || gm_fail_alloc_now()) {
+    f->slots = gm_xcalloc(SLOTS_MIN, sizeof(*f->slots));
+    if (!f->nodes || !f->slots) {
         gm_flame_release(f);
         return GM_ENOMEM;
     }
@@ -112,8 +113,8 @@ static int grow_nodes(struct gm_flame *f, uint32_t alloc)
 static int grow_slots(struct gm_flame *f)
 {
     size_t nslots = ((size_t)f->mask + 1) * 2;
-    uint32_t *slots = calloc(nslots, sizeof(*slots));
-    if (!slots || gm_fail_alloc_now()) {
+    uint32_t *slots = gm_xcalloc(nslots, sizeof(*slots));
+    if (!slots) {
         free(slots);
         return GM_ENOMEM;
     }
@@ -170,7 +171,7 @@ int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t
         return GM_EINVAL;
     }
     if (is_base && !f->base) {
-        f->base = gm_fail_alloc_now() ? NULL : calloc(f->alloc, sizeof(*f->base));
+        f->base = gm_xcalloc(f->alloc, sizeof(*f->base));
         if (!f->base) {
             return GM_ENOMEM;
         }

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 /* Writes a sparkline of n values in at most width cells (each cell the max of its span). */
 static void sparkline(struct gm_out *o, const double *v, size_t stride, uint32_t n, uint32_t width)

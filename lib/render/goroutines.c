@@ -1,9 +1,11 @@
 /* Terminal table and JSON for `gomedic goroutines`. */
 #include "gm/render.h"
+#include "gm/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,
                                uint32_t frame_id, char *buf, size_t cap)
@@ -76,7 +78,7 @@ static const char *frame_line(struct frame_lines *fl, const struct gm_stacks *s,
                      gm_render_location(s, paths, fid, loc, sizeof(loc)));
     size_t l = n < 0 ? 0 : (size_t)n >= sizeof(buf) ? sizeof(buf) - 1 : (size_t)n;
     if (fl->line && fid < fl->nr) {
-        fl->line[fid] = malloc(l + 1);
+        fl->line[fid] = gm_xmalloc(l + 1);
         if (fl->line[fid]) {
             memcpy(fl->line[fid], buf, l + 1);
             fl->len[fid] = l;
@@ -194,8 +196,8 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
     /* buckets */
     struct frame_lines fl;
     fl.nr = s->frames_nr;
-    fl.line = calloc(fl.nr ? fl.nr : 1, sizeof(*fl.line));
-    fl.len = calloc(fl.nr ? fl.nr : 1, sizeof(*fl.len));
+    fl.line = gm_xcalloc(fl.nr ? fl.nr : 1, sizeof(*fl.line));
+    fl.len = gm_xcalloc(fl.nr ? fl.nr : 1, sizeof(*fl.len));
     if (!fl.line || !fl.len) {
         free(fl.line);
         free(fl.len);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 static void fmt_bytes(char *b, size_t cap, double v)
 {

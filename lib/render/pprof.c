@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 /* Percentages as pprof prints them: "0%", "100%", otherwise two decimals. */
 static void pct(char *buf, size_t cap, int64_t v, int64_t total)

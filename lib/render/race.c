@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 static const char *kind_name(const struct gm_race_access *a)
 {

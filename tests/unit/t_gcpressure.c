@@ -9,6 +9,9 @@
 #include "testutil.h"
 #include "gm/gcpressure.h"
 
+/* scratch for gm_changepoint / gm_heap_classify on the synthetic series (up to 1000 points) */
+static double cp_scratch[GM_CHANGEPOINT_SCRATCH(1000)];
+
 #define EPS 1e-9
 
 /* ------------------------------------------------------------ log builder */
@@ -173,7 +176,7 @@ Test(gcpressure, changepoint_flat_then_rise)
     uint32_t ns[] = {60, 80, 100};
     for (uint32_t t = 0; t < GM_ARRAY_NR(ns); t++) {
         flat_then_rise(x, y, ns[t], 40, 0);
-        uint32_t k = gm_changepoint(x, y, ns[t]);
+        uint32_t k = gm_changepoint(x, y, ns[t], cp_scratch);
         cr_assert_geq(k, 38u, "n=%u k=%u", ns[t], k);
         cr_assert_leq(k, 42u, "n=%u k=%u", ns[t], k);
     }
@@ -186,7 +189,7 @@ Test(gcpressure, changepoint_flat_then_rise_noisy)
     for (uint32_t a = 0; a < GM_ARRAY_NR(amps); a++) {
         for (int rep = 0; rep < 5; rep++) {
             flat_then_rise(x, y, 90, 40, amps[a]);
-            uint32_t k = gm_changepoint(x, y, 90);
+            uint32_t k = gm_changepoint(x, y, 90, cp_scratch);
             cr_assert_geq(k, 38u, "amp %.1f k=%u", amps[a], k);
             cr_assert_leq(k, 42u, "amp %.1f k=%u", amps[a], k);
         }
@@ -201,26 +204,26 @@ Test(gcpressure, changepoint_none)
         x[i] = i * 0.7;
         y[i] = 5 + 3 * x[i];
     }
-    cr_assert_eq(gm_changepoint(x, y, 60), 0u);
+    cr_assert_eq(gm_changepoint(x, y, 60, cp_scratch), 0u);
     /* flat (see changepoint_flat_rounding for x steps that are not integers) */
     for (int i = 0; i < 60; i++) {
         x[i] = i;
         y[i] = 12;
     }
-    cr_assert_eq(gm_changepoint(x, y, 60), 0u);
+    cr_assert_eq(gm_changepoint(x, y, 60, cp_scratch), 0u);
     /* flat with noise: a split may win by chance now and then, but rarely */
     int splits = 0;
     for (int rep = 0; rep < 200; rep++) {
         for (int i = 0; i < 60; i++) {
             y[i] = 12 + noise(0.5);
         }
-        splits += gm_changepoint(x, y, 60) != 0;
+        splits += gm_changepoint(x, y, 60, cp_scratch) != 0;
     }
     cr_assert_leq(splits, 10, "%d of 200 noise series split", splits);
     /* too short to split */
-    cr_assert_eq(gm_changepoint(x, y, 6), 0u);
-    cr_assert_eq(gm_changepoint(x, y, 1), 0u);
-    cr_assert_eq(gm_changepoint(x, y, 0), 0u);
+    cr_assert_eq(gm_changepoint(x, y, 6, cp_scratch), 0u);
+    cr_assert_eq(gm_changepoint(x, y, 1, cp_scratch), 0u);
+    cr_assert_eq(gm_changepoint(x, y, 0, cp_scratch), 0u);
 }
 
 /* ------------------------------------------------------------ synthetic logs */
@@ -806,7 +809,7 @@ Test(gcpressure, changepoint_flat_rounding)
             x[i] = i * 0.7;
             y[i] = levels[l];
         }
-        cr_assert_eq(gm_changepoint(x, y, 60), 0u, "flat at %g", levels[l]);
+        cr_assert_eq(gm_changepoint(x, y, 60, cp_scratch), 0u, "flat at %g", levels[l]);
     }
     struct gm_gc_report r;
     analyse_fixture("y_healthy.log", &r);

@@ -11,6 +11,9 @@
 #include "gm/heapgrowth.h"
 #include "gm/pview.h"
 
+/* scratch for gm_changepoint / gm_heap_classify on the synthetic series (up to 1000 points) */
+static double cp_scratch[GM_CHANGEPOINT_SCRATCH(1000)];
+
 /* ------------------------------------------------------------ synthetic series */
 
 #define N_MAX 64
@@ -39,7 +42,7 @@ static double wobble(uint32_t i, double level)
 static enum gm_heap_verdict classify(const struct series *s, double *slope, double *r2,
                                      uint32_t *change)
 {
-    return gm_heap_classify(s->t, s->y, s->n, slope, r2, change);
+    return gm_heap_classify(s->t, s->y, s->n, slope, r2, change, cp_scratch);
 }
 
 Test(heap_classify, flat_then_linear)
@@ -55,7 +58,7 @@ Test(heap_classify, flat_then_linear)
     cr_assert(change >= 9 && change <= 11, "change %u, growth began at 10", change);
     cr_assert(fabs(slope - 240e3) < 0.05 * 240e3, "slope %.0f B/s, expected 240000", slope);
     cr_assert_gt(r2, 0.95);
-    uint32_t k = gm_changepoint(s.t, s.y, s.n);
+    uint32_t k = gm_changepoint(s.t, s.y, s.n, cp_scratch);
     cr_assert(k >= 9 && k <= 11, "gm_changepoint %u", k);
 }
 
@@ -72,7 +75,7 @@ Test(heap_classify, linear_from_the_start)
     cr_assert_eq(change, 0);
     cr_assert(fabs(slope - 200e3) < 1, "slope %f", slope);
     cr_assert(fabs(r2 - 1) < 1e-9, "r2 %f", r2);
-    cr_assert_eq(gm_changepoint(s.t, s.y, s.n), 0);
+    cr_assert_eq(gm_changepoint(s.t, s.y, s.n, cp_scratch), 0);
 }
 
 /* A leak whose steps are noisy (GC timing, a cache): 11 of 19 steps rise, two in five dip by
@@ -119,7 +122,7 @@ Test(heap_classify, flat)
     }
     cr_assert_eq(classify(&s, &slope, &r2, &change), GM_HEAP_FLAT);
     cr_assert_eq(slope, 0);
-    cr_assert_eq(gm_changepoint(s.t, s.y, s.n), 0);
+    cr_assert_eq(gm_changepoint(s.t, s.y, s.n, cp_scratch), 0);
 }
 
 Test(heap_classify, sawtooth)
@@ -164,7 +167,7 @@ Test(heap_classify, short_series)
 {
     double t[] = {0, 1}, y[] = {1e6, 2e6}, slope = 1, r2 = 1;
     uint32_t change = 7;
-    cr_assert_eq(gm_heap_classify(t, y, 2, &slope, &r2, &change), GM_HEAP_FLAT);
+    cr_assert_eq(gm_heap_classify(t, y, 2, &slope, &r2, &change, cp_scratch), GM_HEAP_FLAT);
     cr_assert_eq(change, 0);
     cr_assert_eq(slope, 0);
 }
