@@ -96,6 +96,23 @@ _Noreturn void gm_die(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 /* Prints a library error with its diagnostic: "gomedic: file:line: msg". */
 void gm_err_diag(const char *file, int code, const struct gm_diag *diag);
 
+/* Loading (cli/load.c): the bare-file mode (gomedic FILE) opens FILE once to tell its kind
+ * (cli_preopen) and the command it routes to takes that artifact instead of reading, inflating
+ * and decoding FILE again. A command loads its operands only through these. */
+struct gm_artifact;
+struct gm_artifact_opts;
+struct gm_gdump_set;
+struct gm_profile;
+void cli_preopen(struct gm_artifact *a);
+void cli_preopened_close(void);
+int cli_open(struct gm_artifact *a, const char *path, const struct gm_artifact_opts *o,
+             struct gm_diag *diag);
+int cli_load_dumps(struct gm_gdump_set *set, const char *path, struct gm_diag *diag);
+int cli_load_profile(struct gm_profile *prof, const char *path, const struct gm_limits *lim,
+                     struct gm_diag *diag);
+/* The pre-opened profile of path, moved to the caller (1), or 0 when there is none. */
+int cli_take_profile(const char *path, const struct gm_limits *lim, struct gm_profile *out);
+
 extern const struct gm_cmd cmd_diff;
 extern const struct gm_cmd cmd_flame;
 extern const struct gm_cmd cmd_gc;

@@ -1,5 +1,6 @@
 /* gomedic diff: goroutine leaks across snapshots. */
 #include "cmd.h"
+#include "gm/artifact.h"
 #include "gm/render.h"
 
 #include <stdlib.h>
@@ -162,7 +163,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         struct gm_diag diag;
         memset(&diag, 0, sizeof(diag));
         const char *file = argv[first + i];
-        int n = gm_gdump_load(&set, file, &diag);
+        int n = cli_load_dumps(&set, file, &diag);
         if (n < 0) {
             gm_err_diag(file, n, &diag);
             rc = 2;

@@ -1,5 +1,6 @@
 /* gomedic flame: interactive flame graphs (SVG/HTML) or folded stacks of a profile or dump. */
 #include "cmd.h"
+#include "gm/artifact.h"
 #include "gm/flame.h"
 #include "gm/gdump.h"
 #include "gm/input.h"
@@ -115,27 +116,25 @@ static int load(struct input *in, const char *file, struct gm_diag *diag)
 {
     struct gm_limits lim;
     gm_limits_default(&lim);
-    struct gm_input raw;
     memset(in, 0, sizeof(*in));
-    GM_TRY(gm_input_open(&raw, file, &lim, diag));
-    enum gm_kind k = gm_sniff(raw.p, raw.len);
+    struct gm_artifact a;
+    struct gm_artifact_opts ao = {.lim = &lim,
+                                  .want = GM_WANT_DUMPS | GM_WANT_PROFILE,
+                                  .want_text = "a pprof profile or a goroutine dump"};
+    GM_TRY(cli_open(&a, file, &ao, diag));
     int rc;
-    if (k == GM_KIND_GDUMP || k == GM_KIND_GDUMP_AGG) {
-        rc = gm_gdump_set_init(&in->set, &lim, GM_SIM_AGGRESSIVE);
-        if (rc >= 0) {
-            rc = gm_gdump_parse(&in->set, raw.p, raw.len, diag);
+    if (a.has_profile) {
+        in->is_profile = 1;
+        in->prof = a.profile;
+        a.has_profile = 0;
+        rc = 0;
+    } else if ((rc = gm_gdump_set_init(&in->set, &lim, GM_SIM_AGGRESSIVE)) >= 0) {
+        rc = gm_artifact_dumps(&a, &in->set, diag);
+        if (rc < 0) {
+            gm_gdump_set_release(&in->set);
         }
-    } else if (k == GM_KIND_HEAPTEXT) {
-        in->is_profile = 1;
-        rc = gm_heaptext_parse(&in->prof, raw.p, raw.len, &lim, diag);
-    } else {
-        in->is_profile = 1;
-        rc = gm_pprof_parse(&in->prof, raw.p, raw.len, &lim, diag);
     }
-    gm_input_close(&raw);
-    if (rc < 0 && !in->is_profile) {
-        gm_gdump_set_release(&in->set);
-    }
+    gm_artifact_close(&a);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* gomedic gc: GC pressure and scheduler backlog from GODEBUG=gctrace=1/schedtrace logs. */
 #include "cmd.h"
+#include "gm/artifact.h"
 #include "gm/input.h"
 #include "gm/render.h"
 
@@ -53,18 +54,20 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     for (int i = first; i < argc; i++) {
         const char *file = argv[i];
-        struct gm_input in;
+        struct gm_artifact a;
         struct gm_diag diag;
         memset(&diag, 0, sizeof(diag));
-        int r = gm_input_open(&in, file, &lim, &diag);
+        /* any text: gctrace lines are found inside application logs */
+        struct gm_artifact_opts ao = {.lim = &lim};
+        int r = cli_open(&a, file, &ao, &diag);
         if (r < 0) {
             gm_err_diag(file, r, &diag);
             rc = 2;
             break;
         }
         struct gm_gc_report rep;
-        r = gm_gc_analyze(in.p, in.len, 0, &rep);
-        gm_input_close(&in);
+        r = gm_gc_analyze(a.in.p, a.in.len, 0, &rep);
+        gm_artifact_close(&a);
         if (r < 0) {
             gm_die("out of memory");
         }

@@ -1,5 +1,6 @@
 /* gomedic goroutines: bucket, classify and rank the goroutines of a dump. */
 #include "cmd.h"
+#include "gm/artifact.h"
 #include "gm/render.h"
 #include "gm/sniff.h"
 
@@ -215,7 +216,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             gm_die("out of memory");
         }
         double t0 = gm_now();
-        int n = gm_gdump_load(&set, file, &diag);
+        int n = cli_load_dumps(&set, file, &diag);
         double t_parse = gm_now() - t0;
         if (n < 0) {
             gm_err_diag(file, n, &diag);

@@ -1,8 +1,8 @@
 /* gomedic heap: one heap profile (top inuse vs alloc, MemStats) or a series (growth). */
 #include "cmd.h"
+#include "gm/artifact.h"
 #include "gm/render.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
@@ -38,56 +38,6 @@ static long num_opt(const char *v, const char *name, long dflt)
         gm_die("heap: --%s '%s': expected a number", name, v);
     }
     return n;
-}
-
-/* A series is read ahead: while the main thread adds profile i, a loader thread decodes
- * profile i + 1, so at most two decoded profiles are in memory. */
-struct loader {
-    pthread_t th;
-    int running;
-    const char *file;
-    const struct gm_limits *lim;
-    struct gm_profile prof;
-    struct gm_diag diag;
-    int rc;
-};
-
-static void *load_main(void *arg)
-{
-    struct loader *l = arg;
-    memset(&l->diag, 0, sizeof(l->diag));
-    l->rc = gm_profile_load(&l->prof, l->file, l->lim, &l->diag);
-    return NULL;
-}
-
-/* Starts loading file; in the calling thread when threads are off or cannot be made. */
-static void load_start(struct loader *l, const char *file, const struct gm_limits *lim,
-                       int threaded)
-{
-    memset(l, 0, sizeof(*l));
-    l->file = file;
-    l->lim = lim;
-    if (threaded && pthread_create(&l->th, NULL, load_main, l) == 0) {
-        l->running = 1;
-        return;
-    }
-    load_main(l);
-}
-
-static void load_wait(struct loader *l)
-{
-    if (l->running) {
-        pthread_join(l->th, NULL);
-        l->running = 0;
-    }
-}
-
-static void load_drop(struct loader *l)
-{
-    load_wait(l);
-    if (l->rc == 0) {
-        gm_profile_release(&l->prof);
-    }
 }
 
 static void single(struct gm_out *w, const char *file, const struct gm_profile *p, uint32_t n)
@@ -149,7 +99,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
         gm_die("heap: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
-    /* profiles are released once added, the next one decoded meanwhile (struct loader):
+    /* profiles are released once added, the next one decoded meanwhile (gm_series_next):
      * memory is two profiles plus the sites' series, however long the series */
     int series = n > 1 || o.json;
     struct gm_heap_builder *b = series ? gm_heap_begin((uint32_t)n) : NULL;
@@ -158,40 +108,38 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     /* the allocation-failure tests (GM_FAIL_ALLOC_AT) need one deterministic order */
     int threaded = series && !getenv("GM_FAIL_ALLOC_AT");
-    struct loader ld[2];
+    struct gm_profile_series ser;
     struct gm_profile prof;
     memset(&prof, 0, sizeof(prof));
-    load_start(&ld[0], argv[first], &lim, threaded);
-    for (int i = 0; i < n; i++) {
-        struct loader *cur = &ld[i % 2];
-        const char *file = argv[first + i];
-        load_wait(cur);
-        if (cur->rc < 0) {
-            gm_err_diag(file, cur->rc, &cur->diag);
-            gm_heap_abort(b);
-            return 2;
-        }
-        prof = cur->prof;
+    int pre = cli_take_profile(argv[first], &lim, &prof); /* decoded by gomedic FILE... */
+    gm_series_open(&ser, (const char *const *)(argv + first), (uint32_t)n, &lim, threaded,
+                   pre ? &prof : NULL);
+    const char *file = NULL;
+    struct gm_diag diag;
+    int r;
+    while ((r = gm_series_next(&ser, &prof, &file, &diag)) == 1) {
         if (gm_profile_type_index(&prof, "inuse_space") < 0) {
             gm_err("%s: not a heap profile (no inuse_space sample type)", file);
             gm_profile_release(&prof);
+            gm_series_close(&ser);
             gm_heap_abort(b);
             return 2;
         }
-        if (i + 1 < n) {
-            load_start(&ld[(i + 1) % 2], argv[first + i + 1], &lim, threaded);
-        }
         if (b) {
-            int r = gm_heap_add(b, &prof);
+            r = gm_heap_add(b, &prof);
             gm_profile_release(&prof);
             if (r < 0) {
-                if (i + 1 < n) {
-                    load_drop(&ld[(i + 1) % 2]);
-                }
+                gm_series_close(&ser);
                 gm_heap_abort(b);
                 gm_die("heap: %s: %s", file, gm_strerror(r));
             }
         }
+    }
+    gm_series_close(&ser);
+    if (r < 0) {
+        gm_err_diag(file, r, &diag);
+        gm_heap_abort(b);
+        return 2;
     }
     struct gm_out w;
     gm_cli_out_open(&w, "heap", o.out, o.color, o.json);

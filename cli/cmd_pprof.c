@@ -1,5 +1,6 @@
 /* gomedic pprof: top, traces, raw and folded views of any pprof profile, with a base. */
 #include "cmd.h"
+#include "gm/artifact.h"
 #include "gm/render.h"
 
 #include <regex.h>
@@ -101,7 +102,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     struct gm_profile prof, base;
     struct gm_diag diag;
     memset(&diag, 0, sizeof(diag));
-    int rc = gm_profile_load(&prof, file, &lim, &diag);
+    int rc = cli_load_profile(&prof, file, &lim, &diag);
     if (rc < 0) {
         gm_err_diag(file, rc, &diag);
         return 2;
@@ -109,7 +110,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     const char *base_file = o.base ? o.base : o.diff_base;
     if (base_file) {
         memset(&diag, 0, sizeof(diag));
-        rc = gm_profile_load(&base, base_file, &lim, &diag);
+        rc = cli_load_profile(&base, base_file, &lim, &diag);
         if (rc < 0) {
             gm_err_diag(base_file, rc, &diag);
             gm_profile_release(&prof);

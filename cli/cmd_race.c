@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* gomedic race: deduplicate -race reports into one finding per racing pair of locations. */
 #include "cmd.h"
+#include "gm/artifact.h"
 #include "gm/input.h"
 #include "gm/render.h"
 
@@ -68,38 +69,40 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         gm_die("race: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
     const char *file = argv[first];
-    struct gm_input in;
+    struct gm_artifact a;
     struct gm_diag diag;
     memset(&diag, 0, sizeof(diag));
-    int r = gm_input_open(&in, file, &lim, &diag);
+    /* any text: race reports are found inside go test output and logs */
+    struct gm_artifact_opts ao = {.lim = &lim};
+    int r = cli_open(&a, file, &ao, &diag);
     if (r < 0) {
         gm_err_diag(file, r, &diag);
         return 2;
     }
     struct gm_race_result res;
-    r = gm_race_analyze(in.p, in.len, &lim, &res);
-    gm_input_close(&in);
+    r = gm_race_analyze(a.in.p, a.in.len, &lim, &res);
+    gm_artifact_close(&a);
     if (r < 0) {
         gm_die("out of memory");
     }
     uint32_t fresh = res.groups_nr;
     if (o.baseline) {
-        struct gm_input bl;
+        struct gm_artifact bl;
         memset(&diag, 0, sizeof(diag));
-        r = gm_input_open(&bl, o.baseline, &lim, &diag);
+        r = cli_open(&bl, o.baseline, &ao, &diag);
         if (r < 0) {
             gm_err_diag(o.baseline, r, &diag);
             gm_race_result_release(&res);
             return 2;
         }
-        if (!memmem(bl.p, bl.len, "\"gomedic.race/", 14)) {
+        if (!memmem(bl.in.p, bl.in.len, "\"gomedic.race/", 14)) {
             gm_err("%s: expected a 'gomedic race --json' report as the baseline", o.baseline);
-            gm_input_close(&bl);
+            gm_artifact_close(&bl);
             gm_race_result_release(&res);
             return 2;
         }
-        fresh = gm_race_baseline(&res, bl.p, bl.len);
-        gm_input_close(&bl);
+        fresh = gm_race_baseline(&res, bl.in.p, bl.in.len);
+        gm_artifact_close(&bl);
     }
     struct gm_out w;
     gm_cli_out_open(&w, "race", o.out, o.color, o.json);

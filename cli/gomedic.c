@@ -1,5 +1,6 @@
 /* gomedic: the command table, dispatch, and routing of bare files by their kind. */
 #include "cmd.h"
+#include "gm/artifact.h"
 #include "gm/input.h"
 #include "gm/pprof.h"
 #include "gm/sniff.h"
@@ -73,27 +74,11 @@ static size_t distance(const char *a, const char *b)
     return row[lb];
 }
 
-/* Bare files: sniff the first one and route to the command that reads its kind. */
-static int route_files(int argc, char **argv)
+/* Bare files: open the first one (once: cli_preopen hands it to the command) and route to
+ * the command that reads its kind. Standard input is read once too, so "-" can be any kind. */
+static int route(int argc, char **argv, const struct gm_artifact *a)
 {
-    struct gm_limits lim;
-    gm_limits_default(&lim);
-    struct gm_input in;
-    struct gm_diag diag;
-    memset(&diag, 0, sizeof(diag));
-    const char *file = argv[1];
-    if (strcmp(file, "-") == 0) {
-        /* stdin can be read once: assume a goroutine dump, the common case */
-        return cmd_goroutines.run(argc, argv, &cmd_goroutines);
-    }
-    int rc = gm_input_open(&in, file, &lim, &diag);
-    if (rc < 0) {
-        gm_err_diag(file, rc, &diag);
-        return 2;
-    }
-    enum gm_kind k = gm_sniff(in.p, in.len);
-    gm_input_close(&in);
-    switch (k) {
+    switch (a->kind) {
     case GM_KIND_GDUMP:
     case GM_KIND_GDUMP_AGG:
         return cmd_goroutines.run(argc, argv, &cmd_goroutines);
@@ -102,35 +87,46 @@ static int route_files(int argc, char **argv)
     case GM_KIND_RACE:
         return cmd_race.run(argc, argv, &cmd_race);
     case GM_KIND_PPROF:
-    case GM_KIND_HEAPTEXT: {
+    case GM_KIND_HEAPTEXT:
         /* goroutine profiles go to the goroutine analysis, several heap profiles to heap */
-        struct gm_profile prof;
-        memset(&diag, 0, sizeof(diag));
-        if (gm_profile_load(&prof, file, &lim, &diag) < 0) {
-            return cmd_pprof.run(argc, argv, &cmd_pprof); /* it reports the error */
-        }
-        int goroutine = gm_profile_type_index(&prof, "goroutine") >= 0 ||
-                        gm_profile_type_index(&prof, "goroutineleak") >= 0;
-        int heap = gm_profile_type_index(&prof, "inuse_space") >= 0;
-        gm_profile_release(&prof);
-        if (goroutine) {
+        if (gm_artifact_is_goroutines(a)) {
             return cmd_goroutines.run(argc, argv, &cmd_goroutines);
         }
-        if (heap && argc > 2) {
+        if (gm_profile_type_index(&a->profile, "inuse_space") >= 0 && argc > 2) {
             return cmd_heap.run(argc, argv, &cmd_heap);
         }
         return cmd_pprof.run(argc, argv, &cmd_pprof);
-    }
     case GM_KIND_UNKNOWN:
         gm_err("%s: not a Go artifact gomedic knows (expected a goroutine dump, profile, GC "
                "trace, race log or execution trace)",
-               file);
+               a->name);
         return 2;
     default:
-        gm_err("%s: looks like a %s; this build cannot analyse that kind yet", file,
-               gm_kind_name(k));
+        gm_err("%s: looks like a %s; this build cannot analyse that kind yet", a->name,
+               gm_kind_name(a->kind));
         return 2;
     }
+}
+
+static int route_files(int argc, char **argv)
+{
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    struct gm_diag diag;
+    memset(&diag, 0, sizeof(diag));
+    const char *file = argv[1];
+    struct gm_artifact a;
+    struct gm_artifact_opts ao = {.lim = &lim};
+    int rc = gm_artifact_open(&a, file, &ao, &diag);
+    if (rc < 0) {
+        gm_err_diag(file, rc, &diag);
+        return 2;
+    }
+    struct gm_artifact view = a; /* the kind and model, read before the command takes them */
+    cli_preopen(&a);
+    rc = route(argc, argv, &view);
+    cli_preopened_close();
+    return rc;
 }
 
 int main(int argc, char **argv)

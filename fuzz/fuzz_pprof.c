@@ -1,13 +1,14 @@
 /*
- * fuzz_pprof - gm_pprof_parse() and gm_heaptext_parse() (chosen by the first bytes, as
- * gm_profile_load does), then every view: top (with the profile as its own base), traces,
- * raw, folded, JSON, the heap growth analysis over the profile twice, and the goroutine
- * conversion.
+ * fuzz_pprof - the one loader asked for a profile (gm_artifact_open_mem: gm_pprof_parse() or
+ * gm_heaptext_parse(), chosen by the sniffer), then every view: top (with the profile as its own
+ * base), traces, raw, folded, JSON, the heap growth analysis over the profile twice, and the
+ * goroutine conversion.
  *
  * Invariants: a failed parse fills the diag; a profile's indices are all in range (sample
  * locations, location lines, line functions, value offsets); top against itself as base
  * totals 0; the JSON renders well formed.
  */
+#include "gm/artifact.h"
 #include "gm/gdump.h"
 #include "gm/render.h"
 #include "harness.h"
@@ -18,16 +19,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct gm_limits lim;
     gm_limits_default(&lim);
     lim.max_strtab = 16u << 20;
-    struct gm_profile prof;
+    struct gm_artifact a;
     struct gm_diag diag;
     memset(&diag, 0, sizeof(diag));
-    int rc = size >= 14 && memcmp(p, "heap profile: ", 14) == 0
-                 ? gm_heaptext_parse(&prof, p, size, &lim, &diag)
-                 : gm_pprof_parse(&prof, p, size, &lim, &diag);
+    struct gm_artifact_opts ao = {.lim = &lim, .want = GM_WANT_PROFILE};
+    int rc = gm_artifact_open_mem(&a, "fuzz", p, size, &ao, &diag);
     if (rc < 0) {
         FUZZ_CHECK(diag.code == rc || rc == GM_ENOMEM, "diag code %d, rc %d", diag.code, rc);
         return 0;
     }
+    FUZZ_CHECK(a.has_profile, "a wanted profile was not decoded");
+    struct gm_profile prof = a.profile; /* moved out */
+    a.has_profile = 0;
+    gm_artifact_close(&a);
     for (uint32_t i = 0; i < prof.samples_nr; i++) {
         const struct gm_pprof_sample *s = &prof.samples[i];
         for (uint32_t k = 0; k < s->loc_nr; k++) {

@@ -6,6 +6,7 @@
  * is copied before a PROT_NONE page. gm_input_from_mem inflates gzip with a 1 MiB cap; on
  * success the content is sniffed again (as the CLI does) and its every byte read.
  */
+#include "gm/artifact.h"
 #include "gm/input.h"
 #include "gm/sniff.h"
 #include "harness.h"
@@ -64,5 +65,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(!in.was_gzip && in.p == p && in.len == size, "plain input was not wrapped");
     }
     gm_input_close(&in);
+
+    /* The one loader on the same bytes: inflated once, sniffed once, a profile decoded. */
+    struct gm_artifact a;
+    memset(&diag, 0, sizeof(diag));
+    rc = gm_artifact_open_mem(&a, "fuzz", p, size, &(struct gm_artifact_opts){.lim = &lim}, &diag);
+    if (rc < 0) {
+        FUZZ_CHECK(diag.code == rc || rc == GM_ENOMEM, "artifact: diag code %d, rc %d", diag.code,
+                   rc);
+        return 0;
+    }
+    FUZZ_CHECK(a.kind != GM_KIND_GZIP, "artifact kind is still gzip");
+    FUZZ_CHECK(a.has_profile == (a.kind == GM_KIND_PPROF || a.kind == GM_KIND_HEAPTEXT),
+               "profile decoded for kind %d: %d", (int)a.kind, a.has_profile);
+    gm_artifact_close(&a);
     return 0;
 }

@@ -21,6 +21,7 @@
 
 #include "gm/base.h"
 #include "gm/stack.h"
+#include "gm/input.h"
 
 enum gm_goroutine_flags {
     GM_G_LOCKED = 1u << 0,    /* ", locked to thread" */
@@ -165,6 +166,9 @@ void gm_gdump_set_release(struct gm_gdump_set *set);
  * A dump cut at the end of the input is not an error: the dump is marked truncated.
  */
 int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct gm_diag *diag);
+/* The same on an opened input, whose pages are handed back behind the parser
+ * (gm_input_release): the way gm/artifact.h parses a dump. */
+int gm_gdump_parse_input(struct gm_gdump_set *set, const struct gm_input *in, struct gm_diag *diag);
 
 /* Adds a goroutine profile (pprof, debug=0) as one aggregated dump: a record per sample with
  * its count, frames and labels; the wait state is inferred from the innermost frames

@@ -1219,6 +1219,11 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
     return parse(set, p, len, NULL, diag);
 }
 
+int gm_gdump_parse_input(struct gm_gdump_set *set, const struct gm_input *in, struct gm_diag *diag)
+{
+    return parse(set, in->p, in->len, in, diag);
+}
+
 /* The wait state a goroutine profile's frames imply (debug=0 and debug=1 carry no state). */
 static const char *infer_state(const struct gm_profile *p, const struct gm_pprof_sample *s)
 {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gm/artifact.h"
 #include "gm/bucket.h"
 
 static struct gm_gdump_set S;
@@ -322,7 +323,7 @@ Test(bucket, second_dump_of_a_set)
 Test(bucket, fixture_chan_send_blocked)
 {
     cr_assert_eq(gm_gdump_set_init(&S, NULL, GM_SIM_EXACT), 0);
-    cr_assert_eq(gm_gdump_load(&S, "testdata/goroutine/y_chan-send-blocked.txt", NULL), 1);
+    cr_assert_eq(gm_load_dumps(&S, "testdata/goroutine/y_chan-send-blocked.txt", NULL), 1);
     struct gm_buckets b;
     cr_assert_eq(gm_bucket_dump(&S, 0, GM_BUCKET_IGNORE_ARGS, &b), 0);
     cr_assert_geq(b.nr, 2u);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gm/artifact.h"
 #include "gm/findings.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -19,7 +20,7 @@ static void analyse_file(struct analysed *a, const char *path)
 {
     struct gm_diag d = {0};
     cr_assert_eq(gm_gdump_set_init(&a->set, NULL, GM_SIM_EXACT), 0);
-    int rc = gm_gdump_load(&a->set, path, &d);
+    int rc = gm_load_dumps(&a->set, path, &d);
     cr_assert_eq(rc, 1, "%s: rc=%d %s", path, rc, d.msg);
     gm_source_init(&a->src);
     cr_assert_eq(gm_findings_goroutines(&a->set, 0, &a->src, &a->f), 0);
@@ -185,7 +186,7 @@ Test(findings, range_hint_needs_source)
     /* without the Go source, a plain "chan receive" in a range loop cannot be told apart */
     struct gm_gdump_set set;
     cr_assert_eq(gm_gdump_set_init(&set, NULL, GM_SIM_EXACT), 0);
-    cr_assert_eq(gm_gdump_load(&set, "testdata/goroutine/y_range-never-closed.txt", NULL), 1);
+    cr_assert_eq(gm_load_dumps(&set, "testdata/goroutine/y_range-never-closed.txt", NULL), 1);
     struct gm_source src;
     gm_source_init(&src);
     src.disabled = 1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gm/artifact.h"
 #include "gm/gdump.h"
 #include "gm/input.h"
 
@@ -657,7 +658,7 @@ Test(gdump, debug1_aggregated)
 
 Test(gdump, debug1_fixture_sums_to_total)
 {
-    int rc = gm_gdump_load(&S, "testdata/goroutine/y_debug1.txt", &D);
+    int rc = gm_load_dumps(&S, "testdata/goroutine/y_debug1.txt", &D);
     cr_assert_eq(rc, 1, "rc=%d %s", rc, D.msg);
     cr_assert_eq(S.dumps[0].kind, GM_DUMP_AGGREGATED);
     cr_assert_eq(S.dumps[0].total_declared, 16u);
@@ -780,12 +781,12 @@ Test(gdump, load_respects_max_input)
     gm_limits_default(&lim);
     lim.max_input = 100;
     cr_assert_eq(gm_gdump_set_init(&S, &lim, GM_SIM_EXACT), 0);
-    cr_assert_eq(gm_gdump_load(&S, "testdata/goroutine/y_panic.txt", &D), GM_ETOOBIG);
+    cr_assert_eq(gm_load_dumps(&S, "testdata/goroutine/y_panic.txt", &D), GM_ETOOBIG);
 }
 
 Test(gdump, load_gzip_fixture)
 {
-    cr_assert_eq(gm_gdump_load(&S, "testdata/goroutine/y_gzip.txt.gz", &D), 1, "%s", D.msg);
+    cr_assert_eq(gm_load_dumps(&S, "testdata/goroutine/y_gzip.txt.gz", &D), 1, "%s", D.msg);
     cr_assert_eq(S.dumps[0].nr, 56u);
     cr_assert_str_eq(D.file ? D.file : "", "testdata/goroutine/y_gzip.txt.gz");
 }
@@ -892,7 +893,7 @@ Test(gdump, fixtures_dump_counts)
         struct gm_gdump_set set;
         struct gm_diag diag = {0};
         cr_assert_eq(gm_gdump_set_init(&set, NULL, GM_SIM_EXACT), 0);
-        int rc = gm_gdump_load(&set, cases[i].file, &diag);
+        int rc = gm_load_dumps(&set, cases[i].file, &diag);
         cr_assert_eq(rc, (int)cases[i].dumps, "%s: rc=%d %s", cases[i].file, rc, diag.msg);
         cr_assert_eq(set.dumps[set.dumps_nr - 1].truncated, cases[i].truncated, "%s",
                      cases[i].file);
@@ -902,14 +903,14 @@ Test(gdump, fixtures_dump_counts)
 
 Test(gdump, fixture_panic_preamble)
 {
-    cr_assert_eq(gm_gdump_load(&S, "testdata/goroutine/y_panic.txt", &D), 1);
+    cr_assert_eq(gm_load_dumps(&S, "testdata/goroutine/y_panic.txt", &D), 1);
     const char *pre = gm_strtab_cstr(&S.stacks.strs, S.dumps[0].preamble_id);
     cr_assert(strncmp(pre, "panic: runtime error: index out of range", 40) == 0, "%s", pre);
 }
 
 Test(gdump, fixture_embedded_log_time)
 {
-    cr_assert_eq(gm_gdump_load(&S, "testdata/goroutine/y_embedded_log.txt", &D), 1);
+    cr_assert_eq(gm_load_dumps(&S, "testdata/goroutine/y_embedded_log.txt", &D), 1);
     /* 2026/11/23 15:13:23 */
     cr_assert_eq(S.dumps[0].time, 1795446245 + 9 * 60 + 18);
     cr_assert_geq(S.skipped_lines, 3u);

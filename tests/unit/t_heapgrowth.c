@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gm/artifact.h"
 #include "gm/gcpressure.h"
 #include "gm/heapgrowth.h"
 #include "gm/pview.h"
@@ -201,7 +202,7 @@ static void load_series(const char *scenario, struct gm_profile *profs)
         char path[160];
         struct gm_diag d;
         snprintf(path, sizeof(path), "testdata/pprof/heap_series/%s/%02u.pb.gz", scenario, i);
-        int rc = gm_profile_load(&profs[i], path, NULL, &d);
+        int rc = gm_load_profile(&profs[i], path, NULL, &d);
         cr_assert_eq(rc, 0, "%s: rc=%d %s", path, rc, d.msg);
     }
 }
@@ -444,8 +445,8 @@ Test(heap_series, not_heap_profiles)
     struct gm_profile p[2];
     struct gm_diag d;
     struct gm_heap_result r;
-    cr_assert_eq(gm_profile_load(&p[0], "testdata/pprof/y_heap.pb.gz", NULL, &d), 0);
-    cr_assert_eq(gm_profile_load(&p[1], "testdata/pprof/y_cpu.pb.gz", NULL, &d), 0);
+    cr_assert_eq(gm_load_profile(&p[0], "testdata/pprof/y_heap.pb.gz", NULL, &d), 0);
+    cr_assert_eq(gm_load_profile(&p[1], "testdata/pprof/y_cpu.pb.gz", NULL, &d), 0);
     cr_assert_eq(gm_heap_analyze(p, 2, &r), GM_EINVAL);
     cr_assert_eq(gm_heap_analyze(p, 0, &r), GM_EINVAL);
     /* a single heap profile is analysed (every series is too short to be anything but flat) */
@@ -463,7 +464,7 @@ Test(heap_series, streaming_counts_its_profiles)
     struct gm_diag d;
     struct gm_heap_result r;
     cr_assert_null(gm_heap_begin(0));
-    cr_assert_eq(gm_profile_load(&p, "testdata/pprof/y_heap.pb.gz", NULL, &d), 0);
+    cr_assert_eq(gm_load_profile(&p, "testdata/pprof/y_heap.pb.gz", NULL, &d), 0);
     /* fewer profiles than announced: finish refuses (and consumes the builder) */
     struct gm_heap_builder *b = gm_heap_begin(2);
     cr_assert_not_null(b);

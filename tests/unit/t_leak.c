@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gm/artifact.h"
 #include "gm/leak.h"
 
 static struct gm_gdump_set S;
@@ -26,7 +27,7 @@ TestSuite(leak, .init = setup, .fini = teardown);
 static void load(const char *path)
 {
     struct gm_diag d = {0};
-    int rc = gm_gdump_load(&S, path, &d);
+    int rc = gm_load_dumps(&S, path, &d);
     cr_assert_eq(rc, 1, "%s: rc=%d %s", path, rc, d.msg);
     dumps[ndumps++] = S.dumps_nr - 1;
 }

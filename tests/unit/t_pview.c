@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gm/artifact.h"
 #include "gm/pview.h"
 
 /* ------------------------------------------------------------ profiles built in code */
@@ -484,7 +485,7 @@ static void compare_top(const char *file, double unit_tol)
     cr_assert_geq(n, 5, "%s: %u rows", ref, n);
     struct gm_profile p;
     struct gm_diag d;
-    cr_assert_eq(gm_profile_load(&p, path, NULL, &d), 0, "%s: %s", path, d.msg);
+    cr_assert_eq(gm_load_profile(&p, path, NULL, &d), 0, "%s: %s", path, d.msg);
     struct gm_pview_opts o = {.sample_index = gm_profile_default_index(&p)};
     struct gm_ptop t;
     top(&p, &o, &t);
@@ -525,7 +526,7 @@ Test(pview_ref, strict_order_on_cpu)
      * formatBits (0.10s, 0.28s), as in y_cpu.pb.gz.top.txt */
     struct gm_profile p;
     struct gm_diag d;
-    cr_assert_eq(gm_profile_load(&p, "testdata/pprof/y_cpu.pb.gz", NULL, &d), 0);
+    cr_assert_eq(gm_load_profile(&p, "testdata/pprof/y_cpu.pb.gz", NULL, &d), 0);
     struct gm_pview_opts o = {.sample_index = 1};
     struct gm_ptop t;
     top(&p, &o, &t);
