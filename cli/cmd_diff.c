@@ -1,5 +1,6 @@
 /* gomedic diff: goroutine leaks across snapshots. */
 #include "cmd.h"
+#include "gm/record.h"
 #include "gm/artifact.h"
 #include "gm/render.h"
 
@@ -112,7 +113,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         return prc == 1 ? 0 : 2;
     }
     int nfiles = argc - first;
-    if (o.fail_on && strcmp(o.fail_on, "leak") != 0) {
+    struct gm_fail_policy fail;
+    if (gm_fail_parse(o.fail_on, GM_FAIL_LEAK, &fail) < 0) {
         gm_die("diff: --fail-on '%s': expected 'leak'", o.fail_on);
     }
     struct gm_leak_opts lo;
@@ -200,11 +202,13 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     } else {
         gm_render_diff_table(&w, &rep);
     }
-    if (gm_cli_out_close(&w, "diff")) {
-        rc = 2;
-    } else if (o.fail_on && res.leaks_nr) {
-        rc = 1;
+    struct gm_records recs;
+    gm_records_init(&recs);
+    if (gm_records_from_leak(&set, &res, &recs) < 0) {
+        gm_die("out of memory");
     }
+    rc = gm_cli_out_close(&w, "diff") ? 2 : gm_fail_exit(&fail, &recs);
+    gm_records_release(&recs);
     gm_leak_release(&res);
 out:
     gm_source_release(&src);

@@ -1,5 +1,6 @@
 /* gomedic gc: GC pressure and scheduler backlog from GODEBUG=gctrace=1/schedtrace logs. */
 #include "cmd.h"
+#include "gm/record.h"
 #include "gm/artifact.h"
 #include "gm/input.h"
 #include "gm/render.h"
@@ -34,13 +35,16 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    int min_sev = GM_SEV_LOW, fail_sev = -1;
+    int min_sev = GM_SEV_LOW;
     if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
         gm_die("gc: --min-severity '%s': expected info, low, medium, high or critical", o.min_sev);
     }
-    if (o.fail_on && (fail_sev = gm_severity_parse(o.fail_on)) < 0) {
+    struct gm_fail_policy fail;
+    if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
         gm_die("gc: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
     }
+    struct gm_records recs;
+    gm_records_init(&recs);
     struct gm_limits lim;
     gm_limits_default(&lim);
     if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
@@ -48,7 +52,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     struct gm_out w;
     gm_cli_out_open(&w, "gc", o.out, o.color, o.json);
-    int nfiles = argc - first, rc = 0, worst = -1;
+    int nfiles = argc - first, rc = 0;
     if (o.json && nfiles > 1) {
         gm_out_puts(&w, "[");
     }
@@ -79,8 +83,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             rc = 2;
             break;
         }
-        for (uint32_t k = 0; k < rep.findings_nr; k++) {
-            worst = GM_MAX(worst, (int)rep.findings[k].severity);
+        if (gm_records_from_gc(&rep, &recs) < 0) {
+            gm_die("out of memory");
         }
         if (o.json) {
             if (i > first) {
@@ -98,13 +102,12 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (o.json && (rc == 0 || nfiles > 1)) {
         gm_out_puts(&w, nfiles > 1 ? "]\n" : "\n");
     }
+    int fail_rc = gm_fail_exit(&fail, &recs);
+    gm_records_release(&recs);
     if (gm_cli_out_close(&w, "gc")) {
         return 2;
     }
-    if (rc) {
-        return rc;
-    }
-    return fail_sev >= 0 && worst >= fail_sev ? 1 : 0;
+    return rc ? rc : fail_rc;
 }
 
 const struct gm_cmd cmd_gc = {

@@ -1,5 +1,6 @@
 /* gomedic goroutines: bucket, classify and rank the goroutines of a dump. */
 #include "cmd.h"
+#include "gm/record.h"
 #include "gm/artifact.h"
 #include "gm/render.h"
 #include "gm/sniff.h"
@@ -130,15 +131,18 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
                    o.similarity);
         }
     }
-    int min_sev = GM_SEV_LOW, fail_sev = -1;
+    int min_sev = GM_SEV_LOW;
     if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
         gm_die("goroutines: --min-severity '%s': expected info, low, medium, high or critical",
                o.min_sev);
     }
-    if (o.fail_on && (fail_sev = gm_severity_parse(o.fail_on)) < 0) {
+    struct gm_fail_policy fail;
+    if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
         gm_die("goroutines: --fail-on '%s': expected info, low, medium, high or critical",
                o.fail_on);
     }
+    struct gm_records recs; /* every file's and dump's findings, for --fail-on */
+    gm_records_init(&recs);
     struct gm_limits lim;
     gm_limits_default(&lim);
     if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
@@ -202,7 +206,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     src.disabled = o.no_source;
     src.roots = o.source_roots.v;
     src.roots_nr = o.source_roots.nr;
-    int rc = 0, worst = -1, reports = 0;
+    int rc = 0, reports = 0;
     int nfiles = argc - first;
     if (o.json && (nfiles > 1 || want_dump == 0)) {
         gm_out_puts(&w, "[");
@@ -262,12 +266,12 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             for (uint32_t i = 0; i < fd.nr; i++) {
                 if (keep(&flt, &set, fd.v[i].stack_id, fd.v[i].state_id)) {
                     fd.v[w2++] = fd.v[i];
-                    if ((int)fd.v[i].severity > worst) {
-                        worst = (int)fd.v[i].severity;
-                    }
                 }
             }
             fd.nr = w2;
+            if (gm_records_from_goroutines(&set, &fd, &recs) < 0) {
+                gm_die("out of memory");
+            }
             struct gm_goroutines_report rep = {
                 .file = file,
                 .set = &set,
@@ -327,10 +331,9 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (flt.have_exclude) {
         regfree(&flt.exclude);
     }
-    if (rc) {
-        return rc;
-    }
-    return fail_sev >= 0 && worst >= fail_sev ? 1 : 0;
+    int fail_rc = gm_fail_exit(&fail, &recs);
+    gm_records_release(&recs);
+    return rc ? rc : fail_rc;
 }
 
 const struct gm_cmd cmd_goroutines = {

@@ -1,5 +1,6 @@
 /* gomedic heap: one heap profile (top inuse vs alloc, MemStats) or a series (growth). */
 #include "cmd.h"
+#include "gm/record.h"
 #include "gm/artifact.h"
 #include "gm/render.h"
 
@@ -88,8 +89,10 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         return prc == 1 ? 0 : 2;
     }
     int n = argc - first;
-    int fail_sev = -1, worst = -1;
-    if (o.fail_on && (fail_sev = gm_severity_parse(o.fail_on)) < 0) {
+    struct gm_fail_policy fail;
+    struct gm_records recs;
+    gm_records_init(&recs);
+    if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
         gm_die("heap: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
     }
     uint32_t nodes = (uint32_t)num_opt(o.nodes, "nodes", 10);
@@ -151,8 +154,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         if (gm_heap_finish(b, &res) < 0) {
             gm_die("out of memory");
         }
-        for (uint32_t i = 0; i < res.sites_nr; i++) {
-            worst = GM_MAX(worst, gm_heap_site_severity(&res.sites[i]));
+        if (gm_records_from_heap(&res, &recs) < 0) {
+            gm_die("out of memory");
         }
         if (o.json) {
             gm_render_heap_json(&w, &res, (const char *const *)(argv + first));
@@ -162,10 +165,9 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_heap_release(&res);
     }
-    if (gm_cli_out_close(&w, "heap")) {
-        return 2;
-    }
-    return fail_sev >= 0 && worst >= fail_sev ? 1 : 0;
+    int rc = gm_cli_out_close(&w, "heap") ? 2 : gm_fail_exit(&fail, &recs);
+    gm_records_release(&recs);
+    return rc;
 }
 
 const struct gm_cmd cmd_heap = {

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* gomedic race: deduplicate -race reports into one finding per racing pair of locations. */
 #include "cmd.h"
+#include "gm/record.h"
 #include "gm/artifact.h"
 #include "gm/input.h"
 #include "gm/render.h"
@@ -41,17 +42,11 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    int fail_new = 0, fail_any = 0;
-    if (o.fail_on) {
-        if (strcmp(o.fail_on, "new") == 0) {
-            fail_new = 1;
-        } else if (strcmp(o.fail_on, "any") == 0) {
-            fail_any = 1;
-        } else {
-            gm_die("race: --fail-on '%s': expected any or new", o.fail_on);
-        }
+    struct gm_fail_policy fail;
+    if (gm_fail_parse(o.fail_on, GM_FAIL_ANY | GM_FAIL_NEW, &fail) < 0) {
+        gm_die("race: --fail-on '%s': expected any or new", o.fail_on);
     }
-    if (fail_new && !o.baseline) {
+    if (fail.only_new && !o.baseline) {
         gm_die("race: --fail-on new needs --baseline FILE");
     }
     int max_frames = 8;
@@ -85,7 +80,6 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     if (r < 0) {
         gm_die("out of memory");
     }
-    uint32_t fresh = res.groups_nr;
     if (o.baseline) {
         struct gm_artifact bl;
         memset(&diag, 0, sizeof(diag));
@@ -101,7 +95,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             gm_race_result_release(&res);
             return 2;
         }
-        fresh = gm_race_baseline(&res, bl.in.p, bl.in.len);
+        (void)gm_race_baseline(&res, bl.in.p, bl.in.len); /* marks the groups that are new */
         gm_artifact_close(&bl);
     }
     struct gm_out w;
@@ -119,12 +113,13 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     } else {
         gm_render_race_table(&w, file, &res, &paths, max_frames, o.baseline != NULL);
     }
-    int rc = 0;
-    if (gm_cli_out_close(&w, "race")) {
-        rc = 2;
-    } else if ((fail_any && res.groups_nr) || (fail_new && fresh)) {
-        rc = 1;
+    struct gm_records recs;
+    gm_records_init(&recs);
+    if (gm_records_from_race(&res, &recs) < 0) {
+        gm_die("out of memory");
     }
+    int rc = gm_cli_out_close(&w, "race") ? 2 : gm_fail_exit(&fail, &recs);
+    gm_records_release(&recs);
     gm_race_result_release(&res);
     return rc;
 }
