@@ -16,6 +16,7 @@
 #define GM_GCPRESSURE_H
 
 #include "gm/findings.h"
+#include "gm/stats.h"
 #include "gm/gctrace.h"
 
 #define GM_GC_LINES   6
@@ -71,16 +72,6 @@ struct gm_gc_report {
 int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_report *out);
 void gm_gc_report_release(struct gm_gc_report *r);
 
-/* Doubles of scratch gm_changepoint needs for n points. */
-#define GM_CHANGEPOINT_SCRATCH(n) (6 * ((size_t)(n) + 1))
-
-/* Two-segment fit used for the changepoint: y is flat up to k, linear after. Returns k (the
- * first index of the rising segment), or 0 when a single line fits as well. scratch holds
- * GM_CHANGEPOINT_SCRATCH(n) doubles, allocated by the caller (once for many series), so the
- * fit itself cannot fail. Exposed for tests with synthetic series. */
-uint32_t gm_changepoint(const double *x, const double *y, uint32_t n, double *scratch);
-
-/* Least-squares line y = a + b x; returns b, stores R^2. */
-double gm_linfit(const double *x, const double *y, uint32_t n, double *r2);
+/* gm_linfit and gm_changepoint, once here, are in gm/stats.h. */
 
 #endif

@@ -4,6 +4,7 @@
  * O(n log n) in goroutines and the memory one 16-byte entry per goroutine of one snapshot.
  */
 #include "gm/leak.h"
+#include "gm/stats.h"
 #include "gm/alloc.h"
 
 #include <assert.h>
@@ -239,14 +240,11 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
         struct gm_leak_row *row = &out->rows[r];
         const uint64_t *c = row->counts;
         assert(c != NULL); /* set when the row was created */
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        struct gm_fit fit = {0};
         uint32_t grew = 0, shrank = 0;
         for (uint32_t s = 0; s < n; s++) {
             double x = out->timed ? (double)(out->times[s] - out->times[0]) / 60.0 : (double)s;
-            sx += x;
-            sy += (double)c[s];
-            sxx += x * x;
-            sxy += x * (double)c[s];
+            gm_fit_add(&fit, x, (double)c[s]);
             if (s && c[s] > c[s - 1]) {
                 grew++;
             }
@@ -254,8 +252,7 @@ int gm_leak_diff(const struct gm_gdump_set *set, const uint32_t *dumps, uint32_t
                 shrank++;
             }
         }
-        double den = n * sxx - sx * sx;
-        row->growth = den != 0 ? (n * sxy - sx * sy) / den : 0;
+        row->growth = gm_fit_slope(&fit, NULL);
         row->is_new = c[0] == 0;
         row->user_frame = gm_stack_user_frame(&set->stacks, row->stack_id);
         row->ignored = gm_leak_ignored(set, row->stack_id, opts);
