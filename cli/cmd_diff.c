@@ -2,7 +2,7 @@
 #include "cmd.h"
 #include "gm/record.h"
 #include "gm/artifact.h"
-#include "gm/render.h"
+#include "gm/render_diff.h"
 
 #include <stdlib.h>
 #include <string.h>

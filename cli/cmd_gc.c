@@ -3,7 +3,7 @@
 #include "gm/record.h"
 #include "gm/artifact.h"
 #include "gm/input.h"
-#include "gm/render.h"
+#include "gm/render_gc.h"
 
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */

@@ -2,7 +2,7 @@
 #include "cmd.h"
 #include "gm/record.h"
 #include "gm/artifact.h"
-#include "gm/render.h"
+#include "gm/render_goroutines.h"
 #include "gm/sniff.h"
 
 #include <regex.h>

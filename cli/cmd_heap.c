@@ -2,7 +2,8 @@
 #include "cmd.h"
 #include "gm/record.h"
 #include "gm/artifact.h"
-#include "gm/render.h"
+#include "gm/render_heap.h"
+#include "gm/render_pprof.h"
 
 #include <stdlib.h>
 #include <string.h>

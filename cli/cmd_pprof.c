@@ -1,7 +1,7 @@
 /* gomedic pprof: top, traces, raw and folded views of any pprof profile, with a base. */
 #include "cmd.h"
 #include "gm/artifact.h"
-#include "gm/render.h"
+#include "gm/render_pprof.h"
 
 #include <regex.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #include "gm/record.h"
 #include "gm/artifact.h"
 #include "gm/input.h"
-#include "gm/render.h"
+#include "gm/render_race.h"
 
 #include <stdlib.h>
 #include <string.h>

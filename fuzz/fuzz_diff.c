@@ -9,7 +9,7 @@
  * as JSON (must be well-formed) and as a table.
  */
 #include "gm/leak.h"
-#include "gm/render.h"
+#include "gm/render_diff.h"
 #include "harness.h"
 
 #define SEP     "\n=====\n"

@@ -6,7 +6,7 @@
  * detail lines == lines); every finding's evidence lines are within the log; the JSON
  * rendering is well formed; the table rendering does not crash.
  */
-#include "gm/render.h"
+#include "gm/render_gc.h"
 #include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

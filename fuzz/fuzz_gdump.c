@@ -9,7 +9,7 @@
 #include "gm/bucket.h"
 #include "gm/findings.h"
 #include "gm/gdump.h"
-#include "gm/render.h"
+#include "gm/render_goroutines.h"
 #include "harness.h"
 
 #define DIAG_SENTINEL 0x5a5a

@@ -10,7 +10,9 @@
  */
 #include "gm/artifact.h"
 #include "gm/gdump.h"
-#include "gm/render.h"
+#include "gm/render_pprof.h"
+#include "gm/render_heap.h"
+#include "gm/render_goroutines.h"
 #include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,7 +6,7 @@
  * group id is 16 hex digits; the JSON rendering is well formed and, used as a baseline,
  * marks every group as known.
  */
-#include "gm/render.h"
+#include "gm/render_race.h"
 #include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

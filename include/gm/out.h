@@ -71,5 +71,8 @@ struct gm_paths {
 void gm_paths_learn(struct gm_paths *p, const struct gm_stacks *s);
 /* Returns a pointer into path (no allocation). */
 const char *gm_paths_show(const struct gm_paths *p, const char *path, unsigned frame_flags);
+/* "main.go:42" style location of a frame (shortened path), written into buf. */
+const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,
+                               uint32_t frame_id, char *buf, size_t cap);
 
 #endif

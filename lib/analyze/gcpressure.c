@@ -78,7 +78,6 @@ static int on_scav(void *ctx, const struct gm_scav_line *s)
     return 0;
 }
 
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

@@ -1,5 +1,5 @@
 /* Text views (top, traces, raw, folded) and JSON for `gomedic pprof`. */
-#include "gm/render.h"
+#include "gm/render_pprof.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Terminal table and JSON for `gomedic diff`. */
-#include "gm/render.h"
+#include "gm/render_diff.h"
 
 #include <stdio.h>
 #include <string.h>

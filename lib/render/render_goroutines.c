@@ -1,30 +1,11 @@
 /* Terminal table and JSON for `gomedic goroutines`. */
-#include "gm/render.h"
+#include "gm/render_goroutines.h"
 #include "gm/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
-
-const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths *paths,
-                               uint32_t frame_id, char *buf, size_t cap)
-{
-    if (frame_id == GM_NO_FRAME) {
-        snprintf(buf, cap, "-");
-        return buf;
-    }
-    const struct gm_frame *f = gm_stacks_get_frame(s, frame_id);
-    const char *file = gm_strtab_cstr(&s->strs, f->file_id);
-    if (!*file) {
-        snprintf(buf, cap, "-");
-    } else if (f->line) {
-        snprintf(buf, cap, "%s:%u", gm_paths_show(paths, file, f->flags), f->line);
-    } else {
-        snprintf(buf, cap, "%s", gm_paths_show(paths, file, f->flags));
-    }
-    return buf;
-}
 
 static void age(char *buf, size_t cap, uint32_t lo, uint32_t hi)
 {

@@ -1,5 +1,5 @@
 /* Terminal report and JSON for `gomedic race`. */
-#include "gm/render.h"
+#include "gm/render_race.h"
 
 #include <stdio.h>
 #include <string.h>

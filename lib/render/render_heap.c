@@ -1,5 +1,6 @@
 /* Terminal report and JSON for `gomedic heap`. */
-#include "gm/render.h"
+#include "gm/pview.h"
+#include "gm/render_heap.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Terminal report (with sparklines) and JSON for `gomedic gc`. */
-#include "gm/render.h"
+#include "gm/render_gc.h"
 
 #include <stdio.h>
 #include <string.h>
