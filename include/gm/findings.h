@@ -14,31 +14,9 @@
 #define GM_FINDINGS_H
 
 #include "gm/bucket.h"
+#include "gm/catalogue.h"
 #include "gm/gdump.h"
 #include "gm/source.h"
-
-enum gm_severity {
-    GM_SEV_INFO = 0,
-    GM_SEV_LOW = 1,
-    GM_SEV_MEDIUM = 2,
-    GM_SEV_HIGH = 3,
-    GM_SEV_CRITICAL = 4,
-};
-
-const char *gm_severity_name(enum gm_severity s);
-/* Parses "info".."critical"; returns -1 if unknown. */
-int gm_severity_parse(const char *s);
-
-struct gm_finding_kind {
-    const char *id;    /* stable catalogue id, e.g. "chan-send-blocked" */
-    const char *title; /* one line: what the goroutines are doing */
-    const char *fix;   /* one line: what to change */
-};
-
-/* Looks up a catalogue entry by id; NULL if unknown. */
-const struct gm_finding_kind *gm_finding_kind(const char *id);
-/* The whole catalogue (for docs and tests). */
-const struct gm_finding_kind *gm_finding_kinds(size_t *nr);
 
 struct gm_finding {
     const struct gm_finding_kind *kind;
@@ -65,6 +43,12 @@ struct gm_findings {
     uint64_t runtime_goroutines; /* recognised runtime/framework goroutines (never reported) */
     uint32_t groups;             /* analysis buckets (stacks and states, arguments ignored) */
 };
+
+/* Lock-order deadlocks of set->dumps[dump] (deadlock.c): appends a lock-order-deadlock
+ * finding per cycle of two goroutines to out (whose array holds *alloc), and takes those
+ * goroutines out of the mutex-wait findings. Called by gm_findings_goroutines. */
+int gm_deadlocks_add(const struct gm_gdump_set *set, uint32_t dump, struct gm_findings *out,
+                     uint32_t *alloc);
 
 /* Classifies the goroutines of set->dumps[dump]. Caller releases with gm_findings_release.
  * Findings of severity info are kept (renderers decide whether to show them). */

@@ -1,0 +1,112 @@
+/* The diagnosis catalogue of SPEC §3 as one table (gm/catalogue.h). docs/findings.md has a
+ * "### id" section for every entry (tests/unit/t_record.c checks both lists). */
+#include "gm/catalogue.h"
+#include "gm/base.h"
+
+#include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+static const struct gm_finding_kind kinds[] = {
+    {"chan-send-blocked", "blocked sending on a channel that nobody receives from",
+     "give the channel a buffer for every sender, or send in a select with <-ctx.Done(); the "
+     "receiver gave up (timeout, first error)"},
+    {"chan-recv-blocked", "blocked receiving from a channel that nobody sends to or closes",
+     "close the channel when the producer is done, or receive in a select with <-ctx.Done()"},
+    {"range-never-closed", "ranging over (or comma-ok receiving from) a channel never closed",
+     "close(ch) in the producer when it is done (defer close(ch)), or select on <-ctx.Done()"},
+    {"nil-chan", "blocked forever on a nil channel",
+     "make() the channel before use: a send or receive on a nil channel never returns"},
+    {"select-blocked", "blocked in a select whose cases never fire",
+     "add a <-ctx.Done() (or quit channel) case and cancel it when the caller gives up"},
+    {"select-forever", "parked in select {} outside main",
+     "wait on <-ctx.Done() or a shutdown channel instead of select {}"},
+    {"mutex-wait", "waiting to lock a sync.Mutex",
+     "find the holder: a Lock without Unlock on some path (use defer mu.Unlock()), or a "
+     "critical section that blocks"},
+    {"rwmutex-wait", "waiting to lock a sync.RWMutex",
+     "find the holder: an RLock/Lock without unlock on some path, or a recursive RLock"},
+    {"lock-order-deadlock", "goroutines each hold a lock that another one waits for",
+     "acquire the locks in one global order everywhere"},
+    {"waitgroup-wait", "waiting on a sync.WaitGroup that does not reach zero",
+     "call wg.Add before the go statement and defer wg.Done() on every path"},
+    {"cond-wait", "waiting on a sync.Cond that is not signalled",
+     "Signal/Broadcast after every state change, and wait in a loop on the predicate"},
+    {"ticker-loop", "looping on a Ticker or time.After with no way out",
+     "add a <-ctx.Done() case and defer ticker.Stop(); start one loop, not one per call"},
+    {"sleep-loop", "looping on time.Sleep with no way out, one loop per caller",
+     "use a time.Ticker with a <-ctx.Done() case, and start one poller, not one per request"},
+    {"http-client-body-leak", "net/http client connections pile up (persistConn read/write loops)",
+     "close every resp.Body (drain it first) and share one http.Client/Transport"},
+    {"http-server-idle-conns", "net/http server connections sit idle in a read",
+     "set http.Server ReadHeaderTimeout, ReadTimeout and IdleTimeout"},
+    {"escaped-request-goroutine", "goroutines started by a request handler outlive the request",
+     "pass r.Context() into the goroutine (not context.Background()) and return when it is done"},
+    {"sql-pool-exhaustion", "waiting for a database/sql connection: the pool is exhausted",
+     "close Rows and end every Tx on all paths; set SetMaxOpenConns and query timeouts"},
+    {"io-wait", "blocked reading or writing the network",
+     "set read/write deadlines, or close the connection when the context ends"},
+    {"syscall", "blocked in a system call",
+     "find the file, pipe or cgo call it waits on; use deadlines or a cancellable API"},
+    {"runnable-backlog", "many goroutines runnable at once: the CPUs are saturated",
+     "bound the concurrency (worker pool, semaphore) and profile CPU"},
+    {"goroutine-leak",
+     "proven leaked by the Go runtime, blocked on a channel, select or lock (which one, this "
+     "dump kind does not say)",
+     "give the goroutine a way out: a <-ctx.Done() case, a buffered channel, a deferred close or "
+     "Unlock; the debug=2 form of the profile names the wait"},
+    /* GC and scheduler (gomedic gc) */
+    {"gc-cpu-high", "the garbage collector takes over a quarter of the CPU",
+     "allocate less (gomedic heap / pprof -sample_index=alloc_space), raise GOGC, or set "
+     "GOMEMLIMIT with headroom"},
+    {"live-heap-rising", "the live heap after each GC keeps growing: a memory leak",
+     "find the growing allocation sites with a series of heap profiles (gomedic heap)"},
+    {"gomemlimit-death-spiral", "the heap is pinned at GOMEMLIMIT and GC runs back to back",
+     "raise GOMEMLIMIT or the container limit, shed load, or cut the live heap"},
+    {"stw-long", "long stop-the-world pauses",
+     "find loops without function calls (or GODEBUG=asyncpreemptoff), huge stacks or cgo "
+     "calls that delay the stop"},
+    {"gc-too-frequent", "GC cycles run many times per second",
+     "raise GOGC (or use GOMEMLIMIT), and cut short-lived allocations"},
+    {"runqueue-backlog", "the scheduler's run queues stay long: CPU saturation",
+     "bound concurrency, add CPU, or profile CPU to cut work"},
+    /* heap profiles (gomedic heap) */
+    {"heap-growth", "an allocation site's live memory grows without bound",
+     "find who keeps these objects alive: bound or evict the cache/map/slice named by the hint, "
+     "drop references when done"},
+    /* race detector (gomedic race) */
+    {"data-race", "two goroutines access the same memory, at least one writing, unsynchronised",
+     "protect the shared data with a mutex or channel, or use sync/atomic; see the hint"},
+};
+
+const struct gm_finding_kind *gm_finding_kinds(size_t *nr)
+{
+    *nr = GM_ARRAY_NR(kinds);
+    return kinds;
+}
+
+const struct gm_finding_kind *gm_finding_kind(const char *id)
+{
+    for (size_t i = 0; i < GM_ARRAY_NR(kinds); i++) {
+        if (strcmp(kinds[i].id, id) == 0) {
+            return &kinds[i];
+        }
+    }
+    return NULL;
+}
+
+static const char *sev_names[] = {"info", "low", "medium", "high", "critical"};
+
+const char *gm_severity_name(enum gm_severity s)
+{
+    return (unsigned)s < GM_ARRAY_NR(sev_names) ? sev_names[s] : "?";
+}
+
+int gm_severity_parse(const char *s)
+{
+    for (size_t i = 0; i < GM_ARRAY_NR(sev_names); i++) {
+        if (strcmp(s, sev_names[i]) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
