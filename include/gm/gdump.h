@@ -20,142 +20,10 @@
 #define GM_GDUMP_H
 
 #include "gm/base.h"
-#include "gm/stack.h"
+#include "gm/dumps.h"
 #include "gm/input.h"
 
-enum gm_goroutine_flags {
-    GM_G_LOCKED = 1u << 0,    /* ", locked to thread" */
-    GM_G_LEAKED = 1u << 1,    /* the runtime's goroutineleak profile marked it "(leaked)" */
-    GM_G_SCAN = 1u << 2,      /* " (scan)": being scanned by the GC */
-    GM_G_ELIDED = 1u << 3,    /* frames were elided by the runtime */
-    GM_G_CUT = 1u << 4,       /* frames beyond limits.max_frames were dropped by us */
-    GM_G_NO_STACK = 1u << 5,  /* "goroutine running on other thread; stack unavailable" */
-    GM_G_ANCESTORS = 1u << 6, /* [originating from goroutine N] blocks followed */
-    GM_G_TRUNCATED = 1u << 7, /* the input ended inside this goroutine */
-    GM_G_DURABLE = 1u << 8,   /* synctest "(durable)" wait */
-    GM_G_FIRST = 1u << 9,     /* first goroutine of its dump (the panicking/calling one) */
-    GM_G_OBJ_ARGS = 1u << 10, /* wait_obj is a fingerprint of the innermost user frame's
-                                 arguments, not an address (runtime frames were hidden) */
-    GM_G_RECORD = 1u << 11,   /* a debug=1 (or profile) record: u.rec, not u.id */
-    GM_G_BUBBLE = 1u << 12,   /* ", synctest bubble N" (Go 1.25+) */
-    GM_G_PROVEN = 1u << 13,   /* the runtime proved it can never run again: "(leaked)", a
-                                 record of a goroutineleak profile, or blocked in a dump the
-                                 runtime printed for a deadlock (struct gm_dump.proof) */
-};
-
-/* One goroutine, or one debug=1 record standing for several. 40 bytes: a million goroutines
- * cost 40 MB, so the id of a goroutine and the weight and labels of a record (which has no id)
- * share their 8 bytes; read them with gm_g_id(), gm_g_weight(), gm_g_labels(). */
-struct gm_goroutine {
-    union {
-        uint64_t id; /* goid (not GM_G_RECORD) */
-        struct {
-            uint32_t weight;    /* goroutines the record stands for */
-            uint32_t labels_id; /* interned "# labels: {...}" text, or 0 */
-        } rec;                  /* GM_G_RECORD */
-    } u;
-    uint64_t args_hash; /* hash of the argument values (by the parse's similarity), or 0 */
-    uint64_t wait_obj;  /* address of the channel/mutex it waits on, from the args; else a
-                           fingerprint of the innermost user frame's arguments; or 0 */
-    uint32_t stack_id;  /* interned stack (frames + creator) */
-    uint32_t state_id;  /* interned wait state without "(leaked)"/"(scan)", e.g. "chan send" */
-    uint32_t minutes;   /* ", N minutes" or 0 */
-    uint32_t flags;     /* enum gm_goroutine_flags */
-};
-
-/* The goid, or 0 for a debug=1 record. */
-static inline uint64_t gm_g_id(const struct gm_goroutine *g)
-{
-    return (g->flags & GM_G_RECORD) ? 0 : g->u.id;
-}
-
-/* Goroutines it stands for: 1, or a debug=1 record's count. */
-static inline uint32_t gm_g_weight(const struct gm_goroutine *g)
-{
-    return (g->flags & GM_G_RECORD) ? g->u.rec.weight : 1;
-}
-
-/* Interned "# labels: {...}" text of a debug=1 record, or 0. */
-static inline uint32_t gm_g_labels(const struct gm_goroutine *g)
-{
-    return (g->flags & GM_G_RECORD) ? g->u.rec.labels_id : 0;
-}
-
-/* Locks a goroutine that waits on a sync.Mutex/RWMutex may hold: pointer arguments (not marked
- * '?') of the user frames below the Lock call. Used to infer lock-order deadlocks. */
-#define GM_LOCK_HELD_MAX 6
-struct gm_lockwait {
-    uint32_t g;                      /* goroutine index in the set */
-    uint32_t nr;                     /* candidates in held */
-    uint64_t held[GM_LOCK_HELD_MAX]; /* candidate addresses (a struct that contains a lock) */
-};
-
-/* What the runtime itself proved about the blocked goroutines of a dump. */
-enum gm_dump_proof {
-    GM_PROOF_NONE = 0,
-    GM_PROOF_LEAKED = 1,   /* goroutines tagged "(leaked)" by a goroutineleak GC (Go 1.26+) */
-    GM_PROOF_LEAKPROF = 2, /* a goroutineleak profile (debug=0/1): every record leaked */
-    GM_PROOF_DEADLOCK = 3, /* "fatal error: all goroutines are asleep - deadlock!" */
-    GM_PROOF_BUBBLE = 4,   /* synctest "panic: deadlock: ..." : the bubble's goroutines */
-};
-
-enum gm_dump_kind {
-    GM_DUMP_FULL = 1,       /* goroutine N [state]: blocks */
-    GM_DUMP_AGGREGATED = 2, /* debug=1 "goroutine profile: total N" */
-};
-
-struct gm_dump {
-    enum gm_dump_kind kind;
-    uint32_t first;           /* index of its first goroutine in the set */
-    uint32_t nr;              /* number of goroutine records */
-    uint64_t goroutines;      /* goroutines (sum of weights) */
-    uint64_t total_declared;  /* "total N" of a debug=1 header, else 0 */
-    uint64_t line_first;      /* line of the first header */
-    uint64_t line_last;       /* last line that belonged to it */
-    uint32_t preamble_id;     /* interned "panic: ..."/"fatal error: ..."/"SIGQUIT: quit", or 0 */
-    int64_t time;             /* unix seconds from a log timestamp before it, or -1 */
-    int truncated;            /* the input ended inside the dump */
-    int from_profile;         /* converted from a debug=0 goroutine profile (states inferred) */
-    enum gm_dump_proof proof; /* GM_G_PROVEN goroutines are proven by this */
-    uint64_t trunc_off;       /* byte offset where it ended */
-};
-
-enum gm_similarity {
-    GM_SIM_EXACT = 0,      /* argument values must be equal */
-    GM_SIM_POINTER = 1,    /* pointer-looking values (>= 1 MiB) may differ */
-    GM_SIM_AGGRESSIVE = 2, /* argument values are ignored */
-};
-
-/* The goroutine records of all parsed dumps live in fixed-size blocks (never moved). */
-#define GM_G_BLOCK_SHIFT 16
-#define GM_G_BLOCK       (1u << GM_G_BLOCK_SHIFT)
-
-struct gm_gdump_set {
-    struct gm_stacks stacks; /* interned frames, stacks, states, labels */
-    struct gm_goroutine **blocks;
-    uint32_t blocks_nr, blocks_alloc;
-    uint32_t g_nr; /* goroutine records in all dumps */
-    struct gm_dump *dumps;
-    uint32_t dumps_nr, dumps_alloc;
-    struct gm_lockwait *locks; /* mutex waiters with held-lock candidates, in goroutine order */
-    uint32_t locks_nr, locks_alloc;
-    struct gm_limits limits;
-    enum gm_similarity similarity;
-    uint64_t input_bytes;   /* bytes parsed over all inputs (after decompression) */
-    uint64_t lines;         /* lines read over all inputs */
-    uint64_t skipped_lines; /* non-dump lines (logs, registers, ...) */
-    uint64_t ancestors;     /* [originating from goroutine N] blocks skipped */
-};
-
-static inline struct gm_goroutine *gm_gdump_g(const struct gm_gdump_set *set, uint32_t i)
-{
-    return &set->blocks[i >> GM_G_BLOCK_SHIFT][i & (GM_G_BLOCK - 1)];
-}
-
-/* lim may be NULL for defaults. */
-int gm_gdump_set_init(struct gm_gdump_set *set, const struct gm_limits *lim,
-                      enum gm_similarity sim);
-void gm_gdump_set_release(struct gm_gdump_set *set);
+/* The model (struct gm_gdump_set and what it holds) is in gm/dumps.h. */
 
 /*
  * Parses every dump in (p, len) and appends them to set (dumps, goroutines). The input is
@@ -186,12 +54,5 @@ int gm_gdump_load(struct gm_gdump_set *set, const char *path, struct gm_diag *di
 /* Unix seconds of a log-line timestamp at the start of s ("2006/01/02 15:04:05", RFC 3339,
  * "time=..." or a JSON "time"/"ts" member first), or -1. */
 int64_t gm_gdump_log_time(struct gm_str s);
-
-/* The wait-state string of a goroutine ("" for debug=1 records). */
-static inline const char *gm_gdump_state(const struct gm_gdump_set *set,
-                                         const struct gm_goroutine *g)
-{
-    return gm_strtab_cstr(&set->stacks.strs, g->state_id);
-}
 
 #endif

@@ -206,62 +206,6 @@ int64_t gm_gdump_log_time(struct gm_str s)
     return v;
 }
 
-/* ---------------------------------------------------------------- set management */
-
-int gm_gdump_set_init(struct gm_gdump_set *set, const struct gm_limits *lim, enum gm_similarity sim)
-{
-    memset(set, 0, sizeof(*set));
-    if (lim) {
-        set->limits = *lim;
-    } else {
-        gm_limits_default(&set->limits);
-    }
-    if (set->limits.max_frames == 0) {
-        set->limits.max_frames = 1;
-    }
-    set->similarity = sim;
-    return gm_stacks_init(&set->stacks, set->limits.max_strtab);
-}
-
-void gm_gdump_set_release(struct gm_gdump_set *set)
-{
-    for (uint32_t i = 0; i < set->blocks_nr; i++) {
-        free(set->blocks[i]);
-    }
-    free(set->blocks);
-    free(set->dumps);
-    free(set->locks);
-    gm_stacks_release(&set->stacks);
-    memset(set, 0, sizeof(*set));
-}
-
-static int push_g(struct gm_gdump_set *set, const struct gm_goroutine *g)
-{
-    uint32_t i = set->g_nr;
-    if (i == UINT32_MAX) {
-        return GM_ETOOBIG;
-    }
-    if ((i >> GM_G_BLOCK_SHIFT) == set->blocks_nr) {
-        if (set->blocks_nr == set->blocks_alloc) {
-            uint32_t na = set->blocks_alloc ? set->blocks_alloc * 2 : 16;
-            struct gm_goroutine **nb = gm_xrealloc(set->blocks, na * sizeof(struct gm_goroutine *));
-            if (!nb) {
-                return GM_ENOMEM;
-            }
-            set->blocks = nb;
-            set->blocks_alloc = na;
-        }
-        struct gm_goroutine *blk = gm_xrealloc(NULL, GM_G_BLOCK * sizeof(*blk));
-        if (!blk) {
-            return GM_ENOMEM;
-        }
-        set->blocks[set->blocks_nr++] = blk;
-    }
-    *gm_gdump_g(set, i) = *g;
-    set->g_nr++;
-    return 0;
-}
-
 /* Goroutine ids of the current dump, to see a second dump start when an id repeats. Ids below
  * IDBITS_MAX live in a bitmap (dumps list goroutines roughly in id order, so the accesses are
  * sequential); larger ids go to a small hash table of goroutine indices. */
@@ -417,19 +361,11 @@ static int start_dump(struct parser *ps, enum gm_dump_kind kind)
 {
     struct gm_gdump_set *set = ps->set;
     end_dump(ps);
-    if (set->dumps_nr == set->dumps_alloc) {
-        uint32_t na = set->dumps_alloc ? set->dumps_alloc * 2 : 4;
-        struct gm_dump *nd = gm_xrealloc(set->dumps, na * sizeof(*nd));
-        if (!nd) {
-            return GM_ENOMEM;
-        }
-        set->dumps = nd;
-        set->dumps_alloc = na;
+    int di = gm_dumps_begin(set, kind);
+    if (di < 0) {
+        return di;
     }
-    struct gm_dump *d = &set->dumps[set->dumps_nr];
-    memset(d, 0, sizeof(*d));
-    d->kind = kind;
-    d->first = set->g_nr;
+    struct gm_dump *d = &set->dumps[di];
     d->line_first = ps->lineno;
     d->line_last = ps->lineno;
     d->preamble_id = ps->preamble_id;
@@ -437,7 +373,7 @@ static int start_dump(struct parser *ps, enum gm_dump_kind kind)
     d->time = ps->last_time;
     ps->preamble_id = 0;
     ps->last_time = -1;
-    ps->dump = set->dumps_nr++;
+    ps->dump = (uint32_t)di;
     ps->in_dump = 1;
     return idset_reset(ps);
 }
@@ -492,7 +428,7 @@ static int finish_g(struct parser *ps)
         ps->lw.g = set->g_nr;
         set->locks[set->locks_nr++] = ps->lw;
     }
-    GM_TRY(push_g(set, &ps->g));
+    GM_TRY(gm_dumps_push(set, &ps->g));
     d->goroutines += gm_g_weight(&ps->g);
     d->line_last = ps->lineno;
     ps->mode = d->kind == GM_DUMP_AGGREGATED ? M_AGG : M_NONE;
