@@ -23,7 +23,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
+.PHONY: all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic
 
 $(BUILD)/%.o: %.c
@@ -41,11 +41,25 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)
 
 # Everything CI runs, in one command (README).
-check: unit golden help-docs docs-examples pprof-compare fuzz-replay corpus-check
+check: layers unit golden help-docs docs-examples pprof-compare versions oracle fuzz-replay corpus-check
 
 # gomedic pprof against `go tool pprof` on the same files (skips without Go).
 pprof-compare: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic python3 tests/pprof/compare.py
+
+# Layers point down (base -> model -> parse -> analyze -> render -> cli).
+layers:
+	tests/layers.sh
+
+# The same diagnosis from the fixtures of every Go version (testdata/KIND/go1.N/ against the
+# Go 1.19 twins; no Go needed).
+versions: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic python3 tests/regen/versions.py
+
+# gomedic against reference numbers from Go's own readers (tests/oracle; skips without a Go new
+# enough for it, or without the module proxy).
+oracle: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic tests/oracle/run.sh
 
 docs-examples: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic python3 tests/docs/examples.py

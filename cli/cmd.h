@@ -1,7 +1,7 @@
 /*
  * cli/cmd.h - subcommand registration and the option tables that drive parsing and --help.
  *
- * Adding a command: write cli/cmd_<name>.c exporting `const struct gm_cmd cmd_<name>`, add it
+ * Adding a command: write cli/cmd_<name>.c exporting `const struct cli_cmd cmd_<name>`, add it
  * to cmds[] in cli/gomedic.c (sorted), write docs/gomedic-<name>.1.md (its SYNOPSIS must be
  * the usage string) and tests/golden/<name>/ cases.
  */
@@ -12,53 +12,53 @@
 
 #include "gm/base.h"
 
-enum gm_opt_type {
-    GM_OPT_T_END = 0,
-    GM_OPT_T_BOOL,   /* int *: set to 1 */
-    GM_OPT_T_STRING, /* const char **: last one wins */
-    GM_OPT_T_LIST,   /* struct gm_strlist *: repeatable */
+enum cli_opt_type {
+    CLI_OPT_T_END = 0,
+    CLI_OPT_T_BOOL,   /* int *: set to 1 */
+    CLI_OPT_T_STRING, /* const char **: last one wins */
+    CLI_OPT_T_LIST,   /* struct cli_strlist *: repeatable */
 };
 
-struct gm_strlist {
+struct cli_strlist {
     const char *v[64];
     size_t nr;
 };
 
-struct gm_opt {
+struct cli_opt {
     int shortc;       /* 0 if none */
     const char *name; /* long name */
-    enum gm_opt_type type;
+    enum cli_opt_type type;
     void *ptr;
     const char *arg; /* argument name for --help, NULL for booleans */
     const char *help;
 };
 
-#define GM_OPT_BOOL(s, l, p, h)                                                                    \
+#define CLI_OPT_BOOL(s, l, p, h)                                                                   \
     {                                                                                              \
-        (s), (l), GM_OPT_T_BOOL, (p), NULL, (h)                                                    \
+        (s), (l), CLI_OPT_T_BOOL, (p), NULL, (h)                                                   \
     }
-#define GM_OPT_STRING(s, l, p, a, h)                                                               \
+#define CLI_OPT_STRING(s, l, p, a, h)                                                              \
     {                                                                                              \
-        (s), (l), GM_OPT_T_STRING, (p), (a), (h)                                                   \
+        (s), (l), CLI_OPT_T_STRING, (p), (a), (h)                                                  \
     }
-#define GM_OPT_LIST(s, l, p, a, h)                                                                 \
+#define CLI_OPT_LIST(s, l, p, a, h)                                                                \
     {                                                                                              \
-        (s), (l), GM_OPT_T_LIST, (p), (a), (h)                                                     \
+        (s), (l), CLI_OPT_T_LIST, (p), (a), (h)                                                    \
     }
-#define GM_OPT_END                                                                                 \
+#define CLI_OPT_END                                                                                \
     {                                                                                              \
-        0, NULL, GM_OPT_T_END, NULL, NULL, NULL                                                    \
+        0, NULL, CLI_OPT_T_END, NULL, NULL, NULL                                                   \
     }
 
-enum gm_cmd_flags {
-    GM_CMD_HIDDEN = 1u << 0,
-    GM_CMD_READS_FILES = 1u << 1,
+enum cli_cmd_flags {
+    CLI_CMD_HIDDEN = 1u << 0,
+    CLI_CMD_READS_FILES = 1u << 1,
 };
 
-struct gm_cmd {
+struct cli_cmd {
     const char *name, *summary, *usage;
-    const struct gm_opt *opts;
-    int (*run)(int argc, char **argv, const struct gm_cmd *self);
+    const struct cli_opt *opts;
+    int (*run)(int argc, char **argv, const struct cli_cmd *self);
     unsigned flags;
     int min_operands, max_operands; /* files the command takes (max 0: any number) */
     const char *operands_error;     /* what to say when their number is wrong */
@@ -68,33 +68,33 @@ struct gm_cmd {
  * options). On return argv[*first .. argc-1] are the operands. Returns 0, 1 when --help was
  * printed (exit 0), or 2 after printing a usage error (a bad option, or a number of operands
  * outside min_operands..max_operands: "NAME: operands_error" and the usage). */
-int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first);
-void gm_cmd_help(const struct gm_cmd *self, FILE *f);
+int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first);
+void cli_cmd_help(const struct cli_cmd *self, FILE *f);
 
 /* Common conventions. */
-int gm_color_wanted(const char *when, FILE *f); /* auto|always|never; -1 if invalid */
+int cli_color_wanted(const char *when, FILE *f); /* auto|always|never; -1 if invalid */
 /* -o/--out and --color: opens path (NULL or "-": stdout) and sets up w, colour as --color
  * asks, never when plain (JSON, SVG, folded stacks). Dies (exit 2) with "<cmd>: cannot write
  * 'path'" or a --color error. */
 struct gm_out;
-void gm_cli_out_open(struct gm_out *w, const char *cmd, const char *path, const char *color,
-                     int plain);
-/* Flushes and closes what gm_cli_out_open opened: 0, or 2 after "<cmd>: write error". */
-int gm_cli_out_close(struct gm_out *w, const char *cmd);
-int gm_parse_size(const char *s, uint64_t *out); /* "512M", "4G", plain bytes */
+void cli_out_open(struct gm_out *w, const char *cmd, const char *path, const char *color,
+                  int plain);
+/* Flushes and closes what cli_out_open opened: 0, or 2 after "<cmd>: write error". */
+int cli_out_close(struct gm_out *w, const char *cmd);
+int cli_parse_size(const char *s, uint64_t *out); /* "512M", "4G", plain bytes */
 
 /* Monotonic seconds. */
-double gm_now(void);
+double cli_now(void);
 /* --stats: timing, throughput and memory (from /proc/self/status: heap = RssAnon, the mapped
  * input = RssFile, peak = VmHWM) on stderr. */
-void gm_print_stats(const char *file, uint64_t input_bytes, uint64_t goroutines, double t_parse,
-                    double t_total);
+void cli_print_stats(const char *file, uint64_t input_bytes, uint64_t goroutines, double t_parse,
+                     double t_total);
 
 /* Messages: "gomedic: ..." on stderr. die() exits 2. */
-void gm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-_Noreturn void gm_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a library error with its diagnostic: "gomedic: file:line: msg". */
-void gm_err_diag(const char *file, int code, const struct gm_diag *diag);
+void cli_err_diag(const char *file, int code, const struct gm_diag *diag);
 
 /* Loading (cli/load.c): the bare-file mode (gomedic FILE) opens FILE once to tell its kind
  * (cli_preopen) and the command it routes to takes that artifact instead of reading, inflating
@@ -113,12 +113,12 @@ int cli_load_profile(struct gm_profile *prof, const char *path, const struct gm_
 /* The pre-opened profile of path, moved to the caller (1), or 0 when there is none. */
 int cli_take_profile(const char *path, const struct gm_limits *lim, struct gm_profile *out);
 
-extern const struct gm_cmd cmd_diff;
-extern const struct gm_cmd cmd_flame;
-extern const struct gm_cmd cmd_gc;
-extern const struct gm_cmd cmd_goroutines;
-extern const struct gm_cmd cmd_heap;
-extern const struct gm_cmd cmd_pprof;
-extern const struct gm_cmd cmd_race;
+extern const struct cli_cmd cmd_diff;
+extern const struct cli_cmd cmd_flame;
+extern const struct cli_cmd cmd_gc;
+extern const struct cli_cmd cmd_goroutines;
+extern const struct cli_cmd cmd_heap;
+extern const struct cli_cmd cmd_pprof;
+extern const struct cli_cmd cmd_race;
 
 #endif

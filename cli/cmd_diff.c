@@ -11,46 +11,46 @@
 struct opts {
     int json, all, full_path, no_source;
     const char *out, *color, *fail_on, *interval, *min_growth, *max_mem;
-    struct gm_strlist ignore_top, ignore_any, ignore_created, ignore_files, trims;
+    struct cli_strlist ignore_top, ignore_any, ignore_created, ignore_files, trims;
 };
 
 static struct opts o;
 
-static const struct gm_opt options[] = {
-    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.diff/1)"),
-    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    GM_OPT_STRING(0, "fail-on", &o.fail_on, "leak", "exit 1 when a leak is found"),
-    GM_OPT_LIST(0, "ignore-top", &o.ignore_top, "FUNC",
-                "ignore stacks whose first non-runtime function is FUNC (goleak "
-                "IgnoreTopFunction)"),
-    GM_OPT_LIST(0, "ignore-any", &o.ignore_any, "FUNC", "ignore stacks with FUNC in any frame"),
-    GM_OPT_LIST(0, "ignore-created-by", &o.ignore_created, "FUNC",
-                "ignore goroutines created by FUNC"),
-    GM_OPT_LIST(0, "ignore-file", &o.ignore_files, "FILE",
-                "read ignore rules from FILE: 'top FUNC', 'any FUNC', 'created-by FUNC'"),
-    GM_OPT_STRING(0, "interval", &o.interval, "SECONDS",
-                  "time between snapshots, when they carry no timestamp"),
-    GM_OPT_STRING(0, "min-growth", &o.min_growth, "N",
-                  "goroutines a bucket must grow by to count as a leak (default 1)"),
-    GM_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
-    GM_OPT_BOOL(0, "all", &o.all, "table: also list buckets that did not grow"),
-    GM_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
-    GM_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the dump"),
-    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
-    GM_OPT_END,
+static const struct cli_opt options[] = {
+    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.diff/1)"),
+    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "leak", "exit 1 when a leak is found"),
+    CLI_OPT_LIST(0, "ignore-top", &o.ignore_top, "FUNC",
+                 "ignore stacks whose first non-runtime function is FUNC (goleak "
+                 "IgnoreTopFunction)"),
+    CLI_OPT_LIST(0, "ignore-any", &o.ignore_any, "FUNC", "ignore stacks with FUNC in any frame"),
+    CLI_OPT_LIST(0, "ignore-created-by", &o.ignore_created, "FUNC",
+                 "ignore goroutines created by FUNC"),
+    CLI_OPT_LIST(0, "ignore-file", &o.ignore_files, "FILE",
+                 "read ignore rules from FILE: 'top FUNC', 'any FUNC', 'created-by FUNC'"),
+    CLI_OPT_STRING(0, "interval", &o.interval, "SECONDS",
+                   "time between snapshots, when they carry no timestamp"),
+    CLI_OPT_STRING(0, "min-growth", &o.min_growth, "N",
+                   "goroutines a bucket must grow by to count as a leak (default 1)"),
+    CLI_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
+    CLI_OPT_BOOL(0, "all", &o.all, "table: also list buckets that did not grow"),
+    CLI_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
+    CLI_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the dump"),
+    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_END,
 };
 
 /* Ignore-file lines live as long as the process: they are parsed into this buffer. */
 static char *ignore_buf;
 
-static void read_ignore_file(const char *path, struct gm_strlist *top, struct gm_strlist *any,
-                             struct gm_strlist *cb)
+static void read_ignore_file(const char *path, struct cli_strlist *top, struct cli_strlist *any,
+                             struct cli_strlist *cb)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        gm_die("diff: --ignore-file '%s': cannot open", path);
+        cli_die("diff: --ignore-file '%s': cannot open", path);
     }
     char line[1024];
     unsigned lineno = 0;
@@ -68,7 +68,7 @@ static void read_ignore_file(const char *path, struct gm_strlist *top, struct gm
         if (!*s || *s == '#') {
             continue;
         }
-        struct gm_strlist *dst = top;
+        struct cli_strlist *dst = top;
         const char *func = s;
         char *sp = strpbrk(s, " \t");
         if (sp) {
@@ -84,18 +84,18 @@ static void read_ignore_file(const char *path, struct gm_strlist *top, struct gm
             } else if (strcmp(s, "created-by") == 0) {
                 dst = cb;
             } else {
-                gm_die("%s:%u: expected 'top FUNC', 'any FUNC' or 'created-by FUNC', got '%s'",
-                       path, lineno, s);
+                cli_die("%s:%u: expected 'top FUNC', 'any FUNC' or 'created-by FUNC', got '%s'",
+                        path, lineno, s);
             }
         }
         if (dst->nr == GM_ARRAY_NR(dst->v)) {
-            gm_die("%s:%u: too many ignore rules (at most %zu per kind)", path, lineno,
-                   GM_ARRAY_NR(dst->v));
+            cli_die("%s:%u: too many ignore rules (at most %zu per kind)", path, lineno,
+                    GM_ARRAY_NR(dst->v));
         }
         size_t fl = strlen(func);
         char *copy = malloc(fl + 1);
         if (!copy) {
-            gm_die("out of memory");
+            cli_die("out of memory");
         }
         memcpy(copy, func, fl + 1);
         dst->v[dst->nr++] = copy;
@@ -104,18 +104,18 @@ static void read_ignore_file(const char *path, struct gm_strlist *top, struct gm
     fclose(f);
 }
 
-static int run(int argc, char **argv, const struct gm_cmd *self)
+static int run(int argc, char **argv, const struct cli_cmd *self)
 {
     memset(&o, 0, sizeof(o));
     int first;
-    int prc = gm_opt_parse(self, argc, argv, &first);
+    int prc = cli_opt_parse(self, argc, argv, &first);
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
     int nfiles = argc - first;
     struct gm_fail_policy fail;
     if (gm_fail_parse(o.fail_on, GM_FAIL_LEAK, &fail) < 0) {
-        gm_die("diff: --fail-on '%s': expected 'leak'", o.fail_on);
+        cli_die("diff: --fail-on '%s': expected 'leak'", o.fail_on);
     }
     struct gm_leak_opts lo;
     memset(&lo, 0, sizeof(lo));
@@ -136,29 +136,29 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         char *end;
         lo.interval_s = strtod(o.interval, &end);
         if (*end || lo.interval_s <= 0) {
-            gm_die("diff: --interval '%s': expected seconds > 0", o.interval);
+            cli_die("diff: --interval '%s': expected seconds > 0", o.interval);
         }
     }
     if (o.min_growth) {
         char *end;
         long v = strtol(o.min_growth, &end, 10);
         if (*end || v < 1) {
-            gm_die("diff: --min-growth '%s': expected a number >= 1", o.min_growth);
+            cli_die("diff: --min-growth '%s': expected a number >= 1", o.min_growth);
         }
         lo.min_growth = (uint64_t)v;
     }
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
-        gm_die("diff: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
+        cli_die("diff: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
     struct gm_gdump_set set;
     if (gm_gdump_set_init(&set, &lim, GM_SIM_AGGRESSIVE) < 0) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
     uint32_t *dumps = calloc((size_t)nfiles, sizeof(uint32_t));
     if (!dumps) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
     int rc = 0;
     for (int i = 0; i < nfiles; i++) {
@@ -167,21 +167,21 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         const char *file = argv[first + i];
         int n = cli_load_dumps(&set, file, &diag);
         if (n < 0) {
-            gm_err_diag(file, n, &diag);
+            cli_err_diag(file, n, &diag);
             rc = 2;
             goto out;
         }
         if (n > 1) {
-            gm_err("%s: holds %d dumps; using the last", file, n);
+            cli_err("%s: holds %d dumps; using the last", file, n);
         }
         dumps[i] = set.dumps_nr - 1;
     }
     struct gm_leak_result res;
     if (gm_leak_diff(&set, dumps, (uint32_t)nfiles, &lo, &res) < 0) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
     struct gm_out w;
-    gm_cli_out_open(&w, "diff", o.out, o.color, o.json);
+    cli_out_open(&w, "diff", o.out, o.color, o.json);
     struct gm_paths paths;
     memset(&paths, 0, sizeof(paths));
     paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
@@ -205,9 +205,9 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     struct gm_records recs;
     gm_records_init(&recs);
     if (gm_records_from_leak(&set, &res, &recs) < 0) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
-    rc = gm_cli_out_close(&w, "diff") ? 2 : gm_fail_exit(&fail, &recs);
+    rc = cli_out_close(&w, "diff") ? 2 : gm_fail_exit(&fail, &recs);
     gm_records_release(&recs);
     gm_leak_release(&res);
 out:
@@ -217,14 +217,14 @@ out:
     return rc;
 }
 
-const struct gm_cmd cmd_diff = {
+const struct cli_cmd cmd_diff = {
     .name = "diff",
     .summary = "Find goroutine leaks across snapshots of one process: buckets that grow, "
                "goroutines blocked in every snapshot.",
     .usage = "gomedic diff [options] BEFORE AFTER [MORE...]",
     .opts = options,
     .run = run,
-    .flags = GM_CMD_READS_FILES,
+    .flags = CLI_CMD_READS_FILES,
     .min_operands = 2,
     .max_operands = 0,
     .operands_error = "needs at least two snapshots, oldest first",

@@ -19,18 +19,18 @@ struct opts {
 
 static struct opts o;
 
-static const struct gm_opt options[] = {
-    GM_OPT_STRING('o', "output", &o.out, "FILE",
-                  "write to FILE; .svg, .html or anything else (folded) picks the format"),
-    GM_OPT_STRING('f', "format", &o.format, "FMT", "svg, html or folded (default: from -o)"),
-    GM_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
-                  "profile sample type (default: the profile's default, else the last)"),
-    GM_OPT_STRING(0, "base", &o.base, "FILE",
-                  "differential graph against FILE (same kind): red grew, blue shrank"),
-    GM_OPT_STRING(0, "title", &o.title, "TEXT", "title of the graph"),
-    GM_OPT_STRING(0, "width", &o.width, "PX", "width in pixels (default 1200)"),
-    GM_OPT_BOOL(0, "icicle", &o.icicle, "root at the top instead of the bottom"),
-    GM_OPT_END,
+static const struct cli_opt options[] = {
+    CLI_OPT_STRING('o', "output", &o.out, "FILE",
+                   "write to FILE; .svg, .html or anything else (folded) picks the format"),
+    CLI_OPT_STRING('f', "format", &o.format, "FMT", "svg, html or folded (default: from -o)"),
+    CLI_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
+                   "profile sample type (default: the profile's default, else the last)"),
+    CLI_OPT_STRING(0, "base", &o.base, "FILE",
+                   "differential graph against FILE (same kind): red grew, blue shrank"),
+    CLI_OPT_STRING(0, "title", &o.title, "TEXT", "title of the graph"),
+    CLI_OPT_STRING(0, "width", &o.width, "PX", "width in pixels (default 1200)"),
+    CLI_OPT_BOOL(0, "icicle", &o.icicle, "root at the top instead of the bottom"),
+    CLI_OPT_END,
 };
 
 /* One input: a profile or a goroutine dump, turned into stacks in the flame tree. */
@@ -147,11 +147,11 @@ static void unload(struct input *in)
     }
 }
 
-static int run(int argc, char **argv, const struct gm_cmd *self)
+static int run(int argc, char **argv, const struct cli_cmd *self)
 {
     memset(&o, 0, sizeof(o));
     int first;
-    int prc = gm_opt_parse(self, argc, argv, &first);
+    int prc = cli_opt_parse(self, argc, argv, &first);
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
@@ -169,7 +169,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         } else if (strcmp(fs, "html") == 0) {
             fmt = GM_FLAME_HTML;
         } else if (strcmp(fs, "folded") != 0) {
-            gm_die("flame: --format '%s': expected svg, html or folded", fs);
+            cli_die("flame: --format '%s': expected svg, html or folded", fs);
         }
     }
     int width = 1200;
@@ -177,7 +177,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         char *end;
         long v = strtol(o.width, &end, 10);
         if (*end || v < 100 || v > 100000) {
-            gm_die("flame: --width '%s': expected pixels from 100", o.width);
+            cli_die("flame: --width '%s': expected pixels from 100", o.width);
         }
         width = (int)v;
     }
@@ -187,7 +187,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     memset(&diag, 0, sizeof(diag));
     int rc = load(&in, file, &diag);
     if (rc < 0) {
-        gm_err_diag(file, rc, &diag);
+        cli_err_diag(file, rc, &diag);
         return 2;
     }
     int have_base = 0, loaded = 1;
@@ -195,20 +195,20 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         memset(&diag, 0, sizeof(diag));
         rc = load(&base, o.base, &diag);
         if (rc < 0) {
-            gm_err_diag(o.base, rc, &diag);
+            cli_err_diag(o.base, rc, &diag);
             unload(&in);
             return 2;
         }
         have_base = 1;
         if (base.is_profile != in.is_profile) {
-            gm_err("flame: %s and %s are not the same kind of input", file, o.base);
+            cli_err("flame: %s and %s are not the same kind of input", file, o.base);
             rc = 2;
             goto out;
         }
     }
     struct gm_strtab names;
     if (gm_strtab_init(&names, 0) < 0) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
     uint32_t index = 0;
     const char *unit = "goroutines";
@@ -220,7 +220,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             char *end;
             long v = strtol(o.index, &end, 10);
             if (i < 0 && (*end || v < 0 || v >= (long)in.prof.types_nr)) {
-                gm_err("%s: no sample type '%s'", file, o.index);
+                cli_err("%s: no sample type '%s'", file, o.index);
                 rc = 2;
                 gm_strtab_release(&names);
                 goto out;
@@ -228,7 +228,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             index = i >= 0 ? (uint32_t)i : (uint32_t)v;
         }
         if (in.prof.types_nr == 0) {
-            gm_err("%s: the profile has no sample types", file);
+            cli_err("%s: the profile has no sample types", file);
             rc = 2;
             gm_strtab_release(&names);
             goto out;
@@ -241,7 +241,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     struct gm_flame f;
     if (gm_flame_init(&f, &names, o.title ? o.title : title, unit) < 0) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
     f.icicle = o.icicle;
     if (in.is_profile) {
@@ -250,7 +250,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             const char *tn = gm_profile_str(&in.prof, in.prof.types[index].type_id);
             int bi = gm_profile_type_index(&base.prof, tn);
             if (bi < 0) {
-                gm_err("%s: has no sample type '%s'", o.base, tn);
+                cli_err("%s: has no sample type '%s'", o.base, tn);
                 rc = 2;
             } else {
                 rc = add_profile(&f, &names, &base.prof, (uint32_t)bi, 1);
@@ -263,7 +263,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
     }
     if (rc == GM_ENOMEM) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
     /* the graph holds its own names and values: drop its index and the inputs before the
        render, so the peak is the graph, not the graph plus the decoded profiles */
@@ -278,14 +278,14 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         /* already reported (the base lacks the sample type): no half-made graph */
     } else if (rc >= 0) {
         struct gm_out w;
-        gm_cli_out_open(&w, "flame", o.out, NULL, 1);
+        cli_out_open(&w, "flame", o.out, NULL, 1);
         gm_flame_render(&w, &f, fmt, width, 0.1);
         if (w.err == ENOMEM) {
-            gm_die("out of memory"); /* the renderer's scratch stack could not grow */
+            cli_die("out of memory"); /* the renderer's scratch stack could not grow */
         }
-        rc = gm_cli_out_close(&w, "flame");
+        rc = cli_out_close(&w, "flame");
     } else if (rc < 0) {
-        gm_err("flame: %s", gm_strerror(rc));
+        cli_err("flame: %s", gm_strerror(rc));
         rc = 2;
     }
     gm_flame_release(&f);
@@ -300,14 +300,14 @@ out:
     return rc;
 }
 
-const struct gm_cmd cmd_flame = {
+const struct cli_cmd cmd_flame = {
     .name = "flame",
     .summary = "Flame graph (interactive SVG/HTML, or folded stacks) of a profile or a goroutine "
                "dump; differential against a base.",
     .usage = "gomedic flame [options] PROFILE|DUMP",
     .opts = options,
     .run = run,
-    .flags = GM_CMD_READS_FILES,
+    .flags = CLI_CMD_READS_FILES,
     .min_operands = 1,
     .max_operands = 1,
     .operands_error = "expected one profile or dump",

@@ -15,43 +15,43 @@ struct opts {
 
 static struct opts o;
 
-static const struct gm_opt options[] = {
-    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.gc/1)"),
-    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    GM_OPT_STRING(0, "min-severity", &o.min_sev, "SEV",
-                  "table: list findings from SEV up (default low)"),
-    GM_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
-    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
-    GM_OPT_END,
+static const struct cli_opt options[] = {
+    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.gc/1)"),
+    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPT_STRING(0, "min-severity", &o.min_sev, "SEV",
+                   "table: list findings from SEV up (default low)"),
+    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
+    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_END,
 };
 
-static int run(int argc, char **argv, const struct gm_cmd *self)
+static int run(int argc, char **argv, const struct cli_cmd *self)
 {
     memset(&o, 0, sizeof(o));
     int first;
-    int prc = gm_opt_parse(self, argc, argv, &first);
+    int prc = cli_opt_parse(self, argc, argv, &first);
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
     int min_sev = GM_SEV_LOW;
     if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
-        gm_die("gc: --min-severity '%s': expected info, low, medium, high or critical", o.min_sev);
+        cli_die("gc: --min-severity '%s': expected info, low, medium, high or critical", o.min_sev);
     }
     struct gm_fail_policy fail;
     if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
-        gm_die("gc: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
+        cli_die("gc: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
     }
     struct gm_records recs;
     gm_records_init(&recs);
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
-        gm_die("gc: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
+        cli_die("gc: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
     struct gm_out w;
-    gm_cli_out_open(&w, "gc", o.out, o.color, o.json);
+    cli_out_open(&w, "gc", o.out, o.color, o.json);
     int nfiles = argc - first, rc = 0;
     if (o.json && nfiles > 1) {
         gm_out_puts(&w, "[");
@@ -65,7 +65,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         struct gm_artifact_opts ao = {.lim = &lim};
         int r = cli_open(&a, file, &ao, &diag);
         if (r < 0) {
-            gm_err_diag(file, r, &diag);
+            cli_err_diag(file, r, &diag);
             rc = 2;
             break;
         }
@@ -73,18 +73,18 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         r = gm_gc_analyze(a.in.p, a.in.len, 0, &rep);
         gm_artifact_close(&a);
         if (r < 0) {
-            gm_die("out of memory");
+            cli_die("out of memory");
         }
         if (rep.stats.gc_lines == 0 && rep.stats.sched_lines == 0) {
-            gm_err("%s: expected GODEBUG=gctrace=1 lines ('gc N @T s P%%: ...') or "
-                   "schedtrace lines ('SCHED Nms: ...'), found none in %llu lines",
-                   file, (unsigned long long)rep.stats.lines);
+            cli_err("%s: expected GODEBUG=gctrace=1 lines ('gc N @T s P%%: ...') or "
+                    "schedtrace lines ('SCHED Nms: ...'), found none in %llu lines",
+                    file, (unsigned long long)rep.stats.lines);
             gm_gc_report_release(&rep);
             rc = 2;
             break;
         }
         if (gm_records_from_gc(&rep, &recs) < 0) {
-            gm_die("out of memory");
+            cli_die("out of memory");
         }
         if (o.json) {
             if (i > first) {
@@ -104,20 +104,20 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     }
     int fail_rc = gm_fail_exit(&fail, &recs);
     gm_records_release(&recs);
-    if (gm_cli_out_close(&w, "gc")) {
+    if (cli_out_close(&w, "gc")) {
         return 2;
     }
     return rc ? rc : fail_rc;
 }
 
-const struct gm_cmd cmd_gc = {
+const struct cli_cmd cmd_gc = {
     .name = "gc",
     .summary = "GC pressure from GODEBUG=gctrace=1 (and schedtrace) logs: CPU share, pauses, "
                "live-heap trend, GOMEMLIMIT spirals.",
     .usage = "gomedic gc [options] LOG...",
     .opts = options,
     .run = run,
-    .flags = GM_CMD_READS_FILES,
+    .flags = CLI_CMD_READS_FILES,
     .min_operands = 1,
     .max_operands = 0,
     .operands_error = "no log given",

@@ -12,44 +12,44 @@
 
 struct opts {
     int json, aggressive, full_path, no_buckets, no_source, stats;
-    struct gm_strlist source_roots;
+    struct cli_strlist source_roots;
     const char *out, *color, *similarity, *state, *match, *exclude, *dump, *min_sev, *fail_on;
     const char *max_mem, *max_frames, *max_buckets;
-    struct gm_strlist trims;
+    struct cli_strlist trims;
 };
 
 static struct opts o;
 
-static const struct gm_opt options[] = {
-    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.goroutines/1)"),
-    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    GM_OPT_BOOL('a', "aggressive", &o.aggressive,
-                "group ignoring argument values (same as --similarity aggressive)"),
-    GM_OPT_STRING(0, "similarity", &o.similarity, "MODE",
-                  "bucket grouping: exact (default), pointer, aggressive"),
-    GM_OPT_STRING('s', "state", &o.state, "REGEX", "keep goroutines whose state matches"),
-    GM_OPT_STRING('m', "match", &o.match, "REGEX", "keep stacks with a function matching"),
-    GM_OPT_STRING('x', "exclude", &o.exclude, "REGEX", "drop stacks with a function matching"),
-    GM_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
-    GM_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the dump"),
-    GM_OPT_LIST(0, "source-root", &o.source_roots, "DIR",
-                "look for the dump's source files under DIR too (for hints)"),
-    GM_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
-    GM_OPT_STRING(0, "dump", &o.dump, "N|last|all",
-                  "which dump of a file holding several (default last)"),
-    GM_OPT_STRING(0, "min-severity", &o.min_sev, "SEV",
-                  "table: list findings from SEV up (default low)"),
-    GM_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
-    GM_OPT_BOOL(0, "no-buckets", &o.no_buckets, "table: findings only"),
-    GM_OPT_STRING(0, "max-buckets", &o.max_buckets, "N",
-                  "table: list the N largest buckets (default 100, 0 = all)"),
-    GM_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per bucket (default all)"),
-    GM_OPT_BOOL(0, "stats", &o.stats,
-                "print time, throughput and memory (heap vs mapped input) to stderr"),
-    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
-    GM_OPT_END,
+static const struct cli_opt options[] = {
+    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.goroutines/1)"),
+    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPT_BOOL('a', "aggressive", &o.aggressive,
+                 "group ignoring argument values (same as --similarity aggressive)"),
+    CLI_OPT_STRING(0, "similarity", &o.similarity, "MODE",
+                   "bucket grouping: exact (default), pointer, aggressive"),
+    CLI_OPT_STRING('s', "state", &o.state, "REGEX", "keep goroutines whose state matches"),
+    CLI_OPT_STRING('m', "match", &o.match, "REGEX", "keep stacks with a function matching"),
+    CLI_OPT_STRING('x', "exclude", &o.exclude, "REGEX", "drop stacks with a function matching"),
+    CLI_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
+    CLI_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the dump"),
+    CLI_OPT_LIST(0, "source-root", &o.source_roots, "DIR",
+                 "look for the dump's source files under DIR too (for hints)"),
+    CLI_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
+    CLI_OPT_STRING(0, "dump", &o.dump, "N|last|all",
+                   "which dump of a file holding several (default last)"),
+    CLI_OPT_STRING(0, "min-severity", &o.min_sev, "SEV",
+                   "table: list findings from SEV up (default low)"),
+    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
+    CLI_OPT_BOOL(0, "no-buckets", &o.no_buckets, "table: findings only"),
+    CLI_OPT_STRING(0, "max-buckets", &o.max_buckets, "N",
+                   "table: list the N largest buckets (default 100, 0 = all)"),
+    CLI_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per bucket (default all)"),
+    CLI_OPT_BOOL(0, "stats", &o.stats,
+                 "print time, throughput and memory (heap vs mapped input) to stderr"),
+    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_END,
 };
 
 struct filter {
@@ -103,15 +103,15 @@ static void compile(regex_t *re, const char *src, const char *opt)
     if (rc) {
         char msg[128];
         regerror(rc, re, msg, sizeof(msg));
-        gm_die("goroutines: --%s '%s': %s", opt, src, msg);
+        cli_die("goroutines: --%s '%s': %s", opt, src, msg);
     }
 }
 
-static int run(int argc, char **argv, const struct gm_cmd *self)
+static int run(int argc, char **argv, const struct cli_cmd *self)
 {
     memset(&o, 0, sizeof(o));
     int first;
-    int prc = gm_opt_parse(self, argc, argv, &first);
+    int prc = cli_opt_parse(self, argc, argv, &first);
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
@@ -127,33 +127,33 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         } else if (strcmp(o.similarity, "aggressive") == 0) {
             sim = GM_SIM_AGGRESSIVE;
         } else {
-            gm_die("goroutines: --similarity '%s': expected exact, pointer or aggressive",
-                   o.similarity);
+            cli_die("goroutines: --similarity '%s': expected exact, pointer or aggressive",
+                    o.similarity);
         }
     }
     int min_sev = GM_SEV_LOW;
     if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
-        gm_die("goroutines: --min-severity '%s': expected info, low, medium, high or critical",
-               o.min_sev);
+        cli_die("goroutines: --min-severity '%s': expected info, low, medium, high or critical",
+                o.min_sev);
     }
     struct gm_fail_policy fail;
     if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
-        gm_die("goroutines: --fail-on '%s': expected info, low, medium, high or critical",
-               o.fail_on);
+        cli_die("goroutines: --fail-on '%s': expected info, low, medium, high or critical",
+                o.fail_on);
     }
     struct gm_records recs; /* every file's and dump's findings, for --fail-on */
     gm_records_init(&recs);
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
-        gm_die("goroutines: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
+        cli_die("goroutines: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
     int max_frames = 0;
     if (o.max_frames) {
         char *end;
         long v = strtol(o.max_frames, &end, 10);
         if (*end || v < 0 || v > 100000) {
-            gm_die("goroutines: --max-frames '%s': expected a number", o.max_frames);
+            cli_die("goroutines: --max-frames '%s': expected a number", o.max_frames);
         }
         max_frames = (int)v;
     }
@@ -162,7 +162,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         char *end;
         long v = strtol(o.max_buckets, &end, 10);
         if (*end || !*o.max_buckets || v < 0 || v > UINT32_MAX) {
-            gm_die("goroutines: --max-buckets '%s': expected a number", o.max_buckets);
+            cli_die("goroutines: --max-buckets '%s': expected a number", o.max_buckets);
         }
         max_buckets = (uint32_t)v;
     }
@@ -174,7 +174,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             char *end;
             want_dump = strtol(o.dump, &end, 10);
             if (*end || want_dump < 1) {
-                gm_die("goroutines: --dump '%s': expected a number from 1, last or all", o.dump);
+                cli_die("goroutines: --dump '%s': expected a number from 1, last or all", o.dump);
             }
         }
     }
@@ -193,7 +193,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         flt.have_exclude = 1;
     }
     struct gm_out w;
-    gm_cli_out_open(&w, "goroutines", o.out, o.color, o.json);
+    cli_out_open(&w, "goroutines", o.out, o.color, o.json);
     struct gm_paths paths;
     memset(&paths, 0, sizeof(paths));
     paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
@@ -217,23 +217,23 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         struct gm_diag diag;
         memset(&diag, 0, sizeof(diag));
         if (gm_gdump_set_init(&set, &lim, sim) < 0) {
-            gm_die("out of memory");
+            cli_die("out of memory");
         }
-        double t0 = gm_now();
+        double t0 = cli_now();
         int n = cli_load_dumps(&set, file, &diag);
-        double t_parse = gm_now() - t0;
+        double t_parse = cli_now() - t0;
         if (n < 0) {
-            gm_err_diag(file, n, &diag);
+            cli_err_diag(file, n, &diag);
             gm_gdump_set_release(&set);
             rc = 2;
             break;
         }
         gm_paths_learn(&paths, &set.stacks);
         if (n > 1 && want_dump == -1) {
-            gm_err("%s: holds %d dumps; analysing the last (--dump N|all to choose)", file, n);
+            cli_err("%s: holds %d dumps; analysing the last (--dump N|all to choose)", file, n);
         }
         if (want_dump > n) {
-            gm_err("%s: --dump %ld: the file holds %d dumps", file, want_dump, n);
+            cli_err("%s: --dump %ld: the file holds %d dumps", file, want_dump, n);
             gm_gdump_set_release(&set);
             rc = 2;
             break;
@@ -244,8 +244,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             }
             const struct gm_dump *d = &set.dumps[di];
             if (d->truncated) {
-                gm_err("%s: the dump is truncated at byte %llu (analysing what is there)", file,
-                       (unsigned long long)d->trunc_off);
+                cli_err("%s: the dump is truncated at byte %llu (analysing what is there)", file,
+                        (unsigned long long)d->trunc_off);
             }
             struct gm_buckets bk;
             struct gm_findings fd;
@@ -256,10 +256,10 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
                 .keep_ctx = &(struct keep_ctx){&flt, &set},
             };
             if ((!o.no_buckets || o.json) && gm_bucket_select(&set, (uint32_t)di, &bo, &bk) < 0) {
-                gm_die("out of memory");
+                cli_die("out of memory");
             }
             if (gm_findings_goroutines(&set, (uint32_t)di, &src, &fd) < 0) {
-                gm_die("out of memory");
+                cli_die("out of memory");
             }
             uint32_t agg_nr = sim != GM_SIM_AGGRESSIVE ? fd.groups : 0;
             uint32_t w2 = 0;
@@ -270,7 +270,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             }
             fd.nr = w2;
             if (gm_records_from_goroutines(&set, &fd, &recs) < 0) {
-                gm_die("out of memory");
+                cli_die("out of memory");
             }
             struct gm_goroutines_report rep = {
                 .file = file,
@@ -307,7 +307,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             for (uint32_t di = 0; di < set.dumps_nr; di++) {
                 bytes += set.dumps[di].goroutines;
             }
-            gm_print_stats(file, set.input_bytes, bytes, t_parse, gm_now() - t0);
+            cli_print_stats(file, set.input_bytes, bytes, t_parse, cli_now() - t0);
         }
         gm_gdump_set_release(&set);
     }
@@ -318,7 +318,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_out_puts(&w, "\n");
     }
-    if (gm_cli_out_close(&w, "goroutines")) {
+    if (cli_out_close(&w, "goroutines")) {
         return 2;
     }
     gm_source_release(&src);
@@ -336,13 +336,13 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     return rc ? rc : fail_rc;
 }
 
-const struct gm_cmd cmd_goroutines = {
+const struct cli_cmd cmd_goroutines = {
     .name = "goroutines",
     .summary = "Group the goroutines of a dump by stack, name the leak patterns, rank them.",
     .usage = "gomedic goroutines [options] DUMP...",
     .opts = options,
     .run = run,
-    .flags = GM_CMD_READS_FILES,
+    .flags = CLI_CMD_READS_FILES,
     .min_operands = 1,
     .max_operands = 0,
     .operands_error = "no dump given",

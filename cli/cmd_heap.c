@@ -16,17 +16,17 @@ struct opts {
 
 static struct opts o;
 
-static const struct gm_opt options[] = {
-    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.heap/1)"),
-    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    GM_OPT_STRING('n', "nodes", &o.nodes, "N", "one profile: functions per table (default 10)"),
-    GM_OPT_STRING(0, "sites", &o.sites, "N", "series: allocation sites listed (default 15)"),
-    GM_OPT_STRING(0, "fail-on", &o.fail_on, "SEV",
-                  "series: exit 1 if a heap-growth finding is SEV or worse"),
-    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
-    GM_OPT_END,
+static const struct cli_opt options[] = {
+    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.heap/1)"),
+    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPT_STRING('n', "nodes", &o.nodes, "N", "one profile: functions per table (default 10)"),
+    CLI_OPT_STRING(0, "sites", &o.sites, "N", "series: allocation sites listed (default 15)"),
+    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "SEV",
+                   "series: exit 1 if a heap-growth finding is SEV or worse"),
+    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_END,
 };
 
 static long num_opt(const char *v, const char *name, long dflt)
@@ -37,17 +37,19 @@ static long num_opt(const char *v, const char *name, long dflt)
     char *end;
     long n = strtol(v, &end, 10);
     if (*end || n < 0) {
-        gm_die("heap: --%s '%s': expected a number", name, v);
+        cli_die("heap: --%s '%s': expected a number", name, v);
     }
     return n;
 }
 
 static void single(struct gm_out *w, const char *file, const struct gm_profile *p, uint32_t n)
 {
-    static const char *const views[] = {"inuse_space", "alloc_space"};
+    /* a legacy profile with one pair ("space") has only the in-use view */
+    static const char *const views[] = {"inuse_space", "alloc_space", "space"};
     gm_render_pprof_header(w, file, p, gm_profile_default_index(p));
     for (size_t v = 0; v < GM_ARRAY_NR(views); v++) {
-        int idx = gm_profile_type_index(p, views[v]);
+        int idx = v == 2 ? (p->types_nr == 2 && p->legacy ? gm_profile_inuse_index(p) : -1)
+                         : gm_profile_type_index(p, views[v]);
         if (idx < 0) {
             continue;
         }
@@ -56,7 +58,7 @@ static void single(struct gm_out *w, const char *file, const struct gm_profile *
         vo.sample_index = (uint32_t)idx;
         struct gm_ptop top;
         if (gm_ptop_compute(p, &vo, &top) < 0) {
-            gm_die("out of memory");
+            cli_die("out of memory");
         }
         gm_out_printf(w, "\n%s:\n", views[v]);
         gm_render_pprof_top(w, p, (uint32_t)idx, &top, n, 0);
@@ -81,11 +83,11 @@ static void single(struct gm_out *w, const char *file, const struct gm_profile *
     }
 }
 
-static int run(int argc, char **argv, const struct gm_cmd *self)
+static int run(int argc, char **argv, const struct cli_cmd *self)
 {
     memset(&o, 0, sizeof(o));
     int first;
-    int prc = gm_opt_parse(self, argc, argv, &first);
+    int prc = cli_opt_parse(self, argc, argv, &first);
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
@@ -94,21 +96,21 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     struct gm_records recs;
     gm_records_init(&recs);
     if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
-        gm_die("heap: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
+        cli_die("heap: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
     }
     uint32_t nodes = (uint32_t)num_opt(o.nodes, "nodes", 10);
     uint32_t sites = (uint32_t)num_opt(o.sites, "sites", 15);
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
-        gm_die("heap: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
+        cli_die("heap: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
     /* profiles are released once added, the next one decoded meanwhile (gm_series_next):
      * memory is two profiles plus the sites' series, however long the series */
     int series = n > 1 || o.json;
     struct gm_heap_builder *b = series ? gm_heap_begin((uint32_t)n) : NULL;
     if (series && !b) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
     /* the allocation-failure tests (GM_FAIL_ALLOC_AT) need one deterministic order */
     int threaded = series && !getenv("GM_FAIL_ALLOC_AT");
@@ -122,8 +124,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     struct gm_diag diag;
     int r;
     while ((r = gm_series_next(&ser, &prof, &file, &diag)) == 1) {
-        if (gm_profile_type_index(&prof, "inuse_space") < 0) {
-            gm_err("%s: not a heap profile (no inuse_space sample type)", file);
+        if (gm_profile_inuse_index(&prof) < 0) {
+            cli_err("%s: not a heap profile (no inuse_space sample type)", file);
             gm_profile_release(&prof);
             gm_series_close(&ser);
             gm_heap_abort(b);
@@ -135,28 +137,28 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
             if (r < 0) {
                 gm_series_close(&ser);
                 gm_heap_abort(b);
-                gm_die("heap: %s: %s", file, gm_strerror(r));
+                cli_die("heap: %s: %s", file, gm_strerror(r));
             }
         }
     }
     gm_series_close(&ser);
     if (r < 0) {
-        gm_err_diag(file, r, &diag);
+        cli_err_diag(file, r, &diag);
         gm_heap_abort(b);
         return 2;
     }
     struct gm_out w;
-    gm_cli_out_open(&w, "heap", o.out, o.color, o.json);
+    cli_out_open(&w, "heap", o.out, o.color, o.json);
     if (!b) {
         single(&w, argv[first], &prof, nodes);
         gm_profile_release(&prof);
     } else {
         struct gm_heap_result res;
         if (gm_heap_finish(b, &res) < 0) {
-            gm_die("out of memory");
+            cli_die("out of memory");
         }
         if (gm_records_from_heap(&res, &recs) < 0) {
-            gm_die("out of memory");
+            cli_die("out of memory");
         }
         if (o.json) {
             gm_render_heap_json(&w, &res, (const char *const *)(argv + first));
@@ -166,19 +168,19 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_heap_release(&res);
     }
-    int rc = gm_cli_out_close(&w, "heap") ? 2 : gm_fail_exit(&fail, &recs);
+    int rc = cli_out_close(&w, "heap") ? 2 : gm_fail_exit(&fail, &recs);
     gm_records_release(&recs);
     return rc;
 }
 
-const struct gm_cmd cmd_heap = {
+const struct cli_cmd cmd_heap = {
     .name = "heap",
     .summary = "Heap profiles: top inuse and alloc sites of one; growth, changepoint and "
                "verdict per allocation site over a series.",
     .usage = "gomedic heap [options] PROFILE...",
     .opts = options,
     .run = run,
-    .flags = GM_CMD_READS_FILES,
+    .flags = CLI_CMD_READS_FILES,
     .min_operands = 1,
     .max_operands = 0,
     .operands_error = "no profile given",

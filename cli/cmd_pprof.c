@@ -16,27 +16,27 @@ struct opts {
 
 static struct opts o;
 
-static const struct gm_opt options[] = {
-    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.pprof/1)"),
-    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    GM_OPT_BOOL(0, "traces", &o.traces, "every sample with its stack (like pprof -traces)"),
-    GM_OPT_BOOL(0, "raw", &o.raw, "samples, locations and mappings (like pprof -raw)"),
-    GM_OPT_BOOL(0, "folded", &o.folded, "folded stacks: 'root;...;leaf value' per sample"),
-    GM_OPT_STRING('n', "nodes", &o.nodes, "N", "top: show the first N functions (default all)"),
-    GM_OPT_STRING(0, "node-fraction", &o.node_fraction, "F",
-                  "top table: drop functions whose cum is under F of the total (default 0.005, "
-                  "as pprof; 0 keeps all)"),
-    GM_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
-                  "sample type to show (default: the profile's default, else the last)"),
-    GM_OPT_STRING(0, "base", &o.base, "PROFILE", "subtract PROFILE (like pprof -base)"),
-    GM_OPT_STRING(0, "diff-base", &o.diff_base, "PROFILE",
-                  "subtract PROFILE, percentages of its total (like pprof -diff_base)"),
-    GM_OPT_STRING(0, "focus", &o.focus, "REGEX", "keep samples with a function matching"),
-    GM_OPT_STRING(0, "ignore", &o.ignore, "REGEX", "drop samples with a function matching"),
-    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
-    GM_OPT_END,
+static const struct cli_opt options[] = {
+    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.pprof/1)"),
+    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPT_BOOL(0, "traces", &o.traces, "every sample with its stack (like pprof -traces)"),
+    CLI_OPT_BOOL(0, "raw", &o.raw, "samples, locations and mappings (like pprof -raw)"),
+    CLI_OPT_BOOL(0, "folded", &o.folded, "folded stacks: 'root;...;leaf value' per sample"),
+    CLI_OPT_STRING('n', "nodes", &o.nodes, "N", "top: show the first N functions (default all)"),
+    CLI_OPT_STRING(0, "node-fraction", &o.node_fraction, "F",
+                   "top table: drop functions whose cum is under F of the total (default 0.005, "
+                   "as pprof; 0 keeps all)"),
+    CLI_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
+                   "sample type to show (default: the profile's default, else the last)"),
+    CLI_OPT_STRING(0, "base", &o.base, "PROFILE", "subtract PROFILE (like pprof -base)"),
+    CLI_OPT_STRING(0, "diff-base", &o.diff_base, "PROFILE",
+                   "subtract PROFILE, percentages of its total (like pprof -diff_base)"),
+    CLI_OPT_STRING(0, "focus", &o.focus, "REGEX", "keep samples with a function matching"),
+    CLI_OPT_STRING(0, "ignore", &o.ignore, "REGEX", "drop samples with a function matching"),
+    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_END,
 };
 
 static int pick_index(const struct gm_profile *p, const char *want, uint32_t *out)
@@ -58,23 +58,23 @@ static int pick_index(const struct gm_profile *p, const char *want, uint32_t *ou
     return 0;
 }
 
-static int run(int argc, char **argv, const struct gm_cmd *self)
+static int run(int argc, char **argv, const struct cli_cmd *self)
 {
     memset(&o, 0, sizeof(o));
     int first;
-    int prc = gm_opt_parse(self, argc, argv, &first);
+    int prc = cli_opt_parse(self, argc, argv, &first);
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
     if (o.base && o.diff_base) {
-        gm_die("pprof: --base and --diff-base exclude each other");
+        cli_die("pprof: --base and --diff-base exclude each other");
     }
     uint32_t nodes = 0;
     if (o.nodes) {
         char *end;
         long v = strtol(o.nodes, &end, 10);
         if (*end || v < 0) {
-            gm_die("pprof: --nodes '%s': expected a number", o.nodes);
+            cli_die("pprof: --nodes '%s': expected a number", o.nodes);
         }
         nodes = (uint32_t)v;
     }
@@ -83,20 +83,20 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         char *end;
         node_fraction = strtod(o.node_fraction, &end);
         if (*end || !*o.node_fraction || !(node_fraction >= 0 && node_fraction <= 1)) {
-            gm_die("pprof: --node-fraction '%s': expected a number from 0 to 1", o.node_fraction);
+            cli_die("pprof: --node-fraction '%s': expected a number from 0 to 1", o.node_fraction);
         }
     }
     regex_t focus, ignore;
     if (o.focus && regcomp(&focus, o.focus, REG_EXTENDED | REG_NOSUB)) {
-        gm_die("pprof: --focus '%s': not a regular expression", o.focus);
+        cli_die("pprof: --focus '%s': not a regular expression", o.focus);
     }
     if (o.ignore && regcomp(&ignore, o.ignore, REG_EXTENDED | REG_NOSUB)) {
-        gm_die("pprof: --ignore '%s': not a regular expression", o.ignore);
+        cli_die("pprof: --ignore '%s': not a regular expression", o.ignore);
     }
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
-        gm_die("pprof: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
+        cli_die("pprof: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
     const char *file = argv[first];
     struct gm_profile prof, base;
@@ -104,7 +104,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     memset(&diag, 0, sizeof(diag));
     int rc = cli_load_profile(&prof, file, &lim, &diag);
     if (rc < 0) {
-        gm_err_diag(file, rc, &diag);
+        cli_err_diag(file, rc, &diag);
         return 2;
     }
     const char *base_file = o.base ? o.base : o.diff_base;
@@ -112,7 +112,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         memset(&diag, 0, sizeof(diag));
         rc = cli_load_profile(&base, base_file, &lim, &diag);
         if (rc < 0) {
-            gm_err_diag(base_file, rc, &diag);
+            cli_err_diag(base_file, rc, &diag);
             gm_profile_release(&prof);
             return 2;
         }
@@ -120,8 +120,8 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     struct gm_pview_opts vo;
     memset(&vo, 0, sizeof(vo));
     if (pick_index(&prof, o.index, &vo.sample_index) < 0) {
-        gm_err("%s: no sample type '%s' (the profile has %u types)", file, o.index ? o.index : "",
-               prof.types_nr);
+        cli_err("%s: no sample type '%s' (the profile has %u types)", file, o.index ? o.index : "",
+                prof.types_nr);
         rc = 2;
         goto out;
     }
@@ -129,7 +129,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         const char *name = gm_profile_str(&prof, prof.types[vo.sample_index].type_id);
         int bi = gm_profile_type_index(&base, name);
         if (bi < 0) {
-            gm_err("%s: has no sample type '%s' to subtract", base_file, name);
+            cli_err("%s: has no sample type '%s' to subtract", base_file, name);
             rc = 2;
             goto out;
         }
@@ -140,7 +140,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     vo.focus = o.focus ? &focus : NULL;
     vo.ignore = o.ignore ? &ignore : NULL;
     struct gm_out w;
-    gm_cli_out_open(&w, "pprof", o.out, o.color, o.json);
+    cli_out_open(&w, "pprof", o.out, o.color, o.json);
     if (o.raw) {
         gm_render_pprof_raw(&w, &prof);
     } else if (o.folded) {
@@ -152,7 +152,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         struct gm_ptop top;
         vo.node_fraction = o.json ? 0 : node_fraction; /* JSON lists every function */
         if (gm_ptop_compute(&prof, &vo, &top) < 0) {
-            gm_die("out of memory");
+            cli_die("out of memory");
         }
         if (o.json) {
             gm_render_pprof_json(&w, file, &prof, vo.sample_index, &top, nodes);
@@ -166,7 +166,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         }
         gm_ptop_release(&top);
     }
-    if (gm_cli_out_close(&w, "pprof")) {
+    if (cli_out_close(&w, "pprof")) {
         rc = 2;
     }
 out:
@@ -183,14 +183,14 @@ out:
     return rc;
 }
 
-const struct gm_cmd cmd_pprof = {
+const struct cli_cmd cmd_pprof = {
     .name = "pprof",
     .summary = "Any pprof profile: top functions, traces, raw samples, folded stacks; against "
                "a base.",
     .usage = "gomedic pprof [options] PROFILE",
     .opts = options,
     .run = run,
-    .flags = GM_CMD_READS_FILES,
+    .flags = CLI_CMD_READS_FILES,
     .min_operands = 1,
     .max_operands = 1,
     .operands_error = "expected one profile",

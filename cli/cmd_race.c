@@ -13,55 +13,55 @@
 struct opts {
     int json, full_path;
     const char *out, *color, *baseline, *fail_on, *max_mem, *max_frames;
-    struct gm_strlist trims;
+    struct cli_strlist trims;
 };
 
 static struct opts o;
 
-static const struct gm_opt options[] = {
-    GM_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.race/1)"),
-    GM_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    GM_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    GM_OPT_STRING(0, "baseline", &o.baseline, "FILE",
-                  "a previous 'gomedic race --json' report: races in it are known"),
-    GM_OPT_STRING(0, "fail-on", &o.fail_on, "any|new",
-                  "exit 1 if there is any race, or any race not in the baseline"),
-    GM_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per stack (default 8)"),
-    GM_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
-    GM_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the log"),
-    GM_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                  "refuse inputs larger than SIZE once decompressed (default 8G)"),
-    GM_OPT_END,
+static const struct cli_opt options[] = {
+    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.race/1)"),
+    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
+    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPT_STRING(0, "baseline", &o.baseline, "FILE",
+                   "a previous 'gomedic race --json' report: races in it are known"),
+    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "any|new",
+                   "exit 1 if there is any race, or any race not in the baseline"),
+    CLI_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per stack (default 8)"),
+    CLI_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
+    CLI_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the log"),
+    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
+                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_END,
 };
 
-static int run(int argc, char **argv, const struct gm_cmd *self)
+static int run(int argc, char **argv, const struct cli_cmd *self)
 {
     memset(&o, 0, sizeof(o));
     int first;
-    int prc = gm_opt_parse(self, argc, argv, &first);
+    int prc = cli_opt_parse(self, argc, argv, &first);
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
     struct gm_fail_policy fail;
     if (gm_fail_parse(o.fail_on, GM_FAIL_ANY | GM_FAIL_NEW, &fail) < 0) {
-        gm_die("race: --fail-on '%s': expected any or new", o.fail_on);
+        cli_die("race: --fail-on '%s': expected any or new", o.fail_on);
     }
     if (fail.only_new && !o.baseline) {
-        gm_die("race: --fail-on new needs --baseline FILE");
+        cli_die("race: --fail-on new needs --baseline FILE");
     }
     int max_frames = 8;
     if (o.max_frames) {
         char *end;
         long v = strtol(o.max_frames, &end, 10);
         if (*end || v < 0 || v > 100000) {
-            gm_die("race: --max-frames '%s': expected a number", o.max_frames);
+            cli_die("race: --max-frames '%s': expected a number", o.max_frames);
         }
         max_frames = (int)v;
     }
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && gm_parse_size(o.max_mem, &lim.max_input) < 0) {
-        gm_die("race: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
+    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
+        cli_die("race: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
     }
     const char *file = argv[first];
     struct gm_artifact a;
@@ -71,26 +71,26 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     struct gm_artifact_opts ao = {.lim = &lim};
     int r = cli_open(&a, file, &ao, &diag);
     if (r < 0) {
-        gm_err_diag(file, r, &diag);
+        cli_err_diag(file, r, &diag);
         return 2;
     }
     struct gm_race_result res;
     r = gm_race_analyze(a.in.p, a.in.len, &lim, &res);
     gm_artifact_close(&a);
     if (r < 0) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
     if (o.baseline) {
         struct gm_artifact bl;
         memset(&diag, 0, sizeof(diag));
         r = cli_open(&bl, o.baseline, &ao, &diag);
         if (r < 0) {
-            gm_err_diag(o.baseline, r, &diag);
+            cli_err_diag(o.baseline, r, &diag);
             gm_race_result_release(&res);
             return 2;
         }
         if (!memmem(bl.in.p, bl.in.len, "\"gomedic.race/", 14)) {
-            gm_err("%s: expected a 'gomedic race --json' report as the baseline", o.baseline);
+            cli_err("%s: expected a 'gomedic race --json' report as the baseline", o.baseline);
             gm_artifact_close(&bl);
             gm_race_result_release(&res);
             return 2;
@@ -99,7 +99,7 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
         gm_artifact_close(&bl);
     }
     struct gm_out w;
-    gm_cli_out_open(&w, "race", o.out, o.color, o.json);
+    cli_out_open(&w, "race", o.out, o.color, o.json);
     struct gm_paths paths;
     memset(&paths, 0, sizeof(paths));
     paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
@@ -116,22 +116,22 @@ static int run(int argc, char **argv, const struct gm_cmd *self)
     struct gm_records recs;
     gm_records_init(&recs);
     if (gm_records_from_race(&res, &recs) < 0) {
-        gm_die("out of memory");
+        cli_die("out of memory");
     }
-    int rc = gm_cli_out_close(&w, "race") ? 2 : gm_fail_exit(&fail, &recs);
+    int rc = cli_out_close(&w, "race") ? 2 : gm_fail_exit(&fail, &recs);
     gm_records_release(&recs);
     gm_race_result_release(&res);
     return rc;
 }
 
-const struct gm_cmd cmd_race = {
+const struct cli_cmd cmd_race = {
     .name = "race",
     .summary = "Group race detector reports by racing pair of locations, map them to tests, "
                "gate CI on new races.",
     .usage = "gomedic race [options] LOG",
     .opts = options,
     .run = run,
-    .flags = GM_CMD_READS_FILES,
+    .flags = CLI_CMD_READS_FILES,
     .min_operands = 1,
     .max_operands = 1,
     .operands_error = "expected one log",

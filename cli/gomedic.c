@@ -14,7 +14,7 @@
 #define GM_VERSION "0.1.0"
 #endif
 
-static const struct gm_cmd *const cmds[] = {
+static const struct cli_cmd *const cmds[] = {
     &cmd_diff, &cmd_flame, &cmd_gc, &cmd_goroutines, &cmd_heap, &cmd_pprof, &cmd_race,
 };
 
@@ -24,7 +24,7 @@ static void usage(FILE *f)
                "       gomedic FILE...            (the kind of each file is sniffed)\n\n"
                "Diagnoses Go services from what Go already emits.\n\ncommands:\n");
     for (size_t i = 0; i < GM_ARRAY_NR(cmds); i++) {
-        if (!(cmds[i]->flags & GM_CMD_HIDDEN)) {
+        if (!(cmds[i]->flags & CLI_CMD_HIDDEN)) {
             fprintf(f, "  %-12s %s\n", cmds[i]->name, cmds[i]->summary);
         }
     }
@@ -33,7 +33,7 @@ static void usage(FILE *f)
     fprintf(f, "exit status: 0 ok, 1 findings at or over --fail-on, 2 usage or input error\n");
 }
 
-static const struct gm_cmd *find_cmd(const char *name)
+static const struct cli_cmd *find_cmd(const char *name)
 {
     for (size_t i = 0; i < GM_ARRAY_NR(cmds); i++) {
         if (strcmp(cmds[i]->name, name) == 0) {
@@ -92,18 +92,18 @@ static int route(int argc, char **argv, const struct gm_artifact *a)
         if (gm_artifact_is_goroutines(a)) {
             return cmd_goroutines.run(argc, argv, &cmd_goroutines);
         }
-        if (gm_profile_type_index(&a->profile, "inuse_space") >= 0 && argc > 2) {
+        if (gm_profile_inuse_index(&a->profile) >= 0 && argc > 2) {
             return cmd_heap.run(argc, argv, &cmd_heap);
         }
         return cmd_pprof.run(argc, argv, &cmd_pprof);
     case GM_KIND_UNKNOWN:
-        gm_err("%s: not a Go artifact gomedic knows (expected a goroutine dump, profile, GC "
-               "trace, race log or execution trace)",
-               a->name);
+        cli_err("%s: not a Go artifact gomedic knows (expected a goroutine dump, profile, GC "
+                "trace, race log or execution trace)",
+                a->name);
         return 2;
     default:
-        gm_err("%s: looks like a %s; this build cannot analyse that kind yet", a->name,
-               gm_kind_name(a->kind));
+        cli_err("%s: looks like a %s; this build cannot analyse that kind yet", a->name,
+                gm_kind_name(a->kind));
         return 2;
     }
 }
@@ -119,7 +119,7 @@ static int route_files(int argc, char **argv)
     struct gm_artifact_opts ao = {.lim = &lim};
     int rc = gm_artifact_open(&a, file, &ao, &diag);
     if (rc < 0) {
-        gm_err_diag(file, rc, &diag);
+        cli_err_diag(file, rc, &diag);
         return 2;
     }
     struct gm_artifact view = a; /* the kind and model, read before the command takes them */
@@ -156,20 +156,20 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        const struct gm_cmd *c = find_cmd(argv[2]);
+        const struct cli_cmd *c = find_cmd(argv[2]);
         if (!c) {
-            gm_err("help: no command '%s'", argv[2]);
+            cli_err("help: no command '%s'", argv[2]);
             return 2;
         }
-        gm_cmd_help(c, stdout);
+        cli_cmd_help(c, stdout);
         return 0;
     }
-    const struct gm_cmd *c = find_cmd(word);
+    const struct cli_cmd *c = find_cmd(word);
     if (c) {
         return c->run(argc - 1, argv + 1, c);
     }
     if (word[0] == '-' && word[1] != '\0') {
-        gm_err("unknown option '%s' (options go after the command)", word);
+        cli_err("unknown option '%s' (options go after the command)", word);
         usage(stderr);
         return 2;
     }
@@ -181,7 +181,7 @@ int main(int argc, char **argv)
         fclose(probe);
         return route_files(argc, argv);
     }
-    gm_err("'%s' is not a command or a readable file", word);
+    cli_err("'%s' is not a command or a readable file", word);
     for (size_t i = 0; i < GM_ARRAY_NR(cmds); i++) {
         if (distance(word, cmds[i]->name) <= 2) {
             fprintf(stderr, "did you mean '%s'?\n", cmds[i]->name);

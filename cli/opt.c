@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
-void gm_err(const char *fmt, ...)
+void cli_err(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -21,7 +21,7 @@ void gm_err(const char *fmt, ...)
     va_end(ap);
 }
 
-_Noreturn void gm_die(const char *fmt, ...)
+_Noreturn void cli_die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -32,29 +32,29 @@ _Noreturn void gm_die(const char *fmt, ...)
     exit(2);
 }
 
-void gm_err_diag(const char *file, int code, const struct gm_diag *d)
+void cli_err_diag(const char *file, int code, const struct gm_diag *d)
 {
     if (d && d->msg[0]) {
         if (d->line) {
-            gm_err("%s:%llu: %s", file, (unsigned long long)d->line, d->msg);
+            cli_err("%s:%llu: %s", file, (unsigned long long)d->line, d->msg);
         } else if (d->off) {
-            gm_err("%s: byte %llu: %s", file, (unsigned long long)d->off, d->msg);
+            cli_err("%s: byte %llu: %s", file, (unsigned long long)d->off, d->msg);
         } else {
-            gm_err("%s: %s", file, d->msg);
+            cli_err("%s: %s", file, d->msg);
         }
     } else {
-        gm_err("%s: %s", file, gm_strerror(code));
+        cli_err("%s: %s", file, gm_strerror(code));
     }
 }
 
-void gm_cmd_help(const struct gm_cmd *self, FILE *f)
+void cli_cmd_help(const struct cli_cmd *self, FILE *f)
 {
     fprintf(f, "usage: %s\n\n%s\n", self->usage, self->summary);
     if (!self->opts || !self->opts[0].name) {
         return;
     }
     fputs("\noptions:\n", f);
-    for (const struct gm_opt *o = self->opts; o->name; o++) {
+    for (const struct cli_opt *o = self->opts; o->name; o++) {
         char left[64];
         if (o->shortc) {
             snprintf(left, sizeof(left), "-%c, --%s%s%s", o->shortc, o->name, o->arg ? " " : "",
@@ -68,20 +68,20 @@ void gm_cmd_help(const struct gm_cmd *self, FILE *f)
     fprintf(f, "  %-30s %s\n", "-h, --help", "show this help");
 }
 
-int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first)
+int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first)
 {
     struct option lo[80];
     char so[200];
     size_t n = 0, sn = 0;
     so[sn++] = ':';
-    for (const struct gm_opt *o = self->opts; o && o->name && n + 2 < GM_ARRAY_NR(lo); o++) {
+    for (const struct cli_opt *o = self->opts; o && o->name && n + 2 < GM_ARRAY_NR(lo); o++) {
         lo[n].name = o->name;
-        lo[n].has_arg = o->type == GM_OPT_T_BOOL ? no_argument : required_argument;
+        lo[n].has_arg = o->type == CLI_OPT_T_BOOL ? no_argument : required_argument;
         lo[n].flag = NULL;
         lo[n].val = 256 + (int)n;
         if (o->shortc && sn + 3 < sizeof(so)) {
             so[sn++] = (char)o->shortc;
-            if (o->type != GM_OPT_T_BOOL) {
+            if (o->type != CLI_OPT_T_BOOL) {
                 so[sn++] = ':';
             }
         }
@@ -103,24 +103,24 @@ int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first)
             break;
         }
         if (c == 'h') {
-            gm_cmd_help(self, stdout);
+            cli_cmd_help(self, stdout);
             return 1;
         }
         if (c == '?' || c == ':') {
             const char *bad = argv[optind - 1];
             if (c == ':') {
-                gm_err("%s: option '%s' needs a value", self->name, bad);
+                cli_err("%s: option '%s' needs a value", self->name, bad);
             } else {
-                gm_err("%s: unknown option '%s'", self->name, bad);
+                cli_err("%s: unknown option '%s'", self->name, bad);
             }
             fprintf(stderr, "usage: %s\n(see 'gomedic %s --help')\n", self->usage, self->name);
             return 2;
         }
-        const struct gm_opt *o = NULL;
+        const struct cli_opt *o = NULL;
         if (c >= 256) {
             o = &self->opts[c - 256];
         } else {
-            for (const struct gm_opt *p = self->opts; p && p->name; p++) {
+            for (const struct cli_opt *p = self->opts; p && p->name; p++) {
                 if (p->shortc == c) {
                     o = p;
                     break;
@@ -131,17 +131,17 @@ int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first)
             return 2;
         }
         switch (o->type) {
-        case GM_OPT_T_BOOL:
+        case CLI_OPT_T_BOOL:
             *(int *)o->ptr = 1;
             break;
-        case GM_OPT_T_STRING:
+        case CLI_OPT_T_STRING:
             *(const char **)o->ptr = optarg;
             break;
-        case GM_OPT_T_LIST: {
-            struct gm_strlist *l = o->ptr;
+        case CLI_OPT_T_LIST: {
+            struct cli_strlist *l = o->ptr;
             if (l->nr == GM_ARRAY_NR(l->v)) {
-                gm_err("%s: too many --%s values (at most %zu)", self->name, o->name,
-                       GM_ARRAY_NR(l->v));
+                cli_err("%s: too many --%s values (at most %zu)", self->name, o->name,
+                        GM_ARRAY_NR(l->v));
                 return 2;
             }
             l->v[l->nr++] = optarg;
@@ -154,14 +154,14 @@ int gm_opt_parse(const struct gm_cmd *self, int argc, char **argv, int *first)
     *first = optind;
     int nr = argc - optind;
     if (nr < self->min_operands || (self->max_operands && nr > self->max_operands)) {
-        gm_err("%s: %s", self->name, self->operands_error);
+        cli_err("%s: %s", self->name, self->operands_error);
         fprintf(stderr, "usage: %s\n", self->usage);
         return 2;
     }
     return 0;
 }
 
-int gm_color_wanted(const char *when, FILE *f)
+int cli_color_wanted(const char *when, FILE *f)
 {
     if (!when || strcmp(when, "auto") == 0) {
         const char *term = getenv("TERM");
@@ -179,7 +179,7 @@ int gm_color_wanted(const char *when, FILE *f)
     return -1;
 }
 
-int gm_parse_size(const char *s, uint64_t *out)
+int cli_parse_size(const char *s, uint64_t *out)
 {
     char *end;
     errno = 0;
@@ -208,7 +208,7 @@ int gm_parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-double gm_now(void)
+double cli_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -234,8 +234,8 @@ static long status_kb(const char *key)
     return v;
 }
 
-void gm_print_stats(const char *file, uint64_t input_bytes, uint64_t goroutines, double t_parse,
-                    double t_total)
+void cli_print_stats(const char *file, uint64_t input_bytes, uint64_t goroutines, double t_parse,
+                     double t_total)
 {
     double mb = (double)input_bytes / 1e6;
     fprintf(stderr,
@@ -246,28 +246,27 @@ void gm_print_stats(const char *file, uint64_t input_bytes, uint64_t goroutines,
             status_kb("VmHWM"));
 }
 
-void gm_cli_out_open(struct gm_out *w, const char *cmd, const char *path, const char *color,
-                     int plain)
+void cli_out_open(struct gm_out *w, const char *cmd, const char *path, const char *color, int plain)
 {
     FILE *f = stdout;
     if (path && strcmp(path, "-") != 0 && !(f = fopen(path, "w"))) {
-        gm_die("%s: cannot write '%s'", cmd, path);
+        cli_die("%s: cannot write '%s'", cmd, path);
     }
-    int c = gm_color_wanted(color, f);
+    int c = cli_color_wanted(color, f);
     if (c < 0) {
-        gm_die("%s: --color '%s': expected auto, always or never", cmd, color);
+        cli_die("%s: --color '%s': expected auto, always or never", cmd, color);
     }
     gm_out_init(w, f, plain ? 0 : c);
 }
 
-int gm_cli_out_close(struct gm_out *w, const char *cmd)
+int cli_out_close(struct gm_out *w, const char *cmd)
 {
     int bad = gm_out_error(w) < 0;
     if (w->f != stdout && fclose(w->f) != 0) {
         bad = 1;
     }
     if (bad) {
-        gm_err("%s: write error", cmd);
+        cli_err("%s: write error", cmd);
         return 2;
     }
     return 0;

@@ -46,11 +46,6 @@ struct gm_profile;
 int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p,
                          struct gm_diag *diag);
 
-/* Opens path ("-" = stdin; gzip is inflated) and parses it with gm_gdump_parse(), or, for a
- * pprof goroutine profile, with gm_gdump_add_profile().
- * diag->file is set to path. Same returns, plus the errors of gm_input_open(). */
-int gm_gdump_load(struct gm_gdump_set *set, const char *path, struct gm_diag *diag);
-
 /* Unix seconds of a log-line timestamp at the start of s ("2006/01/02 15:04:05", RFC 3339,
  * "time=..." or a JSON "time"/"ts" member first), or -1. */
 int64_t gm_gdump_log_time(struct gm_str s);

@@ -30,8 +30,4 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
 int gm_heaptext_parse(struct gm_profile *prof, const char *p, size_t len,
                       const struct gm_limits *lim, struct gm_diag *diag);
 
-/* Opens a file ("-" = stdin), inflates gzip, and decodes whichever of the two it is. */
-int gm_profile_load(struct gm_profile *prof, const char *path, const struct gm_limits *lim,
-                    struct gm_diag *diag);
-
 #endif

@@ -97,6 +97,10 @@ void gm_profile_release(struct gm_profile *prof);
 
 /* Index of the sample type named name ("inuse_space"), or -1. */
 int gm_profile_type_index(const struct gm_profile *prof, const char *name);
+/* The in-use bytes of a heap profile: "inuse_space", or "space" of a legacy heap text profile
+ * that prints one pair (its alloc figures equal its inuse ones, as pprof reads it); -1 when
+ * the profile is no heap profile. */
+int gm_profile_inuse_index(const struct gm_profile *prof);
 /* The type pprof shows by default: default_sample_type if set, else the last type. */
 uint32_t gm_profile_default_index(const struct gm_profile *prof);
 

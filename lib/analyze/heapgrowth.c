@@ -379,8 +379,11 @@ static int add_samples(struct gm_heap_builder *b, const struct gm_profile *p, ui
 {
     struct gm_heap_result *out = &b->r;
     uint32_t n = out->profiles;
-    int isp = gm_profile_type_index(p, "inuse_space");
+    int isp = gm_profile_inuse_index(p);
     int iob = gm_profile_type_index(p, "inuse_objects");
+    if (iob < 0 && p->legacy) {
+        iob = gm_profile_type_index(p, "objects"); /* one pair: the in-use one */
+    }
     int rc;
     for (uint32_t smp = 0; smp < p->samples_nr; smp++) {
         const struct gm_pprof_sample *sm_ = &p->samples[smp];
@@ -447,7 +450,7 @@ int gm_heap_add(struct gm_heap_builder *b, const struct gm_profile *p)
     if (b->added == b->r.profiles) {
         return GM_EINVAL;
     }
-    if (gm_profile_type_index(p, "inuse_space") < 0) {
+    if (gm_profile_inuse_index(p) < 0) {
         return GM_EINVAL;
     }
     uint32_t k = b->added++;

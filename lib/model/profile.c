@@ -53,3 +53,12 @@ const char *gm_profile_func_name(const struct gm_profile *prof, const struct gm_
     const char *n = gm_profile_str(prof, prof->functions[l->func].name_id);
     return *n ? n : "?";
 }
+
+int gm_profile_inuse_index(const struct gm_profile *prof)
+{
+    int i = gm_profile_type_index(prof, "inuse_space");
+    if (i < 0 && prof->legacy) {
+        i = gm_profile_type_index(prof, "space");
+    }
+    return i;
+}

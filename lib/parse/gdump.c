@@ -1293,22 +1293,3 @@ out:
     free(ps.idbits);
     return rc;
 }
-
-int gm_gdump_load(struct gm_gdump_set *set, const char *path, struct gm_diag *diag)
-{
-    struct gm_input in;
-    GM_TRY(gm_input_open(&in, path, &set->limits, diag));
-    int rc;
-    if (gm_sniff(in.p, in.len) == GM_KIND_PPROF) {
-        struct gm_profile prof;
-        rc = gm_pprof_parse(&prof, in.p, in.len, &set->limits, diag);
-        if (rc >= 0) {
-            rc = gm_gdump_add_profile(set, &prof, diag);
-            gm_profile_release(&prof);
-        }
-    } else {
-        rc = parse(set, in.p, in.len, &in, diag);
-    }
-    gm_input_close(&in);
-    return rc;
-}

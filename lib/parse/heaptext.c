@@ -1,40 +1,93 @@
 /*
- * Legacy heap profile text (runtime/pprof debug=1, `/debug/pprof/heap?debug=1`):
+ * Legacy heap profile text, as written by Go's runtime/pprof (debug=1,
+ * `/debug/pprof/heap?debug=1`) and by C++ tcmalloc/gperftools (heapz):
  *
- *   heap profile: <inuse objs>: <inuse bytes> [<alloc objs>: <alloc bytes>] @ heap/<2*rate>
- *   <inuse objs>: <inuse bytes> [<alloc objs>: <alloc bytes>] @ 0x<pc> 0x<pc> ...
- *   #	0x<pc>	<func>+0x<off>	<file>:<line>          (one per frame, inlined frames share a pc)
+ *   heap profile: <inuse objs>: <inuse bytes> [<alloc objs>: <alloc bytes>] @ <sampling>/<n>
+ *   <inuse objs>: <inuse bytes> [<alloc objs>: <alloc bytes>] @ 0x<ret pc> 0x<ret pc> ...
+ *   #	0x<pc>	<func>+0x<off>	<file>:<line>   (Go: one per frame, inlined frames share a pc)
  *   ...
- *   # runtime.MemStats
- *   # Alloc = <n>  ...                                  (see struct gm_memstats)
+ *   # runtime.MemStats                        (Go)
+ *   # Alloc = <n>  ...                        (see struct gm_memstats)
+ *   --- Memory map: ---                       (C++; or MAPPED_LIBRARIES:)
+ *   <start>-<end>: <file>                     (or /proc/self/maps lines; name=value defines $name)
  *
- * Values are unsampled as pprof does on import (scaleHeapSample: count and size times
- * 1/(1-exp(-avgsize/rate))), so totals match `go tool pprof` on the same file. Frames are
- * grouped into locations by their printed pc; a record's stack is its sequence of pc groups.
+ * Numbers may be padded with spaces. The facts follow pprof's reader (profile/legacy_profile.go):
+ * - sampling: `heap/N` (Go) is a rate of N/2 bytes, `heap_v2/N` and `heapz_v2/N` a rate of N;
+ *   values are unsampled as pprof does (scaleHeapSample: count and size times
+ *   1/(1-exp(-avgsize/rate))). `heapprofile` and the `@ growthz` and `@ fragmentationz`
+ *   headers are not sampled (period 1). Other samplers are refused.
+ * - sample types: alloc_objects, alloc_space, inuse_objects, inuse_space when the header's
+ *   alloc figures differ from its inuse ones and are not 0; otherwise only the inuse columns,
+ *   named objects and space (a C++ heapz profile). Every sample gets the numeric label
+ *   bytes = size/count of the record (inuse, or alloc when nothing is in use).
+ * - stacks: the `@` list, leaf first; each return address minus 1 (the call) is a location,
+ *   one per address. Without `#` lines the locations have no lines and are shown by address.
+ *   With them (Go), a location is named by the `#` lines of its pc: consecutive lines with one
+ *   pc are its inlined frames, innermost first (divided by the number of times the `@` list
+ *   repeats that address in a row: direct recursion). A record keeps the addresses its own
+ *   `#` lines print: the leading runtime frames runtime/pprof hides and runtime.goexit are left
+ *   out (pprof with the binary names them, then drops the leading ones with its default
+ *   drop_frames for heap profiles); a record without `#` lines in such a file keeps the
+ *   addresses some record names.
+ * - mappings: from the memory map section, merged when adjacent, the main binary first; every
+ *   location is given the mapping that holds its address, or one catch-all mapping.
  */
-#include "gm/arena.h"
+#include "gm/alloc.h"
 #include "gm/pprof.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+#define NONE UINT32_MAX
+
+/* uint64 -> uint32 open-addressing map; a slot is empty when its value is NONE. */
+struct map {
+    uint64_t *keys;
+    uint32_t *vals;
+    uint32_t mask, nr;
+};
+
+/* A "#" line of the record being read: func NONE for "#\t0xPC" without a symbol. */
+struct frame {
+    uint64_t pc;
+    uint32_t func;
+    int64_t line;
+};
+
+/* The lines of the location at a pc, from the "#" lines (in hb.sl). */
+struct sym {
+    uint32_t line_off, line_nr;
+};
 
 struct hb {
     struct gm_profile *p;
-    uint32_t samples_alloc, locs_alloc, values_alloc, locations_alloc, lines_alloc, funcs_alloc;
-    uint32_t locs_nr, values_nr;
-    /* pc -> location index, (name,file) -> function index: tiny open-addressing maps */
-    uint64_t *pc_keys;
-    uint32_t *pc_vals, pc_mask, pc_nr;
-    uint64_t *fn_keys;
-    uint32_t *fn_vals, fn_mask, fn_nr;
-    double rate;
+    uint32_t samples_alloc, values_alloc, values_nr, labels_alloc, labels_nr, funcs_alloc;
+    uint64_t *addrs; /* every record's "@" list, each address minus 1 */
+    uint32_t addrs_nr, addrs_alloc;
+    struct frame *fr; /* "#" lines since the last record line */
+    uint32_t fr_nr, fr_alloc;
+    struct gm_pprof_line *sl; /* lines of the symbols */
+    uint32_t sl_nr, sl_alloc;
+    struct sym *syms;
+    uint32_t syms_nr, syms_alloc;
+    struct addr_at *at; /* scratch of flush_frames */
+    uint32_t at_alloc;
+    struct map sym_map, fn_map, loc_map;
+    uint32_t cur; /* sample of the record being read, or NONE */
+    int has_alloc, sampled;
+    int64_t rate;
+    uint32_t bytes_id;
 };
 
 static int grow(void **v, uint32_t *alloc, uint32_t need, size_t size)
 {
     if (need <= *alloc) {
         return 0;
+    }
+    if (need > UINT32_MAX / 2) {
+        return GM_ETOOBIG;
     }
     uint32_t na = *alloc ? *alloc : 64;
     while (na < need) {
@@ -49,47 +102,75 @@ static int grow(void **v, uint32_t *alloc, uint32_t need, size_t size)
     return 0;
 }
 
-/* Map with uint64 keys (key 0 reserved: callers add 1). Returns the slot. */
-static uint32_t *map_slot(uint64_t **keys, uint32_t **vals, uint32_t *mask, uint32_t *nr,
-                          uint64_t key, int *found, int *err)
+static uint32_t map_hash(uint64_t key, uint32_t mask)
 {
-    *err = 0;
-    if (!*keys || (*nr + 1) * 2 > *mask) {
-        uint32_t nmask = *keys ? *mask * 2 + 1 : 255;
-        uint64_t *nk = calloc((size_t)nmask + 1, sizeof(uint64_t));
-        uint32_t *nv = calloc((size_t)nmask + 1, sizeof(uint32_t));
+    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+}
+
+static uint32_t map_get(const struct map *m, uint64_t key)
+{
+    if (!m->keys) {
+        return NONE;
+    }
+    for (uint32_t i = map_hash(key, m->mask);; i = (i + 1) & m->mask) {
+        if (m->vals[i] == NONE || m->keys[i] == key) {
+            return m->vals[i];
+        }
+    }
+}
+
+/* Stores val under key, which must be absent. */
+static int map_put(struct map *m, uint64_t key, uint32_t val)
+{
+    if (!m->keys || (m->nr + 1) * 2 > m->mask) {
+        uint32_t nmask = m->keys ? m->mask * 2 + 1 : 255;
+        if (nmask > (1u << 30)) {
+            return GM_ETOOBIG;
+        }
+        uint64_t *nk = gm_xrealloc(NULL, ((size_t)nmask + 1) * sizeof(uint64_t));
+        uint32_t *nv = gm_xrealloc(NULL, ((size_t)nmask + 1) * sizeof(uint32_t));
         if (!nk || !nv) {
             free(nk);
             free(nv);
-            *err = GM_ENOMEM;
-            return NULL;
+            return GM_ENOMEM;
         }
-        for (uint32_t i = 0; *keys && i <= *mask; i++) {
-            if ((*keys)[i]) {
-                uint32_t j = (uint32_t)(((*keys)[i] * 0x9E3779B97F4A7C15ull) >> 40) & nmask;
-                while (nk[j]) {
+        memset(nv, 0xff, ((size_t)nmask + 1) * sizeof(uint32_t));
+        for (uint32_t i = 0; m->keys && i <= m->mask; i++) {
+            if (m->vals[i] != NONE) {
+                uint32_t j = map_hash(m->keys[i], nmask);
+                while (nv[j] != NONE) {
                     j = (j + 1) & nmask;
                 }
-                nk[j] = (*keys)[i];
-                nv[j] = (*vals)[i];
+                nk[j] = m->keys[i];
+                nv[j] = m->vals[i];
             }
         }
-        free(*keys);
-        free(*vals);
-        *keys = nk;
-        *vals = nv;
-        *mask = nmask;
+        free(m->keys);
+        free(m->vals);
+        m->keys = nk;
+        m->vals = nv;
+        m->mask = nmask;
     }
-    uint32_t i = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & *mask;
-    while ((*keys)[i] && (*keys)[i] != key) {
-        i = (i + 1) & *mask;
+    uint32_t i = map_hash(key, m->mask);
+    while (m->vals[i] != NONE) {
+        i = (i + 1) & m->mask;
     }
-    *found = (*keys)[i] != 0;
-    if (!*found) {
-        (*keys)[i] = key;
-        (*nr)++;
-    }
-    return &(*vals)[i];
+    m->keys[i] = key;
+    m->vals[i] = val;
+    m->nr++;
+    return 0;
+}
+
+static void map_free(struct map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 static const char *skip_ws(const char *s, const char *e)
@@ -100,76 +181,167 @@ static const char *skip_ws(const char *s, const char *e)
     return s;
 }
 
-static int dec_i64(const char **s, const char *e, int64_t *out)
+/* Decimal digits into *out; 1 when there are none, -1 past INT64_MAX (or past -INT64_MAX
+ * with neg). */
+static int dec_i64(const char **s, const char *e, int neg, int64_t *out)
 {
     const char *p = *s;
     uint64_t v = 0;
-    int n = 0;
     while (p < e && *p >= '0' && *p <= '9') {
-        v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX : v * 10 + (uint64_t)(*p - '0');
+        if (v > ((uint64_t)INT64_MAX - (uint64_t)(*p - '0')) / 10) {
+            return -1;
+        }
+        v = v * 10 + (uint64_t)(*p - '0');
         p++;
-        n++;
     }
-    if (!n) {
-        return -1;
+    if (p == *s) {
+        return 1;
     }
-    *out = v > INT64_MAX ? INT64_MAX : (int64_t)v;
+    *out = neg ? -(int64_t)v : (int64_t)v;
     *s = p;
     return 0;
 }
 
-static int hex_u64(const char **s, const char *e, uint64_t *out)
+/* Hex digits (no prefix) into *out: 1 when there are none, -1 past 64 bits. */
+static int hex_digits(const char **s, const char *e, uint64_t *out)
 {
     const char *p = *s;
-    if (e - p < 3 || p[0] != '0' || p[1] != 'x') {
-        return -1;
-    }
-    p += 2;
     uint64_t v = 0;
-    int n = 0;
-    for (; p < e; p++, n++) {
-        int d = gm_hexval(*p);
-        if (d < 0) {
-            break;
+    for (; p < e && gm_hexval(*p) >= 0; p++) {
+        if (v >> 60) {
+            return -1;
         }
-        v = (v << 4) | (uint64_t)d;
+        v = (v << 4) | (uint64_t)gm_hexval(*p);
     }
-    if (!n) {
-        return -1;
+    if (p == *s) {
+        return 1;
     }
     *out = v;
     *s = p;
     return 0;
 }
 
-/* "a: b [c: d]" */
-static int four(const char **s, const char *e, int64_t v[4])
+/* "0x<hex>" */
+static int hex_u64(const char **s, const char *e, uint64_t *out)
 {
     const char *p = *s;
-    if (dec_i64(&p, e, &v[0]) < 0 || p >= e || *p != ':') {
-        return -1;
+    if (e - p < 3 || p[0] != '0' || p[1] != 'x' || gm_hexval(p[2]) < 0) {
+        return 1;
     }
-    p = skip_ws(p + 1, e);
-    if (dec_i64(&p, e, &v[1]) < 0) {
-        return -1;
+    p += 2;
+    int rc = hex_digits(&p, e, out);
+    if (rc == 0) {
+        *s = p;
+    }
+    return rc;
+}
+
+static int intern(struct gm_profile *p, const char *s, size_t n, uint32_t *id)
+{
+    return gm_strtab_intern(&p->strs, s, n, id);
+}
+
+/* ------------------------------------------------------------ header */
+
+/* "N: N [N: N]" with optional spaces, as the four digit strings (for the header). */
+static int header_counts(const char **s, const char *e, struct gm_str d[4])
+{
+    const char *p = *s;
+    for (int i = 0; i < 4; i++) {
+        p = skip_ws(p, e);
+        if (i == 2) {
+            if (p >= e || *p != '[') {
+                return -1;
+            }
+            p = skip_ws(p + 1, e);
+        }
+        d[i].p = p;
+        while (p < e && *p >= '0' && *p <= '9') {
+            p++;
+        }
+        d[i].len = (size_t)(p - d[i].p);
+        if (!d[i].len) {
+            return -1;
+        }
+        if (i == 0 || i == 2) {
+            if (p >= e || *p != ':') {
+                return -1;
+            }
+            p++;
+        }
     }
     p = skip_ws(p, e);
-    if (p >= e || *p != '[') {
-        return -1;
-    }
-    p++;
-    if (dec_i64(&p, e, &v[2]) < 0 || p >= e || *p != ':') {
-        return -1;
-    }
-    p = skip_ws(p + 1, e);
-    if (dec_i64(&p, e, &v[3]) < 0 || p >= e || *p != ']') {
+    if (p >= e || *p != ']') {
         return -1;
     }
     *s = p + 1;
     return 0;
 }
 
-static void scale(double rate, int64_t count, int64_t size, int64_t *oc, int64_t *os)
+static int slice_eq(struct gm_str a, struct gm_str b)
+{
+    return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+}
+
+static int header(struct hb *b, const char *s, const char *e, uint64_t off, struct gm_diag *diag)
+{
+    static const char expect[] = "expected 'heap profile: N: N [N: N] @ heap/N' (or heap_v2/N, "
+                                 "heapz_v2/N, heapprofile, growthz, fragmentationz)";
+    struct gm_str d[4];
+    const char *p = s + 13; /* "heap profile:" */
+    if ((size_t)(e - s) < 13 || memcmp(s, "heap profile:", 13) != 0 ||
+        header_counts(&p, e, d) < 0) {
+        return gm_diag_set(diag, GM_EFORMAT, off, 1, "%s", expect);
+    }
+    p = skip_ws(p, e);
+    if (p >= e || *p != '@') {
+        return gm_diag_set(diag, GM_EFORMAT, off, 1, "%s", expect);
+    }
+    p = skip_ws(p + 1, e);
+    const char *k = p;
+    while (p < e && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
+        p++;
+    }
+    struct gm_str kind = {k, (size_t)(p - k)};
+    if (gm_str_has_prefix(kind, "growth") || gm_str_has_prefix(kind, "fragmentation")) {
+        b->p->period = 1; /* a growth or fragmentation profile: not sampled, inuse only */
+        return 0;
+    }
+    if (!gm_str_has_prefix(kind, "heap")) {
+        return gm_diag_set(diag, GM_EFORMAT, off, 1, "%s", expect);
+    }
+    int64_t n = 0;
+    if (p < e && *p == '/') {
+        p++;
+    }
+    if (dec_i64(&p, e, 0, &n) < 0) {
+        return gm_diag_set(diag, GM_EFORMAT, off + (uint64_t)(p - s), 1,
+                           "sampling period out of range");
+    }
+    /* pprof compares the digits as written */
+    b->has_alloc = (!slice_eq(d[2], d[0]) && !gm_str_eq(d[2], "0")) ||
+                   (!slice_eq(d[3], d[1]) && !gm_str_eq(d[3], "0"));
+    if (gm_str_eq(kind, "heap")) { /* Go: heap/<2*MemProfileRate> */
+        b->p->period = n / 2;
+        b->sampled = 1;
+    } else if (gm_str_eq(kind, "heap_v2") || gm_str_eq(kind, "heapz_v2")) {
+        b->p->period = n;
+        b->sampled = 1;
+    } else if (gm_str_eq(kind, "heapprofile")) {
+        b->p->period = 1;
+    } else {
+        return gm_diag_set(diag, GM_EFORMAT, off + (uint64_t)(k - s), 1,
+                           "unsupported legacy heap profile sampling '@ %.*s' (gomedic and "
+                           "pprof read heap/N, heap_v2/N, heapz_v2/N, heapprofile)",
+                           (int)GM_MIN(kind.len, 40), kind.p);
+    }
+    b->rate = b->p->period;
+    return 0;
+}
+
+/* ------------------------------------------------------------ records */
+
+static void scale(int64_t rate, int64_t count, int64_t size, int64_t *oc, int64_t *os)
 {
     if (count == 0 || size == 0) {
         *oc = *os = 0;
@@ -181,16 +353,828 @@ static void scale(double rate, int64_t count, int64_t size, int64_t *oc, int64_t
         return;
     }
     double avg = (double)size / (double)count;
-    double sc = 1 / (1 - exp(-avg / rate));
+    double sc = 1 / (1 - exp(-avg / (double)rate));
     double c = (double)count * sc, z = (double)size * sc;
-    *oc = c >= 9.2e18 ? INT64_MAX : (int64_t)c;
-    *os = z >= 9.2e18 ? INT64_MAX : (int64_t)z;
+    *oc = c >= 9.2e18 ? INT64_MAX : c <= -9.2e18 ? INT64_MIN : (int64_t)c;
+    *os = z >= 9.2e18 ? INT64_MAX : z <= -9.2e18 ? INT64_MIN : (int64_t)z;
 }
 
-static int intern(struct gm_profile *p, const char *s, size_t n, uint32_t *id)
+struct addr_at {
+    uint64_t pc;
+    uint32_t k;
+};
+
+static int cmp_addr_at(const void *a, const void *b)
 {
-    return gm_strtab_intern(&p->strs, s, n, id);
+    const struct addr_at *x = a, *y = b;
+    return x->pc != y->pc ? (x->pc < y->pc ? -1 : 1) : (x->k > y->k) - (x->k < y->k);
 }
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Index in the sorted v[0..n) of the first entry with pc, or NONE. */
+static uint32_t find_at(const struct addr_at *v, uint32_t n, uint64_t pc)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v[mid].pc < pc) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < n && v[lo].pc == pc ? lo : NONE;
+}
+
+static int has_u64(const uint64_t *v, uint32_t n, uint64_t x)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < n && v[lo] == x;
+}
+
+/* At the end of a record (the sample cur, whose loc_off/loc_nr index addrs until the stacks
+ * are built): defines the symbols of the "#" lines read since its record line, and keeps in
+ * its "@" list only the addresses those lines print. */
+static int flush_frames(struct hb *b)
+{
+    if (!b->fr_nr) {
+        return 0;
+    }
+    uint64_t *addrs = NULL;
+    uint32_t naddrs = 0;
+    if (b->cur != NONE && b->addrs) {
+        addrs = b->addrs + b->p->samples[b->cur].loc_off;
+        naddrs = b->p->samples[b->cur].loc_nr;
+    }
+    int rc;
+    /* where each address first occurs in the "@" list, by binary search */
+    if ((rc = grow((void **)&b->at, &b->at_alloc, naddrs + b->fr_nr, sizeof(*b->at))) < 0) {
+        return rc;
+    }
+    for (uint32_t k = 0; k < naddrs; k++) {
+        b->at[k].pc = addrs[k];
+        b->at[k].k = k;
+    }
+    qsort(b->at, naddrs, sizeof(*b->at), cmp_addr_at);
+    for (uint32_t i = 0, j; i < b->fr_nr; i = j) {
+        uint64_t pc = b->fr[i].pc;
+        for (j = i; j < b->fr_nr && b->fr[j].pc == pc; j++) {
+        }
+        if (map_get(&b->sym_map, pc) != NONE) {
+            continue; /* the first record that shows a pc defines it */
+        }
+        /* direct recursion: the "@" list has the address k times in a row, and the "#"
+         * lines print the frames of that pc k times */
+        uint32_t copies = 0, f = find_at(b->at, naddrs, pc);
+        for (uint32_t k = f == NONE ? naddrs : b->at[f].k; k < naddrs && addrs[k] == pc; k++) {
+            copies++;
+        }
+        uint32_t run = j - i;
+        if (copies < 1 || run % copies != 0) {
+            copies = 1;
+        }
+        if ((rc = grow((void **)&b->syms, &b->syms_alloc, b->syms_nr + 1, sizeof(*b->syms))) < 0 ||
+            (rc = grow((void **)&b->sl, &b->sl_alloc, b->sl_nr + run, sizeof(*b->sl))) < 0 ||
+            (rc = map_put(&b->sym_map, pc, b->syms_nr)) < 0) {
+            return rc;
+        }
+        struct sym *sy = &b->syms[b->syms_nr++];
+        sy->line_off = b->sl_nr;
+        sy->line_nr = 0;
+        for (uint32_t k = i; k < i + run / copies; k++) {
+            if (b->fr[k].func != NONE) {
+                b->sl[b->sl_nr].func = b->fr[k].func;
+                b->sl[b->sl_nr].line = b->fr[k].line;
+                b->sl_nr++;
+                sy->line_nr++;
+            }
+        }
+    }
+    /* the frames runtime/pprof did not print for this record (the leading runtime ones,
+     * runtime.goexit) are left out, even when another record names their pc */
+    uint64_t *printed = (uint64_t *)(void *)b->at; /* reuse: fr_nr <= at_alloc */
+    for (uint32_t i = 0; i < b->fr_nr; i++) {
+        printed[i] = b->fr[i].pc;
+    }
+    qsort(printed, b->fr_nr, sizeof(uint64_t), cmp_u64);
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < naddrs; k++) {
+        if (has_u64(printed, b->fr_nr, addrs[k])) {
+            addrs[kept++] = addrs[k];
+        }
+    }
+    if (b->cur != NONE) {
+        b->p->samples[b->cur].loc_nr = kept;
+    }
+    b->fr_nr = 0;
+    return 0;
+}
+
+/* "#\t0x<pc>\t<func>+0x<off>\t<file>:<line>" (q after the '#') */
+static int frame_line(struct hb *b, const char *q, const char *e)
+{
+    struct gm_profile *prof = b->p;
+    uint64_t pc;
+    q = skip_ws(q, e);
+    if (hex_u64(&q, e, &pc) != 0) {
+        return 0; /* another comment */
+    }
+    int rc = grow((void **)&b->fr, &b->fr_alloc, b->fr_nr + 1, sizeof(*b->fr));
+    if (rc < 0) {
+        return rc;
+    }
+    struct frame *f = &b->fr[b->fr_nr++];
+    f->pc = pc;
+    f->func = NONE;
+    f->line = 0;
+    q = skip_ws(q, e);
+    if (q >= e) {
+        return 0; /* "#\t0xPC": runtime/pprof found no function */
+    }
+    /* fields are separated by tabs (text/tabwriter pads with them) */
+    const char *fs = q;
+    while (q < e && *q != '\t') {
+        q++;
+    }
+    const char *fe = q;
+    for (const char *k = fe - 1; k > fs + 1; k--) {
+        if (k[-1] == '+' && k[0] == '0' && k + 1 < fe && k[1] == 'x') {
+            fe = k - 1;
+            break;
+        }
+    }
+    while (q < e && *q == '\t') {
+        q++;
+    }
+    const char *file = q, *file_e = q;
+    while (file_e < e && *file_e != '\t') {
+        file_e++;
+    }
+    for (const char *k = file_e; k > file + 1; k--) {
+        if (k[-1] == ':') {
+            const char *c2 = k;
+            int64_t ln = 0;
+            if (dec_i64(&c2, file_e, 0, &ln) == 0 && c2 == file_e) {
+                f->line = ln;
+            }
+            file_e = k - 1;
+            break;
+        }
+    }
+    uint32_t name_id, file_id;
+    if ((rc = intern(prof, fs, (size_t)(fe - fs), &name_id)) < 0 ||
+        (rc = intern(prof, file, (size_t)(file_e - file), &file_id)) < 0) {
+        return rc;
+    }
+    uint64_t key = (uint64_t)name_id << 32 | file_id;
+    uint32_t fi = map_get(&b->fn_map, key);
+    if (fi == NONE) {
+        if ((rc = grow((void **)&prof->functions, &b->funcs_alloc, prof->functions_nr + 1,
+                       sizeof(*prof->functions))) < 0 ||
+            (rc = map_put(&b->fn_map, key, prof->functions_nr)) < 0) {
+            return rc;
+        }
+        struct gm_pprof_function *fn = &prof->functions[prof->functions_nr];
+        memset(fn, 0, sizeof(*fn));
+        fn->name_id = fn->system_name_id = name_id;
+        fn->filename_id = file_id;
+        fi = prof->functions_nr++;
+    }
+    f->func = fi;
+    return 0;
+}
+
+/* One "count: bytes" pair of a record, as pprof's addValues. */
+static int add_values(struct hb *b, int64_t count, int64_t size, int64_t *out, int64_t *blocksize)
+{
+    if (count == 0 && size != 0) {
+        return -1;
+    }
+    if (count != 0) {
+        *blocksize = size / count;
+        if (b->sampled) {
+            scale(b->rate, count, size, &out[0], &out[1]);
+            return 0;
+        }
+    }
+    out[0] = count;
+    out[1] = size;
+    return 0;
+}
+
+/* "<inuse objs>: <inuse bytes> [<alloc objs>: <alloc bytes>] @ 0x... " (s trimmed) */
+static int record_line(struct hb *b, const char *text, const char *s, const char *e,
+                       uint64_t lineno, struct gm_diag *diag)
+{
+    static const char expect[] = "expected 'N: N [N: N] @ 0x...'";
+    struct gm_profile *prof = b->p;
+    int64_t v[4];
+    const char *p = s;
+    for (int i = 0; i < 4; i++) {
+        p = skip_ws(p, e);
+        if (i == 2) {
+            if (p >= e || *p != '[') {
+                goto bad;
+            }
+            p = skip_ws(p + 1, e);
+        }
+        int neg = i < 2 && p < e && *p == '-';
+        const char *d = p + neg;
+        int r = dec_i64(&d, e, neg, &v[i]);
+        if (r < 0) {
+            return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(p - text), lineno,
+                               "number out of range");
+        }
+        if (r > 0) {
+            goto bad;
+        }
+        p = d;
+        if (i == 0 || i == 2) {
+            if (p >= e || *p != ':') {
+                goto bad;
+            }
+            p++;
+        }
+    }
+    p = skip_ws(p, e);
+    if (p >= e || *p != ']') {
+        goto bad;
+    }
+    p = skip_ws(p + 1, e);
+    if (p >= e || *p != '@') {
+        goto bad;
+    }
+    p++;
+    int rc;
+    if ((rc = flush_frames(b)) < 0) {
+        return rc;
+    }
+    uint32_t nv = prof->types_nr;
+    if ((rc = grow((void **)&prof->samples, &b->samples_alloc, prof->samples_nr + 1,
+                   sizeof(*prof->samples))) < 0 ||
+        (rc = grow((void **)&prof->values, &b->values_alloc, b->values_nr + nv, sizeof(int64_t))) <
+            0 ||
+        (rc = grow((void **)&prof->labels, &b->labels_alloc, b->labels_nr + 1,
+                   sizeof(*prof->labels))) < 0) {
+        return rc;
+    }
+    int64_t *out = prof->values + b->values_nr, blocksize = 0;
+    if (b->has_alloc && add_values(b, v[2], v[3], out, &blocksize) < 0) {
+        return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno,
+                           "allocation count is 0 but allocation bytes is %lld", (long long)v[3]);
+    }
+    if (add_values(b, v[0], v[1], out + (b->has_alloc ? 2 : 0), &blocksize) < 0) {
+        return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno,
+                           "inuse count is 0 but inuse bytes is %lld", (long long)v[1]);
+    }
+    b->cur = prof->samples_nr;
+    struct gm_pprof_sample *cur = &prof->samples[prof->samples_nr++];
+    memset(cur, 0, sizeof(*cur));
+    cur->val_off = b->values_nr;
+    b->values_nr += nv;
+    cur->label_off = b->labels_nr;
+    cur->label_nr = 1;
+    struct gm_pprof_label *lb = &prof->labels[b->labels_nr++];
+    memset(lb, 0, sizeof(*lb));
+    lb->key_id = b->bytes_id;
+    lb->num = blocksize;
+    /* the "@" list: its hex numbers, as far as only spaces and hex numbers follow */
+    cur->loc_off = b->addrs_nr;
+    for (;;) {
+        p = skip_ws(p, e);
+        uint64_t a;
+        const char *a0 = p;
+        int r = hex_u64(&p, e, &a);
+        if (r < 0) {
+            return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(a0 - text), lineno,
+                               "address longer than 64 bits");
+        }
+        if (r > 0) {
+            break;
+        }
+        if ((rc = grow((void **)&b->addrs, &b->addrs_alloc, b->addrs_nr + 1, sizeof(uint64_t))) <
+            0) {
+            return rc;
+        }
+        /* a return address: minus 1 lands on the call, as pprof does */
+        b->addrs[b->addrs_nr++] = a - 1;
+        cur->loc_nr++;
+    }
+    return 0;
+bad:
+    return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno, "%s", expect);
+}
+
+/* Turns every sample's "@" list into locations (see the top of the file). */
+static int build_stacks(struct hb *b)
+{
+    struct gm_profile *prof = b->p;
+    int has_syms = b->syms_nr > 0, rc;
+    uint32_t nlines = 0, locs_alloc = 0, loc_alloc = 0, lines_alloc = 0;
+    if ((rc = grow((void **)&prof->locs, &locs_alloc, b->addrs_nr ? b->addrs_nr : 1,
+                   sizeof(uint32_t))) < 0) {
+        return rc;
+    }
+    uint32_t locs_nr = 0;
+    for (uint32_t i = 0; i < prof->samples_nr; i++) {
+        struct gm_pprof_sample *s = &prof->samples[i];
+        uint32_t off = locs_nr;
+        for (uint32_t k = 0; k < s->loc_nr; k++) {
+            uint64_t pc = b->addrs[s->loc_off + k];
+            uint32_t si = has_syms ? map_get(&b->sym_map, pc) : NONE;
+            if (has_syms && si == NONE) {
+                continue; /* a frame runtime/pprof did not print */
+            }
+            uint32_t li = map_get(&b->loc_map, pc);
+            if (li == NONE) {
+                uint32_t n = si == NONE ? 0 : b->syms[si].line_nr;
+                if ((rc = grow((void **)&prof->locations, &loc_alloc, prof->locations_nr + 1,
+                               sizeof(*prof->locations))) < 0 ||
+                    (rc = grow((void **)&prof->lines, &lines_alloc, nlines + n + 1,
+                               sizeof(*prof->lines))) < 0 ||
+                    (rc = map_put(&b->loc_map, pc, prof->locations_nr)) < 0) {
+                    return rc;
+                }
+                struct gm_pprof_location *loc = &prof->locations[prof->locations_nr];
+                memset(loc, 0, sizeof(*loc));
+                loc->id = prof->locations_nr + 1;
+                loc->address = pc;
+                loc->line_off = nlines;
+                loc->line_nr = n;
+                if (n) {
+                    memcpy(prof->lines + nlines, b->sl + b->syms[si].line_off,
+                           n * sizeof(*prof->lines));
+                }
+                nlines += n;
+                li = prof->locations_nr++;
+            }
+            prof->locs[locs_nr++] = li;
+        }
+        s->loc_off = off;
+        s->loc_nr = locs_nr - off;
+    }
+    prof->lines_nr = nlines;
+    /* functions in the order the locations use them; unused ones go (pprof renumbers so) */
+    uint32_t nf = prof->functions_nr;
+    uint32_t *remap = gm_xrealloc(NULL, ((size_t)nf + 1) * sizeof(uint32_t));
+    if (!remap) {
+        return GM_ENOMEM;
+    }
+    memset(remap, 0xff, ((size_t)nf + 1) * sizeof(uint32_t));
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < nlines; i++) {
+        uint32_t f = prof->lines[i].func;
+        if (remap[f] == NONE) {
+            remap[f] = used++;
+        }
+        prof->lines[i].func = remap[f];
+    }
+    struct gm_pprof_function *fns = gm_xrealloc(NULL, ((size_t)used + 1) * sizeof(*fns));
+    if (!fns) {
+        free(remap);
+        return GM_ENOMEM;
+    }
+    for (uint32_t f = 0; f < nf; f++) {
+        if (remap[f] != NONE) {
+            fns[remap[f]] = prof->functions[f];
+            fns[remap[f]].id = remap[f] + 1;
+        }
+    }
+    free(remap);
+    free(prof->functions);
+    prof->functions = fns;
+    prof->functions_nr = used;
+    return 0;
+}
+
+/* ------------------------------------------------------------ memory map */
+
+struct mapent {
+    uint64_t start, limit, offset;
+    uint32_t file_id, build_id;
+};
+
+static int tok_all(struct gm_str t, const char *set)
+{
+    for (size_t i = 0; i < t.len; i++) {
+        if (!strchr(set, t.p[i])) {
+            return 0;
+        }
+    }
+    return t.len > 0;
+}
+
+static int tok_hex(struct gm_str t, uint64_t *v)
+{
+    const char *p = t.p;
+    return t.len > 0 && hex_digits(&p, t.p + t.len, v) == 0 && p == t.p + t.len;
+}
+
+/* One line of the memory map, in the /proc/self/maps form
+ * "start-end perms offset dev inode path" or the brief form
+ * "start-end[:] [perms] [file] [(@offset)] [buildid]" (pprof's procMapsRE/briefMapsRE).
+ * Returns 1 with *m set, 0 for a non-executable mapping, 2 when it is neither, or an error. */
+static int map_line(struct gm_profile *prof, const char *s, const char *e, struct mapent *m)
+{
+    const char *p = s;
+    while (p < e && is_ws(*p)) {
+        p++;
+    }
+    if (e - p > 2 && p[0] == '0' && p[1] == 'x' && gm_hexval(p[2]) >= 0) {
+        p += 2;
+    }
+    memset(m, 0, sizeof(*m));
+    if (hex_digits(&p, e, &m->start) != 0) {
+        return 2;
+    }
+    if (p < e && (is_ws(*p) || *p == '-')) {
+        p++;
+    }
+    while (p < e && is_ws(*p)) {
+        p++;
+    }
+    if (e - p > 2 && p[0] == '0' && p[1] == 'x' && gm_hexval(p[2]) >= 0) {
+        p += 2;
+    }
+    if (hex_digits(&p, e, &m->limit) != 0) {
+        return 2;
+    }
+    if (p < e && *p == ':') {
+        p++;
+    }
+    if (p < e && !is_ws(*p)) {
+        return 2;
+    }
+    struct gm_str t[8];
+    uint32_t nt = 0;
+    while (nt < GM_ARRAY_NR(t)) {
+        while (p < e && is_ws(*p)) {
+            p++;
+        }
+        if (p >= e) {
+            break;
+        }
+        t[nt].p = p;
+        while (p < e && !is_ws(*p)) {
+            p++;
+        }
+        t[nt].len = (size_t)(p - t[nt].p);
+        nt++;
+    }
+    uint32_t i = 0;
+    struct gm_str perm = {"", 0}, file = {"", 0}, build = {"", 0};
+    if (i < nt && tok_all(t[i], "-rwxp")) {
+        perm = t[i++];
+    }
+    /* /proc/self/maps: [offset] dev inode [path] */
+    uint32_t dev = NONE;
+    if (i + 1 < nt) {
+        uint64_t x;
+        if (i + 2 < nt && tok_hex(t[i], &x) && memchr(t[i + 1].p, ':', t[i + 1].len) &&
+            t[i + 2].p[0] >= '0' && t[i + 2].p[0] <= '9') {
+            dev = i + 1;
+        } else if (memchr(t[i].p, ':', t[i].len) && t[i + 1].p[0] >= '0' && t[i + 1].p[0] <= '9') {
+            dev = i;
+        }
+        if (dev != NONE) {
+            const char *c = memchr(t[dev].p, ':', t[dev].len);
+            struct gm_str d1 = {t[dev].p, (size_t)(c - t[dev].p)};
+            struct gm_str d2 = {c + 1, t[dev].len - d1.len - 1};
+            uint64_t y;
+            if (!tok_hex(d1, &y) || !tok_hex(d2, &y)) {
+                dev = NONE;
+            }
+        }
+    }
+    if (dev != NONE) {
+        if (dev > i && !tok_hex(t[i], &m->offset)) {
+            return 2;
+        }
+        if (dev + 2 < nt) {
+            file = t[dev + 2];
+        }
+    } else {
+        if (i < nt) {
+            file = t[i++];
+        }
+        if (i < nt && t[i].len > 3 && t[i].p[0] == '(' && t[i].p[1] == '@' &&
+            t[i].p[t[i].len - 1] == ')') {
+            struct gm_str o = {t[i].p + 2, t[i].len - 3};
+            if (!tok_hex(o, &m->offset)) {
+                return 2;
+            }
+            i++;
+        }
+        if (i < nt) {
+            const char *q = t[i].p;
+            while (q < t[i].p + t[i].len && gm_hexval(*q) >= 0) {
+                q++;
+            }
+            build.p = t[i].p;
+            build.len = (size_t)(q - t[i].p);
+        }
+    }
+    if (perm.len && !memchr(perm.p, 'x', perm.len)) {
+        return 0;
+    }
+    int rc;
+    if ((rc = intern(prof, file.p, file.len, &m->file_id)) < 0 ||
+        (rc = intern(prof, build.p, build.len, &m->build_id)) < 0) {
+        return rc;
+    }
+    return 1;
+}
+
+/* "name=value" lines define $name for the lines after them (pprof's attributes). */
+struct attrs {
+    uint32_t *ids; /* pairs: "$name", value */
+    uint32_t nr, alloc;
+    char *buf; /* the line with the attributes replaced */
+    uint32_t len, cap;
+};
+
+static int buf_put(struct attrs *a, const char *s, size_t n)
+{
+    if (n > UINT32_MAX / 4 || a->len + n > UINT32_MAX / 4) {
+        return GM_ETOOBIG;
+    }
+    int rc = grow((void **)&a->buf, &a->cap, a->len + (uint32_t)n + 1, 1);
+    if (rc < 0) {
+        return rc;
+    }
+    memcpy(a->buf + a->len, s, n);
+    a->len += (uint32_t)n;
+    return 0;
+}
+
+/* a->buf = the line with every "$name" replaced, at each position the first defined name
+ * that matches (Go's strings.Replacer). */
+static int substitute(const struct gm_profile *prof, struct attrs *a, const char *s, const char *e)
+{
+    a->len = 0;
+    int rc;
+    for (const char *p = s; p < e;) {
+        int hit = 0;
+        if (*p == '$') {
+            for (uint32_t i = 0; i < a->nr; i += 2) {
+                struct gm_str n = gm_strtab_get(&prof->strs, a->ids[i]);
+                if (n.len <= (size_t)(e - p) && memcmp(p, n.p, n.len) == 0) {
+                    struct gm_str v = gm_strtab_get(&prof->strs, a->ids[i + 1]);
+                    if ((rc = buf_put(a, v.p, v.len)) < 0) {
+                        return rc;
+                    }
+                    p += n.len;
+                    hit = 1;
+                    break;
+                }
+            }
+        }
+        if (!hit) {
+            if ((rc = buf_put(a, p, 1)) < 0) {
+                return rc;
+            }
+            p++;
+        }
+    }
+    return 0;
+}
+
+/* glog's "I0102 15:04:05.000 file.cc:123] " prefix (pprof's removeLoggingInfo). */
+static const char *skip_log_prefix(const char *s, const char *e)
+{
+    const char *b = s;
+    while (b < e && *b != '[' && *b != ']') {
+        b++;
+    }
+    if (b >= e || *b != ']' || b + 1 >= e || !is_ws(b[1])) {
+        return s;
+    }
+    const char *d = b;
+    while (d > s && d[-1] >= '0' && d[-1] <= '9') {
+        d--;
+    }
+    if (d == b || d - 1 <= s || d[-1] != ':') {
+        return s;
+    }
+    return b + 2;
+}
+
+static int lib_name(struct gm_str f)
+{
+    /* pprof's libRx: `([.]so$|[.]so[._][0-9]+)` */
+    for (size_t i = 0; i + 3 <= f.len; i++) {
+        if (memcmp(f.p + i, ".so", 3) == 0 &&
+            (i + 3 == f.len || ((f.p[i + 3] == '.' || f.p[i + 3] == '_') && i + 4 < f.len &&
+                                f.p[i + 4] >= '0' && f.p[i + 4] <= '9'))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int main_binary(const struct gm_profile *prof, uint32_t file_id)
+{
+    struct gm_str f = gm_strtab_get(&prof->strs, file_id);
+    char tmp[4096];
+    size_t n = 0;
+    for (size_t i = 0; i < f.len && n < sizeof(tmp);) {
+        if (f.len - i >= 9 && memcmp(f.p + i, "(deleted)", 9) == 0) {
+            i += 9;
+            continue;
+        }
+        tmp[n++] = f.p[i++];
+    }
+    size_t a = 0;
+    while (a < n && is_ws(tmp[a])) {
+        a++;
+    }
+    while (n > a && is_ws(tmp[n - 1])) {
+        n--;
+    }
+    struct gm_str t = {tmp + a, n - a};
+    return t.len && !lib_name(t) && t.p[0] != '[';
+}
+
+static int adjacent(const struct gm_pprof_mapping *a, const struct gm_pprof_mapping *b)
+{
+    if (a->filename_id && b->filename_id && a->filename_id != b->filename_id) {
+        return 0;
+    }
+    if (a->build_id_id && b->build_id_id && a->build_id_id != b->build_id_id) {
+        return 0;
+    }
+    if (a->memory_limit != b->memory_start) {
+        return 0;
+    }
+    return !(a->file_offset && b->file_offset &&
+             a->file_offset + (a->memory_limit - a->memory_start) != b->file_offset);
+}
+
+/* Reads the memory map (text from s, after the sentinel line) into mappings and gives every
+ * location its mapping, as pprof's ParseMemoryMap does. */
+static int mappings(struct hb *b, const char *s, const char *e)
+{
+    struct gm_profile *prof = b->p;
+    struct attrs at;
+    memset(&at, 0, sizeof(at));
+    uint32_t alloc = 0;
+    int rc = 0;
+    for (const char *ls = s; ls < e;) {
+        const char *nl = memchr(ls, '\n', (size_t)(e - ls));
+        const char *le = nl ? nl : e;
+        const char *next = nl ? nl + 1 : e;
+        if (le > ls && le[-1] == '\r') {
+            le--;
+        }
+        if ((rc = substitute(prof, &at, skip_log_prefix(ls, le), le)) < 0) {
+            goto out;
+        }
+        ls = next;
+        struct mapent m;
+        int r = map_line(prof, at.buf ? at.buf : "", (at.buf ? at.buf : "") + at.len, &m);
+        if (r < 0) {
+            rc = r;
+            goto out;
+        }
+        if (r == 0) {
+            continue;
+        }
+        if (r == 2) {
+            const char *l = at.buf, *eq = at.len ? memchr(l, '=', at.len) : NULL;
+            if (!eq) {
+                continue;
+            }
+            const char *n0 = l, *n1 = eq, *v0 = eq + 1, *v1 = l + at.len;
+            while (n0 < n1 && is_ws(*n0)) {
+                n0++;
+            }
+            while (n1 > n0 && is_ws(n1[-1])) {
+                n1--;
+            }
+            while (v0 < v1 && is_ws(*v0)) {
+                v0++;
+            }
+            while (v1 > v0 && is_ws(v1[-1])) {
+                v1--;
+            }
+            char name[256];
+            if ((size_t)(n1 - n0) + 1 >= sizeof(name)) {
+                continue;
+            }
+            name[0] = '$';
+            memcpy(name + 1, n0, (size_t)(n1 - n0));
+            if ((rc = grow((void **)&at.ids, &at.alloc, at.nr + 2, sizeof(uint32_t))) < 0 ||
+                (rc = intern(prof, name, (size_t)(n1 - n0) + 1, &at.ids[at.nr])) < 0 ||
+                (rc = intern(prof, v0, (size_t)(v1 - v0), &at.ids[at.nr + 1])) < 0) {
+                goto out;
+            }
+            at.nr += 2;
+            continue;
+        }
+        if ((rc = grow((void **)&prof->mappings, &alloc, prof->mappings_nr + 1,
+                       sizeof(*prof->mappings))) < 0) {
+            goto out;
+        }
+        struct gm_pprof_mapping *mp = &prof->mappings[prof->mappings_nr++];
+        memset(mp, 0, sizeof(*mp));
+        mp->memory_start = m.start;
+        mp->memory_limit = m.limit;
+        mp->file_offset = m.offset;
+        mp->filename_id = m.file_id;
+        mp->build_id_id = m.build_id;
+    }
+    /* merge adjacent pieces of one mapping */
+    uint32_t n = prof->mappings_nr ? 1 : 0;
+    for (uint32_t i = 1; i < prof->mappings_nr; i++) {
+        struct gm_pprof_mapping *lm = &prof->mappings[n - 1], *m = &prof->mappings[i];
+        if (adjacent(lm, m)) {
+            lm->memory_limit = m->memory_limit;
+            lm->filename_id = m->filename_id ? m->filename_id : lm->filename_id;
+            lm->build_id_id = m->build_id_id ? m->build_id_id : lm->build_id_id;
+            continue;
+        }
+        prof->mappings[n++] = *m;
+    }
+    prof->mappings_nr = n;
+    /* the main binary first: the first that is not a library or [vdso]-like */
+    for (uint32_t i = 0; i < n; i++) {
+        if (main_binary(prof, prof->mappings[i].filename_id)) {
+            struct gm_pprof_mapping t = prof->mappings[0];
+            prof->mappings[0] = prof->mappings[i];
+            prof->mappings[i] = t;
+            break;
+        }
+    }
+    if (n > 1 && gm_str_has_prefix(gm_strtab_get(&prof->strs, prof->mappings[0].filename_id),
+                                   "/anon_hugepage")) {
+        if (prof->mappings[0].memory_limit == prof->mappings[1].memory_start) {
+            memmove(prof->mappings, prof->mappings + 1, (n - 1) * sizeof(*prof->mappings));
+            prof->mappings_nr = --n;
+        }
+    }
+    if (n && prof->mappings[0].memory_start - prof->mappings[0].file_offset == 0x400000) {
+        prof->mappings[0].memory_start = 0x400000;
+        prof->mappings[0].file_offset = 0;
+    }
+    /* each location: the mapping holding its address, else a catch-all one */
+    uint32_t fake = NONE;
+    for (uint32_t l = 0; l < prof->locations_nr; l++) {
+        struct gm_pprof_location *loc = &prof->locations[l];
+        uint64_t a = loc->address;
+        if (a == 0) {
+            continue;
+        }
+        uint32_t mi = NONE;
+        for (uint32_t i = 0; i < prof->mappings_nr && mi == NONE; i++) {
+            if (prof->mappings[i].memory_start <= a && a < prof->mappings[i].memory_limit) {
+                mi = i;
+            }
+        }
+        for (uint32_t i = 0; i < prof->mappings_nr && mi == NONE; i++) {
+            struct gm_pprof_mapping *m = &prof->mappings[i];
+            if (m->file_offset && m->memory_start - m->file_offset <= a && a < m->memory_start) {
+                m->memory_start -= m->file_offset;
+                m->file_offset = 0;
+                mi = i;
+            }
+        }
+        if (mi == NONE) {
+            if (fake == NONE) {
+                if ((rc = grow((void **)&prof->mappings, &alloc, prof->mappings_nr + 1,
+                               sizeof(*prof->mappings))) < 0) {
+                    goto out;
+                }
+                fake = prof->mappings_nr++;
+                memset(&prof->mappings[fake], 0, sizeof(prof->mappings[fake]));
+                prof->mappings[fake].memory_limit = UINT64_MAX;
+            }
+            mi = fake;
+        }
+        loc->mapping_id = mi + 1;
+    }
+    for (uint32_t i = 0; i < prof->mappings_nr; i++) {
+        prof->mappings[i].id = i + 1;
+    }
+out:
+    free(at.ids);
+    free(at.buf);
+    return rc;
+}
+
+/* ------------------------------------------------------------ MemStats */
 
 static const struct {
     const char *name;
@@ -229,7 +1213,7 @@ static void memstat_line(struct gm_profile *p, const char *s, const char *e)
     }
     const char *v = skip_ws(eq + 1, e);
     int64_t n;
-    if (dec_i64(&v, e, &n) < 0) {
+    if (dec_i64(&v, e, 0, &n) != 0) {
         return;
     }
     for (size_t i = 0; i < GM_ARRAY_NR(memstat_names); i++) {
@@ -240,7 +1224,7 @@ static void memstat_line(struct gm_profile *p, const char *s, const char *e)
                 const char *sl = skip_ws(v, e);
                 if (sl < e && *sl == '/') {
                     sl = skip_ws(sl + 1, e);
-                    if (dec_i64(&sl, e, &n) == 0) {
+                    if (dec_i64(&sl, e, 0, &n) == 0) {
                         p->memstats.stack_sys = n;
                     }
                 }
@@ -248,6 +1232,19 @@ static void memstat_line(struct gm_profile *p, const char *s, const char *e)
             p->has_memstats = 1;
         }
     }
+}
+
+/* ------------------------------------------------------------ the reader */
+
+static int contains(const char *s, const char *e, const char *lit)
+{
+    size_t n = strlen(lit);
+    for (; (size_t)(e - s) >= n; s++) {
+        if (*s == *lit && memcmp(s, lit, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int gm_heaptext_parse(struct gm_profile *prof, const char *text, size_t len,
@@ -259,230 +1256,103 @@ int gm_heaptext_parse(struct gm_profile *prof, const char *text, size_t len,
     struct hb b;
     memset(&b, 0, sizeof(b));
     b.p = prof;
+    b.cur = NONE;
     int rc = gm_strtab_init(&prof->strs, lim ? lim->max_strtab : 0);
     if (rc < 0) {
         return rc;
     }
     memset(&prof->memstats, 0xff, sizeof(prof->memstats)); /* -1 = absent */
+    const char *s = text, *e = memchr(text, '\n', len);
+    e = e ? e : text + len;
+    size_t pos = (size_t)(e - text) + (e < text + len);
+    if (e > s && e[-1] == '\r') {
+        e--;
+    }
+    if ((rc = header(&b, s, e, 0, diag)) < 0) {
+        goto out;
+    }
     static const char *const tn[4][2] = {{"alloc_objects", "count"},
                                          {"alloc_space", "bytes"},
                                          {"inuse_objects", "count"},
                                          {"inuse_space", "bytes"}};
-    prof->types = calloc(4, sizeof(*prof->types));
+    static const char *const tn2[2][2] = {{"objects", "count"}, {"space", "bytes"}};
+    uint32_t nt = b.has_alloc ? 4 : 2;
+    prof->types = gm_xrealloc(NULL, nt * sizeof(*prof->types));
     if (!prof->types) {
         rc = GM_ENOMEM;
         goto out;
     }
-    for (int i = 0; i < 4; i++) {
-        if ((rc = intern(prof, tn[i][0], strlen(tn[i][0]), &prof->types[i].type_id)) < 0 ||
-            (rc = intern(prof, tn[i][1], strlen(tn[i][1]), &prof->types[i].unit_id)) < 0) {
+    for (uint32_t i = 0; i < nt; i++) {
+        const char *const *n = b.has_alloc ? tn[i] : tn2[i];
+        if ((rc = intern(prof, n[0], strlen(n[0]), &prof->types[i].type_id)) < 0 ||
+            (rc = intern(prof, n[1], strlen(n[1]), &prof->types[i].unit_id)) < 0) {
             goto out;
         }
     }
-    prof->types_nr = 4;
+    prof->types_nr = nt;
     if ((rc = intern(prof, "space", 5, &prof->period_type.type_id)) < 0 ||
-        (rc = intern(prof, "bytes", 5, &prof->period_type.unit_id)) < 0) {
+        (rc = intern(prof, "bytes", 5, &prof->period_type.unit_id)) < 0 ||
+        (rc = intern(prof, "bytes", 5, &b.bytes_id)) < 0) {
         goto out;
     }
-    uint64_t lineno = 0;
-    int in_memstats = 0, have_header = 0;
-    struct gm_pprof_sample *cur = NULL;
-    uint64_t group_pc = 0;
-    int in_group = 0;
-    for (size_t pos = 0; pos < len;) {
+    uint64_t lineno = 1;
+    int in_memstats = 0;
+    const char *map_text = NULL;
+    while (pos < len) {
         const char *nl = memchr(text + pos, '\n', len - pos);
-        const char *s = text + pos, *e = nl ? nl : text + len;
+        s = text + pos;
+        e = nl ? nl : text + len;
         pos = nl ? (size_t)(nl - text) + 1 : len;
         lineno++;
-        if (e > s && e[-1] == '\r') {
+        while (s < e && is_ws(*s)) {
+            s++;
+        }
+        while (e > s && is_ws(e[-1])) {
             e--;
         }
-        if (!have_header) {
-            if ((size_t)(e - s) < 14 || memcmp(s, "heap profile: ", 14) != 0) {
-                rc = gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno,
-                                 "expected 'heap profile: N: N [N: N] @ heap/N'");
-                goto out;
-            }
-            const char *at = memchr(s, '@', (size_t)(e - s));
-            int64_t r = 0;
-            if (at) {
-                const char *q = skip_ws(at + 1, e);
-                if ((size_t)(e - q) > 5 && memcmp(q, "heap/", 5) == 0) {
-                    q += 5;
-                    dec_i64(&q, e, &r);
-                } else if ((size_t)(e - q) > 8 && memcmp(q, "heap_v2/", 8) == 0) {
-                    q += 8;
-                    dec_i64(&q, e, &r);
-                    r *= 2;
-                }
-            }
-            b.rate = r > 1 ? (double)r / 2 : 1;
-            prof->period = (int64_t)b.rate;
-            have_header = 1;
-            continue;
-        }
         if (s == e) {
-            in_group = 0;
             continue;
         }
         if (*s == '#') {
             const char *q = skip_ws(s + 1, e);
             if ((size_t)(e - q) >= 16 && memcmp(q, "runtime.MemStats", 16) == 0) {
                 in_memstats = 1;
-                cur = NULL;
                 continue;
             }
             if (in_memstats) {
                 memstat_line(prof, s, e);
-                continue;
-            }
-            if (!cur) {
-                continue;
-            }
-            /* "#\t0x<pc>\t<func>+0x<off>\t<file>:<line>" */
-            uint64_t pc;
-            if (hex_u64(&q, e, &pc) < 0) {
-                continue;
-            }
-            q = skip_ws(q, e);
-            const char *fs = q;
-            while (q < e && *q != '\t' && *q != ' ') {
-                q++;
-            }
-            const char *fe = q;
-            for (const char *k = fe; k > fs + 1; k--) {
-                if (k[-1] == '+') {
-                    fe = k - 1;
-                    break;
-                }
-            }
-            q = skip_ws(q, e);
-            const char *colon = NULL;
-            for (const char *k = e; k > q; k--) {
-                if (k[-1] == ':') {
-                    colon = k - 1;
-                    break;
-                }
-            }
-            int64_t ln = 0;
-            const char *file_e = e;
-            if (colon) {
-                const char *c2 = colon + 1;
-                if (dec_i64(&c2, e, &ln) == 0) {
-                    file_e = colon;
-                }
-            }
-            uint32_t name_id, file_id;
-            if ((rc = intern(prof, fs, (size_t)(fe - fs), &name_id)) < 0 ||
-                (rc = intern(prof, q, (size_t)(file_e - q), &file_id)) < 0) {
+            } else if ((rc = frame_line(&b, s + 1, e)) < 0) {
                 goto out;
             }
-            int found, err;
-            uint32_t *fslot = map_slot(&b.fn_keys, &b.fn_vals, &b.fn_mask, &b.fn_nr,
-                                       ((uint64_t)name_id << 32 | file_id) + 1, &found, &err);
-            if (!fslot) {
-                rc = err;
-                goto out;
-            }
-            if (!found) {
-                if ((rc = grow((void **)&prof->functions, &b.funcs_alloc, prof->functions_nr + 1,
-                               sizeof(*prof->functions))) < 0) {
-                    goto out;
-                }
-                struct gm_pprof_function *fn = &prof->functions[prof->functions_nr];
-                memset(fn, 0, sizeof(*fn));
-                fn->id = prof->functions_nr + 1;
-                fn->name_id = fn->system_name_id = name_id;
-                fn->filename_id = file_id;
-                *fslot = prof->functions_nr++;
-            }
-            uint32_t func = *fslot;
-            /* a new pc starts a new location in this record's stack */
-            if (!in_group || pc != group_pc) {
-                uint32_t *lslot =
-                    map_slot(&b.pc_keys, &b.pc_vals, &b.pc_mask, &b.pc_nr, pc + 1, &found, &err);
-                if (!lslot) {
-                    rc = err;
-                    goto out;
-                }
-                if (!found) {
-                    if ((rc = grow((void **)&prof->locations, &b.locations_alloc,
-                                   prof->locations_nr + 1, sizeof(*prof->locations))) < 0) {
-                        goto out;
-                    }
-                    struct gm_pprof_location *loc = &prof->locations[prof->locations_nr];
-                    memset(loc, 0, sizeof(*loc));
-                    loc->id = prof->locations_nr + 1;
-                    loc->address = pc;
-                    loc->line_off = prof->lines_nr;
-                    *lslot = prof->locations_nr++;
-                }
-                if ((rc = grow((void **)&prof->locs, &b.locs_alloc, b.locs_nr + 1,
-                               sizeof(uint32_t))) < 0) {
-                    goto out;
-                }
-                prof->locs[b.locs_nr++] = *lslot;
-                cur->loc_nr++;
-                group_pc = pc;
-                in_group = 1;
-                /* lines are added only the first time the location is seen */
-                if (found) {
-                    continue;
-                }
-            } else if (prof->locations[prof->locs[b.locs_nr - 1]].line_off +
-                           prof->locations[prof->locs[b.locs_nr - 1]].line_nr !=
-                       prof->lines_nr) {
-                continue; /* the location was defined by an earlier record */
-            }
-            if ((rc = grow((void **)&prof->lines, &b.lines_alloc, prof->lines_nr + 1,
-                           sizeof(*prof->lines))) < 0) {
-                goto out;
-            }
-            prof->lines[prof->lines_nr].func = func;
-            prof->lines[prof->lines_nr].line = ln;
-            prof->lines_nr++;
-            prof->locations[prof->locs[b.locs_nr - 1]].line_nr++;
             continue;
         }
-        if (*s >= '0' && *s <= '9') {
-            int64_t v[4];
-            const char *q = s;
-            if (four(&q, e, v) < 0) {
-                rc = gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno,
-                                 "expected 'N: N [N: N] @ 0x...'");
+        if (contains(s, e, "--- Memory map: ---") || contains(s, e, "MAPPED_LIBRARIES:")) {
+            map_text = text + pos;
+            break;
+        }
+        if ((*s >= '0' && *s <= '9') || *s == '-') {
+            if ((rc = record_line(&b, text, s, e, lineno, diag)) < 0) {
                 goto out;
             }
-            if ((rc = grow((void **)&prof->samples, &b.samples_alloc, prof->samples_nr + 1,
-                           sizeof(*prof->samples))) < 0 ||
-                (rc = grow((void **)&prof->values, &b.values_alloc, b.values_nr + 4,
-                           sizeof(int64_t))) < 0) {
-                goto out;
-            }
-            cur = &prof->samples[prof->samples_nr++];
-            memset(cur, 0, sizeof(*cur));
-            cur->val_off = b.values_nr;
-            cur->loc_off = b.locs_nr;
-            int64_t *out = prof->values + b.values_nr;
-            scale(b.rate, v[2], v[3], &out[0], &out[1]);
-            scale(b.rate, v[0], v[1], &out[2], &out[3]);
-            b.values_nr += 4;
-            in_group = 0;
             in_memstats = 0;
             continue;
         }
-        /* anything else: ignore (blank-ish lines, comments of other producers) */
+        /* anything else: ignore (comments of other producers) */
     }
-    if (!have_header) {
-        rc = gm_diag_set(diag, GM_EFORMAT, 0, len ? 1 : 0,
-                         "expected 'heap profile: N: N [N: N] @ heap/N'");
+    if ((rc = flush_frames(&b)) < 0 || (rc = build_stacks(&b)) < 0 ||
+        (rc = mappings(&b, map_text ? map_text : text + len, text + len)) < 0) {
         goto out;
     }
     rc = 0;
 out:
-    free(b.pc_keys);
-    free(b.pc_vals);
-    free(b.fn_keys);
-    free(b.fn_vals);
+    free(b.addrs);
+    free(b.fr);
+    free(b.sl);
+    free(b.syms);
+    free(b.at);
+    map_free(&b.sym_map);
+    map_free(&b.fn_map);
+    map_free(&b.loc_map);
     if (rc < 0) {
         gm_profile_release(prof);
     }

@@ -886,31 +886,3 @@ out:
     }
     return rc;
 }
-
-int gm_profile_load(struct gm_profile *prof, const char *path, const struct gm_limits *lim,
-                    struct gm_diag *diag)
-{
-    struct gm_limits dl;
-    if (!lim) {
-        gm_limits_default(&dl);
-        lim = &dl;
-    }
-    struct gm_input in;
-    memset(prof, 0, sizeof(*prof));
-    prof->default_type = -1;
-    GM_TRY(gm_input_open(&in, path, lim, diag));
-    int rc;
-    enum gm_kind k = gm_sniff(in.p, in.len);
-    if (k == GM_KIND_HEAPTEXT) {
-        rc = gm_heaptext_parse(prof, in.p, in.len, lim, diag);
-    } else if (k != GM_KIND_PPROF && k != GM_KIND_UNKNOWN) {
-        rc = gm_diag_set(diag, GM_EFORMAT, 0, 0,
-                         "expected a pprof profile (profile.proto, gzipped or not) or a legacy "
-                         "heap profile, found a %s",
-                         gm_kind_name(k));
-    } else {
-        rc = gm_pprof_parse(prof, in.p, in.len, lim, diag);
-    }
-    gm_input_close(&in);
-    return rc;
-}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "gm/artifact.h"
 #include "gm/gdump.h"
 #include "gm/pprof.h"
 #include "gm/pview.h"
@@ -885,7 +886,7 @@ Test(pprof_err, no_string_table)
 static void load_ok(struct gm_profile *prof, const char *path)
 {
     memset(&D, 0, sizeof(D));
-    int rc = gm_profile_load(prof, path, NULL, &D);
+    int rc = gm_load_profile(prof, path, NULL, &D);
     cr_assert_eq(rc, 0, "%s: rc=%d at byte %llu: %s", path, rc, (unsigned long long)D.off, D.msg);
 }
 
@@ -951,7 +952,7 @@ Test(pprof_file, malformed_fixtures)
     for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
         struct gm_profile prof;
         memset(&D, 0, sizeof(D));
-        int rc = gm_profile_load(&prof, c[i].path, NULL, &D);
+        int rc = gm_load_profile(&prof, c[i].path, NULL, &D);
         cr_assert_eq(rc, c[i].code, "%s: rc=%d (%s)", c[i].path, rc, D.msg);
         cr_assert_eq(D.off, c[i].off, "%s: off %llu (%s)", c[i].path, (unsigned long long)D.off,
                      D.msg);
@@ -959,7 +960,7 @@ Test(pprof_file, malformed_fixtures)
     }
     struct gm_profile prof;
     memset(&D, 0, sizeof(D));
-    cr_assert_lt(gm_profile_load(&prof, "testdata/pprof/n_truncated.pb.gz", NULL, &D), 0);
+    cr_assert_lt(gm_load_profile(&prof, "testdata/pprof/n_truncated.pb.gz", NULL, &D), 0);
 }
 
 /* Sums of the value columns of the Samples section of a `go tool pprof -raw` output, with the
@@ -1188,13 +1189,14 @@ Test(heaptext, legacy_fixture)
 
 Test(heaptext, small_text)
 {
+    /* "@" lists return addresses, the "#" lines the pc of the call (return address - 1) */
     static const char text[] = "heap profile: 2: 2048 [4: 4096] @ heap/2\n"
-                               "2: 2048 [4: 4096] @ 0x10 0x20\n"
+                               "2: 2048 [4: 4096] @ 0x11 0x21\n"
                                "#\t0x10\tmain.a+0x1\t/x/a.go:3\n"
                                "#\t0x10\tmain.b+0x2\t/x/a.go:9\n"
                                "#\t0x20\tmain.main+0x3\t/x/main.go:1\n"
                                "\n"
-                               "0: 0 [0: 0] @ 0x20\n"
+                               "0: 0 [0: 0] @ 0x21\n"
                                "#\t0x20\tmain.main+0x3\t/x/main.go:1\n"
                                "\n"
                                "# runtime.MemStats\n"
@@ -1228,14 +1230,12 @@ Test(heaptext, small_text)
     cr_assert_eq(D.line, 1);
 }
 
-/* BUG: the legacy text reader splits a record's frames into locations by the pc of the '#'
- * lines and treats a repeated pc as inlined frames of one location. Direct recursion (the
- * same return pc twice in a row, "@ 0x11 0x11 0x21") therefore makes location 0x10 hold two
- * lines, and every later record through that pc gets a phantom second main.rec frame (and in
- * the opposite record order the recursive frame is dropped). The record's "@ pc pc ..." list
- * says how many locations there are. Reproducer: the text below; sample 1 decodes as
- * "main.rec;main.rec;main.main". */
-Test(heaptext, recursion_with_the_same_pc, .disabled = true)
+/* Direct recursion: the same return pc twice in a row ("@ 0x11 0x11 0x21") prints the frames
+ * of pc 0x10 twice. The "@" list says how many locations there are (two of 0x10); the '#'
+ * lines of that pc are divided by that count, so location 0x10 has one line, and a later
+ * record through 0x10 once has the frame once (this was a bug when the stacks were read from
+ * the '#' lines alone). */
+Test(heaptext, recursion_with_the_same_pc)
 {
     static const char text[] = "heap profile: 2: 2048 [2: 2048] @ heap/2\n"
                                "1: 1024 [1: 1024] @ 0x11 0x11 0x21\n"
@@ -1252,6 +1252,308 @@ Test(heaptext, recursion_with_the_same_pc, .disabled = true)
     cr_assert_eq(gm_heaptext_parse(&prof, text, strlen(text), NULL, &D), 0, "%s", D.msg);
     cr_assert_str_eq(stack_of(&prof, 0, &f), "main.rec:3;main.rec:3;main.main:9");
     cr_assert_str_eq(stack_of(&prof, 1, &f), "main.rec:3;main.main:9");
+    gm_profile_release(&prof);
+}
+
+/* "leaf;...;root" naming each frame by its function, or by its location's address when it has
+ * none (as top and traces do). */
+static int add_name(void *ctx, const char *func, const struct gm_pprof_line *line,
+                    const struct gm_pprof_location *loc)
+{
+    struct frames *f = ctx;
+    size_t n = strlen(f->text);
+    (void)line;
+    if (func) {
+        snprintf(f->text + n, sizeof(f->text) - n, "%s%s", n ? ";" : "", func);
+    } else {
+        snprintf(f->text + n, sizeof(f->text) - n, "%s%#llx", n ? ";" : "",
+                 (unsigned long long)loc->address);
+    }
+    return 0;
+}
+
+static const char *names_of(const struct gm_profile *p, uint32_t i, struct frames *f)
+{
+    f->text[0] = 0;
+    gm_pview_frames(p, i, add_name, f);
+    return f->text;
+}
+
+static void expect_types(const struct gm_profile *p, const char *const *names, uint32_t nr)
+{
+    cr_assert_eq(p->types_nr, nr);
+    for (uint32_t t = 0; t < nr; t++) {
+        cr_assert_str_eq(gm_profile_str(p, p->types[t].type_id), names[2 * t]);
+        cr_assert_str_eq(gm_profile_str(p, p->types[t].unit_id), names[2 * t + 1]);
+    }
+}
+
+static const struct gm_ptop_row *top_row(const struct gm_ptop *t, const char *name)
+{
+    for (uint32_t i = 0; i < t->nr; i++) {
+        if (strcmp(gm_strtab_cstr(&t->names, t->rows[i].name_id), name) == 0) {
+            return &t->rows[i];
+        }
+    }
+    return NULL;
+}
+
+/* A C++ tcmalloc heapz profile (modelled on pprof's testdata/cppbench.heap): numbers padded
+ * with spaces, "@ heapz_v2/524288", header alloc == inuse, no '#' lines, a memory map with a
+ * "source=" attribute. The numbers are those of pprof's reader on the same file. */
+Test(heaptext, cpp_heapz_v2_fixture)
+{
+    struct gm_profile prof;
+    struct frames f;
+    load_ok(&prof, "testdata/pprof/i_heapz_v2.txt");
+    cr_assert_eq(prof.legacy, 1);
+    static const char *const types[] = {"objects", "count", "space", "bytes"};
+    expect_types(&prof, types, 2);
+    cr_assert_eq(prof.period, 524288, "heapz_v2/N: the rate is N");
+    cr_assert_str_eq(gm_profile_str(&prof, prof.period_type.type_id), "space");
+    cr_assert_eq(prof.samples_nr, 3);
+    static const int64_t want[3][3] = {
+        {57, 528909, 9216}, {17, 1115476, 65536}, {1, 2136279, 2097152}};
+    for (uint32_t i = 0; i < 3; i++) {
+        cr_assert_eq(val(&prof, i, 0), want[i][0], "sample %u", i);
+        cr_assert_eq(val(&prof, i, 1), want[i][1], "sample %u", i);
+        cr_assert_eq(prof.samples[i].label_nr, 1);
+        const struct gm_pprof_label *lb = &prof.labels[prof.samples[i].label_off];
+        cr_assert_str_eq(gm_profile_str(&prof, lb->key_id), "bytes");
+        cr_assert_eq(lb->num, want[i][2], "bytes label = size/count");
+    }
+    cr_assert_eq(gm_profile_total(&prof, 0), 75);
+    cr_assert_eq(gm_profile_total(&prof, 1), 3780664);
+    /* addresses minus 1, no symbols: one location per address, shown by address */
+    cr_assert_eq(prof.locations_nr, 8);
+    cr_assert_eq(prof.functions_nr, 0);
+    cr_assert_str_eq(names_of(&prof, 0, &f), "0xc635c7;0x42ecc2;0x42e14b;0x7f47a54360fd");
+    cr_assert_str_eq(names_of(&prof, 2, &f), "0xc63567;0xbc463a;0x42e14b;0x7f47a4bab11c");
+    /* the memory map: $source replaced, main binary first, locations in their mapping */
+    cr_assert_eq(prof.mappings_nr, 4);
+    cr_assert_eq(prof.mappings[0].id, 1);
+    cr_assert_eq(prof.mappings[0].memory_start, 0x400000);
+    cr_assert_eq(prof.mappings[0].memory_limit, 0xfcb000);
+    cr_assert_str_eq(gm_profile_str(&prof, prof.mappings[0].filename_id),
+                     "/home/cppbench_server_main");
+    cr_assert_str_eq(gm_profile_str(&prof, prof.mappings[1].filename_id), "/lib/libc-2.15.so");
+    cr_assert_str_eq(gm_profile_str(&prof, prof.mappings[3].filename_id), "[vdso]");
+    const struct gm_pprof_sample *s0 = &prof.samples[0];
+    cr_assert_eq(prof.locations[prof.locs[s0->loc_off]].mapping_id, 1);
+    cr_assert_eq(prof.locations[prof.locs[s0->loc_off + 3]].mapping_id, 3, "libpthread");
+    const struct gm_pprof_sample *s2 = &prof.samples[2];
+    cr_assert_eq(prof.locations[prof.locs[s2->loc_off + 3]].mapping_id, 2, "libc");
+    /* top: the two allocator entry points hold everything flat */
+    struct gm_ptop t;
+    struct gm_pview_opts o = {.sample_index = 1};
+    cr_assert_eq(gm_ptop_compute(&prof, &o, &t), 0);
+    cr_assert_eq(t.total, 3780664);
+    cr_assert_str_eq(gm_strtab_cstr(&t.names, t.rows[0].name_id), "0xc63567");
+    cr_assert_eq(t.rows[0].flat, 2136279);
+    const struct gm_ptop_row *r = top_row(&t, "0xc635c7");
+    cr_assert_not_null(r);
+    cr_assert_eq(r->flat, 528909 + 1115476);
+    r = top_row(&t, "0x42e14b");
+    cr_assert_not_null(r);
+    cr_assert_eq(r->flat, 0);
+    cr_assert_eq(r->cum, 3780664);
+    gm_ptop_release(&t);
+    gm_profile_release(&prof);
+}
+
+/* A Go legacy heap profile without '#' lines (modelled on pprof's testdata/gobench.heap): the
+ * "@" addresses are kept as unsymbolized locations, each return address minus 1. */
+Test(heaptext, go_without_symbols_fixture)
+{
+    struct gm_profile prof;
+    struct frames f;
+    load_ok(&prof, "testdata/pprof/i_heap_nosyms.txt");
+    static const char *const types[] = {"alloc_objects", "count", "alloc_space", "bytes",
+                                        "inuse_objects", "count", "inuse_space", "bytes"};
+    expect_types(&prof, types, 4);
+    cr_assert_eq(prof.period, 524288, "heap/N: the rate is N/2");
+    cr_assert_eq(prof.samples_nr, 5);
+    /* pprof's numbers for the file */
+    static const int64_t want[5][4] = {{4, 2488234, 1, 829411},
+                                       {1, 829411, 1, 829411},
+                                       {3, 1658822, 1, 829411},
+                                       {7085, 1048724, 1820, 524432},
+                                       {512, 524800, 0, 0}};
+    for (uint32_t i = 0; i < 5; i++) {
+        for (uint32_t k = 0; k < 4; k++) {
+            cr_assert_eq(val(&prof, i, k), want[i][k], "sample %u value %u", i, k);
+        }
+    }
+    cr_assert_eq(prof.labels[prof.samples[3].label_off].num, 288);
+    cr_assert_eq(prof.labels[prof.samples[4].label_off].num, 1024, "alloc's when inuse is 0");
+    cr_assert_str_eq(names_of(&prof, 0, &f), "0x420cee;0x422150;0x41931f");
+    cr_assert_str_eq(names_of(&prof, 2, &f), "0x420cee;0x422150;0x4221d9;0x41931f");
+    cr_assert_str_eq(names_of(&prof, 3, &f), "", "'@' with no address: no frames");
+    cr_assert_eq(prof.locations_nr, 5);
+    for (uint32_t i = 0; i < prof.locations_nr; i++) {
+        cr_assert_eq(prof.locations[i].line_nr, 0);
+        cr_assert_eq(prof.locations[i].mapping_id, 1);
+    }
+    /* no memory map: one mapping that holds every address, as pprof makes */
+    cr_assert_eq(prof.mappings_nr, 1);
+    cr_assert_eq(prof.mappings[0].memory_start, 0);
+    cr_assert_eq(prof.mappings[0].memory_limit, UINT64_MAX);
+    struct gm_ptop t;
+    struct gm_pview_opts o = {.sample_index = 3};
+    cr_assert_eq(gm_ptop_compute(&prof, &o, &t), 0);
+    cr_assert_eq(t.nr, 4, "0x40b516 is only in a sample with 0 in use");
+    cr_assert_str_eq(gm_strtab_cstr(&t.names, t.rows[0].name_id), "0x420cee");
+    cr_assert_eq(t.rows[0].flat, 3 * 829411);
+    cr_assert_eq(t.rows[0].cum, 3 * 829411);
+    cr_assert_eq(t.total, 3 * 829411 + 524432, "the sample without frames counts in the total");
+    gm_ptop_release(&t);
+    o.sample_index = 0;
+    cr_assert_eq(gm_ptop_compute(&prof, &o, &t), 0);
+    const struct gm_ptop_row *r = top_row(&t, "0x40b516");
+    cr_assert_not_null(r);
+    cr_assert_eq(r->cum, 512);
+    gm_ptop_release(&t);
+    gm_profile_release(&prof);
+}
+
+/* In a file with '#' lines a record keeps the addresses its own '#' lines print: the leading
+ * runtime frames runtime/pprof hides (here 0x40, named by another record) and runtime.goexit
+ * are left out. "#\t0xPC" alone (no function found) keeps the address, unsymbolized. */
+Test(heaptext, symbol_lines_choose_the_frames)
+{
+    static const char text[] = "heap profile: 2: 2048 [3: 3072] @ heap/2\n"
+                               "1: 1024 [2: 2048] @ 0x41 0x11 0x21 0x91\n"
+                               "#\t0x10\tmain.a+0x1\t\t/x/a.go:3\n"
+                               "#\t0x20\tmain.main+0x3\t\t/x/main.go:1\n"
+                               "\n"
+                               "1: 1024 [1: 1024] @ 0x41 0x51 0x91\n"
+                               "#\t0x40\truntime.mallocgc+0x1\t\t/r/malloc.go:5\n"
+                               "#\t0x50\truntime.systemstack+0x2\t/r/asm.s:9\n"
+                               "\n"
+                               "0: 0 [0: 0] @ 0x31 0x21\n"
+                               "#\t0x30\n"
+                               "#\t0x20\tmain.main+0x3\t\t/x/main.go:1\n";
+    struct gm_profile prof;
+    struct frames f;
+    memset(&D, 0, sizeof(D));
+    cr_assert_eq(gm_heaptext_parse(&prof, text, strlen(text), NULL, &D), 0, "%s", D.msg);
+    cr_assert_str_eq(names_of(&prof, 0, &f), "main.a;main.main");
+    cr_assert_str_eq(stack_of(&prof, 0, &f), "main.a:3;main.main:1");
+    cr_assert_str_eq(names_of(&prof, 1, &f), "runtime.mallocgc;runtime.systemstack");
+    cr_assert_str_eq(names_of(&prof, 2, &f), "0x30;main.main");
+    cr_assert_eq(prof.locations_nr, 5, "0x90 (runtime.goexit) is in no stack");
+    cr_assert_eq(prof.functions_nr, 4);
+    cr_assert_str_eq(gm_profile_str(&prof, prof.functions[0].name_id), "main.a");
+    cr_assert_str_eq(gm_profile_str(&prof, prof.functions[0].filename_id), "/x/a.go");
+    cr_assert_eq(prof.functions[3].id, 4);
+    gm_profile_release(&prof);
+}
+
+/* The header decides the sample types and the sampling, as pprof's parseHeapHeader does. */
+Test(heaptext, header_forms)
+{
+    struct gm_profile prof;
+    static const char *const four[] = {"alloc_objects", "count", "alloc_space", "bytes",
+                                       "inuse_objects", "count", "inuse_space", "bytes"};
+    static const char *const two[] = {"objects", "count", "space", "bytes"};
+    static const struct {
+        const char *text;
+        uint32_t types;
+        int64_t period;
+        int64_t v0, v1; /* first two values of the one sample */
+    } c[] = {
+        /* alloc == inuse, or alloc 0: only the inuse columns (heap_v2/100: scaled) */
+        {"heap profile: 1: 100 [1: 100] @ heap/2\n1: 100 [1: 100] @ 0x11\n", 2, 1, 1, 100},
+        {"heap profile: 1: 100 [0: 0] @ heap_v2/100\n1: 100 [0: 0] @ 0x11\n", 2, 100, 1, 158},
+        {"heap profile: 1: 100 [2: 200] @ heap/2\n1: 100 [2: 200] @ 0x11\n", 4, 1, 2, 200},
+        /* heapz_v2/N like heap_v2/N: rate N; 100-byte objects at rate 100 scale by 1.58 */
+        {"heap profile: 1: 100 [1: 100] @ heapz_v2/100\n1: 100 [1: 100] @ 0x11\n", 2, 100, 1, 158},
+        /* not sampled */
+        {"heap profile: 1: 100 [2: 200] @ heapprofile\n1: 100 [2: 200] @ 0x11\n", 4, 1, 2, 200},
+        {"heap profile: 1: 100 [2: 200] @ growthz\n1: 100 [2: 200] @ 0x11\n", 2, 1, 1, 100},
+        {"heap profile: 1: 100 [2: 200] @ fragmentationz\n1: 100 [2: 200] @ 0x11\n", 2, 1, 1, 100},
+        /* no rate: period 0, nothing scaled */
+        {"heap profile: 1: 100 [2: 200] @ heap\n1: 100 [2: 200] @ 0x11\n", 4, 0, 2, 200},
+        /* padded numbers, negative inuse */
+        {"heap profile:   1:   100 [  2:   200] @ heap/2\n  -1:  -100 [  2:   200] @ 0x11\n", 4, 1,
+         2, 200},
+    };
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        memset(&D, 0, sizeof(D));
+        cr_assert_eq(gm_heaptext_parse(&prof, c[i].text, strlen(c[i].text), NULL, &D), 0, "%zu: %s",
+                     i, D.msg);
+        expect_types(&prof, c[i].types == 4 ? four : two, c[i].types);
+        cr_assert_eq(prof.period, c[i].period, "%zu", i);
+        cr_assert_eq(prof.samples_nr, 1, "%zu", i);
+        cr_assert_eq(val(&prof, 0, 0), c[i].v0, "%zu", i);
+        cr_assert_eq(val(&prof, 0, 1), c[i].v1, "%zu: %lld", i, (long long)val(&prof, 0, 1));
+        gm_profile_release(&prof);
+    }
+    static const char neg[] = "heap profile: 1: 100 [2: 200] @ heap/2\n-1: -100 [2: 200] @\n";
+    cr_assert_eq(gm_heaptext_parse(&prof, neg, strlen(neg), NULL, &D), 0, "%s", D.msg);
+    cr_assert_eq(val(&prof, 0, 2), -1);
+    cr_assert_eq(val(&prof, 0, 3), -100);
+    gm_profile_release(&prof);
+}
+
+Test(heaptext, errors)
+{
+    struct gm_profile prof;
+    static const struct {
+        const char *text;
+        uint64_t line;
+        const char *msg;
+    } c[] = {
+        {"heap profile: 1: 1 [2: 2] @ heapz/100\n", 1, "unsupported legacy heap profile sampling"},
+        {"heap profile: 1: 1 [2: 2] @ cpu/100\n", 1, "expected 'heap profile: N: N [N: N] @"},
+        {"heap profile: 1: 1 2: 2 @ heap/2\n", 1, "expected 'heap profile: N: N [N: N] @"},
+        {"heap profile: 1: 5 [1: 5] @ heap/2\n0: 5 [1: 5] @ 0x11\n", 2,
+         "inuse count is 0 but inuse bytes is 5"},
+        {"heap profile: 1: 5 [2: 5] @ heap/2\n1: 5 [0: 5] @ 0x11\n", 2,
+         "allocation count is 0 but allocation bytes is 5"},
+        {"heap profile: 1: 5 [2: 5] @ heap/2\n\n1: 5 [2: 5] @ 0x11 0x11111111111111111\n", 3,
+         "address longer than 64 bits"},
+        {"heap profile: 1: 5 [2: 5] @ heap/2\n1: 99999999999999999999 [2: 5] @ 0x11\n", 2,
+         "number out of range"},
+        {"heap profile: 1: 5 [2: 5] @ heap/2\n   1: 5 [2 5] @ 0x11\n", 2,
+         "expected 'N: N [N: N] @ 0x...'"},
+    };
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        memset(&D, 0, sizeof(D));
+        cr_assert_eq(gm_heaptext_parse(&prof, c[i].text, strlen(c[i].text), NULL, &D), GM_EFORMAT,
+                     "%zu", i);
+        cr_assert_eq(D.line, c[i].line, "%zu: line %llu", i, (unsigned long long)D.line);
+        cr_assert_not_null(strstr(D.msg, c[i].msg), "%zu: %s", i, D.msg);
+    }
+}
+
+/* After "--- Memory map: ---" nothing is a record; /proc/self/maps lines give mappings (the
+ * non-executable ones are skipped), adjacent pieces of one file merge, and the main binary
+ * (not a .so, not [...]) goes first. */
+Test(heaptext, memory_map_forms)
+{
+    static const char text[] = "heap profile: 1: 100 [1: 100] @ heapprofile\n"
+                               "1: 100 [1: 100] @ 0x7f0000001001 0x401001 0x9\n"
+                               "MAPPED_LIBRARIES:\n"
+                               "1: 100 [1: 100] @ 0x11\n"
+                               "7f0000000000-7f0000002000 r-xp 00000000 08:01 1234 /lib/libc.so.6\n"
+                               "00400000-00402000 r-xp 00000000 08:01 99 /usr/bin/server\n"
+                               "00402000-00403000 r-xp 00002000 08:01 99 /usr/bin/server\n"
+                               "00600000-00601000 rw-p 00002000 08:01 99 /usr/bin/server\n";
+    struct gm_profile prof;
+    memset(&D, 0, sizeof(D));
+    cr_assert_eq(gm_heaptext_parse(&prof, text, strlen(text), NULL, &D), 0, "%s", D.msg);
+    cr_assert_eq(prof.samples_nr, 1);
+    cr_assert_eq(prof.mappings_nr, 3, "2 from the map, 1 catch-all for 0x8");
+    cr_assert_str_eq(gm_profile_str(&prof, prof.mappings[0].filename_id), "/usr/bin/server");
+    cr_assert_eq(prof.mappings[0].memory_start, 0x400000);
+    cr_assert_eq(prof.mappings[0].memory_limit, 0x403000, "the two pieces merged");
+    cr_assert_str_eq(gm_profile_str(&prof, prof.mappings[1].filename_id), "/lib/libc.so.6");
+    cr_assert_eq(prof.mappings[2].memory_limit, UINT64_MAX);
+    const struct gm_pprof_sample *s = &prof.samples[0];
+    cr_assert_eq(prof.locations[prof.locs[s->loc_off]].mapping_id, 2);
+    cr_assert_eq(prof.locations[prof.locs[s->loc_off + 1]].mapping_id, 1);
+    cr_assert_eq(prof.locations[prof.locs[s->loc_off + 2]].mapping_id, 3);
     gm_profile_release(&prof);
 }
 
