@@ -17,6 +17,14 @@ enum cli_opt_type {
     CLI_OPT_T_BOOL,   /* int *: set to 1 */
     CLI_OPT_T_STRING, /* const char **: last one wins */
     CLI_OPT_T_LIST,   /* struct cli_strlist *: repeatable */
+    /* typed: checked by cli_opt_parse, which first stores the default, and which says what
+     * was expected in one message shape: "CMD: --NAME 'VALUE': expected ..." (exit 2) */
+    CLI_OPT_T_INT,    /* long *: a whole number from min to max */
+    CLI_OPT_T_DOUBLE, /* double *: a number from min to max */
+    CLI_OPT_T_SIZE,   /* uint64_t *: bytes, "512M", "4G" */
+    CLI_OPT_T_SEV,    /* int *: info..critical (enum gm_severity); default dflt (-1: none) */
+    CLI_OPT_T_ENUM,   /* int *: the index of the value in choices "a|b|c" */
+    CLI_OPT_T_FAIL,   /* struct gm_fail_policy *: --fail-on words allowed by (unsigned)max */
 };
 
 struct cli_strlist {
@@ -31,23 +39,59 @@ struct cli_opt {
     void *ptr;
     const char *arg; /* argument name for --help, NULL for booleans */
     const char *help;
+    double min, max, dflt; /* typed options: range and default */
+    const char *choices;   /* CLI_OPT_T_ENUM: "exact|pointer|aggressive" */
 };
 
 #define CLI_OPT_BOOL(s, l, p, h)                                                                   \
     {                                                                                              \
-        (s), (l), CLI_OPT_T_BOOL, (p), NULL, (h)                                                   \
+        (s), (l), CLI_OPT_T_BOOL, (p), NULL, (h), 0, 0, 0, NULL                                    \
     }
 #define CLI_OPT_STRING(s, l, p, a, h)                                                              \
     {                                                                                              \
-        (s), (l), CLI_OPT_T_STRING, (p), (a), (h)                                                  \
+        (s), (l), CLI_OPT_T_STRING, (p), (a), (h), 0, 0, 0, NULL                                   \
     }
 #define CLI_OPT_LIST(s, l, p, a, h)                                                                \
     {                                                                                              \
-        (s), (l), CLI_OPT_T_LIST, (p), (a), (h)                                                    \
+        (s), (l), CLI_OPT_T_LIST, (p), (a), (h), 0, 0, 0, NULL                                     \
     }
+#define CLI_OPT_INT(s, l, p, a, h, lo, hi, d)                                                      \
+    {                                                                                              \
+        (s), (l), CLI_OPT_T_INT, (p), (a), (h), (lo), (hi), (d), NULL                              \
+    }
+#define CLI_OPT_DOUBLE(s, l, p, a, h, lo, hi, d)                                                   \
+    {                                                                                              \
+        (s), (l), CLI_OPT_T_DOUBLE, (p), (a), (h), (lo), (hi), (d), NULL                           \
+    }
+#define CLI_OPT_SIZE(s, l, p, a, h, d)                                                             \
+    {                                                                                              \
+        (s), (l), CLI_OPT_T_SIZE, (p), (a), (h), 0, 0, (d), NULL                                   \
+    }
+#define CLI_OPT_SEV(s, l, p, h, d)                                                                 \
+    {                                                                                              \
+        (s), (l), CLI_OPT_T_SEV, (p), "SEV", (h), 0, 0, (d), NULL                                  \
+    }
+#define CLI_OPT_ENUM(s, l, p, a, h, choices, d)                                                    \
+    {                                                                                              \
+        (s), (l), CLI_OPT_T_ENUM, (p), (a), (h), 0, 0, (d), (choices)                              \
+    }
+/* --fail-on into a struct gm_fail_policy; allowed: the GM_FAIL_* words (gm/record.h). */
+#define CLI_OPT_FAIL(p, a, h, allowed)                                                             \
+    {                                                                                              \
+        0, "fail-on", CLI_OPT_T_FAIL, (p), (a), (h), 0, (allowed), 0, NULL                         \
+    }
+/* Shared groups: --json/--output/--color, and --max-mem (8 GiB, as gm_limits_default). */
+#define CLI_OPTS_OUTPUT(json, out, color, schema)                                                  \
+    CLI_OPT_BOOL('j', "json", (json), "print JSON (schema " schema ")"),                           \
+        CLI_OPT_STRING('o', "output", (out), "FILE", "write to FILE instead of stdout"),           \
+        CLI_OPT_STRING(0, "color", (color), "WHEN", "colour: auto (default), always, never")
+#define CLI_OPT_MAX_MEM(p)                                                                         \
+    CLI_OPT_SIZE(0, "max-mem", (p), "SIZE",                                                        \
+                 "refuse inputs larger than SIZE once decompressed (default 8G)",                  \
+                 8.0 * 1024 * 1024 * 1024)
 #define CLI_OPT_END                                                                                \
     {                                                                                              \
-        0, NULL, CLI_OPT_T_END, NULL, NULL, NULL                                                   \
+        0, NULL, CLI_OPT_T_END, NULL, NULL, NULL, 0, 0, 0, NULL                                    \
     }
 
 enum cli_cmd_flags {

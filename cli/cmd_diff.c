@@ -10,17 +10,19 @@
 
 struct opts {
     int json, all, full_path, no_source;
-    const char *out, *color, *fail_on, *interval, *min_growth, *max_mem;
+    const char *out, *color;
+    double interval;
+    long min_growth;
+    uint64_t max_mem;
+    struct gm_fail_policy fail;
     struct cli_strlist ignore_top, ignore_any, ignore_created, ignore_files, trims;
 };
 
 static struct opts o;
 
 static const struct cli_opt options[] = {
-    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.diff/1)"),
-    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "leak", "exit 1 when a leak is found"),
+    CLI_OPTS_OUTPUT(&o.json, &o.out, &o.color, GM_SCHEMA_DIFF),
+    CLI_OPT_FAIL(&o.fail, "leak", "exit 1 when a leak is found", GM_FAIL_LEAK),
     CLI_OPT_LIST(0, "ignore-top", &o.ignore_top, "FUNC",
                  "ignore stacks whose first non-runtime function is FUNC (goleak "
                  "IgnoreTopFunction)"),
@@ -29,16 +31,16 @@ static const struct cli_opt options[] = {
                  "ignore goroutines created by FUNC"),
     CLI_OPT_LIST(0, "ignore-file", &o.ignore_files, "FILE",
                  "read ignore rules from FILE: 'top FUNC', 'any FUNC', 'created-by FUNC'"),
-    CLI_OPT_STRING(0, "interval", &o.interval, "SECONDS",
-                   "time between snapshots, when they carry no timestamp"),
-    CLI_OPT_STRING(0, "min-growth", &o.min_growth, "N",
-                   "goroutines a bucket must grow by to count as a leak (default 1)"),
+    CLI_OPT_DOUBLE(0, "interval", &o.interval, "SECONDS",
+                   "time between snapshots, when they carry no timestamp", 0.001, 1e9, 0),
+    CLI_OPT_INT(0, "min-growth", &o.min_growth, "N",
+                "goroutines a bucket must grow by to count as a leak (default 1)", 1, UINT32_MAX,
+                1),
     CLI_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
     CLI_OPT_BOOL(0, "all", &o.all, "table: also list buckets that did not grow"),
     CLI_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
     CLI_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the dump"),
-    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
 
@@ -113,10 +115,6 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
         return prc == 1 ? 0 : 2;
     }
     int nfiles = argc - first;
-    struct gm_fail_policy fail;
-    if (gm_fail_parse(o.fail_on, GM_FAIL_LEAK, &fail) < 0) {
-        cli_die("diff: --fail-on '%s': expected 'leak'", o.fail_on);
-    }
     struct gm_leak_opts lo;
     memset(&lo, 0, sizeof(lo));
     struct gm_source src;
@@ -132,26 +130,11 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     lo.ignore_any_nr = o.ignore_any.nr;
     lo.ignore_created_by = o.ignore_created.v;
     lo.ignore_created_by_nr = o.ignore_created.nr;
-    if (o.interval) {
-        char *end;
-        lo.interval_s = strtod(o.interval, &end);
-        if (*end || lo.interval_s <= 0) {
-            cli_die("diff: --interval '%s': expected seconds > 0", o.interval);
-        }
-    }
-    if (o.min_growth) {
-        char *end;
-        long v = strtol(o.min_growth, &end, 10);
-        if (*end || v < 1) {
-            cli_die("diff: --min-growth '%s': expected a number >= 1", o.min_growth);
-        }
-        lo.min_growth = (uint64_t)v;
-    }
+    lo.interval_s = o.interval;
+    lo.min_growth = (uint64_t)o.min_growth;
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
-        cli_die("diff: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
-    }
+    lim.max_input = o.max_mem;
     struct gm_gdump_set set;
     if (gm_gdump_set_init(&set, &lim, GM_SIM_AGGRESSIVE) < 0) {
         cli_die("out of memory");
@@ -207,7 +190,7 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (gm_records_from_leak(&set, &res, &recs) < 0) {
         cli_die("out of memory");
     }
-    rc = cli_out_close(&w, "diff") ? 2 : gm_fail_exit(&fail, &recs);
+    rc = cli_out_close(&w, "diff") ? 2 : gm_fail_exit(&o.fail, &recs);
     gm_records_release(&recs);
     gm_leak_release(&res);
 out:

@@ -14,7 +14,9 @@
 
 struct opts {
     int icicle;
-    const char *out, *format, *index, *base, *title, *width;
+    const char *out, *index, *base, *title;
+    int format; /* -1: from the -o name */
+    long width;
 };
 
 static struct opts o;
@@ -22,13 +24,15 @@ static struct opts o;
 static const struct cli_opt options[] = {
     CLI_OPT_STRING('o', "output", &o.out, "FILE",
                    "write to FILE; .svg, .html or anything else (folded) picks the format"),
-    CLI_OPT_STRING('f', "format", &o.format, "FMT", "svg, html or folded (default: from -o)"),
+    /* the order of enum gm_flame_format */
+    CLI_OPT_ENUM('f', "format", &o.format, "FMT", "svg, html or folded (default: from -o)",
+                 "svg|html|folded", -1),
     CLI_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
                    "profile sample type (default: the profile's default, else the last)"),
     CLI_OPT_STRING(0, "base", &o.base, "FILE",
                    "differential graph against FILE (same kind): red grew, blue shrank"),
     CLI_OPT_STRING(0, "title", &o.title, "TEXT", "title of the graph"),
-    CLI_OPT_STRING(0, "width", &o.width, "PX", "width in pixels (default 1200)"),
+    CLI_OPT_INT(0, "width", &o.width, "PX", "width in pixels (default 1200)", 100, 100000, 1200),
     CLI_OPT_BOOL(0, "icicle", &o.icicle, "root at the top instead of the bottom"),
     CLI_OPT_END,
 };
@@ -155,32 +159,17 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
+    /* --format (svg|html|folded: GM_FLAME_SVG.. in order), else the -o name's extension */
     enum gm_flame_format fmt = GM_FLAME_FOLDED;
-    const char *fs = o.format;
-    if (!fs && o.out) {
+    if (o.format >= 0) {
+        fmt = (enum gm_flame_format)(o.format + GM_FLAME_SVG);
+    } else if (o.out) {
         size_t l = strlen(o.out);
-        fs = l > 4 && strcmp(o.out + l - 4, ".svg") == 0    ? "svg"
-             : l > 5 && strcmp(o.out + l - 5, ".html") == 0 ? "html"
-                                                            : "folded";
+        fmt = l > 4 && strcmp(o.out + l - 4, ".svg") == 0    ? GM_FLAME_SVG
+              : l > 5 && strcmp(o.out + l - 5, ".html") == 0 ? GM_FLAME_HTML
+                                                             : GM_FLAME_FOLDED;
     }
-    if (fs) {
-        if (strcmp(fs, "svg") == 0) {
-            fmt = GM_FLAME_SVG;
-        } else if (strcmp(fs, "html") == 0) {
-            fmt = GM_FLAME_HTML;
-        } else if (strcmp(fs, "folded") != 0) {
-            cli_die("flame: --format '%s': expected svg, html or folded", fs);
-        }
-    }
-    int width = 1200;
-    if (o.width) {
-        char *end;
-        long v = strtol(o.width, &end, 10);
-        if (*end || v < 100 || v > 100000) {
-            cli_die("flame: --width '%s': expected pixels from 100", o.width);
-        }
-        width = (int)v;
-    }
+    int width = (int)o.width;
     const char *file = argv[first];
     struct input in, base;
     struct gm_diag diag;

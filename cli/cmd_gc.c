@@ -10,20 +10,20 @@
 
 struct opts {
     int json;
-    const char *out, *color, *min_sev, *fail_on, *max_mem;
+    const char *out, *color;
+    int min_sev;
+    uint64_t max_mem;
+    struct gm_fail_policy fail;
 };
 
 static struct opts o;
 
 static const struct cli_opt options[] = {
-    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.gc/1)"),
-    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    CLI_OPT_STRING(0, "min-severity", &o.min_sev, "SEV",
-                   "table: list findings from SEV up (default low)"),
-    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
-    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPTS_OUTPUT(&o.json, &o.out, &o.color, GM_SCHEMA_GC),
+    CLI_OPT_SEV(0, "min-severity", &o.min_sev, "table: list findings from SEV up (default low)",
+                GM_SEV_LOW),
+    CLI_OPT_FAIL(&o.fail, "SEV", "exit 1 if a finding is SEV or worse", GM_FAIL_SEVERITY),
+    CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
 
@@ -35,21 +35,12 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    int min_sev = GM_SEV_LOW;
-    if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
-        cli_die("gc: --min-severity '%s': expected info, low, medium, high or critical", o.min_sev);
-    }
-    struct gm_fail_policy fail;
-    if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
-        cli_die("gc: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
-    }
+    int min_sev = o.min_sev;
     struct gm_records recs;
     gm_records_init(&recs);
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
-        cli_die("gc: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
-    }
+    lim.max_input = o.max_mem;
     struct gm_out w;
     cli_out_open(&w, "gc", o.out, o.color, o.json);
     int nfiles = argc - first, rc = 0;
@@ -102,7 +93,7 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (o.json && (rc == 0 || nfiles > 1)) {
         gm_out_puts(&w, nfiles > 1 ? "]\n" : "\n");
     }
-    int fail_rc = gm_fail_exit(&fail, &recs);
+    int fail_rc = gm_fail_exit(&o.fail, &recs);
     gm_records_release(&recs);
     if (cli_out_close(&w, "gc")) {
         return 2;

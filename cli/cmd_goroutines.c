@@ -13,21 +13,24 @@
 struct opts {
     int json, aggressive, full_path, no_buckets, no_source, stats;
     struct cli_strlist source_roots;
-    const char *out, *color, *similarity, *state, *match, *exclude, *dump, *min_sev, *fail_on;
-    const char *max_mem, *max_frames, *max_buckets;
+    const char *out, *color, *state, *match, *exclude, *dump;
+    int similarity, min_sev;
+    long max_frames, max_buckets;
+    uint64_t max_mem;
+    struct gm_fail_policy fail;
     struct cli_strlist trims;
 };
 
 static struct opts o;
 
 static const struct cli_opt options[] = {
-    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.goroutines/1)"),
-    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPTS_OUTPUT(&o.json, &o.out, &o.color, GM_SCHEMA_GOROUTINES),
     CLI_OPT_BOOL('a', "aggressive", &o.aggressive,
                  "group ignoring argument values (same as --similarity aggressive)"),
-    CLI_OPT_STRING(0, "similarity", &o.similarity, "MODE",
-                   "bucket grouping: exact (default), pointer, aggressive"),
+    /* the order of enum gm_similarity */
+    CLI_OPT_ENUM(0, "similarity", &o.similarity, "MODE",
+                 "bucket grouping: exact (default), pointer, aggressive",
+                 "exact|pointer|aggressive", -1),
     CLI_OPT_STRING('s', "state", &o.state, "REGEX", "keep goroutines whose state matches"),
     CLI_OPT_STRING('m', "match", &o.match, "REGEX", "keep stacks with a function matching"),
     CLI_OPT_STRING('x', "exclude", &o.exclude, "REGEX", "drop stacks with a function matching"),
@@ -38,17 +41,17 @@ static const struct cli_opt options[] = {
     CLI_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
     CLI_OPT_STRING(0, "dump", &o.dump, "N|last|all",
                    "which dump of a file holding several (default last)"),
-    CLI_OPT_STRING(0, "min-severity", &o.min_sev, "SEV",
-                   "table: list findings from SEV up (default low)"),
-    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "SEV", "exit 1 if a finding is SEV or worse"),
+    CLI_OPT_SEV(0, "min-severity", &o.min_sev, "table: list findings from SEV up (default low)",
+                GM_SEV_LOW),
+    CLI_OPT_FAIL(&o.fail, "SEV", "exit 1 if a finding is SEV or worse", GM_FAIL_SEVERITY),
     CLI_OPT_BOOL(0, "no-buckets", &o.no_buckets, "table: findings only"),
-    CLI_OPT_STRING(0, "max-buckets", &o.max_buckets, "N",
-                   "table: list the N largest buckets (default 100, 0 = all)"),
-    CLI_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per bucket (default all)"),
+    CLI_OPT_INT(0, "max-buckets", &o.max_buckets, "N",
+                "table: list the N largest buckets (default 100, 0 = all)", 0, UINT32_MAX, 100),
+    CLI_OPT_INT(0, "max-frames", &o.max_frames, "N", "table: frames per bucket (default all)", 0,
+                100000, 0),
     CLI_OPT_BOOL(0, "stats", &o.stats,
                  "print time, throughput and memory (heap vs mapped input) to stderr"),
-    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
 
@@ -115,57 +118,17 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    enum gm_similarity sim = GM_SIM_EXACT;
-    if (o.aggressive) {
-        sim = GM_SIM_AGGRESSIVE;
-    }
-    if (o.similarity) {
-        if (strcmp(o.similarity, "exact") == 0) {
-            sim = GM_SIM_EXACT;
-        } else if (strcmp(o.similarity, "pointer") == 0) {
-            sim = GM_SIM_POINTER;
-        } else if (strcmp(o.similarity, "aggressive") == 0) {
-            sim = GM_SIM_AGGRESSIVE;
-        } else {
-            cli_die("goroutines: --similarity '%s': expected exact, pointer or aggressive",
-                    o.similarity);
-        }
-    }
-    int min_sev = GM_SEV_LOW;
-    if (o.min_sev && (min_sev = gm_severity_parse(o.min_sev)) < 0) {
-        cli_die("goroutines: --min-severity '%s': expected info, low, medium, high or critical",
-                o.min_sev);
-    }
-    struct gm_fail_policy fail;
-    if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
-        cli_die("goroutines: --fail-on '%s': expected info, low, medium, high or critical",
-                o.fail_on);
-    }
+    enum gm_similarity sim = o.similarity >= 0 ? (enum gm_similarity)o.similarity
+                             : o.aggressive    ? GM_SIM_AGGRESSIVE
+                                               : GM_SIM_EXACT;
+    int min_sev = o.min_sev;
     struct gm_records recs; /* every file's and dump's findings, for --fail-on */
     gm_records_init(&recs);
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
-        cli_die("goroutines: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
-    }
-    int max_frames = 0;
-    if (o.max_frames) {
-        char *end;
-        long v = strtol(o.max_frames, &end, 10);
-        if (*end || v < 0 || v > 100000) {
-            cli_die("goroutines: --max-frames '%s': expected a number", o.max_frames);
-        }
-        max_frames = (int)v;
-    }
-    uint32_t max_buckets = 100;
-    if (o.max_buckets) {
-        char *end;
-        long v = strtol(o.max_buckets, &end, 10);
-        if (*end || !*o.max_buckets || v < 0 || v > UINT32_MAX) {
-            cli_die("goroutines: --max-buckets '%s': expected a number", o.max_buckets);
-        }
-        max_buckets = (uint32_t)v;
-    }
+    lim.max_input = o.max_mem;
+    int max_frames = (int)o.max_frames;
+    uint32_t max_buckets = (uint32_t)o.max_buckets;
     long want_dump = -1; /* -1 last, 0 all, N */
     if (o.dump && strcmp(o.dump, "last") != 0) {
         if (strcmp(o.dump, "all") == 0) {
@@ -331,7 +294,7 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (flt.have_exclude) {
         regfree(&flt.exclude);
     }
-    int fail_rc = gm_fail_exit(&fail, &recs);
+    int fail_rc = gm_fail_exit(&o.fail, &recs);
     gm_records_release(&recs);
     return rc ? rc : fail_rc;
 }

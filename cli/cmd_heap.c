@@ -11,36 +11,25 @@
 
 struct opts {
     int json;
-    const char *out, *color, *nodes, *sites, *max_mem, *fail_on;
+    const char *out, *color;
+    long nodes, sites;
+    uint64_t max_mem;
+    struct gm_fail_policy fail;
 };
 
 static struct opts o;
 
 static const struct cli_opt options[] = {
-    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.heap/1)"),
-    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
-    CLI_OPT_STRING('n', "nodes", &o.nodes, "N", "one profile: functions per table (default 10)"),
-    CLI_OPT_STRING(0, "sites", &o.sites, "N", "series: allocation sites listed (default 15)"),
-    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "SEV",
-                   "series: exit 1 if a heap-growth finding is SEV or worse"),
-    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPTS_OUTPUT(&o.json, &o.out, &o.color, GM_SCHEMA_HEAP),
+    CLI_OPT_INT('n', "nodes", &o.nodes, "N", "one profile: functions per table (default 10)", 0,
+                UINT32_MAX, 10),
+    CLI_OPT_INT(0, "sites", &o.sites, "N", "series: allocation sites listed (default 15)", 0,
+                UINT32_MAX, 15),
+    CLI_OPT_FAIL(&o.fail, "SEV", "series: exit 1 if a heap-growth finding is SEV or worse",
+                 GM_FAIL_SEVERITY),
+    CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
-
-static long num_opt(const char *v, const char *name, long dflt)
-{
-    if (!v) {
-        return dflt;
-    }
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (*end || n < 0) {
-        cli_die("heap: --%s '%s': expected a number", name, v);
-    }
-    return n;
-}
 
 static void single(struct gm_out *w, const char *file, const struct gm_profile *p, uint32_t n)
 {
@@ -92,19 +81,12 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
         return prc == 1 ? 0 : 2;
     }
     int n = argc - first;
-    struct gm_fail_policy fail;
     struct gm_records recs;
     gm_records_init(&recs);
-    if (gm_fail_parse(o.fail_on, GM_FAIL_SEVERITY, &fail) < 0) {
-        cli_die("heap: --fail-on '%s': expected info, low, medium, high or critical", o.fail_on);
-    }
-    uint32_t nodes = (uint32_t)num_opt(o.nodes, "nodes", 10);
-    uint32_t sites = (uint32_t)num_opt(o.sites, "sites", 15);
+    uint32_t nodes = (uint32_t)o.nodes, sites = (uint32_t)o.sites;
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
-        cli_die("heap: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
-    }
+    lim.max_input = o.max_mem;
     /* profiles are released once added, the next one decoded meanwhile (gm_series_next):
      * memory is two profiles plus the sites' series, however long the series */
     int series = n > 1 || o.json;
@@ -168,7 +150,7 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
         }
         gm_heap_release(&res);
     }
-    int rc = cli_out_close(&w, "heap") ? 2 : gm_fail_exit(&fail, &recs);
+    int rc = cli_out_close(&w, "heap") ? 2 : gm_fail_exit(&o.fail, &recs);
     gm_records_release(&recs);
     return rc;
 }

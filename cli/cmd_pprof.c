@@ -10,23 +10,25 @@
 
 struct opts {
     int json, traces, raw, folded;
-    const char *out, *color, *index, *nodes, *node_fraction, *base, *diff_base, *focus, *ignore,
-        *max_mem;
+    const char *out, *color, *index, *base, *diff_base, *focus, *ignore;
+    long nodes;
+    double node_fraction;
+    uint64_t max_mem;
 };
 
 static struct opts o;
 
 static const struct cli_opt options[] = {
-    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.pprof/1)"),
-    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPTS_OUTPUT(&o.json, &o.out, &o.color, GM_SCHEMA_PPROF),
     CLI_OPT_BOOL(0, "traces", &o.traces, "every sample with its stack (like pprof -traces)"),
     CLI_OPT_BOOL(0, "raw", &o.raw, "samples, locations and mappings (like pprof -raw)"),
     CLI_OPT_BOOL(0, "folded", &o.folded, "folded stacks: 'root;...;leaf value' per sample"),
-    CLI_OPT_STRING('n', "nodes", &o.nodes, "N", "top: show the first N functions (default all)"),
-    CLI_OPT_STRING(0, "node-fraction", &o.node_fraction, "F",
+    CLI_OPT_INT('n', "nodes", &o.nodes, "N", "top: show the first N functions (default all)", 0,
+                UINT32_MAX, 0),
+    CLI_OPT_DOUBLE(0, "node-fraction", &o.node_fraction, "F",
                    "top table: drop functions whose cum is under F of the total (default 0.005, "
-                   "as pprof; 0 keeps all)"),
+                   "as pprof; 0 keeps all)",
+                   0, 1, 0.005),
     CLI_OPT_STRING('i', "sample-index", &o.index, "NAME|N",
                    "sample type to show (default: the profile's default, else the last)"),
     CLI_OPT_STRING(0, "base", &o.base, "PROFILE", "subtract PROFILE (like pprof -base)"),
@@ -34,8 +36,7 @@ static const struct cli_opt options[] = {
                    "subtract PROFILE, percentages of its total (like pprof -diff_base)"),
     CLI_OPT_STRING(0, "focus", &o.focus, "REGEX", "keep samples with a function matching"),
     CLI_OPT_STRING(0, "ignore", &o.ignore, "REGEX", "drop samples with a function matching"),
-    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
 
@@ -69,23 +70,8 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (o.base && o.diff_base) {
         cli_die("pprof: --base and --diff-base exclude each other");
     }
-    uint32_t nodes = 0;
-    if (o.nodes) {
-        char *end;
-        long v = strtol(o.nodes, &end, 10);
-        if (*end || v < 0) {
-            cli_die("pprof: --nodes '%s': expected a number", o.nodes);
-        }
-        nodes = (uint32_t)v;
-    }
-    double node_fraction = 0.005;
-    if (o.node_fraction) {
-        char *end;
-        node_fraction = strtod(o.node_fraction, &end);
-        if (*end || !*o.node_fraction || !(node_fraction >= 0 && node_fraction <= 1)) {
-            cli_die("pprof: --node-fraction '%s': expected a number from 0 to 1", o.node_fraction);
-        }
-    }
+    uint32_t nodes = (uint32_t)o.nodes;
+    double node_fraction = o.node_fraction;
     regex_t focus, ignore;
     if (o.focus && regcomp(&focus, o.focus, REG_EXTENDED | REG_NOSUB)) {
         cli_die("pprof: --focus '%s': not a regular expression", o.focus);
@@ -95,9 +81,7 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     }
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
-        cli_die("pprof: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
-    }
+    lim.max_input = o.max_mem;
     const char *file = argv[first];
     struct gm_profile prof, base;
     struct gm_diag diag;

@@ -12,25 +12,26 @@
 
 struct opts {
     int json, full_path;
-    const char *out, *color, *baseline, *fail_on, *max_mem, *max_frames;
+    const char *out, *color, *baseline;
+    long max_frames;
+    uint64_t max_mem;
+    struct gm_fail_policy fail;
     struct cli_strlist trims;
 };
 
 static struct opts o;
 
 static const struct cli_opt options[] = {
-    CLI_OPT_BOOL('j', "json", &o.json, "print JSON (schema gomedic.race/1)"),
-    CLI_OPT_STRING('o', "output", &o.out, "FILE", "write to FILE instead of stdout"),
-    CLI_OPT_STRING(0, "color", &o.color, "WHEN", "colour: auto (default), always, never"),
+    CLI_OPTS_OUTPUT(&o.json, &o.out, &o.color, GM_SCHEMA_RACE),
     CLI_OPT_STRING(0, "baseline", &o.baseline, "FILE",
                    "a previous 'gomedic race --json' report: races in it are known"),
-    CLI_OPT_STRING(0, "fail-on", &o.fail_on, "any|new",
-                   "exit 1 if there is any race, or any race not in the baseline"),
-    CLI_OPT_STRING(0, "max-frames", &o.max_frames, "N", "table: frames per stack (default 8)"),
+    CLI_OPT_FAIL(&o.fail, "any|new", "exit 1 if there is any race, or any race not in the baseline",
+                 GM_FAIL_ANY | GM_FAIL_NEW),
+    CLI_OPT_INT(0, "max-frames", &o.max_frames, "N", "table: frames per stack (default 8)", 0,
+                100000, 8),
     CLI_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
     CLI_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the log"),
-    CLI_OPT_STRING(0, "max-mem", &o.max_mem, "SIZE",
-                   "refuse inputs larger than SIZE once decompressed (default 8G)"),
+    CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
 
@@ -42,27 +43,13 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (prc) {
         return prc == 1 ? 0 : 2;
     }
-    struct gm_fail_policy fail;
-    if (gm_fail_parse(o.fail_on, GM_FAIL_ANY | GM_FAIL_NEW, &fail) < 0) {
-        cli_die("race: --fail-on '%s': expected any or new", o.fail_on);
-    }
-    if (fail.only_new && !o.baseline) {
+    if (o.fail.only_new && !o.baseline) {
         cli_die("race: --fail-on new needs --baseline FILE");
     }
-    int max_frames = 8;
-    if (o.max_frames) {
-        char *end;
-        long v = strtol(o.max_frames, &end, 10);
-        if (*end || v < 0 || v > 100000) {
-            cli_die("race: --max-frames '%s': expected a number", o.max_frames);
-        }
-        max_frames = (int)v;
-    }
+    int max_frames = (int)o.max_frames;
     struct gm_limits lim;
     gm_limits_default(&lim);
-    if (o.max_mem && cli_parse_size(o.max_mem, &lim.max_input) < 0) {
-        cli_die("race: --max-mem '%s': expected a size like 512M or 4G", o.max_mem);
-    }
+    lim.max_input = o.max_mem;
     const char *file = argv[first];
     struct gm_artifact a;
     struct gm_diag diag;
@@ -118,7 +105,7 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
     if (gm_records_from_race(&res, &recs) < 0) {
         cli_die("out of memory");
     }
-    int rc = cli_out_close(&w, "race") ? 2 : gm_fail_exit(&fail, &recs);
+    int rc = cli_out_close(&w, "race") ? 2 : gm_fail_exit(&o.fail, &recs);
     gm_records_release(&recs);
     gm_race_result_release(&res);
     return rc;

@@ -1,6 +1,7 @@
 /* Option tables -> getopt_long, --help text, and the small shared CLI helpers. */
 #include "cmd.h"
 #include "gm/out.h"
+#include "gm/record.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -68,8 +69,138 @@ void cli_cmd_help(const struct cli_cmd *self, FILE *f)
     fprintf(f, "  %-30s %s\n", "-h, --help", "show this help");
 }
 
+/* Stores the default of a typed option. */
+static void set_default(const struct cli_opt *o)
+{
+    switch (o->type) {
+    case CLI_OPT_T_INT:
+        *(long *)o->ptr = (long)o->dflt;
+        break;
+    case CLI_OPT_T_DOUBLE:
+        *(double *)o->ptr = o->dflt;
+        break;
+    case CLI_OPT_T_SIZE:
+        *(uint64_t *)o->ptr = (uint64_t)o->dflt;
+        break;
+    case CLI_OPT_T_SEV:
+    case CLI_OPT_T_ENUM:
+        *(int *)o->ptr = (int)o->dflt;
+        break;
+    case CLI_OPT_T_FAIL:
+        (void)gm_fail_parse(NULL, 0, o->ptr);
+        break;
+    default:
+        break;
+    }
+}
+
+/* "a, b or c" from "a|b|c". */
+static void choices_text(const char *choices, char *buf, size_t cap)
+{
+    size_t n = 0, bars = 0, seen = 0;
+    for (const char *c = choices; *c; c++) {
+        bars += *c == '|';
+    }
+    for (const char *c = choices; *c && n + 6 < cap; c++) {
+        if (*c != '|') {
+            buf[n++] = *c;
+            continue;
+        }
+        const char *sep = ++seen == bars ? " or " : ", ";
+        for (const char *q = sep; *q; q++) {
+            buf[n++] = *q;
+        }
+    }
+    buf[n] = '\0';
+}
+
+/* Index of v in "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *v)
+{
+    size_t vl = strlen(v);
+    int i = 0;
+    for (const char *c = choices;; i++) {
+        const char *bar = strchr(c, '|');
+        size_t len = bar ? (size_t)(bar - c) : strlen(c);
+        if (len == vl && strncmp(c, v, vl) == 0) {
+            return i;
+        }
+        if (!bar) {
+            return -1;
+        }
+        c = bar + 1;
+    }
+}
+
+/* Parses a typed option's value; 0, or -1 after writing what was expected into want. */
+static int set_typed(const struct cli_opt *o, const char *v, char *want, size_t cap)
+{
+    char *end;
+    switch (o->type) {
+    case CLI_OPT_T_INT: {
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno || end == v || *end || n < (long)o->min || n > (long)o->max) {
+            snprintf(want, cap, "a whole number from %ld to %ld", (long)o->min, (long)o->max);
+            return -1;
+        }
+        *(long *)o->ptr = n;
+        return 0;
+    }
+    case CLI_OPT_T_DOUBLE: {
+        double d = strtod(v, &end);
+        if (end == v || *end || !(d >= o->min && d <= o->max)) {
+            snprintf(want, cap, "a number from %g to %g", o->min, o->max);
+            return -1;
+        }
+        *(double *)o->ptr = d;
+        return 0;
+    }
+    case CLI_OPT_T_SIZE:
+        if (cli_parse_size(v, o->ptr) < 0) {
+            snprintf(want, cap, "a size like 512M or 4G");
+            return -1;
+        }
+        return 0;
+    case CLI_OPT_T_SEV: {
+        int s = gm_severity_parse(v);
+        if (s < 0) {
+            snprintf(want, cap, "info, low, medium, high or critical");
+            return -1;
+        }
+        *(int *)o->ptr = s;
+        return 0;
+    }
+    case CLI_OPT_T_ENUM: {
+        int i = choice_index(o->choices, v);
+        if (i < 0) {
+            choices_text(o->choices, want, cap);
+            return -1;
+        }
+        *(int *)o->ptr = i;
+        return 0;
+    }
+    case CLI_OPT_T_FAIL: {
+        unsigned allowed = (unsigned)o->max;
+        if (gm_fail_parse(v, allowed, o->ptr) == 0) {
+            return 0;
+        }
+        snprintf(want, cap, "%s%s%s%s",
+                 (allowed & GM_FAIL_SEVERITY) ? "info, low, medium, high or critical" : "",
+                 (allowed & GM_FAIL_LEAK) ? "'leak'" : "", (allowed & GM_FAIL_ANY) ? "any" : "",
+                 (allowed & GM_FAIL_NEW) ? " or new" : "");
+        return -1;
+    }
+    default:
+        return 0;
+    }
+}
+
 int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first)
 {
+    for (const struct cli_opt *o = self->opts; o && o->name; o++) {
+        set_default(o);
+    }
     struct option lo[80];
     char so[200];
     size_t n = 0, sn = 0;
@@ -147,8 +278,14 @@ int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first)
             l->v[l->nr++] = optarg;
             break;
         }
-        default:
+        default: {
+            char want[160];
+            if (set_typed(o, optarg, want, sizeof(want)) < 0) {
+                cli_err("%s: --%s '%s': expected %s", self->name, o->name, optarg, want);
+                return 2;
+            }
             break;
+        }
         }
     }
     *first = optind;

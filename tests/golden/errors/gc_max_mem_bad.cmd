@@ -1,0 +1,1 @@
+gc --max-mem 12X testdata/gctrace/y_healthy.log

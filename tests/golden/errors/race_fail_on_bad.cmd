@@ -1,0 +1,1 @@
+race --fail-on some testdata/race/y_races.log

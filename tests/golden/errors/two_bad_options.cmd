@@ -1,0 +1,1 @@
+goroutines --similarity fuzzy --fail-on leak testdata/goroutine/y_panic.txt
