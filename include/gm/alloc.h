@@ -15,6 +15,7 @@
 #define GM_ALLOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define GM_SITE_STR2(x) #x
 #define GM_SITE_STR(x)  GM_SITE_STR2(x)
@@ -26,6 +27,12 @@ void *gm_xrealloc_at(void *p, size_t n, const char *site);
 char *gm_xstrdup_at(const char *s, const char *site);
 /* 1 when the allocation counted now is to fail (the caller then fails it); else 0. */
 int gm_fail_alloc_now_at(const char *site);
+
+/* The one growable array: makes room for one more element in the array whose address is
+ * arrp (a T **) and whose capacity is *cap: doubles it (min the first time), through the
+ * counted allocator. 0, or GM_ENOMEM with the array and *cap unchanged. Use GM_GROW. */
+int gm_grow_at(void *arrp, uint32_t *cap, size_t elem, uint32_t min, const char *site);
+#define GM_GROW(arr, cap, min) gm_grow_at(&(arr), &(cap), sizeof(*(arr)), (min), GM_SITE)
 
 #define gm_xmalloc(n)        gm_xmalloc_at((n), GM_SITE)
 #define gm_xcalloc(nr, size) gm_xcalloc_at((nr), (size), GM_SITE)

@@ -85,15 +85,9 @@ int gm_deadlocks_add(const struct gm_gdump_set *set, uint32_t dump, struct gm_fi
                     continue;
                 }
                 if (!f) {
-                    if (out->nr == *alloc) {
-                        uint32_t na = *alloc ? *alloc * 2 : 16;
-                        struct gm_finding *nv = gm_xrealloc(out->v, na * sizeof(*nv));
-                        if (!nv) {
-                            free(refs);
-                            return GM_ENOMEM;
-                        }
-                        out->v = nv;
-                        *alloc = na;
+                    if (out->nr == *alloc && GM_GROW(out->v, *alloc, 16) < 0) {
+                        free(refs);
+                        return GM_ENOMEM;
                     }
                     f = &out->v[out->nr++];
                     memset(f, 0, sizeof(*f));

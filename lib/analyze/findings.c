@@ -536,15 +536,9 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
             }
         }
         if (!f) {
-            if (out->nr == alloc) {
-                uint32_t na = alloc ? alloc * 2 : 16;
-                struct gm_finding *nv = gm_xrealloc(out->v, na * sizeof(*nv));
-                if (!nv) {
-                    rc = GM_ENOMEM;
-                    goto out;
-                }
-                out->v = nv;
-                alloc = na;
+            if (out->nr == alloc && GM_GROW(out->v, alloc, 16) < 0) {
+                rc = GM_ENOMEM;
+                goto out;
             }
             f = &out->v[out->nr++];
             memset(f, 0, sizeof(*f));

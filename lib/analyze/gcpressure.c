@@ -37,14 +37,8 @@ static int on_cycle(void *ctx, const struct gm_gc_cycle *c)
         r->cut = 1;
         return 0;
     }
-    if (r->cycles_nr == cl->alloc) {
-        uint32_t na = cl->alloc ? cl->alloc * 2 : 256;
-        struct gm_gc_cycle *nc = gm_xrealloc(r->cycles, na * sizeof(*nc));
-        if (!nc) {
-            return GM_ENOMEM;
-        }
-        r->cycles = nc;
-        cl->alloc = na;
+    if (r->cycles_nr == cl->alloc && GM_GROW(r->cycles, cl->alloc, 256) < 0) {
+        return GM_ENOMEM;
     }
     r->cycles[r->cycles_nr++] = *c;
     return 0;
@@ -57,14 +51,8 @@ static int on_sched(void *ctx, const struct gm_sched_line *s)
     if (r->sched_nr >= cl->max) {
         return 0;
     }
-    if (r->sched_nr == cl->sched_alloc) {
-        uint32_t na = cl->sched_alloc ? cl->sched_alloc * 2 : 64;
-        struct gm_sched_line *ns = gm_xrealloc(r->sched, na * sizeof(*ns));
-        if (!ns) {
-            return GM_ENOMEM;
-        }
-        r->sched = ns;
-        cl->sched_alloc = na;
+    if (r->sched_nr == cl->sched_alloc && GM_GROW(r->sched, cl->sched_alloc, 64) < 0) {
+        return GM_ENOMEM;
     }
     r->sched[r->sched_nr++] = *s;
     return 0;

@@ -507,15 +507,9 @@ static int roll_up(struct gm_heap_result *out, double *scratch)
             slot = (slot + 1) & fmask;
         }
         if (fi == UINT32_MAX) {
-            if (out->funcs_nr == funcs_alloc) {
-                uint32_t na = funcs_alloc ? funcs_alloc * 2 : 32;
-                struct gm_heap_func *nf = gm_xrealloc(out->funcs, na * sizeof(*nf));
-                if (!nf) {
-                    free(fslots);
-                    return GM_ENOMEM;
-                }
-                out->funcs = nf;
-                funcs_alloc = na;
+            if (out->funcs_nr == funcs_alloc && GM_GROW(out->funcs, funcs_alloc, 32) < 0) {
+                free(fslots);
+                return GM_ENOMEM;
             }
             fi = out->funcs_nr++;
             fslots[slot] = fi + 1;

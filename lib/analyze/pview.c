@@ -139,15 +139,9 @@ static struct entry *lookup(struct topb *b, const char *name)
         }
         i = (i + 1) & b->mask;
     }
-    if (b->nr == b->alloc) {
-        uint32_t na = b->alloc ? b->alloc * 2 : 256;
-        struct entry *ne = gm_xrealloc(b->e, na * sizeof(*ne));
-        if (!ne) {
-            b->err = GM_ENOMEM;
-            return NULL;
-        }
-        b->e = ne;
-        b->alloc = na;
+    if (b->nr == b->alloc && GM_GROW(b->e, b->alloc, 256) < 0) {
+        b->err = GM_ENOMEM;
+        return NULL;
     }
     struct entry *e = &b->e[b->nr];
     memset(e, 0, sizeof(*e));

@@ -174,14 +174,8 @@ static int on_report(void *ctx, const struct gm_race_report *rep)
     if (c->slots[i]) {
         gi = c->slots[i] - 1;
     } else {
-        if (r->groups_nr == r->groups_alloc) {
-            uint32_t na = r->groups_alloc ? r->groups_alloc * 2 : 16;
-            struct gm_race_group *ng = gm_xrealloc(r->groups, na * sizeof(*ng));
-            if (!ng) {
-                return GM_ENOMEM;
-            }
-            r->groups = ng;
-            r->groups_alloc = na;
+        if (r->groups_nr == r->groups_alloc && GM_GROW(r->groups, r->groups_alloc, 16) < 0) {
+            return GM_ENOMEM;
         }
         gi = r->groups_nr++;
         struct gm_race_group *g = &r->groups[gi];
@@ -220,14 +214,8 @@ static int on_report(void *ctx, const struct gm_race_report *rep)
             return 0;
         }
     }
-    if (r->pending_nr == r->pending_alloc) {
-        uint32_t na = r->pending_alloc ? r->pending_alloc * 2 : 16;
-        uint32_t *np = gm_xrealloc(r->pending, na * sizeof(*np));
-        if (!np) {
-            return GM_ENOMEM;
-        }
-        r->pending = np;
-        r->pending_alloc = na;
+    if (r->pending_nr == r->pending_alloc && GM_GROW(r->pending, r->pending_alloc, 16) < 0) {
+        return GM_ENOMEM;
     }
     r->pending[r->pending_nr++] = gi;
     return 0;

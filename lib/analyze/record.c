@@ -22,14 +22,8 @@ void gm_records_release(struct gm_records *r)
 struct gm_record *gm_records_add(struct gm_records *r, const struct gm_finding_kind *kind,
                                  enum gm_severity sev)
 {
-    if (r->nr == r->alloc) {
-        uint32_t na = r->alloc ? r->alloc * 2 : 16;
-        struct gm_record *nv = gm_xrealloc(r->v, (size_t)na * sizeof(*nv));
-        if (!nv) {
-            return NULL;
-        }
-        r->v = nv;
-        r->alloc = na;
+    if (r->nr == r->alloc && GM_GROW(r->v, r->alloc, 16) < 0) {
+        return NULL;
     }
     struct gm_record *x = &r->v[r->nr++];
     memset(x, 0, sizeof(*x));

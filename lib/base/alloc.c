@@ -1,5 +1,6 @@
 /* The counted allocator (gm/alloc.h). */
 #include "gm/alloc.h"
+#include "gm/base.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -62,4 +63,21 @@ char *gm_xstrdup_at(const char *s, const char *site)
     size_t n = strlen(s) + 1;
     char *d = gm_xmalloc_at(n, site);
     return d ? memcpy(d, s, n) : NULL;
+}
+
+int gm_grow_at(void *arrp, uint32_t *cap, size_t elem, uint32_t min, const char *site)
+{
+    uint32_t na = *cap ? *cap * 2 : min;
+    if (na <= *cap || (size_t)na > SIZE_MAX / elem) {
+        return GM_ENOMEM; /* the capacity cannot double any more */
+    }
+    void *old;
+    memcpy(&old, arrp, sizeof(old));
+    void *nw = gm_xrealloc_at(old, (size_t)na * elem, site);
+    if (!nw) {
+        return GM_ENOMEM;
+    }
+    memcpy(arrp, &nw, sizeof(nw));
+    *cap = na;
+    return 0;
 }

@@ -64,14 +64,8 @@ int gm_dumps_push(struct gm_gdump_set *set, const struct gm_goroutine *g)
 
 int gm_dumps_begin(struct gm_gdump_set *set, enum gm_dump_kind kind)
 {
-    if (set->dumps_nr == set->dumps_alloc) {
-        uint32_t na = set->dumps_alloc ? set->dumps_alloc * 2 : 4;
-        struct gm_dump *nd = gm_xrealloc(set->dumps, na * sizeof(*nd));
-        if (!nd) {
-            return GM_ENOMEM;
-        }
-        set->dumps = nd;
-        set->dumps_alloc = na;
+    if (set->dumps_nr == set->dumps_alloc && GM_GROW(set->dumps, set->dumps_alloc, 4) < 0) {
+        return GM_ENOMEM;
     }
     struct gm_dump *d = &set->dumps[set->dumps_nr];
     memset(d, 0, sizeof(*d));

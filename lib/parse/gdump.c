@@ -416,14 +416,8 @@ static int finish_g(struct parser *ps)
         GM_TRY(idset_add(ps, ps->g.u.id, set->g_nr));
     }
     if (ps->lock_wait && ps->lw.nr) {
-        if (set->locks_nr == set->locks_alloc) {
-            uint32_t na = set->locks_alloc ? set->locks_alloc * 2 : 16;
-            struct gm_lockwait *nl = gm_xrealloc(set->locks, na * sizeof(*nl));
-            if (!nl) {
-                return GM_ENOMEM;
-            }
-            set->locks = nl;
-            set->locks_alloc = na;
+        if (set->locks_nr == set->locks_alloc && GM_GROW(set->locks, set->locks_alloc, 16) < 0) {
+            return GM_ENOMEM;
         }
         ps->lw.g = set->g_nr;
         set->locks[set->locks_nr++] = ps->lw;

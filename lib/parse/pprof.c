@@ -153,14 +153,8 @@ struct spans {
 
 static int spans_push(struct spans *s, uint32_t off, uint32_t len)
 {
-    if (s->nr == s->alloc) {
-        uint32_t na = s->alloc ? s->alloc * 2 : 64;
-        struct span *nv = gm_xrealloc(s->v, na * sizeof(*nv));
-        if (!nv) {
-            return GM_ENOMEM;
-        }
-        s->v = nv;
-        s->alloc = na;
+    if (s->nr == s->alloc && GM_GROW(s->v, s->alloc, 64) < 0) {
+        return GM_ENOMEM;
     }
     s->v[s->nr].off = off;
     s->v[s->nr].len = len;
