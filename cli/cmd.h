@@ -102,7 +102,10 @@ enum cli_cmd_flags {
 struct cli_cmd {
     const char *name, *summary, *usage;
     const struct cli_opt *opts;
-    int (*run)(int argc, char **argv, const struct cli_cmd *self);
+    /* the options were parsed into *state by cli_run: argv[first..argc-1] are the operands */
+    int (*run)(int argc, char **argv, int first);
+    void *state;       /* the command's option variables, zeroed before each parse */
+    size_t state_size; /* their size */
     unsigned flags;
     int min_operands, max_operands; /* files the command takes (max 0: any number) */
     const char *operands_error;     /* what to say when their number is wrong */
@@ -113,6 +116,9 @@ struct cli_cmd {
  * printed (exit 0), or 2 after printing a usage error (a bad option, or a number of operands
  * outside min_operands..max_operands: "NAME: operands_error" and the usage). */
 int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first);
+/* Runs a command: zeroes its options, parses argv, maps --help to exit 0 and a usage error to
+ * exit 2, else returns what the command's run returns. The one way a command is started. */
+int cli_run(const struct cli_cmd *c, int argc, char **argv);
 void cli_cmd_help(const struct cli_cmd *self, FILE *f);
 
 /* Common conventions. */

@@ -106,14 +106,8 @@ static void read_ignore_file(const char *path, struct cli_strlist *top, struct c
     fclose(f);
 }
 
-static int run(int argc, char **argv, const struct cli_cmd *self)
+static int run(int argc, char **argv, int first)
 {
-    memset(&o, 0, sizeof(o));
-    int first;
-    int prc = cli_opt_parse(self, argc, argv, &first);
-    if (prc) {
-        return prc == 1 ? 0 : 2;
-    }
     int nfiles = argc - first;
     struct gm_leak_opts lo;
     memset(&lo, 0, sizeof(lo));
@@ -202,6 +196,8 @@ out:
 
 const struct cli_cmd cmd_diff = {
     .name = "diff",
+    .state = &o,
+    .state_size = sizeof(o),
     .summary = "Find goroutine leaks across snapshots of one process: buckets that grow, "
                "goroutines blocked in every snapshot.",
     .usage = "gomedic diff [options] BEFORE AFTER [MORE...]",

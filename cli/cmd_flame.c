@@ -151,14 +151,9 @@ static void unload(struct input *in)
     }
 }
 
-static int run(int argc, char **argv, const struct cli_cmd *self)
+static int run(int argc, char **argv, int first)
 {
-    memset(&o, 0, sizeof(o));
-    int first;
-    int prc = cli_opt_parse(self, argc, argv, &first);
-    if (prc) {
-        return prc == 1 ? 0 : 2;
-    }
+    (void)argc; /* one operand (min = max = 1) */
     /* --format (svg|html|folded: GM_FLAME_SVG.. in order), else the -o name's extension */
     enum gm_flame_format fmt = GM_FLAME_FOLDED;
     if (o.format >= 0) {
@@ -291,6 +286,8 @@ out:
 
 const struct cli_cmd cmd_flame = {
     .name = "flame",
+    .state = &o,
+    .state_size = sizeof(o),
     .summary = "Flame graph (interactive SVG/HTML, or folded stacks) of a profile or a goroutine "
                "dump; differential against a base.",
     .usage = "gomedic flame [options] PROFILE|DUMP",

@@ -27,14 +27,8 @@ static const struct cli_opt options[] = {
     CLI_OPT_END,
 };
 
-static int run(int argc, char **argv, const struct cli_cmd *self)
+static int run(int argc, char **argv, int first)
 {
-    memset(&o, 0, sizeof(o));
-    int first;
-    int prc = cli_opt_parse(self, argc, argv, &first);
-    if (prc) {
-        return prc == 1 ? 0 : 2;
-    }
     int min_sev = o.min_sev;
     struct gm_records recs;
     gm_records_init(&recs);
@@ -103,6 +97,8 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
 
 const struct cli_cmd cmd_gc = {
     .name = "gc",
+    .state = &o,
+    .state_size = sizeof(o),
     .summary = "GC pressure from GODEBUG=gctrace=1 (and schedtrace) logs: CPU share, pauses, "
                "live-heap trend, GOMEMLIMIT spirals.",
     .usage = "gomedic gc [options] LOG...",

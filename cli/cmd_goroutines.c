@@ -110,14 +110,8 @@ static void compile(regex_t *re, const char *src, const char *opt)
     }
 }
 
-static int run(int argc, char **argv, const struct cli_cmd *self)
+static int run(int argc, char **argv, int first)
 {
-    memset(&o, 0, sizeof(o));
-    int first;
-    int prc = cli_opt_parse(self, argc, argv, &first);
-    if (prc) {
-        return prc == 1 ? 0 : 2;
-    }
     enum gm_similarity sim = o.similarity >= 0 ? (enum gm_similarity)o.similarity
                              : o.aggressive    ? GM_SIM_AGGRESSIVE
                                                : GM_SIM_EXACT;
@@ -301,6 +295,8 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
 
 const struct cli_cmd cmd_goroutines = {
     .name = "goroutines",
+    .state = &o,
+    .state_size = sizeof(o),
     .summary = "Group the goroutines of a dump by stack, name the leak patterns, rank them.",
     .usage = "gomedic goroutines [options] DUMP...",
     .opts = options,

@@ -72,14 +72,8 @@ static void single(struct gm_out *w, const char *file, const struct gm_profile *
     }
 }
 
-static int run(int argc, char **argv, const struct cli_cmd *self)
+static int run(int argc, char **argv, int first)
 {
-    memset(&o, 0, sizeof(o));
-    int first;
-    int prc = cli_opt_parse(self, argc, argv, &first);
-    if (prc) {
-        return prc == 1 ? 0 : 2;
-    }
     int n = argc - first;
     struct gm_records recs;
     gm_records_init(&recs);
@@ -157,6 +151,8 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
 
 const struct cli_cmd cmd_heap = {
     .name = "heap",
+    .state = &o,
+    .state_size = sizeof(o),
     .summary = "Heap profiles: top inuse and alloc sites of one; growth, changepoint and "
                "verdict per allocation site over a series.",
     .usage = "gomedic heap [options] PROFILE...",

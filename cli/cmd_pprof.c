@@ -59,14 +59,9 @@ static int pick_index(const struct gm_profile *p, const char *want, uint32_t *ou
     return 0;
 }
 
-static int run(int argc, char **argv, const struct cli_cmd *self)
+static int run(int argc, char **argv, int first)
 {
-    memset(&o, 0, sizeof(o));
-    int first;
-    int prc = cli_opt_parse(self, argc, argv, &first);
-    if (prc) {
-        return prc == 1 ? 0 : 2;
-    }
+    (void)argc; /* one operand (min = max = 1) */
     if (o.base && o.diff_base) {
         cli_die("pprof: --base and --diff-base exclude each other");
     }
@@ -169,6 +164,8 @@ out:
 
 const struct cli_cmd cmd_pprof = {
     .name = "pprof",
+    .state = &o,
+    .state_size = sizeof(o),
     .summary = "Any pprof profile: top functions, traces, raw samples, folded stacks; against "
                "a base.",
     .usage = "gomedic pprof [options] PROFILE",

@@ -35,14 +35,9 @@ static const struct cli_opt options[] = {
     CLI_OPT_END,
 };
 
-static int run(int argc, char **argv, const struct cli_cmd *self)
+static int run(int argc, char **argv, int first)
 {
-    memset(&o, 0, sizeof(o));
-    int first;
-    int prc = cli_opt_parse(self, argc, argv, &first);
-    if (prc) {
-        return prc == 1 ? 0 : 2;
-    }
+    (void)argc; /* one operand (min = max = 1) */
     if (o.fail.only_new && !o.baseline) {
         cli_die("race: --fail-on new needs --baseline FILE");
     }
@@ -113,6 +108,8 @@ static int run(int argc, char **argv, const struct cli_cmd *self)
 
 const struct cli_cmd cmd_race = {
     .name = "race",
+    .state = &o,
+    .state_size = sizeof(o),
     .summary = "Group race detector reports by racing pair of locations, map them to tests, "
                "gate CI on new races.",
     .usage = "gomedic race [options] LOG",

@@ -81,21 +81,21 @@ static int route(int argc, char **argv, const struct gm_artifact *a)
     switch (a->kind) {
     case GM_KIND_GDUMP:
     case GM_KIND_GDUMP_AGG:
-        return cmd_goroutines.run(argc, argv, &cmd_goroutines);
+        return cli_run(&cmd_goroutines, argc, argv);
     case GM_KIND_GCTRACE:
-        return cmd_gc.run(argc, argv, &cmd_gc);
+        return cli_run(&cmd_gc, argc, argv);
     case GM_KIND_RACE:
-        return cmd_race.run(argc, argv, &cmd_race);
+        return cli_run(&cmd_race, argc, argv);
     case GM_KIND_PPROF:
     case GM_KIND_HEAPTEXT:
         /* goroutine profiles go to the goroutine analysis, several heap profiles to heap */
         if (gm_artifact_is_goroutines(a)) {
-            return cmd_goroutines.run(argc, argv, &cmd_goroutines);
+            return cli_run(&cmd_goroutines, argc, argv);
         }
         if (gm_profile_inuse_index(&a->profile) >= 0 && argc > 2) {
-            return cmd_heap.run(argc, argv, &cmd_heap);
+            return cli_run(&cmd_heap, argc, argv);
         }
-        return cmd_pprof.run(argc, argv, &cmd_pprof);
+        return cli_run(&cmd_pprof, argc, argv);
     case GM_KIND_UNKNOWN:
         cli_err("%s: not a Go artifact gomedic knows (expected a goroutine dump, profile, GC "
                 "trace, race log or execution trace)",
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
     }
     const struct cli_cmd *c = find_cmd(word);
     if (c) {
-        return c->run(argc - 1, argv + 1, c);
+        return cli_run(c, argc - 1, argv + 1);
     }
     if (word[0] == '-' && word[1] != '\0') {
         cli_err("unknown option '%s' (options go after the command)", word);

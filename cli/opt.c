@@ -196,6 +196,19 @@ static int set_typed(const struct cli_opt *o, const char *v, char *want, size_t 
     }
 }
 
+int cli_run(const struct cli_cmd *c, int argc, char **argv)
+{
+    if (c->state) {
+        memset(c->state, 0, c->state_size);
+    }
+    int first;
+    int prc = cli_opt_parse(c, argc, argv, &first);
+    if (prc) {
+        return prc == 1 ? 0 : 2;
+    }
+    return c->run(argc, argv, first);
+}
+
 int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first)
 {
     for (const struct cli_opt *o = self->opts; o && o->name; o++) {
