@@ -19,7 +19,9 @@ endif
 LIB_SRC  = $(sort $(wildcard lib/*/*.c))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The flame graph's script and style sheet are real files, embedded at build time.
+ASSETS   = lib/render/flame.js lib/render/flame.css
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
@@ -28,6 +30,14 @@ all: $(BUILD)/gomedic
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/flame_assets.c: $(ASSETS) tools/embed.sh
+	@mkdir -p $(dir $@)
+	tools/embed.sh gm_flame_js lib/render/flame.js gm_flame_css lib/render/flame.css > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/gen/flame_assets.o: $(BUILD)/gen/flame_assets.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libgomedic.a: $(LIB_OBJ)

@@ -1,13 +1,11 @@
 /*
- * Flame graphs: a merged call tree and its SVG, HTML and folded renderings.
+ * Flame graphs: the SVG, HTML and folded renderings of a call tree.
  *
- * Fast: a child is found by one probe sequence in a single open-addressing table keyed by
- * (parent, name_id), so adding a stack costs O(depth) expected time whatever the fan-out, and
- * values are added on a second walk up the parent links (no hashing, and nothing is added when
- * a node cannot be created). Rendering walks the tree depth first with one explicit, growable
- * stack (no recursion, so deep stacks cannot overflow the C stack); a node's children are
- * sorted by name only when the node is drawn, and children narrower than min_px are skipped
- * with their whole subtree, so a 10^5-stack graph costs time in proportion to what is drawn.
+ * The tree is the call tree model (lib/model/calltree.c). Rendering walks the tree depth first with
+ * one explicit, growable stack (no recursion, so deep stacks cannot overflow the C stack); a node's
+ * children are sorted by name only when the node is drawn, and children narrower than min_px are
+ * skipped with their whole subtree, so a 10^5-stack graph costs time in proportion to what is
+ * drawn.
  *
  * Safe: every byte of a name goes through xml_text(), which escapes markup characters and turns
  * invalid UTF-8, control characters and XML non-characters into U+FFFD, so the output is
@@ -23,177 +21,11 @@
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #define NONE      UINT32_MAX
-#define NODES_MIN 256u
-#define SLOTS_MIN 1024u
 #define FRAME_H   16   /* pixels per level; the rect is one pixel shorter */
 #define CHAR_PX   7.0  /* average advance of a 12px glyph; the script uses the same */
 #define TEXT_PAD  3.0  /* label inset from the left edge of its frame */
 #define DEF_WIDTH 1200 /* when the caller passes width <= 0 */
 #define SIDE_PX   10   /* margin of the title, controls and status line */
-
-/* --- the tree --------------------------------------------------------------------------- */
-
-static void sat_add(int64_t *acc, int64_t v)
-{
-    if (*acc > INT64_MAX - v) {
-        *acc = INT64_MAX;
-    } else {
-        *acc += v;
-    }
-}
-
-static uint32_t slot_of(uint32_t parent, uint32_t name_id, uint32_t mask)
-{
-    uint64_t h = (uint64_t)parent << 32 | name_id;
-    h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
-    h ^= h >> 33;
-    h *= UINT64_C(0xc4ceb9fe1a85ec53);
-    h ^= h >> 33;
-    return (uint32_t)h & mask;
-}
-
-int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char *title,
-                  const char *unit)
-{
-    memset(f, 0, sizeof(*f));
-    f->names = names;
-    f->max_nodes = GM_FLAME_MAX_NODES;
-    snprintf(f->title, sizeof(f->title), "%s", title ? title : "Flame Graph");
-    snprintf(f->unit, sizeof(f->unit), "%s", unit ? unit : "samples");
-    f->nodes = gm_xrealloc(NULL, NODES_MIN * sizeof(*f->nodes));
-    f->slots = gm_xcalloc(SLOTS_MIN, sizeof(*f->slots));
-    if (!f->nodes || !f->slots) {
-        gm_flame_release(f);
-        return GM_ENOMEM;
-    }
-    f->alloc = NODES_MIN;
-    f->mask = SLOTS_MIN - 1;
-    f->nodes[0] = (struct gm_flame_node){0, NONE, NONE, NONE, 0, 0};
-    f->nr = 1;
-    return 0;
-}
-
-void gm_flame_release(struct gm_flame *f)
-{
-    free(f->nodes);
-    free(f->slots);
-    free(f->base);
-    f->nodes = NULL;
-    f->slots = NULL;
-    f->base = NULL;
-    f->nr = f->alloc = f->mask = 0;
-}
-
-void gm_flame_seal(struct gm_flame *f)
-{
-    free(f->slots);
-    f->slots = NULL;
-}
-
-/* Grows the node array (and the base totals, when there are any) to alloc entries. */
-static int grow_nodes(struct gm_flame *f, uint32_t alloc)
-{
-    struct gm_flame_node *nodes = gm_xrealloc(f->nodes, (size_t)alloc * sizeof(*nodes));
-    if (!nodes) {
-        return GM_ENOMEM;
-    }
-    f->nodes = nodes;
-    if (f->base) {
-        struct gm_flame_base *base = gm_xrealloc(f->base, (size_t)alloc * sizeof(*base));
-        if (!base) {
-            return GM_ENOMEM; /* the nodes grew, alloc did not: still consistent */
-        }
-        f->base = base;
-    }
-    f->alloc = alloc;
-    return 0;
-}
-
-static int grow_slots(struct gm_flame *f)
-{
-    size_t nslots = ((size_t)f->mask + 1) * 2;
-    uint32_t *slots = gm_xcalloc(nslots, sizeof(*slots));
-    if (!slots) {
-        free(slots);
-        return GM_ENOMEM;
-    }
-    uint32_t mask = (uint32_t)(nslots - 1);
-    for (uint32_t n = 1; n < f->nr; n++) {
-        uint32_t i = slot_of(f->nodes[n].parent, f->nodes[n].name_id, mask);
-        while (slots[i]) {
-            i = (i + 1) & mask;
-        }
-        slots[i] = n;
-    }
-    free(f->slots);
-    f->slots = slots;
-    f->mask = mask;
-    return 0;
-}
-
-/* Finds or creates the child of parent named name_id. */
-static int child(struct gm_flame *f, uint32_t parent, uint32_t name_id, uint32_t *out)
-{
-    uint32_t i = slot_of(parent, name_id, f->mask);
-    for (uint32_t n; (n = f->slots[i]) != 0; i = (i + 1) & f->mask) {
-        if (f->nodes[n].parent == parent && f->nodes[n].name_id == name_id) {
-            *out = n;
-            return 0;
-        }
-    }
-    if (f->nr >= f->max_nodes) {
-        return GM_ETOOBIG;
-    }
-    if (f->nr == f->alloc) {
-        GM_TRY(grow_nodes(f, f->alloc <= f->max_nodes / 2 ? f->alloc * 2 : f->max_nodes));
-    }
-    if ((size_t)f->nr * 4 > ((size_t)f->mask + 1) * 3) { /* load 3/4 */
-        GM_TRY(grow_slots(f));
-        for (i = slot_of(parent, name_id, f->mask); f->slots[i]; i = (i + 1) & f->mask) {
-        }
-    }
-    uint32_t n = f->nr++;
-    f->nodes[n] = (struct gm_flame_node){name_id, parent, NONE, f->nodes[parent].first_child, 0, 0};
-    if (f->base) {
-        f->base[n] = (struct gm_flame_base){0, 0};
-    }
-    f->nodes[parent].first_child = n;
-    f->slots[i] = n;
-    *out = n;
-    return 0;
-}
-
-int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t nr, int64_t value,
-                 int is_base)
-{
-    if (value < 0 || (nr && !frames_root_first) || !f->slots) {
-        return GM_EINVAL;
-    }
-    if (is_base && !f->base) {
-        f->base = gm_xcalloc(f->alloc, sizeof(*f->base));
-        if (!f->base) {
-            return GM_ENOMEM;
-        }
-    }
-    uint32_t cur = 0;
-    for (uint32_t i = 0; i < nr; i++) {
-        GM_TRY(child(f, cur, frames_root_first[i], &cur));
-    }
-    if (is_base) {
-        sat_add(&f->base[cur].self, value);
-        for (uint32_t n = cur; n != NONE; n = f->nodes[n].parent) {
-            sat_add(&f->base[n].value, value);
-        }
-        f->has_base = 1;
-        return 0;
-    }
-    sat_add(&f->nodes[cur].self, value);
-    for (uint32_t n = cur; n != NONE; n = f->nodes[n].parent) {
-        sat_add(&f->nodes[n].value, value);
-    }
-    return 0;
-}
 
 /* --- depth-first walk ------------------------------------------------------------------- */
 
@@ -551,131 +383,9 @@ static void diff_color(int64_t base, int64_t value, int rgb[3])
 /* Kept to plain ES5 and free of "]]>" and "</" so it can sit in a CDATA section or an HTML
  * <script>. Frames are in depth-first order, which gives descendants and ancestors without
  * any tree in the page. */
-static const char flame_js[] =
-    "(function () {\n"
-    "    'use strict';\n"
-    "    var svg = document.getElementById('gmflame');\n"
-    "    var W = +svg.getAttribute('width');\n"
-    "    var fr = svg.querySelectorAll('g.f');\n"
-    "    var n = fr.length, geo = null, state = [], hit = [], term = '';\n"
-    "\n"
-    "    function $(id) { return document.getElementById(id); }\n"
-    "    function say(id, s) { var e = $(id); if (e) { e.textContent = s; } }\n"
-    "    function part(g, tag) { return g.getElementsByTagName(tag)[0]; }\n"
-    "    function load() { /* original geometry, read once */\n"
-    "        if (geo) { return; }\n"
-    "        geo = { x: [], w: [], d: [] };\n"
-    "        for (var i = 0; i < n; i++) {\n"
-    "            var r = part(fr[i], 'rect');\n"
-    "            geo.x.push(+r.getAttribute('x'));\n"
-    "            geo.w.push(+r.getAttribute('width'));\n"
-    "            geo.d.push(+fr[i].getAttribute('data-depth'));\n"
-    "        }\n"
-    "    }\n"
-    "    function cls(i) { fr[i].setAttribute('class', 'f' + (state[i] || '') + (hit[i] ? ' hl' : "
-    "'')); }\n"
-    "    function fit(name, w) { /* same rule as the C side: 7 px per character, '..' when cut */\n"
-    "        var c = Math.floor((w - 6) / 7);\n"
-    "        if (c < 3) { return ''; }\n"
-    "        if (name.length <= c) { return name; }\n"
-    "        c -= 2;\n"
-    "        var k = name.charCodeAt(c - 1);\n"
-    "        if (k >= 0xd800 && k <= 0xdbff) { c--; }\n"
-    "        return name.substring(0, c) + '..';\n"
-    "    }\n"
-    "    function place(i, x, w, st) {\n"
-    "        var g = fr[i], r = part(g, 'rect'), t = part(g, 'text');\n"
-    "        r.setAttribute('x', x.toFixed(2));\n"
-    "        r.setAttribute('width', w.toFixed(2));\n"
-    "        t.setAttribute('x', (x + 3).toFixed(2));\n"
-    "        t.textContent = fit(g.getAttribute('data-name'), w);\n"
-    "        state[i] = st;\n"
-    "        cls(i);\n"
-    "    }\n"
-    "    function hide(i) { state[i] = ' hidden'; cls(i); }\n"
-    "    /* Frames are in depth-first order: descendants follow a frame until the depth drops "
-    "back,\n"
-    "     * and the nearest earlier frame one level up is its parent. */\n"
-    "    function zoom(i) {\n"
-    "        load();\n"
-    "        var d = geo.d[i], x0 = geo.x[i], s = W / geo.w[i], up = d - 1, j;\n"
-    "        for (j = i - 1; j >= 0; j--) {\n"
-    "            if (geo.d[j] === up) { place(j, 0, W, ' dim'); up--; } else { hide(j); }\n"
-    "        }\n"
-    "        place(i, 0, W, '');\n"
-    "        for (j = i + 1; j < n && geo.d[j] > d; j++) { place(j, (geo.x[j] - x0) * s, geo.w[j] "
-    "* s, ''); }\n"
-    "        for (; j < n; j++) { hide(j); }\n"
-    "    }\n"
-    "    function reset() {\n"
-    "        if (!geo) { return; }\n"
-    "        for (var i = 0; i < n; i++) { place(i, geo.x[i], geo.w[i], ''); }\n"
-    "    }\n"
-    "    /* Highlights frames whose name matches; the matched share counts nested matches once. "
-    "*/\n"
-    "    function search(t) {\n"
-    "        var re = null, sum = 0, cover = -1, i, d, m, tot, c;\n"
-    "        if (t) {\n"
-    "            try { re = new RegExp(t); } catch (e) { say('details', 'invalid regular "
-    "expression: ' + t); return; }\n"
-    "        }\n"
-    "        term = t || '';\n"
-    "        load();\n"
-    "        for (i = 0; i < n; i++) {\n"
-    "            m = !!re && re.test(fr[i].getAttribute('data-name'));\n"
-    "            if (m !== !!hit[i]) { hit[i] = m; cls(i); }\n"
-    "            d = geo.d[i];\n"
-    "            if (cover >= 0 && d <= cover) { cover = -1; }\n"
-    "            if (m && cover < 0) { sum += +fr[i].getAttribute('data-value'); cover = d; }\n"
-    "        }\n"
-    "        tot = n ? +fr[0].getAttribute('data-value') : 0;\n"
-    "        say('matched', re ? 'Matched: ' + (tot ? 100 * sum / tot : 0).toFixed(1) + '%' : "
-    "'');\n"
-    "        c = $('searchctl');\n"
-    "        if (c) { c.textContent = re ? 'Reset search' : 'Search'; }\n"
-    "    }\n"
-    "    function frameOf(e) {\n"
-    "        for (var t = e.target; t && t !== svg; t = t.parentNode) {\n"
-    "            if (t.getAttribute && t.getAttribute('data-depth') !== null) { return t; }\n"
-    "        }\n"
-    "        return null;\n"
-    "    }\n"
-    "    svg.addEventListener('click', function (e) {\n"
-    "        var g = frameOf(e);\n"
-    "        if (g) { zoom(Array.prototype.indexOf.call(fr, g)); }\n"
-    "    });\n"
-    "    svg.addEventListener('mouseover', function (e) {\n"
-    "        var g = frameOf(e);\n"
-    "        if (g) { say('details', part(g, 'title').textContent); }\n"
-    "    });\n"
-    "    svg.addEventListener('mouseout', function (e) {\n"
-    "        if (frameOf(e)) { say('details', ' '); }\n"
-    "    });\n"
-    "    var el = $('unzoom') || $('reset');\n"
-    "    if (el) { el.addEventListener('click', reset); }\n"
-    "    el = $('searchctl');\n"
-    "    if (el) {\n"
-    "        el.addEventListener('click', function () {\n"
-    "            search(term ? '' : window.prompt('Search (regular expression)', '') || '');\n"
-    "        });\n"
-    "    }\n"
-    "    el = $('search');\n"
-    "    if (el) { el.addEventListener('input', function () { search(this.value); }); }\n"
-    "    window.gmflame = { zoom: zoom, reset: reset, search: search };\n"
-    "})();\n";
-
-static const char flame_css[] =
-    "text{font-family:Verdana,\"DejaVu Sans\",sans-serif;font-size:12px;fill:#000}\n"
-    "#title{font-size:17px;text-anchor:middle}\n"
-    "#subtitle{fill:#555;text-anchor:middle}\n"
-    ".ctl{cursor:pointer;fill:#1a56a8}\n"
-    ".ctl:hover{text-decoration:underline}\n"
-    "g.f{cursor:pointer}\n"
-    "g.f text{pointer-events:none}\n"
-    "g.f:hover rect{stroke:#000;stroke-width:0.5}\n"
-    "g.hl rect{fill:#e040e0}\n"
-    "g.dim rect{opacity:0.45}\n"
-    "g.hidden{display:none}\n";
+/* flame.js and flame.css, embedded at build time (Makefile: $(BUILD)/gen/flame_assets.c) */
+extern const char gm_flame_js[];
+extern const char gm_flame_css[];
 
 struct svg {
     struct gm_out *o;
@@ -780,7 +490,7 @@ static void render_svg(struct gm_out *o, const struct gm_flame *f, int html, int
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" id=\"gmflame\" "
                   "width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" data-frames=\"%u\">\n",
                   s.width, height, s.width, height, s.frames);
-    gm_out_printf(o, "<style>\n%s</style>\n", flame_css);
+    gm_out_printf(o, "<style>\n%s</style>\n", gm_flame_css);
     gm_out_printf(o, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#fbfbf8\"/>\n",
                   s.width, height);
     if (!html) {
@@ -810,7 +520,8 @@ static void render_svg(struct gm_out *o, const struct gm_flame *f, int html, int
     rc = walk_tree(&w);
     gm_out_puts(o, "</g>\n");
     if (!html) {
-        gm_out_printf(o, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n", flame_js);
+        gm_out_printf(o, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n",
+                      gm_flame_js);
     }
     gm_out_puts(o, "</svg>\n");
     fail(o, rc);
@@ -844,7 +555,7 @@ static void render_html(struct gm_out *o, const struct gm_flame *f, int width, d
                    "<span id=\"matched\"></span></div>\n");
     render_svg(o, f, 1, width, min_px);
     gm_out_printf(o, "<div id=\"details\"> </div>\n<script>\n%s</script>\n</body>\n</html>\n",
-                  flame_js);
+                  gm_flame_js);
 }
 
 void gm_flame_render(struct gm_out *o, const struct gm_flame *f, enum gm_flame_format fmt,

@@ -1,0 +1,179 @@
+/*
+ * The call tree (gm/calltree.h). A child is found by one probe sequence in a single
+ * open-addressing table keyed by (parent, name_id), so adding a stack costs O(depth) expected
+ * time whatever the fan-out, and values are added on a second walk up the parent links (no
+ * hashing, and nothing is added when a node cannot be created).
+ */
+#include "gm/calltree.h"
+#include "gm/alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+#define NONE      UINT32_MAX
+#define NODES_MIN 256u
+#define SLOTS_MIN 1024u
+
+static void sat_add(int64_t *acc, int64_t v)
+{
+    if (*acc > INT64_MAX - v) {
+        *acc = INT64_MAX;
+    } else {
+        *acc += v;
+    }
+}
+
+static uint32_t slot_of(uint32_t parent, uint32_t name_id, uint32_t mask)
+{
+    uint64_t h = (uint64_t)parent << 32 | name_id;
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return (uint32_t)h & mask;
+}
+
+int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char *title,
+                  const char *unit)
+{
+    memset(f, 0, sizeof(*f));
+    f->names = names;
+    f->max_nodes = GM_FLAME_MAX_NODES;
+    snprintf(f->title, sizeof(f->title), "%s", title ? title : "Flame Graph");
+    snprintf(f->unit, sizeof(f->unit), "%s", unit ? unit : "samples");
+    f->nodes = gm_xrealloc(NULL, NODES_MIN * sizeof(*f->nodes));
+    f->slots = gm_xcalloc(SLOTS_MIN, sizeof(*f->slots));
+    if (!f->nodes || !f->slots) {
+        gm_flame_release(f);
+        return GM_ENOMEM;
+    }
+    f->alloc = NODES_MIN;
+    f->mask = SLOTS_MIN - 1;
+    f->nodes[0] = (struct gm_flame_node){0, NONE, NONE, NONE, 0, 0};
+    f->nr = 1;
+    return 0;
+}
+
+void gm_flame_release(struct gm_flame *f)
+{
+    free(f->nodes);
+    free(f->slots);
+    free(f->base);
+    f->nodes = NULL;
+    f->slots = NULL;
+    f->base = NULL;
+    f->nr = f->alloc = f->mask = 0;
+}
+
+void gm_flame_seal(struct gm_flame *f)
+{
+    free(f->slots);
+    f->slots = NULL;
+}
+
+/* Grows the node array (and the base totals, when there are any) to alloc entries. */
+static int grow_nodes(struct gm_flame *f, uint32_t alloc)
+{
+    struct gm_flame_node *nodes = gm_xrealloc(f->nodes, (size_t)alloc * sizeof(*nodes));
+    if (!nodes) {
+        return GM_ENOMEM;
+    }
+    f->nodes = nodes;
+    if (f->base) {
+        struct gm_flame_base *base = gm_xrealloc(f->base, (size_t)alloc * sizeof(*base));
+        if (!base) {
+            return GM_ENOMEM; /* the nodes grew, alloc did not: still consistent */
+        }
+        f->base = base;
+    }
+    f->alloc = alloc;
+    return 0;
+}
+
+static int grow_slots(struct gm_flame *f)
+{
+    size_t nslots = ((size_t)f->mask + 1) * 2;
+    uint32_t *slots = gm_xcalloc(nslots, sizeof(*slots));
+    if (!slots) {
+        free(slots);
+        return GM_ENOMEM;
+    }
+    uint32_t mask = (uint32_t)(nslots - 1);
+    for (uint32_t n = 1; n < f->nr; n++) {
+        uint32_t i = slot_of(f->nodes[n].parent, f->nodes[n].name_id, mask);
+        while (slots[i]) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = n;
+    }
+    free(f->slots);
+    f->slots = slots;
+    f->mask = mask;
+    return 0;
+}
+
+/* Finds or creates the child of parent named name_id. */
+static int child(struct gm_flame *f, uint32_t parent, uint32_t name_id, uint32_t *out)
+{
+    uint32_t i = slot_of(parent, name_id, f->mask);
+    for (uint32_t n; (n = f->slots[i]) != 0; i = (i + 1) & f->mask) {
+        if (f->nodes[n].parent == parent && f->nodes[n].name_id == name_id) {
+            *out = n;
+            return 0;
+        }
+    }
+    if (f->nr >= f->max_nodes) {
+        return GM_ETOOBIG;
+    }
+    if (f->nr == f->alloc) {
+        GM_TRY(grow_nodes(f, f->alloc <= f->max_nodes / 2 ? f->alloc * 2 : f->max_nodes));
+    }
+    if ((size_t)f->nr * 4 > ((size_t)f->mask + 1) * 3) { /* load 3/4 */
+        GM_TRY(grow_slots(f));
+        for (i = slot_of(parent, name_id, f->mask); f->slots[i]; i = (i + 1) & f->mask) {
+        }
+    }
+    uint32_t n = f->nr++;
+    f->nodes[n] = (struct gm_flame_node){name_id, parent, NONE, f->nodes[parent].first_child, 0, 0};
+    if (f->base) {
+        f->base[n] = (struct gm_flame_base){0, 0};
+    }
+    f->nodes[parent].first_child = n;
+    f->slots[i] = n;
+    *out = n;
+    return 0;
+}
+
+int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t nr, int64_t value,
+                 int is_base)
+{
+    if (value < 0 || (nr && !frames_root_first) || !f->slots) {
+        return GM_EINVAL;
+    }
+    if (is_base && !f->base) {
+        f->base = gm_xcalloc(f->alloc, sizeof(*f->base));
+        if (!f->base) {
+            return GM_ENOMEM;
+        }
+    }
+    uint32_t cur = 0;
+    for (uint32_t i = 0; i < nr; i++) {
+        GM_TRY(child(f, cur, frames_root_first[i], &cur));
+    }
+    if (is_base) {
+        sat_add(&f->base[cur].self, value);
+        for (uint32_t n = cur; n != NONE; n = f->nodes[n].parent) {
+            sat_add(&f->base[n].value, value);
+        }
+        f->has_base = 1;
+        return 0;
+    }
+    sat_add(&f->nodes[cur].self, value);
+    for (uint32_t n = cur; n != NONE; n = f->nodes[n].parent) {
+        sat_add(&f->nodes[n].value, value);
+    }
+    return 0;
+}
