@@ -1053,7 +1053,7 @@ static int mappings(struct hb *b, const char *s, const char *e)
             continue;
         }
         if (r == 2) {
-            const char *l = at.buf, *eq = at.len ? memchr(l, '=', at.len) : NULL;
+            const char *l = at.buf, *eq = l && at.len ? memchr(l, '=', at.len) : NULL;
             if (!eq) {
                 continue;
             }
