@@ -129,7 +129,9 @@ single y_heap.pb.gz '[ -s y_heap.pb.gz ] && [ -s y_allocs.pb.gz ] && grep -q "^#
 gzip -dc y_heap.pb.gz > y_heap_raw.pb
 single y_goroutine.pb.gz '"${PPROF[@]}" -tags y_goroutine.pb.gz | grep -q "/api/orders"' -- "$bin/pprof-goroutine" y_goroutine.pb.gz
 single y_block.pb.gz '[ "$(nsamples y_block.pb.gz)" -ge 4 ]' -- "$bin/pprof-block" y_block.pb.gz
-single y_mutex.pb.gz '"${PPROF[@]}" -top y_mutex.pb.gz | grep -q "RWMutex).RUnlock" && "${PPROF[@]}" -top y_mutex.pb.gz | grep -q "RWMutex).Unlock"' -- "$bin/pprof-mutex" y_mutex.pb.gz
+# -nodefraction=0: the readers' RUnlock delays are real but small (0.1-1.5% of the total), under
+# the 0.5% that -top leaves out by default
+single y_mutex.pb.gz '"${PPROF[@]}" -top -nodefraction=0 y_mutex.pb.gz | grep -q "RWMutex).RUnlock" && "${PPROF[@]}" -top -nodefraction=0 y_mutex.pb.gz | grep -q "RWMutex).Unlock"' -- "$bin/pprof-mutex" y_mutex.pb.gz
 single y_threadcreate.pb.gz '"${PPROF[@]}" -top y_threadcreate.pb.gz | grep -q "threadcreate"' -- "$bin/pprof-threadcreate" y_threadcreate.pb.gz
 single y_empty.pb.gz '[ "$(nsamples y_empty.pb.gz)" -eq 0 ]' -- "$bin/pprof-empty" y_empty.pb.gz
 wait "${pids[@]}" # series done: CPU profiles get the CPUs
