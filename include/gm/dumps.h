@@ -158,7 +158,17 @@ static inline const char *gm_gdump_state(const struct gm_gdump_set *set,
 int gm_dumps_begin(struct gm_gdump_set *set, enum gm_dump_kind kind);
 /* Appends a goroutine record to the last dump (gm_dumps_begin first); g->stack_id and
  * g->state_id must be interned in set->stacks. */
-int gm_dumps_push(struct gm_gdump_set *set, const struct gm_goroutine *g);
+int gm_dumps_push_slow(struct gm_gdump_set *set, const struct gm_goroutine *g);
+static inline int gm_dumps_push(struct gm_gdump_set *set, const struct gm_goroutine *g)
+{
+    uint32_t i = set->g_nr; /* inline while the last block has room: once per goroutine */
+    if ((i & (GM_G_BLOCK - 1)) == 0 || i == UINT32_MAX) {
+        return gm_dumps_push_slow(set, g);
+    }
+    *gm_gdump_g(set, i) = *g;
+    set->g_nr = i + 1;
+    return 0;
+}
 
 /* One goroutine described in plain strings: frames innermost first. */
 struct gm_build_g {

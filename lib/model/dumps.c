@@ -35,23 +35,18 @@ void gm_gdump_set_release(struct gm_gdump_set *set)
     memset(set, 0, sizeof(*set));
 }
 
-int gm_dumps_push(struct gm_gdump_set *set, const struct gm_goroutine *g)
+int gm_dumps_push_slow(struct gm_gdump_set *set, const struct gm_goroutine *g)
 {
     uint32_t i = set->g_nr;
     if (i == UINT32_MAX) {
         return GM_ETOOBIG;
     }
     if ((i >> GM_G_BLOCK_SHIFT) == set->blocks_nr) {
-        if (set->blocks_nr == set->blocks_alloc) {
-            uint32_t na = set->blocks_alloc ? set->blocks_alloc * 2 : 16;
-            struct gm_goroutine **nb = gm_xrealloc(set->blocks, na * sizeof(struct gm_goroutine *));
-            if (!nb) {
-                return GM_ENOMEM;
-            }
-            set->blocks = nb;
-            set->blocks_alloc = na;
+        if (set->blocks_nr == set->blocks_alloc &&
+            GM_GROW(set->blocks, set->blocks_alloc, 16) < 0) {
+            return GM_ENOMEM;
         }
-        struct gm_goroutine *blk = gm_xrealloc(NULL, GM_G_BLOCK * sizeof(*blk));
+        struct gm_goroutine *blk = gm_xmalloc(GM_G_BLOCK * sizeof(*blk));
         if (!blk) {
             return GM_ENOMEM;
         }
