@@ -42,8 +42,9 @@ int gm_dumps_push_slow(struct gm_gdump_set *set, const struct gm_goroutine *g)
         return GM_ETOOBIG;
     }
     if ((i >> GM_G_BLOCK_SHIFT) == set->blocks_nr) {
+        /* an array of block pointers: its element is a pointer on purpose */
         if (set->blocks_nr == set->blocks_alloc &&
-            GM_GROW(set->blocks, set->blocks_alloc, 16) < 0) {
+            GM_GROW(set->blocks, set->blocks_alloc, 16) < 0) { // NOLINT(bugprone-sizeof-expression)
             return GM_ENOMEM;
         }
         struct gm_goroutine *blk = gm_xmalloc(GM_G_BLOCK * sizeof(*blk));
