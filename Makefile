@@ -119,10 +119,10 @@ corpus-check: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic tests/corpus/run.sh
 
 format:
-	clang-format -i include/gm/*.h lib/*/*.c cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
+	clang-format -i include/gm/*.h lib/*/*.c lib/*/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
 
 format-check:
-	clang-format --dry-run --Werror include/gm/*.h lib/*/*.c cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
+	clang-format --dry-run --Werror include/gm/*.h lib/*/*.c lib/*/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
 
 bench: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic bench/run.sh
