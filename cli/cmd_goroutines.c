@@ -110,184 +110,221 @@ static void compile(regex_t *re, const char *src, const char *opt)
     }
 }
 
+/* What run() keeps across files and dumps. */
+struct run_ctx {
+    struct filter flt;
+    struct gm_paths *paths;
+    struct gm_source *src;
+    struct gm_records *recs;
+    struct gm_out *w;
+    enum gm_similarity sim;
+    int min_sev, max_frames, reports;
+    uint32_t max_buckets;
+};
+
+/* Buckets, findings and the report (table or JSON) of dump di of a file holding n. */
+static void report_dump(struct run_ctx *c, const char *file, struct gm_gdump_set *set, uint32_t di,
+                        uint32_t n)
+{
+    const struct gm_dump *d = &set->dumps[di];
+    if (d->truncated) {
+        cli_err("%s: the dump is truncated at byte %llu (analysing what is there)", file,
+                (unsigned long long)d->trunc_off);
+    }
+    struct gm_buckets bk;
+    struct gm_findings fd;
+    memset(&bk, 0, sizeof(bk));
+    struct gm_bucket_opts bo = {
+        .max = o.json ? 0 : c->max_buckets,
+        .keep = c->flt.have_state || c->flt.have_match || c->flt.have_exclude ? keep_bucket : NULL,
+        .keep_ctx = &(struct keep_ctx){&c->flt, set},
+    };
+    if ((!o.no_buckets || o.json) && gm_bucket_select(set, di, &bo, &bk) < 0) {
+        cli_die("out of memory");
+    }
+    if (gm_findings_goroutines(set, di, c->src, &fd) < 0) {
+        cli_die("out of memory");
+    }
+    uint32_t agg_nr = c->sim != GM_SIM_AGGRESSIVE ? fd.groups : 0;
+    uint32_t w2 = 0;
+    for (uint32_t i = 0; i < fd.nr; i++) {
+        if (keep(&c->flt, set, fd.v[i].stack_id, fd.v[i].state_id)) {
+            fd.v[w2++] = fd.v[i];
+        }
+    }
+    fd.nr = w2;
+    if (gm_records_from_goroutines(set, &fd, c->recs) < 0) {
+        cli_die("out of memory");
+    }
+    struct gm_goroutines_report rep = {
+        .file = file,
+        .set = set,
+        .dump = di,
+        .dump_no = di + 1,
+        .dumps_in_file = n,
+        .buckets = &bk,
+        .findings = &fd,
+        .paths = c->paths,
+        .min_severity = (enum gm_severity)c->min_sev,
+        .max_frames = c->max_frames,
+        .no_buckets = o.no_buckets,
+        .max_buckets = c->max_buckets,
+        .analysis_buckets = agg_nr,
+    };
+    if (o.json) {
+        if (c->reports) {
+            gm_out_puts(c->w, ",");
+        }
+        gm_render_goroutines_json(c->w, &rep);
+    } else {
+        if (c->reports) {
+            gm_out_puts(c->w, "\n");
+        }
+        gm_render_goroutines_table(c->w, &rep);
+    }
+    c->reports++;
+    gm_buckets_release(&bk);
+    gm_findings_release(&fd);
+}
+
+/* --dump: -1 the last, 0 all, else N (from 1). */
+static long dump_choice(void)
+{
+    if (!o.dump || strcmp(o.dump, "last") == 0) {
+        return -1;
+    }
+    if (strcmp(o.dump, "all") == 0) {
+        return 0;
+    }
+    char *end;
+    long n = strtol(o.dump, &end, 10);
+    if (*end || n < 1) {
+        cli_die("goroutines: --dump '%s': expected a number from 1, last or all", o.dump);
+    }
+    return n;
+}
+
+static void filter_compile(struct filter *flt)
+{
+    memset(flt, 0, sizeof(*flt));
+    if (o.state) {
+        compile(&flt->state, o.state, "state");
+        flt->have_state = 1;
+    }
+    if (o.match) {
+        compile(&flt->match, o.match, "match");
+        flt->have_match = 1;
+    }
+    if (o.exclude) {
+        compile(&flt->exclude, o.exclude, "exclude");
+        flt->have_exclude = 1;
+    }
+}
+
+static void filter_free(struct filter *flt)
+{
+    if (flt->have_state) {
+        regfree(&flt->state);
+    }
+    if (flt->have_match) {
+        regfree(&flt->match);
+    }
+    if (flt->have_exclude) {
+        regfree(&flt->exclude);
+    }
+}
+
+/* Loads one file and reports the dumps --dump asks for; 0, or 2 after an error message. */
+static int one_file(struct run_ctx *c, const char *file, const struct gm_limits *lim, long want)
+{
+    struct gm_gdump_set set;
+    struct gm_diag diag;
+    memset(&diag, 0, sizeof(diag));
+    if (gm_gdump_set_init(&set, lim, c->sim) < 0) {
+        cli_die("out of memory");
+    }
+    double t0 = cli_now();
+    int n = cli_load_dumps(&set, file, &diag);
+    double t_parse = cli_now() - t0;
+    int rc = 0;
+    if (n < 0) {
+        cli_err_diag(file, n, &diag);
+        rc = 2;
+    } else if (want > n) {
+        cli_err("%s: --dump %ld: the file holds %d dumps", file, want, n);
+        rc = 2;
+    } else {
+        gm_paths_learn(c->paths, &set.stacks);
+        if (n > 1 && want == -1) {
+            cli_err("%s: holds %d dumps; analysing the last (--dump N|all to choose)", file, n);
+        }
+        for (int di = 0; di < n; di++) {
+            if ((want == -1 && di == n - 1) || want == 0 || di == want - 1) {
+                report_dump(c, file, &set, (uint32_t)di, (uint32_t)n);
+            }
+        }
+        if (o.stats) {
+            uint64_t gs = 0;
+            for (uint32_t di = 0; di < set.dumps_nr; di++) {
+                gs += set.dumps[di].goroutines;
+            }
+            cli_print_stats(file, set.input_bytes, gs, t_parse, cli_now() - t0);
+        }
+    }
+    gm_gdump_set_release(&set);
+    return rc;
+}
+
 static int run(int argc, char **argv, int first)
 {
-    enum gm_similarity sim = o.similarity >= 0 ? (enum gm_similarity)o.similarity
-                             : o.aggressive    ? GM_SIM_AGGRESSIVE
-                                               : GM_SIM_EXACT;
-    int min_sev = o.min_sev;
-    struct gm_records recs; /* every file's and dump's findings, for --fail-on */
-    gm_records_init(&recs);
     struct gm_limits lim;
     gm_limits_default(&lim);
     lim.max_input = o.max_mem;
-    int max_frames = (int)o.max_frames;
-    uint32_t max_buckets = (uint32_t)o.max_buckets;
-    long want_dump = -1; /* -1 last, 0 all, N */
-    if (o.dump && strcmp(o.dump, "last") != 0) {
-        if (strcmp(o.dump, "all") == 0) {
-            want_dump = 0;
-        } else {
-            char *end;
-            want_dump = strtol(o.dump, &end, 10);
-            if (*end || want_dump < 1) {
-                cli_die("goroutines: --dump '%s': expected a number from 1, last or all", o.dump);
-            }
-        }
-    }
-    struct filter flt;
-    memset(&flt, 0, sizeof(flt));
-    if (o.state) {
-        compile(&flt.state, o.state, "state");
-        flt.have_state = 1;
-    }
-    if (o.match) {
-        compile(&flt.match, o.match, "match");
-        flt.have_match = 1;
-    }
-    if (o.exclude) {
-        compile(&flt.exclude, o.exclude, "exclude");
-        flt.have_exclude = 1;
-    }
+    long want = dump_choice();
+    struct gm_records recs; /* every file's and dump's findings, for --fail-on */
+    gm_records_init(&recs);
     struct gm_out w;
-    cli_out_open(&w, "goroutines", o.out, o.color, o.json);
     struct gm_paths paths;
     memset(&paths, 0, sizeof(paths));
     paths.mode = o.full_path ? GM_PATH_FULL : GM_PATH_SHORT;
     for (size_t i = 0; i < o.trims.nr && i < GM_MAX_TRIMS; i++) {
         paths.trims[paths.trims_nr++] = o.trims.v[i];
     }
-
     struct gm_source src;
     gm_source_init(&src);
     src.disabled = o.no_source;
     src.roots = o.source_roots.v;
     src.roots_nr = o.source_roots.nr;
-    int rc = 0, reports = 0;
-    int nfiles = argc - first;
-    if (o.json && (nfiles > 1 || want_dump == 0)) {
+    struct run_ctx c = {
+        .paths = &paths,
+        .src = &src,
+        .recs = &recs,
+        .w = &w,
+        .sim = o.similarity >= 0 ? (enum gm_similarity)o.similarity
+               : o.aggressive    ? GM_SIM_AGGRESSIVE
+                                 : GM_SIM_EXACT,
+        .min_sev = o.min_sev,
+        .max_frames = (int)o.max_frames,
+        .max_buckets = (uint32_t)o.max_buckets,
+    };
+    filter_compile(&c.flt);
+    cli_out_open(&w, "goroutines", o.out, o.color, o.json);
+    int rc = 0, nfiles = argc - first, array = o.json && (nfiles > 1 || want == 0);
+    if (array) {
         gm_out_puts(&w, "[");
     }
     for (int fi = first; fi < argc && rc == 0; fi++) {
-        const char *file = argv[fi];
-        struct gm_gdump_set set;
-        struct gm_diag diag;
-        memset(&diag, 0, sizeof(diag));
-        if (gm_gdump_set_init(&set, &lim, sim) < 0) {
-            cli_die("out of memory");
-        }
-        double t0 = cli_now();
-        int n = cli_load_dumps(&set, file, &diag);
-        double t_parse = cli_now() - t0;
-        if (n < 0) {
-            cli_err_diag(file, n, &diag);
-            gm_gdump_set_release(&set);
-            rc = 2;
-            break;
-        }
-        gm_paths_learn(&paths, &set.stacks);
-        if (n > 1 && want_dump == -1) {
-            cli_err("%s: holds %d dumps; analysing the last (--dump N|all to choose)", file, n);
-        }
-        if (want_dump > n) {
-            cli_err("%s: --dump %ld: the file holds %d dumps", file, want_dump, n);
-            gm_gdump_set_release(&set);
-            rc = 2;
-            break;
-        }
-        for (int di = 0; di < n && rc == 0; di++) {
-            if ((want_dump == -1 && di != n - 1) || (want_dump > 0 && di != want_dump - 1)) {
-                continue;
-            }
-            const struct gm_dump *d = &set.dumps[di];
-            if (d->truncated) {
-                cli_err("%s: the dump is truncated at byte %llu (analysing what is there)", file,
-                        (unsigned long long)d->trunc_off);
-            }
-            struct gm_buckets bk;
-            struct gm_findings fd;
-            memset(&bk, 0, sizeof(bk));
-            struct gm_bucket_opts bo = {
-                .max = o.json ? 0 : max_buckets,
-                .keep = flt.have_state || flt.have_match || flt.have_exclude ? keep_bucket : NULL,
-                .keep_ctx = &(struct keep_ctx){&flt, &set},
-            };
-            if ((!o.no_buckets || o.json) && gm_bucket_select(&set, (uint32_t)di, &bo, &bk) < 0) {
-                cli_die("out of memory");
-            }
-            if (gm_findings_goroutines(&set, (uint32_t)di, &src, &fd) < 0) {
-                cli_die("out of memory");
-            }
-            uint32_t agg_nr = sim != GM_SIM_AGGRESSIVE ? fd.groups : 0;
-            uint32_t w2 = 0;
-            for (uint32_t i = 0; i < fd.nr; i++) {
-                if (keep(&flt, &set, fd.v[i].stack_id, fd.v[i].state_id)) {
-                    fd.v[w2++] = fd.v[i];
-                }
-            }
-            fd.nr = w2;
-            if (gm_records_from_goroutines(&set, &fd, &recs) < 0) {
-                cli_die("out of memory");
-            }
-            struct gm_goroutines_report rep = {
-                .file = file,
-                .set = &set,
-                .dump = (uint32_t)di,
-                .dump_no = (uint32_t)di + 1,
-                .dumps_in_file = (uint32_t)n,
-                .buckets = &bk,
-                .findings = &fd,
-                .paths = &paths,
-                .min_severity = (enum gm_severity)min_sev,
-                .max_frames = max_frames,
-                .no_buckets = o.no_buckets,
-                .max_buckets = max_buckets,
-                .analysis_buckets = agg_nr,
-            };
-            if (o.json) {
-                if (reports) {
-                    gm_out_puts(&w, ",");
-                }
-                gm_render_goroutines_json(&w, &rep);
-            } else {
-                if (reports) {
-                    gm_out_puts(&w, "\n");
-                }
-                gm_render_goroutines_table(&w, &rep);
-            }
-            reports++;
-            gm_buckets_release(&bk);
-            gm_findings_release(&fd);
-        }
-        if (o.stats) {
-            uint64_t bytes = 0;
-            for (uint32_t di = 0; di < set.dumps_nr; di++) {
-                bytes += set.dumps[di].goroutines;
-            }
-            cli_print_stats(file, set.input_bytes, bytes, t_parse, cli_now() - t0);
-        }
-        gm_gdump_set_release(&set);
+        rc = one_file(&c, argv[fi], &lim, want);
     }
-    if (o.json && (rc == 0 || reports)) {
+    if (o.json && (rc == 0 || c.reports)) {
         /* close what was written, also after a later file failed, so stdout stays JSON */
-        if (nfiles > 1 || want_dump == 0) {
-            gm_out_puts(&w, "]");
-        }
-        gm_out_puts(&w, "\n");
+        gm_out_puts(&w, array ? "]\n" : "\n");
     }
     if (cli_out_close(&w, "goroutines")) {
         return 2;
     }
     gm_source_release(&src);
-    if (flt.have_state) {
-        regfree(&flt.state);
-    }
-    if (flt.have_match) {
-        regfree(&flt.match);
-    }
-    if (flt.have_exclude) {
-        regfree(&flt.exclude);
-    }
+    filter_free(&c.flt);
     int fail_rc = gm_fail_exit(&o.fail, &recs);
     gm_records_release(&recs);
     return rc ? rc : fail_rc;
