@@ -178,18 +178,29 @@ static void find_gc(struct gm_gc_report *r)
     /* GOMEMLIMIT death spiral: the goal stops moving (pinned at the limit), the live heap
      * fills it, and a new cycle starts as soon as the previous one ends. The window ends at
      * the last cycle whose goal its predecessor shares (within 5%), so one or two cycles of a
-     * process shutting down (its heap dropped) do not hide the spiral before them. */
+     * process shutting down (its heap dropped) do not hide the spiral before them. "Pinned"
+     * is within 5% of the median goal of the window's last 8 cycles: Go 1.19 keeps the goal
+     * at one value, Go 1.26 moves it a few MB from cycle to cycle around the limit; a cycle
+     * whose live heap is under 80% of the goal is no part of the spiral. */
     if (n >= 6) {
         uint32_t end = n; /* exclusive */
         while (end > n - 2 && !(c[end - 2].goal <= c[end - 1].goal * 1.05 &&
                                 c[end - 2].goal >= c[end - 1].goal * 0.95)) {
             end--;
         }
-        double g_last = c[end - 1].goal;
-        uint32_t s0 = end - 1;
+        double recent[8];
+        uint32_t rn = 0;
+        for (uint32_t i = end; i-- > 0 && rn < 8;) {
+            recent[rn++] = c[i].goal;
+        }
+        double g_last = median_of(recent, rn);
+        uint32_t s0 = end;
         while (s0 > 0 && c[s0 - 1].goal <= g_last * 1.05 && c[s0 - 1].goal >= g_last * 0.95 &&
-               end - s0 < 64) {
+               c[s0 - 1].heap_live >= 0.8 * c[s0 - 1].goal && end - s0 < 64) {
             s0--;
+        }
+        if (s0 == end) {
+            s0 = end - 1; /* the last cycle itself is off the median: a window of one */
         }
         uint32_t w = end - s0;
         double fill = 0, gaps[64], walls[64];

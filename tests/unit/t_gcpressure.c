@@ -578,6 +578,31 @@ Test(gcpressure, death_spiral_before_a_shutdown_cycle)
     free(b.p);
 }
 
+Test(gcpressure, death_spiral_with_a_goal_that_moves)
+{
+    /* Go 1.26 moves the goal under GOMEMLIMIT a few MB from cycle to cycle (58..62 MB in
+       testdata/gctrace/go1.26/y_gomemlimit-death-spiral.log), the live heap following it:
+       still pinned; the last cycle (58 MB) is 3% off the window's median (60 MB) */
+    static const double goals[] = {62, 61, 60, 59, 62, 60, 60, 60, 59, 61, 59, 58};
+    struct buf b;
+    buf_init(&b);
+    for (uint32_t i = 0; i < 10; i++) {
+        gc_line(&b, i + 1, 1.0 + i, 5, 0.05, 1.2, 0.04, 0.1, 30, 60, 2);
+    }
+    for (uint32_t i = 0; i < 24; i++) {
+        double g = goals[i % 12];
+        gc_line(&b, i + 11, 11.0 + 0.005 * i, 50, 0.1, 3.8, 0.1, 3, g, g, 2);
+    }
+    struct gm_gc_report r;
+    char why[256];
+    analyze(&b, &r);
+    const struct gm_gc_finding *f = find(&r, "gomemlimit-death-spiral");
+    cr_assert_not_null(f, "findings: %s", ids(&r, why, sizeof(why)));
+    cr_assert_not_null(strstr(f->why, "last 24 cycles"), "why: %s", f->why);
+    gm_gc_report_release(&r);
+    free(b.p);
+}
+
 Test(gcpressure, goal_far_from_live_is_no_spiral)
 {
     /* the same rhythm but live is half of the goal: frequent, not a spiral */
