@@ -61,9 +61,9 @@ for c in "${cases[@]}"; do
   pass=$((pass + 1))
   echo "torture: '$c': clean through $n allocation points"
 done
-# Coverage: every allocation site of the library (a gm_x*(), GM_GROW() or gm_fail_alloc_now() call in
+# Coverage: every allocation site of the library (a gm_x*(), GM_GROW(), GM_RESERVE() or gm_fail_alloc_now() call in
 # lib/, the allocator itself aside) against the sites the sweep failed.
-grep -noE 'gm_x(malloc|calloc|realloc|strdup)\(|GM_GROW\(|gm_fail_alloc_now\(\)' lib/*/*.c |
+grep -noE 'gm_x(malloc|calloc|realloc|strdup)\(|GM_(GROW|RESERVE)\(|gm_fail_alloc_now\(\)' lib/*/*.c |
   grep -v '^lib/base/alloc.c:' | cut -d: -f1,2 | sort -u > "$tmp/all"
 sort -u "$GM_FAIL_ALLOC_LOG" > "$tmp/hit"
 all=$(wc -l < "$tmp/all")

@@ -28,11 +28,15 @@ char *gm_xstrdup_at(const char *s, const char *site);
 /* 1 when the allocation counted now is to fail (the caller then fails it); else 0. */
 int gm_fail_alloc_now_at(const char *site);
 
-/* The one growable array: makes room for one more element in the array whose address is
- * arrp (a T **) and whose capacity is *cap: doubles it (min the first time), through the
- * counted allocator. 0, or GM_ENOMEM with the array and *cap unchanged. Use GM_GROW. */
-int gm_grow_at(void *arrp, uint32_t *cap, size_t elem, uint32_t min, const char *site);
-#define GM_GROW(arr, cap, min) gm_grow_at(&(arr), &(cap), sizeof(*(arr)), (min), GM_SITE)
+/* The one growable array: makes room for need elements in the array whose address is arrp
+ * (a T **) and whose capacity is *cap, doubling it (from min the first time) until it fits,
+ * through the counted allocator. 0; GM_ENOMEM, or GM_ETOOBIG past 2^32 elements, with the
+ * array and *cap unchanged. GM_GROW makes room for one more, GM_RESERVE for need. */
+int gm_grow_at(void *arrp, uint32_t *cap, uint64_t need, size_t elem, uint32_t min,
+               const char *site);
+#define GM_GROW(arr, cap, min)                                                                     \
+    gm_grow_at(&(arr), &(cap), (uint64_t)(cap) + 1, sizeof(*(arr)), (min), GM_SITE)
+#define GM_RESERVE(arr, cap, need) gm_grow_at(&(arr), &(cap), (need), sizeof(*(arr)), 64, GM_SITE)
 
 #define gm_xmalloc(n)        gm_xmalloc_at((n), GM_SITE)
 #define gm_xcalloc(nr, size) gm_xcalloc_at((nr), (size), GM_SITE)

@@ -65,11 +65,18 @@ char *gm_xstrdup_at(const char *s, const char *site)
     return d ? memcpy(d, s, n) : NULL;
 }
 
-int gm_grow_at(void *arrp, uint32_t *cap, size_t elem, uint32_t min, const char *site)
+int gm_grow_at(void *arrp, uint32_t *cap, uint64_t need, size_t elem, uint32_t min,
+               const char *site)
 {
-    uint32_t na = *cap ? *cap * 2 : min;
-    if (na <= *cap || (size_t)na > SIZE_MAX / elem) {
-        return GM_ENOMEM; /* the capacity cannot double any more */
+    if (need <= *cap) {
+        return 0;
+    }
+    uint64_t na = *cap ? *cap : (min ? min : 1);
+    while (na < need) {
+        na *= 2;
+    }
+    if (na > UINT32_MAX || na > SIZE_MAX / elem) {
+        return GM_ETOOBIG;
     }
     void *old;
     memcpy(&old, arrp, sizeof(old));
@@ -78,6 +85,6 @@ int gm_grow_at(void *arrp, uint32_t *cap, size_t elem, uint32_t min, const char 
         return GM_ENOMEM;
     }
     memcpy(arrp, &nw, sizeof(nw));
-    *cap = na;
+    *cap = (uint32_t)na;
     return 0;
 }

@@ -159,7 +159,7 @@ static int buf_put(struct attrs *a, const char *s, size_t n)
     if (n > UINT32_MAX / 4 || a->len + n > UINT32_MAX / 4) {
         return GM_ETOOBIG;
     }
-    int rc = grow((void **)&a->buf, &a->cap, a->len + (uint32_t)n + 1, 1);
+    int rc = GM_RESERVE(a->buf, a->cap, a->len + (uint32_t)n + 1);
     if (rc < 0) {
         return rc;
     }
@@ -323,7 +323,7 @@ int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
             }
             name[0] = '$';
             memcpy(name + 1, n0, (size_t)(n1 - n0));
-            if ((rc = grow((void **)&at.ids, &at.alloc, at.nr + 2, sizeof(uint32_t))) < 0 ||
+            if ((rc = GM_RESERVE(at.ids, at.alloc, at.nr + 2)) < 0 ||
                 (rc = intern(prof, name, (size_t)(n1 - n0) + 1, &at.ids[at.nr])) < 0 ||
                 (rc = intern(prof, v0, (size_t)(v1 - v0), &at.ids[at.nr + 1])) < 0) {
                 goto out;
@@ -331,8 +331,7 @@ int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
             at.nr += 2;
             continue;
         }
-        if ((rc = grow((void **)&prof->mappings, &alloc, prof->mappings_nr + 1,
-                       sizeof(*prof->mappings))) < 0) {
+        if ((rc = GM_RESERVE(prof->mappings, alloc, prof->mappings_nr + 1)) < 0) {
             goto out;
         }
         struct gm_pprof_mapping *mp = &prof->mappings[prof->mappings_nr++];
@@ -400,8 +399,7 @@ int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
         }
         if (mi == NONE) {
             if (fake == NONE) {
-                if ((rc = grow((void **)&prof->mappings, &alloc, prof->mappings_nr + 1,
-                               sizeof(*prof->mappings))) < 0) {
+                if ((rc = GM_RESERVE(prof->mappings, alloc, prof->mappings_nr + 1)) < 0) {
                     goto out;
                 }
                 fake = prof->mappings_nr++;

@@ -370,7 +370,7 @@ static int flush_frames(struct hb *b)
     }
     int rc;
     /* where each address first occurs in the "@" list, by binary search */
-    if ((rc = grow((void **)&b->at, &b->at_alloc, naddrs + b->fr_nr, sizeof(*b->at))) < 0) {
+    if ((rc = GM_RESERVE(b->at, b->at_alloc, naddrs + b->fr_nr)) < 0) {
         return rc;
     }
     for (uint32_t k = 0; k < naddrs; k++) {
@@ -395,8 +395,8 @@ static int flush_frames(struct hb *b)
         if (copies < 1 || run % copies != 0) {
             copies = 1;
         }
-        if ((rc = grow((void **)&b->syms, &b->syms_alloc, b->syms_nr + 1, sizeof(*b->syms))) < 0 ||
-            (rc = grow((void **)&b->sl, &b->sl_alloc, b->sl_nr + run, sizeof(*b->sl))) < 0 ||
+        if ((rc = GM_RESERVE(b->syms, b->syms_alloc, b->syms_nr + 1)) < 0 ||
+            (rc = GM_RESERVE(b->sl, b->sl_alloc, b->sl_nr + run)) < 0 ||
             (rc = map_put(&b->sym_map, pc, b->syms_nr)) < 0) {
             return rc;
         }
@@ -441,7 +441,7 @@ static int frame_line(struct hb *b, const char *q, const char *e)
     if (hex_u64(&q, e, &pc) != 0) {
         return 0; /* another comment */
     }
-    int rc = grow((void **)&b->fr, &b->fr_alloc, b->fr_nr + 1, sizeof(*b->fr));
+    int rc = GM_RESERVE(b->fr, b->fr_alloc, b->fr_nr + 1);
     if (rc < 0) {
         return rc;
     }
@@ -491,8 +491,7 @@ static int frame_line(struct hb *b, const char *q, const char *e)
     uint64_t key = (uint64_t)name_id << 32 | file_id;
     uint32_t fi = map_get(&b->fn_map, key);
     if (fi == NONE) {
-        if ((rc = grow((void **)&prof->functions, &b->funcs_alloc, prof->functions_nr + 1,
-                       sizeof(*prof->functions))) < 0 ||
+        if ((rc = GM_RESERVE(prof->functions, b->funcs_alloc, prof->functions_nr + 1)) < 0 ||
             (rc = map_put(&b->fn_map, key, prof->functions_nr)) < 0) {
             return rc;
         }
@@ -572,12 +571,9 @@ static int record_line(struct hb *b, const char *text, const char *s, const char
         return rc;
     }
     uint32_t nv = prof->types_nr;
-    if ((rc = grow((void **)&prof->samples, &b->samples_alloc, prof->samples_nr + 1,
-                   sizeof(*prof->samples))) < 0 ||
-        (rc = grow((void **)&prof->values, &b->values_alloc, b->values_nr + nv, sizeof(int64_t))) <
-            0 ||
-        (rc = grow((void **)&prof->labels, &b->labels_alloc, b->labels_nr + 1,
-                   sizeof(*prof->labels))) < 0) {
+    if ((rc = GM_RESERVE(prof->samples, b->samples_alloc, prof->samples_nr + 1)) < 0 ||
+        (rc = GM_RESERVE(prof->values, b->values_alloc, b->values_nr + nv)) < 0 ||
+        (rc = GM_RESERVE(prof->labels, b->labels_alloc, b->labels_nr + 1)) < 0) {
         return rc;
     }
     int64_t *out = prof->values + b->values_nr, blocksize = 0;
@@ -614,8 +610,7 @@ static int record_line(struct hb *b, const char *text, const char *s, const char
         if (r > 0) {
             break;
         }
-        if ((rc = grow((void **)&b->addrs, &b->addrs_alloc, b->addrs_nr + 1, sizeof(uint64_t))) <
-            0) {
+        if ((rc = GM_RESERVE(b->addrs, b->addrs_alloc, b->addrs_nr + 1)) < 0) {
             return rc;
         }
         /* a return address: minus 1 lands on the call, as pprof does */
@@ -633,8 +628,7 @@ static int build_stacks(struct hb *b)
     struct gm_profile *prof = b->p;
     int has_syms = b->syms_nr > 0, rc;
     uint32_t nlines = 0, locs_alloc = 0, loc_alloc = 0, lines_alloc = 0;
-    if ((rc = grow((void **)&prof->locs, &locs_alloc, b->addrs_nr ? b->addrs_nr : 1,
-                   sizeof(uint32_t))) < 0) {
+    if ((rc = GM_RESERVE(prof->locs, locs_alloc, b->addrs_nr ? b->addrs_nr : 1)) < 0) {
         return rc;
     }
     uint32_t locs_nr = 0;
@@ -650,10 +644,8 @@ static int build_stacks(struct hb *b)
             uint32_t li = map_get(&b->loc_map, pc);
             if (li == NONE) {
                 uint32_t n = si == NONE ? 0 : b->syms[si].line_nr;
-                if ((rc = grow((void **)&prof->locations, &loc_alloc, prof->locations_nr + 1,
-                               sizeof(*prof->locations))) < 0 ||
-                    (rc = grow((void **)&prof->lines, &lines_alloc, nlines + n + 1,
-                               sizeof(*prof->lines))) < 0 ||
+                if ((rc = GM_RESERVE(prof->locations, loc_alloc, prof->locations_nr + 1)) < 0 ||
+                    (rc = GM_RESERVE(prof->lines, lines_alloc, nlines + n + 1)) < 0 ||
                     (rc = map_put(&b->loc_map, pc, prof->locations_nr)) < 0) {
                     return rc;
                 }

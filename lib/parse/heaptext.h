@@ -10,27 +10,6 @@
 
 #define NONE UINT32_MAX
 
-static inline int grow(void **v, uint32_t *alloc, uint32_t need, size_t size)
-{
-    if (need <= *alloc) {
-        return 0;
-    }
-    if (need > UINT32_MAX / 2) {
-        return GM_ETOOBIG;
-    }
-    uint32_t na = *alloc ? *alloc : 64;
-    while (na < need) {
-        na *= 2;
-    }
-    void *nv = gm_xrealloc(*v, (size_t)na * size);
-    if (!nv) {
-        return GM_ENOMEM;
-    }
-    *v = nv;
-    *alloc = na;
-    return 0;
-}
-
 static inline int is_ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
