@@ -33,12 +33,11 @@ static const struct cli_opt options[] = {
 
 static void single(struct gm_out *w, const char *file, const struct gm_profile *p, uint32_t n)
 {
-    /* a legacy profile with one pair ("space") has only the in-use view */
-    static const char *const views[] = {"inuse_space", "alloc_space", "space"};
+    /* in use, then allocated (a legacy profile with one pair has only the in-use "space") */
+    const int views[] = {gm_profile_inuse_index(p), gm_profile_type_index(p, "alloc_space")};
     gm_render_pprof_header(w, file, p, gm_profile_default_index(p));
     for (size_t v = 0; v < GM_ARRAY_NR(views); v++) {
-        int idx = v == 2 ? (p->types_nr == 2 && p->legacy ? gm_profile_inuse_index(p) : -1)
-                         : gm_profile_type_index(p, views[v]);
+        int idx = views[v];
         if (idx < 0) {
             continue;
         }
@@ -49,7 +48,7 @@ static void single(struct gm_out *w, const char *file, const struct gm_profile *
         if (gm_ptop_compute(p, &vo, &top) < 0) {
             cli_die("out of memory");
         }
-        gm_out_printf(w, "\n%s:\n", views[v]);
+        gm_out_printf(w, "\n%s:\n", gm_profile_str(p, p->types[idx].type_id));
         gm_render_pprof_top(w, p, (uint32_t)idx, &top, n, 0);
         gm_ptop_release(&top);
     }

@@ -1,0 +1,1 @@
+heap testdata/pprof/i_heapz_v2.txt
