@@ -31,7 +31,8 @@ int gm_fail_alloc_now_at(const char *site);
 /* The one growable array: makes room for need elements in the array whose address is arrp
  * (a T **) and whose capacity is *cap, doubling it (from min the first time) until it fits,
  * through the counted allocator. 0; GM_ENOMEM, or GM_ETOOBIG past 2^32 elements, with the
- * array and *cap unchanged. GM_GROW makes room for one more, GM_RESERVE for need. */
+ * array and *cap unchanged. GM_GROW grows a full array (nr == cap) by one step; GM_RESERVE
+ * makes room for need. */
 int gm_grow_at(void *arrp, uint32_t *cap, uint64_t need, size_t elem, uint32_t min,
                const char *site);
 #define GM_GROW(arr, cap, min)                                                                     \

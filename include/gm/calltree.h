@@ -13,6 +13,7 @@
 #define GM_CALLTREE_H
 
 #include "gm/base.h"
+#include "gm/hashtab.h"
 #include "gm/strtab.h"
 
 struct gm_flame_node {
@@ -36,11 +37,10 @@ struct gm_flame {
     struct gm_flame_base *base; /* NULL until a base stack is added; else one per node */
     int has_base;               /* a base was added: render as differential */
     char title[128];
-    char unit[32];      /* "samples", "bytes", "goroutines", "nanoseconds" ... */
-    uint32_t *slots;    /* children by hash of (parent, name_id); 0 = empty; NULL once sealed */
-    uint32_t mask;      /* slots - 1 (a power of two minus one) */
-    uint32_t max_nodes; /* cap on nr (GM_ETOOBIG); GM_FLAME_MAX_NODES after init */
-    int icicle;         /* SVG/HTML: 1 = root at the top, 0 = flame (root at the bottom) */
+    char unit[32];           /* "samples", "bytes", "goroutines", "nanoseconds" ... */
+    struct gm_htab children; /* hash of (parent, name_id) -> node; released once sealed */
+    uint32_t max_nodes;      /* cap on nr (GM_ETOOBIG); GM_FLAME_MAX_NODES after init */
+    int icicle;              /* SVG/HTML: 1 = root at the top, 0 = flame (root at the bottom) */
 };
 
 #define GM_FLAME_MAX_NODES (UINT32_C(1) << 31)

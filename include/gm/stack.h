@@ -13,6 +13,7 @@
 #define GM_STACK_H
 
 #include "gm/base.h"
+#include "gm/hashtab.h"
 #include "gm/strtab.h"
 
 #define GM_NO_FRAME UINT32_MAX
@@ -43,13 +44,11 @@ struct gm_stacks {
     struct gm_strtab strs;
     struct gm_frame *frames;
     uint32_t frames_nr, frames_alloc;
-    uint32_t *frame_slots; /* open addressing: frame id + 1 */
-    uint32_t frame_mask;
+    struct gm_htab frame_index; /* low 32 bits of gm_frame.hash -> frame id */
     struct gm_stack *stacks;
     uint32_t stacks_nr, stacks_alloc;
-    uint32_t *stack_slots; /* open addressing: stack id + 1 */
-    uint32_t stack_mask;
-    uint32_t *pool; /* frame ids of all stacks */
+    struct gm_htab stack_index; /* low 32 bits of gm_stack.hash -> stack id */
+    uint32_t *pool;             /* frame ids of all stacks */
     size_t pool_nr, pool_alloc;
 };
 

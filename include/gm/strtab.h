@@ -12,14 +12,13 @@
 #define GM_STRTAB_H
 
 #include "gm/base.h"
+#include "gm/hashtab.h"
 
 struct gm_strtab {
-    char *blob;         /* entries: u32 len, bytes, NUL */
-    size_t len, alloc;  /* used and allocated bytes of blob */
-    uint32_t *slots;    /* open addressing: id + 1, 0 = empty */
-    uint32_t *hashes;   /* low 32 bits of each slot's hash */
-    uint32_t nr, mask;  /* entries and slot mask (slots = mask + 1) */
-    uint64_t max_bytes; /* cap on len */
+    char *blob;           /* entries: u32 len, bytes, NUL */
+    size_t len, alloc;    /* used and allocated bytes of blob */
+    struct gm_htab index; /* low 32 bits of the hash -> id (the entry's offset in blob) */
+    uint64_t max_bytes;   /* cap on len */
 };
 
 int gm_strtab_init(struct gm_strtab *st, uint64_t max_bytes);

@@ -1,6 +1,6 @@
 /*
- * String interning. Lookups compare a 32-bit hash tag before touching the blob, so a probe
- * costs one cache miss in the common case; the table is kept at most half full.
+ * String interning: the bytes in one blob, an index of their offsets in the library's hash
+ * table (gm/hashtab.h), which compares a 32-bit hash tag before touching the blob.
  */
 #include "gm/strtab.h"
 #include "gm/alloc.h"
@@ -50,45 +50,12 @@ static int blob_append(struct gm_strtab *st, const char *p, size_t len, uint32_t
     return 0;
 }
 
-static int grow(struct gm_strtab *st)
-{
-    uint32_t nslots = (st->mask + 1) * 2;
-    uint32_t *slots = gm_xcalloc(nslots, sizeof(*slots));
-    uint32_t *hashes = gm_xcalloc(nslots, sizeof(*hashes));
-    if (!slots || !hashes) {
-        free(slots);
-        free(hashes);
-        return GM_ENOMEM;
-    }
-    uint32_t mask = nslots - 1;
-    for (uint32_t i = 0; i <= st->mask; i++) {
-        if (!st->slots[i]) {
-            continue;
-        }
-        uint32_t j = st->hashes[i] & mask;
-        while (slots[j]) {
-            j = (j + 1) & mask;
-        }
-        slots[j] = st->slots[i];
-        hashes[j] = st->hashes[i];
-    }
-    free(st->slots);
-    free(st->hashes);
-    st->slots = slots;
-    st->hashes = hashes;
-    st->mask = mask;
-    return 0;
-}
-
 int gm_strtab_init(struct gm_strtab *st, uint64_t max_bytes)
 {
     memset(st, 0, sizeof(*st));
     st->max_bytes = max_bytes ? max_bytes : UINT32_MAX;
-    st->mask = 1023;
-    st->slots = gm_xcalloc(st->mask + 1, sizeof(*st->slots));
-    st->hashes = gm_xcalloc(st->mask + 1, sizeof(*st->hashes));
     uint32_t id;
-    if (!st->slots || !st->hashes || blob_append(st, "", 0, &id) < 0) {
+    if (gm_htab_init(&st->index, 512) < 0 || blob_append(st, "", 0, &id) < 0) {
         gm_strtab_release(st);
         return GM_ENOMEM;
     }
@@ -98,8 +65,7 @@ int gm_strtab_init(struct gm_strtab *st, uint64_t max_bytes)
 void gm_strtab_release(struct gm_strtab *st)
 {
     free(st->blob);
-    free(st->slots);
-    free(st->hashes);
+    gm_htab_release(&st->index);
     memset(st, 0, sizeof(*st));
 }
 
@@ -109,33 +75,24 @@ int gm_strtab_intern_h(struct gm_strtab *st, const char *p, size_t len, uint64_t
         *id = 0;
         return 0;
     }
-    uint32_t tag = (uint32_t)h;
-    uint32_t i = tag & st->mask;
-    for (;;) {
-        uint32_t s = st->slots[i];
-        if (!s) {
-            break;
+    uint32_t tag = (uint32_t)h, pos = gm_htab_probe(&st->index, tag), off;
+    while ((off = gm_htab_next(&st->index, tag, &pos)) != GM_HTAB_END) {
+        const char *e = st->blob + off;
+        uint32_t elen;
+        memcpy(&elen, e, 4);
+        if (elen == len && memcmp(e + 4, p, len) == 0) {
+            *id = off;
+            return 0;
         }
-        if (st->hashes[i] == tag) {
-            const char *e = st->blob + (s - 1);
-            uint32_t elen;
-            memcpy(&elen, e, 4);
-            if (elen == len && memcmp(e + 4, p, len) == 0) {
-                *id = s - 1;
-                return 0;
-            }
-        }
-        i = (i + 1) & st->mask;
     }
-    uint32_t off;
+    size_t used = st->len;
     GM_TRY(blob_append(st, p, len, &off));
-    st->slots[i] = off + 1;
-    st->hashes[i] = tag;
-    st->nr++;
-    *id = off;
-    if (st->nr * 2 > st->mask) {
-        GM_TRY(grow(st));
+    int rc = gm_htab_add(&st->index, tag, off);
+    if (rc < 0) {
+        st->len = used; /* not interned after all */
+        return rc;
     }
+    *id = off;
     return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
- * The call tree (gm/calltree.h). A child is found by one probe sequence in a single
- * open-addressing table keyed by (parent, name_id), so adding a stack costs O(depth) expected
+ * The call tree (gm/calltree.h). A child is found by one probe sequence in a single hash
+ * table (gm/hashtab.h) keyed by (parent, name_id), so adding a stack costs O(depth) expected
  * time whatever the fan-out, and values are added on a second walk up the parent links (no
  * hashing, and nothing is added when a node cannot be created).
  */
@@ -14,7 +14,6 @@
 
 #define NONE      UINT32_MAX
 #define NODES_MIN 256u
-#define SLOTS_MIN 1024u
 
 static void sat_add(int64_t *acc, int64_t v)
 {
@@ -25,7 +24,7 @@ static void sat_add(int64_t *acc, int64_t v)
     }
 }
 
-static uint32_t slot_of(uint32_t parent, uint32_t name_id, uint32_t mask)
+static uint32_t hash_of(uint32_t parent, uint32_t name_id)
 {
     uint64_t h = (uint64_t)parent << 32 | name_id;
     h ^= h >> 33;
@@ -33,7 +32,7 @@ static uint32_t slot_of(uint32_t parent, uint32_t name_id, uint32_t mask)
     h ^= h >> 33;
     h *= UINT64_C(0xc4ceb9fe1a85ec53);
     h ^= h >> 33;
-    return (uint32_t)h & mask;
+    return (uint32_t)h;
 }
 
 int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char *title,
@@ -45,13 +44,11 @@ int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char 
     snprintf(f->title, sizeof(f->title), "%s", title ? title : "Flame Graph");
     snprintf(f->unit, sizeof(f->unit), "%s", unit ? unit : "samples");
     f->nodes = gm_xrealloc(NULL, NODES_MIN * sizeof(*f->nodes));
-    f->slots = gm_xcalloc(SLOTS_MIN, sizeof(*f->slots));
-    if (!f->nodes || !f->slots) {
+    if (!f->nodes || gm_htab_init(&f->children, NODES_MIN) < 0) {
         gm_flame_release(f);
         return GM_ENOMEM;
     }
     f->alloc = NODES_MIN;
-    f->mask = SLOTS_MIN - 1;
     f->nodes[0] = (struct gm_flame_node){0, NONE, NONE, NONE, 0, 0};
     f->nr = 1;
     return 0;
@@ -60,18 +57,16 @@ int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char 
 void gm_flame_release(struct gm_flame *f)
 {
     free(f->nodes);
-    free(f->slots);
+    gm_htab_release(&f->children);
     free(f->base);
     f->nodes = NULL;
-    f->slots = NULL;
     f->base = NULL;
-    f->nr = f->alloc = f->mask = 0;
+    f->nr = f->alloc = 0;
 }
 
 void gm_flame_seal(struct gm_flame *f)
 {
-    free(f->slots);
-    f->slots = NULL;
+    gm_htab_release(&f->children);
 }
 
 /* Grows the node array (and the base totals, when there are any) to alloc entries. */
@@ -93,33 +88,11 @@ static int grow_nodes(struct gm_flame *f, uint32_t alloc)
     return 0;
 }
 
-static int grow_slots(struct gm_flame *f)
-{
-    size_t nslots = ((size_t)f->mask + 1) * 2;
-    uint32_t *slots = gm_xcalloc(nslots, sizeof(*slots));
-    if (!slots) {
-        free(slots);
-        return GM_ENOMEM;
-    }
-    uint32_t mask = (uint32_t)(nslots - 1);
-    for (uint32_t n = 1; n < f->nr; n++) {
-        uint32_t i = slot_of(f->nodes[n].parent, f->nodes[n].name_id, mask);
-        while (slots[i]) {
-            i = (i + 1) & mask;
-        }
-        slots[i] = n;
-    }
-    free(f->slots);
-    f->slots = slots;
-    f->mask = mask;
-    return 0;
-}
-
 /* Finds or creates the child of parent named name_id. */
 static int child(struct gm_flame *f, uint32_t parent, uint32_t name_id, uint32_t *out)
 {
-    uint32_t i = slot_of(parent, name_id, f->mask);
-    for (uint32_t n; (n = f->slots[i]) != 0; i = (i + 1) & f->mask) {
+    uint32_t h = hash_of(parent, name_id), pos = gm_htab_probe(&f->children, h);
+    for (uint32_t n; (n = gm_htab_next(&f->children, h, &pos)) != GM_HTAB_END;) {
         if (f->nodes[n].parent == parent && f->nodes[n].name_id == name_id) {
             *out = n;
             return 0;
@@ -131,18 +104,13 @@ static int child(struct gm_flame *f, uint32_t parent, uint32_t name_id, uint32_t
     if (f->nr == f->alloc) {
         GM_TRY(grow_nodes(f, f->alloc <= f->max_nodes / 2 ? f->alloc * 2 : f->max_nodes));
     }
-    if ((size_t)f->nr * 4 > ((size_t)f->mask + 1) * 3) { /* load 3/4 */
-        GM_TRY(grow_slots(f));
-        for (i = slot_of(parent, name_id, f->mask); f->slots[i]; i = (i + 1) & f->mask) {
-        }
-    }
+    GM_TRY(gm_htab_add(&f->children, h, f->nr));
     uint32_t n = f->nr++;
     f->nodes[n] = (struct gm_flame_node){name_id, parent, NONE, f->nodes[parent].first_child, 0, 0};
     if (f->base) {
         f->base[n] = (struct gm_flame_base){0, 0};
     }
     f->nodes[parent].first_child = n;
-    f->slots[i] = n;
     *out = n;
     return 0;
 }
@@ -150,7 +118,7 @@ static int child(struct gm_flame *f, uint32_t parent, uint32_t name_id, uint32_t
 int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t nr, int64_t value,
                  int is_base)
 {
-    if (value < 0 || (nr && !frames_root_first) || !f->slots) {
+    if (value < 0 || (nr && !frames_root_first) || !f->children.slots) {
         return GM_EINVAL;
     }
     if (is_base && !f->base) {

@@ -1,7 +1,8 @@
 /*
  * Frame and stack interning. A frame lookup hashes the function and file bytes once and then
- * probes a table of u32 ids; the full key is compared against the interned strings only on a
- * 64-bit hash match, so the common case (a frame seen before) is one hash and one probe.
+ * probes the hash table (gm/hashtab.h) of frame ids; the full key is compared against the interned
+ * strings only on a 64-bit hash match, so the common case (a frame seen before) is one hash and one
+ * probe.
  */
 #include "gm/stack.h"
 #include "gm/alloc.h"
@@ -15,11 +16,7 @@ int gm_stacks_init(struct gm_stacks *s, uint64_t max_strtab)
 {
     memset(s, 0, sizeof(*s));
     GM_TRY(gm_strtab_init(&s->strs, max_strtab));
-    s->frame_mask = 1023;
-    s->stack_mask = 1023;
-    s->frame_slots = gm_xcalloc(s->frame_mask + 1, sizeof(uint32_t));
-    s->stack_slots = gm_xcalloc(s->stack_mask + 1, sizeof(uint32_t));
-    if (!s->frame_slots || !s->stack_slots) {
+    if (gm_htab_init(&s->frame_index, 512) < 0 || gm_htab_init(&s->stack_index, 512) < 0) {
         gm_stacks_release(s);
         return GM_ENOMEM;
     }
@@ -30,9 +27,9 @@ void gm_stacks_release(struct gm_stacks *s)
 {
     gm_strtab_release(&s->strs);
     free(s->frames);
-    free(s->frame_slots);
+    gm_htab_release(&s->frame_index);
     free(s->stacks);
-    free(s->stack_slots);
+    gm_htab_release(&s->stack_index);
     free(s->pool);
     memset(s, 0, sizeof(*s));
 }
@@ -95,59 +92,24 @@ uint64_t gm_stacks_frame_hash(struct gm_str func, struct gm_str file, uint32_t l
     return h ^ ((uint64_t)line * 0x9E3779B97F4A7C15ull);
 }
 
-static int grow_ids(uint32_t **slots, uint32_t *mask, const void *items, size_t item_size,
-                    size_t hash_off, uint32_t nr)
-{
-    uint32_t nmask = *mask * 2 + 1;
-    uint32_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint32_t));
-    if (!ns) {
-        free(ns);
-        return GM_ENOMEM;
-    }
-    for (uint32_t id = 0; id < nr; id++) {
-        uint64_t h;
-        memcpy(&h, (const char *)items + (size_t)id * item_size + hash_off, sizeof(h));
-        uint32_t i = (uint32_t)h & nmask;
-        while (ns[i]) {
-            i = (i + 1) & nmask;
-        }
-        ns[i] = id + 1;
-    }
-    free(*slots);
-    *slots = ns;
-    *mask = nmask;
-    return 0;
-}
-
 int gm_stacks_frame(struct gm_stacks *s, struct gm_str func, struct gm_str file, uint32_t line,
                     uint64_t h, uint32_t *frame_id)
 {
-    uint32_t i = (uint32_t)h & s->frame_mask;
-    for (;;) {
-        uint32_t slot = s->frame_slots[i];
-        if (!slot) {
-            break;
-        }
-        const struct gm_frame *f = &s->frames[slot - 1];
+    uint32_t pos = gm_htab_probe(&s->frame_index, (uint32_t)h), id;
+    while ((id = gm_htab_next(&s->frame_index, (uint32_t)h, &pos)) != GM_HTAB_END) {
+        const struct gm_frame *f = &s->frames[id];
         if (f->hash == h && f->line == line) {
             struct gm_str a = gm_strtab_get(&s->strs, f->func_id);
             struct gm_str b = gm_strtab_get(&s->strs, f->file_id);
             if (a.len == func.len && b.len == file.len && memcmp(a.p, func.p, a.len) == 0 &&
                 memcmp(b.p, file.p, b.len) == 0) {
-                *frame_id = slot - 1;
+                *frame_id = id;
                 return 0;
             }
         }
-        i = (i + 1) & s->frame_mask;
     }
     if (s->frames_nr == s->frames_alloc) {
-        uint32_t na = s->frames_alloc ? s->frames_alloc * 2 : 256;
-        struct gm_frame *nf = gm_xrealloc(s->frames, (size_t)na * sizeof(*nf));
-        if (!nf) {
-            return GM_ENOMEM;
-        }
-        s->frames = nf;
-        s->frames_alloc = na;
+        GM_TRY(GM_GROW(s->frames, s->frames_alloc, 256));
     }
     struct gm_frame *f = &s->frames[s->frames_nr];
     GM_TRY(gm_strtab_intern(&s->strs, func.p, func.len, &f->func_id));
@@ -155,12 +117,8 @@ int gm_stacks_frame(struct gm_stacks *s, struct gm_str func, struct gm_str file,
     f->line = line;
     f->hash = h;
     f->flags = gm_func_class(func);
-    s->frame_slots[i] = s->frames_nr + 1;
+    GM_TRY(gm_htab_add(&s->frame_index, (uint32_t)h, s->frames_nr));
     *frame_id = s->frames_nr++;
-    if (s->frames_nr * 2 > s->frame_mask) {
-        GM_TRY(grow_ids(&s->frame_slots, &s->frame_mask, s->frames, sizeof(struct gm_frame),
-                        offsetof(struct gm_frame, hash), s->frames_nr));
-    }
     return 0;
 }
 
@@ -168,19 +126,14 @@ int gm_stacks_stack(struct gm_stacks *s, const uint32_t *ids, uint32_t nr, uint3
                     uint32_t *stack_id)
 {
     uint64_t h = gm_hash_seed(ids, (size_t)nr * sizeof(uint32_t), created_by);
-    uint32_t i = (uint32_t)h & s->stack_mask;
-    for (;;) {
-        uint32_t slot = s->stack_slots[i];
-        if (!slot) {
-            break;
-        }
-        const struct gm_stack *st = &s->stacks[slot - 1];
+    uint32_t pos = gm_htab_probe(&s->stack_index, (uint32_t)h), id;
+    while ((id = gm_htab_next(&s->stack_index, (uint32_t)h, &pos)) != GM_HTAB_END) {
+        const struct gm_stack *st = &s->stacks[id];
         if (st->hash == h && st->nr == nr && st->created_by == created_by &&
             (nr == 0 || memcmp(s->pool + st->off, ids, nr * sizeof(uint32_t)) == 0)) {
-            *stack_id = slot - 1;
+            *stack_id = id;
             return 0;
         }
-        i = (i + 1) & s->stack_mask;
     }
     if (s->pool_nr + nr > UINT32_MAX) {
         return GM_ETOOBIG;
@@ -198,13 +151,7 @@ int gm_stacks_stack(struct gm_stacks *s, const uint32_t *ids, uint32_t nr, uint3
         s->pool_alloc = na;
     }
     if (s->stacks_nr == s->stacks_alloc) {
-        uint32_t na = s->stacks_alloc ? s->stacks_alloc * 2 : 256;
-        struct gm_stack *ns = gm_xrealloc(s->stacks, (size_t)na * sizeof(*ns));
-        if (!ns) {
-            return GM_ENOMEM;
-        }
-        s->stacks = ns;
-        s->stacks_alloc = na;
+        GM_TRY(GM_GROW(s->stacks, s->stacks_alloc, 256));
     }
     struct gm_stack *st = &s->stacks[s->stacks_nr];
     st->off = (uint32_t)s->pool_nr;
@@ -221,13 +168,9 @@ int gm_stacks_stack(struct gm_stacks *s, const uint32_t *ids, uint32_t nr, uint3
             break;
         }
     }
+    GM_TRY(gm_htab_add(&s->stack_index, (uint32_t)h, s->stacks_nr));
     s->pool_nr += nr;
-    s->stack_slots[i] = s->stacks_nr + 1;
     *stack_id = s->stacks_nr++;
-    if (s->stacks_nr * 2 > s->stack_mask) {
-        GM_TRY(grow_ids(&s->stack_slots, &s->stack_mask, s->stacks, sizeof(struct gm_stack),
-                        offsetof(struct gm_stack, hash), s->stacks_nr));
-    }
     return 0;
 }
 

@@ -50,7 +50,7 @@ Test(strtab, equal_strings_same_id_different_strings_different_id)
     uint32_t f = UINT32_MAX;
     cr_assert_eq(gm_strtab_intern(&st, buf, 9, &f), 0);
     cr_assert_eq(f, a);
-    cr_assert_eq(st.nr, 4u, "4 distinct non-empty strings, got %u", st.nr);
+    cr_assert_eq(st.index.nr, 4u, "4 distinct non-empty strings, got %u", st.index.nr);
     gm_strtab_release(&st);
 }
 
@@ -104,9 +104,9 @@ Test(strtab, growth_past_100k_entries)
         int n = snprintf(buf, sizeof(buf), "str-%d", i);
         cr_assert_eq(gm_strtab_intern(&st, buf, (size_t)n, &ids[i]), 0);
     }
-    cr_assert_eq(st.nr, (uint32_t)N);
+    cr_assert_eq(st.index.nr, (uint32_t)N);
     /* the table stays at most half full */
-    cr_assert_leq((uint64_t)st.nr * 2, (uint64_t)st.mask + 1);
+    cr_assert_leq((uint64_t)st.index.nr * 2, (uint64_t)st.index.mask + 1);
     for (int i = 0; i < N; i++) {
         int n = snprintf(buf, sizeof(buf), "str-%d", i);
         uint32_t id = UINT32_MAX;
@@ -116,7 +116,7 @@ Test(strtab, growth_past_100k_entries)
         cr_assert_eq(s.len, (size_t)n);
         cr_assert_eq(memcmp(s.p, buf, (size_t)n), 0);
     }
-    cr_assert_eq(st.nr, (uint32_t)N, "re-interning must not add entries");
+    cr_assert_eq(st.index.nr, (uint32_t)N, "re-interning must not add entries");
     /* ids are distinct */
     for (int i = 1; i < N; i++) {
         cr_assert_neq(ids[i], ids[i - 1]);
@@ -160,7 +160,7 @@ Test(strtab, release_then_reinit)
     gm_strtab_release(&st);
     cr_assert_null(st.blob);
     cr_assert_eq(gm_strtab_init(&st, 0), 0);
-    cr_assert_eq(st.nr, 0u);
+    cr_assert_eq(st.index.nr, 0u);
     uint32_t a = intern_c(&st, "a");
     cr_assert_str_eq(gm_strtab_cstr(&st, a), "a");
     gm_strtab_release(&st);

@@ -1,0 +1,69 @@
+/*
+ * gm/hashtab.h - the library's one open-addressing hash table.
+ *
+ * An index from a 32-bit hash to 32-bit values; the value is usually the position of an
+ * element in the owner's array, and the element holds the key. Each slot is 8 bytes,
+ * (hash << 32 | value + 1), 0 when empty; linear probing; the table is kept at most half full
+ * and grows by rehashing its own slots (it never calls back into the owner). A lookup compares
+ * the stored hash before the owner compares keys, so a probe costs one cache miss in the
+ * common case. Allocations go through the counted allocator.
+ *
+ *     uint32_t pos = gm_htab_probe(&t, h), v;
+ *     while ((v = gm_htab_next(&t, h, &pos)) != GM_HTAB_END) {
+ *         if (key_equals(&items[v], key)) return v;
+ *     }
+ *     GM_TRY(gm_htab_add(&t, h, new_index));
+ *
+ * Hashes of small integer keys go through gm_hash_u64() first: the slot is taken from the
+ * low bits of the hash.
+ */
+#ifndef GM_HASHTAB_H
+#define GM_HASHTAB_H
+
+#include <stdint.h>
+
+#define GM_HTAB_END UINT32_MAX
+
+struct gm_htab {
+    uint64_t *slots; /* (hash << 32) | (value + 1); 0 = empty */
+    uint32_t mask;   /* slots - 1 */
+    uint32_t nr;     /* entries */
+};
+
+/* An empty table with room for expect entries before it first grows. 0 or GM_ENOMEM. */
+int gm_htab_init(struct gm_htab *t, uint64_t expect);
+void gm_htab_release(struct gm_htab *t);
+/* Adds value (< UINT32_MAX) under hash; does not look for an equal entry first. Grows the
+ * table before it is more than half full. 0; GM_ENOMEM or GM_ETOOBIG (2^31 slots) with the
+ * table unchanged. */
+int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value);
+
+/* Where the probe for hash starts. */
+static inline uint32_t gm_htab_probe(const struct gm_htab *t, uint32_t hash)
+{
+    return hash & t->mask;
+}
+
+/* The next value stored under hash from *pos on (advancing *pos past it), or GM_HTAB_END when
+ * the probe reaches an empty slot. */
+static inline uint32_t gm_htab_next(const struct gm_htab *t, uint32_t hash, uint32_t *pos)
+{
+    for (;;) {
+        uint64_t s = t->slots[*pos];
+        if (!s) {
+            return GM_HTAB_END;
+        }
+        *pos = (*pos + 1) & t->mask;
+        if ((uint32_t)(s >> 32) == hash) {
+            return (uint32_t)s - 1;
+        }
+    }
+}
+
+/* A 32-bit hash of an integer key (ids, addresses, pairs packed into 64 bits). */
+static inline uint32_t gm_hash_u64(uint64_t key)
+{
+    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+#endif

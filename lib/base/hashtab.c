@@ -1,0 +1,79 @@
+/* The open-addressing hash table (gm/hashtab.h). */
+#include "gm/hashtab.h"
+#include "gm/alloc.h"
+#include "gm/base.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+#define SLOTS_MIN 64u
+#define SLOTS_MAX (1u << 31)
+
+static uint64_t slots_for(uint64_t expect)
+{
+    uint64_t n = SLOTS_MIN;
+    while (n < expect * 2 + 2 && n < SLOTS_MAX) {
+        n *= 2;
+    }
+    return n;
+}
+
+int gm_htab_init(struct gm_htab *t, uint64_t expect)
+{
+    uint64_t n = slots_for(expect);
+    memset(t, 0, sizeof(*t));
+    t->slots = gm_xcalloc((size_t)n, sizeof(*t->slots));
+    if (!t->slots) {
+        return GM_ENOMEM;
+    }
+    t->mask = (uint32_t)(n - 1);
+    return 0;
+}
+
+void gm_htab_release(struct gm_htab *t)
+{
+    free(t->slots);
+    memset(t, 0, sizeof(*t));
+}
+
+static void place(uint64_t *slots, uint32_t mask, uint64_t s)
+{
+    uint32_t i = (uint32_t)(s >> 32) & mask;
+    while (slots[i]) {
+        i = (i + 1) & mask;
+    }
+    slots[i] = s;
+}
+
+static int grow(struct gm_htab *t)
+{
+    uint64_t n = ((uint64_t)t->mask + 1) * 2;
+    if (n > SLOTS_MAX) {
+        return GM_ETOOBIG;
+    }
+    uint64_t *slots = gm_xcalloc((size_t)n, sizeof(*slots));
+    if (!slots) {
+        return GM_ENOMEM;
+    }
+    for (uint64_t i = 0; i <= t->mask; i++) {
+        if (t->slots[i]) {
+            place(slots, (uint32_t)(n - 1), t->slots[i]);
+        }
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->mask = (uint32_t)(n - 1);
+    return 0;
+}
+
+int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value)
+{
+    GM_ASSERT(t->slots && value != UINT32_MAX);
+    if (((uint64_t)t->nr + 1) * 2 > (uint64_t)t->mask + 1) {
+        GM_TRY(grow(t));
+    }
+    place(t->slots, t->mask, (uint64_t)hash << 32 | ((uint64_t)value + 1));
+    t->nr++;
+    return 0;
+}
