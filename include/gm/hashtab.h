@@ -33,6 +33,8 @@ struct gm_htab {
 /* An empty table with room for expect entries before it first grows. 0 or GM_ENOMEM. */
 int gm_htab_init(struct gm_htab *t, uint64_t expect);
 void gm_htab_release(struct gm_htab *t);
+/* Empties the table, keeping its slots. */
+void gm_htab_clear(struct gm_htab *t);
 /* Adds value (< UINT32_MAX) under hash; does not look for an equal entry first. Grows the
  * table before it is more than half full. 0; GM_ENOMEM or GM_ETOOBIG (2^31 slots) with the
  * table unchanged. */
@@ -65,5 +67,22 @@ static inline uint32_t gm_hash_u64(uint64_t key)
 {
     return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32);
 }
+
+/* A map from 64-bit keys (ids, addresses) to 32-bit values on the table above, for owners that
+ * have no array of their own holding the keys. Zeroed memory is an empty map; the first put
+ * allocates. */
+struct gm_u64map {
+    struct gm_htab idx; /* gm_hash_u64(key) -> entry */
+    uint64_t *keys;     /* per entry, in insertion order */
+    uint32_t *vals;
+    uint32_t nr, alloc;
+};
+
+void gm_u64map_release(struct gm_u64map *m);
+/* The value under key, or GM_HTAB_END. */
+uint32_t gm_u64map_get(const struct gm_u64map *m, uint64_t key);
+/* Stores val (< UINT32_MAX) under key: 0; 1 when key is present already (its value kept);
+ * GM_ENOMEM or GM_ETOOBIG with the map unchanged. */
+int gm_u64map_put(struct gm_u64map *m, uint64_t key, uint32_t val);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include "gm/bucket.h"
 #include "gm/alloc.h"
+#include "gm/hashtab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,10 @@ static int key_eq_bucket(const struct key *a, const struct gm_bucket *b)
            a->key_flags == b->key_flags;
 }
 
-/* Pass-1 slot. n counts goroutines (saturating below EXCLUDED); EXCLUDED marks a bucket the
- * filter rejected. */
+/* A bucket of pass 1. n counts goroutines (saturating below EXCLUDED); EXCLUDED marks a bucket
+ * the filter rejected. */
 struct slot {
-    uint32_t g1; /* set index + 1 of the bucket's first goroutine; 0 = empty */
+    uint32_t g1; /* set index + 1 of the bucket's first goroutine */
     uint32_t n;
 };
 #define EXCLUDED 0x80000000u
@@ -124,106 +125,113 @@ static void heap_offer(struct cand *h, uint32_t *nr, uint32_t cap, struct cand c
     h[i] = c;
 }
 
-static uint32_t table_mask(uint64_t entries)
+/* The bucket of key among tab (whose first goroutines are compared), or GM_HTAB_END. */
+static uint32_t find_slot(const struct gm_gdump_set *set, const struct gm_htab *idx,
+                          const struct slot *tab, const struct key *key, uint32_t h, unsigned flags)
 {
-    uint64_t mask = 63;
-    while (mask < entries * 2 && mask < (1u << 31) - 1) {
-        mask = mask * 2 + 1;
+    uint32_t pos = gm_htab_probe(idx, h), e;
+    while ((e = gm_htab_next(idx, h, &pos)) != GM_HTAB_END &&
+           !key_eq_g(key, gm_gdump_g(set, tab[e].g1 - 1), flags)) {
     }
-    return (uint32_t)mask;
+    return e;
 }
 
-/* Pass 1: counts every bucket, then picks the ones to keep into *keep (sorted best first). */
+/* Pass 1: counts every bucket, then picks the ones to keep into *keep (sorted best first). The
+ * index is sized for one bucket per goroutine; calloc'ed, only its touched pages count. */
 static int count_and_pick(const struct gm_gdump_set *set, const struct gm_dump *d,
                           const struct gm_bucket_opts *o, struct cand **keep, uint32_t *keep_nr,
                           struct gm_buckets *out, uint64_t *goroutines)
 {
-    uint32_t mask = table_mask(d->nr);
-    struct slot *tab = gm_xcalloc((size_t)mask + 1, sizeof(*tab));
-    if (!tab) {
-        return GM_ENOMEM;
-    }
+    struct gm_htab idx;
+    struct slot *tab = NULL;
+    uint32_t tab_nr = 0, tab_alloc = 0;
+    GM_TRY(gm_htab_init(&idx, d->nr));
     uint64_t total_g = 0;
+    int rc = 0;
     for (uint32_t k = 0; k < d->nr; k++) {
         uint32_t gi = d->first + k;
         const struct gm_goroutine *g = gm_gdump_g(set, gi);
         struct key key;
         key_of(g, o->flags, &key);
-        uint32_t i = (uint32_t)key_hash(&key) & mask;
-        struct slot *s;
-        for (;;) {
-            s = &tab[i];
-            if (!s->g1) {
-                s->g1 = gi + 1;
-                s->n = 0;
-                if (o->keep && !o->keep(o->keep_ctx, key.stack_id, key.state_id)) {
-                    s->n = EXCLUDED;
-                } else {
-                    out->total++;
-                }
-                break;
+        uint32_t h = (uint32_t)key_hash(&key), e = find_slot(set, &idx, tab, &key, h, o->flags);
+        if (e == GM_HTAB_END) {
+            if ((tab_nr == tab_alloc && (rc = GM_GROW(tab, tab_alloc, 256)) < 0) ||
+                (rc = gm_htab_add(&idx, h, tab_nr)) < 0) {
+                goto out;
             }
-            if (key_eq_g(&key, gm_gdump_g(set, s->g1 - 1), o->flags)) {
-                break;
+            e = tab_nr++;
+            tab[e].g1 = gi + 1;
+            tab[e].n = 0;
+            if (o->keep && !o->keep(o->keep_ctx, key.stack_id, key.state_id)) {
+                tab[e].n = EXCLUDED;
+            } else {
+                out->total++;
             }
-            i = (i + 1) & mask;
         }
-        if (!(s->n & EXCLUDED)) {
-            uint64_t n = (uint64_t)s->n + gm_g_weight(g);
-            s->n = n >= EXCLUDED ? EXCLUDED - 1 : (uint32_t)n;
+        struct slot *sl = &tab[e];
+        if (!(sl->n & EXCLUDED)) {
+            uint64_t n = (uint64_t)sl->n + gm_g_weight(g);
+            sl->n = n >= EXCLUDED ? EXCLUDED - 1 : (uint32_t)n;
             total_g += gm_g_weight(g);
         }
     }
     uint32_t cap = o->max && o->max < out->total ? o->max : out->total;
-    struct cand *h = gm_xrealloc(NULL, ((size_t)cap + 1) * sizeof(*h));
-    if (!h) {
-        free(tab);
-        return GM_ENOMEM;
-    }
-    uint32_t nr = 0;
-    for (uint32_t i = 0; i <= mask; i++) {
-        if (tab[i].g1 && !(tab[i].n & EXCLUDED)) {
-            struct cand c = {tab[i].n, tab[i].g1};
-            if (cap == out->total) {
-                h[nr++] = c;
-            } else {
-                heap_offer(h, &nr, cap, c);
-            }
-        }
-    }
-    free(tab);
-    if (nr) {
-        qsort(h, nr, sizeof(*h), cmp_cand);
-    }
-    *keep = h;
-    *keep_nr = nr;
-    *goroutines = total_g;
-    return 0;
-}
-
-int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct gm_bucket_opts *o,
-                     struct gm_buckets *out)
-{
-    const struct gm_dump *d = &set->dumps[dump];
-    struct cand *keep = NULL;
-    uint32_t keep_nr = 0, *ktab = NULL, *objs = NULL;
-    uint64_t goroutines = 0;
-    memset(out, 0, sizeof(*out));
-    int rc = count_and_pick(set, d, o, &keep, &keep_nr, out, &goroutines);
-    if (rc < 0) {
-        return rc;
-    }
-    struct gm_bucket *v = gm_xrealloc(NULL, ((size_t)keep_nr + 1) * sizeof(*v));
-    uint32_t kmask = table_mask(keep_nr);
-    ktab = gm_xcalloc((size_t)kmask + 1, sizeof(*ktab));
-    if (!v || !ktab) {
+    struct cand *hp = gm_xrealloc(NULL, ((size_t)cap + 1) * sizeof(*hp));
+    if (!hp) {
         rc = GM_ENOMEM;
         goto out;
     }
+    uint32_t nr = 0;
+    for (uint32_t e = 0; e < tab_nr; e++) {
+        if (!(tab[e].n & EXCLUDED)) {
+            struct cand c = {tab[e].n, tab[e].g1};
+            if (cap == out->total) {
+                hp[nr++] = c;
+            } else {
+                heap_offer(hp, &nr, cap, c);
+            }
+        }
+    }
+    if (nr) {
+        qsort(hp, nr, sizeof(*hp), cmp_cand);
+    }
+    *keep = hp;
+    *keep_nr = nr;
+    *goroutines = total_g;
+out:
+    gm_htab_release(&idx);
+    free(tab);
+    return rc;
+}
+
+/* Counts each kept bucket's distinct wait objects: a set of goroutine indices keyed on
+ * (bucket, object), sized for every goroutine. */
+static int count_object(const struct gm_gdump_set *set, struct gm_htab *objs, const struct key *key,
+                        unsigned flags, uint32_t gi, uint32_t r, struct gm_bucket *bk)
+{
+    const struct gm_goroutine *g = gm_gdump_g(set, gi);
+    uint32_t h = gm_hash_u64(g->wait_obj ^ ((uint64_t)r << 40)), pos = gm_htab_probe(objs, h), o;
+    while ((o = gm_htab_next(objs, h, &pos)) != GM_HTAB_END) {
+        const struct gm_goroutine *og = gm_gdump_g(set, o);
+        if (og->wait_obj == g->wait_obj && key_eq_g(key, og, flags)) {
+            return 0;
+        }
+    }
+    GM_TRY(gm_htab_add(objs, h, gi));
+    bk->objects++;
+    bk->object = bk->objects == 1 ? g->wait_obj : 0;
+    return 0;
+}
+
+/* Pass 2 starts: the kept buckets with their keys, and an index of them by key hash. */
+static int kept_buckets(const struct gm_gdump_set *set, const struct cand *keep, uint32_t keep_nr,
+                        unsigned flags, struct gm_bucket *v, struct gm_htab *kidx)
+{
+    GM_TRY(gm_htab_init(kidx, keep_nr));
     for (uint32_t r = 0; r < keep_nr; r++) {
         struct gm_bucket *b = &v[r];
         struct key key;
-        key_of(gm_gdump_g(set, keep[r].g1 - 1), o->flags, &key);
+        key_of(gm_gdump_g(set, keep[r].g1 - 1), flags, &key);
         memset(b, 0, sizeof(*b));
         b->stack_id = key.stack_id;
         b->state_id = key.state_id;
@@ -232,22 +240,32 @@ int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct
         b->key_flags = key.key_flags;
         b->first_g = keep[r].g1 - 1;
         b->min_minutes = UINT32_MAX;
-        uint32_t i = (uint32_t)key_hash(&key) & kmask;
-        while (ktab[i]) {
-            i = (i + 1) & kmask;
-        }
-        ktab[i] = r + 1;
+        GM_TRY(gm_htab_add(kidx, (uint32_t)key_hash(&key), r));
     }
-    /* distinct wait objects per bucket: a set of goroutine indices keyed on (bucket, object),
-     * sized for every goroutine but calloc'ed like the pass-1 table (only used slots count) */
+    return 0;
+}
+
+int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct gm_bucket_opts *o,
+                     struct gm_buckets *out)
+{
+    const struct gm_dump *d = &set->dumps[dump];
+    struct cand *keep = NULL;
+    uint32_t keep_nr = 0;
+    struct gm_htab kidx = {0}, objs = {0};
+    uint64_t goroutines = 0;
+    memset(out, 0, sizeof(*out));
+    int rc = count_and_pick(set, d, o, &keep, &keep_nr, out, &goroutines);
+    if (rc < 0) {
+        return rc;
+    }
+    struct gm_bucket *v = gm_xrealloc(NULL, ((size_t)keep_nr + 1) * sizeof(*v));
+    rc = v ? kept_buckets(set, keep, keep_nr, o->flags, v, &kidx) : GM_ENOMEM;
+    if (rc < 0) {
+        goto out;
+    }
     int want_objs = (o->flags & GM_BUCKET_IGNORE_ARGS) != 0 && keep_nr;
-    uint32_t omask = table_mask(d->nr);
-    if (want_objs) {
-        objs = gm_xcalloc((size_t)omask + 1, sizeof(*objs));
-        if (!objs) {
-            rc = GM_ENOMEM;
-            goto out;
-        }
+    if (want_objs && (rc = gm_htab_init(&objs, d->nr)) < 0) {
+        goto out;
     }
     uint64_t kept_g = 0;
     for (uint32_t k = 0; k < d->nr; k++) {
@@ -255,14 +273,12 @@ int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct
         const struct gm_goroutine *g = gm_gdump_g(set, gi);
         struct key key;
         key_of(g, o->flags, &key);
-        uint32_t i = (uint32_t)key_hash(&key) & kmask;
-        while (ktab[i] && !key_eq_bucket(&key, &v[ktab[i] - 1])) {
-            i = (i + 1) & kmask;
+        uint32_t h = (uint32_t)key_hash(&key), pos = gm_htab_probe(&kidx, h), r;
+        while ((r = gm_htab_next(&kidx, h, &pos)) != GM_HTAB_END && !key_eq_bucket(&key, &v[r])) {
         }
-        if (!ktab[i]) {
+        if (r == GM_HTAB_END) {
             continue; /* not kept (or filtered out) */
         }
-        uint32_t r = ktab[i] - 1;
         struct gm_bucket *bk = &v[r];
         bk->count += gm_g_weight(g);
         kept_g += gm_g_weight(g);
@@ -273,22 +289,9 @@ int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct
         if (bk->ids_nr < GM_BUCKET_IDS && d->kind == GM_DUMP_FULL) {
             bk->ids[bk->ids_nr++] = gm_g_id(g);
         }
-        if (want_objs && g->wait_obj) {
-            uint64_t h = (g->wait_obj ^ ((uint64_t)r << 40)) * 0x9E3779B97F4A7C15ull;
-            uint32_t j = (uint32_t)(h >> 32) & omask;
-            for (;;) {
-                if (!objs[j]) {
-                    objs[j] = gi + 1;
-                    bk->objects++;
-                    bk->object = bk->objects == 1 ? g->wait_obj : 0;
-                    break;
-                }
-                const struct gm_goroutine *og = gm_gdump_g(set, objs[j] - 1);
-                if (og->wait_obj == g->wait_obj && key_eq_g(&key, og, o->flags)) {
-                    break;
-                }
-                j = (j + 1) & omask;
-            }
+        if (want_objs && g->wait_obj &&
+            (rc = count_object(set, &objs, &key, o->flags, gi, r, bk)) < 0) {
+            goto out;
         }
     }
     for (uint32_t r = 0; r < keep_nr; r++) {
@@ -302,8 +305,8 @@ int gm_bucket_select(const struct gm_gdump_set *set, uint32_t dump, const struct
     v = NULL;
 out:
     free(keep);
-    free(ktab);
-    free(objs);
+    gm_htab_release(&kidx);
+    gm_htab_release(&objs);
     free(v);
     if (rc < 0) {
         memset(out, 0, sizeof(*out));

@@ -5,6 +5,7 @@
  */
 #include "gm/heapgrowth.h"
 #include "gm/alloc.h"
+#include "gm/hashtab.h"
 #include "gm/gcpressure.h"
 #include "gm/stack.h"
 
@@ -133,25 +134,14 @@ static const char *hint_for(const char *const *funcs, uint32_t nr)
 
 #define KEY_MAX 4096 /* u32s of a site key: 2048 frames */
 
-/* site lookup: open addressing; a slot packs the high 32 bits of the key's hash with the site
- * index + 1, so a probe rejects a mismatch without touching the site. Keys are stored one after
- * another in kpool, so site si's key is kpool[koffs[si] .. koffs[si + 1]). */
-struct sitemap {
-    uint64_t *slots; /* hash32 << 32 | (site index + 1); 0 = empty */
-    uint32_t mask;
-};
-
-static uint32_t site_find(const struct sitemap *m, const uint32_t *koffs, uint32_t sites_nr,
+/* The site whose key is key[0..kn) (hash h), or UINT32_MAX. Keys are stored one after another
+ * in kpool, so site si's key is kpool[koffs[si] .. koffs[si + 1]). */
+static uint32_t site_find(const struct gm_htab *idx, const uint32_t *koffs, uint32_t sites_nr,
                           size_t kpool_nr, const uint32_t *kpool, uint64_t h, const uint32_t *key,
                           uint32_t kn)
 {
-    uint32_t i = (uint32_t)h & m->mask;
-    uint64_t want = h >> 32;
-    for (uint64_t e; (e = m->slots[i]) != 0; i = (i + 1) & m->mask) {
-        if ((e >> 32) != want) {
-            continue;
-        }
-        uint32_t si = (uint32_t)e - 1;
+    uint32_t pos = gm_htab_probe(idx, (uint32_t)h), si;
+    while ((si = gm_htab_next(idx, (uint32_t)h, &pos)) != GM_HTAB_END) {
         size_t end = si + 1 < sites_nr ? koffs[si + 1] : kpool_nr;
         if (end - koffs[si] == kn &&
             memcmp(kpool + koffs[si], key, (size_t)kn * sizeof(uint32_t)) == 0) {
@@ -159,31 +149,6 @@ static uint32_t site_find(const struct sitemap *m, const uint32_t *koffs, uint32
         }
     }
     return UINT32_MAX;
-}
-
-static void site_add(struct sitemap *m, uint32_t si, uint64_t h)
-{
-    uint32_t i = (uint32_t)h & m->mask;
-    while (m->slots[i]) {
-        i = (i + 1) & m->mask;
-    }
-    m->slots[i] = (h >> 32) << 32 | (uint64_t)(si + 1);
-}
-
-static int site_grow(struct sitemap *m, const uint64_t *hashes, uint32_t nr)
-{
-    uint32_t nmask = m->mask * 2 + 1;
-    uint64_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint64_t));
-    if (!ns) {
-        return GM_ENOMEM;
-    }
-    free(m->slots);
-    m->slots = ns;
-    m->mask = nmask;
-    for (uint32_t si = 0; si < nr; si++) {
-        site_add(m, si, hashes[si]);
-    }
-    return 0;
 }
 
 static const int64_t *sort_times;
@@ -231,12 +196,11 @@ static int cmp_site(const void *x, const void *y)
 struct gm_heap_builder {
     struct gm_heap_result r; /* filled column by column: column i = i-th profile added */
     uint32_t added;
-    int64_t *times; /* time_nanos per column */
-    struct sitemap sm;
-    uint32_t *kpool; /* site keys, one after another */
+    int64_t *times;           /* time_nanos per column */
+    struct gm_htab sites_idx; /* low 32 bits of a site key's hash -> site index */
+    uint32_t *kpool;          /* site keys, one after another */
     size_t kpool_nr, kpool_alloc;
-    uint64_t *hashes; /* per site: its key's hash (to rebuild sm) */
-    uint32_t *koffs;  /* per site: its key's offset in kpool */
+    uint32_t *koffs; /* per site: its key's offset in kpool */
     uint32_t sites_alloc;
     size_t pool_nr, pool_alloc;
     uint32_t key[KEY_MAX];
@@ -252,17 +216,15 @@ struct gm_heap_builder *gm_heap_begin(uint32_t n)
         return NULL;
     }
     struct gm_heap_result *out = &b->r;
-    b->sm.mask = 1023;
     out->profiles = n;
     out->order = gm_xcalloc(n, sizeof(uint32_t));
     out->t = gm_xcalloc(n, sizeof(double));
     out->total = gm_xcalloc(n, sizeof(double));
     b->times = gm_xcalloc(n, sizeof(int64_t));
-    b->sm.slots = gm_xcalloc((size_t)b->sm.mask + 1, sizeof(uint64_t));
     b->kpool_alloc = 4096; /* never NULL, even when every key is empty */
     b->kpool = gm_xmalloc(b->kpool_alloc * sizeof(uint32_t));
     if (gm_strtab_init(&out->names, 0) < 0 || !out->order || !out->t || !out->total || !b->times ||
-        !b->sm.slots || !b->kpool) {
+        gm_htab_init(&b->sites_idx, 512) < 0 || !b->kpool) {
         gm_heap_abort(b);
         return NULL;
     }
@@ -276,9 +238,8 @@ void gm_heap_abort(struct gm_heap_builder *b)
     }
     gm_heap_release(&b->r);
     free(b->times);
-    free(b->sm.slots);
+    gm_htab_release(&b->sites_idx);
     free(b->kpool);
-    free(b->hashes);
     free(b->koffs);
     free(b);
 }
@@ -296,11 +257,6 @@ static int site_new(struct gm_heap_builder *b, uint64_t h, uint32_t kn, uint32_t
             return GM_ENOMEM;
         }
         out->sites = ns;
-        uint64_t *nh = gm_xrealloc(b->hashes, na * sizeof(*nh));
-        if (!nh) {
-            return GM_ENOMEM;
-        }
-        b->hashes = nh;
         uint32_t *no = gm_xrealloc(b->koffs, na * sizeof(*no));
         if (!no) {
             return GM_ENOMEM;
@@ -335,10 +291,10 @@ static int site_new(struct gm_heap_builder *b, uint64_t h, uint32_t kn, uint32_t
         out->pool = np;
         b->pool_alloc = na;
     }
+    GM_TRY(gm_htab_add(&b->sites_idx, (uint32_t)h, out->sites_nr));
     uint32_t si = out->sites_nr++;
     struct gm_heap_site *site = &out->sites[si];
     memset(site, 0, sizeof(*site));
-    b->hashes[si] = h;
     b->koffs[si] = (uint32_t)b->kpool_nr;
     site->key_off = (uint32_t)b->kpool_nr;
     site->key_len = kn;
@@ -358,13 +314,6 @@ static int site_new(struct gm_heap_builder *b, uint64_t h, uint32_t kn, uint32_t
     site->func_id =
         first_user != UINT32_MAX && first_user < kn / 2 ? b->key[2 * first_user] : site->alloc_id;
     site->hint = hint_for(fnames, site->frames_nr);
-    site_add(&b->sm, si, h);
-    if (out->sites_nr * 2 > b->sm.mask) {
-        int rc = site_grow(&b->sm, b->hashes, out->sites_nr);
-        if (rc < 0) {
-            return rc;
-        }
-    }
     *si_out = si;
     return 0;
 }
@@ -431,7 +380,7 @@ static int add_samples(struct gm_heap_builder *b, const struct gm_profile *p, ui
         }
         uint64_t h = gm_hash(b->key, (size_t)kn * sizeof(uint32_t));
         uint32_t si =
-            site_find(&b->sm, b->koffs, out->sites_nr, b->kpool_nr, b->kpool, h, b->key, kn);
+            site_find(&b->sites_idx, b->koffs, out->sites_nr, b->kpool_nr, b->kpool, h, b->key, kn);
         if (si == UINT32_MAX && (rc = site_new(b, h, kn, depth, first_user, &si)) < 0) {
             return rc;
         }
@@ -487,37 +436,26 @@ static void reorder_columns(struct gm_heap_result *out, double *tmp)
 static int roll_up(struct gm_heap_result *out, double *scratch)
 {
     uint32_t n = out->profiles, funcs_alloc = 0;
-    uint32_t fmask = 63;
-    while (fmask < out->sites_nr * 2) {
-        fmask = fmask * 2 + 1;
-    }
-    /* func_id -> funcs index + 1, open addressing */
-    uint32_t *fslots = gm_xcalloc((size_t)fmask + 1, sizeof(uint32_t));
-    if (!fslots) {
-        return GM_ENOMEM;
-    }
+    struct gm_htab by_func; /* gm_hash_u64(func_id) -> funcs index */
+    GM_TRY(gm_htab_init(&by_func, out->sites_nr));
     for (uint32_t si = 0; si < out->sites_nr; si++) {
         struct gm_heap_site *s = &out->sites[si];
-        uint32_t fi = UINT32_MAX, slot = (s->func_id * 2654435761u) & fmask;
-        while (fslots[slot]) {
-            if (out->funcs[fslots[slot] - 1].func_id == s->func_id) {
-                fi = fslots[slot] - 1;
-                break;
-            }
-            slot = (slot + 1) & fmask;
+        uint32_t h = gm_hash_u64(s->func_id), pos = gm_htab_probe(&by_func, h), fi;
+        while ((fi = gm_htab_next(&by_func, h, &pos)) != GM_HTAB_END &&
+               out->funcs[fi].func_id != s->func_id) {
         }
-        if (fi == UINT32_MAX) {
-            if (out->funcs_nr == funcs_alloc && GM_GROW(out->funcs, funcs_alloc, 32) < 0) {
-                free(fslots);
+        if (fi == GM_HTAB_END) {
+            if ((out->funcs_nr == funcs_alloc && GM_GROW(out->funcs, funcs_alloc, 32) < 0) ||
+                gm_htab_add(&by_func, h, out->funcs_nr) < 0) {
+                gm_htab_release(&by_func);
                 return GM_ENOMEM;
             }
             fi = out->funcs_nr++;
-            fslots[slot] = fi + 1;
             memset(&out->funcs[fi], 0, sizeof(out->funcs[fi]));
             out->funcs[fi].func_id = s->func_id;
             out->funcs[fi].space = gm_xcalloc(n, sizeof(double));
             if (!out->funcs[fi].space) {
-                free(fslots);
+                gm_htab_release(&by_func);
                 return GM_ENOMEM;
             }
         }
@@ -525,7 +463,7 @@ static int roll_up(struct gm_heap_result *out, double *scratch)
             out->funcs[fi].space[k] += s->space[k];
         }
     }
-    free(fslots);
+    gm_htab_release(&by_func);
     for (uint32_t q = 0; q < out->funcs_nr; q++) {
         struct gm_heap_func *f = &out->funcs[q];
         f->verdict = gm_heap_classify(out->t, f->space, n, &f->slope, &f->r2, &f->change, scratch);

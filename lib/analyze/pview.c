@@ -5,6 +5,7 @@
  */
 #include "gm/pview.h"
 #include "gm/alloc.h"
+#include "gm/hashtab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,8 +117,7 @@ struct topb {
                          function is known, else UINT32_MAX */
     struct entry *e;
     uint32_t nr, alloc;
-    uint32_t *slots;
-    uint32_t mask;
+    struct gm_htab by_name; /* gm_hash_u64(name_id) -> entry index */
     uint64_t stamp;
     int64_t value;
     int leaf;
@@ -131,41 +131,21 @@ static struct entry *lookup(struct topb *b, const char *name)
         b->err = GM_ENOMEM;
         return NULL;
     }
-    uint32_t i = (id * 2654435761u) & b->mask;
-    while (b->slots[i]) {
-        struct entry *e = &b->e[b->slots[i] - 1];
-        if (e->name_id == id) {
-            return e;
+    uint32_t h = gm_hash_u64(id), pos = gm_htab_probe(&b->by_name, h), v;
+    while ((v = gm_htab_next(&b->by_name, h, &pos)) != GM_HTAB_END) {
+        if (b->e[v].name_id == id) {
+            return &b->e[v];
         }
-        i = (i + 1) & b->mask;
     }
-    if (b->nr == b->alloc && GM_GROW(b->e, b->alloc, 256) < 0) {
+    if ((b->nr == b->alloc && GM_GROW(b->e, b->alloc, 256) < 0) ||
+        gm_htab_add(&b->by_name, h, b->nr) < 0) {
         b->err = GM_ENOMEM;
         return NULL;
     }
-    struct entry *e = &b->e[b->nr];
+    struct entry *e = &b->e[b->nr++];
     memset(e, 0, sizeof(*e));
     e->name_id = id;
-    b->slots[i] = ++b->nr;
-    if (b->nr * 2 > b->mask) {
-        uint32_t nmask = b->mask * 2 + 1;
-        uint32_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint32_t));
-        if (!ns) {
-            b->err = GM_ENOMEM;
-            return NULL;
-        }
-        for (uint32_t k = 0; k < b->nr; k++) {
-            uint32_t j = (b->e[k].name_id * 2654435761u) & nmask;
-            while (ns[j]) {
-                j = (j + 1) & nmask;
-            }
-            ns[j] = k + 1;
-        }
-        free(b->slots);
-        b->slots = ns;
-        b->mask = nmask;
-    }
-    return &b->e[b->nr - 1];
+    return e;
 }
 
 /* One frame of the current sample: its value is flat for the leaf, cum once per sample. */
@@ -314,9 +294,7 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
     struct topb b;
     memset(&b, 0, sizeof(b));
     b.t = out;
-    b.mask = 255;
-    b.slots = gm_xcalloc(b.mask + 1, sizeof(uint32_t));
-    if (!b.slots) {
+    if (gm_htab_init(&b.by_name, 128) < 0) {
         gm_ptop_release(out);
         return GM_ENOMEM;
     }
@@ -356,7 +334,7 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
         qsort(out->rows, n, sizeof(*out->rows), cmp_row);
     }
     free(b.e);
-    free(b.slots);
+    gm_htab_release(&b.by_name);
     free(b.fcache);
     free(b.lcache);
     if (rc) {

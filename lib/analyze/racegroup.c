@@ -6,6 +6,7 @@
  */
 #include "gm/race.h"
 #include "gm/alloc.h"
+#include "gm/hashtab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +15,9 @@
 
 struct gctx {
     struct gm_race_result *r;
-    uint32_t *slots;
-    uint32_t mask;
-    uint32_t last_test; /* test the previous "--- FAIL" assigned races to */
-    uint32_t last[64];  /* those groups */
+    struct gm_htab groups; /* low 32 bits of the group hash -> group index */
+    uint32_t last_test;    /* test the previous "--- FAIL" assigned races to */
+    uint32_t last[64];     /* those groups */
     uint32_t last_nr;
 };
 
@@ -134,26 +134,6 @@ static int add_test(struct gm_race_group *g, uint32_t test_id)
     return 0;
 }
 
-static int grow_slots(struct gctx *c)
-{
-    uint32_t nmask = c->mask * 2 + 1;
-    uint32_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint32_t));
-    if (!ns) {
-        return GM_ENOMEM;
-    }
-    for (uint32_t i = 0; i < c->r->groups_nr; i++) {
-        uint32_t j = (uint32_t)c->r->groups[i].hash & nmask;
-        while (ns[j]) {
-            j = (j + 1) & nmask;
-        }
-        ns[j] = i + 1;
-    }
-    free(c->slots);
-    c->slots = ns;
-    c->mask = nmask;
-    return 0;
-}
-
 static int on_report(void *ctx, const struct gm_race_report *rep)
 {
     struct gctx *c = ctx;
@@ -166,17 +146,15 @@ static int on_report(void *ctx, const struct gm_race_report *rep)
     int swap = strcmp(k0, k1) > 0;
     int n = snprintf(key, sizeof(key), "%s\n%s", swap ? k1 : k0, swap ? k0 : k1);
     uint64_t h = gm_hash(key, n > 0 ? (size_t)n : 0);
-    uint32_t i = (uint32_t)h & c->mask;
-    while (c->slots[i] && r->groups[c->slots[i] - 1].hash != h) {
-        i = (i + 1) & c->mask;
+    uint32_t pos = gm_htab_probe(&c->groups, (uint32_t)h), gi;
+    while ((gi = gm_htab_next(&c->groups, (uint32_t)h, &pos)) != GM_HTAB_END &&
+           r->groups[gi].hash != h) {
     }
-    uint32_t gi;
-    if (c->slots[i]) {
-        gi = c->slots[i] - 1;
-    } else {
+    if (gi == GM_HTAB_END) {
         if (r->groups_nr == r->groups_alloc && GM_GROW(r->groups, r->groups_alloc, 16) < 0) {
             return GM_ENOMEM;
         }
+        GM_TRY(gm_htab_add(&c->groups, (uint32_t)h, r->groups_nr));
         gi = r->groups_nr++;
         struct gm_race_group *g = &r->groups[gi];
         memset(g, 0, sizeof(*g));
@@ -191,10 +169,6 @@ static int on_report(void *ctx, const struct gm_race_report *rep)
         g->acc_loc[0] = l0;
         g->acc_loc[1] = l1;
         g->hint_prio = 100;
-        c->slots[i] = gi + 1;
-        if (r->groups_nr * 2 > c->mask) {
-            GM_TRY(grow_slots(c));
-        }
     }
     struct gm_race_group *g = &r->groups[gi];
     g->count++;
@@ -284,15 +258,13 @@ int gm_race_analyze(const char *p, size_t len, const struct gm_limits *lim,
     struct gctx c;
     memset(&c, 0, sizeof(c));
     c.r = out;
-    c.mask = 63;
-    c.slots = gm_xcalloc(c.mask + 1, sizeof(uint32_t));
-    if (!c.slots) {
+    if (gm_htab_init(&c.groups, 32) < 0) {
         gm_race_result_release(out);
         return GM_ENOMEM;
     }
     struct gm_race_visitor v = {&c, on_report, on_failed};
     int rc = gm_race_parse(p, len, &out->stacks, &v, &out->stats);
-    free(c.slots);
+    gm_htab_release(&c.groups);
     if (rc < 0) {
         gm_race_result_release(out);
         return rc;

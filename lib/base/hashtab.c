@@ -37,6 +37,14 @@ void gm_htab_release(struct gm_htab *t)
     memset(t, 0, sizeof(*t));
 }
 
+void gm_htab_clear(struct gm_htab *t)
+{
+    if (t->nr) {
+        memset(t->slots, 0, ((size_t)t->mask + 1) * sizeof(*t->slots));
+        t->nr = 0;
+    }
+}
+
 static void place(uint64_t *slots, uint32_t mask, uint64_t s)
 {
     uint32_t i = (uint32_t)(s >> 32) & mask;
@@ -75,5 +83,48 @@ int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value)
     }
     place(t->slots, t->mask, (uint64_t)hash << 32 | ((uint64_t)value + 1));
     t->nr++;
+    return 0;
+}
+
+void gm_u64map_release(struct gm_u64map *m)
+{
+    gm_htab_release(&m->idx);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
+
+uint32_t gm_u64map_get(const struct gm_u64map *m, uint64_t key)
+{
+    if (!m->nr) {
+        return GM_HTAB_END;
+    }
+    uint32_t h = gm_hash_u64(key), pos = gm_htab_probe(&m->idx, h), e;
+    while ((e = gm_htab_next(&m->idx, h, &pos)) != GM_HTAB_END) {
+        if (m->keys[e] == key) {
+            return m->vals[e];
+        }
+    }
+    return GM_HTAB_END;
+}
+
+int gm_u64map_put(struct gm_u64map *m, uint64_t key, uint32_t val)
+{
+    if (gm_u64map_get(m, key) != GM_HTAB_END) {
+        return 1;
+    }
+    if (!m->idx.slots) {
+        GM_TRY(gm_htab_init(&m->idx, 64));
+    }
+    if (m->nr == m->alloc) {
+        uint32_t cap = m->alloc;
+        GM_TRY(GM_GROW(m->keys, cap, 64));
+        cap = m->alloc;
+        GM_TRY(GM_GROW(m->vals, cap, 64));
+        m->alloc = cap;
+    }
+    GM_TRY(gm_htab_add(&m->idx, gm_hash_u64(key), m->nr));
+    m->keys[m->nr] = key;
+    m->vals[m->nr++] = val;
     return 0;
 }

@@ -12,6 +12,7 @@
  */
 #include "gm/gdump.h"
 #include "gm/alloc.h"
+#include "gm/idset.h"
 #include "gm/input.h"
 #include "gm/pprof.h"
 #include "gm/sniff.h"
@@ -57,10 +58,7 @@ struct parser {
     struct gm_str pend_func, pend_args;
     struct gm_str created_func;
 
-    uint64_t *idbits;                 /* goids < IDBITS_MAX of the current dump */
-    size_t idbits_used, idbits_alloc; /* words in use (dirty) and allocated */
-    uint32_t *idset;                  /* indices of goroutines with larger goids */
-    uint32_t idmask, idnr;
+    struct gm_idset ids; /* goroutine ids of the current dump: an id seen twice starts a dump */
 
     uint32_t preamble_id; /* preamble seen since the last dump */
     int64_t last_time;    /* log timestamp seen since the last dump */
@@ -206,102 +204,7 @@ int64_t gm_gdump_log_time(struct gm_str s)
     return v;
 }
 
-/* Goroutine ids of the current dump, to see a second dump start when an id repeats. Ids below
- * IDBITS_MAX live in a bitmap (dumps list goroutines roughly in id order, so the accesses are
- * sequential); larger ids go to a small hash table of goroutine indices. */
 #define RELEASE_STEP ((size_t)8 << 20) /* bytes read between two gm_input_release() calls */
-#define IDBITS_MAX   ((uint64_t)1 << 28)
-
-static int idset_reset(struct parser *ps)
-{
-    if (ps->idbits) {
-        memset(ps->idbits, 0, ps->idbits_used * sizeof(uint64_t));
-    }
-    ps->idbits_used = 0;
-    if (ps->idnr || !ps->idset) {
-        free(ps->idset);
-        ps->idmask = 63;
-        ps->idnr = 0;
-        ps->idset = gm_xcalloc(ps->idmask + 1, sizeof(uint32_t));
-        if (!ps->idset) {
-            return GM_ENOMEM;
-        }
-    }
-    return 0;
-}
-
-static uint32_t id_slot(uint64_t id, uint32_t mask)
-{
-    return (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 32) & mask;
-}
-
-static int idset_has(const struct parser *ps, uint64_t id)
-{
-    if (id < IDBITS_MAX) {
-        size_t w = (size_t)(id >> 6);
-        return w < ps->idbits_used && (ps->idbits[w] >> (id & 63)) & 1;
-    }
-    uint32_t i = id_slot(id, ps->idmask);
-    while (ps->idset[i]) {
-        if (gm_gdump_g(ps->set, ps->idset[i] - 1)->u.id == id) {
-            return 1;
-        }
-        i = (i + 1) & ps->idmask;
-    }
-    return 0;
-}
-
-/* Records goid (goroutine g_index of the set) in the current dump's id set. */
-static int idset_add(struct parser *ps, uint64_t id, uint32_t g_index)
-{
-    struct gm_gdump_set *set = ps->set;
-    if (id < IDBITS_MAX) {
-        size_t w = (size_t)(id >> 6);
-        if (w >= ps->idbits_alloc) {
-            size_t na = ps->idbits_alloc ? ps->idbits_alloc : 1024;
-            while (na <= w) {
-                na *= 2;
-            }
-            uint64_t *nb = gm_xrealloc(ps->idbits, na * sizeof(uint64_t));
-            if (!nb) {
-                return GM_ENOMEM;
-            }
-            memset(nb + ps->idbits_alloc, 0, (na - ps->idbits_alloc) * sizeof(uint64_t));
-            ps->idbits = nb;
-            ps->idbits_alloc = na;
-        }
-        ps->idbits[w] |= (uint64_t)1 << (id & 63);
-        if (w >= ps->idbits_used) {
-            ps->idbits_used = w + 1;
-        }
-        return 0;
-    }
-    uint32_t i = id_slot(id, ps->idmask);
-    while (ps->idset[i]) {
-        i = (i + 1) & ps->idmask;
-    }
-    ps->idset[i] = g_index + 1;
-    if (++ps->idnr * 2 > ps->idmask) {
-        uint32_t nmask = ps->idmask * 2 + 1;
-        uint32_t *ns = gm_xcalloc((size_t)nmask + 1, sizeof(uint32_t));
-        if (!ns) {
-            return GM_ENOMEM;
-        }
-        for (uint32_t k = 0; k <= ps->idmask; k++) {
-            if (ps->idset[k]) {
-                uint32_t j = id_slot(gm_gdump_g(set, ps->idset[k] - 1)->u.id, nmask);
-                while (ns[j]) {
-                    j = (j + 1) & nmask;
-                }
-                ns[j] = ps->idset[k];
-            }
-        }
-        free(ps->idset);
-        ps->idset = ns;
-        ps->idmask = nmask;
-    }
-    return 0;
-}
 
 static void end_dump(struct parser *ps)
 {
@@ -375,7 +278,8 @@ static int start_dump(struct parser *ps, enum gm_dump_kind kind)
     ps->last_time = -1;
     ps->dump = (uint32_t)di;
     ps->in_dump = 1;
-    return idset_reset(ps);
+    gm_idset_clear(&ps->ids);
+    return 0;
 }
 
 /* ---------------------------------------------------------------- goroutines */
@@ -413,7 +317,7 @@ static int finish_g(struct parser *ps)
         ps->g.flags |= GM_G_FIRST;
     }
     if (d->kind == GM_DUMP_FULL) {
-        GM_TRY(idset_add(ps, ps->g.u.id, set->g_nr));
+        GM_TRY(gm_idset_add(&ps->ids, ps->g.u.id));
     }
     if (ps->lock_wait && ps->lw.nr) {
         if (set->locks_nr == set->locks_alloc && GM_GROW(set->locks, set->locks_alloc, 16) < 0) {
@@ -568,7 +472,8 @@ static int start_g(struct parser *ps, const struct header *h)
 {
     struct gm_gdump_set *set = ps->set;
     if (!ps->in_dump || set->dumps[ps->dump].kind != GM_DUMP_FULL ||
-        (ps->preamble_id && set->g_nr > set->dumps[ps->dump].first) || idset_has(ps, h->id)) {
+        (ps->preamble_id && set->g_nr > set->dumps[ps->dump].first) ||
+        gm_idset_has(&ps->ids, h->id)) {
         GM_TRY(start_dump(ps, GM_DUMP_FULL));
     }
     begin_g(ps);
@@ -1072,7 +977,7 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
     uint32_t dumps_before = set->dumps_nr, g_before = set->g_nr, locks_before = set->locks_nr;
     int rc = 0;
     ps.frames = gm_xrealloc(NULL, set->limits.max_frames * sizeof(uint32_t));
-    if (!ps.frames || idset_reset(&ps) < 0) {
+    if (!ps.frames) {
         rc = GM_ENOMEM;
         goto out;
     }
@@ -1148,8 +1053,7 @@ out:
         set->locks_nr = locks_before;
     }
     free(ps.frames);
-    free(ps.idset);
-    free(ps.idbits);
+    gm_idset_release(&ps.ids);
     return rc;
 }
 
@@ -1292,7 +1196,6 @@ out:
         set->g_nr = g_before;
     }
     free(ps.frames);
-    free(ps.idset);
-    free(ps.idbits);
+    gm_idset_release(&ps.ids);
     return rc;
 }

@@ -33,6 +33,7 @@
  *   location is given the mapping that holds its address, or one catch-all mapping.
  */
 #include "gm/alloc.h"
+#include "gm/hashtab.h"
 #include "gm/pprof.h"
 
 #include <math.h>
@@ -40,13 +41,6 @@
 #include <string.h>
 #include "heaptext.h"
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
-
-/* uint64 -> uint32 open-addressing map; a slot is empty when its value is NONE. */
-struct map {
-    uint64_t *keys;
-    uint32_t *vals;
-    uint32_t mask, nr;
-};
 
 /* A "#" line of the record being read: func NONE for "#\t0xPC" without a symbol. */
 struct frame {
@@ -73,78 +67,13 @@ struct hb {
     uint32_t syms_nr, syms_alloc;
     struct addr_at *at; /* scratch of flush_frames */
     uint32_t at_alloc;
-    struct map sym_map, fn_map, loc_map;
+    struct gm_u64map sym_map, fn_map,
+        loc_map;  /* pc -> syms; (name, file) -> function; pc -> location */
     uint32_t cur; /* sample of the record being read, or NONE */
     int has_alloc, sampled;
     int64_t rate;
     uint32_t bytes_id;
 };
-
-static uint32_t map_hash(uint64_t key, uint32_t mask)
-{
-    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
-}
-
-static uint32_t map_get(const struct map *m, uint64_t key)
-{
-    if (!m->keys) {
-        return NONE;
-    }
-    for (uint32_t i = map_hash(key, m->mask);; i = (i + 1) & m->mask) {
-        if (m->vals[i] == NONE || m->keys[i] == key) {
-            return m->vals[i];
-        }
-    }
-}
-
-/* Stores val under key, which must be absent. */
-static int map_put(struct map *m, uint64_t key, uint32_t val)
-{
-    if (!m->keys || (m->nr + 1) * 2 > m->mask) {
-        uint32_t nmask = m->keys ? m->mask * 2 + 1 : 255;
-        if (nmask > (1u << 30)) {
-            return GM_ETOOBIG;
-        }
-        uint64_t *nk = gm_xrealloc(NULL, ((size_t)nmask + 1) * sizeof(uint64_t));
-        uint32_t *nv = gm_xrealloc(NULL, ((size_t)nmask + 1) * sizeof(uint32_t));
-        if (!nk || !nv) {
-            free(nk);
-            free(nv);
-            return GM_ENOMEM;
-        }
-        memset(nv, 0xff, ((size_t)nmask + 1) * sizeof(uint32_t));
-        for (uint32_t i = 0; m->keys && i <= m->mask; i++) {
-            if (m->vals[i] != NONE) {
-                uint32_t j = map_hash(m->keys[i], nmask);
-                while (nv[j] != NONE) {
-                    j = (j + 1) & nmask;
-                }
-                nk[j] = m->keys[i];
-                nv[j] = m->vals[i];
-            }
-        }
-        free(m->keys);
-        free(m->vals);
-        m->keys = nk;
-        m->vals = nv;
-        m->mask = nmask;
-    }
-    uint32_t i = map_hash(key, m->mask);
-    while (m->vals[i] != NONE) {
-        i = (i + 1) & m->mask;
-    }
-    m->keys[i] = key;
-    m->vals[i] = val;
-    m->nr++;
-    return 0;
-}
-
-static void map_free(struct map *m)
-{
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof(*m));
-}
 
 static const char *skip_ws(const char *s, const char *e)
 {
@@ -382,7 +311,7 @@ static int flush_frames(struct hb *b)
         uint64_t pc = b->fr[i].pc;
         for (j = i; j < b->fr_nr && b->fr[j].pc == pc; j++) {
         }
-        if (map_get(&b->sym_map, pc) != NONE) {
+        if (gm_u64map_get(&b->sym_map, pc) != NONE) {
             continue; /* the first record that shows a pc defines it */
         }
         /* direct recursion: the "@" list has the address k times in a row, and the "#"
@@ -397,7 +326,7 @@ static int flush_frames(struct hb *b)
         }
         if ((rc = GM_RESERVE(b->syms, b->syms_alloc, b->syms_nr + 1)) < 0 ||
             (rc = GM_RESERVE(b->sl, b->sl_alloc, b->sl_nr + run)) < 0 ||
-            (rc = map_put(&b->sym_map, pc, b->syms_nr)) < 0) {
+            (rc = gm_u64map_put(&b->sym_map, pc, b->syms_nr)) < 0) {
             return rc;
         }
         struct sym *sy = &b->syms[b->syms_nr++];
@@ -489,10 +418,10 @@ static int frame_line(struct hb *b, const char *q, const char *e)
         return rc;
     }
     uint64_t key = (uint64_t)name_id << 32 | file_id;
-    uint32_t fi = map_get(&b->fn_map, key);
+    uint32_t fi = gm_u64map_get(&b->fn_map, key);
     if (fi == NONE) {
         if ((rc = GM_RESERVE(prof->functions, b->funcs_alloc, prof->functions_nr + 1)) < 0 ||
-            (rc = map_put(&b->fn_map, key, prof->functions_nr)) < 0) {
+            (rc = gm_u64map_put(&b->fn_map, key, prof->functions_nr)) < 0) {
             return rc;
         }
         struct gm_pprof_function *fn = &prof->functions[prof->functions_nr];
@@ -637,16 +566,16 @@ static int build_stacks(struct hb *b)
         uint32_t off = locs_nr;
         for (uint32_t k = 0; k < s->loc_nr; k++) {
             uint64_t pc = b->addrs[s->loc_off + k];
-            uint32_t si = has_syms ? map_get(&b->sym_map, pc) : NONE;
+            uint32_t si = has_syms ? gm_u64map_get(&b->sym_map, pc) : NONE;
             if (has_syms && si == NONE) {
                 continue; /* a frame runtime/pprof did not print */
             }
-            uint32_t li = map_get(&b->loc_map, pc);
+            uint32_t li = gm_u64map_get(&b->loc_map, pc);
             if (li == NONE) {
                 uint32_t n = si == NONE ? 0 : b->syms[si].line_nr;
                 if ((rc = GM_RESERVE(prof->locations, loc_alloc, prof->locations_nr + 1)) < 0 ||
                     (rc = GM_RESERVE(prof->lines, lines_alloc, nlines + n + 1)) < 0 ||
-                    (rc = map_put(&b->loc_map, pc, prof->locations_nr)) < 0) {
+                    (rc = gm_u64map_put(&b->loc_map, pc, prof->locations_nr)) < 0) {
                     return rc;
                 }
                 struct gm_pprof_location *loc = &prof->locations[prof->locations_nr];
@@ -877,9 +806,9 @@ out:
     free(b.sl);
     free(b.syms);
     free(b.at);
-    map_free(&b.sym_map);
-    map_free(&b.fn_map);
-    map_free(&b.loc_map);
+    gm_u64map_release(&b.sym_map);
+    gm_u64map_release(&b.fn_map);
+    gm_u64map_release(&b.loc_map);
     if (rc < 0) {
         gm_profile_release(prof);
     }

@@ -9,6 +9,7 @@
  */
 #include "gm/pprof.h"
 #include "gm/alloc.h"
+#include "gm/hashtab.h"
 #include "gm/input.h"
 #include "gm/sniff.h"
 
@@ -164,14 +165,11 @@ static int spans_push(struct spans *s, uint32_t off, uint32_t len)
 
 /* id -> index. Go numbers functions and locations 1..n, so an id under 4n + 64 is a direct
  * slot (one store to add, one load to find: no hashing, and the slots are touched in order);
- * larger ids, from other producers, go to an open-addressing table made on the first one. */
+ * larger ids, from other producers, go to the hash table (gm/hashtab.h). */
 struct idmap {
     uint32_t *dense; /* id -> index + 1, for id < dense_nr */
     uint64_t dense_nr;
-    uint64_t *ids; /* larger ids (NULL until one comes) */
-    uint32_t *idx;
-    uint32_t mask;
-    uint32_t sparse_nr;
+    struct gm_u64map sparse; /* larger ids */
 };
 
 static int idmap_init(struct idmap *m, uint32_t n)
@@ -179,17 +177,12 @@ static int idmap_init(struct idmap *m, uint32_t n)
     memset(m, 0, sizeof(*m));
     m->dense_nr = (uint64_t)n * 4 + 64;
     m->dense = gm_xcalloc(m->dense_nr, sizeof(uint32_t));
-    m->mask = 15;
-    while (m->mask < n * 2) {
-        m->mask = m->mask * 2 + 1;
-    }
     return m->dense ? 0 : GM_ENOMEM;
 }
 
 static void idmap_free(struct idmap *m)
 {
-    free(m->ids);
-    free(m->idx);
+    gm_u64map_release(&m->sparse);
     free(m->dense);
 }
 
@@ -203,24 +196,7 @@ static int idmap_put(struct idmap *m, uint64_t id, uint32_t index)
         m->dense[id] = index + 1;
         return 0;
     }
-    if (!m->ids) {
-        m->ids = gm_xcalloc((size_t)m->mask + 1, sizeof(uint64_t));
-        m->idx = gm_xcalloc((size_t)m->mask + 1, sizeof(uint32_t));
-        if (!m->ids || !m->idx) {
-            return GM_ENOMEM;
-        }
-    }
-    uint32_t i = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & m->mask;
-    while (m->ids[i]) {
-        if (m->ids[i] == id) {
-            return 1;
-        }
-        i = (i + 1) & m->mask;
-    }
-    m->ids[i] = id;
-    m->idx[i] = index;
-    m->sparse_nr++;
-    return 0;
+    return gm_u64map_put(&m->sparse, id, index);
 }
 
 HOT static int idmap_get(const struct idmap *m, uint64_t id, uint32_t *index)
@@ -230,18 +206,8 @@ HOT static int idmap_get(const struct idmap *m, uint64_t id, uint32_t *index)
         *index = v - 1;
         return v != 0;
     }
-    if (!m->ids) {
-        return 0;
-    }
-    uint32_t i = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & m->mask;
-    while (m->ids[i]) {
-        if (m->ids[i] == id) {
-            *index = m->idx[i];
-            return 1;
-        }
-        i = (i + 1) & m->mask;
-    }
-    return 0;
+    *index = gm_u64map_get(&m->sparse, id);
+    return *index != GM_HTAB_END;
 }
 
 /* ---------------------------------------------------------------- decoding */
@@ -552,7 +518,7 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
     const uint8_t *start = w->p;
     while (w->p < w->end) {
         GM_TRY(wkey(w, &f, &wt));
-        if (f == 1 && wt == 2 && !d->locs.ids) { /* every location id is a direct slot */
+        if (f == 1 && wt == 2 && !d->locs.sparse.nr) { /* every location id is a direct slot */
             GM_TRY(packed_locs(d, w, &c));
         } else if (f == 1) {
             GM_TRY(repeated(d, w, wt, add_loc, &c));

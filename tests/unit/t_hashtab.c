@@ -70,3 +70,34 @@ Test(hashtab, init_reserves_room)
     gm_htab_release(&t);
     cr_assert_null(t.slots);
 }
+
+Test(hashtab, clear_empties_and_keeps_the_slots)
+{
+    uint64_t keys[] = {1, 2, 3};
+    struct gm_htab t;
+    cr_assert_eq(gm_htab_init(&t, 0), 0);
+    for (uint32_t i = 0; i < 3; i++) {
+        cr_assert_eq(gm_htab_add(&t, gm_hash_u64(keys[i]), i), 0);
+    }
+    uint64_t *slots = t.slots;
+    gm_htab_clear(&t);
+    cr_assert_eq(t.nr, 0u);
+    cr_assert_eq(t.slots, slots);
+    cr_assert_eq(find(&t, keys, 2, gm_hash_u64(2)), GM_HTAB_END);
+    gm_htab_release(&t);
+}
+
+Test(u64map, put_get_and_duplicates)
+{
+    struct gm_u64map m = {0};
+    cr_assert_eq(gm_u64map_get(&m, 7), GM_HTAB_END, "an empty map allocates nothing");
+    for (uint32_t i = 0; i < 5000; i++) {
+        cr_assert_eq(gm_u64map_put(&m, (uint64_t)i << 40 | 0xabc, i * 3), 0);
+    }
+    cr_assert_eq(gm_u64map_put(&m, (uint64_t)7 << 40 | 0xabc, 1), 1, "present: kept");
+    for (uint32_t i = 0; i < 5000; i++) {
+        cr_assert_eq(gm_u64map_get(&m, (uint64_t)i << 40 | 0xabc), i * 3);
+    }
+    cr_assert_eq(gm_u64map_get(&m, 0xabc + 1), GM_HTAB_END);
+    gm_u64map_release(&m);
+}
