@@ -44,8 +44,15 @@ static void single(struct gm_out *w, const char *file, const struct gm_profile *
         struct gm_pview_opts vo;
         memset(&vo, 0, sizeof(vo));
         vo.sample_index = (uint32_t)idx;
+        regex_t *drop = NULL;
         struct gm_ptop top;
-        if (gm_ptop_compute(p, &vo, &top) < 0) {
+        if (gm_pview_drop_compile(p, &drop) < 0) {
+            cli_die("out of memory");
+        }
+        vo.drop = drop;
+        int rc = gm_ptop_compute(p, &vo, &top);
+        gm_pview_drop_free(drop);
+        if (rc < 0) {
             cli_die("out of memory");
         }
         gm_out_printf(w, "\n%s:\n", gm_profile_str(p, p->types[idx].type_id));

@@ -117,6 +117,13 @@ static int run(int argc, char **argv, int first)
         vo.diff_base = o.diff_base != NULL;
     }
     vo.focus = o.focus ? &focus : NULL;
+    regex_t *drop = NULL, *base_drop = NULL;
+    if (gm_pview_drop_compile(&prof, &drop) < 0 ||
+        (base_file && gm_pview_drop_compile(&base, &base_drop) < 0)) {
+        cli_die("out of memory");
+    }
+    vo.drop = drop;
+    vo.base_drop = base_drop;
     vo.ignore = o.ignore ? &ignore : NULL;
     struct gm_out w;
     cli_out_open(&w, "pprof", o.out, o.color, o.json);
@@ -148,6 +155,8 @@ static int run(int argc, char **argv, int first)
     if (cli_out_close(&w, "pprof")) {
         rc = 2;
     }
+    gm_pview_drop_free(drop);
+    gm_pview_drop_free(base_drop);
 out:
     if (o.focus) {
         regfree(&focus);

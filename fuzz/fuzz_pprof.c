@@ -54,6 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vo.sample_index = gm_profile_default_index(&prof);
         vo.base = &prof;
         vo.base_index = vo.sample_index;
+        regex_t *drop = NULL;
+        if (gm_pview_drop_compile(&prof, &drop) < 0) {
+            gm_profile_release(&prof);
+            return 0;
+        }
+        vo.drop = vo.base_drop = drop;
         struct gm_ptop top;
         /* exact arithmetic only while no sum can saturate */
         int small = 1;
@@ -87,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fclose(f);
             gm_ptop_release(&top);
         }
+        gm_pview_drop_free(drop);
     }
     if (gm_profile_type_index(&prof, "inuse_space") >= 0) {
         struct gm_profile two[2] = {prof, prof};

@@ -35,6 +35,7 @@ cases=(
   "flame testdata/goroutine/y_sigquit.txt"
   "gc --json testdata/gctrace/y_gomemlimit-death-spiral.log"
   "testdata/pprof/y_threadcreate.pb.gz"
+  "pprof --traces testdata/pprof/i_drop_frames.pb"
 )
 pass=0 fail=0
 tmp=$(mktemp -d)

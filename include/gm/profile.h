@@ -88,7 +88,6 @@ struct gm_profile {
     uint32_t drop_frames_id, keep_frames_id;
     int32_t default_type; /* index in types[] of default_sample_type, or -1 */
     int legacy;           /* decoded from the legacy heap text format */
-    void *drop_re;        /* compiled drop_frames (regex_t *), or NULL */
     int has_memstats;
     struct gm_memstats memstats;
 };

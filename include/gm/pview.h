@@ -7,7 +7,9 @@
  * of samples that have the function anywhere in the stack, counted once per sample. A base
  * profile is subtracted sample by sample (its values negated), as with pprof -base; with
  * diff_base the percentages are relative to the base total (pprof -diff_base).
- * Focus/ignore filter samples by a regex on the function names of their frames.
+ * Focus/ignore filter samples by a regex on the function names of their frames. A profile's
+ * drop_frames (kept in the model as a string) is a view concern: gm_pview_drop_compile() makes
+ * the regex and the options carry it; frames it matches are dropped with everything they call.
  * Functions are identified by name, so a profile and its base (separate string tables)
  * combine. Memory: one entry per distinct function name.
  */
@@ -25,6 +27,8 @@ struct gm_pview_opts {
     int diff_base;                 /* percentages relative to the base total */
     const regex_t *focus;          /* keep samples with a matching frame, or NULL */
     const regex_t *ignore;         /* drop samples with a matching frame, or NULL */
+    const regex_t *drop;           /* the profile's drop_frames (gm_pview_drop_compile), or NULL */
+    const regex_t *base_drop;      /* the base's drop_frames, or NULL */
     double node_fraction;          /* top: leave out functions whose |cum| is under this share of
                                       |total| (pprof's -nodefraction; 0 keeps all) */
 };
@@ -50,13 +54,20 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
                     struct gm_ptop *out);
 void gm_ptop_release(struct gm_ptop *t);
 
-/* 1 if sample i passes the focus/ignore filters. */
+/* 1 if sample i of the profile (not the base) passes the focus/ignore filters. */
 int gm_pview_keep(const struct gm_profile *prof, uint32_t i, const struct gm_pview_opts *o);
 
 /* Calls fn for each frame of sample i, leaf first; stops if fn returns non-zero. */
 typedef int (*gm_frame_fn)(void *ctx, const char *func, const struct gm_pprof_line *line,
                            const struct gm_pprof_location *loc);
-int gm_pview_frames(const struct gm_profile *prof, uint32_t i, gm_frame_fn fn, void *ctx);
+int gm_pview_frames(const struct gm_profile *prof, const regex_t *drop, uint32_t i, gm_frame_fn fn,
+                    void *ctx);
+
+/* The profile's drop_frames as pprof applies it (a full match of a function name): *out is a
+ * new regex for gm_pview_drop_free(), or NULL when the profile has none or it does not compile
+ * (pprof then drops nothing either). 0 or GM_ENOMEM. */
+int gm_pview_drop_compile(const struct gm_profile *prof, regex_t **out);
+void gm_pview_drop_free(regex_t *re);
 
 /* Total of one sample type over all samples, before any filter (saturating). */
 int64_t gm_profile_total(const struct gm_profile *prof, uint32_t index);

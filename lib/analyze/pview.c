@@ -12,17 +12,51 @@
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
-int gm_pview_frames(const struct gm_profile *prof, uint32_t i, gm_frame_fn fn, void *ctx)
+int gm_pview_drop_compile(const struct gm_profile *prof, regex_t **out)
+{
+    *out = NULL;
+    if (!prof->drop_frames_id) {
+        return 0;
+    }
+    const char *re = gm_profile_str(prof, prof->drop_frames_id);
+    size_t n = strlen(re) + 5;
+    char *anchored = gm_xmalloc(n);
+    regex_t *rx = gm_xcalloc(1, sizeof(*rx));
+    if (!anchored || !rx || gm_fail_alloc_now()) { /* regcomp allocates too */
+        free(anchored);
+        free(rx);
+        return GM_ENOMEM;
+    }
+    snprintf(anchored, n, "^(%s)$", re);
+    if (regcomp(rx, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
+        *out = rx;
+        rx = NULL;
+    }
+    free(anchored);
+    free(rx);
+    return 0;
+}
+
+void gm_pview_drop_free(regex_t *re)
+{
+    if (re) {
+        regfree(re);
+        free(re);
+    }
+}
+
+int gm_pview_frames(const struct gm_profile *prof, const regex_t *drop, uint32_t i, gm_frame_fn fn,
+                    void *ctx)
 {
     const struct gm_pprof_sample *s = &prof->samples[i];
     uint32_t skip = 0; /* frames dropped from the leaf side (drop_frames) */
-    if (prof->drop_re) {
+    if (drop) {
         uint32_t idx = 0;
         for (uint32_t k = 0; k < s->loc_nr; k++) {
             const struct gm_pprof_location *loc = &prof->locations[prof->locs[s->loc_off + k]];
             for (uint32_t l = 0; l < loc->line_nr; l++, idx++) {
                 const char *f = gm_profile_func_name(prof, &prof->lines[loc->line_off + l]);
-                if (regexec(prof->drop_re, f, 0, NULL, 0) == 0) {
+                if (regexec(drop, f, 0, NULL, 0) == 0) {
                     skip = idx + 1; /* the outermost match wins: drop it and its callees */
                 }
             }
@@ -67,23 +101,30 @@ static int match_frame(void *ctx, const char *func, const struct gm_pprof_line *
     return 0;
 }
 
-int gm_pview_keep(const struct gm_profile *prof, uint32_t i, const struct gm_pview_opts *o)
+/* gm_pview_keep for the profile or the base, whose frames drop drops. */
+static int keep(const struct gm_profile *prof, const regex_t *drop, uint32_t i,
+                const struct gm_pview_opts *o)
 {
     if (o->focus) {
         struct match_ctx m = {o->focus, 0};
-        gm_pview_frames(prof, i, match_frame, &m);
+        gm_pview_frames(prof, drop, i, match_frame, &m);
         if (!m.hit) {
             return 0;
         }
     }
     if (o->ignore) {
         struct match_ctx m = {o->ignore, 0};
-        gm_pview_frames(prof, i, match_frame, &m);
+        gm_pview_frames(prof, drop, i, match_frame, &m);
         if (m.hit) {
             return 0;
         }
     }
     return 1;
+}
+
+int gm_pview_keep(const struct gm_profile *prof, uint32_t i, const struct gm_pview_opts *o)
+{
+    return keep(prof, o->drop, i, o);
 }
 
 int64_t gm_profile_total(const struct gm_profile *prof, uint32_t index)
@@ -209,8 +250,9 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
         return;
     }
     memset(b->lcache, 0xff, ((size_t)prof->locations_nr + 1) * sizeof(uint32_t));
+    const regex_t *drop = negate ? o->base_drop : o->drop;
     for (uint32_t i = 0; i < prof->samples_nr && !b->err; i++) {
-        if (!gm_pview_keep(prof, i, o)) {
+        if (!keep(prof, drop, i, o)) {
             b->t->samples_dropped++;
             continue;
         }
@@ -226,8 +268,8 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
         b->stamp++;
         b->value = v;
         b->leaf = 1;
-        if (prof->drop_re) {
-            gm_pview_frames(prof, i, top_frame, b);
+        if (drop) {
+            gm_pview_frames(prof, drop, i, top_frame, b);
             continue;
         }
         /* the common case inline: frames by function index, names only on first sight */

@@ -1,17 +1,12 @@
 /* The profile model (gm/profile.h): release and lookups. */
 #include "gm/profile.h"
 
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 void gm_profile_release(struct gm_profile *prof)
 {
-    if (prof->drop_re) {
-        regfree(prof->drop_re);
-        free(prof->drop_re);
-    }
     gm_strtab_release(&prof->strs);
     free(prof->types);
     free(prof->samples);

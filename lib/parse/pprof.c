@@ -14,7 +14,6 @@
 #include "gm/sniff.h"
 
 #include <math.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -816,22 +815,6 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
             prof->comments = nc;
             prof->comments[prof->comments_nr++] = id;
         }
-    }
-    if (prof->drop_frames_id) {
-        /* pprof drops frames whose function name fully matches, with everything they call */
-        const char *re = gm_profile_str(prof, prof->drop_frames_id);
-        size_t n = strlen(re) + 5;
-        char *anchored = gm_xmalloc(n);
-        regex_t *rx = gm_xcalloc(1, sizeof(*rx));
-        if (anchored && rx) {
-            snprintf(anchored, n, "^(%s)$", re);
-            if (regcomp(rx, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
-                prof->drop_re = rx;
-                rx = NULL;
-            }
-        }
-        free(anchored);
-        free(rx);
     }
     rc = 0;
 out:

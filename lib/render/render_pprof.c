@@ -155,7 +155,7 @@ void gm_render_pprof_traces(struct gm_out *o, const struct gm_profile *p, uint32
         char v[48];
         gm_pview_format(v, sizeof(v), p->values[s->val_off + index], unit);
         struct trace_ctx c = {o, 1, v};
-        gm_pview_frames(p, i, trace_frame, &c);
+        gm_pview_frames(p, opts->drop, i, trace_frame, &c);
         if (c.first) {
             gm_out_printf(o, "%11s   (no frames)\n", v);
         }
@@ -261,7 +261,7 @@ void gm_render_pprof_folded(struct gm_out *o, const struct gm_profile *p, uint32
             continue;
         }
         c.nr = 0;
-        gm_pview_frames(p, i, fold_frame, &c);
+        gm_pview_frames(p, opts->drop, i, fold_frame, &c);
         if (c.nr == 0) {
             continue; /* no frames: nothing a folded-stack tool can place */
         }

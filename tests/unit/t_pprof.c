@@ -303,7 +303,7 @@ static int add_frame(void *ctx, const char *func, const struct gm_pprof_line *li
 static const char *stack_of(const struct gm_profile *p, uint32_t i, struct frames *f)
 {
     f->text[0] = 0;
-    gm_pview_frames(p, i, add_frame, f);
+    gm_pview_frames(p, NULL, i, add_frame, f);
     return f->text;
 }
 
@@ -1275,7 +1275,7 @@ static int add_name(void *ctx, const char *func, const struct gm_pprof_line *lin
 static const char *names_of(const struct gm_profile *p, uint32_t i, struct frames *f)
 {
     f->text[0] = 0;
-    gm_pview_frames(p, i, add_name, f);
+    gm_pview_frames(p, NULL, i, add_name, f);
     return f->text;
 }
 

@@ -539,3 +539,43 @@ Test(pview_ref, strict_order_on_cpu)
     gm_ptop_release(&t);
     gm_profile_release(&p);
 }
+
+/* drop_frames is a view concern: the model keeps the string, the view compiles it and drops the
+ * matching frames with everything they call (testdata/pprof/i_drop_frames.pb drops
+ * runtime\..*, as Go's own pprof -proto does for legacy heap profiles). */
+Test(pview, drop_frames_applied_by_the_view)
+{
+    struct gm_profile p;
+    struct gm_diag d = {0};
+    cr_assert_eq(gm_load_profile(&p, "testdata/pprof/i_drop_frames.pb", NULL, &d), 0);
+    cr_assert_neq(p.drop_frames_id, 0u);
+    regex_t *drop = NULL;
+    cr_assert_eq(gm_pview_drop_compile(&p, &drop), 0);
+    cr_assert_not_null(drop);
+    struct gm_pview_opts o = {.sample_index = 0};
+    struct gm_ptop t;
+    top(&p, &o, &t);
+    expect_row(&t, "runtime.memmove", 7, 7);
+    gm_ptop_release(&t);
+    o.drop = drop;
+    top(&p, &o, &t);
+    cr_assert_null(row(&t, "runtime.memmove"));
+    cr_assert_null(row(&t, "runtime.mallocgc"));
+    expect_row(&t, "main.work", 7, 12);
+    expect_row(&t, "main.leaf", 5, 5);
+    expect_row(&t, "main.main", 2, 14);
+    gm_ptop_release(&t);
+    gm_pview_drop_free(drop);
+    gm_profile_release(&p);
+}
+
+Test(pview, no_drop_frames_no_regex)
+{
+    struct gm_profile p;
+    struct gm_diag d = {0};
+    cr_assert_eq(gm_load_profile(&p, "testdata/pprof/y_cpu.pb.gz", NULL, &d), 0);
+    regex_t *drop = (regex_t *)&d; /* must be overwritten */
+    cr_assert_eq(gm_pview_drop_compile(&p, &drop), 0);
+    cr_assert_null(drop);
+    gm_profile_release(&p);
+}
