@@ -1,9 +1,9 @@
 /*
  * profile.proto decoder and legacy heap text reader.
  *
- * Why it is safe: every read goes through struct wire, which checks the end of the current
- * message before each byte and caps varints at 10 bytes; lengths are checked against the
- * enclosing message; every id and string index is checked when it is resolved. Why it is
+ * Why it is safe: every read goes through struct wire (pbwire.h), which checks the end of the
+ * current message before each byte and caps varints at 10 bytes; lengths are checked against
+ * the enclosing message; every id and string index is checked when it is resolved. Why it is
  * fast enough: one pass to find the messages, one pass per message kind, no per-field
  * allocation (arrays are sized from the first pass).
  */
@@ -12,133 +12,13 @@
 #include "gm/hashtab.h"
 #include "gm/input.h"
 #include "gm/sniff.h"
+#include "pbwire.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
-
-struct wire {
-    const uint8_t *base, *p, *end;
-    struct gm_diag *diag;
-};
-
-static int werr(struct wire *w, int code, const char *what)
-{
-    return gm_diag_set(w->diag, code, (uint64_t)(w->p - w->base), 0, "%s", what);
-}
-
-/* The per-byte and per-element helpers are inlined into their callers (with the element
- * callback of repeated() known at each call site): about 30% fewer instructions per profile. */
-#define HOT __attribute__((always_inline)) inline
-
-/* Reads a varint. Most in a profile (ids, lines, small values) fit in one byte; longer ones
- * are read with one bound (the message end or 10 bytes) instead of a check per byte. On an
- * error, w->p is where the reading stopped: the message end when it ran out, or the tenth byte
- * for an overlong varint. */
-static inline int varint(struct wire *w, uint64_t *out)
-{
-    const uint8_t *q = w->p;
-    size_t avail = (size_t)(w->end - q);
-    if (avail && *q < 0x80) {
-        *out = *q;
-        w->p = q + 1;
-        return 0;
-    }
-    size_t lim = avail < 10 ? avail : 10;
-    uint64_t v = 0;
-    *out = 0;
-    for (size_t i = 0; i < lim; i++) {
-        uint8_t b = q[i];
-        if (i == 9 && b > 1) {
-            w->p = q + 10;
-            return werr(w, GM_EFORMAT, "varint longer than 64 bits");
-        }
-        v |= (uint64_t)(b & 0x7f) << (7 * i);
-        if (b < 0x80) {
-            w->p = q + i + 1;
-            *out = v;
-            return 0;
-        }
-    }
-    w->p = q + lim;
-    return lim < 10 ? werr(w, GM_ETRUNC, "varint runs past the end of its message")
-                    : werr(w, GM_EFORMAT, "varint longer than 10 bytes");
-}
-
-HOT static int wkey(struct wire *w, uint32_t *field, uint32_t *wt)
-{
-    if (w->p < w->end && *w->p < 0x80 && *w->p >= 8) {
-        /* fields 1..15 (all of profile.proto's): a one-byte key */
-        *field = *w->p >> 3;
-        *wt = *w->p & 7;
-        w->p++;
-        return 0;
-    }
-    uint64_t k = 0;
-    *field = 0;
-    *wt = 0;
-    GM_TRY(varint(w, &k));
-    if (k >> 3 == 0 || k >> 3 > 0x1fffffff) {
-        return werr(w, GM_EFORMAT, "field number 0 or out of range");
-    }
-    *field = (uint32_t)(k >> 3);
-    *wt = (uint32_t)(k & 7);
-    return 0;
-}
-
-HOT static int wbytes(struct wire *w, struct wire *sub)
-{
-    uint64_t n = 0;
-    *sub = *w;
-    sub->end = sub->p;
-    GM_TRY(varint(w, &n));
-    if (n > (uint64_t)(w->end - w->p)) {
-        return werr(w, GM_ETRUNC, "length-delimited field runs past the end of its message");
-    }
-    sub->base = w->base;
-    sub->p = w->p;
-    sub->end = w->p + n;
-    sub->diag = w->diag;
-    w->p += n;
-    return 0;
-}
-
-static int wskip(struct wire *w, uint32_t wt)
-{
-    uint64_t v = 0;
-    struct wire sub = {0};
-    switch (wt) {
-    case 0:
-        return varint(w, &v);
-    case 1:
-        if (w->end - w->p < 8) {
-            return werr(w, GM_ETRUNC, "fixed64 runs past the end");
-        }
-        w->p += 8;
-        return 0;
-    case 2:
-        return wbytes(w, &sub);
-    case 5:
-        if (w->end - w->p < 4) {
-            return werr(w, GM_ETRUNC, "fixed32 runs past the end");
-        }
-        w->p += 4;
-        return 0;
-    default:
-        return werr(w, GM_EFORMAT, "unsupported wire type (groups or 6/7)");
-    }
-}
-
-/* A scalar field: wire type 0 gives one value. */
-static int wint(struct wire *w, uint32_t wt, uint64_t *v)
-{
-    if (wt != 0) {
-        return werr(w, GM_EFORMAT, "expected a varint field");
-    }
-    return varint(w, v);
-}
 
 /* ---------------------------------------------------------------- growable lists */
 
@@ -569,10 +449,202 @@ static int decode_sample(struct dec *d, struct wire *w, struct gm_pprof_sample *
     return 0;
 }
 
+/* The wire of one message found by scan_top(). */
+static struct wire span_wire(const struct dec *d, struct span sp)
+{
+    return (struct wire){d->top.base, d->top.base + sp.off, d->top.base + sp.off + sp.len,
+                         d->top.diag};
+}
+
+/* Pass 1: where is everything. Messages (fields 1-6, 11 and packed comments 13) go to their
+ * span lists, scalars (7-15) to scalar[]; an unpacked comment joins the packed runs in sv[13]
+ * (len UINT32_MAX, off its string index) to keep the order. */
+static int scan_top(struct dec *d, struct spans *sv, uint64_t *scalar)
+{
+    struct wire *w = &d->top;
+    while (w->p < w->end) {
+        uint32_t f = 0, wt = 0;
+        GM_TRY(wkey(w, &f, &wt));
+        if ((f <= 6 || f == 11 || f == 13) && wt == 2) {
+            struct wire sub = {0};
+            GM_TRY(wbytes(w, &sub));
+            GM_TRY(spans_push(&sv[f], (uint32_t)(sub.p - sub.base), (uint32_t)(sub.end - sub.p)));
+        } else if (f <= 6 || f == 11) {
+            return werr(w, GM_EFORMAT, "expected a length-delimited field");
+        } else if (f >= 7 && f <= 15 && wt == 0) {
+            GM_TRY(varint(w, &scalar[f]));
+            if (f == 13) {
+                GM_EXPECT(scalar[f] <= UINT32_MAX, w->diag, (uint64_t)(w->p - w->base), 0,
+                          "comment string index out of range");
+                GM_TRY(spans_push(&sv[13], (uint32_t)scalar[f], UINT32_MAX));
+            }
+        } else {
+            GM_TRY(wskip(w, wt));
+        }
+    }
+    return 0;
+}
+
+/* The string table, interned; string_table[0] must be "". */
+static int read_strings(struct dec *d, const struct spans *st)
+{
+    struct gm_profile *prof = d->prof;
+    d->strs_nr = st->nr;
+    d->strmap = gm_xcalloc(d->strs_nr, sizeof(uint32_t));
+    if (!d->strmap) {
+        return GM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < st->nr; i++) {
+        GM_TRY(gm_strtab_intern(&prof->strs, (const char *)d->top.base + st->v[i].off, st->v[i].len,
+                                &d->strmap[i]));
+    }
+    GM_EXPECT(d->strs_nr == 0 || st->v[0].len == 0, d->top.diag, st->v[0].off, 0,
+              "string_table[0] must be the empty string");
+    return 0;
+}
+
+/* Sample types, the period type and the scalars of the profile message. */
+static int read_header(struct dec *d, const struct spans *sv, const uint64_t *scalar)
+{
+    struct gm_profile *prof = d->prof;
+    prof->types = gm_xcalloc(sv[1].nr, sizeof(*prof->types));
+    if (!prof->types) {
+        return GM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < sv[1].nr; i++) {
+        struct wire s = span_wire(d, sv[1].v[i]);
+        GM_TRY(value_type(d, &s, &prof->types[i]));
+    }
+    prof->types_nr = sv[1].nr;
+    for (uint32_t i = 0; i < sv[11].nr; i++) {
+        struct wire s = span_wire(d, sv[11].v[i]);
+        GM_TRY(value_type(d, &s, &prof->period_type));
+    }
+    struct wire s = {d->top.base, d->top.base, d->top.end, d->top.diag}; /* offset 0 */
+    if (scalar[7]) {
+        GM_TRY(str(d, &s, scalar[7], &prof->drop_frames_id));
+    }
+    if (scalar[8]) {
+        GM_TRY(str(d, &s, scalar[8], &prof->keep_frames_id));
+    }
+    if (scalar[14]) {
+        uint32_t id = 0;
+        GM_TRY(str(d, &s, scalar[14], &id));
+        for (uint32_t i = 0; i < prof->types_nr; i++) {
+            if (prof->types[i].type_id == id) {
+                prof->default_type = (int32_t)i;
+            }
+        }
+    }
+    prof->time_nanos = (int64_t)scalar[9];
+    prof->duration_nanos = (int64_t)scalar[10];
+    prof->period = (int64_t)scalar[12];
+    return 0;
+}
+
+/* Functions and mappings, and the id map of the functions. */
+static int read_functions(struct dec *d, const struct spans *fs, const struct spans *ms)
+{
+    struct gm_profile *prof = d->prof;
+    prof->functions = gm_xcalloc(fs->nr, sizeof(*prof->functions));
+    if (!prof->functions) {
+        return GM_ENOMEM;
+    }
+    GM_TRY(idmap_init(&d->funcs, fs->nr));
+    for (uint32_t i = 0; i < fs->nr; i++) {
+        struct wire s = span_wire(d, fs->v[i]);
+        GM_TRY(decode_function(d, &s, &prof->functions[i]));
+        int rc = idmap_put(&d->funcs, prof->functions[i].id, i);
+        GM_EXPECT(rc <= 0, d->top.diag, fs->v[i].off, 0, "duplicate function id %llu",
+                  (unsigned long long)prof->functions[i].id);
+        GM_TRY(rc);
+    }
+    prof->functions_nr = fs->nr;
+    prof->mappings = gm_xcalloc(ms->nr, sizeof(*prof->mappings));
+    if (!prof->mappings) {
+        return GM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < ms->nr; i++) {
+        struct wire s = span_wire(d, ms->v[i]);
+        GM_TRY(decode_mapping(d, &s, &prof->mappings[i]));
+    }
+    prof->mappings_nr = ms->nr;
+    return 0;
+}
+
+/* Locations (and their id map), then samples, with the pools sized from pass 1. */
+static int read_samples(struct dec *d, const struct spans *ls, const struct spans *ss)
+{
+    struct gm_profile *prof = d->prof;
+    GM_TRY(idmap_init(&d->locs, ls->nr));
+    prof->locations = gm_xcalloc(ls->nr, sizeof(*prof->locations));
+    prof->samples = gm_xcalloc(ss->nr, sizeof(*prof->samples));
+    /* every sample has one value per sample type, each at least a byte: a first size for the
+       values (the pools grow if a file says otherwise) */
+    size_t sample_bytes = 0;
+    for (uint32_t i = 0; i < ss->nr; i++) {
+        sample_bytes += ss->v[i].len;
+    }
+    prof->values =
+        reserve(NULL, &d->vals_cap, 0, GM_MIN((size_t)ss->nr * prof->types_nr, sample_bytes) + 1,
+                sizeof(*prof->values));
+    if (!prof->locations || !prof->samples || !prof->values) {
+        return GM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < ls->nr; i++) {
+        struct wire s = span_wire(d, ls->v[i]);
+        GM_TRY(decode_location(d, &s, &prof->locations[i]));
+        int rc = idmap_put(&d->locs, prof->locations[i].id, i);
+        GM_EXPECT(rc <= 0, d->top.diag, ls->v[i].off, 0, "duplicate location id %llu",
+                  (unsigned long long)prof->locations[i].id);
+        GM_TRY(rc);
+    }
+    prof->locations_nr = ls->nr;
+    uint32_t locs_nr = 0, vals_nr = 0, labels_nr = 0;
+    for (uint32_t i = 0; i < ss->nr; i++) {
+        struct wire s = span_wire(d, ss->v[i]);
+        GM_TRY(decode_sample(d, &s, &prof->samples[i], &locs_nr, &vals_nr, &labels_nr));
+    }
+    prof->samples_nr = ss->nr;
+    return 0;
+}
+
+static int add_comment(struct gm_profile *prof, uint32_t id)
+{
+    uint32_t *nc = gm_xrealloc(prof->comments, (prof->comments_nr + 1) * sizeof(uint32_t));
+    if (!nc) {
+        return GM_ENOMEM;
+    }
+    prof->comments = nc;
+    prof->comments[prof->comments_nr++] = id;
+    return 0;
+}
+
+/* Comments, packed runs and unpacked ones, in file order. */
+static int read_comments(struct dec *d, const struct spans *cs)
+{
+    for (uint32_t i = 0; i < cs->nr; i++) {
+        uint32_t id = 0;
+        if (cs->v[i].len == UINT32_MAX) { /* an unpacked comment: off is the index */
+            struct wire s = {d->top.base, d->top.base, d->top.end, d->top.diag};
+            GM_TRY(str(d, &s, cs->v[i].off, &id));
+            GM_TRY(add_comment(d->prof, id));
+            continue;
+        }
+        struct wire s = span_wire(d, cs->v[i]);
+        while (s.p < s.end) {
+            uint64_t v = 0;
+            GM_TRY(varint(&s, &v));
+            GM_TRY(str(d, &s, v, &id));
+            GM_TRY(add_comment(d->prof, id));
+        }
+    }
+    return 0;
+}
+
 int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const struct gm_limits *lim,
                    struct gm_diag *diag)
 {
-    (void)lim;
     memset(prof, 0, sizeof(*prof));
     prof->default_type = -1;
     struct dec d;
@@ -584,240 +656,20 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     d.top.diag = diag;
     struct spans sv[16];
     memset(sv, 0, sizeof(sv));
-    struct wire *w = &d.top;
-    int rc = gm_strtab_init(&prof->strs, lim ? lim->max_strtab : 0);
-    if (rc < 0) {
-        goto out;
-    }
     uint64_t scalar[16] = {0};
-    /* pass 1: where is everything */
-    while (w->p < w->end) {
-        uint32_t f = 0, wt = 0;
-        if ((rc = wkey(w, &f, &wt)) < 0) {
-            goto out;
-        }
-        if (f <= 6 && wt == 2) {
-            struct wire sub = {0};
-            if ((rc = wbytes(w, &sub)) < 0 || (rc = spans_push(&sv[f], (uint32_t)(sub.p - sub.base),
-                                                               (uint32_t)(sub.end - sub.p))) < 0) {
-                goto out;
-            }
-        } else if (f <= 6 || f == 11) {
-            if (f == 11 && wt == 2) {
-                struct wire sub = {0};
-                if ((rc = wbytes(w, &sub)) < 0 ||
-                    (rc = spans_push(&sv[11], (uint32_t)(sub.p - sub.base),
-                                     (uint32_t)(sub.end - sub.p))) < 0) {
-                    goto out;
-                }
-            } else {
-                rc = werr(w, GM_EFORMAT, "expected a length-delimited field");
-                goto out;
-            }
-        } else if (f == 13 && wt == 2) {
-            struct wire sub = {0};
-            if ((rc = wbytes(w, &sub)) < 0 ||
-                (rc = spans_push(&sv[13], (uint32_t)(sub.p - sub.base),
-                                 (uint32_t)(sub.end - sub.p))) < 0) {
-                goto out;
-            }
-        } else if (f >= 7 && f <= 15 && wt == 0) {
-            if ((rc = varint(w, &scalar[f])) < 0) {
-                goto out;
-            }
-            if (f == 13) {
-                /* an unpacked comment: keep its string index (checked below) */
-                if (scalar[f] > UINT32_MAX) {
-                    rc = werr(w, GM_EFORMAT, "comment string index out of range");
-                    goto out;
-                }
-                /* in the same list as packed runs, to keep the order: len = UINT32_MAX */
-                if ((rc = spans_push(&sv[13], (uint32_t)scalar[f], UINT32_MAX)) < 0) {
-                    goto out;
-                }
-            }
-        } else if ((rc = wskip(w, wt)) < 0) {
-            goto out;
-        }
+    int rc = gm_strtab_init(&prof->strs, lim ? lim->max_strtab : 0);
+    if (rc == 0) {
+        rc = scan_top(&d, sv, scalar);
     }
-    if (len > 0 && sv[6].nr == 0) {
+    if (rc == 0 && len > 0 && sv[6].nr == 0) {
         rc = gm_diag_set(diag, GM_EFORMAT, 0, 0,
                          "expected a profile.proto message with a string_table, found none");
-        goto out;
     }
-    /* strings */
-    d.strs_nr = sv[6].nr;
-    d.strmap = gm_xcalloc(d.strs_nr, sizeof(uint32_t));
-    if (!d.strmap) {
-        rc = GM_ENOMEM;
-        goto out;
+    if (rc == 0 && (rc = read_strings(&d, &sv[6])) == 0 &&
+        (rc = read_header(&d, sv, scalar)) == 0 && (rc = read_functions(&d, &sv[5], &sv[3])) == 0 &&
+        (rc = read_samples(&d, &sv[4], &sv[2])) == 0) {
+        rc = read_comments(&d, &sv[13]);
     }
-    for (uint32_t i = 0; i < sv[6].nr; i++) {
-        if ((rc = gm_strtab_intern(&prof->strs, p + sv[6].v[i].off, sv[6].v[i].len, &d.strmap[i])) <
-            0) {
-            goto out;
-        }
-    }
-    if (d.strs_nr && sv[6].v[0].len != 0) {
-        rc = gm_diag_set(diag, GM_EFORMAT, sv[6].v[0].off, 0,
-                         "string_table[0] must be the empty string");
-        goto out;
-    }
-    /* sample types */
-    prof->types = gm_xcalloc(sv[1].nr, sizeof(*prof->types));
-    if (!prof->types) {
-        rc = GM_ENOMEM;
-        goto out;
-    }
-    for (uint32_t i = 0; i < sv[1].nr; i++) {
-        struct wire s = {d.top.base, d.top.base + sv[1].v[i].off,
-                         d.top.base + sv[1].v[i].off + sv[1].v[i].len, diag};
-        if ((rc = value_type(&d, &s, &prof->types[i])) < 0) {
-            goto out;
-        }
-    }
-    prof->types_nr = sv[1].nr;
-    for (uint32_t i = 0; i < sv[11].nr; i++) {
-        struct wire s = {d.top.base, d.top.base + sv[11].v[i].off,
-                         d.top.base + sv[11].v[i].off + sv[11].v[i].len, diag};
-        if ((rc = value_type(&d, &s, &prof->period_type)) < 0) {
-            goto out;
-        }
-    }
-    /* scalars that are string indices */
-    {
-        struct wire s = {d.top.base, d.top.base, d.top.end, diag};
-        if ((scalar[7] && (rc = str(&d, &s, scalar[7], &prof->drop_frames_id)) < 0) ||
-            (scalar[8] && (rc = str(&d, &s, scalar[8], &prof->keep_frames_id)) < 0)) {
-            goto out;
-        }
-        if (scalar[14]) {
-            uint32_t id = 0;
-            if ((rc = str(&d, &s, scalar[14], &id)) < 0) {
-                goto out;
-            }
-            for (uint32_t i = 0; i < prof->types_nr; i++) {
-                if (prof->types[i].type_id == id) {
-                    prof->default_type = (int32_t)i;
-                }
-            }
-        }
-    }
-    prof->time_nanos = (int64_t)scalar[9];
-    prof->duration_nanos = (int64_t)scalar[10];
-    prof->period = (int64_t)scalar[12];
-    /* functions */
-    prof->functions = gm_xcalloc(sv[5].nr, sizeof(*prof->functions));
-    if (!prof->functions || (rc = idmap_init(&d.funcs, sv[5].nr)) < 0) {
-        rc = rc < 0 ? rc : GM_ENOMEM;
-        goto out;
-    }
-    for (uint32_t i = 0; i < sv[5].nr; i++) {
-        struct wire s = {d.top.base, d.top.base + sv[5].v[i].off,
-                         d.top.base + sv[5].v[i].off + sv[5].v[i].len, diag};
-        if ((rc = decode_function(&d, &s, &prof->functions[i])) < 0) {
-            goto out;
-        }
-        if ((rc = idmap_put(&d.funcs, prof->functions[i].id, i)) != 0) {
-            if (rc > 0) {
-                rc = gm_diag_set(diag, GM_EFORMAT, sv[5].v[i].off, 0, "duplicate function id %llu",
-                                 (unsigned long long)prof->functions[i].id);
-            }
-            goto out;
-        }
-    }
-    prof->functions_nr = sv[5].nr;
-    /* mappings */
-    prof->mappings = gm_xcalloc(sv[3].nr, sizeof(*prof->mappings));
-    if (!prof->mappings) {
-        rc = GM_ENOMEM;
-        goto out;
-    }
-    for (uint32_t i = 0; i < sv[3].nr; i++) {
-        struct wire s = {d.top.base, d.top.base + sv[3].v[i].off,
-                         d.top.base + sv[3].v[i].off + sv[3].v[i].len, diag};
-        if ((rc = decode_mapping(&d, &s, &prof->mappings[i])) < 0) {
-            goto out;
-        }
-    }
-    prof->mappings_nr = sv[3].nr;
-    /* sizes of the pools */
-    if ((rc = idmap_init(&d.locs, sv[4].nr)) < 0) {
-        goto out;
-    }
-    prof->locations = gm_xcalloc(sv[4].nr, sizeof(*prof->locations));
-    prof->samples = gm_xcalloc(sv[2].nr, sizeof(*prof->samples));
-    /* every sample has one value per sample type, each at least a byte: a first size for the
-       values (the pools grow if a file says otherwise) */
-    size_t sample_bytes = 0;
-    for (uint32_t i = 0; i < sv[2].nr; i++) {
-        sample_bytes += sv[2].v[i].len;
-    }
-    prof->values =
-        reserve(NULL, &d.vals_cap, 0, GM_MIN((size_t)sv[2].nr * prof->types_nr, sample_bytes) + 1,
-                sizeof(*prof->values));
-    if (!prof->locations || !prof->samples || !prof->values) {
-        rc = GM_ENOMEM;
-        goto out;
-    }
-    for (uint32_t i = 0; i < sv[4].nr; i++) {
-        struct wire s = {d.top.base, d.top.base + sv[4].v[i].off,
-                         d.top.base + sv[4].v[i].off + sv[4].v[i].len, diag};
-        if ((rc = decode_location(&d, &s, &prof->locations[i])) < 0) {
-            goto out;
-        }
-        if ((rc = idmap_put(&d.locs, prof->locations[i].id, i)) != 0) {
-            if (rc > 0) {
-                rc = gm_diag_set(diag, GM_EFORMAT, sv[4].v[i].off, 0, "duplicate location id %llu",
-                                 (unsigned long long)prof->locations[i].id);
-            }
-            goto out;
-        }
-    }
-    prof->locations_nr = sv[4].nr;
-    uint32_t locs_nr = 0, vals_nr = 0, labels_nr = 0;
-    for (uint32_t i = 0; i < sv[2].nr; i++) {
-        struct wire s = {d.top.base, d.top.base + sv[2].v[i].off,
-                         d.top.base + sv[2].v[i].off + sv[2].v[i].len, diag};
-        if ((rc = decode_sample(&d, &s, &prof->samples[i], &locs_nr, &vals_nr, &labels_nr)) < 0) {
-            goto out;
-        }
-    }
-    prof->samples_nr = sv[2].nr;
-    /* comments (packed) */
-    for (uint32_t i = 0; i < sv[13].nr; i++) {
-        if (sv[13].v[i].len == UINT32_MAX) { /* an unpacked comment: off is the index */
-            struct wire s = {d.top.base, d.top.base, d.top.end, diag};
-            uint32_t id = 0;
-            uint32_t *nc = NULL;
-            if ((rc = str(&d, &s, sv[13].v[i].off, &id)) < 0 ||
-                !(nc = gm_xrealloc(prof->comments, (prof->comments_nr + 1) * sizeof(uint32_t)))) {
-                rc = rc < 0 ? rc : GM_ENOMEM;
-                goto out;
-            }
-            prof->comments = nc;
-            prof->comments[prof->comments_nr++] = id;
-            continue;
-        }
-        struct wire s = {d.top.base, d.top.base + sv[13].v[i].off,
-                         d.top.base + sv[13].v[i].off + sv[13].v[i].len, diag};
-        while (s.p < s.end) {
-            uint64_t v = 0;
-            uint32_t id = 0;
-            if ((rc = varint(&s, &v)) < 0 || (rc = str(&d, &s, v, &id)) < 0) {
-                goto out;
-            }
-            uint32_t *nc = gm_xrealloc(prof->comments, (prof->comments_nr + 1) * sizeof(uint32_t));
-            if (!nc) {
-                rc = GM_ENOMEM;
-                goto out;
-            }
-            prof->comments = nc;
-            prof->comments[prof->comments_nr++] = id;
-        }
-    }
-    rc = 0;
-out:
     for (size_t i = 0; i < GM_ARRAY_NR(sv); i++) {
         free(sv[i].v);
     }
@@ -826,6 +678,7 @@ out:
     idmap_free(&d.locs);
     if (rc < 0) {
         gm_profile_release(prof);
+        return rc;
     }
-    return rc;
+    return 0;
 }
