@@ -3,8 +3,9 @@
  *
  * An index from a 32-bit hash to 32-bit values; the value is usually the position of an
  * element in the owner's array, and the element holds the key. Each slot is 8 bytes,
- * (hash << 32 | value + 1), 0 when empty; linear probing; the table is kept at most half full
- * and grows by rehashing its own slots (it never calls back into the owner). A lookup compares
+ * (hash << 32 | value + 1), 0 when empty; linear probing; the table is kept at most 3/4 full
+ * (the stored hash makes a probe past a foreign entry one compare in the same cache line) and
+ * grows by rehashing its own slots (it never calls back into the owner). A lookup compares
  * the stored hash before the owner compares keys, so a probe costs one cache miss in the
  * common case. Allocations go through the counted allocator.
  *
@@ -36,9 +37,10 @@ void gm_htab_release(struct gm_htab *t);
 /* Empties the table, keeping its slots. */
 void gm_htab_clear(struct gm_htab *t);
 /* Adds value (< UINT32_MAX) under hash; does not look for an equal entry first. Grows the
- * table before it is more than half full. 0; GM_ENOMEM or GM_ETOOBIG (2^31 slots) with the
+ * table before it is more than 3/4 full. 0; GM_ENOMEM or GM_ETOOBIG (2^31 slots) with the
  * table unchanged. */
-int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value);
+static inline int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value);
+int gm_htab_add_grow(struct gm_htab *t, uint32_t hash, uint32_t value);
 
 /* Where the probe for hash starts. */
 static inline uint32_t gm_htab_probe(const struct gm_htab *t, uint32_t hash)
@@ -60,6 +62,20 @@ static inline uint32_t gm_htab_next(const struct gm_htab *t, uint32_t hash, uint
             return (uint32_t)s - 1;
         }
     }
+}
+
+static inline int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value)
+{
+    if (((uint64_t)t->nr + 1) * 4 > ((uint64_t)t->mask + 1) * 3 || value == UINT32_MAX) {
+        return gm_htab_add_grow(t, hash, value); /* grows first (and checks value) */
+    }
+    uint32_t i = hash & t->mask;
+    while (t->slots[i]) {
+        i = (i + 1) & t->mask;
+    }
+    t->slots[i] = (uint64_t)hash << 32 | ((uint64_t)value + 1);
+    t->nr++;
+    return 0;
 }
 
 /* A 32-bit hash of an integer key (ids, addresses, pairs packed into 64 bits). */

@@ -13,7 +13,7 @@
 static uint64_t slots_for(uint64_t expect)
 {
     uint64_t n = SLOTS_MIN;
-    while (n < expect * 2 + 2 && n < SLOTS_MAX) {
+    while (n * 3 < expect * 4 + 4 && n < SLOTS_MAX) {
         n *= 2;
     }
     return n;
@@ -75,10 +75,10 @@ static int grow(struct gm_htab *t)
     return 0;
 }
 
-int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value)
+int gm_htab_add_grow(struct gm_htab *t, uint32_t hash, uint32_t value)
 {
     GM_ASSERT(t->slots && value != UINT32_MAX);
-    if (((uint64_t)t->nr + 1) * 2 > (uint64_t)t->mask + 1) {
+    if (((uint64_t)t->nr + 1) * 4 > ((uint64_t)t->mask + 1) * 3) {
         GM_TRY(grow(t));
     }
     place(t->slots, t->mask, (uint64_t)hash << 32 | ((uint64_t)value + 1));
