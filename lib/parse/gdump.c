@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /*
- * Goroutine dump parser (full and debug=1 forms).
+ * Goroutine dump parser (full and debug=1 forms). What it finds goes to dumps through the
+ * record builder (gdump_build.c); goroutine profiles are converted in gdump_profile.c.
  *
  * Why it is fast: one pass, memchr per line, a dispatch on the first byte of the line, and one
  * hash + one table probe per frame (gm_stacks_frame). Nothing is copied per goroutine except a
@@ -10,9 +11,8 @@
  * frame count per goroutine is capped (GM_G_CUT), lines longer than limits.max_line are skipped
  * and counted, and all tables are capped by the strtab limit.
  */
-#include "gm/gdump.h"
+#include "gdump_build.h"
 #include "gm/alloc.h"
-#include "gm/idset.h"
 #include "gm/input.h"
 #include "gm/pprof.h"
 #include "gm/sniff.h"
@@ -21,49 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
-
-enum mode {
-    M_NONE,         /* outside any goroutine */
-    M_FUNC,         /* in a goroutine, expecting a frame, created by, marker or blank */
-    M_FILE,         /* after a frame's function line, expecting "\tfile:line" */
-    M_CREATED_FILE, /* after "created by", expecting "\tfile:line" */
-    M_ANCESTOR,     /* inside [originating from goroutine N] frames */
-    M_AGG,          /* inside a debug=1 dump, between records */
-    M_AGG_REC,      /* inside a debug=1 record */
-};
-
-struct parser {
-    struct gm_gdump_set *set;
-    struct gm_diag *diag;
-    const char *base;
-    size_t len;
-    uint64_t lineno;
-    uint64_t line_off;
-    int last_line; /* the current line is the last one and has no newline */
-
-    int in_dump;
-    uint32_t dump;
-
-    enum mode mode;
-    int in_g;
-    struct gm_goroutine g;
-    uint32_t *frames;
-    uint32_t nframes;
-    uint64_t args_h;
-    int have_obj;
-    int have_user_args;
-    int lock_wait; /* wait_obj came from a sync.(*Mutex)/(*RWMutex) frame */
-    struct gm_lockwait lw;
-    uint64_t user_args_h;
-    struct gm_str pend_func, pend_args;
-    struct gm_str created_func;
-
-    struct gm_idset ids; /* goroutine ids of the current dump: an id seen twice starts a dump */
-
-    uint32_t preamble_id; /* preamble seen since the last dump */
-    int64_t last_time;    /* log timestamp seen since the last dump */
-    char scratch[512];
-};
 
 /* ---------------------------------------------------------------- small scanners */
 
@@ -206,148 +163,7 @@ int64_t gm_gdump_log_time(struct gm_str s)
 
 #define RELEASE_STEP ((size_t)8 << 20) /* bytes read between two gm_input_release() calls */
 
-static void end_dump(struct parser *ps)
-{
-    if (!ps->in_dump) {
-        return;
-    }
-    struct gm_dump *d = &ps->set->dumps[ps->dump];
-    d->nr = ps->set->g_nr - d->first;
-    ps->in_dump = 0;
-}
-
-/* What the line the runtime printed before a dump proves: every goroutine asleep, or a
- * synctest bubble deadlocked ("panic: deadlock: all goroutines in bubble are blocked", "...
- * main bubble goroutine has exited but blocked goroutines remain", Go 1.25+). */
-static enum gm_dump_proof preamble_proof(const struct gm_gdump_set *set, uint32_t preamble_id)
-{
-    if (!preamble_id) {
-        return GM_PROOF_NONE;
-    }
-    const char *p = gm_strtab_cstr(&set->stacks.strs, preamble_id);
-    if (strncmp(p, "fatal error: all goroutines are asleep - deadlock!", 50) == 0) {
-        return GM_PROOF_DEADLOCK;
-    }
-    if (strncmp(p, "panic: deadlock: ", 17) == 0 && strstr(p, "bubble")) {
-        return GM_PROOF_BUBBLE;
-    }
-    return GM_PROOF_NONE;
-}
-
-/* Marks a goroutine GM_G_PROVEN when its dump's proof covers it: tagged "(leaked)"; any record
- * of a goroutineleak profile; any goroutine not running when the runtime declared every one
- * asleep; a goroutine of a deadlocked synctest bubble. */
-static void prove(const struct gm_gdump_set *set, struct gm_dump *d, struct gm_goroutine *g)
-{
-    if (g->flags & GM_G_LEAKED) {
-        g->flags |= GM_G_PROVEN;
-        if (d->proof == GM_PROOF_NONE) {
-            d->proof = GM_PROOF_LEAKED;
-        }
-        return;
-    }
-    if (d->proof == GM_PROOF_LEAKPROF) {
-        g->flags |= GM_G_PROVEN | GM_G_LEAKED;
-        return;
-    }
-    if (d->proof != GM_PROOF_DEADLOCK &&
-        !(d->proof == GM_PROOF_BUBBLE && (g->flags & GM_G_BUBBLE))) {
-        return;
-    }
-    const char *st = gm_strtab_cstr(&set->stacks.strs, g->state_id);
-    if (strcmp(st, "running") != 0 && strcmp(st, "runnable") != 0) {
-        g->flags |= GM_G_PROVEN;
-    }
-}
-
-static int start_dump(struct parser *ps, enum gm_dump_kind kind)
-{
-    struct gm_gdump_set *set = ps->set;
-    end_dump(ps);
-    int di = gm_dumps_begin(set, kind);
-    if (di < 0) {
-        return di;
-    }
-    struct gm_dump *d = &set->dumps[di];
-    d->line_first = ps->lineno;
-    d->line_last = ps->lineno;
-    d->preamble_id = ps->preamble_id;
-    d->proof = preamble_proof(set, ps->preamble_id);
-    d->time = ps->last_time;
-    ps->preamble_id = 0;
-    ps->last_time = -1;
-    ps->dump = (uint32_t)di;
-    ps->in_dump = 1;
-    gm_idset_clear(&ps->ids);
-    return 0;
-}
-
 /* ---------------------------------------------------------------- goroutines */
-
-static int finish_g(struct parser *ps)
-{
-    if (!ps->in_g) {
-        return 0;
-    }
-    struct gm_gdump_set *set = ps->set;
-    uint32_t created = GM_NO_FRAME;
-    ps->in_g = 0;
-    if (ps->mode == M_FILE || ps->mode == M_CREATED_FILE) {
-        /* the frame line had no file line: only legal at the end of the input */
-        ps->g.flags |= GM_G_TRUNCATED;
-    }
-    if (ps->created_func.len) {
-        struct gm_str file = {"", 0};
-        uint64_t h = gm_stacks_frame_hash(ps->created_func, file, 0);
-        GM_TRY(gm_stacks_frame(&set->stacks, ps->created_func, file, 0, h, &created));
-    }
-    if (ps->g.stack_id == UINT32_MAX) {
-        GM_TRY(gm_stacks_stack(&set->stacks, ps->frames, ps->nframes, created, &ps->g.stack_id));
-    }
-    ps->g.args_hash = set->similarity == GM_SIM_AGGRESSIVE ? 0 : ps->args_h;
-    if (!ps->have_obj && ps->have_user_args) {
-        ps->g.wait_obj = ps->user_args_h;
-        ps->g.flags |= GM_G_OBJ_ARGS;
-    }
-    struct gm_dump *d = &set->dumps[ps->dump];
-    if (d->proof != GM_PROOF_NONE || (ps->g.flags & GM_G_LEAKED)) {
-        prove(set, d, &ps->g);
-    }
-    if (set->g_nr == d->first) {
-        ps->g.flags |= GM_G_FIRST;
-    }
-    if (d->kind == GM_DUMP_FULL) {
-        GM_TRY(gm_idset_add(&ps->ids, ps->g.u.id));
-    }
-    if (ps->lock_wait && ps->lw.nr) {
-        if (set->locks_nr == set->locks_alloc && GM_GROW(set->locks, set->locks_alloc, 16) < 0) {
-            return GM_ENOMEM;
-        }
-        ps->lw.g = set->g_nr;
-        set->locks[set->locks_nr++] = ps->lw;
-    }
-    GM_TRY(gm_dumps_push(set, &ps->g));
-    d->goroutines += gm_g_weight(&ps->g);
-    d->line_last = ps->lineno;
-    ps->mode = d->kind == GM_DUMP_AGGREGATED ? M_AGG : M_NONE;
-    return 0;
-}
-
-static void begin_g(struct parser *ps)
-{
-    memset(&ps->g, 0, sizeof(ps->g));
-    ps->g.stack_id = UINT32_MAX;
-    ps->in_g = 1;
-    ps->nframes = 0;
-    ps->args_h = 0;
-    ps->have_obj = 0;
-    ps->have_user_args = 0;
-    ps->lock_wait = 0;
-    ps->lw.nr = 0;
-    ps->created_func.len = 0;
-    ps->pend_func.len = 0;
-    ps->mode = M_FUNC;
-}
 
 struct header {
     uint64_t id;
@@ -474,9 +290,9 @@ static int start_g(struct parser *ps, const struct header *h)
     if (!ps->in_dump || set->dumps[ps->dump].kind != GM_DUMP_FULL ||
         (ps->preamble_id && set->g_nr > set->dumps[ps->dump].first) ||
         gm_idset_has(&ps->ids, h->id)) {
-        GM_TRY(start_dump(ps, GM_DUMP_FULL));
+        GM_TRY(gd_start_dump(ps, GM_DUMP_FULL));
     }
-    begin_g(ps);
+    gd_begin_g(ps);
     ps->g.u.id = h->id;
     ps->g.minutes = h->minutes;
     ps->g.flags = h->flags;
@@ -654,19 +470,6 @@ static int parse_file_line(struct gm_str s, struct gm_str *file, uint32_t *line)
     return 0;
 }
 
-static int add_frame(struct parser *ps, struct gm_str func, struct gm_str file, uint32_t line)
-{
-    if (ps->nframes >= ps->set->limits.max_frames) {
-        ps->g.flags |= GM_G_CUT;
-        return 0;
-    }
-    uint32_t id;
-    uint64_t h = gm_stacks_frame_hash(func, file, line);
-    GM_TRY(gm_stacks_frame(&ps->set->stacks, func, file, line, h, &id));
-    ps->frames[ps->nframes++] = id;
-    return 0;
-}
-
 static int is_func_line(struct gm_str s, struct gm_str *func, struct gm_str *args)
 {
     if (s.len < 3 || s.p[s.len - 1] != ')' || s.p[0] == ' ') {
@@ -699,7 +502,7 @@ static int agg_frame(struct parser *ps, struct gm_str s)
         i++;
     }
     if (i >= s.len) {
-        return add_frame(ps, pc, (struct gm_str){"", 0}, 0);
+        return gd_add_frame(ps, pc, (struct gm_str){"", 0}, 0);
     }
     size_t f_start = i;
     while (i < s.len && s.p[i] != '\t') {
@@ -728,22 +531,22 @@ static int agg_frame(struct parser *ps, struct gm_str s)
             line = 0;
         }
     }
-    return add_frame(ps, func, file, line);
+    return gd_add_frame(ps, func, file, line);
 }
 
 static int agg_line(struct parser *ps, struct gm_str s, int *handled)
 {
     *handled = 1;
     if (s.len == 0) {
-        return finish_g(ps);
+        return gd_finish_g(ps);
     }
     if (is_digit(s.p[0])) {
         size_t i = 0;
         uint64_t n;
         scan_u64(s.p, s.len, &i, &n);
         if (starts(s, i, " @")) {
-            GM_TRY(finish_g(ps));
-            begin_g(ps);
+            GM_TRY(gd_finish_g(ps));
+            gd_begin_g(ps);
             ps->g.flags |= GM_G_RECORD;
             ps->g.u.rec.weight = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
             ps->g.state_id = 0;
@@ -758,8 +561,8 @@ static int agg_line(struct parser *ps, struct gm_str s, int *handled)
         }
         return agg_frame(ps, s);
     }
-    GM_TRY(finish_g(ps));
-    end_dump(ps);
+    GM_TRY(gd_finish_g(ps));
+    gd_end_dump(ps);
     ps->mode = M_NONE;
     *handled = 0;
     return 0;
@@ -775,7 +578,7 @@ static int outside_line(struct parser *ps, struct gm_str s)
         size_t i = s.p[9] == 'l' ? 29 : 25;
         uint64_t total = 0;
         scan_u64(s.p, s.len, &i, &total);
-        GM_TRY(start_dump(ps, GM_DUMP_AGGREGATED));
+        GM_TRY(gd_start_dump(ps, GM_DUMP_AGGREGATED));
         set->dumps[ps->dump].total_declared = total;
         if (s.p[9] == 'l') {
             set->dumps[ps->dump].proof = GM_PROOF_LEAKPROF;
@@ -853,7 +656,7 @@ static int g_line(struct parser *ps, struct gm_str s)
         return 0;
     }
     /* anything else ends the goroutine (an interleaved log line, a register dump ...) */
-    GM_TRY(finish_g(ps));
+    GM_TRY(gd_finish_g(ps));
     return outside_line(ps, s);
 }
 
@@ -873,7 +676,7 @@ static int tab_line(struct parser *ps, struct gm_str s)
             }
         }
         ps->mode = M_FUNC;
-        GM_TRY(add_frame(ps, ps->pend_func, file, line));
+        GM_TRY(gd_add_frame(ps, ps->pend_func, file, line));
         if (ps->nframes && (!ps->have_user_args || ps->lock_wait)) {
             const struct gm_frame *f =
                 gm_stacks_get_frame(&ps->set->stacks, ps->frames[ps->nframes - 1]);
@@ -921,7 +724,7 @@ static int handle_line(struct parser *ps, struct gm_str s)
         if (ps->in_g && ps->mode == M_FILE && !ps->last_line) {
             return fail(ps, GM_EFORMAT, s, "'\\tFILE:LINE' after a frame");
         }
-        return finish_g(ps);
+        return gd_finish_g(ps);
     }
     if (s.p[0] == '\t') {
         if (ps->in_g) {
@@ -941,12 +744,12 @@ static int handle_line(struct parser *ps, struct gm_str s)
         struct header h;
         int r = parse_header(s, &h);
         if (r > 0) {
-            GM_TRY(finish_g(ps));
+            GM_TRY(gd_finish_g(ps));
             return start_g(ps, &h);
         }
         if (r < 0) {
             if (ps->last_line) {
-                GM_TRY(finish_g(ps));
+                GM_TRY(gd_finish_g(ps));
                 if (ps->in_dump) {
                     ps->set->dumps[ps->dump].truncated = 1;
                     ps->set->dumps[ps->dump].trunc_off = ps->len;
@@ -1023,7 +826,7 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
         if (cut) {
             ps.g.flags |= GM_G_TRUNCATED;
         }
-        rc = finish_g(&ps);
+        rc = gd_finish_g(&ps);
         if (rc < 0) {
             goto out;
         }
@@ -1032,7 +835,7 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
             set->dumps[ps.dump].trunc_off = len;
         }
     }
-    end_dump(&ps);
+    gd_end_dump(&ps);
     if (set->dumps_nr == dumps_before) {
         ps.lineno = len ? 1 : 0;
         ps.line_off = 0;
@@ -1065,137 +868,4 @@ int gm_gdump_parse(struct gm_gdump_set *set, const char *p, size_t len, struct g
 int gm_gdump_parse_input(struct gm_gdump_set *set, const struct gm_input *in, struct gm_diag *diag)
 {
     return parse(set, in->p, in->len, in, diag);
-}
-
-/* The wait state a goroutine profile's frames imply (debug=0 and debug=1 carry no state). */
-static const char *infer_state(const struct gm_profile *p, const struct gm_pprof_sample *s)
-{
-    static const struct {
-        const char *prefix;
-        const char *state;
-    } rules[] = {
-        {"runtime.chanrecv", "chan receive"},
-        {"runtime.chansend", "chan send"},
-        {"runtime.selectgo", "select"},
-        {"runtime.block", "select (no cases)"},
-        {"sync.runtime_notifyListWait", "sync.Cond.Wait"},
-        {"sync.runtime_Semacquire", "semacquire"},
-        {"internal/sync.runtime_Semacquire", "semacquire"},
-        {"internal/poll.runtime_pollWait", "IO wait"},
-        {"time.Sleep", "sleep"},
-        {"syscall.Syscall", "syscall"},
-        {"syscall.RawSyscall", "syscall"},
-        {"runtime/pprof.runtime_goroutineProfileWithLabels", "running"},
-    };
-    /* only the innermost frames speak for the state */
-    uint32_t seen = 0;
-    for (uint32_t k = 0; k < s->loc_nr && seen < 6; k++) {
-        const struct gm_pprof_location *loc = &p->locations[p->locs[s->loc_off + k]];
-        for (uint32_t l = 0; l < loc->line_nr && seen < 6; l++, seen++) {
-            const char *f = gm_profile_func_name(p, &p->lines[loc->line_off + l]);
-            for (size_t r = 0; r < GM_ARRAY_NR(rules); r++) {
-                size_t n = strlen(rules[r].prefix);
-                /* "runtime.block" names one function; the others are families */
-                if (strncmp(f, rules[r].prefix, n) == 0 &&
-                    (strcmp(rules[r].prefix, "runtime.block") != 0 || f[n] == '\0')) {
-                    return rules[r].state;
-                }
-            }
-        }
-    }
-    return "";
-}
-
-int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p, struct gm_diag *diag)
-{
-    int idx = gm_profile_type_index(p, "goroutine"), leakprof = 0;
-    if (idx < 0 && (idx = gm_profile_type_index(p, "goroutineleak")) >= 0) {
-        leakprof = 1; /* Go 1.26 /debug/pprof/goroutineleak: only the leaked goroutines */
-    }
-    if (idx < 0) {
-        return gm_diag_set(diag, GM_EFORMAT, 0, 0,
-                           "a pprof profile, but not a goroutine profile (no 'goroutine' or "
-                           "'goroutineleak' sample type): use gomedic pprof");
-    }
-    struct parser ps;
-    memset(&ps, 0, sizeof(ps));
-    ps.set = set;
-    ps.diag = diag;
-    ps.last_time = p->time_nanos ? p->time_nanos / 1000000000 : -1;
-    int rc = 0;
-    uint32_t dumps_before = set->dumps_nr, g_before = set->g_nr;
-    ps.frames = gm_xrealloc(NULL, set->limits.max_frames * sizeof(uint32_t));
-    if (!ps.frames || (rc = start_dump(&ps, GM_DUMP_AGGREGATED)) < 0) {
-        rc = rc < 0 ? rc : GM_ENOMEM;
-        goto out;
-    }
-    struct gm_dump *d = &set->dumps[ps.dump];
-    if (leakprof) {
-        d->proof = GM_PROOF_LEAKPROF;
-    }
-    for (uint32_t i = 0; i < p->samples_nr; i++) {
-        const struct gm_pprof_sample *s = &p->samples[i];
-        int64_t v = p->values[s->val_off + (uint32_t)idx];
-        if (v <= 0) {
-            continue;
-        }
-        d->total_declared += (uint64_t)v;
-        begin_g(&ps);
-        ps.g.flags |= GM_G_RECORD;
-        ps.g.u.rec.weight = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-        const char *st = infer_state(p, s);
-        if ((rc = gm_strtab_intern(&set->stacks.strs, st, strlen(st), &ps.g.state_id)) < 0) {
-            goto out;
-        }
-        for (uint32_t k = 0; k < s->loc_nr; k++) {
-            const struct gm_pprof_location *loc = &p->locations[p->locs[s->loc_off + k]];
-            for (uint32_t l = 0; l < loc->line_nr; l++) {
-                const struct gm_pprof_line *ln = &p->lines[loc->line_off + l];
-                const char *fn = gm_profile_func_name(p, ln);
-                const char *file = ln->func < p->functions_nr
-                                       ? gm_profile_str(p, p->functions[ln->func].filename_id)
-                                       : "";
-                uint32_t line = ln->line < 0            ? 0
-                                : ln->line > UINT32_MAX ? UINT32_MAX
-                                                        : (uint32_t)ln->line;
-                if ((rc = add_frame(&ps, (struct gm_str){fn, strlen(fn)},
-                                    (struct gm_str){file, strlen(file)}, line)) < 0) {
-                    goto out;
-                }
-            }
-        }
-        if (s->label_nr) {
-            /* the same text debug=1 prints: {"k":"v", "k2":"v2"} */
-            char buf[1024];
-            size_t n = 0;
-            buf[n++] = '{';
-            for (uint32_t l = 0; l < s->label_nr && n + 8 < sizeof(buf); l++) {
-                const struct gm_pprof_label *lb = &p->labels[s->label_off + l];
-                int w = snprintf(buf + n, sizeof(buf) - n, "%s\"%s\":\"%s\"", l ? ", " : "",
-                                 gm_profile_str(p, lb->key_id),
-                                 lb->str_id ? gm_profile_str(p, lb->str_id) : "");
-                n = w < 0 || (size_t)w >= sizeof(buf) - n ? sizeof(buf) - 2 : n + (size_t)w;
-            }
-            buf[n++] = '}';
-            if ((rc = gm_strtab_intern(&set->stacks.strs, buf, n, &ps.g.u.rec.labels_id)) < 0) {
-                goto out;
-            }
-        }
-        ps.mode = M_AGG_REC;
-        if ((rc = finish_g(&ps)) < 0) {
-            goto out;
-        }
-        d = &set->dumps[ps.dump];
-    }
-    end_dump(&ps);
-    set->dumps[ps.dump].from_profile = 1;
-    rc = 1;
-out:
-    if (rc < 0) {
-        set->dumps_nr = dumps_before;
-        set->g_nr = g_before;
-    }
-    free(ps.frames);
-    gm_idset_release(&ps.ids);
-    return rc;
 }
