@@ -18,11 +18,13 @@ endif
 
 LIB_SRC  = $(sort $(wildcard lib/*/*.c))
 CLI_SRC  = $(sort $(wildcard cli/*.c))
+# The watch daemon (store, HTTP client, loop): a front end like cli/, linked into gomedic.
+DAEMON_SRC = $(sort $(wildcard daemon/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 # The flame graph's script and style sheet are real files, embedded at build time.
 ASSETS   = lib/render/flame.js lib/render/flame.css
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
-CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o) $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
@@ -45,7 +47,7 @@ $(BUILD)/libgomedic.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/gomedic: $(CLI_OBJ) $(BUILD)/libgomedic.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgomedic.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgomedic.a $(LDLIBS) -lsqlite3 -lcurl
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)
@@ -119,10 +121,10 @@ corpus-check: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic tests/corpus/run.sh
 
 format:
-	clang-format -i include/gm/*.h lib/*/*.c lib/*/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
+	clang-format -i include/gm/*.h lib/*/*.c lib/*/*.h cli/*.c cli/*.h daemon/*.c daemon/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
 
 format-check:
-	clang-format --dry-run --Werror include/gm/*.h lib/*/*.c lib/*/*.h cli/*.c cli/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
+	clang-format --dry-run --Werror include/gm/*.h lib/*/*.c lib/*/*.h cli/*.c cli/*.h daemon/*.c daemon/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c fuzz/*.h
 
 bench: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic bench/run.sh
@@ -134,4 +136,4 @@ clean:
 
 # One static analyzer at zero warnings (.clang-tidy).
 tidy:
-	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) -- -std=c11 -D_DEFAULT_SOURCE -Iinclude
+	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) $(DAEMON_SRC) -- -std=c11 -D_DEFAULT_SOURCE -Iinclude

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 pkgs=(build-essential clang libclang-rt-14-dev clang-format clang-tidy libcriterion-dev libdeflate-dev
-      libxxhash-dev golang-go python3 git ca-certificates)
+      libxxhash-dev libsqlite3-dev libcurl4-openssl-dev golang-go python3 git ca-certificates
+      sqlite3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

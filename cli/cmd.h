@@ -163,12 +163,15 @@ int cli_load_profile(struct gm_profile *prof, const char *path, const struct gm_
 /* The pre-opened profile of path, moved to the caller (1), or 0 when there is none. */
 int cli_take_profile(const char *path, const struct gm_limits *lim, struct gm_profile *out);
 
+extern const struct cli_cmd cmd_captures;
 extern const struct cli_cmd cmd_diff;
 extern const struct cli_cmd cmd_flame;
 extern const struct cli_cmd cmd_gc;
 extern const struct cli_cmd cmd_goroutines;
 extern const struct cli_cmd cmd_heap;
+extern const struct cli_cmd cmd_history;
 extern const struct cli_cmd cmd_pprof;
 extern const struct cli_cmd cmd_race;
+extern const struct cli_cmd cmd_watch;
 
 #endif

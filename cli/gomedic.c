@@ -15,7 +15,8 @@
 #endif
 
 static const struct cli_cmd *const cmds[] = {
-    &cmd_diff, &cmd_flame, &cmd_gc, &cmd_goroutines, &cmd_heap, &cmd_pprof, &cmd_race,
+    &cmd_captures, &cmd_diff,    &cmd_flame, &cmd_gc,   &cmd_goroutines,
+    &cmd_heap,     &cmd_history, &cmd_pprof, &cmd_race, &cmd_watch,
 };
 
 static void usage(FILE *f)

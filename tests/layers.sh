@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Layers point down: base -> model -> parse -> analyze -> render -> cli. A file of one layer
+# Layers point down: base -> model -> parse -> analyze -> render -> daemon -> cli (the daemon,
+# daemon/, is a front end like cli/ that cli/ starts; nothing in lib/ knows it). A file of one layer
 # may include the headers of its own layer and of the layers below, never one above. A
 # header's layer is the layer of the lib/*/NAME.c that implements include/gm/NAME.h (the
 # table below names the headers without one). Checks every lib/ and cli/ file and every
@@ -7,7 +8,7 @@
 #   tests/layers.sh        (make layers; part of make check)
 set -u
 cd "$(dirname "$0")/.."
-declare -A rank=([base]=0 [model]=1 [parse]=2 [analyze]=3 [render]=4 [cli]=5)
+declare -A rank=([base]=0 [model]=1 [parse]=2 [analyze]=3 [render]=4 [daemon]=5 [cli]=6)
 declare -A hlayer=([base]=base [alloc]=base [arena]=base [banned]=base [render]=render)
 for h in include/gm/*.h; do
   n=$(basename "$h" .h)
@@ -35,6 +36,9 @@ check() { # FILE LAYER
   if [ "$l" != cli ] && grep -q '^#include "\(cmd\|opt\)\.h"' "$f"; then
     echo "layers: $f ($l) includes a cli/ header"; bad=1
   fi
+  if [ "${rank[$l]}" -lt "${rank[daemon]}" ] && grep -q '^#include ".*daemon/' "$f"; then
+    echo "layers: $f ($l) includes a daemon/ header"; bad=1
+  fi
   if [ $bad = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 }
 for f in lib/*/*.c; do
@@ -42,6 +46,7 @@ for f in lib/*/*.c; do
   [ -n "${rank[$l]:-}" ] || { echo "layers: $f is in no layer (lib/$l)"; fail=$((fail + 1)); continue; }
   check "$f" "$l"
 done
+for f in daemon/*.c daemon/*.h; do check "$f" daemon; done
 for f in cli/*.c cli/*.h; do check "$f" cli; done
 for h in include/gm/*.h; do check "$h" "${hlayer[$(basename "$h" .h)]}"; done
 echo "layers: $pass passed, $fail failed"

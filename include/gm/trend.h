@@ -7,8 +7,9 @@
  * heap is collected back down, so their floors stay level however high the peaks go; leaked
  * goroutines and retained memory never come back, so every stretch's floor is above the one
  * before. gm_floor_rise() splits the last window of a series into parts, takes the minimum of
- * each, and calls the series rising when the floors never fall, rise in most steps, and the
- * last floor is above the first by the required amount.
+ * each (a part without points takes the value the series held: its last point before), and
+ * calls the series rising when the floors never fall, rise in most steps, and the last floor is
+ * above the first by the required amount.
  */
 #ifndef GM_TREND_H
 #define GM_TREND_H
@@ -28,7 +29,7 @@ struct gm_floor_opts {
 
 struct gm_floor {
     int rising;                        /* the verdict */
-    int full;                          /* the series covers the window (every part has points) */
+    int full;                          /* the series covers the window */
     double floors[GM_FLOOR_PARTS_MAX]; /* minimum of each part, oldest first */
     uint32_t parts;
     double first, last; /* floors[0], floors[parts - 1] */

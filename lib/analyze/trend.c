@@ -15,23 +15,38 @@ void gm_floor_rise(const struct gm_series *s, int64_t now_ms, const struct gm_fl
     if (o->window_ms <= 0 || s->nr == 0 || gm_series_t(s, 0) > start + o->window_ms / parts) {
         return; /* not a window's worth yet */
     }
-    int seen[GM_FLOOR_PARTS_MAX] = {0};
+    int seen[GM_FLOOR_PARTS_MAX] = {0}, have_prev = 0;
+    double lastv[GM_FLOOR_PARTS_MAX] = {0}, prev = 0;
     for (uint32_t i = 0; i < s->nr; i++) {
         int64_t t = gm_series_t(s, i);
-        if (t <= start || t > now_ms) {
+        double v = gm_series_v(s, i);
+        if (t <= start) {
+            prev = v; /* what the series held when the window opened */
+            have_prev = 1;
             continue;
         }
+        if (t > now_ms) {
+            break;
+        }
         uint32_t k = (uint32_t)((t - start - 1) * (int64_t)parts / o->window_ms);
-        double v = gm_series_v(s, i);
         if (!seen[k] || v < out->floors[k]) {
             out->floors[k] = v;
-            seen[k] = 1;
         }
+        seen[k] = 1;
+        lastv[k] = v;
     }
     out->parts = parts;
+    /* the series is a step function: a part also holds, from its start, the value of the last
+     * point before it (all of the part when it has no points) */
     for (uint32_t k = 0; k < parts; k++) {
-        if (!seen[k]) {
+        if (have_prev && (!seen[k] || prev < out->floors[k])) {
+            out->floors[k] = prev;
+        } else if (!seen[k]) {
             return;
+        }
+        if (seen[k]) {
+            prev = lastv[k];
+            have_prev = 1;
         }
     }
     out->full = 1;

@@ -102,3 +102,20 @@ Test(trend, needs_a_full_window)
     cr_assert_not(f.rising);
     gm_series_release(&s);
 }
+
+Test(trend, a_part_without_points_holds_the_last_value)
+{
+    /* a stack first seen late: one 0 when watching began, then its counts */
+    struct gm_series s;
+    struct gm_floor f;
+    cr_assert_eq(gm_series_init(&s, 600), 0);
+    gm_series_push(&s, 0, 0);
+    for (int i = 25; i < 60; i++) {
+        gm_series_push(&s, 1000 * (int64_t)i, 5.0 * (i - 24));
+    }
+    gm_floor_rise(&s, 59000, &GOROUTINES, &f);
+    cr_assert(f.full);
+    cr_assert_eq(f.floors[0], 0.0);
+    cr_assert(f.rising, "floors %g %g %g %g", f.floors[0], f.floors[1], f.floors[2], f.floors[3]);
+    gm_series_release(&s);
+}

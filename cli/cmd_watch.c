@@ -1,0 +1,369 @@
+/*
+ * gomedic watch: the daemon (daemon/watch.c) from the command line; gomedic history and
+ * gomedic captures: what its store holds.
+ */
+#include "cmd.h"
+#include "../daemon/store.h"
+#include "../daemon/watch.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+#define TARGETS_MAX 4096
+
+/* "250ms", "10s", "5m", "2h", "1d", or plain seconds, into milliseconds. -1 if malformed. */
+static int64_t parse_duration(const char *s)
+{
+    if (!s || !*s) {
+        return -1;
+    }
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0 || v > 1e9) {
+        return -1;
+    }
+    double mult = 1000;
+    if (strcmp(end, "ms") == 0) {
+        mult = 1;
+    } else if (strcmp(end, "s") == 0 || *end == '\0') {
+        mult = 1000;
+    } else if (strcmp(end, "m") == 0) {
+        mult = 60000;
+    } else if (strcmp(end, "h") == 0) {
+        mult = 3600000;
+    } else if (strcmp(end, "d") == 0) {
+        mult = 86400000;
+    } else {
+        return -1;
+    }
+    return (int64_t)(v * mult);
+}
+
+static int64_t duration_opt(const char *cmd, const char *name, const char *v, int64_t dflt,
+                            int64_t min)
+{
+    if (!v) {
+        return dflt;
+    }
+    int64_t ms = parse_duration(v);
+    if (ms < min) {
+        cli_err("%s: --%s '%s': expected a duration of at least %lldms (250ms, 10s, 5m, 2h)", cmd,
+                name, v, (long long)min);
+        exit(2);
+    }
+    return ms;
+}
+
+static void db_path(const char *opt, char *buf, size_t cap)
+{
+    if (opt) {
+        snprintf(buf, cap, "%s", opt);
+    } else {
+        store_default_path(buf, cap);
+    }
+}
+
+/* ---------------------------------------------------------------- watch */
+
+struct watch_cli {
+    const char *targets_file, *interval, *window, *cooldown, *for_, *timeout, *db;
+    uint64_t max_body, min_heap;
+    long cpu_seconds, min_goroutines;
+    int json, quiet;
+};
+
+static struct watch_cli wo;
+
+static const struct cli_opt watch_options[] = {
+    CLI_OPT_STRING(0, "targets", &wo.targets_file, "FILE",
+                   "read targets from FILE: one URL or NAME=URL a line ('#' comments)"),
+    CLI_OPT_STRING('i', "interval", &wo.interval, "DUR",
+                   "sample each target every DUR (default 10s)"),
+    CLI_OPT_STRING(0, "window", &wo.window, "DUR",
+                   "a rule judges the last DUR of samples (default 40 intervals)"),
+    CLI_OPT_STRING(0, "cooldown", &wo.cooldown, "DUR",
+                   "after an episode ends, wait DUR before the next trigger (default 5m)"),
+    CLI_OPT_STRING(0, "for", &wo.for_, "DUR", "stop after DUR (default: until SIGINT/SIGTERM)"),
+    CLI_OPT_STRING(0, "timeout", &wo.timeout, "DUR", "one request may take DUR (default 10s)"),
+    CLI_OPT_SIZE(0, "max-body", &wo.max_body, "SIZE",
+                 "a response larger than SIZE fails the sample (default 64M)", 64.0 * 1048576),
+    CLI_OPT_INT(0, "cpu-seconds", &wo.cpu_seconds, "N",
+                "CPU profile of N seconds on a trigger (0: none; default 10)", 0, 300, 10),
+    CLI_OPT_INT(0, "min-goroutines", &wo.min_goroutines, "N",
+                "a goroutine floor must rise by N over the window (default 10)", 1, 1000000, 10),
+    CLI_OPT_SIZE(0, "min-heap", &wo.min_heap, "SIZE",
+                 "the heap floor must rise by SIZE (and 10%) over the window (default 1M)",
+                 1048576.0),
+    CLI_OPT_STRING(0, "db", &wo.db, "PATH",
+                   "the store (default $XDG_STATE_HOME/gomedic/watch.db); captures go to "
+                   "PATH.captures/"),
+    CLI_OPT_BOOL('j', "json", &wo.json, "print each event as one JSON object a line"),
+    CLI_OPT_BOOL('q', "quiet", &wo.quiet, "do not report failed parts of samples on stderr"),
+    CLI_OPT_END,
+};
+
+/* Adds the targets of a file: "URL" or "NAME=URL" a line. Exits 2 on an unreadable file. */
+static uint32_t read_targets(const char *path, struct watch_target *t, uint32_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        cli_die("watch: --targets '%s': %s", path, strerror(errno));
+    }
+    char line[1024];
+    unsigned lineno = 0;
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *s = line + strspn(line, " \t");
+        s[strcspn(s, "\r\n")] = '\0';
+        for (size_t k = strlen(s); k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'); k--) {
+            s[k - 1] = '\0';
+        }
+        if (!*s || *s == '#') {
+            continue;
+        }
+        if (n == TARGETS_MAX) {
+            cli_die("watch: %s: more than %d targets", path, TARGETS_MAX);
+        }
+        if (watch_target_parse(s, &t[n]) < 0) {
+            cli_die("watch: %s:%u: '%s': expected URL or NAME=URL (http:// or https://)", path,
+                    lineno, s);
+        }
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static int watch_main(int argc, char **argv, int first)
+{
+    struct watch_opts o;
+    watch_opts_default(&o);
+    o.interval_ms = duration_opt("watch", "interval", wo.interval, o.interval_ms, 100);
+    o.window_ms = duration_opt("watch", "window", wo.window, 0, 1000);
+    o.cooldown_ms = duration_opt("watch", "cooldown", wo.cooldown, o.cooldown_ms, 0);
+    o.for_ms = duration_opt("watch", "for", wo.for_, 0, 1);
+    o.timeout_ms = (long)duration_opt("watch", "timeout", wo.timeout, o.timeout_ms, 100);
+    o.max_body = (size_t)wo.max_body;
+    o.cpu_seconds = (int)wo.cpu_seconds;
+    o.min_goroutines = (double)wo.min_goroutines;
+    o.min_heap = (double)wo.min_heap;
+    o.json = wo.json;
+    o.quiet = wo.quiet;
+    if (o.window_ms && o.window_ms < 4 * o.interval_ms) {
+        cli_die("watch: --window must hold at least 4 intervals (a rule compares 4 parts)");
+    }
+    static struct watch_target targets[TARGETS_MAX];
+    uint32_t n = 0;
+    for (int i = first; i < argc; i++) {
+        if (n == TARGETS_MAX || watch_target_parse(argv[i], &targets[n]) < 0) {
+            cli_err("watch: '%s': expected the base URL of a service's net/http/pprof "
+                    "(http://127.0.0.1:6060) or NAME=URL",
+                    argv[i]);
+            return 2;
+        }
+        n++;
+    }
+    if (wo.targets_file) {
+        n = read_targets(wo.targets_file, targets, n);
+    }
+    if (n == 0) {
+        cli_err("watch: no target: give URLs or --targets FILE");
+        return 2;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t k = 0; k < i; k++) {
+            if (strcmp(targets[i].name, targets[k].name) == 0) {
+                cli_err("watch: two targets are called '%s': name them (NAME=URL)",
+                        targets[i].name);
+                return 2;
+            }
+        }
+    }
+    char path[4096], err[512];
+    db_path(wo.db, path, sizeof(path));
+    struct store st;
+    if (store_open(&st, path, 1, err, sizeof(err)) < 0) {
+        cli_err("watch: %s: %s", path, err);
+        return 2;
+    }
+    if (!o.json) {
+        printf("gomedic watch: %u target%s every %.3gs, store %s\n", n, n == 1 ? "" : "s",
+               (double)o.interval_ms / 1000, path);
+        fflush(stdout);
+    }
+    int rc = watch_run(&o, targets, n, &st);
+    store_close(&st);
+    return rc;
+}
+
+const struct cli_cmd cmd_watch = {
+    .name = "watch",
+    .state = &wo,
+    .state_size = sizeof(wo),
+    .summary = "Watch running services through net/http/pprof: catch goroutine and heap leaks "
+               "as they happen, capture the evidence, store it.",
+    .usage = "gomedic watch [options] TARGET...",
+    .opts = watch_options,
+    .run = watch_main,
+    .min_operands = 0,
+    .max_operands = TARGETS_MAX,
+    .operands_error = "too many targets",
+};
+
+/* ---------------------------------------------------------------- history, captures */
+
+struct hist_cli {
+    const char *db, *target, *since;
+    int json;
+};
+
+static struct hist_cli ho;
+
+static const struct cli_opt hist_options[] = {
+    CLI_OPT_STRING(0, "db", &ho.db, "PATH", "the store (default as gomedic watch)"),
+    CLI_OPT_STRING('t', "target", &ho.target, "NAME", "only this target"),
+    CLI_OPT_STRING('s', "since", &ho.since, "DUR", "only the last DUR (default: everything)"),
+    CLI_OPT_BOOL('j', "json", &ho.json, "print {\"events\": [...]} (the objects of watch --json)"),
+    CLI_OPT_END,
+};
+
+struct hist_ctx {
+    int json, nr;
+};
+
+static void local_time(int64_t t_ms, char *buf, size_t cap)
+{
+    time_t secs = (time_t)(t_ms / 1000);
+    struct tm tm;
+    localtime_r(&secs, &tm);
+    strftime(buf, cap, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static int print_event(void *ctx, int64_t t_ms, const char *target, const char *event,
+                       const char *json)
+{
+    struct hist_ctx *h = ctx;
+    if (h->json) {
+        printf("%s\n  %s", h->nr ? "," : "", json);
+    } else {
+        char ts[32];
+        local_time(t_ms, ts, sizeof(ts));
+        printf("%s  %-16s %-9s %s\n", ts, target, event, json);
+    }
+    h->nr++;
+    return 0;
+}
+
+/* Opens the store for reading: exits 2 with a clear message when it is not there. */
+static void open_read(const char *cmd, struct store *st)
+{
+    char path[4096], err[512];
+    db_path(ho.db, path, sizeof(path));
+    if (store_open(st, path, 0, err, sizeof(err)) < 0) {
+        cli_die("%s: %s: %s (gomedic watch --db PATH creates it)", cmd, path, err);
+    }
+}
+
+static int64_t since_ms(const char *cmd)
+{
+    if (!ho.since) {
+        return 0;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 - duration_opt(cmd, "since", ho.since, 0, 1);
+}
+
+static int history_main(int argc, char **argv, int first)
+{
+    if (first < argc) {
+        cli_err("history: '%s': takes no operands (--target NAME picks a target)", argv[first]);
+        return 2;
+    }
+    struct store st;
+    int64_t since = since_ms("history");
+    open_read("history", &st);
+    struct hist_ctx h = {ho.json, 0};
+    if (h.json) {
+        printf("{\"events\": [");
+    }
+    int rc = store_events(&st, ho.target, since, print_event, &h);
+    if (h.json) {
+        printf("%s]}\n", h.nr ? "\n" : "");
+    }
+    if (rc < 0) {
+        cli_err("history: %s: %s", st.path, store_errmsg(&st));
+    }
+    store_close(&st);
+    return rc < 0 ? 2 : 0;
+}
+
+const struct cli_cmd cmd_history = {
+    .name = "history",
+    .state = &ho,
+    .state_size = sizeof(ho),
+    .summary = "Print the events gomedic watch stored: ups and downs, triggers, captures, "
+               "findings.",
+    .usage = "gomedic history [options]",
+    .opts = hist_options,
+    .run = history_main,
+    .min_operands = 0,
+    .max_operands = 0,
+    .operands_error = "takes no operands",
+};
+
+static int print_capture(void *ctx, int64_t t_ms, const char *target, const char *kind,
+                         const char *path, int64_t bytes)
+{
+    struct hist_ctx *h = ctx;
+    if (h->json) {
+        printf("%s\n  {\"time_ms\": %lld, \"target\": \"%s\", \"kind\": \"%s\", \"file\": \"%s\", "
+               "\"bytes\": %lld}",
+               h->nr ? "," : "", (long long)t_ms, target, kind, path, (long long)bytes);
+    } else {
+        char ts[32];
+        local_time(t_ms, ts, sizeof(ts));
+        printf("%s  %-16s %-17s %9lld  %s\n", ts, target, kind, (long long)bytes, path);
+    }
+    h->nr++;
+    return 0;
+}
+
+static int captures_main(int argc, char **argv, int first)
+{
+    if (first < argc) {
+        cli_err("captures: '%s': takes no operands (--target NAME picks a target)", argv[first]);
+        return 2;
+    }
+    struct store st;
+    int64_t since = since_ms("captures");
+    open_read("captures", &st);
+    struct hist_ctx h = {ho.json, 0};
+    if (h.json) {
+        printf("{\"captures\": [");
+    }
+    int rc = store_captures(&st, ho.target, since, print_capture, &h);
+    if (h.json) {
+        printf("%s]}\n", h.nr ? "\n" : "");
+    }
+    store_close(&st);
+    return rc < 0 ? 2 : 0;
+}
+
+const struct cli_cmd cmd_captures = {
+    .name = "captures",
+    .state = &ho,
+    .state_size = sizeof(ho),
+    .summary = "List the files gomedic watch captured (each one reads with the file commands).",
+    .usage = "gomedic captures [options]",
+    .opts = hist_options,
+    .run = captures_main,
+    .min_operands = 0,
+    .max_operands = 0,
+    .operands_error = "takes no operands",
+};

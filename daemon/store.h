@@ -1,0 +1,61 @@
+/*
+ * daemon/store.h - the watch daemon's embedded store: one SQLite database (WAL) and a
+ * directory of captured files beside it (PATH.captures/).
+ *
+ * What it holds: targets, samples (one row per target and interval: goroutines, heap in use,
+ * up or down), events (the same JSON objects `gomedic watch --json` prints), captures (files
+ * indexed by target, kind and time). Every write is its own transaction (or a batch of one
+ * interval's samples), so a process killed at any moment loses nothing committed: WAL with
+ * synchronous=NORMAL survives a crash of the process (not of the machine). The schema is
+ * versioned (PRAGMA user_version) and upgraded by the migrations in store.c on open.
+ * Retention: samples older than the retention age are thinned to one a minute, then dropped
+ * (store_prune).
+ */
+#ifndef GM_DAEMON_STORE_H
+#define GM_DAEMON_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sqlite3;
+
+struct store {
+    struct sqlite3 *db;
+    char path[4096];
+    char capdir[4096]; /* PATH.captures */
+};
+
+/* The default database: $XDG_STATE_HOME/gomedic/watch.db, else ~/.local/state/gomedic/... */
+void store_default_path(char *buf, size_t cap);
+/* Opens (creating when create is set) and migrates. 0, or -1 with a message in err. */
+int store_open(struct store *st, const char *path, int create, char *err, size_t errcap);
+void store_close(struct store *st);
+
+/* The id of the target called name (created on first use). -1 on a database error. */
+int64_t store_target(struct store *st, const char *name, const char *url);
+/* One sample: up (0/1), goroutines and heap in use (-1: unknown). 0 or -1. */
+int store_sample(struct store *st, int64_t target_id, int64_t t_ms, int up, int64_t goroutines,
+                 int64_t heap_inuse);
+/* One event; json is the whole object. 0 or -1. */
+int store_event(struct store *st, int64_t t_ms, const char *target, const char *event,
+                const char *json);
+/* Indexes a captured file (already written under capdir). 0 or -1. */
+int store_capture(struct store *st, int64_t t_ms, const char *target, const char *kind,
+                  const char *path, int64_t bytes);
+/* Thins samples older than keep_full_ms to one a minute and drops those older than
+ * keep_ms. 0 or -1. */
+int store_prune(struct store *st, int64_t now_ms, int64_t keep_full_ms, int64_t keep_ms);
+
+/* Calls fn for each event since since_ms (of target, when not NULL), oldest first. */
+typedef int (*store_event_fn)(void *ctx, int64_t t_ms, const char *target, const char *event,
+                              const char *json);
+int store_events(struct store *st, const char *target, int64_t since_ms, store_event_fn fn,
+                 void *ctx);
+typedef int (*store_capture_fn)(void *ctx, int64_t t_ms, const char *target, const char *kind,
+                                const char *path, int64_t bytes);
+int store_captures(struct store *st, const char *target, int64_t since_ms, store_capture_fn fn,
+                   void *ctx);
+/* The last database error, for messages. */
+const char *store_errmsg(struct store *st);
+
+#endif

@@ -1,0 +1,966 @@
+/*
+ * The watch loop (watch.h). A target's life: sample -> series -> rules -> trigger -> capture
+ * -> findings, each step an event. Nothing here blocks: requests go through the multi handle
+ * and their callbacks advance the target.
+ */
+#define _GNU_SOURCE
+#include "watch.h"
+#include "http.h"
+#include "gm/alloc.h"
+#include "gm/artifact.h"
+#include "gm/bucket.h"
+#include "gm/catalogue.h"
+#include "gm/findings.h"
+#include "gm/heapgrowth.h"
+#include "gm/leak.h"
+#include "gm/out.h"
+#include "gm/pview.h"
+#include "gm/record.h"
+#include "gm/series.h"
+#include "gm/strtab.h"
+#include "gm/trend.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+#define STACKS_MAX  32 /* goroutine stacks followed per target */
+#define HISTORY_MAX 6  /* debug=1 and heap bodies kept per target for the capture analysis */
+#define SERIES_CAP  4096
+
+/* A body kept for the analysis of a capture (the debug=1 or heap history). */
+struct kept {
+    int64_t t_ms;
+    char *body;
+    size_t len;
+};
+
+struct history {
+    struct kept v[HISTORY_MAX]; /* oldest first */
+    uint32_t nr;
+};
+
+struct stack_track {
+    uint64_t key; /* hash of the stack's frames, stable across samples */
+    char func[200];
+    struct gm_series s;
+    int64_t seen_ms;
+};
+
+enum rule { RULE_GOROUTINES, RULE_HEAP, RULE_NR };
+static const char *const rule_name[RULE_NR] = {"goroutine-growth", "heap-growth"};
+
+struct target {
+    struct watch_target w;
+    struct watcher *wt;
+    int64_t id; /* in the store */
+    int known, up, fails;
+    int64_t first_ms; /* the first sample since the target came up */
+    int64_t next_ms;
+    /* the sample being taken */
+    int pending;
+    int ok_g, ok_h;
+    int64_t goroutines, heap;
+    char err[320];
+    struct gm_series total, heap_s;
+    struct stack_track stacks[STACKS_MAX];
+    uint32_t stacks_nr;
+    struct history dbg1, heaps;
+    /* rules */
+    int episode[RULE_NR];
+    int64_t quiet_since[RULE_NR]; /* when the rule stopped holding, in an episode */
+    int64_t cooldown_until[RULE_NR];
+    int captures_pending;
+    int64_t captured_ms[4]; /* when each capture kind was last asked for */
+};
+
+enum cap_kind { CAP_GOROUTINES, CAP_HEAP, CAP_CPU, CAP_DEBUG1 };
+
+struct watcher {
+    const struct watch_opts *o;
+    struct store *st;
+    struct http http;
+    struct target *t;
+    uint32_t n;
+    int64_t t0_ms;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void watch_opts_default(struct watch_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->interval_ms = 10000;
+    o->cooldown_ms = 300000;
+    o->timeout_ms = 10000;
+    o->max_body = (size_t)64 << 20;
+    o->cpu_seconds = 10;
+    o->min_goroutines = 10;
+    o->min_heap = 1 << 20;
+}
+
+int watch_target_parse(const char *spec, struct watch_target *t)
+{
+    memset(t, 0, sizeof(*t));
+    const char *eq = strchr(spec, '=');
+    const char *url = spec;
+    if (eq && strncmp(spec, "http", 4) != 0) {
+        snprintf(t->name, sizeof(t->name), "%.*s", (int)(eq - spec), spec);
+        url = eq + 1;
+    }
+    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+        return -1;
+    }
+    size_t n = strlen(url);
+    while (n > 8 && url[n - 1] == '/') {
+        n--;
+    }
+    if (n >= sizeof(t->url)) {
+        return -1;
+    }
+    memcpy(t->url, url, n);
+    t->url[n] = '\0';
+    if (!t->name[0]) { /* host:port */
+        const char *h = strstr(t->url, "://") + 3;
+        snprintf(t->name, sizeof(t->name), "%.*s", (int)strcspn(h, "/"), h);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- events */
+
+/* An event under construction: a JSON object in memory. */
+struct ev {
+    char *buf;
+    size_t len;
+    FILE *f;
+    struct gm_out o;
+    const char *event;
+    const struct target *t;
+    int64_t t_ms;
+};
+
+static void ev_begin(struct ev *e, const struct target *t, const char *event, int64_t t_ms)
+{
+    memset(e, 0, sizeof(*e));
+    e->f = open_memstream(&e->buf, &e->len);
+    gm_out_init(&e->o, e->f ? e->f : stderr, 0);
+    e->event = event;
+    e->t = t;
+    e->t_ms = t_ms;
+    time_t secs = (time_t)(t_ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    char ts[40];
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+    gm_out_printf(&e->o, "{\"time\": \"%s.%03dZ\", \"target\": ", ts, (int)(t_ms % 1000));
+    gm_out_json_cstr(&e->o, t->w.name);
+    gm_out_puts(&e->o, ", \"url\": ");
+    gm_out_json_cstr(&e->o, t->w.url);
+    gm_out_printf(&e->o, ", \"event\": \"%s\"", event);
+}
+
+static void ev_str(struct ev *e, const char *key, const char *v)
+{
+    gm_out_printf(&e->o, ", \"%s\": ", key);
+    gm_out_json_cstr(&e->o, v);
+}
+
+static void ev_num(struct ev *e, const char *key, double v)
+{
+    if (v == (double)(int64_t)v) {
+        gm_out_printf(&e->o, ", \"%s\": %lld", key, (long long)v);
+    } else {
+        gm_out_printf(&e->o, ", \"%s\": %.3f", key, v);
+    }
+}
+
+/* The readable line of an event for the log (without --json). */
+static void log_line(const struct watcher *w, const struct ev *e, const char *text)
+{
+    time_t secs = (time_t)(e->t_ms / 1000);
+    struct tm tm;
+    localtime_r(&secs, &tm);
+    char ts[16];
+    strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+    (void)w;
+    printf("%s  %-16s %-9s %s\n", ts, e->t->w.name, e->event, text);
+    fflush(stdout);
+}
+
+/* Closes the object, stores it and prints it (JSON line or readable text). */
+static void ev_end(struct watcher *w, struct ev *e, const char *text)
+{
+    gm_out_puts(&e->o, "}");
+    if (e->f) {
+        fclose(e->f);
+    }
+    if (!e->buf) {
+        return;
+    }
+    if (store_event(w->st, e->t_ms, e->t->w.name, e->event, e->buf) < 0) {
+        fprintf(stderr, "gomedic watch: %s: cannot store an event: %s\n", w->st->path,
+                store_errmsg(w->st));
+    }
+    if (w->o->json) {
+        printf("%s\n", e->buf);
+        fflush(stdout);
+    } else {
+        log_line(w, e, text);
+    }
+    free(e->buf);
+}
+
+static void event_simple(struct watcher *w, struct target *t, const char *event, const char *text)
+{
+    struct ev e;
+    ev_begin(&e, t, event, now_ms());
+    if (text && *text) {
+        ev_str(&e, "message", text);
+    }
+    ev_end(w, &e, text ? text : "");
+}
+
+/* ---------------------------------------------------------------- sampling */
+
+static uint64_t stack_key(const struct gm_gdump_set *set, uint32_t stack_id)
+{
+    const struct gm_stacks *s = &set->stacks;
+    const struct gm_stack *st = &s->stacks[stack_id];
+    const uint32_t *ids = gm_stack_frames(s, st);
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (uint32_t k = 0; k < st->nr; k++) {
+        const char *f = gm_stacks_func(s, ids[k]);
+        h = gm_hash_seed(f, strlen(f), h) ^ s->frames[ids[k]].line;
+    }
+    return h;
+}
+
+static struct stack_track *track(struct target *t, uint64_t key, int64_t now)
+{
+    for (uint32_t i = 0; i < t->stacks_nr; i++) {
+        if (t->stacks[i].key == key) {
+            return &t->stacks[i];
+        }
+    }
+    struct stack_track *s = NULL;
+    if (t->stacks_nr < STACKS_MAX) {
+        s = &t->stacks[t->stacks_nr];
+        if (gm_series_init(&s->s, SERIES_CAP) < 0) {
+            return NULL;
+        }
+        t->stacks_nr++;
+    } else { /* replace the one seen longest ago */
+        s = &t->stacks[0];
+        for (uint32_t i = 1; i < t->stacks_nr; i++) {
+            if (t->stacks[i].seen_ms < s->seen_ms) {
+                s = &t->stacks[i];
+            }
+        }
+        if (s->seen_ms >= now) {
+            return NULL; /* all in this very sample: follow the ones we have */
+        }
+        gm_series_clear(&s->s);
+    }
+    s->key = key;
+    s->func[0] = '\0';
+    /* a stack not in the earlier samples had no goroutines then */
+    if (t->first_ms && t->first_ms < now) {
+        gm_series_push(&s->s, t->first_ms, 0);
+    }
+    return s;
+}
+
+/* Keeps a copy of body in h (dropping the oldest), when the newest is older than gap_ms. */
+static void keep_body(struct history *h, const char *body, size_t len, int64_t t_ms, int64_t gap_ms)
+{
+    if (h->nr && t_ms - h->v[h->nr - 1].t_ms < gap_ms) {
+        return;
+    }
+    char *copy = gm_xmalloc(len + 1);
+    if (!copy) {
+        return;
+    }
+    memcpy(copy, body, len);
+    copy[len] = '\0';
+    if (h->nr == HISTORY_MAX) {
+        free(h->v[0].body);
+        memmove(h->v, h->v + 1, (HISTORY_MAX - 1) * sizeof(h->v[0]));
+        h->nr--;
+    }
+    h->v[h->nr++] = (struct kept){t_ms, copy, len};
+}
+
+static void history_clear(struct history *h)
+{
+    for (uint32_t i = 0; i < h->nr; i++) {
+        free(h->v[i].body);
+    }
+    h->nr = 0;
+}
+
+/* A goroutine profile: the goroutine total and the count of each stack. The binary form
+ * (debug=0) costs the target what debug=1 costs (the same runtime.GoroutineProfile call) but
+ * keeps the runtime frames (runtime.chansend, runtime.selectgo, ...) that debug=1 leaves out,
+ * so the wait state of each stack is known and the diff can classify it. */
+static int read_goroutines(struct target *t, const char *body, size_t len, int64_t now)
+{
+    struct gm_gdump_set set;
+    struct gm_artifact a;
+    struct gm_diag d = {0};
+    struct gm_artifact_opts ao = {.want = GM_WANT_DUMPS | GM_WANT(GM_KIND_PPROF),
+                                  .want_text = "a goroutine profile"};
+    if (gm_gdump_set_init(&set, NULL, GM_SIM_AGGRESSIVE) < 0) {
+        return -1;
+    }
+    int rc = gm_artifact_open_mem(&a, t->w.name, body, len, &ao, &d);
+    if (rc == 0) {
+        rc = gm_artifact_dumps(&a, &set, &d);
+        gm_artifact_close(&a);
+    }
+    if (rc <= 0 || set.dumps_nr == 0) {
+        snprintf(t->err, sizeof(t->err), "goroutine: %s", d.msg[0] ? d.msg : "no goroutines");
+        gm_gdump_set_release(&set);
+        return -1;
+    }
+    const struct gm_dump *dump = &set.dumps[0];
+    t->goroutines = (int64_t)(dump->total_declared ? dump->total_declared : dump->goroutines);
+    struct gm_buckets b;
+    if (gm_bucket_dump(&set, 0, GM_BUCKET_IGNORE_ARGS, &b) == 0) {
+        for (uint32_t i = 0; i < b.nr; i++) {
+            struct stack_track *s = track(t, stack_key(&set, b.v[i].stack_id), now);
+            if (!s) {
+                continue;
+            }
+            if (!s->func[0]) {
+                uint32_t f = gm_stack_user_frame(&set.stacks, b.v[i].stack_id);
+                snprintf(s->func, sizeof(s->func), "%s",
+                         f == GM_NO_FRAME ? "?" : gm_stacks_func(&set.stacks, f));
+            }
+            gm_series_push(&s->s, now, (double)b.v[i].count);
+            s->seen_ms = now;
+        }
+        gm_buckets_release(&b);
+    }
+    for (uint32_t i = 0; i < t->stacks_nr; i++) { /* a stack gone from the dump counts 0 */
+        if (t->stacks[i].seen_ms != now) {
+            gm_series_push(&t->stacks[i].s, now, 0);
+        }
+    }
+    gm_gdump_set_release(&set);
+    return 0;
+}
+
+/* A heap profile body: the bytes in use. */
+static int read_heap(struct target *t, const char *body, size_t len)
+{
+    struct gm_artifact a;
+    struct gm_diag d = {0};
+    struct gm_artifact_opts ao = {.want = GM_WANT_PROFILE, .want_text = "a heap profile"};
+    if (gm_artifact_open_mem(&a, t->w.name, body, len, &ao, &d) < 0) {
+        snprintf(t->err, sizeof(t->err), "heap: %s", d.msg[0] ? d.msg : "not a profile");
+        return -1;
+    }
+    int idx = gm_profile_inuse_index(&a.profile);
+    if (idx < 0) {
+        snprintf(t->err, sizeof(t->err), "heap: the profile has no in-use sample type");
+        gm_artifact_close(&a);
+        return -1;
+    }
+    t->heap = gm_profile_total(&a.profile, (uint32_t)idx);
+    gm_artifact_close(&a);
+    return 0;
+}
+
+static void sample_done(struct watcher *w, struct target *t);
+
+static void on_goroutines(void *ctx, const struct http_req *r, int ok, const char *err)
+{
+    struct target *t = ctx;
+    int64_t now = now_ms();
+    if (!err) {
+        return; /* cancelled at exit */
+    }
+    if (!ok) {
+        snprintf(t->err, sizeof(t->err), "goroutine: %s", err);
+    } else if (read_goroutines(t, r->body, r->len, now) == 0) {
+        t->ok_g = 1;
+        keep_body(&t->dbg1, r->body, r->len, now, t->wt->o->window_ms / (HISTORY_MAX - 1));
+    }
+    sample_done(t->wt, t);
+}
+
+static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err)
+{
+    struct target *t = ctx;
+    if (!err) {
+        return;
+    }
+    if (!ok) {
+        snprintf(t->err, sizeof(t->err), "heap: %s", err);
+    } else if (read_heap(t, r->body, r->len) == 0) {
+        t->ok_h = 1;
+        keep_body(&t->heaps, r->body, r->len, now_ms(), t->wt->o->window_ms / (HISTORY_MAX - 1));
+    }
+    sample_done(t->wt, t);
+}
+
+static void get(struct watcher *w, struct target *t, const char *path, long timeout_ms,
+                http_done_fn fn, void *ctx)
+{
+    char url[1024];
+    snprintf(url, sizeof(url), "%s%s", t->w.url, path);
+    if (http_get(&w->http, url, w->o->max_body, timeout_ms, fn, ctx) == 0) {
+        return;
+    }
+    struct http_req r;
+    memset(&r, 0, sizeof(r));
+    fn(ctx, &r, 0, "cannot start the request");
+}
+
+static void sample_start(struct watcher *w, struct target *t)
+{
+    t->pending = 2;
+    t->ok_g = t->ok_h = 0;
+    t->goroutines = t->heap = -1;
+    t->err[0] = '\0';
+    get(w, t, "/debug/pprof/goroutine", w->o->timeout_ms, on_goroutines, t);
+    get(w, t, "/debug/pprof/heap", w->o->timeout_ms, on_heap, t);
+}
+
+/* ---------------------------------------------------------------- captures and findings */
+
+struct capture {
+    struct target *t;
+    enum rule rule;
+    char kind[32];
+    char path[4400];
+};
+
+/* Writes body to the capture directory; the path in c->path. 0 or -1. */
+static int save(struct watcher *w, struct capture *c, const char *ext, const char *body, size_t len,
+                int64_t t_ms)
+{
+    char name[200];
+    snprintf(name, sizeof(name), "%s", c->t->w.name);
+    for (char *p = name; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '.')) {
+            *p = '_';
+        }
+    }
+    snprintf(c->path, sizeof(c->path), "%s/%s-%lld-%s%s", w->st->capdir, name, (long long)t_ms,
+             c->kind, ext);
+    char tmp[4500];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", c->path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        return -1;
+    }
+    size_t wrote = fwrite(body, 1, len, f);
+    int bad = wrote != len || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, c->path) < 0) {
+        unlink(tmp);
+        return -1;
+    }
+    store_capture(w->st, t_ms, c->t->w.name, c->kind, c->path, (int64_t)len);
+    return 0;
+}
+
+static void emit_capture(struct watcher *w, struct capture *c, size_t len)
+{
+    struct ev e;
+    ev_begin(&e, c->t, "capture", now_ms());
+    ev_str(&e, "rule", rule_name[c->rule]);
+    ev_str(&e, "kind", c->kind);
+    ev_str(&e, "file", c->path);
+    ev_num(&e, "bytes", (double)len);
+    char text[4500];
+    snprintf(text, sizeof(text), "%s (%zu bytes) -> %s", c->kind, len, c->path);
+    ev_end(w, &e, text);
+}
+
+static void emit_records(struct watcher *w, struct target *t, enum rule rule,
+                         const struct gm_records *recs, const char *from, uint32_t max)
+{
+    uint32_t shown = 0;
+    for (uint32_t i = 0; i < recs->nr && shown < max; i++) {
+        const struct gm_record *r = &recs->v[i];
+        if (r->severity < GM_SEV_LOW) {
+            continue;
+        }
+        shown++;
+        struct ev e;
+        ev_begin(&e, t, "finding", now_ms());
+        ev_str(&e, "rule", rule_name[rule]);
+        ev_str(&e, "id", r->kind->id);
+        ev_str(&e, "severity", gm_severity_name(r->severity));
+        ev_str(&e, "function", r->function);
+        char loc[300];
+        snprintf(loc, sizeof(loc), "%s:%u", r->file, r->line);
+        ev_str(&e, "location", r->file[0] ? loc : "");
+        ev_num(&e, "count", (double)r->count);
+        char ev[300];
+        snprintf(ev, sizeof(ev), "%s", r->evidence);
+        if (!ev[0] && strcmp(r->kind->id, "heap-growth") == 0 && r->num_name[1]) {
+            snprintf(
+                ev, sizeof(ev), "in use grew %.1f MB over %llu profiles (%+.1f MB/h, R^2 %.2f)",
+                r->num[0] / 1048576, (unsigned long long)r->count, r->num[1] / 1048576, r->num[2]);
+        }
+        ev_str(&e, "evidence", ev);
+        ev_str(&e, "fix", r->kind->fix);
+        ev_str(&e, "from", from);
+        char text[900];
+        snprintf(text, sizeof(text), "%-8s %s  %s  %s  x%llu: %s", gm_severity_name(r->severity),
+                 r->kind->id, r->function, r->file[0] ? loc : "", (unsigned long long)r->count, ev);
+        ev_end(w, &e, text);
+    }
+}
+
+/* The goroutine diff over the kept goroutine profiles, written as capture files first (the
+ * same diff is then `gomedic diff FILE...` on them). */
+static void diff_history(struct watcher *w, struct target *t)
+{
+    struct gm_gdump_set set;
+    if (t->dbg1.nr < 2 || gm_gdump_set_init(&set, NULL, GM_SIM_AGGRESSIVE) < 0) {
+        return;
+    }
+    for (uint32_t i = 0; i < t->dbg1.nr; i++) {
+        struct capture c = {.t = t, .rule = RULE_GOROUTINES, .kind = "goroutine"};
+        if (save(w, &c, ".pb.gz", t->dbg1.v[i].body, t->dbg1.v[i].len, t->dbg1.v[i].t_ms) == 0) {
+            emit_capture(w, &c, t->dbg1.v[i].len);
+        }
+    }
+    uint32_t dumps[HISTORY_MAX], n = 0;
+    for (uint32_t i = 0; i < t->dbg1.nr; i++) {
+        struct gm_artifact a;
+        struct gm_diag d = {0};
+        if (gm_artifact_open_mem(&a, t->w.name, t->dbg1.v[i].body, t->dbg1.v[i].len, NULL, &d) <
+            0) {
+            continue;
+        }
+        uint32_t before = set.dumps_nr;
+        if (gm_artifact_dumps(&a, &set, &d) > 0) {
+            set.dumps[before].time = t->dbg1.v[i].t_ms / 1000;
+            dumps[n++] = before;
+        }
+        gm_artifact_close(&a);
+    }
+    struct gm_leak_opts lo = {.min_growth = (uint64_t)w->o->min_goroutines};
+    struct gm_leak_result res;
+    if (n >= 2 && gm_leak_diff(&set, dumps, n, &lo, &res) == 0) {
+        struct gm_records recs;
+        gm_records_init(&recs);
+        if (gm_records_from_leak(&set, &res, &recs) == 0) {
+            emit_records(w, t, RULE_GOROUTINES, &recs, "goroutine profiles", 5);
+        }
+        gm_records_release(&recs);
+        gm_leak_release(&res);
+    }
+    gm_gdump_set_release(&set);
+}
+
+static void on_capture_goroutines(void *ctx, const struct http_req *r, int ok, const char *err)
+{
+    struct capture *c = ctx;
+    if (!err) {
+        free(c);
+        return;
+    }
+    struct watcher *w = c->t->wt;
+    c->t->captures_pending--;
+    if (!ok) {
+        event_simple(w, c->t, "capture-failed", err);
+    } else if (save(w, c, ".txt", r->body, r->len, now_ms()) == 0) {
+        emit_capture(w, c, r->len);
+        struct gm_gdump_set set;
+        struct gm_artifact a;
+        struct gm_diag d = {0};
+        if (gm_gdump_set_init(&set, NULL, GM_SIM_POINTER) == 0) {
+            if (gm_artifact_open_mem(&a, c->path, r->body, r->len, NULL, &d) == 0) {
+                if (gm_artifact_dumps(&a, &set, &d) > 0) {
+                    struct gm_findings fd;
+                    struct gm_records recs;
+                    gm_records_init(&recs);
+                    if (gm_findings_goroutines(&set, 0, NULL, &fd) == 0) {
+                        if (gm_records_from_goroutines(&set, &fd, &recs) == 0) {
+                            /* proofs and deadlocks only: growth is the diff's to tell */
+                            struct gm_records keep;
+                            gm_records_init(&keep);
+                            for (uint32_t i = 0; i < recs.nr; i++) {
+                                if (recs.v[i].proven ||
+                                    strcmp(recs.v[i].kind->id, "lock-order-deadlock") == 0) {
+                                    struct gm_record *k =
+                                        gm_records_add(&keep, recs.v[i].kind, recs.v[i].severity);
+                                    if (k) {
+                                        *k = recs.v[i];
+                                    }
+                                }
+                            }
+                            emit_records(w, c->t, c->rule, &keep, "goroutine?debug=2", 5);
+                            gm_records_release(&keep);
+                        }
+                        gm_findings_release(&fd);
+                    }
+                    gm_records_release(&recs);
+                }
+                gm_artifact_close(&a);
+            }
+            gm_gdump_set_release(&set);
+        }
+    } else {
+        event_simple(w, c->t, "capture-failed", strerror(errno));
+    }
+    free(c);
+}
+
+/* The heap analysis over the kept heap bodies and this capture. */
+static void heap_findings(struct watcher *w, struct target *t, const char *body, size_t len)
+{
+    struct gm_profile profs[HISTORY_MAX + 1];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i <= t->heaps.nr; i++) {
+        const char *p = i < t->heaps.nr ? t->heaps.v[i].body : body;
+        size_t l = i < t->heaps.nr ? t->heaps.v[i].len : len;
+        struct gm_artifact a;
+        struct gm_diag d = {0};
+        struct gm_artifact_opts ao = {.want = GM_WANT_PROFILE};
+        if (gm_artifact_open_mem(&a, t->w.name, p, l, &ao, &d) == 0) {
+            profs[n++] = a.profile; /* taken over: released below */
+            memset(&a.profile, 0, sizeof(a.profile));
+            a.has_profile = 0;
+            gm_artifact_close(&a);
+        }
+    }
+    struct gm_heap_result res;
+    if (n >= 2 && gm_heap_analyze(profs, n, &res) == 0) {
+        struct gm_records recs;
+        gm_records_init(&recs);
+        if (gm_records_from_heap(&res, &recs) == 0) {
+            emit_records(w, t, RULE_HEAP, &recs, "heap profiles", 5);
+        }
+        gm_records_release(&recs);
+        gm_heap_release(&res);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        gm_profile_release(&profs[i]);
+    }
+}
+
+static void on_capture_heap(void *ctx, const struct http_req *r, int ok, const char *err)
+{
+    struct capture *c = ctx;
+    if (!err) {
+        free(c);
+        return;
+    }
+    struct watcher *w = c->t->wt;
+    c->t->captures_pending--;
+    if (!ok) {
+        event_simple(w, c->t, "capture-failed", err);
+    } else if (save(w, c, ".pb.gz", r->body, r->len, now_ms()) == 0) {
+        emit_capture(w, c, r->len);
+        if (c->rule == RULE_HEAP) {
+            heap_findings(w, c->t, r->body, r->len);
+        }
+    }
+    free(c);
+}
+
+static void on_capture_file(void *ctx, const struct http_req *r, int ok, const char *err)
+{
+    struct capture *c = ctx;
+    if (!err) {
+        free(c);
+        return;
+    }
+    struct watcher *w = c->t->wt;
+    c->t->captures_pending--;
+    if (!ok) {
+        event_simple(w, c->t, "capture-failed", err);
+    } else if (save(w, c, ".pb.gz", r->body, r->len, now_ms()) == 0) {
+        emit_capture(w, c, r->len);
+    }
+    free(c);
+}
+
+static void capture(struct watcher *w, struct target *t, enum rule rule, enum cap_kind ck,
+                    const char *kind, const char *path, long timeout_ms, http_done_fn fn)
+{
+    int64_t now = now_ms();
+    if (t->captured_ms[ck] && now - t->captured_ms[ck] < w->o->cooldown_ms / 2 + 1000) {
+        return; /* another rule of this target just asked for it (a CPU profile at a time) */
+    }
+    t->captured_ms[ck] = now;
+    struct capture *c = gm_xcalloc(1, sizeof(*c));
+    if (!c) {
+        return;
+    }
+    c->t = t;
+    c->rule = rule;
+    snprintf(c->kind, sizeof(c->kind), "%s", kind);
+    t->captures_pending++;
+    get(w, t, path, timeout_ms, fn, c);
+}
+
+static void trigger(struct watcher *w, struct target *t, enum rule rule, const struct gm_floor *f,
+                    const char *what)
+{
+    struct ev e;
+    ev_begin(&e, t, "trigger", now_ms());
+    ev_str(&e, "rule", rule_name[rule]);
+    ev_str(&e, "what", what);
+    ev_num(&e, "from", f->first);
+    ev_num(&e, "to", f->last);
+    ev_num(&e, "per_minute", f->per_min);
+    char text[600];
+    if (rule == RULE_HEAP) {
+        snprintf(text, sizeof(text), "%s: in-use heap floor %.1f -> %.1f MB (%+.1f MB/min)",
+                 rule_name[rule], f->first / 1048576, f->last / 1048576, f->per_min / 1048576);
+    } else {
+        snprintf(text, sizeof(text), "%s: %s floor %.0f -> %.0f (%+.0f/min)", rule_name[rule], what,
+                 f->first, f->last, f->per_min);
+    }
+    ev_end(w, &e, text);
+    long cap_timeout = (long)w->o->timeout_ms * 3;
+    if (rule == RULE_GOROUTINES) {
+        diff_history(w, t);
+        capture(w, t, rule, CAP_GOROUTINES, "goroutine-debug2", "/debug/pprof/goroutine?debug=2",
+                cap_timeout, on_capture_goroutines);
+    }
+    if (rule == RULE_HEAP) { /* the heap analysis needs this one even if another rule got one */
+        t->captured_ms[CAP_HEAP] = 0;
+    }
+    capture(w, t, rule, CAP_HEAP, "heap", "/debug/pprof/heap", cap_timeout, on_capture_heap);
+    if (w->o->cpu_seconds > 0) {
+        char path[64];
+        snprintf(path, sizeof(path), "/debug/pprof/profile?seconds=%d", w->o->cpu_seconds);
+        capture(w, t, rule, CAP_CPU, "cpu", path, cap_timeout + w->o->cpu_seconds * 1000L,
+                on_capture_file);
+    }
+}
+
+/* ---------------------------------------------------------------- rules */
+
+static void judge(struct watcher *w, struct target *t, int64_t now)
+{
+    const struct watch_opts *o = w->o;
+    struct gm_floor_opts go = {
+        .window_ms = o->window_ms, .parts = 4, .min_rise = o->min_goroutines};
+    struct gm_floor_opts ho = {
+        .window_ms = o->window_ms, .parts = 4, .min_rise = o->min_heap, .min_frac = 0.1};
+    for (int r = 0; r < RULE_NR; r++) {
+        struct gm_floor f, best = {0};
+        char what[256] = "";
+        int holds = 0;
+        if (r == RULE_GOROUTINES) {
+            for (uint32_t i = 0; i < t->stacks_nr; i++) {
+                gm_floor_rise(&t->stacks[i].s, now, &go, &f);
+                if (f.rising && (!holds || f.last - f.first > best.last - best.first)) {
+                    best = f;
+                    holds = 1;
+                    snprintf(what, sizeof(what), "goroutines in %s", t->stacks[i].func);
+                }
+            }
+            if (!holds) {
+                gm_floor_rise(&t->total, now, &go, &f);
+                if (f.rising) {
+                    best = f;
+                    holds = 1;
+                    snprintf(what, sizeof(what), "goroutines");
+                }
+            }
+        } else {
+            gm_floor_rise(&t->heap_s, now, &ho, &f);
+            if (f.rising) {
+                best = f;
+                holds = 1;
+                snprintf(what, sizeof(what), "heap in use");
+            }
+        }
+        if (holds) {
+            t->quiet_since[r] = 0;
+            if (!t->episode[r] && now >= t->cooldown_until[r]) {
+                t->episode[r] = 1;
+                trigger(w, t, (enum rule)r, &best, what);
+            }
+        } else if (t->episode[r]) {
+            if (!t->quiet_since[r]) {
+                t->quiet_since[r] = now;
+            } else if (now - t->quiet_since[r] >= o->window_ms) {
+                t->episode[r] = 0;
+                t->cooldown_until[r] = now + o->cooldown_ms;
+                struct ev e;
+                ev_begin(&e, t, "resolved", now);
+                ev_str(&e, "rule", rule_name[r]);
+                char text[300];
+                snprintf(text, sizeof(text), "%s: no longer rising for a window", rule_name[r]);
+                ev_end(w, &e, text);
+            }
+        }
+    }
+}
+
+static void sample_done(struct watcher *w, struct target *t)
+{
+    if (--t->pending > 0) {
+        return;
+    }
+    int64_t now = now_ms();
+    int up = t->ok_g || t->ok_h;
+    store_sample(w->st, t->id, now, up, t->ok_g ? t->goroutines : -1, t->ok_h ? t->heap : -1);
+    if (!up) {
+        t->fails++;
+        if (t->up || !t->known) {
+            event_simple(w, t, "down", t->err);
+        }
+        t->up = 0;
+        t->known = 1;
+        /* back off: 2, 4, 8 ... intervals, at most a minute (or one interval if longer) */
+        int64_t back = w->o->interval_ms << (t->fails < 6 ? t->fails : 6);
+        int64_t cap = w->o->interval_ms > 60000 ? w->o->interval_ms : 60000;
+        t->next_ms = now + (back < cap ? back : cap);
+        return;
+    }
+    if (!t->up) {
+        char text[128];
+        snprintf(text, sizeof(text), "%lld goroutines, %.1f MB heap in use",
+                 (long long)t->goroutines, t->heap >= 0 ? (double)t->heap / 1048576 : 0.0);
+        if (t->known) { /* came back: a restart resets every count */
+            gm_series_clear(&t->total);
+            gm_series_clear(&t->heap_s);
+            for (uint32_t i = 0; i < t->stacks_nr; i++) {
+                gm_series_clear(&t->stacks[i].s);
+            }
+            history_clear(&t->dbg1);
+            history_clear(&t->heaps);
+        }
+        event_simple(w, t, "up", text);
+    } else if (t->err[0] && !w->o->quiet) {
+        fprintf(stderr, "gomedic watch: %s: %s\n", t->w.name, t->err);
+    }
+    if (!t->up) {
+        t->first_ms = now;
+    }
+    t->up = 1;
+    t->known = 1;
+    t->fails = 0;
+    if (t->ok_g) {
+        gm_series_push(&t->total, now, (double)t->goroutines);
+    }
+    if (t->ok_h) {
+        gm_series_push(&t->heap_s, now, (double)t->heap);
+    }
+    judge(w, t, now);
+}
+
+/* ---------------------------------------------------------------- the loop */
+
+static void target_release(struct target *t)
+{
+    gm_series_release(&t->total);
+    gm_series_release(&t->heap_s);
+    for (uint32_t i = 0; i < t->stacks_nr; i++) {
+        gm_series_release(&t->stacks[i].s);
+    }
+    history_clear(&t->dbg1);
+    history_clear(&t->heaps);
+}
+
+int watch_run(const struct watch_opts *o, const struct watch_target *targets, uint32_t n,
+              struct store *st)
+{
+    struct watcher w = {.o = o, .st = st, .n = n};
+    struct watch_opts eff = *o;
+    if (eff.window_ms <= 0) {
+        eff.window_ms = 40 * eff.interval_ms;
+    }
+    w.o = &eff;
+    if (http_init(&w.http) < 0) {
+        fprintf(stderr, "gomedic watch: cannot start libcurl\n");
+        return 2;
+    }
+    w.t = gm_xcalloc(n ? n : 1, sizeof(*w.t));
+    if (!w.t) {
+        http_cleanup(&w.http);
+        fprintf(stderr, "gomedic watch: out of memory\n");
+        return 2;
+    }
+    int64_t start = now_ms();
+    uint32_t cap = (uint32_t)(eff.window_ms / eff.interval_ms) * 2 + 16;
+    cap = cap > SERIES_CAP ? SERIES_CAP : cap;
+    for (uint32_t i = 0; i < n; i++) {
+        struct target *t = &w.t[i];
+        t->w = targets[i];
+        t->wt = &w;
+        t->id = store_target(st, t->w.name, t->w.url);
+        t->next_ms = start + (int64_t)i * eff.interval_ms / (n ? n : 1); /* spread the polls */
+        if (t->id < 0 || gm_series_init(&t->total, cap) < 0 ||
+            gm_series_init(&t->heap_s, cap) < 0) {
+            fprintf(stderr, "gomedic watch: %s: %s\n", st->path, store_errmsg(st));
+            for (uint32_t k = 0; k <= i; k++) {
+                target_release(&w.t[k]);
+            }
+            free(w.t);
+            http_cleanup(&w.http);
+            return 2;
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int64_t next_prune = start + 60000;
+    while (!stop_signal) {
+        int64_t now = now_ms();
+        if (eff.for_ms > 0 && now - start >= eff.for_ms) {
+            break;
+        }
+        int64_t wake = now + 200;
+        for (uint32_t i = 0; i < n; i++) {
+            struct target *t = &w.t[i];
+            if (!t->pending && now >= t->next_ms) {
+                t->next_ms += eff.interval_ms;
+                if (t->next_ms <= now) {
+                    t->next_ms = now + eff.interval_ms;
+                }
+                sample_start(&w, t);
+            }
+            if (!t->pending && t->next_ms < wake) {
+                wake = t->next_ms;
+            }
+        }
+        if (now >= next_prune) {
+            store_prune(st, now, 3600000, 7 * 86400000LL);
+            next_prune = now + 3600000;
+        }
+        int wait = (int)(wake - now_ms());
+        http_run(&w.http, wait < 0 ? 0 : wait > 200 ? 200 : wait);
+    }
+    http_cleanup(&w.http); /* pending requests are dropped, not reported */
+    for (uint32_t i = 0; i < n; i++) {
+        target_release(&w.t[i]);
+    }
+    free(w.t);
+    return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * daemon/watch.h - `gomedic watch`: samples running Go services through their net/http/pprof
+ * endpoints, finds leaks while they happen, captures the evidence and says what is wrong.
+ *
+ * One process, one loop: every interval each target is sampled (the goroutine profile for the
+ * goroutine count per stack, /debug/pprof/heap for the bytes in use), each quantity goes into a
+ * time series (gm/series.h), and the rising-floor test (gm/trend.h) judges the last window. A
+ * rule that holds opens an episode: one trigger, a capture (goroutine?debug=2, heap, CPU
+ * profile), findings from the same analyzers and catalogue as the file commands, and no
+ * second trigger until the episode resolves and the cooldown has passed. Every event is a JSON
+ * object (printed with --json, stored in the database).
+ */
+#ifndef GM_DAEMON_WATCH_H
+#define GM_DAEMON_WATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct watch_target {
+    char name[128];
+    char url[512]; /* base URL, no trailing slash: http://127.0.0.1:6060 */
+};
+
+struct watch_opts {
+    int64_t interval_ms;   /* between samples of a target */
+    int64_t window_ms;     /* the stretch a rule judges (default 40 intervals) */
+    int64_t cooldown_ms;   /* after an episode resolves, before the next trigger */
+    int64_t for_ms;        /* stop after this long (0: until a signal) */
+    long timeout_ms;       /* one request */
+    size_t max_body;       /* bytes of one response */
+    int cpu_seconds;       /* CPU profile on a trigger (0: none) */
+    double min_goroutines; /* rise of a goroutine floor that counts */
+    double min_heap;       /* rise of the heap floor that counts, bytes */
+    int json;              /* events as JSON lines on stdout */
+    int quiet;             /* no readable log of samples (events only) */
+};
+
+void watch_opts_default(struct watch_opts *o);
+/* Parses "URL" or "NAME=URL" into t: 0, or -1 (not an http(s) URL). */
+int watch_target_parse(const char *spec, struct watch_target *t);
+/* Runs until for_ms passes or SIGINT/SIGTERM. 0 when it ran, 2 on a fatal error (message on
+ * stderr). */
+int watch_run(const struct watch_opts *o, const struct watch_target *targets, uint32_t n,
+              struct store *st);
+
+#endif
