@@ -27,7 +27,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o) $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
+.PHONY: demo watch-test all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic
 
 $(BUILD)/%.o: %.c
@@ -52,8 +52,16 @@ $(BUILD)/gomedic: $(CLI_OBJ) $(BUILD)/libgomedic.a
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)
 
+# gomedic watch on a bundled service that starts leaking (about a minute; README's first command).
+demo: $(BUILD)/gomedic
+	BUILD=$(BUILD) tools/demo.sh
+
+# gomedic watch against real processes: leaks, healthy services, broken targets, SIGKILL.
+watch-test: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic tests/watch/run.sh
+
 # Everything CI runs, in one command (README).
-check: layers unit golden help-docs docs-examples pprof-compare versions oracle fuzz-replay corpus-check
+check: layers unit golden help-docs docs-examples pprof-compare versions oracle fuzz-replay corpus-check watch-test
 
 # gomedic pprof against `go tool pprof` on the same files (skips without Go).
 pprof-compare: $(BUILD)/gomedic

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what gomedic needs (Debian packages), builds it, and diagnoses a bundled real dump.
-#   ./setup.sh             install + build + demo
+#   ./setup.sh             install + build + a diagnosed dump + make demo (about a minute)
 #   ./setup.sh --deps      install only (what CI uses)
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
@@ -24,3 +24,7 @@ make -j"$(nproc)" >/dev/null
 echo "setup: built build/gomedic; diagnosing testdata/goroutine/y_lock-order-deadlock.txt:"
 echo
 ./build/gomedic goroutines --no-buckets testdata/goroutine/y_lock-order-deadlock.txt
+echo
+echo "setup: and the main job, gomedic watch on a service that starts leaking (make demo):"
+echo
+make demo

@@ -66,7 +66,7 @@ struct target {
     int pending;
     int ok_g, ok_h;
     int64_t goroutines, heap;
-    char err[320];
+    char err[320], err_h[320]; /* why the goroutine / heap part failed */
     struct gm_series total, heap_s;
     struct stack_track stacks[STACKS_MAX];
     uint32_t stacks_nr;
@@ -375,12 +375,12 @@ static int read_heap(struct target *t, const char *body, size_t len)
     struct gm_diag d = {0};
     struct gm_artifact_opts ao = {.want = GM_WANT_PROFILE, .want_text = "a heap profile"};
     if (gm_artifact_open_mem(&a, t->w.name, body, len, &ao, &d) < 0) {
-        snprintf(t->err, sizeof(t->err), "heap: %s", d.msg[0] ? d.msg : "not a profile");
+        snprintf(t->err_h, sizeof(t->err_h), "heap: %s", d.msg[0] ? d.msg : "not a profile");
         return -1;
     }
     int idx = gm_profile_inuse_index(&a.profile);
     if (idx < 0) {
-        snprintf(t->err, sizeof(t->err), "heap: the profile has no in-use sample type");
+        snprintf(t->err_h, sizeof(t->err_h), "heap: the profile has no in-use sample type");
         gm_artifact_close(&a);
         return -1;
     }
@@ -414,7 +414,7 @@ static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err
         return;
     }
     if (!ok) {
-        snprintf(t->err, sizeof(t->err), "heap: %s", err);
+        snprintf(t->err_h, sizeof(t->err_h), "heap: %s", err);
     } else if (read_heap(t, r->body, r->len) == 0) {
         t->ok_h = 1;
         keep_body(&t->heaps, r->body, r->len, now_ms(), t->wt->o->window_ms / (HISTORY_MAX - 1));
@@ -440,7 +440,7 @@ static void sample_start(struct watcher *w, struct target *t)
     t->pending = 2;
     t->ok_g = t->ok_h = 0;
     t->goroutines = t->heap = -1;
-    t->err[0] = '\0';
+    t->err[0] = t->err_h[0] = '\0';
     get(w, t, "/debug/pprof/goroutine", w->o->timeout_ms, on_goroutines, t);
     get(w, t, "/debug/pprof/heap", w->o->timeout_ms, on_heap, t);
 }
@@ -826,11 +826,13 @@ static void sample_done(struct watcher *w, struct target *t)
     }
     int64_t now = now_ms();
     int up = t->ok_g || t->ok_h;
+    char why[700];
+    snprintf(why, sizeof(why), "%s%s%s", t->err, t->err[0] && t->err_h[0] ? "; " : "", t->err_h);
     store_sample(w->st, t->id, now, up, t->ok_g ? t->goroutines : -1, t->ok_h ? t->heap : -1);
     if (!up) {
         t->fails++;
         if (t->up || !t->known) {
-            event_simple(w, t, "down", t->err);
+            event_simple(w, t, "down", why);
         }
         t->up = 0;
         t->known = 1;
@@ -854,8 +856,8 @@ static void sample_done(struct watcher *w, struct target *t)
             history_clear(&t->heaps);
         }
         event_simple(w, t, "up", text);
-    } else if (t->err[0] && !w->o->quiet) {
-        fprintf(stderr, "gomedic watch: %s: %s\n", t->w.name, t->err);
+    } else if (why[0] && !w->o->quiet) {
+        fprintf(stderr, "gomedic watch: %s: %s\n", t->w.name, why);
     }
     if (!t->up) {
         t->first_ms = now;

@@ -1,0 +1,3 @@
+module example.com/badtarget
+
+go 1.19

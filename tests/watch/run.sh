@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# gomedic watch against real processes on loopback: a service that starts leaking (found, once
+# per episode, with the file commands' catalogue ids), the same service healthy (quiet), and
+# targets that are down, hang, answer 500, send garbage or an endless body, fail now and then,
+# restart; the daemon killed with SIGKILL and restarted on its database; databases that cannot
+# be opened. Every case runs a real Go program built here (examples/leaky, tests/watch/badtarget)
+# and stops by itself. Prints "watch: N passed, N failed".
+#   tests/watch/run.sh            (make watch-test; GO= picks the Go that builds the programs)
+set -u
+cd "$(dirname "$0")/../.."
+root=$PWD
+bin=${GOMEDIC:-$root/build/gomedic}
+GO=${GO:-$( [ -x /usr/lib/go-1.19/bin/go ] && echo /usr/lib/go-1.19/bin/go || echo go )}
+if ! command -v "$GO" >/dev/null 2>&1; then
+  echo "watch: no Go toolchain: skipped"; echo "watch: 0 passed, 0 failed"; exit 0
+fi
+tmp=$(mktemp -d)
+pids=()
+cleanup() { exec 2>/dev/null; for p in "${pids[@]}"; do kill -9 "$p"; wait "$p"; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+pass=0 fail=0
+rc_grep() { [ "$1" = 2 ] && grep -q -- "$2" "$3"; } # RC TEXT FILE: exit 2 and says TEXT
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; [ -n "${2:-}" ] && [ -f "$2" ] && tail -n 20 "$2"; fail=$((fail + 1)); }
+check() { # NAME LOGFILE CMD...: the command must succeed
+  local name=$1 log=$2; shift 2
+  if "$@"; then ok "$name"; else bad "$name" "$log"; fi
+}
+
+(cd examples/leaky && GOFLAGS=-mod=mod "$GO" build -o "$tmp/leaky" .) &&
+  (cd tests/watch/badtarget && GOFLAGS=-mod=mod "$GO" build -o "$tmp/badtarget" .) || {
+  echo "watch: cannot build the test programs with $GO"; echo "watch: 0 passed, 1 failed"; exit 1
+}
+
+# start_leaky NAME ARGS...: runs leaky on a free port; its URL in $tmp/NAME.url
+start_leaky() {
+  local name=$1; shift
+  "$tmp/leaky" -addr 127.0.0.1:0 "$@" > "$tmp/$name.svc" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do
+    grep -q "serving pprof on" "$tmp/$name.svc" 2>/dev/null && break
+    sleep 0.1
+  done
+  sed -n 's|.*serving pprof on \(http://[0-9.:]*\).*|\1|p' "$tmp/$name.svc" > "$tmp/$name.url"
+}
+start_bad() { # NAME MODE: badtarget; URL in $tmp/NAME.url
+  "$tmp/badtarget" -mode "$2" -for 90s > "$tmp/$1.svc" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do [ -s "$tmp/$1.svc" ] && break; sleep 0.1; done
+  echo "http://$(head -1 "$tmp/$1.svc")" > "$tmp/$1.url"
+}
+# watch NAME FOR ARGS...: gomedic watch --json into $tmp/NAME.json, peak RSS in $tmp/NAME.rss
+watch() {
+  local name=$1 dur=$2; shift 2
+  /usr/bin/time -f %M -o "$tmp/$name.rss" "$bin" watch --json --interval 1s --for "$dur" \
+    --cpu-seconds 1 --db "$tmp/$name.db" "$@" > "$tmp/$name.json" 2> "$tmp/$name.err"
+  echo $? > "$tmp/$name.rc"
+}
+events() { # NAME EVENT [FIELD=VALUE]: how many such events
+  python3 - "$tmp/$1.json" "$2" "${3:-}" <<'EOF'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] != sys.argv[2]:
+        continue
+    if sys.argv[3]:
+        k, v = sys.argv[3].split("=", 1)
+        if str(e.get(k)) != v:
+            continue
+    n += 1
+print(n)
+EOF
+}
+
+# --- a leaking service and a healthy one, watched at the same time
+start_leaky leak -leak both -leak-after 5s -rate 20 -for 120s
+start_leaky healthy -leak none -for 120s
+start_bad down500 status
+start_bad hang hang
+start_bad garbage garbage
+start_bad huge huge
+start_bad flaky flaky
+watch leak 50s "svc=$(cat "$tmp/leak.url")" &
+w1=$!
+watch healthy 55s "svc=$(cat "$tmp/healthy.url")" &
+w2=$!
+watch refused 5s --timeout 1s "gone=http://127.0.0.1:9" &
+w3=$!
+watch bad 8s --timeout 1s "s500=$(cat "$tmp/down500.url")" "hang=$(cat "$tmp/hang.url")" \
+  "garbage=$(cat "$tmp/garbage.url")" "huge=$(cat "$tmp/huge.url")" &
+w4=$!
+watch flaky 8s "flaky=$(cat "$tmp/flaky.url")" &
+w5=$!
+wait $w3 $w4 $w5
+
+# refused, hang, 500, garbage, huge: each one "down" event with its reason, exit 0, bounded RSS
+check "refused target: exit 0" "$tmp/refused.err" [ "$(cat "$tmp/refused.rc")" = 0 ]
+check "refused target: one down event" "$tmp/refused.json" [ "$(events refused down)" = 1 ]
+check "refused target: says why" "$tmp/refused.json" grep -q '"message": "goroutine: .*[Cc]onnect' "$tmp/refused.json"
+check "broken targets: exit 0" "$tmp/bad.err" [ "$(cat "$tmp/bad.rc")" = 0 ]
+check "HTTP 500: down" "$tmp/bad.json" grep -q '"target": "s500".*"event": "down".*HTTP status 500' "$tmp/bad.json"
+check "hanging target: down on the timeout" "$tmp/bad.json" grep -qE '"target": "hang".*"event": "down".*(timed out|[Tt]imeout)' "$tmp/bad.json"
+check "garbage body: down, not a profile" "$tmp/bad.json" grep -q '"target": "garbage".*"event": "down".*found text' "$tmp/bad.json"
+check "endless body: down at --max-body" "$tmp/bad.json" grep -q '"target": "huge".*"event": "down".*body larger than' "$tmp/bad.json"
+check "broken targets: each down once" "$tmp/bad.json" [ "$(events bad down)" = 4 ]
+check "endless body: peak RSS under 200 MB ($(cat "$tmp/bad.rss") kB)" "" [ "$(cat "$tmp/bad.rss")" -lt 204800 ]
+check "flaky target: up, exit 0" "$tmp/flaky.err" [ "$(events flaky up)" -ge 1 -a "$(cat "$tmp/flaky.rc")" = 0 ]
+
+wait $w1 $w2
+# the leak: found, named, once per episode
+check "leak: exit 0" "$tmp/leak.err" [ "$(cat "$tmp/leak.rc")" = 0 ]
+check "leak: one goroutine trigger" "$tmp/leak.json" [ "$(events leak trigger rule=goroutine-growth)" = 1 ]
+check "leak: one heap trigger" "$tmp/leak.json" [ "$(events leak trigger rule=heap-growth)" = 1 ]
+check "leak: chan-send-blocked in main.(*Notifier).notify" "$tmp/leak.json" \
+  grep -q '"event": "finding".*"id": "chan-send-blocked".*"function": "main.(\*Notifier).notify"' "$tmp/leak.json"
+check "leak: heap-growth finding" "$tmp/leak.json" \
+  grep -q '"event": "finding".*"id": "heap-growth".*"function": "main\.' "$tmp/leak.json"
+check "leak: debug=2, heap and cpu captured" "$tmp/leak.json" \
+  [ "$(events leak capture kind=goroutine-debug2)" = 1 -a "$(events leak capture kind=cpu)" = 1 ]
+check "healthy: no trigger in 55 s of bursts and saw-tooth" "$tmp/healthy.json" [ "$(events healthy trigger)" = 0 ]
+check "healthy: up" "$tmp/healthy.json" [ "$(events healthy up)" = 1 ]
+
+# the store: history gives the same events, captures read with the file commands
+"$bin" history --json --db "$tmp/leak.db" > "$tmp/hist.json" 2> "$tmp/hist.err"
+check "history --json: every event of the run" "$tmp/hist.err" python3 - "$tmp/hist.json" "$tmp/leak.json" <<'EOF'
+import json, sys
+stored = json.load(open(sys.argv[1]))["events"]
+printed = [json.loads(l) for l in open(sys.argv[2])]
+sys.exit(0 if stored == printed else 1)
+EOF
+"$bin" captures --db "$tmp/leak.db" > "$tmp/caps.txt"
+check "captures: listed" "$tmp/caps.txt" grep -q "goroutine-debug2" "$tmp/caps.txt"
+files=$(sqlite3 "$tmp/leak.db" "select path from captures where kind='goroutine' order by t_ms")
+# shellcheck disable=SC2086
+"$bin" diff $files > "$tmp/diff.txt" 2>&1
+check "captured profiles: gomedic diff names the leak" "$tmp/diff.txt" grep -q "chan-send-blocked" "$tmp/diff.txt"
+dbg2=$(sqlite3 "$tmp/leak.db" "select path from captures where kind='goroutine-debug2'")
+check "captured debug=2: gomedic goroutines reads it" "" "$bin" goroutines --no-buckets "$dbg2" > /dev/null
+
+# SIGKILL while writing, then resume on the same database
+start_leaky kill -leak goroutines -leak-after 1s -rate 50 -for 120s
+"$bin" watch --json --interval 100ms --db "$tmp/kill.db" "k=$(cat "$tmp/kill.url")" > "$tmp/kill1.json" 2>&1 &
+wk=$!
+pids+=($wk)
+sleep 4
+kill -9 $wk
+wait $wk 2>/dev/null
+before=$(sqlite3 "$tmp/kill.db" "select count(*) from samples" 2>&1)
+check "SIGKILL: database intact" "" [ "$(sqlite3 "$tmp/kill.db" "pragma integrity_check")" = ok ]
+check "SIGKILL: samples committed ($before)" "" [ "$before" -gt 10 ]
+"$bin" watch --json --interval 100ms --for 2s --db "$tmp/kill.db" "k=$(cat "$tmp/kill.url")" > "$tmp/kill2.json" 2>&1
+after=$(sqlite3 "$tmp/kill.db" "select count(*) from samples")
+check "SIGKILL: resumes, nothing lost ($before -> $after samples)" "$tmp/kill2.json" [ "$after" -gt "$before" ]
+check "SIGKILL: one target row" "" [ "$(sqlite3 "$tmp/kill.db" "select count(*) from targets")" = 1 ]
+
+# a target that restarts: down, then up with its counts from zero
+start_leaky restart -leak none -for 4s
+url=$(cat "$tmp/restart.url")
+( sleep 6; "$tmp/leaky" -addr "${url#http://}" -leak none -for 20s > /dev/null 2>&1 ) &
+pids+=($!)
+watch restart 14s "r=$url"
+check "restart: down then up again" "$tmp/restart.json" [ "$(events restart down)" = 1 -a "$(events restart up)" = 2 ]
+
+# databases that cannot be used: a clear message and exit 2
+"$bin" watch --for 1s --db /etc/passwd/watch.db http://127.0.0.1:9 > /dev/null 2> "$tmp/db1.err"
+rc=$?
+check "unusable --db: exit 2 with the path" "$tmp/db1.err" rc_grep $rc "/etc/passwd/watch.db" "$tmp/db1.err"
+"$bin" history --db "$tmp/none.db" > /dev/null 2> "$tmp/db2.err"
+rc=$?
+check "history on a missing database: exit 2, says how to make one" "$tmp/db2.err" rc_grep $rc "gomedic watch --db" "$tmp/db2.err"
+[ -e "$tmp/none.db" ] && bad "history created a database" || ok "history does not create a database"
+
+echo "watch: $pass passed, $fail failed"
+[ $fail -eq 0 ]
