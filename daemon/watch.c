@@ -772,8 +772,14 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
         char what[256] = "";
         int holds = 0;
         if (r == RULE_GOROUTINES) {
+            const char *most = NULL; /* the stack whose floor rose most, rising or not */
+            double most_rise = 0;
             for (uint32_t i = 0; i < t->stacks_nr; i++) {
                 gm_floor_rise(&t->stacks[i].s, now, &go, &f);
+                if (f.full && f.last - f.first > most_rise) {
+                    most_rise = f.last - f.first;
+                    most = t->stacks[i].func;
+                }
                 if (f.rising && (!holds || f.last - f.first > best.last - best.first)) {
                     best = f;
                     holds = 1;
@@ -785,7 +791,11 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
                 if (f.rising) {
                     best = f;
                     holds = 1;
-                    snprintf(what, sizeof(what), "goroutines");
+                    if (most) {
+                        snprintf(what, sizeof(what), "goroutines (most in %s)", most);
+                    } else {
+                        snprintf(what, sizeof(what), "goroutines");
+                    }
                 }
             }
         } else {
