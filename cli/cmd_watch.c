@@ -3,6 +3,7 @@
  * gomedic captures: what its store holds.
  */
 #include "cmd.h"
+#include "../daemon/config.h"
 #include "../daemon/store.h"
 #include "../daemon/watch.h"
 
@@ -15,42 +16,13 @@
 
 #define TARGETS_MAX 4096
 
-/* "250ms", "10s", "5m", "2h", "1d", or plain seconds, into milliseconds. -1 if malformed. */
-static int64_t parse_duration(const char *s)
-{
-    if (!s || !*s) {
-        return -1;
-    }
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || v < 0 || v > 1e9) {
-        return -1;
-    }
-    double mult = 1000;
-    if (strcmp(end, "ms") == 0) {
-        mult = 1;
-    } else if (strcmp(end, "s") == 0 || *end == '\0') {
-        mult = 1000;
-    } else if (strcmp(end, "m") == 0) {
-        mult = 60000;
-    } else if (strcmp(end, "h") == 0) {
-        mult = 3600000;
-    } else if (strcmp(end, "d") == 0) {
-        mult = 86400000;
-    } else {
-        return -1;
-    }
-    return (int64_t)(v * mult);
-}
-
 static int64_t duration_opt(const char *cmd, const char *name, const char *v, int64_t dflt,
                             int64_t min)
 {
     if (!v) {
         return dflt;
     }
-    int64_t ms = parse_duration(v);
+    int64_t ms = watch_parse_duration(v);
     if (ms < min) {
         cli_err("%s: --%s '%s': expected a duration of at least %lldms (250ms, 10s, 5m, 2h)", cmd,
                 name, v, (long long)min);
@@ -71,7 +43,7 @@ static void db_path(const char *opt, char *buf, size_t cap)
 /* ---------------------------------------------------------------- watch */
 
 struct watch_cli {
-    const char *targets_file, *interval, *window, *cooldown, *for_, *timeout, *db;
+    const char *config, *targets_file, *interval, *window, *cooldown, *for_, *timeout, *db;
     uint64_t max_body, min_heap;
     long cpu_seconds, min_goroutines;
     int json, quiet;
@@ -80,6 +52,8 @@ struct watch_cli {
 static struct watch_cli wo;
 
 static const struct cli_opt watch_options[] = {
+    CLI_OPT_STRING('c', "config", &wo.config, "FILE",
+                   "read defaults, targets (with auth and TLS) and hooks from an INI FILE"),
     CLI_OPT_STRING(0, "targets", &wo.targets_file, "FILE",
                    "read targets from FILE: one URL or NAME=URL a line ('#' comments)"),
     CLI_OPT_STRING('i', "interval", &wo.interval, "DUR",
@@ -141,29 +115,49 @@ static uint32_t read_targets(const char *path, struct watch_target *t, uint32_t 
 
 static int watch_main(int argc, char **argv, int first)
 {
-    struct watch_opts o;
+    struct watch_opts o, dflt;
     watch_opts_default(&o);
+    dflt = o;
+    static struct watch_target targets[TARGETS_MAX];
+    struct watch_config cfg = {.opts = &o, .targets = targets, .targets_max = TARGETS_MAX};
+    char err[4600];
+    if (wo.config && config_read(&cfg, wo.config, err, sizeof(err)) < 0) {
+        cli_err("watch: --config %s", err);
+        config_release(&cfg);
+        return 2;
+    }
+    /* the command line wins over the config (a typed option left at its default does not) */
     o.interval_ms = duration_opt("watch", "interval", wo.interval, o.interval_ms, 100);
-    o.window_ms = duration_opt("watch", "window", wo.window, 0, 1000);
+    o.window_ms = duration_opt("watch", "window", wo.window, o.window_ms, 1000);
     o.cooldown_ms = duration_opt("watch", "cooldown", wo.cooldown, o.cooldown_ms, 0);
     o.for_ms = duration_opt("watch", "for", wo.for_, 0, 1);
     o.timeout_ms = (long)duration_opt("watch", "timeout", wo.timeout, o.timeout_ms, 100);
-    o.max_body = (size_t)wo.max_body;
-    o.cpu_seconds = (int)wo.cpu_seconds;
-    o.min_goroutines = (double)wo.min_goroutines;
-    o.min_heap = (double)wo.min_heap;
+    if ((size_t)wo.max_body != dflt.max_body) {
+        o.max_body = (size_t)wo.max_body;
+    }
+    if ((int)wo.cpu_seconds != dflt.cpu_seconds) {
+        o.cpu_seconds = (int)wo.cpu_seconds;
+    }
+    if ((double)wo.min_goroutines != dflt.min_goroutines) {
+        o.min_goroutines = (double)wo.min_goroutines;
+    }
+    if ((double)wo.min_heap != dflt.min_heap) {
+        o.min_heap = (double)wo.min_heap;
+    }
     o.json = wo.json;
     o.quiet = wo.quiet;
+    o.hooks = cfg.hooks;
+    o.hooks_nr = cfg.hooks_nr;
     if (o.window_ms && o.window_ms < 4 * o.interval_ms) {
         cli_die("watch: --window must hold at least 4 intervals (a rule compares 4 parts)");
     }
-    static struct watch_target targets[TARGETS_MAX];
-    uint32_t n = 0;
+    uint32_t n = cfg.targets_nr;
     for (int i = first; i < argc; i++) {
         if (n == TARGETS_MAX || watch_target_parse(argv[i], &targets[n]) < 0) {
             cli_err("watch: '%s': expected the base URL of a service's net/http/pprof "
                     "(http://127.0.0.1:6060) or NAME=URL",
                     argv[i]);
+            config_release(&cfg);
             return 2;
         }
         n++;
@@ -172,7 +166,8 @@ static int watch_main(int argc, char **argv, int first)
         n = read_targets(wo.targets_file, targets, n);
     }
     if (n == 0) {
-        cli_err("watch: no target: give URLs or --targets FILE");
+        cli_err("watch: no target: give URLs, --targets FILE or [target NAME] in --config");
+        config_release(&cfg);
         return 2;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -180,15 +175,17 @@ static int watch_main(int argc, char **argv, int first)
             if (strcmp(targets[i].name, targets[k].name) == 0) {
                 cli_err("watch: two targets are called '%s': name them (NAME=URL)",
                         targets[i].name);
+                config_release(&cfg);
                 return 2;
             }
         }
     }
-    char path[4096], err[512];
-    db_path(wo.db, path, sizeof(path));
+    char path[4096];
+    db_path(wo.db ? wo.db : cfg.db[0] ? cfg.db : NULL, path, sizeof(path));
     struct store st;
     if (store_open(&st, path, 1, err, sizeof(err)) < 0) {
         cli_err("watch: %s: %s", path, err);
+        config_release(&cfg);
         return 2;
     }
     if (!o.json) {
@@ -198,6 +195,7 @@ static int watch_main(int argc, char **argv, int first)
     }
     int rc = watch_run(&o, targets, n, &st);
     store_close(&st);
+    config_release(&cfg);
     return rc;
 }
 

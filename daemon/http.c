@@ -54,6 +54,7 @@ static void req_free(struct http_req *r)
         curl_easy_cleanup(r->easy);
     }
     curl_slist_free_all(r->headers);
+    free(r->post);
     free(r->body);
     free(r);
 }
@@ -74,8 +75,8 @@ void http_cleanup(struct http *h)
     memset(h, 0, sizeof(*h));
 }
 
-int http_get(struct http *h, const char *url, size_t max_bytes, long timeout_ms, http_done_fn done,
-             void *ctx)
+int http_get(struct http *h, const char *url, const struct http_opts *o, size_t max_bytes,
+             long timeout_ms, http_done_fn done, void *ctx)
 {
     struct http_req *r = gm_xcalloc(1, sizeof(*r));
     if (!r) {
@@ -104,9 +105,29 @@ int http_get(struct http *h, const char *url, size_t max_bytes, long timeout_ms,
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "gomedic-watch");
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_bytes);
-    if (h->auth_header) {
-        r->headers = curl_slist_append(NULL, h->auth_header);
+    if (o && o->auth && *o->auth) {
+        r->headers = curl_slist_append(r->headers, o->auth);
+    }
+    if (o && o->post) {
+        r->post = gm_xstrdup(o->post);
+        if (!r->post) {
+            req_free(r);
+            return -1;
+        }
+        r->headers = curl_slist_append(r->headers, "Content-Type: application/json");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post);
+    }
+    if (r->headers) {
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+    }
+    if (o && o->ca_file && *o->ca_file) {
+        curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
+    }
+    if (o && o->cert_file && *o->cert_file) {
+        curl_easy_setopt(e, CURLOPT_SSLCERT, o->cert_file);
+    }
+    if (o && o->key_file && *o->key_file) {
+        curl_easy_setopt(e, CURLOPT_SSLKEY, o->key_file);
     }
     if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
         req_free(r);

@@ -29,6 +29,7 @@ struct http_req {
     void *ctx;
     void *easy;
     struct curl_slist *headers;
+    char *post; /* the body posted (owned) */
     char errbuf[256];
     struct http_req *prev, *next; /* the active requests */
 };
@@ -36,15 +37,21 @@ struct http_req {
 struct http {
     void *multi;
     int active;
-    struct http_req *reqs;   /* active requests */
-    const char *auth_header; /* e.g. "Authorization: Bearer ..." for every request, or NULL */
+    struct http_req *reqs; /* active requests */
+};
+
+/* What a request carries besides its URL; NULL or "" fields are not used. */
+struct http_opts {
+    const char *auth;                           /* a header line: "Authorization: Bearer ..." */
+    const char *ca_file, *cert_file, *key_file; /* TLS: CA bundle, client certificate, key */
+    const char *post;                           /* a JSON body to POST instead of a GET */
 };
 
 int http_init(struct http *h);
 void http_cleanup(struct http *h);
-/* Starts a GET. 0, or -1 (out of memory, bad URL). */
-int http_get(struct http *h, const char *url, size_t max_bytes, long timeout_ms, http_done_fn done,
-             void *ctx);
+/* Starts a GET (or a POST with o->post). 0, or -1 (out of memory, bad URL). */
+int http_get(struct http *h, const char *url, const struct http_opts *o, size_t max_bytes,
+             long timeout_ms, http_done_fn done, void *ctx);
 /* Waits up to timeout_ms for network activity, then runs transfers and calls the callbacks of
  * finished ones. Returns the transfers still active. */
 int http_run(struct http *h, int timeout_ms);

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "watch.h"
+#include "hook.h"
 #include "http.h"
 #include "gm/alloc.h"
 #include "gm/artifact.h"
@@ -21,7 +22,9 @@
 #include "gm/trend.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +63,8 @@ struct target {
     struct watcher *wt;
     int64_t id; /* in the store */
     int known, up, fails;
-    int64_t first_ms; /* the first sample since the target came up */
+    int64_t first_ms;  /* the first sample since the target came up */
+    int64_t window_ms; /* what the rules judge */
     int64_t next_ms;
     /* the sample being taken */
     int pending;
@@ -88,6 +92,7 @@ struct watcher {
     struct target *t;
     uint32_t n;
     int64_t t0_ms;
+    struct hook_child *children; /* hook commands running */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -114,6 +119,34 @@ void watch_opts_default(struct watch_opts *o)
     o->cpu_seconds = 10;
     o->min_goroutines = 10;
     o->min_heap = 1 << 20;
+}
+
+int64_t watch_parse_duration(const char *s)
+{
+    if (!s || !*s) {
+        return -1;
+    }
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0 || v > 1e9) {
+        return -1;
+    }
+    double mult = 1000;
+    if (strcmp(end, "ms") == 0) {
+        mult = 1;
+    } else if (strcmp(end, "s") == 0 || *end == '\0') {
+        mult = 1000;
+    } else if (strcmp(end, "m") == 0) {
+        mult = 60000;
+    } else if (strcmp(end, "h") == 0) {
+        mult = 3600000;
+    } else if (strcmp(end, "d") == 0) {
+        mult = 86400000;
+    } else {
+        return -1;
+    }
+    return (int64_t)(v * mult);
 }
 
 int watch_target_parse(const char *spec, struct watch_target *t)
@@ -155,7 +188,11 @@ struct ev {
     const char *event;
     const struct target *t;
     int64_t t_ms;
+    int sev;                /* a finding's severity, else -1 */
+    char id[64], func[256]; /* a finding's id and function (for hook environments) */
 };
+
+static void hooks_fire(struct watcher *w, const struct ev *e);
 
 static void ev_begin(struct ev *e, const struct target *t, const char *event, int64_t t_ms)
 {
@@ -165,6 +202,7 @@ static void ev_begin(struct ev *e, const struct target *t, const char *event, in
     e->event = event;
     e->t = t;
     e->t_ms = t_ms;
+    e->sev = -1;
     time_t secs = (time_t)(t_ms / 1000);
     struct tm tm;
     gmtime_r(&secs, &tm);
@@ -225,6 +263,7 @@ static void ev_end(struct watcher *w, struct ev *e, const char *text)
     } else {
         log_line(w, e, text);
     }
+    hooks_fire(w, e);
     free(e->buf);
 }
 
@@ -402,7 +441,7 @@ static void on_goroutines(void *ctx, const struct http_req *r, int ok, const cha
         snprintf(t->err, sizeof(t->err), "goroutine: %s", err);
     } else if (read_goroutines(t, r->body, r->len, now) == 0) {
         t->ok_g = 1;
-        keep_body(&t->dbg1, r->body, r->len, now, t->wt->o->window_ms / (HISTORY_MAX - 1));
+        keep_body(&t->dbg1, r->body, r->len, now, t->window_ms / (HISTORY_MAX - 1));
     }
     sample_done(t->wt, t);
 }
@@ -417,7 +456,7 @@ static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err
         snprintf(t->err_h, sizeof(t->err_h), "heap: %s", err);
     } else if (read_heap(t, r->body, r->len) == 0) {
         t->ok_h = 1;
-        keep_body(&t->heaps, r->body, r->len, now_ms(), t->wt->o->window_ms / (HISTORY_MAX - 1));
+        keep_body(&t->heaps, r->body, r->len, now_ms(), t->window_ms / (HISTORY_MAX - 1));
     }
     sample_done(t->wt, t);
 }
@@ -427,7 +466,8 @@ static void get(struct watcher *w, struct target *t, const char *path, long time
 {
     char url[1024];
     snprintf(url, sizeof(url), "%s%s", t->w.url, path);
-    if (http_get(&w->http, url, w->o->max_body, timeout_ms, fn, ctx) == 0) {
+    struct http_opts ho = {t->w.auth, t->w.ca_file, t->w.cert_file, t->w.key_file, NULL};
+    if (http_get(&w->http, url, &ho, w->o->max_body, timeout_ms, fn, ctx) == 0) {
         return;
     }
     struct http_req r;
@@ -441,8 +481,8 @@ static void sample_start(struct watcher *w, struct target *t)
     t->ok_g = t->ok_h = 0;
     t->goroutines = t->heap = -1;
     t->err[0] = t->err_h[0] = '\0';
-    get(w, t, "/debug/pprof/goroutine", w->o->timeout_ms, on_goroutines, t);
-    get(w, t, "/debug/pprof/heap", w->o->timeout_ms, on_heap, t);
+    get(w, t, "/debug/pprof/goroutine", t->w.timeout_ms, on_goroutines, t);
+    get(w, t, "/debug/pprof/heap", t->w.timeout_ms, on_heap, t);
 }
 
 /* ---------------------------------------------------------------- captures and findings */
@@ -510,6 +550,9 @@ static void emit_records(struct watcher *w, struct target *t, enum rule rule,
         shown++;
         struct ev e;
         ev_begin(&e, t, "finding", now_ms());
+        e.sev = (int)r->severity;
+        snprintf(e.id, sizeof(e.id), "%s", r->kind->id);
+        snprintf(e.func, sizeof(e.func), "%s", r->function);
         ev_str(&e, "rule", rule_name[rule]);
         ev_str(&e, "id", r->kind->id);
         ev_str(&e, "severity", gm_severity_name(r->severity));
@@ -740,7 +783,7 @@ static void trigger(struct watcher *w, struct target *t, enum rule rule, const s
                  f->first, f->last, f->per_min);
     }
     ev_end(w, &e, text);
-    long cap_timeout = (long)w->o->timeout_ms * 3;
+    long cap_timeout = t->w.timeout_ms * 3;
     if (rule == RULE_GOROUTINES) {
         diff_history(w, t);
         capture(w, t, rule, CAP_GOROUTINES, "goroutine-debug2", "/debug/pprof/goroutine?debug=2",
@@ -764,9 +807,9 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
 {
     const struct watch_opts *o = w->o;
     struct gm_floor_opts go = {
-        .window_ms = o->window_ms, .parts = 4, .min_rise = o->min_goroutines};
+        .window_ms = t->window_ms, .parts = 4, .min_rise = o->min_goroutines};
     struct gm_floor_opts ho = {
-        .window_ms = o->window_ms, .parts = 4, .min_rise = o->min_heap, .min_frac = 0.1};
+        .window_ms = t->window_ms, .parts = 4, .min_rise = o->min_heap, .min_frac = 0.1};
     for (int r = 0; r < RULE_NR; r++) {
         struct gm_floor f, best = {0};
         char what[256] = "";
@@ -815,7 +858,7 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
         } else if (t->episode[r]) {
             if (!t->quiet_since[r]) {
                 t->quiet_since[r] = now;
-            } else if (now - t->quiet_since[r] >= o->window_ms) {
+            } else if (now - t->quiet_since[r] >= t->window_ms) {
                 t->episode[r] = 0;
                 t->cooldown_until[r] = now + o->cooldown_ms;
                 struct ev e;
@@ -847,8 +890,8 @@ static void sample_done(struct watcher *w, struct target *t)
         t->up = 0;
         t->known = 1;
         /* back off: 2, 4, 8 ... intervals, at most a minute (or one interval if longer) */
-        int64_t back = w->o->interval_ms << (t->fails < 6 ? t->fails : 6);
-        int64_t cap = w->o->interval_ms > 60000 ? w->o->interval_ms : 60000;
+        int64_t back = t->w.interval_ms << (t->fails < 6 ? t->fails : 6);
+        int64_t cap = t->w.interval_ms > 60000 ? t->w.interval_ms : 60000;
         t->next_ms = now + (back < cap ? back : cap);
         return;
     }
@@ -884,6 +927,212 @@ static void sample_done(struct watcher *w, struct target *t)
     judge(w, t, now);
 }
 
+/* ---------------------------------------------------------------- hooks */
+
+/* Runs of h for target within the last hour, after forgetting older ones. */
+static int runs_last_hour(struct hook *h, const char *target, int64_t now)
+{
+    int n = 0, w = 0;
+    for (int i = 0; i < h->runs_nr; i++) {
+        if (now - h->runs[i].t_ms >= 3600000) {
+            continue;
+        }
+        h->runs[w++] = h->runs[i];
+        n += strcmp(h->runs[i].target, target) == 0;
+    }
+    h->runs_nr = w;
+    return n;
+}
+
+static void hook_event(struct watcher *w, struct target *t, const struct hook *h, int status,
+                       const char *result, const char *output, int64_t started)
+{
+    struct ev e;
+    ev_begin(&e, t, "hook", now_ms());
+    ev_str(&e, "hook", h->name);
+    ev_str(&e, "result", result);
+    if (status >= 0) {
+        ev_num(&e, "status", status);
+    }
+    ev_num(&e, "seconds", (double)(now_ms() - started) / 1000);
+    if (output) {
+        ev_str(&e, "output", output);
+    }
+    char text[400];
+    snprintf(text, sizeof(text), "%s: %s", h->name, result);
+    ev_end(w, &e, text);
+}
+
+struct webhook_call {
+    struct watcher *w;
+    struct target *t;
+    const struct hook *h;
+    int64_t started;
+};
+
+static void on_webhook(void *ctx, const struct http_req *r, int ok, const char *err)
+{
+    struct webhook_call *c = ctx;
+    if (err) {
+        char result[400];
+        snprintf(result, sizeof(result), "%s", ok ? "posted" : err);
+        hook_event(c->w, c->t, c->h, (int)r->status, result, NULL, c->started);
+    }
+    free(c);
+}
+
+/* Starts the command of h with the event on stdin and in the environment. */
+static void hook_spawn(struct watcher *w, struct target *t, struct hook *h, const struct ev *e)
+{
+    int in[2], out[2];
+    if (pipe(in) < 0) {
+        return;
+    }
+    if (pipe(out) < 0) {
+        close(in[0]);
+        close(in[1]);
+        return;
+    }
+    struct hook_child *c = gm_xcalloc(1, sizeof(*c));
+    pid_t pid = c ? fork() : -1;
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        dup2(out[1], 2);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        char sev[16] = "";
+        if (e->sev >= 0) {
+            snprintf(sev, sizeof(sev), "%s", gm_severity_name((enum gm_severity)e->sev));
+        }
+        setenv("GOMEDIC_EVENT", e->buf, 1);
+        setenv("GOMEDIC_EVENT_KIND", e->event, 1);
+        setenv("GOMEDIC_TARGET", t->w.name, 1);
+        setenv("GOMEDIC_URL", t->w.url, 1);
+        setenv("GOMEDIC_ID", e->id, 1);
+        setenv("GOMEDIC_SEVERITY", sev, 1);
+        setenv("GOMEDIC_FUNCTION", e->func, 1);
+        execvp(h->argv[0], h->argv);
+        fprintf(stderr, "gomedic watch: hook %s: cannot run %s: %s\n", h->name, h->argv[0],
+                strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    if (pid < 0) {
+        close(in[1]);
+        close(out[0]);
+        free(c);
+        hook_event(w, t, h, -1, "cannot start the command", NULL, now_ms());
+        return;
+    }
+    /* the event is small (a few KB): the pipe takes it whole */
+    fcntl(in[1], F_SETFL, O_NONBLOCK);
+    ssize_t wr = write(in[1], e->buf, e->len);
+    (void)wr;
+    close(in[1]);
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    c->pid = pid;
+    c->out = out[0];
+    c->deadline = now_ms() + h->timeout_ms;
+    c->h = h;
+    c->t = t;
+    c->started = now_ms();
+    c->next = w->children;
+    w->children = c;
+}
+
+/* Runs the hooks that want this event (not the hooks' own events). */
+static void hooks_fire(struct watcher *w, const struct ev *e)
+{
+    unsigned kind = strcmp(e->event, "finding") == 0   ? HOOK_ON_FINDING
+                    : strcmp(e->event, "trigger") == 0 ? HOOK_ON_TRIGGER
+                    : strcmp(e->event, "down") == 0    ? HOOK_ON_DOWN
+                                                       : 0;
+    if (!kind || !e->buf) {
+        return;
+    }
+    struct target *t = (struct target *)e->t;
+    int64_t now = now_ms();
+    for (uint32_t i = 0; i < w->o->hooks_nr; i++) {
+        struct hook *h = &w->o->hooks[i];
+        if (!(h->on & kind) || (h->target[0] && strcmp(h->target, t->w.name) != 0) ||
+            (kind == HOOK_ON_FINDING && e->sev < h->min_severity)) {
+            continue;
+        }
+        if (runs_last_hour(h, t->w.name, now) >= h->max_per_hour) {
+            hook_event(w, t, h, -1, "skipped: max_per_hour reached", NULL, now);
+            continue;
+        }
+        if (h->runs_nr < HOOK_RUNS_MAX) {
+            snprintf(h->runs[h->runs_nr].target, sizeof(h->runs[0].target), "%s", t->w.name);
+            h->runs[h->runs_nr++].t_ms = now;
+        }
+        if (h->webhook[0]) {
+            struct webhook_call *c = gm_xcalloc(1, sizeof(*c));
+            struct http_opts ho = {NULL, NULL, NULL, NULL, e->buf};
+            if (c) {
+                *c = (struct webhook_call){w, t, h, now};
+                if (http_get(&w->http, h->webhook, &ho, 1 << 20, (long)h->timeout_ms, on_webhook,
+                             c) < 0) {
+                    free(c);
+                }
+            }
+        } else {
+            hook_spawn(w, t, h, e);
+        }
+    }
+}
+
+/* Reads what children wrote, kills the late ones, reports the finished ones. */
+static void hooks_poll(struct watcher *w, int final)
+{
+    struct hook_child **pp = &w->children;
+    while (*pp) {
+        struct hook_child *c = *pp;
+        ssize_t n;
+        char buf[1024];
+        while ((n = read(c->out, buf, sizeof(buf))) > 0) {
+            size_t room = sizeof(c->output) - 1 - c->len;
+            size_t k = (size_t)n < room ? (size_t)n : room;
+            memcpy(c->output + c->len, buf, k);
+            c->len += k;
+        }
+        int status = 0;
+        pid_t r = waitpid(c->pid, &status, final ? 0 : WNOHANG);
+        if (r == 0) {
+            if (!c->killed && (final || now_ms() > c->deadline)) {
+                kill(c->pid, SIGKILL);
+                c->killed = 1;
+            }
+            pp = &c->next;
+            continue;
+        }
+        while ((n = read(c->out, buf, sizeof(buf))) > 0 && c->len + 1 < sizeof(c->output)) {
+            size_t k = (size_t)n < sizeof(c->output) - 1 - c->len ? (size_t)n
+                                                                  : sizeof(c->output) - 1 - c->len;
+            memcpy(c->output + c->len, buf, k);
+            c->len += k;
+        }
+        c->output[c->len] = '\0';
+        char result[200];
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (c->killed) {
+            snprintf(result, sizeof(result), "killed after the timeout");
+        } else if (WIFEXITED(status)) {
+            snprintf(result, sizeof(result), "exit status %d", code);
+        } else {
+            snprintf(result, sizeof(result), "killed by signal %d", WTERMSIG(status));
+        }
+        hook_event(w, c->t, c->h, code, result, c->output, c->started);
+        close(c->out);
+        *pp = c->next;
+        free(c);
+    }
+}
+
 /* ---------------------------------------------------------------- the loop */
 
 static void target_release(struct target *t)
@@ -902,9 +1151,6 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
 {
     struct watcher w = {.o = o, .st = st, .n = n};
     struct watch_opts eff = *o;
-    if (eff.window_ms <= 0) {
-        eff.window_ms = 40 * eff.interval_ms;
-    }
     w.o = &eff;
     if (http_init(&w.http) < 0) {
         fprintf(stderr, "gomedic watch: cannot start libcurl\n");
@@ -917,14 +1163,21 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         return 2;
     }
     int64_t start = now_ms();
-    uint32_t cap = (uint32_t)(eff.window_ms / eff.interval_ms) * 2 + 16;
-    cap = cap > SERIES_CAP ? SERIES_CAP : cap;
     for (uint32_t i = 0; i < n; i++) {
         struct target *t = &w.t[i];
         t->w = targets[i];
         t->wt = &w;
+        if (!t->w.interval_ms) {
+            t->w.interval_ms = eff.interval_ms;
+        }
+        if (!t->w.timeout_ms) {
+            t->w.timeout_ms = eff.timeout_ms;
+        }
+        t->window_ms = eff.window_ms > 0 ? eff.window_ms : 40 * t->w.interval_ms;
+        uint32_t cap = (uint32_t)(t->window_ms / t->w.interval_ms) * 2 + 16;
+        cap = cap > SERIES_CAP ? SERIES_CAP : cap;
         t->id = store_target(st, t->w.name, t->w.url);
-        t->next_ms = start + (int64_t)i * eff.interval_ms / (n ? n : 1); /* spread the polls */
+        t->next_ms = start + (int64_t)i * t->w.interval_ms / (n ? n : 1); /* spread the polls */
         if (t->id < 0 || gm_series_init(&t->total, cap) < 0 ||
             gm_series_init(&t->heap_s, cap) < 0) {
             fprintf(stderr, "gomedic watch: %s: %s\n", st->path, store_errmsg(st));
@@ -952,9 +1205,9 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         for (uint32_t i = 0; i < n; i++) {
             struct target *t = &w.t[i];
             if (!t->pending && now >= t->next_ms) {
-                t->next_ms += eff.interval_ms;
+                t->next_ms += t->w.interval_ms;
                 if (t->next_ms <= now) {
-                    t->next_ms = now + eff.interval_ms;
+                    t->next_ms = now + t->w.interval_ms;
                 }
                 sample_start(&w, t);
             }
@@ -968,7 +1221,16 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         }
         int wait = (int)(wake - now_ms());
         http_run(&w.http, wait < 0 ? 0 : wait > 200 ? 200 : wait);
+        if (w.children) {
+            hooks_poll(&w, 0);
+        }
     }
+    /* hooks still running get until their timeout */
+    while (w.children && !stop_signal) {
+        http_run(&w.http, 100);
+        hooks_poll(&w, 0);
+    }
+    hooks_poll(&w, 1);
     http_cleanup(&w.http); /* pending requests are dropped, not reported */
     for (uint32_t i = 0; i < n; i++) {
         target_release(&w.t[i]);

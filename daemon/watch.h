@@ -20,8 +20,14 @@
 
 struct watch_target {
     char name[128];
-    char url[512]; /* base URL, no trailing slash: http://127.0.0.1:6060 */
+    char url[512];       /* base URL, no trailing slash: http://127.0.0.1:6060 */
+    int64_t interval_ms; /* 0: the watch's */
+    long timeout_ms;     /* 0: the watch's */
+    char auth[1024];     /* a header sent with every request ("Authorization: ..."), or "" */
+    char ca_file[512], cert_file[512], key_file[512]; /* TLS, or "" */
 };
+
+struct hook;
 
 struct watch_opts {
     int64_t interval_ms;   /* between samples of a target */
@@ -35,9 +41,13 @@ struct watch_opts {
     double min_heap;       /* rise of the heap floor that counts, bytes */
     int json;              /* events as JSON lines on stdout */
     int quiet;             /* no readable log of samples (events only) */
+    struct hook *hooks;    /* self-heal hooks (daemon/hook.h), run on their events */
+    uint32_t hooks_nr;
 };
 
 void watch_opts_default(struct watch_opts *o);
+/* "250ms", "10s", "5m", "2h", "1d" or plain seconds, in milliseconds; -1 if malformed. */
+int64_t watch_parse_duration(const char *s);
 /* Parses "URL" or "NAME=URL" into t: 0, or -1 (not an http(s) URL). */
 int watch_target_parse(const char *spec, struct watch_target *t);
 /* Runs until for_ms passes or SIGINT/SIGTERM. 0 when it ran, 2 on a fatal error (message on

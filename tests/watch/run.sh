@@ -162,6 +162,75 @@ pids+=($!)
 watch restart 14s "r=$url"
 check "restart: down then up again" "$tmp/restart.json" [ "$(events restart down)" = 1 -a "$(events restart up)" = 2 ]
 
+# self-heal hooks from a config: a command (event on stdin and in the environment, its exit
+# status and output stored, at most max_per_hour), one that hangs (killed at its timeout), and
+# a webhook (a real HTTP server on loopback receives the event)
+cat > "$tmp/hook.sh" <<'EOF2'
+#!/bin/sh
+cat > "$HOOK_DIR/stdin.json"
+echo "healing $GOMEDIC_TARGET: $GOMEDIC_ID $GOMEDIC_SEVERITY $GOMEDIC_FUNCTION"
+exit 3
+EOF2
+chmod +x "$tmp/hook.sh"
+python3 - "$tmp/webhook" > "$tmp/webhook.port" 2> "$tmp/webhook.err" <<'EOF2' &
+import http.server, sys, threading
+out = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with open(out, "ab") as f:
+            f.write(body + b"\n")
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+threading.Timer(80, s.shutdown).start()
+s.serve_forever()
+EOF2
+pids+=($!)
+for _ in $(seq 50); do [ -s "$tmp/webhook.port" ] && break; sleep 0.1; done
+start_leaky hooked -leak goroutines -leak-after 2s -rate 30 -for 120s
+cat > "$tmp/hooks.ini" <<EOF2
+[watch]
+interval = 1s
+cpu_seconds = 0
+
+[target hooked]
+url = $(cat "$tmp/hooked.url")
+
+[hook heal]
+on = finding
+min_severity = high
+exec = $tmp/hook.sh
+max_per_hour = 1
+
+[hook stuck]
+on = trigger
+exec = /bin/sleep
+arg = 60
+timeout = 1s
+
+[hook notify]
+on = finding, trigger
+min_severity = low
+webhook = http://127.0.0.1:$(cat "$tmp/webhook.port")/alert
+EOF2
+HOOK_DIR=$tmp "$bin" watch --json --config "$tmp/hooks.ini" --for 45s --db "$tmp/hooks.db" > "$tmp/hooks.json" 2> "$tmp/hooks.err"
+check "hook: ran once, exit status and output stored" "$tmp/hooks.json" \
+  grep -q '"event": "hook", "hook": "heal", "result": "exit status 3", "status": 3.*"output": "healing hooked: chan-send-blocked' "$tmp/hooks.json"
+check "hook: the event on its stdin" "$tmp/hooks.json" python3 -c "import json,sys; e=json.load(open('$tmp/stdin.json')); sys.exit(e['event']!='finding' or e['id']!='chan-send-blocked')"
+check "hook: rate limit" "$tmp/hooks.json" grep -q '"hook": "heal", "result": "skipped: max_per_hour reached"' "$tmp/hooks.json"
+check "hook: a hanging command is killed at its timeout" "$tmp/hooks.json" grep -q '"hook": "stuck", "result": "killed after the timeout"' "$tmp/hooks.json"
+check "webhook: the server got the finding" "$tmp/webhook.err" grep -q '"event": "finding".*"id": "chan-send-blocked"' "$tmp/webhook"
+check "webhook: posted" "$tmp/hooks.json" grep -q '"hook": "notify", "result": "posted", "status": 204' "$tmp/hooks.json"
+
+# a config with a mistake: the file and line, exit 2
+printf '[watch]\ninterval = 1s\n\n[target x]\nurl = http://127.0.0.1:9\nbogus = 1\n' > "$tmp/bad.ini"
+"$bin" watch --config "$tmp/bad.ini" --for 1s > /dev/null 2> "$tmp/cfg.err"
+check "config: unknown key named with file:line, exit 2" "$tmp/cfg.err" rc_grep $? "bad.ini:6: unknown key 'bogus' in \[target x\]" "$tmp/cfg.err"
+
 # databases that cannot be used: a clear message and exit 2
 "$bin" watch --for 1s --db /etc/passwd/watch.db http://127.0.0.1:9 > /dev/null 2> "$tmp/db1.err"
 rc=$?
