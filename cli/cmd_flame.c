@@ -151,10 +151,10 @@ static void unload(struct input *in)
     }
 }
 
-static int run(int argc, char **argv, int first)
+/* The output format: --format (svg|html|folded: GM_FLAME_SVG.. in order), else the -o name's
+ * extension, else folded. */
+static enum gm_flame_format out_format(void)
 {
-    (void)argc; /* one operand (min = max = 1) */
-    /* --format (svg|html|folded: GM_FLAME_SVG.. in order), else the -o name's extension */
     enum gm_flame_format fmt = GM_FLAME_FOLDED;
     if (o.format >= 0) {
         fmt = (enum gm_flame_format)(o.format + GM_FLAME_SVG);
@@ -164,6 +164,90 @@ static int run(int argc, char **argv, int first)
               : l > 5 && strcmp(o.out + l - 5, ".html") == 0 ? GM_FLAME_HTML
                                                              : GM_FLAME_FOLDED;
     }
+    return fmt;
+}
+
+/* The sample type (a profile's, from --sample-index), its unit and the default title; 0, or 2
+ * when the sample type is not there (reported). */
+static int pick_sample(const struct input *in, const char *file, uint32_t *index, const char **unit,
+                       char *title, size_t cap)
+{
+    if (!in->is_profile) {
+        snprintf(title, cap, "%s (goroutines per stack)", file);
+        return 0;
+    }
+    *index = gm_profile_default_index(&in->prof);
+    if (o.index) {
+        int i = gm_profile_type_index(&in->prof, o.index);
+        char *end;
+        long v = strtol(o.index, &end, 10);
+        if (i < 0 && (*end || v < 0 || v >= (long)in->prof.types_nr)) {
+            cli_err("%s: no sample type '%s'", file, o.index);
+            return 2;
+        }
+        *index = i >= 0 ? (uint32_t)i : (uint32_t)v;
+    }
+    if (in->prof.types_nr == 0) {
+        cli_err("%s: the profile has no sample types", file);
+        return 2;
+    }
+    *unit = gm_profile_str(&in->prof, in->prof.types[*index].unit_id);
+    snprintf(title, cap, "%s (%s)", file,
+             gm_profile_str(&in->prof, in->prof.types[*index].type_id));
+    return 0;
+}
+
+/* Adds the stacks of the input, then of the base (NULL: none) to the graph; 2 when the base
+ * lacks the sample type (reported), else as gm_flame_add. */
+static int fill_graph(struct gm_flame *f, struct gm_strtab *names, const struct input *in,
+                      const struct input *base, uint32_t index)
+{
+    int rc;
+    if (in->is_profile) {
+        rc = add_profile(f, names, &in->prof, index, 0);
+        if (rc >= 0 && base) {
+            const char *tn = gm_profile_str(&in->prof, in->prof.types[index].type_id);
+            int bi = gm_profile_type_index(&base->prof, tn);
+            if (bi < 0) {
+                cli_err("%s: has no sample type '%s'", o.base, tn);
+                rc = 2;
+            } else {
+                rc = add_profile(f, names, &base->prof, (uint32_t)bi, 1);
+            }
+        }
+    } else {
+        rc = add_dump(f, names, &in->set, 0);
+        if (rc >= 0 && base) {
+            rc = add_dump(f, names, &base->set, 1);
+        }
+    }
+    return rc;
+}
+
+/* Renders the graph to -o (or stdout) unless filling it failed (rc); returns the exit code. */
+static int write_graph(const struct gm_flame *f, enum gm_flame_format fmt, int width, int rc)
+{
+    if (rc == 2) {
+        /* already reported (the base lacks the sample type): no half-made graph */
+    } else if (rc >= 0) {
+        struct gm_out w;
+        cli_out_open(&w, "flame", o.out, NULL, 1);
+        gm_flame_render(&w, f, fmt, width, 0.1);
+        if (w.err == ENOMEM) {
+            cli_die("out of memory"); /* the renderer's scratch stack could not grow */
+        }
+        rc = cli_out_close(&w, "flame");
+    } else if (rc < 0) {
+        cli_err("flame: %s", gm_strerror(rc));
+        rc = 2;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv, int first)
+{
+    (void)argc; /* one operand (min = max = 1) */
+    enum gm_flame_format fmt = out_format();
     int width = (int)o.width;
     const char *file = argv[first];
     struct input in, base;
@@ -197,55 +281,17 @@ static int run(int argc, char **argv, int first)
     uint32_t index = 0;
     const char *unit = "goroutines";
     char title[128];
-    if (in.is_profile) {
-        index = gm_profile_default_index(&in.prof);
-        if (o.index) {
-            int i = gm_profile_type_index(&in.prof, o.index);
-            char *end;
-            long v = strtol(o.index, &end, 10);
-            if (i < 0 && (*end || v < 0 || v >= (long)in.prof.types_nr)) {
-                cli_err("%s: no sample type '%s'", file, o.index);
-                rc = 2;
-                gm_strtab_release(&names);
-                goto out;
-            }
-            index = i >= 0 ? (uint32_t)i : (uint32_t)v;
-        }
-        if (in.prof.types_nr == 0) {
-            cli_err("%s: the profile has no sample types", file);
-            rc = 2;
-            gm_strtab_release(&names);
-            goto out;
-        }
-        unit = gm_profile_str(&in.prof, in.prof.types[index].unit_id);
-        snprintf(title, sizeof(title), "%s (%s)", file,
-                 gm_profile_str(&in.prof, in.prof.types[index].type_id));
-    } else {
-        snprintf(title, sizeof(title), "%s (goroutines per stack)", file);
+    if (pick_sample(&in, file, &index, &unit, title, sizeof(title)) == 2) {
+        rc = 2;
+        gm_strtab_release(&names);
+        goto out;
     }
     struct gm_flame f;
     if (gm_flame_init(&f, &names, o.title ? o.title : title, unit) < 0) {
         cli_die("out of memory");
     }
     f.icicle = o.icicle;
-    if (in.is_profile) {
-        rc = add_profile(&f, &names, &in.prof, index, 0);
-        if (rc >= 0 && have_base) {
-            const char *tn = gm_profile_str(&in.prof, in.prof.types[index].type_id);
-            int bi = gm_profile_type_index(&base.prof, tn);
-            if (bi < 0) {
-                cli_err("%s: has no sample type '%s'", o.base, tn);
-                rc = 2;
-            } else {
-                rc = add_profile(&f, &names, &base.prof, (uint32_t)bi, 1);
-            }
-        }
-    } else {
-        rc = add_dump(&f, &names, &in.set, 0);
-        if (rc >= 0 && have_base) {
-            rc = add_dump(&f, &names, &base.set, 1);
-        }
-    }
+    rc = fill_graph(&f, &names, &in, have_base ? &base : NULL, index);
     if (rc == GM_ENOMEM) {
         cli_die("out of memory");
     }
@@ -258,20 +304,7 @@ static int run(int argc, char **argv, int first)
     }
     unload(&in);
     loaded = 0;
-    if (rc == 2) {
-        /* already reported (the base lacks the sample type): no half-made graph */
-    } else if (rc >= 0) {
-        struct gm_out w;
-        cli_out_open(&w, "flame", o.out, NULL, 1);
-        gm_flame_render(&w, &f, fmt, width, 0.1);
-        if (w.err == ENOMEM) {
-            cli_die("out of memory"); /* the renderer's scratch stack could not grow */
-        }
-        rc = cli_out_close(&w, "flame");
-    } else if (rc < 0) {
-        cli_err("flame: %s", gm_strerror(rc));
-        rc = 2;
-    }
+    rc = write_graph(&f, fmt, width, rc);
     gm_flame_release(&f);
     gm_strtab_release(&names);
 out:

@@ -59,14 +59,68 @@ static int pick_index(const struct gm_profile *p, const char *want, uint32_t *ou
     return 0;
 }
 
+/* The sample type to show (vo->sample_index) and, with a base, the base's of the same name;
+ * 0, or 2 when either is not there (reported). */
+static int pick_types(const struct gm_profile *prof, const struct gm_profile *base,
+                      const char *file, const char *base_file, struct gm_pview_opts *vo)
+{
+    if (pick_index(prof, o.index, &vo->sample_index) < 0) {
+        cli_err("%s: no sample type '%s' (the profile has %u types)", file, o.index ? o.index : "",
+                prof->types_nr);
+        return 2;
+    }
+    if (base_file) {
+        const char *name = gm_profile_str(prof, prof->types[vo->sample_index].type_id);
+        int bi = gm_profile_type_index(base, name);
+        if (bi < 0) {
+            cli_err("%s: has no sample type '%s' to subtract", base_file, name);
+            return 2;
+        }
+        vo->base = base;
+        vo->base_index = (uint32_t)bi;
+        vo->diff_base = o.diff_base != NULL;
+    }
+    return 0;
+}
+
+/* Writes the view the options ask for: raw, folded, traces, or the top table (text or JSON). */
+static void render_view(struct gm_out *w, const char *file, const char *base_file,
+                        const struct gm_profile *prof, struct gm_pview_opts *vo)
+{
+    if (o.raw) {
+        gm_render_pprof_raw(w, prof);
+    } else if (o.folded) {
+        gm_render_pprof_folded(w, prof, vo->sample_index, vo);
+    } else if (o.traces) {
+        gm_render_pprof_header(w, file, prof, vo->sample_index);
+        gm_render_pprof_traces(w, prof, vo->sample_index, vo);
+    } else {
+        uint32_t nodes = (uint32_t)o.nodes;
+        struct gm_ptop top;
+        vo->node_fraction = o.json ? 0 : o.node_fraction; /* JSON lists every function */
+        if (gm_ptop_compute(prof, vo, &top) < 0) {
+            cli_die("out of memory");
+        }
+        if (o.json) {
+            gm_render_pprof_json(w, file, prof, vo->sample_index, &top, nodes);
+            gm_out_puts(w, "\n");
+        } else {
+            gm_render_pprof_header(w, file, prof, vo->sample_index);
+            if (base_file) {
+                gm_out_printf(w, "Base: %s subtracted\n", base_file);
+            }
+            gm_render_pprof_top(w, prof, vo->sample_index, &top, nodes, vo->diff_base);
+        }
+        gm_ptop_release(&top);
+    }
+}
+
 static int run(int argc, char **argv, int first)
 {
     (void)argc; /* one operand (min = max = 1) */
     if (o.base && o.diff_base) {
         cli_die("pprof: --base and --diff-base exclude each other");
     }
-    uint32_t nodes = (uint32_t)o.nodes;
-    double node_fraction = o.node_fraction;
     regex_t focus, ignore;
     if (o.focus && regcomp(&focus, o.focus, REG_EXTENDED | REG_NOSUB)) {
         cli_die("pprof: --focus '%s': not a regular expression", o.focus);
@@ -98,23 +152,9 @@ static int run(int argc, char **argv, int first)
     }
     struct gm_pview_opts vo;
     memset(&vo, 0, sizeof(vo));
-    if (pick_index(&prof, o.index, &vo.sample_index) < 0) {
-        cli_err("%s: no sample type '%s' (the profile has %u types)", file, o.index ? o.index : "",
-                prof.types_nr);
+    if (pick_types(&prof, &base, file, base_file, &vo) == 2) {
         rc = 2;
         goto out;
-    }
-    if (base_file) {
-        const char *name = gm_profile_str(&prof, prof.types[vo.sample_index].type_id);
-        int bi = gm_profile_type_index(&base, name);
-        if (bi < 0) {
-            cli_err("%s: has no sample type '%s' to subtract", base_file, name);
-            rc = 2;
-            goto out;
-        }
-        vo.base = &base;
-        vo.base_index = (uint32_t)bi;
-        vo.diff_base = o.diff_base != NULL;
     }
     vo.focus = o.focus ? &focus : NULL;
     regex_t *drop = NULL, *base_drop = NULL;
@@ -127,31 +167,7 @@ static int run(int argc, char **argv, int first)
     vo.ignore = o.ignore ? &ignore : NULL;
     struct gm_out w;
     cli_out_open(&w, "pprof", o.out, o.color, o.json);
-    if (o.raw) {
-        gm_render_pprof_raw(&w, &prof);
-    } else if (o.folded) {
-        gm_render_pprof_folded(&w, &prof, vo.sample_index, &vo);
-    } else if (o.traces) {
-        gm_render_pprof_header(&w, file, &prof, vo.sample_index);
-        gm_render_pprof_traces(&w, &prof, vo.sample_index, &vo);
-    } else {
-        struct gm_ptop top;
-        vo.node_fraction = o.json ? 0 : node_fraction; /* JSON lists every function */
-        if (gm_ptop_compute(&prof, &vo, &top) < 0) {
-            cli_die("out of memory");
-        }
-        if (o.json) {
-            gm_render_pprof_json(&w, file, &prof, vo.sample_index, &top, nodes);
-            gm_out_puts(&w, "\n");
-        } else {
-            gm_render_pprof_header(&w, file, &prof, vo.sample_index);
-            if (base_file) {
-                gm_out_printf(&w, "Base: %s subtracted\n", base_file);
-            }
-            gm_render_pprof_top(&w, &prof, vo.sample_index, &top, nodes, vo.diff_base);
-        }
-        gm_ptop_release(&top);
-    }
+    render_view(&w, file, base_file, &prof, &vo);
     if (cli_out_close(&w, "pprof")) {
         rc = 2;
     }

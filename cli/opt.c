@@ -209,21 +209,19 @@ int cli_run(const struct cli_cmd *c, int argc, char **argv)
     return c->run(argc, argv, first);
 }
 
-int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first)
+/* The getopt_long tables of a command's options: lo (lo_nr entries) ends with --help and a
+ * zero entry, so (so_cap bytes) holds the short options after a leading ':'. */
+static void getopt_tables(const struct cli_cmd *self, struct option *lo, size_t lo_nr, char *so,
+                          size_t so_cap)
 {
-    for (const struct cli_opt *o = self->opts; o && o->name; o++) {
-        set_default(o);
-    }
-    struct option lo[80];
-    char so[200];
     size_t n = 0, sn = 0;
     so[sn++] = ':';
-    for (const struct cli_opt *o = self->opts; o && o->name && n + 2 < GM_ARRAY_NR(lo); o++) {
+    for (const struct cli_opt *o = self->opts; o && o->name && n + 2 < lo_nr; o++) {
         lo[n].name = o->name;
         lo[n].has_arg = o->type == CLI_OPT_T_BOOL ? no_argument : required_argument;
         lo[n].flag = NULL;
         lo[n].val = 256 + (int)n;
-        if (o->shortc && sn + 3 < sizeof(so)) {
+        if (o->shortc && sn + 3 < so_cap) {
             so[sn++] = (char)o->shortc;
             if (o->type != CLI_OPT_T_BOOL) {
                 so[sn++] = ':';
@@ -238,6 +236,62 @@ int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first)
     memset(&lo[n + 1], 0, sizeof(lo[0]));
     so[sn++] = 'h';
     so[sn] = '\0';
+}
+
+/* The option getopt_long returned as c (256 + index for long ones), or NULL. */
+static const struct cli_opt *opt_of(const struct cli_cmd *self, int c)
+{
+    if (c >= 256) {
+        return &self->opts[c - 256];
+    }
+    for (const struct cli_opt *p = self->opts; p && p->name; p++) {
+        if (p->shortc == c) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Stores the value of option o (optarg); 0, or 2 after reporting a bad value. */
+static int set_opt(const struct cli_cmd *self, const struct cli_opt *o)
+{
+    switch (o->type) {
+    case CLI_OPT_T_BOOL:
+        *(int *)o->ptr = 1;
+        break;
+    case CLI_OPT_T_STRING:
+        *(const char **)o->ptr = optarg;
+        break;
+    case CLI_OPT_T_LIST: {
+        struct cli_strlist *l = o->ptr;
+        if (l->nr == GM_ARRAY_NR(l->v)) {
+            cli_err("%s: too many --%s values (at most %zu)", self->name, o->name,
+                    GM_ARRAY_NR(l->v));
+            return 2;
+        }
+        l->v[l->nr++] = optarg;
+        break;
+    }
+    default: {
+        char want[160];
+        if (set_typed(o, optarg, want, sizeof(want)) < 0) {
+            cli_err("%s: --%s '%s': expected %s", self->name, o->name, optarg, want);
+            return 2;
+        }
+        break;
+    }
+    }
+    return 0;
+}
+
+int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first)
+{
+    for (const struct cli_opt *o = self->opts; o && o->name; o++) {
+        set_default(o);
+    }
+    struct option lo[80];
+    char so[200];
+    getopt_tables(self, lo, GM_ARRAY_NR(lo), so, sizeof(so));
     optind = 1;
     opterr = 0;
     for (;;) {
@@ -260,45 +314,9 @@ int cli_opt_parse(const struct cli_cmd *self, int argc, char **argv, int *first)
             fprintf(stderr, "usage: %s\n(see 'gomedic %s --help')\n", self->usage, self->name);
             return 2;
         }
-        const struct cli_opt *o = NULL;
-        if (c >= 256) {
-            o = &self->opts[c - 256];
-        } else {
-            for (const struct cli_opt *p = self->opts; p && p->name; p++) {
-                if (p->shortc == c) {
-                    o = p;
-                    break;
-                }
-            }
-        }
-        if (!o) {
+        const struct cli_opt *o = opt_of(self, c);
+        if (!o || set_opt(self, o) != 0) {
             return 2;
-        }
-        switch (o->type) {
-        case CLI_OPT_T_BOOL:
-            *(int *)o->ptr = 1;
-            break;
-        case CLI_OPT_T_STRING:
-            *(const char **)o->ptr = optarg;
-            break;
-        case CLI_OPT_T_LIST: {
-            struct cli_strlist *l = o->ptr;
-            if (l->nr == GM_ARRAY_NR(l->v)) {
-                cli_err("%s: too many --%s values (at most %zu)", self->name, o->name,
-                        GM_ARRAY_NR(l->v));
-                return 2;
-            }
-            l->v[l->nr++] = optarg;
-            break;
-        }
-        default: {
-            char want[160];
-            if (set_typed(o, optarg, want, sizeof(want)) < 0) {
-                cli_err("%s: --%s '%s': expected %s", self->name, o->name, optarg, want);
-                return 2;
-            }
-            break;
-        }
         }
     }
     *first = optind;

@@ -39,6 +39,120 @@ static int cmp_lockref(const void *x, const void *y)
     return a->lw < b->lw ? -1 : a->lw > b->lw;
 }
 
+/* Fills refs with the lock waiters of dump d, sorted by the lock they wait for; returns how
+ * many. */
+static size_t lock_refs(const struct gm_gdump_set *set, const struct gm_dump *d,
+                        struct lockref *refs)
+{
+    size_t nr = 0;
+    for (uint32_t i = 0; i < set->locks_nr; i++) {
+        uint32_t g = set->locks[i].g;
+        if (g >= d->first && g < d->first + d->nr) {
+            refs[nr].obj = gm_gdump_g(set, g)->wait_obj;
+            refs[nr].lw = i;
+            nr++;
+        }
+    }
+    qsort(refs, nr, sizeof(*refs), cmp_lockref);
+    return nr;
+}
+
+/* The index of the first waiter in refs whose lock is >= obj (nr when none). */
+static size_t first_waiter(const struct lockref *refs, size_t nr, uint64_t obj)
+{
+    size_t lo = 0, hi = nr;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (refs[mid].obj < obj) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Appends the lock-order-deadlock finding for the cycle of ga and gb; NULL when out of memory. */
+static struct gm_finding *new_deadlock(const struct gm_gdump_set *set, struct gm_findings *out,
+                                       uint32_t *alloc, const struct gm_goroutine *ga,
+                                       const struct gm_goroutine *gb)
+{
+    if (out->nr == *alloc && GM_GROW(out->v, *alloc, 16) < 0) {
+        return NULL;
+    }
+    struct gm_finding *f = &out->v[out->nr++];
+    memset(f, 0, sizeof(*f));
+    f->kind = gm_finding_kind("lock-order-deadlock");
+    f->stack_id = ga->stack_id;
+    f->state_id = ga->state_id;
+    f->user_frame = gm_stack_user_frame(&set->stacks, ga->stack_id);
+    f->min_minutes = GM_MIN(ga->minutes, gb->minutes);
+    f->max_minutes = GM_MAX(ga->minutes, gb->minutes);
+    snprintf(f->why, sizeof(f->why),
+             "goroutine %llu waits for 0x%llx held by goroutine %llu, which waits "
+             "for 0x%llx held by goroutine %llu",
+             (unsigned long long)gm_g_id(ga), (unsigned long long)ga->wait_obj,
+             (unsigned long long)gm_g_id(gb), (unsigned long long)gb->wait_obj,
+             (unsigned long long)gm_g_id(ga));
+    return f;
+}
+
+/* Counts ga and gb in f (each goroutine once) and lists their ids while there is room. */
+static void add_pair(struct gm_finding *f, const struct gm_goroutine *ga,
+                     const struct gm_goroutine *gb)
+{
+    for (int k = 0; k < 2; k++) {
+        const struct gm_goroutine *g = k ? gb : ga;
+        int seen = 0;
+        for (uint32_t m = 0; m < f->ids_nr; m++) {
+            seen |= f->ids[m] == gm_g_id(g);
+        }
+        if (!seen) {
+            if (f->ids_nr < GM_BUCKET_IDS) {
+                f->ids[f->ids_nr++] = gm_g_id(g);
+            }
+            f->count++;
+        }
+    }
+}
+
+/* The goroutines of the cycle (f) are explained: takes each out of the mutex-wait finding of its
+ * own user function, and drops the findings left empty. */
+static void explain_waiters(const struct gm_gdump_set *set, const struct gm_dump *d,
+                            struct gm_findings *out, struct gm_finding *f)
+{
+    for (uint32_t k = 0; k < f->ids_nr; k++) {
+        const struct gm_goroutine *g = NULL;
+        for (uint32_t gi = d->first; gi < d->first + d->nr; gi++) {
+            if (gm_g_id(gm_gdump_g(set, gi)) == f->ids[k]) {
+                g = gm_gdump_g(set, gi);
+                break;
+            }
+        }
+        if (!g) {
+            continue;
+        }
+        uint32_t uf = gm_stack_user_frame(&set->stacks, g->stack_id);
+        for (uint32_t i = 0; i < out->nr; i++) {
+            struct gm_finding *m = &out->v[i];
+            if (m != f && strcmp(m->kind->id, "mutex-wait") == 0 && m->count &&
+                m->user_frame != GM_NO_FRAME && uf != GM_NO_FRAME &&
+                gm_stacks_get_frame(&set->stacks, m->user_frame)->func_id ==
+                    gm_stacks_get_frame(&set->stacks, uf)->func_id) {
+                m->count--;
+                break;
+            }
+        }
+    }
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < out->nr; i++) {
+        if (out->v[i].count) {
+            out->v[w++] = out->v[i];
+        }
+    }
+    out->nr = w;
+}
+
 int gm_deadlocks_add(const struct gm_gdump_set *set, uint32_t dump, struct gm_findings *out,
                      uint32_t *alloc)
 {
@@ -50,16 +164,7 @@ int gm_deadlocks_add(const struct gm_gdump_set *set, uint32_t dump, struct gm_fi
     if (!refs) {
         return GM_ENOMEM;
     }
-    size_t nr = 0;
-    for (uint32_t i = 0; i < set->locks_nr; i++) {
-        uint32_t g = set->locks[i].g;
-        if (g >= d->first && g < d->first + d->nr) {
-            refs[nr].obj = gm_gdump_g(set, g)->wait_obj;
-            refs[nr].lw = i;
-            nr++;
-        }
-    }
-    qsort(refs, nr, sizeof(*refs), cmp_lockref);
+    size_t nr = lock_refs(set, d, refs);
     for (size_t ia = 0; ia < nr; ia++) {
         const struct gm_lockwait *a = &set->locks[refs[ia].lw];
         const struct gm_goroutine *ga = gm_gdump_g(set, a->g);
@@ -67,56 +172,19 @@ int gm_deadlocks_add(const struct gm_gdump_set *set, uint32_t dump, struct gm_fi
             if (a->held[h] == ga->wait_obj) {
                 continue;
             }
-            /* first waiter whose lock is >= held[h] */
-            size_t lo = 0, hi = nr;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (refs[mid].obj < a->held[h]) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            for (size_t ib = lo; ib < nr && covers(a->held[h], refs[ib].obj); ib++) {
+            for (size_t ib = first_waiter(refs, nr, a->held[h]);
+                 ib < nr && covers(a->held[h], refs[ib].obj); ib++) {
                 const struct gm_lockwait *b = &set->locks[refs[ib].lw];
                 const struct gm_goroutine *gb = gm_gdump_g(set, b->g);
                 if (refs[ib].lw <= refs[ia].lw || ga->wait_obj == gb->wait_obj ||
                     !holds(b, ga->wait_obj, gb->wait_obj)) {
                     continue;
                 }
-                if (!f) {
-                    if (out->nr == *alloc && GM_GROW(out->v, *alloc, 16) < 0) {
-                        free(refs);
-                        return GM_ENOMEM;
-                    }
-                    f = &out->v[out->nr++];
-                    memset(f, 0, sizeof(*f));
-                    f->kind = gm_finding_kind("lock-order-deadlock");
-                    f->stack_id = ga->stack_id;
-                    f->state_id = ga->state_id;
-                    f->user_frame = gm_stack_user_frame(&set->stacks, ga->stack_id);
-                    f->min_minutes = GM_MIN(ga->minutes, gb->minutes);
-                    f->max_minutes = GM_MAX(ga->minutes, gb->minutes);
-                    snprintf(f->why, sizeof(f->why),
-                             "goroutine %llu waits for 0x%llx held by goroutine %llu, which waits "
-                             "for 0x%llx held by goroutine %llu",
-                             (unsigned long long)gm_g_id(ga), (unsigned long long)ga->wait_obj,
-                             (unsigned long long)gm_g_id(gb), (unsigned long long)gb->wait_obj,
-                             (unsigned long long)gm_g_id(ga));
+                if (!f && !(f = new_deadlock(set, out, alloc, ga, gb))) {
+                    free(refs);
+                    return GM_ENOMEM;
                 }
-                for (int k = 0; k < 2; k++) {
-                    const struct gm_goroutine *g = k ? gb : ga;
-                    int seen = 0;
-                    for (uint32_t m = 0; m < f->ids_nr; m++) {
-                        seen |= f->ids[m] == gm_g_id(g);
-                    }
-                    if (!seen) {
-                        if (f->ids_nr < GM_BUCKET_IDS) {
-                            f->ids[f->ids_nr++] = gm_g_id(g);
-                        }
-                        f->count++;
-                    }
-                }
+                add_pair(f, ga, gb);
             }
         }
     }
@@ -124,38 +192,7 @@ int gm_deadlocks_add(const struct gm_gdump_set *set, uint32_t dump, struct gm_fi
     if (f) {
         f->severity = GM_SEV_CRITICAL;
         f->buckets = 1;
-        /* the goroutines of the cycle are explained: take each out of the mutex-wait finding
-         * of its own user function */
-        for (uint32_t k = 0; k < f->ids_nr; k++) {
-            const struct gm_goroutine *g = NULL;
-            for (uint32_t gi = d->first; gi < d->first + d->nr; gi++) {
-                if (gm_g_id(gm_gdump_g(set, gi)) == f->ids[k]) {
-                    g = gm_gdump_g(set, gi);
-                    break;
-                }
-            }
-            if (!g) {
-                continue;
-            }
-            uint32_t uf = gm_stack_user_frame(&set->stacks, g->stack_id);
-            for (uint32_t i = 0; i < out->nr; i++) {
-                struct gm_finding *m = &out->v[i];
-                if (m != f && strcmp(m->kind->id, "mutex-wait") == 0 && m->count &&
-                    m->user_frame != GM_NO_FRAME && uf != GM_NO_FRAME &&
-                    gm_stacks_get_frame(&set->stacks, m->user_frame)->func_id ==
-                        gm_stacks_get_frame(&set->stacks, uf)->func_id) {
-                    m->count--;
-                    break;
-                }
-            }
-        }
-        uint32_t w = 0;
-        for (uint32_t i = 0; i < out->nr; i++) {
-            if (out->v[i].count) {
-                out->v[w++] = out->v[i];
-            }
-        }
-        out->nr = w;
+        explain_waiters(set, d, out, f);
     }
     return 0;
 }

@@ -367,82 +367,138 @@ static enum gm_severity by_count(uint64_t count, uint64_t min_count)
     return GM_SEV_LOW;
 }
 
-static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, struct gm_finding *f)
+/* Receivers (chan-recv-blocked, range-never-closed, ticker-loop): severity and why. */
+static enum gm_severity grade_receivers(struct gm_finding *f)
 {
-    const char *id = f->kind->id;
-    enum gm_severity s;
-    const char *state = gm_strtab_cstr(&set->stacks.strs, f->state_id);
+    /* receivers on one shared object are what an idle worker pool looks like: only a
+     * pool larger than pools usually are (64) is worth a look in a single dump */
+    enum gm_severity s = by_count(f->count, 10);
+    if (f->objects == 1 && f->count > 1) {
+        s = f->count >= 256 ? GM_SEV_MEDIUM : f->count >= 64 ? GM_SEV_LOW : GM_SEV_INFO;
+        snprintf(f->why, sizeof(f->why),
+                 "%llu goroutines wait on one shared %s: an idle pool of this size, or a "
+                 "leak (compare two snapshots with gomedic diff)",
+                 (unsigned long long)f->count, f->obj_args ? "object" : "channel");
+    } else if (f->objects > 1) {
+        snprintf(f->why, sizeof(f->why), "%llu goroutines, each %s (%u distinct)",
+                 (unsigned long long)f->count,
+                 f->obj_args ? "with its own arguments" : "on its own channel", f->objects);
+    }
+    return s;
+}
+
+/* Lock waiters (mutex-wait, rwmutex-wait): severity and why. */
+static enum gm_severity grade_lock_wait(struct gm_finding *f, const char *obj_word)
+{
+    enum gm_severity s = by_count(f->count, 2);
+    if (f->objects == 1 && f->obj_args) {
+        snprintf(f->why, sizeof(f->why),
+                 "%llu goroutines wait to lock, all with identical arguments (one lock): its "
+                 "holder never unlocks or holds it too long",
+                 (unsigned long long)f->count);
+    } else if (f->objects == 1) {
+        snprintf(f->why, sizeof(f->why),
+                 "%llu goroutines wait on one %s (sema 0x%llx): its holder never unlocks "
+                 "or holds it too long",
+                 (unsigned long long)f->count, obj_word, (unsigned long long)f->object);
+    }
+    return s;
+}
+
+/* Every other kind: severity by count (a threshold per kind) and why from the objects. */
+static enum gm_severity grade_other(struct gm_finding *f, const char *id, const char *obj_word)
+{
+    uint64_t min_count = 5;
+    if (strcmp(id, "select-forever") == 0 || strcmp(id, "escaped-request-goroutine") == 0 ||
+        strcmp(id, "sql-pool-exhaustion") == 0) {
+        min_count = 1;
+    } else if (strcmp(id, "chan-send-blocked") == 0 || strcmp(id, "waitgroup-wait") == 0 ||
+               strcmp(id, "cond-wait") == 0 || strcmp(id, "lock-order-deadlock") == 0) {
+        min_count = 2;
+    } else if (strcmp(id, "http-client-body-leak") == 0 ||
+               strcmp(id, "http-server-idle-conns") == 0 || strcmp(id, "io-wait") == 0) {
+        min_count = 10;
+    }
+    enum gm_severity s = by_count(f->count, min_count);
+    if (f->objects > 1 && f->objects * 2 >= f->count && f->obj_args) {
+        snprintf(f->why, sizeof(f->why),
+                 "%llu goroutines, each with its own arguments (%u distinct): one per call",
+                 (unsigned long long)f->count, f->objects);
+    } else if (f->objects > 1 && f->objects * 2 >= f->count) {
+        snprintf(f->why, sizeof(f->why), "%llu goroutines, each on its own %s (%u distinct)",
+                 (unsigned long long)f->count, obj_word, f->objects);
+    } else if (f->objects == 1 && f->count > 1 && f->obj_args) {
+        snprintf(f->why, sizeof(f->why), "%llu goroutines with identical arguments",
+                 (unsigned long long)f->count);
+    } else if (f->objects == 1 && f->count > 1) {
+        snprintf(f->why, sizeof(f->why), "%llu goroutines on one %s (0x%llx)",
+                 (unsigned long long)f->count, obj_word, (unsigned long long)f->object);
+    }
+    return s;
+}
+
+/* The severity of a finding by its kind, and the why when the kind has one to say. */
+static enum gm_severity grade_kind(struct gm_finding *f, const char *id, const char *state)
+{
     const char *obj_word = strstr(id, "mutex")                        ? "mutex"
                            : (strstr(id, "io") || strstr(id, "http")) ? "connection"
                                                                       : "channel";
-    f->why[0] = '\0';
     if (strcmp(id, "nil-chan") == 0) {
-        s = bump(GM_SEV_HIGH, f->count >= 100);
         snprintf(f->why, sizeof(f->why), "state '%s': nothing can ever wake them", state);
-    } else if (strcmp(id, "runnable-backlog") == 0) {
-        s = f->count >= 256  ? GM_SEV_HIGH
-            : f->count >= 64 ? GM_SEV_MEDIUM
-            : f->count >= 16 ? GM_SEV_LOW
-                             : GM_SEV_INFO;
+        return bump(GM_SEV_HIGH, f->count >= 100);
+    }
+    if (strcmp(id, "runnable-backlog") == 0) {
         snprintf(f->why, sizeof(f->why), "%llu goroutine%s running or runnable at once",
                  (unsigned long long)f->count, f->count == 1 ? "" : "s");
-    } else if (strcmp(id, "chan-recv-blocked") == 0 || strcmp(id, "range-never-closed") == 0 ||
-               strcmp(id, "ticker-loop") == 0) {
-        /* receivers on one shared object are what an idle worker pool looks like: only a
-         * pool larger than pools usually are (64) is worth a look in a single dump */
-        s = by_count(f->count, 10);
-        if (f->objects == 1 && f->count > 1) {
-            s = f->count >= 256 ? GM_SEV_MEDIUM : f->count >= 64 ? GM_SEV_LOW : GM_SEV_INFO;
-            snprintf(f->why, sizeof(f->why),
-                     "%llu goroutines wait on one shared %s: an idle pool of this size, or a "
-                     "leak (compare two snapshots with gomedic diff)",
-                     (unsigned long long)f->count, f->obj_args ? "object" : "channel");
-        } else if (f->objects > 1) {
-            snprintf(f->why, sizeof(f->why), "%llu goroutines, each %s (%u distinct)",
-                     (unsigned long long)f->count,
-                     f->obj_args ? "with its own arguments" : "on its own channel", f->objects);
-        }
-    } else if (strcmp(id, "mutex-wait") == 0 || strcmp(id, "rwmutex-wait") == 0) {
-        s = by_count(f->count, 2);
-        if (f->objects == 1 && f->obj_args) {
-            snprintf(f->why, sizeof(f->why),
-                     "%llu goroutines wait to lock, all with identical arguments (one lock): its "
-                     "holder never unlocks or holds it too long",
-                     (unsigned long long)f->count);
-        } else if (f->objects == 1) {
-            snprintf(f->why, sizeof(f->why),
-                     "%llu goroutines wait on one %s (sema 0x%llx): its holder never unlocks "
-                     "or holds it too long",
-                     (unsigned long long)f->count, obj_word, (unsigned long long)f->object);
-        }
-    } else {
-        uint64_t min_count = 5;
-        if (strcmp(id, "select-forever") == 0 || strcmp(id, "escaped-request-goroutine") == 0 ||
-            strcmp(id, "sql-pool-exhaustion") == 0) {
-            min_count = 1;
-        } else if (strcmp(id, "chan-send-blocked") == 0 || strcmp(id, "waitgroup-wait") == 0 ||
-                   strcmp(id, "cond-wait") == 0 || strcmp(id, "lock-order-deadlock") == 0) {
-            min_count = 2;
-        } else if (strcmp(id, "http-client-body-leak") == 0 ||
-                   strcmp(id, "http-server-idle-conns") == 0 || strcmp(id, "io-wait") == 0) {
-            min_count = 10;
-        }
-        s = by_count(f->count, min_count);
-        if (f->objects > 1 && f->objects * 2 >= f->count && f->obj_args) {
-            snprintf(f->why, sizeof(f->why),
-                     "%llu goroutines, each with its own arguments (%u distinct): one per call",
-                     (unsigned long long)f->count, f->objects);
-        } else if (f->objects > 1 && f->objects * 2 >= f->count) {
-            snprintf(f->why, sizeof(f->why), "%llu goroutines, each on its own %s (%u distinct)",
-                     (unsigned long long)f->count, obj_word, f->objects);
-        } else if (f->objects == 1 && f->count > 1 && f->obj_args) {
-            snprintf(f->why, sizeof(f->why), "%llu goroutines with identical arguments",
-                     (unsigned long long)f->count);
-        } else if (f->objects == 1 && f->count > 1) {
-            snprintf(f->why, sizeof(f->why), "%llu goroutines on one %s (0x%llx)",
-                     (unsigned long long)f->count, obj_word, (unsigned long long)f->object);
-        }
+        return f->count >= 256  ? GM_SEV_HIGH
+               : f->count >= 64 ? GM_SEV_MEDIUM
+               : f->count >= 16 ? GM_SEV_LOW
+                                : GM_SEV_INFO;
     }
+    if (strcmp(id, "chan-recv-blocked") == 0 || strcmp(id, "range-never-closed") == 0 ||
+        strcmp(id, "ticker-loop") == 0) {
+        return grade_receivers(f);
+    }
+    if (strcmp(id, "mutex-wait") == 0 || strcmp(id, "rwmutex-wait") == 0) {
+        return grade_lock_wait(f, obj_word);
+    }
+    return grade_other(f, id, obj_word);
+}
+
+/* A finding the runtime proved (deadlock, synctest bubble, leaked): at least high, and the
+ * proof as the why. */
+static enum gm_severity grade_proven(struct gm_finding *f, enum gm_dump_proof proof,
+                                     enum gm_severity s)
+{
+    unsigned long long n = f->count;
+    s = s < GM_SEV_HIGH ? GM_SEV_HIGH : s;
+    if (proof == GM_PROOF_DEADLOCK) {
+        s = GM_SEV_CRITICAL;
+        snprintf(f->why, sizeof(f->why),
+                 "the Go runtime stopped the program: all goroutines are asleep (deadlock); "
+                 "%llu of them here",
+                 n);
+    } else if (proof == GM_PROOF_BUBBLE) {
+        snprintf(f->why, sizeof(f->why),
+                 "synctest: %llu goroutine%s of the bubble blocked for good when the test "
+                 "panicked (deadlock)",
+                 n, n == 1 ? "" : "s");
+    } else {
+        snprintf(f->why, sizeof(f->why),
+                 "the Go runtime marked %llu goroutines (leaked): blocked on an unreachable "
+                 "object",
+                 n);
+    }
+    return s;
+}
+
+/* The severity and why of a finding: by kind, then age, lock-order deadlocks and proofs. */
+static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, struct gm_finding *f)
+{
+    const char *id = f->kind->id;
+    const char *state = gm_strtab_cstr(&set->stacks.strs, f->state_id);
+    f->why[0] = '\0';
+    enum gm_severity s = grade_kind(f, id, state);
     /* age: blocked for minutes means stuck, not busy */
     if (s > GM_SEV_INFO || strcmp(id, "runnable-backlog") != 0) {
         int shared_pool =
@@ -456,25 +512,7 @@ static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, stru
         s = GM_SEV_CRITICAL;
     }
     if (f->proven) {
-        unsigned long long n = f->count;
-        s = s < GM_SEV_HIGH ? GM_SEV_HIGH : s;
-        if (proof == GM_PROOF_DEADLOCK) {
-            s = GM_SEV_CRITICAL;
-            snprintf(f->why, sizeof(f->why),
-                     "the Go runtime stopped the program: all goroutines are asleep (deadlock); "
-                     "%llu of them here",
-                     n);
-        } else if (proof == GM_PROOF_BUBBLE) {
-            snprintf(f->why, sizeof(f->why),
-                     "synctest: %llu goroutine%s of the bubble blocked for good when the test "
-                     "panicked (deadlock)",
-                     n, n == 1 ? "" : "s");
-        } else {
-            snprintf(f->why, sizeof(f->why),
-                     "the Go runtime marked %llu goroutines (leaked): blocked on an unreachable "
-                     "object",
-                     n);
-        }
+        s = grade_proven(f, proof, s);
     }
     if (!f->why[0]) {
         if (*state) {

@@ -112,21 +112,16 @@ static double median_of(double *v, uint32_t n)
     return n ? v[n / 2] : 0;
 }
 
-static void find_gc(struct gm_gc_report *r)
+/* gc-cpu-high: GC's CPU share, since start or over the recent half, above 25%. */
+static void find_gc_cpu(struct gm_gc_report *r, double share)
 {
     const struct gm_gc_cycle *c = r->cycles;
     uint32_t n = r->cycles_nr;
-    if (n == 0) {
-        return;
-    }
-    struct gm_gc_finding *f;
-    /* GC CPU share */
-    double share = GM_MAX((double)r->pct_last, r->cpu_share_recent);
     if (share > 25) {
-        f = add(r, "gc-cpu-high",
-                share > 60   ? GM_SEV_CRITICAL
-                : share > 40 ? GM_SEV_HIGH
-                             : GM_SEV_MEDIUM);
+        struct gm_gc_finding *f = add(r, "gc-cpu-high",
+                                      share > 60   ? GM_SEV_CRITICAL
+                                      : share > 40 ? GM_SEV_HIGH
+                                                   : GM_SEV_MEDIUM);
         if (f) {
             for (uint32_t i = 0; i < n; i++) {
                 if (c[i].pct > 25) {
@@ -141,7 +136,13 @@ static void find_gc(struct gm_gc_report *r)
                      r->pct_last, r->cpu_share_recent, r->assist_share);
         }
     }
-    /* live heap rising */
+}
+
+/* live-heap-rising: a steady rise of the live heap after a flat stretch (the change point). */
+static void find_live_rising(struct gm_gc_report *r)
+{
+    const struct gm_gc_cycle *c = r->cycles;
+    uint32_t n = r->cycles_nr;
     uint32_t k = r->change_idx;
     uint32_t seg = n - k;
     if (seg >= 10 && r->rise_slope > 0 && r->rise_r2 >= 0.8) {
@@ -163,8 +164,8 @@ static void find_gc(struct gm_gc_report *r)
         double sd = k ? sqrt(var / k) : 0;
         if (grow >= 4 && grow >= 0.2 * GM_MAX(from, 1.0) && up * 10 >= (seg - 1) * 7 &&
             sd <= 0.25 * grow && seg * 4 >= n) {
-            f = add(r, "live-heap-rising",
-                    to >= 2 * GM_MAX(from, 1.0) ? GM_SEV_HIGH : GM_SEV_MEDIUM);
+            struct gm_gc_finding *f = add(
+                r, "live-heap-rising", to >= 2 * GM_MAX(from, 1.0) ? GM_SEV_HIGH : GM_SEV_MEDIUM);
             if (f) {
                 line(f, c[k].line);
                 line(f, c[n - 1].line);
@@ -175,13 +176,19 @@ static void find_gc(struct gm_gc_report *r)
             }
         }
     }
-    /* GOMEMLIMIT death spiral: the goal stops moving (pinned at the limit), the live heap
-     * fills it, and a new cycle starts as soon as the previous one ends. The window ends at
-     * the last cycle whose goal its predecessor shares (within 5%), so one or two cycles of a
-     * process shutting down (its heap dropped) do not hide the spiral before them. "Pinned"
-     * is within 5% of the median goal of the window's last 8 cycles: Go 1.19 keeps the goal
-     * at one value, Go 1.26 moves it a few MB from cycle to cycle around the limit; a cycle
-     * whose live heap is under 80% of the goal is no part of the spiral. */
+}
+
+/* GOMEMLIMIT death spiral: the goal stops moving (pinned at the limit), the live heap
+ * fills it, and a new cycle starts as soon as the previous one ends. The window ends at
+ * the last cycle whose goal its predecessor shares (within 5%), so one or two cycles of a
+ * process shutting down (its heap dropped) do not hide the spiral before them. "Pinned"
+ * is within 5% of the median goal of the window's last 8 cycles: Go 1.19 keeps the goal
+ * at one value, Go 1.26 moves it a few MB from cycle to cycle around the limit; a cycle
+ * whose live heap is under 80% of the goal is no part of the spiral. */
+static void find_death_spiral(struct gm_gc_report *r, double share)
+{
+    const struct gm_gc_cycle *c = r->cycles;
+    uint32_t n = r->cycles_nr;
     if (n >= 6) {
         uint32_t end = n; /* exclusive */
         while (end > n - 2 && !(c[end - 2].goal <= c[end - 1].goal * 1.05 &&
@@ -216,7 +223,7 @@ static void find_gc(struct gm_gc_report *r)
         fill /= w;
         double gap = median_of(gaps, gn), wall = median_of(walls, gn);
         if (w >= 5 && g_last > 0 && fill >= 0.9 && gap <= 2 * GM_MAX(wall, 0.1) && share >= 10) {
-            f = add(r, "gomemlimit-death-spiral", GM_SEV_CRITICAL);
+            struct gm_gc_finding *f = add(r, "gomemlimit-death-spiral", GM_SEV_CRITICAL);
             if (f) {
                 line(f, c[s0].line);
                 line(f, c[end - 1].line);
@@ -227,12 +234,18 @@ static void find_gc(struct gm_gc_report *r)
             }
         }
     }
-    /* long stop-the-world pauses */
+}
+
+/* stw-long: stop-the-world pauses of 10 ms or more. */
+static void find_stw_long(struct gm_gc_report *r)
+{
+    const struct gm_gc_cycle *c = r->cycles;
+    uint32_t n = r->cycles_nr;
     if (r->stw_max >= 10) {
-        f = add(r, "stw-long",
-                r->stw_max >= 100  ? GM_SEV_CRITICAL
-                : r->stw_max >= 50 ? GM_SEV_HIGH
-                                   : GM_SEV_MEDIUM);
+        struct gm_gc_finding *f = add(r, "stw-long",
+                                      r->stw_max >= 100  ? GM_SEV_CRITICAL
+                                      : r->stw_max >= 50 ? GM_SEV_HIGH
+                                                         : GM_SEV_MEDIUM);
         if (f) {
             line(f, r->stw_max_line);
             for (uint32_t i = 0; i < n; i++) {
@@ -246,7 +259,13 @@ static void find_gc(struct gm_gc_report *r)
                      r->stw_max, r->stw_p99, r->stw_p50);
         }
     }
-    /* too frequent */
+}
+
+/* gc-too-frequent: many cycles per second, on average or in several windows. */
+static void find_too_frequent(struct gm_gc_report *r)
+{
+    const struct gm_gc_cycle *c = r->cycles;
+    uint32_t n = r->cycles_nr;
     uint32_t busy = 0;
     double peak = 0;
     for (uint32_t i = 0; i < GM_GC_WINDOWS; i++) {
@@ -256,7 +275,8 @@ static void find_gc(struct gm_gc_report *r)
     /* small heaps collect ~10 times a second under default GOGC at no real cost: only rates
      * well above that, sustained, are worth a finding */
     if (n >= 20 && (r->cycles_per_s >= 25 || busy >= 3)) {
-        f = add(r, "gc-too-frequent", r->cycles_per_s >= 50 ? GM_SEV_MEDIUM : GM_SEV_LOW);
+        struct gm_gc_finding *f =
+            add(r, "gc-too-frequent", r->cycles_per_s >= 50 ? GM_SEV_MEDIUM : GM_SEV_LOW);
         if (f) {
             line(f, c[0].line);
             line(f, c[n - 1].line);
@@ -266,6 +286,20 @@ static void find_gc(struct gm_gc_report *r)
                      r->cycles_per_s, peak, n, r->duration_s);
         }
     }
+}
+
+/* The GC findings over the cycles, in catalogue order. */
+static void find_gc(struct gm_gc_report *r)
+{
+    if (r->cycles_nr == 0) {
+        return;
+    }
+    double share = GM_MAX((double)r->pct_last, r->cpu_share_recent);
+    find_gc_cpu(r, share);
+    find_live_rising(r);
+    find_death_spiral(r, share);
+    find_stw_long(r);
+    find_too_frequent(r);
 }
 
 static void find_sched(struct gm_gc_report *r)
@@ -303,97 +337,100 @@ static void find_sched(struct gm_gc_report *r)
     }
 }
 
-int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_report *r)
+/* The GC cycles per second in each of GM_GC_WINDOWS equal slices of the trace's time. */
+static void cycle_rates(struct gm_gc_report *r)
 {
-    memset(r, 0, sizeof(*r));
-    struct collect cl = {r, 0, 0, max_cycles ? max_cycles : DEFAULT_MAX_CYCLES, 0};
-    struct gm_gctrace_visitor v = {&cl, on_cycle, on_sched, on_scav};
-    int rc = gm_gctrace_parse(p, len, &v, &r->stats);
-    if (rc < 0) {
-        gm_gc_report_release(r);
-        return rc;
+    const struct gm_gc_cycle *c = r->cycles;
+    uint32_t n = r->cycles_nr;
+    for (uint32_t i = 0; i < n; i++) {
+        double w = (c[i].at_s - c[0].at_s) / r->duration_s * GM_GC_WINDOWS;
+        /* times need not increase (hand-edited or interleaved logs) */
+        uint32_t wi = !(w > 0) ? 0 : w >= GM_GC_WINDOWS ? GM_GC_WINDOWS - 1 : (uint32_t)w;
+        r->rate[wi] += 1;
     }
+    for (uint32_t i = 0; i < GM_GC_WINDOWS; i++) {
+        r->rate[i] /= r->duration_s / GM_GC_WINDOWS;
+    }
+}
+
+/* The statistics over the cycles (n > 0): CPU shares, live heap fits, rates, percentiles. */
+static int cycle_stats(struct gm_gc_report *r)
+{
     uint32_t n = r->cycles_nr;
     const struct gm_gc_cycle *c = r->cycles;
-    if (n) {
-        double *x = gm_xmalloc((size_t)n * sizeof(double));
-        double *y = gm_xmalloc((size_t)n * sizeof(double));
-        double *stw = gm_xmalloc((size_t)n * sizeof(double));
-        double *mark = gm_xmalloc((size_t)n * sizeof(double));
-        double *scratch = gm_xmalloc(GM_CHANGEPOINT_SCRATCH(n) * sizeof(double));
-        if (!x || !y || !stw || !mark || !scratch) {
-            free(scratch);
-            free(x);
-            free(y);
-            free(stw);
-            free(mark);
-            gm_gc_report_release(r);
-            return GM_ENOMEM;
-        }
-        double cpu = 0, assist = 0, cpu_recent = 0;
-        uint32_t half = n / 2;
-        for (uint32_t i = 0; i < n; i++) {
-            x[i] = c[i].at_s;
-            y[i] = c[i].heap_live;
-            stw[i] = c[i].stw_ms;
-            mark[i] = c[i].mark_ms;
-            cpu += c[i].cpu_ms;
-            assist += c[i].assist_ms;
-            if (i >= half) {
-                cpu_recent += c[i].cpu_ms;
-            }
-            if (c[i].stw_ms > r->stw_max || i == 0) {
-                r->stw_max = c[i].stw_ms;
-                r->stw_max_line = c[i].line;
-            }
-            r->pct_max = GM_MAX(r->pct_max, c[i].pct);
-            r->live_max = GM_MAX(r->live_max, c[i].heap_live);
-            r->forced += (uint32_t)c[i].forced;
-            if (i && c[i].procs != c[i - 1].procs) {
-                r->procs_changes++;
-            }
-        }
-        r->procs_last = c[n - 1].procs;
-        r->pct_last = c[n - 1].pct;
-        r->duration_s = c[n - 1].at_s - c[0].at_s;
-        r->cycles_per_s = r->duration_s > 0 ? (n - 1) / r->duration_s : 0;
-        double procs = GM_MAX(c[n - 1].procs, 1u);
-        r->cpu_share = c[n - 1].at_s > 0 ? 100 * cpu / (c[n - 1].at_s * 1000 * procs) : 0;
-        double span = c[n - 1].at_s - c[half].at_s;
-        r->cpu_share_recent = span > 0 ? 100 * cpu_recent / (span * 1000 * procs) : r->cpu_share;
-        if (r->cpu_share_recent > 100) {
-            r->cpu_share_recent = 100;
-        }
-        r->assist_share = cpu > 0 ? 100 * assist / cpu : 0;
-        r->live_first = c[0].heap_live;
-        r->live_last = c[n - 1].heap_live;
-        r->live_slope = gm_linfit(x, y, n, &r->live_r2);
-        r->change_idx = gm_changepoint(x, y, n, scratch);
+    double *x = gm_xmalloc((size_t)n * sizeof(double));
+    double *y = gm_xmalloc((size_t)n * sizeof(double));
+    double *stw = gm_xmalloc((size_t)n * sizeof(double));
+    double *mark = gm_xmalloc((size_t)n * sizeof(double));
+    double *scratch = gm_xmalloc(GM_CHANGEPOINT_SCRATCH(n) * sizeof(double));
+    if (!x || !y || !stw || !mark || !scratch) {
         free(scratch);
-        r->rise_slope =
-            gm_linfit(x + r->change_idx, y + r->change_idx, n - r->change_idx, &r->rise_r2);
-        if (r->duration_s > 0) {
-            for (uint32_t i = 0; i < n; i++) {
-                double w = (c[i].at_s - c[0].at_s) / r->duration_s * GM_GC_WINDOWS;
-                /* times need not increase (hand-edited or interleaved logs) */
-                uint32_t wi = !(w > 0) ? 0 : w >= GM_GC_WINDOWS ? GM_GC_WINDOWS - 1 : (uint32_t)w;
-                r->rate[wi] += 1;
-            }
-            for (uint32_t i = 0; i < GM_GC_WINDOWS; i++) {
-                r->rate[i] /= r->duration_s / GM_GC_WINDOWS;
-            }
-        }
-        qsort(stw, n, sizeof(double), cmp_double);
-        qsort(mark, n, sizeof(double), cmp_double);
-        r->stw_p50 = pct_of(stw, n, 0.5);
-        r->stw_p99 = pct_of(stw, n, 0.99);
-        r->mark_p50 = pct_of(mark, n, 0.5);
-        r->mark_max = mark[n - 1];
         free(x);
         free(y);
         free(stw);
         free(mark);
+        return GM_ENOMEM;
     }
+    double cpu = 0, assist = 0, cpu_recent = 0;
+    uint32_t half = n / 2;
+    for (uint32_t i = 0; i < n; i++) {
+        x[i] = c[i].at_s;
+        y[i] = c[i].heap_live;
+        stw[i] = c[i].stw_ms;
+        mark[i] = c[i].mark_ms;
+        cpu += c[i].cpu_ms;
+        assist += c[i].assist_ms;
+        if (i >= half) {
+            cpu_recent += c[i].cpu_ms;
+        }
+        if (c[i].stw_ms > r->stw_max || i == 0) {
+            r->stw_max = c[i].stw_ms;
+            r->stw_max_line = c[i].line;
+        }
+        r->pct_max = GM_MAX(r->pct_max, c[i].pct);
+        r->live_max = GM_MAX(r->live_max, c[i].heap_live);
+        r->forced += (uint32_t)c[i].forced;
+        if (i && c[i].procs != c[i - 1].procs) {
+            r->procs_changes++;
+        }
+    }
+    r->procs_last = c[n - 1].procs;
+    r->pct_last = c[n - 1].pct;
+    r->duration_s = c[n - 1].at_s - c[0].at_s;
+    r->cycles_per_s = r->duration_s > 0 ? (n - 1) / r->duration_s : 0;
+    double procs = GM_MAX(c[n - 1].procs, 1u);
+    r->cpu_share = c[n - 1].at_s > 0 ? 100 * cpu / (c[n - 1].at_s * 1000 * procs) : 0;
+    double span = c[n - 1].at_s - c[half].at_s;
+    r->cpu_share_recent = span > 0 ? 100 * cpu_recent / (span * 1000 * procs) : r->cpu_share;
+    if (r->cpu_share_recent > 100) {
+        r->cpu_share_recent = 100;
+    }
+    r->assist_share = cpu > 0 ? 100 * assist / cpu : 0;
+    r->live_first = c[0].heap_live;
+    r->live_last = c[n - 1].heap_live;
+    r->live_slope = gm_linfit(x, y, n, &r->live_r2);
+    r->change_idx = gm_changepoint(x, y, n, scratch);
+    free(scratch);
+    r->rise_slope = gm_linfit(x + r->change_idx, y + r->change_idx, n - r->change_idx, &r->rise_r2);
+    if (r->duration_s > 0) {
+        cycle_rates(r);
+    }
+    qsort(stw, n, sizeof(double), cmp_double);
+    qsort(mark, n, sizeof(double), cmp_double);
+    r->stw_p50 = pct_of(stw, n, 0.5);
+    r->stw_p99 = pct_of(stw, n, 0.99);
+    r->mark_p50 = pct_of(mark, n, 0.5);
+    r->mark_max = mark[n - 1];
+    free(x);
+    free(y);
+    free(stw);
+    free(mark);
+    return 0;
+}
+
+/* The run-queue and thread statistics over the SCHED lines. */
+static void sched_stats(struct gm_gc_report *r)
+{
     double sum = 0;
     for (uint32_t i = 0; i < r->sched_nr; i++) {
         const struct gm_sched_line *s = &r->sched[i];
@@ -405,6 +442,23 @@ int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_r
         sum += q;
     }
     r->runq_mean = r->sched_nr ? sum / r->sched_nr : 0;
+}
+
+int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_report *r)
+{
+    memset(r, 0, sizeof(*r));
+    struct collect cl = {r, 0, 0, max_cycles ? max_cycles : DEFAULT_MAX_CYCLES, 0};
+    struct gm_gctrace_visitor v = {&cl, on_cycle, on_sched, on_scav};
+    int rc = gm_gctrace_parse(p, len, &v, &r->stats);
+    if (rc < 0) {
+        gm_gc_report_release(r);
+        return rc;
+    }
+    if (r->cycles_nr && cycle_stats(r) < 0) {
+        gm_gc_report_release(r);
+        return GM_ENOMEM;
+    }
+    sched_stats(r);
     find_gc(r);
     find_sched(r);
     /* most severe first; insertion sort keeps the catalogue order among equals */

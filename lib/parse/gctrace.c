@@ -116,6 +116,92 @@ static int unum(struct cur *c, uint32_t *out)
     return 1;
 }
 
+/* The clock phases "a+b+c[+d+e] ms clock, " and the pause and mark times they add up to. */
+static int clock_phases(struct cur *c, struct gm_gc_cycle *o)
+{
+    do {
+        if (o->nclock == GM_GC_PHASES || !num(c, &o->clock_ms[o->nclock])) {
+            return GM_EFORMAT;
+        }
+        o->nclock++;
+    } while (eat(c, "+"));
+    if (!eat(c, " ms clock, ") || (o->nclock != 3 && o->nclock != 5)) {
+        return GM_EFORMAT;
+    }
+    if (o->nclock == 3) {
+        o->stw_ms = o->clock_ms[0] + o->clock_ms[2];
+        o->mark_ms = o->clock_ms[1];
+    } else { /* 1.5: sweep term, scan, sync Ps, mark, mark term */
+        o->stw_ms = o->clock_ms[0] + o->clock_ms[2] + o->clock_ms[4];
+        o->mark_ms = o->clock_ms[1] + o->clock_ms[3];
+    }
+    return 0;
+}
+
+/* The CPU times "...+a/b/c+... ms cpu, ": '+'-separated groups; the group with '/' is
+ * assist/background/idle. */
+static int cpu_groups(struct cur *c, struct gm_gc_cycle *o)
+{
+    double vals[16];
+    int nv = 0, slash_at = -1;
+    for (;;) {
+        if (nv == 16 || !num(c, &vals[nv])) {
+            return GM_EFORMAT;
+        }
+        nv++;
+        if (eat(c, "/")) {
+            if (slash_at < 0) {
+                slash_at = nv - 1;
+            }
+            continue;
+        }
+        if (!eat(c, "+")) {
+            break;
+        }
+    }
+    if (!eat(c, " ms cpu, ")) {
+        return GM_EFORMAT;
+    }
+    for (int i = 0; i < nv; i++) {
+        o->cpu_ms += vals[i];
+    }
+    if (slash_at >= 0 && slash_at + 2 < nv) {
+        o->assist_ms = vals[slash_at];
+        o->bg_ms = vals[slash_at + 1];
+        o->idle_ms = vals[slash_at + 2];
+    }
+    return 0;
+}
+
+/* The end of a gc line: "[S MB stacks, G MB globals, ] N P[ (forced)]". */
+static int procs_part(struct cur *c, struct gm_gc_cycle *o)
+{
+    double v;
+    if (!num(c, &v)) {
+        return GM_EFORMAT;
+    }
+    spaces(c);
+    if (eat(c, "MB stacks, ")) {
+        o->stacks = v;
+        if (!num(c, &o->globals)) {
+            return GM_EFORMAT;
+        }
+        spaces(c);
+        if (!eat(c, "MB globals, ") || !num(c, &v)) {
+            return GM_EFORMAT;
+        }
+        spaces(c);
+    }
+    if (!eat(c, "P")) {
+        return GM_EFORMAT;
+    }
+    o->procs = v > 1e6 ? 1000000u : (uint32_t)v;
+    if (eat(c, " (forced)")) {
+        o->forced = 1;
+    }
+    return 0;
+}
+
 int gm_gctrace_cycle_parse(const char *p, size_t len, struct gm_gc_cycle *o)
 {
     struct cur c = {p, p + len};
@@ -133,51 +219,8 @@ int gm_gctrace_cycle_parse(const char *p, size_t len, struct gm_gc_cycle *o)
     } else if (!eat(&c, ": ")) {
         return GM_EFORMAT;
     }
-    /* clock phases a+b+c[+d+e] */
-    do {
-        if (o->nclock == GM_GC_PHASES || !num(&c, &o->clock_ms[o->nclock])) {
-            return GM_EFORMAT;
-        }
-        o->nclock++;
-    } while (eat(&c, "+"));
-    if (!eat(&c, " ms clock, ") || (o->nclock != 3 && o->nclock != 5)) {
+    if (clock_phases(&c, o) < 0 || cpu_groups(&c, o) < 0) {
         return GM_EFORMAT;
-    }
-    if (o->nclock == 3) {
-        o->stw_ms = o->clock_ms[0] + o->clock_ms[2];
-        o->mark_ms = o->clock_ms[1];
-    } else { /* 1.5: sweep term, scan, sync Ps, mark, mark term */
-        o->stw_ms = o->clock_ms[0] + o->clock_ms[2] + o->clock_ms[4];
-        o->mark_ms = o->clock_ms[1] + o->clock_ms[3];
-    }
-    /* cpu: '+'-separated groups; the group with '/' is assist/background/idle */
-    double vals[16];
-    int nv = 0, slash_at = -1;
-    for (;;) {
-        if (nv == 16 || !num(&c, &vals[nv])) {
-            return GM_EFORMAT;
-        }
-        nv++;
-        if (eat(&c, "/")) {
-            if (slash_at < 0) {
-                slash_at = nv - 1;
-            }
-            continue;
-        }
-        if (!eat(&c, "+")) {
-            break;
-        }
-    }
-    if (!eat(&c, " ms cpu, ")) {
-        return GM_EFORMAT;
-    }
-    for (int i = 0; i < nv; i++) {
-        o->cpu_ms += vals[i];
-    }
-    if (slash_at >= 0 && slash_at + 2 < nv) {
-        o->assist_ms = vals[slash_at];
-        o->bg_ms = vals[slash_at + 1];
-        o->idle_ms = vals[slash_at + 2];
     }
     /* A->B->C MB, G MB goal, */
     if (!num(&c, &o->heap_start) || !eat(&c, "->") || !num(&c, &o->heap_end) || !eat(&c, "->") ||
@@ -185,31 +228,7 @@ int gm_gctrace_cycle_parse(const char *p, size_t len, struct gm_gc_cycle *o)
         !eat(&c, " MB goal, ")) {
         return GM_EFORMAT;
     }
-    /* [S MB stacks, G MB globals, ] N P */
-    double v;
-    if (!num(&c, &v)) {
-        return GM_EFORMAT;
-    }
-    spaces(&c);
-    if (eat(&c, "MB stacks, ")) {
-        o->stacks = v;
-        if (!num(&c, &o->globals)) {
-            return GM_EFORMAT;
-        }
-        spaces(&c);
-        if (!eat(&c, "MB globals, ") || !num(&c, &v)) {
-            return GM_EFORMAT;
-        }
-        spaces(&c);
-    }
-    if (!eat(&c, "P")) {
-        return GM_EFORMAT;
-    }
-    o->procs = v > 1e6 ? 1000000u : (uint32_t)v;
-    if (eat(&c, " (forced)")) {
-        o->forced = 1;
-    }
-    return 0;
+    return procs_part(&c, o);
 }
 
 /* "SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=5 ... runqueue=3 [1 0]" */
@@ -385,6 +404,129 @@ static const char *keyword_in(const char *ls, const char *le, const char *kw)
     return NULL;
 }
 
+/* A candidate line of the jump loop, and what its handler found. */
+struct cand {
+    const char *ls, *le; /* the line; le moves past the scheddetail lines of a SCHED line */
+    size_t n;            /* its length without a trailing '\r' */
+    uint64_t line;       /* its number */
+    int ok;              /* it is a runtime line of its kind */
+    const char *kwseen;  /* the line carries the keyword of its kind */
+};
+
+/* A gctrace candidate: the first "gc " keyword after which a gc line parses. */
+static int gc_cand(struct cand *l, const struct gm_gctrace_visitor *v, struct gm_gctrace_stats *st)
+{
+    const char *ls = l->ls;
+    size_t n = l->n;
+    struct gm_gc_cycle cy;
+    /* a prefix may contain "gc " too ("src=gc gc 3 @..."): try each occurrence */
+    for (const char *from = ls; from < ls + n;) {
+        const char *kw = keyword_in(from, ls + n, "gc ");
+        if (!kw) {
+            break;
+        }
+        if (kw + 3 < ls + n && kw[3] >= '0' && kw[3] <= '9') {
+            l->kwseen = kw;
+        }
+        if (gm_gctrace_cycle_parse(kw, (size_t)(ls + n - kw), &cy) == 0) {
+            cy.line = l->line;
+            st->gc_lines++;
+            l->ok = 1;
+            return v->cycle ? v->cycle(v->ctx, &cy) : 0;
+        }
+        from = kw + 3;
+    }
+    return 0;
+}
+
+/* A schedtrace candidate, with the scheddetail lines that follow it. */
+static int sched_cand(struct cand *l, const char *end, const struct gm_gctrace_visitor *v,
+                      struct gm_gctrace_stats *st)
+{
+    const char *ls = l->ls;
+    size_t n = l->n;
+    int rc = 0;
+    const char *kw = keyword_in(ls, ls + n, "SCHED ");
+    l->kwseen = kw;
+    struct gm_sched_line sl;
+    if (kw && sched_parse(kw, (size_t)(ls + n - kw), &sl) == 0) {
+        sl.line = l->line;
+        st->sched_lines++;
+        l->ok = 1;
+        if (v->sched) {
+            rc = v->sched(v->ctx, &sl);
+        }
+        /* scheddetail lines follow: "  P0: ...", "  M2: ...", "  G1: ..." */
+        const char *q = l->le;
+        while (q < end) {
+            const char *s = q + 1;
+            const char *e = line_end(s, end);
+            if ((size_t)(e - s) < 4 || s[0] != ' ' || s[1] != ' ' ||
+                !(s[2] == 'P' || s[2] == 'M' || s[2] == 'G')) {
+                break;
+            }
+            st->detail_lines++;
+            q = e;
+        }
+        l->le = q;
+    }
+    return rc;
+}
+
+/* A scavenger candidate ("scav " or, in old runtimes, "scvg"). */
+static int scav_cand(struct cand *l, const struct gm_gctrace_visitor *v,
+                     struct gm_gctrace_stats *st)
+{
+    const char *ls = l->ls;
+    size_t n = l->n;
+    const char *kw = keyword_in(ls, ls + n, "scav ");
+    if (!kw) {
+        kw = keyword_in(ls, ls + n, "scvg");
+    }
+    struct gm_scav_line sc;
+    if (kw && scav_parse(kw, (size_t)(ls + n - kw), &sc) == 0) {
+        sc.line = l->line;
+        st->scav_lines++;
+        l->ok = 1;
+        if (v->scav) {
+            return v->scav(v->ctx, &sc);
+        }
+    }
+    return 0;
+}
+
+/* The kind whose next marker comes first, or -1 when none is left. */
+static int first_kind(const char *const next[K_NR])
+{
+    int k = -1;
+    for (int i = 0; i < K_NR; i++) {
+        if (next[i] && (k < 0 || next[i] < next[k])) {
+            k = i;
+        }
+    }
+    return k;
+}
+
+/* The line counts once the jump loop is done (lineno: newlines before counted; done: the end
+ * of the last handled line). */
+static void finish_stats(const char *p, size_t len, const char *counted, uint64_t lineno,
+                         const char *done, struct gm_gctrace_stats *st)
+{
+    const char *end = p + len;
+    lineno += gm_count_newlines(counted, (size_t)(end - counted));
+    if (len && end[-1] != '\n' && !st->truncated) {
+        /* a gc line cut before its "N%: " marker: "gc 20 @1.83" */
+        const char *ls = line_start(p, end);
+        const char *kw = keyword_in(ls, end, "gc ");
+        if (kw && kw + 3 < end && kw[3] >= '0' && kw[3] <= '9' && ls >= done) {
+            st->truncated = 1;
+        }
+    }
+    st->lines = lineno + (len && end[-1] != '\n');
+    uint64_t used = st->gc_lines + st->sched_lines + st->scav_lines + st->detail_lines;
+    st->skipped_lines = st->lines > used ? st->lines - used : 0;
+}
+
 int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor *v,
                      struct gm_gctrace_stats *st)
 {
@@ -398,90 +540,23 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
     uint64_t lineno = 0;     /* newlines before `counted` */
     const char *done = p;    /* everything before this has been handled */
     for (;;) {
-        int k = -1;
-        for (int i = 0; i < K_NR; i++) {
-            if (next[i] && (k < 0 || next[i] < next[k])) {
-                k = i;
-            }
-        }
+        int k = first_kind(next);
         if (k < 0) {
             break;
         }
-        const char *ls = line_start(done, next[k]);
-        const char *le = line_end(next[k], end);
-        lineno += gm_count_newlines(counted, (size_t)(ls - counted));
-        counted = ls;
-        uint64_t line = lineno + 1;
-        size_t n = (size_t)(le - ls);
-        if (n && ls[n - 1] == '\r') {
-            n--;
+        struct cand l = {line_start(done, next[k]), line_end(next[k], end), 0, 0, 0, NULL};
+        lineno += gm_count_newlines(counted, (size_t)(l.ls - counted));
+        counted = l.ls;
+        l.line = lineno + 1;
+        l.n = (size_t)(l.le - l.ls);
+        if (l.n && l.ls[l.n - 1] == '\r') {
+            l.n--;
         }
-        int last_unterminated = le == end && (len == 0 || end[-1] != '\n');
-        int rc = 0, ok = 0;
-        const char *kwseen = NULL; /* the line carries the keyword of its kind */
-        if (k == K_GC) {
-            struct gm_gc_cycle cy;
-            /* a prefix may contain "gc " too ("src=gc gc 3 @..."): try each occurrence */
-            for (const char *from = ls; from < ls + n;) {
-                const char *kw = keyword_in(from, ls + n, "gc ");
-                if (!kw) {
-                    break;
-                }
-                if (kw + 3 < ls + n && kw[3] >= '0' && kw[3] <= '9') {
-                    kwseen = kw;
-                }
-                if (gm_gctrace_cycle_parse(kw, (size_t)(ls + n - kw), &cy) == 0) {
-                    cy.line = line;
-                    st->gc_lines++;
-                    ok = 1;
-                    if (v->cycle) {
-                        rc = v->cycle(v->ctx, &cy);
-                    }
-                    break;
-                }
-                from = kw + 3;
-            }
-        } else if (k == K_SCHED) {
-            const char *kw = keyword_in(ls, ls + n, "SCHED ");
-            kwseen = kw;
-            struct gm_sched_line sl;
-            if (kw && sched_parse(kw, (size_t)(ls + n - kw), &sl) == 0) {
-                sl.line = line;
-                st->sched_lines++;
-                ok = 1;
-                if (v->sched) {
-                    rc = v->sched(v->ctx, &sl);
-                }
-                /* scheddetail lines follow: "  P0: ...", "  M2: ...", "  G1: ..." */
-                const char *q = le;
-                while (q < end) {
-                    const char *s = q + 1;
-                    const char *e = line_end(s, end);
-                    if ((size_t)(e - s) < 4 || s[0] != ' ' || s[1] != ' ' ||
-                        !(s[2] == 'P' || s[2] == 'M' || s[2] == 'G')) {
-                        break;
-                    }
-                    st->detail_lines++;
-                    q = e;
-                }
-                le = q;
-            }
-        } else {
-            const char *kw = keyword_in(ls, ls + n, "scav ");
-            if (!kw) {
-                kw = keyword_in(ls, ls + n, "scvg");
-            }
-            struct gm_scav_line sc;
-            if (kw && scav_parse(kw, (size_t)(ls + n - kw), &sc) == 0) {
-                sc.line = line;
-                st->scav_lines++;
-                ok = 1;
-                if (v->scav) {
-                    rc = v->scav(v->ctx, &sc);
-                }
-            }
-        }
-        if (!ok && kwseen) { /* an application line with "N%: " is just an application line */
+        int last_unterminated = l.le == end && (len == 0 || end[-1] != '\n');
+        int rc = k == K_GC      ? gc_cand(&l, v, st)
+                 : k == K_SCHED ? sched_cand(&l, end, v, st)
+                                : scav_cand(&l, v, st);
+        if (!l.ok && l.kwseen) { /* an application line with "N%: " is just an application line */
             if (last_unterminated) {
                 st->truncated = 1;
             } else {
@@ -491,24 +566,13 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
         if (rc < 0) {
             return rc;
         }
-        done = le < end ? le + 1 : end;
+        done = l.le < end ? l.le + 1 : end;
         for (int i = 0; i < K_NR; i++) {
             if (next[i] && next[i] < done) {
                 next[i] = find_marker(i, done, end);
             }
         }
     }
-    lineno += gm_count_newlines(counted, (size_t)(end - counted));
-    if (len && end[-1] != '\n' && !st->truncated) {
-        /* a gc line cut before its "N%: " marker: "gc 20 @1.83" */
-        const char *ls = line_start(p, end);
-        const char *kw = keyword_in(ls, end, "gc ");
-        if (kw && kw + 3 < end && kw[3] >= '0' && kw[3] <= '9' && ls >= done) {
-            st->truncated = 1;
-        }
-    }
-    st->lines = lineno + (len && end[-1] != '\n');
-    uint64_t used = st->gc_lines + st->sched_lines + st->scav_lines + st->detail_lines;
-    st->skipped_lines = st->lines > used ? st->lines - used : 0;
+    finish_stats(p, len, counted, lineno, done, st);
     return 0;
 }

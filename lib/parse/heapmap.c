@@ -31,19 +31,23 @@ static int tok_hex(struct gm_str t, uint64_t *v)
     return t.len > 0 && hex_digits(&p, t.p + t.len, v) == 0 && p == t.p + t.len;
 }
 
-/* One line of the memory map, in the /proc/self/maps form
- * "start-end perms offset dev inode path" or the brief form
- * "start-end[:] [perms] [file] [(@offset)] [buildid]" (pprof's procMapsRE/briefMapsRE).
- * Returns 1 with *m set, 0 for a non-executable mapping, 2 when it is neither, or an error. */
-static int map_line(struct gm_profile *prof, const char *s, const char *e, struct mapent *m)
+/* p past an optional "0x" that a hex digit follows. */
+static const char *skip_0x(const char *p, const char *e)
 {
-    const char *p = s;
-    while (p < e && is_ws(*p)) {
-        p++;
-    }
     if (e - p > 2 && p[0] == '0' && p[1] == 'x' && gm_hexval(p[2]) >= 0) {
         p += 2;
     }
+    return p;
+}
+
+/* The "start-end[:]" that opens a line into m (zeroed first); 0, or 2 when it is not there. */
+static int map_range(const char **pp, const char *e, struct mapent *m)
+{
+    const char *p = *pp;
+    while (p < e && is_ws(*p)) {
+        p++;
+    }
+    p = skip_0x(p, e);
     memset(m, 0, sizeof(*m));
     if (hex_digits(&p, e, &m->start) != 0) {
         return 2;
@@ -54,9 +58,7 @@ static int map_line(struct gm_profile *prof, const char *s, const char *e, struc
     while (p < e && is_ws(*p)) {
         p++;
     }
-    if (e - p > 2 && p[0] == '0' && p[1] == 'x' && gm_hexval(p[2]) >= 0) {
-        p += 2;
-    }
+    p = skip_0x(p, e);
     if (hex_digits(&p, e, &m->limit) != 0) {
         return 2;
     }
@@ -66,9 +68,15 @@ static int map_line(struct gm_profile *prof, const char *s, const char *e, struc
     if (p < e && !is_ws(*p)) {
         return 2;
     }
-    struct gm_str t[8];
+    *pp = p;
+    return 0;
+}
+
+/* Splits [p, e) at white space into at most cap tokens; returns how many. */
+static uint32_t map_tokens(const char *p, const char *e, struct gm_str *t, uint32_t cap)
+{
     uint32_t nt = 0;
-    while (nt < GM_ARRAY_NR(t)) {
+    while (nt < cap) {
         while (p < e && is_ws(*p)) {
             p++;
         }
@@ -82,12 +90,15 @@ static int map_line(struct gm_profile *prof, const char *s, const char *e, struc
         t[nt].len = (size_t)(p - t[nt].p);
         nt++;
     }
-    uint32_t i = 0;
-    struct gm_str perm = {"", 0}, file = {"", 0}, build = {"", 0};
-    if (i < nt && tok_all(t[i], "-rwxp")) {
-        perm = t[i++];
-    }
-    /* /proc/self/maps: [offset] dev inode [path] */
+    return nt;
+}
+
+/* The /proc/self/maps form's "[offset] dev inode [path]" from t[i] (dev: "hex:hex" at t[i] or
+ * t[i + 1], an inode after it); 1 with *file and m->offset set, 0 when the line is not in that
+ * form, 2 for a bad offset. */
+static int maps_fields(const struct gm_str *t, uint32_t nt, uint32_t i, struct gm_str *file,
+                       struct mapent *m)
+{
     uint32_t dev = NONE;
     if (i + 1 < nt) {
         uint64_t x;
@@ -107,33 +118,65 @@ static int map_line(struct gm_profile *prof, const char *s, const char *e, struc
             }
         }
     }
-    if (dev != NONE) {
-        if (dev > i && !tok_hex(t[i], &m->offset)) {
+    if (dev == NONE) {
+        return 0;
+    }
+    if (dev > i && !tok_hex(t[i], &m->offset)) {
+        return 2;
+    }
+    if (dev + 2 < nt) {
+        *file = t[dev + 2];
+    }
+    return 1;
+}
+
+/* The brief form's "[file] [(@offset)] [buildid]" from t[i]; 0, or 2 for a bad offset. */
+static int brief_fields(const struct gm_str *t, uint32_t nt, uint32_t i, struct gm_str *file,
+                        struct gm_str *build, struct mapent *m)
+{
+    if (i < nt) {
+        *file = t[i++];
+    }
+    if (i < nt && t[i].len > 3 && t[i].p[0] == '(' && t[i].p[1] == '@' &&
+        t[i].p[t[i].len - 1] == ')') {
+        struct gm_str o = {t[i].p + 2, t[i].len - 3};
+        if (!tok_hex(o, &m->offset)) {
             return 2;
         }
-        if (dev + 2 < nt) {
-            file = t[dev + 2];
+        i++;
+    }
+    if (i < nt) {
+        const char *q = t[i].p;
+        while (q < t[i].p + t[i].len && gm_hexval(*q) >= 0) {
+            q++;
         }
-    } else {
-        if (i < nt) {
-            file = t[i++];
-        }
-        if (i < nt && t[i].len > 3 && t[i].p[0] == '(' && t[i].p[1] == '@' &&
-            t[i].p[t[i].len - 1] == ')') {
-            struct gm_str o = {t[i].p + 2, t[i].len - 3};
-            if (!tok_hex(o, &m->offset)) {
-                return 2;
-            }
-            i++;
-        }
-        if (i < nt) {
-            const char *q = t[i].p;
-            while (q < t[i].p + t[i].len && gm_hexval(*q) >= 0) {
-                q++;
-            }
-            build.p = t[i].p;
-            build.len = (size_t)(q - t[i].p);
-        }
+        build->p = t[i].p;
+        build->len = (size_t)(q - t[i].p);
+    }
+    return 0;
+}
+
+/* One line of the memory map, in the /proc/self/maps form
+ * "start-end perms offset dev inode path" or the brief form
+ * "start-end[:] [perms] [file] [(@offset)] [buildid]" (pprof's procMapsRE/briefMapsRE).
+ * Returns 1 with *m set, 0 for a non-executable mapping, 2 when it is neither, or an error. */
+static int map_line(struct gm_profile *prof, const char *s, const char *e, struct mapent *m)
+{
+    const char *p = s;
+    if (map_range(&p, e, m) != 0) {
+        return 2;
+    }
+    struct gm_str t[8];
+    uint32_t nt = map_tokens(p, e, t, GM_ARRAY_NR(t));
+    uint32_t i = 0;
+    struct gm_str perm = {"", 0}, file = {"", 0}, build = {"", 0};
+    if (i < nt && tok_all(t[i], "-rwxp")) {
+        perm = t[i++];
+    }
+    /* /proc/self/maps: [offset] dev inode [path]; else the brief form */
+    int form = maps_fields(t, nt, i, &file, m);
+    if (form == 2 || (form == 0 && brief_fields(t, nt, i, &file, &build, m) != 0)) {
+        return 2;
     }
     if (perm.len && !memchr(perm.p, 'x', perm.len)) {
         return 0;
@@ -271,13 +314,64 @@ static int adjacent(const struct gm_pprof_mapping *a, const struct gm_pprof_mapp
              a->file_offset + (a->memory_limit - a->memory_start) != b->file_offset);
 }
 
-/* Reads the memory map (text from s, after the sentinel line) into mappings and gives every
- * location its mapping, as pprof's ParseMemoryMap does. */
-int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
+/* Defines the attribute of a "name=value" line (a->buf); lines without '=' are ignored. */
+static int add_attr(struct gm_profile *prof, struct attrs *at)
+{
+    const char *l = at->buf, *eq = l && at->len ? memchr(l, '=', at->len) : NULL;
+    if (!eq) {
+        return 0;
+    }
+    const char *n0 = l, *n1 = eq, *v0 = eq + 1, *v1 = l + at->len;
+    while (n0 < n1 && is_ws(*n0)) {
+        n0++;
+    }
+    while (n1 > n0 && is_ws(n1[-1])) {
+        n1--;
+    }
+    while (v0 < v1 && is_ws(*v0)) {
+        v0++;
+    }
+    while (v1 > v0 && is_ws(v1[-1])) {
+        v1--;
+    }
+    char name[256];
+    if ((size_t)(n1 - n0) + 1 >= sizeof(name)) {
+        return 0;
+    }
+    name[0] = '$';
+    memcpy(name + 1, n0, (size_t)(n1 - n0));
+    int rc;
+    if ((rc = GM_RESERVE(at->ids, at->alloc, at->nr + 2)) < 0 ||
+        (rc = intern(prof, name, (size_t)(n1 - n0) + 1, &at->ids[at->nr])) < 0 ||
+        (rc = intern(prof, v0, (size_t)(v1 - v0), &at->ids[at->nr + 1])) < 0) {
+        return rc;
+    }
+    at->nr += 2;
+    return 0;
+}
+
+/* Appends the mapping of m (*alloc: the capacity of prof->mappings). */
+static int add_mapping(struct gm_profile *prof, uint32_t *alloc, const struct mapent *m)
+{
+    int rc;
+    if ((rc = GM_RESERVE(prof->mappings, *alloc, prof->mappings_nr + 1)) < 0) {
+        return rc;
+    }
+    struct gm_pprof_mapping *mp = &prof->mappings[prof->mappings_nr++];
+    memset(mp, 0, sizeof(*mp));
+    mp->memory_start = m->start;
+    mp->memory_limit = m->limit;
+    mp->file_offset = m->offset;
+    mp->filename_id = m->file_id;
+    mp->build_id_id = m->build_id;
+    return 0;
+}
+
+/* Reads the lines of the memory map: attributes, and the executable mappings in order. */
+static int read_map(struct gm_profile *prof, const char *s, const char *e, uint32_t *alloc)
 {
     struct attrs at;
     memset(&at, 0, sizeof(at));
-    uint32_t alloc = 0;
     int rc = 0;
     for (const char *ls = s; ls < e;) {
         const char *nl = memchr(ls, '\n', (size_t)(e - ls));
@@ -287,62 +381,32 @@ int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
             le--;
         }
         if ((rc = substitute(prof, &at, skip_log_prefix(ls, le), le)) < 0) {
-            goto out;
+            break;
         }
         ls = next;
         struct mapent m;
         int r = map_line(prof, at.buf ? at.buf : "", (at.buf ? at.buf : "") + at.len, &m);
         if (r < 0) {
             rc = r;
-            goto out;
+            break;
         }
         if (r == 0) {
             continue;
         }
-        if (r == 2) {
-            const char *l = at.buf, *eq = l && at.len ? memchr(l, '=', at.len) : NULL;
-            if (!eq) {
-                continue;
-            }
-            const char *n0 = l, *n1 = eq, *v0 = eq + 1, *v1 = l + at.len;
-            while (n0 < n1 && is_ws(*n0)) {
-                n0++;
-            }
-            while (n1 > n0 && is_ws(n1[-1])) {
-                n1--;
-            }
-            while (v0 < v1 && is_ws(*v0)) {
-                v0++;
-            }
-            while (v1 > v0 && is_ws(v1[-1])) {
-                v1--;
-            }
-            char name[256];
-            if ((size_t)(n1 - n0) + 1 >= sizeof(name)) {
-                continue;
-            }
-            name[0] = '$';
-            memcpy(name + 1, n0, (size_t)(n1 - n0));
-            if ((rc = GM_RESERVE(at.ids, at.alloc, at.nr + 2)) < 0 ||
-                (rc = intern(prof, name, (size_t)(n1 - n0) + 1, &at.ids[at.nr])) < 0 ||
-                (rc = intern(prof, v0, (size_t)(v1 - v0), &at.ids[at.nr + 1])) < 0) {
-                goto out;
-            }
-            at.nr += 2;
-            continue;
+        /* 2: not a mapping line, perhaps a "name=value" attribute */
+        rc = r == 2 ? add_attr(prof, &at) : add_mapping(prof, alloc, &m);
+        if (rc < 0) {
+            break;
         }
-        if ((rc = GM_RESERVE(prof->mappings, alloc, prof->mappings_nr + 1)) < 0) {
-            goto out;
-        }
-        struct gm_pprof_mapping *mp = &prof->mappings[prof->mappings_nr++];
-        memset(mp, 0, sizeof(*mp));
-        mp->memory_start = m.start;
-        mp->memory_limit = m.limit;
-        mp->file_offset = m.offset;
-        mp->filename_id = m.file_id;
-        mp->build_id_id = m.build_id;
     }
-    /* merge adjacent pieces of one mapping */
+    free(at.ids);
+    free(at.buf);
+    return rc;
+}
+
+/* Merges adjacent pieces of one mapping. */
+static void merge_mappings(struct gm_profile *prof)
+{
     uint32_t n = prof->mappings_nr ? 1 : 0;
     for (uint32_t i = 1; i < prof->mappings_nr; i++) {
         struct gm_pprof_mapping *lm = &prof->mappings[n - 1], *m = &prof->mappings[i];
@@ -355,6 +419,13 @@ int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
         prof->mappings[n++] = *m;
     }
     prof->mappings_nr = n;
+}
+
+/* Puts the main binary first, drops a leading /anon_hugepage piece and rebases a main binary
+ * loaded at 0x400000. */
+static void main_mapping_first(struct gm_profile *prof)
+{
+    uint32_t n = prof->mappings_nr;
     /* the main binary first: the first that is not a library or [vdso]-like */
     for (uint32_t i = 0; i < n; i++) {
         if (main_binary(prof, prof->mappings[i].filename_id)) {
@@ -375,7 +446,13 @@ int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
         prof->mappings[0].memory_start = 0x400000;
         prof->mappings[0].file_offset = 0;
     }
-    /* each location: the mapping holding its address, else a catch-all one */
+}
+
+/* Gives each location the mapping holding its address, else a catch-all one, and numbers the
+ * mappings (*alloc: the capacity of prof->mappings). */
+static int map_locations(struct gm_profile *prof, uint32_t *alloc)
+{
+    int rc;
     uint32_t fake = NONE;
     for (uint32_t l = 0; l < prof->locations_nr; l++) {
         struct gm_pprof_location *loc = &prof->locations[l];
@@ -399,8 +476,8 @@ int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
         }
         if (mi == NONE) {
             if (fake == NONE) {
-                if ((rc = GM_RESERVE(prof->mappings, alloc, prof->mappings_nr + 1)) < 0) {
-                    goto out;
+                if ((rc = GM_RESERVE(prof->mappings, *alloc, prof->mappings_nr + 1)) < 0) {
+                    return rc;
                 }
                 fake = prof->mappings_nr++;
                 memset(&prof->mappings[fake], 0, sizeof(prof->mappings[fake]));
@@ -413,8 +490,19 @@ int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
     for (uint32_t i = 0; i < prof->mappings_nr; i++) {
         prof->mappings[i].id = i + 1;
     }
-out:
-    free(at.ids);
-    free(at.buf);
-    return rc;
+    return 0;
+}
+
+/* Reads the memory map (text from s, after the sentinel line) into mappings and gives every
+ * location its mapping, as pprof's ParseMemoryMap does. */
+int gm_heaptext_mappings(struct gm_profile *prof, const char *s, const char *e)
+{
+    uint32_t alloc = 0;
+    int rc = read_map(prof, s, e, &alloc);
+    if (rc < 0) {
+        return rc;
+    }
+    merge_mappings(prof);
+    main_mapping_first(prof);
+    return map_locations(prof, &alloc);
 }

@@ -452,19 +452,16 @@ static int add_values(struct hb *b, int64_t count, int64_t size, int64_t *out, i
     return 0;
 }
 
-/* "<inuse objs>: <inuse bytes> [<alloc objs>: <alloc bytes>] @ 0x... " (s trimmed) */
-static int record_line(struct hb *b, const char *text, const char *s, const char *e,
-                       uint64_t lineno, struct gm_diag *diag)
+/* The four numbers of a record line up to and past its "@" (*pp: from the line's start);
+ * 0, 1 when the line is not in that form, -1 for a number out of range (*pp at it). */
+static int record_counts(const char **pp, const char *e, int64_t v[4])
 {
-    static const char expect[] = "expected 'N: N [N: N] @ 0x...'";
-    struct gm_profile *prof = b->p;
-    int64_t v[4];
-    const char *p = s;
+    const char *p = *pp;
     for (int i = 0; i < 4; i++) {
         p = skip_ws(p, e);
         if (i == 2) {
             if (p >= e || *p != '[') {
-                goto bad;
+                return 1;
             }
             p = skip_ws(p + 1, e);
         }
@@ -472,60 +469,56 @@ static int record_line(struct hb *b, const char *text, const char *s, const char
         const char *d = p + neg;
         int r = dec_i64(&d, e, neg, &v[i]);
         if (r < 0) {
-            return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(p - text), lineno,
-                               "number out of range");
+            *pp = p;
+            return -1;
         }
         if (r > 0) {
-            goto bad;
+            return 1;
         }
         p = d;
         if (i == 0 || i == 2) {
             if (p >= e || *p != ':') {
-                goto bad;
+                return 1;
             }
             p++;
         }
     }
     p = skip_ws(p, e);
     if (p >= e || *p != ']') {
-        goto bad;
+        return 1;
     }
     p = skip_ws(p + 1, e);
     if (p >= e || *p != '@') {
-        goto bad;
+        return 1;
     }
-    p++;
-    int rc;
-    if ((rc = flush_frames(b)) < 0) {
-        return rc;
-    }
-    uint32_t nv = prof->types_nr;
-    if ((rc = GM_RESERVE(prof->samples, b->samples_alloc, prof->samples_nr + 1)) < 0 ||
-        (rc = GM_RESERVE(prof->values, b->values_alloc, b->values_nr + nv)) < 0 ||
-        (rc = GM_RESERVE(prof->labels, b->labels_alloc, b->labels_nr + 1)) < 0) {
-        return rc;
-    }
-    int64_t *out = prof->values + b->values_nr, blocksize = 0;
-    if (b->has_alloc && add_values(b, v[2], v[3], out, &blocksize) < 0) {
-        return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno,
-                           "allocation count is 0 but allocation bytes is %lld", (long long)v[3]);
-    }
-    if (add_values(b, v[0], v[1], out + (b->has_alloc ? 2 : 0), &blocksize) < 0) {
-        return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno,
-                           "inuse count is 0 but inuse bytes is %lld", (long long)v[1]);
-    }
+    *pp = p + 1;
+    return 0;
+}
+
+/* Appends the sample of a record line (room reserved) with its bytes label; it is b->cur. */
+static struct gm_pprof_sample *new_sample(struct hb *b, int64_t blocksize)
+{
+    struct gm_profile *prof = b->p;
     b->cur = prof->samples_nr;
     struct gm_pprof_sample *cur = &prof->samples[prof->samples_nr++];
     memset(cur, 0, sizeof(*cur));
     cur->val_off = b->values_nr;
-    b->values_nr += nv;
+    b->values_nr += prof->types_nr;
     cur->label_off = b->labels_nr;
     cur->label_nr = 1;
     struct gm_pprof_label *lb = &prof->labels[b->labels_nr++];
     memset(lb, 0, sizeof(*lb));
     lb->key_id = b->bytes_id;
     lb->num = blocksize;
-    /* the "@" list: its hex numbers, as far as only spaces and hex numbers follow */
+    return cur;
+}
+
+/* The "@" list from p into b->addrs for cur: its hex numbers, as far as only spaces and hex
+ * numbers follow. */
+static int record_addrs(struct hb *b, struct gm_pprof_sample *cur, const char *p, const char *e,
+                        const char *text, uint64_t lineno, struct gm_diag *diag)
+{
+    int rc;
     cur->loc_off = b->addrs_nr;
     for (;;) {
         p = skip_ws(p, e);
@@ -547,8 +540,44 @@ static int record_line(struct hb *b, const char *text, const char *s, const char
         cur->loc_nr++;
     }
     return 0;
-bad:
-    return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno, "%s", expect);
+}
+
+/* "<inuse objs>: <inuse bytes> [<alloc objs>: <alloc bytes>] @ 0x... " (s trimmed) */
+static int record_line(struct hb *b, const char *text, const char *s, const char *e,
+                       uint64_t lineno, struct gm_diag *diag)
+{
+    static const char expect[] = "expected 'N: N [N: N] @ 0x...'";
+    struct gm_profile *prof = b->p;
+    int64_t v[4];
+    const char *p = s;
+    int r = record_counts(&p, e, v);
+    if (r < 0) {
+        return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(p - text), lineno, "number out of range");
+    }
+    if (r > 0) {
+        return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno, "%s", expect);
+    }
+    int rc;
+    if ((rc = flush_frames(b)) < 0) {
+        return rc;
+    }
+    uint32_t nv = prof->types_nr;
+    if ((rc = GM_RESERVE(prof->samples, b->samples_alloc, prof->samples_nr + 1)) < 0 ||
+        (rc = GM_RESERVE(prof->values, b->values_alloc, b->values_nr + nv)) < 0 ||
+        (rc = GM_RESERVE(prof->labels, b->labels_alloc, b->labels_nr + 1)) < 0) {
+        return rc;
+    }
+    int64_t *out = prof->values + b->values_nr, blocksize = 0;
+    if (b->has_alloc && add_values(b, v[2], v[3], out, &blocksize) < 0) {
+        return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno,
+                           "allocation count is 0 but allocation bytes is %lld", (long long)v[3]);
+    }
+    if (add_values(b, v[0], v[1], out + (b->has_alloc ? 2 : 0), &blocksize) < 0) {
+        return gm_diag_set(diag, GM_EFORMAT, (uint64_t)(s - text), lineno,
+                           "inuse count is 0 but inuse bytes is %lld", (long long)v[1]);
+    }
+    struct gm_pprof_sample *cur = new_sample(b, blocksize);
+    return record_addrs(b, cur, p, e, text, lineno, diag);
 }
 
 /* Turns every sample's "@" list into locations (see the top of the file). */
@@ -703,6 +732,103 @@ static int contains(const char *s, const char *e, const char *lit)
     return 0;
 }
 
+/* The sample types (four with alloc figures, else two), the period type and "bytes". */
+static int sample_types(struct hb *b)
+{
+    static const char *const tn[4][2] = {{"alloc_objects", "count"},
+                                         {"alloc_space", "bytes"},
+                                         {"inuse_objects", "count"},
+                                         {"inuse_space", "bytes"}};
+    static const char *const tn2[2][2] = {{"objects", "count"}, {"space", "bytes"}};
+    struct gm_profile *prof = b->p;
+    int rc;
+    uint32_t nt = b->has_alloc ? 4 : 2;
+    prof->types = gm_xrealloc(NULL, nt * sizeof(*prof->types));
+    if (!prof->types) {
+        return GM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < nt; i++) {
+        const char *const *n = b->has_alloc ? tn[i] : tn2[i];
+        if ((rc = intern(prof, n[0], strlen(n[0]), &prof->types[i].type_id)) < 0 ||
+            (rc = intern(prof, n[1], strlen(n[1]), &prof->types[i].unit_id)) < 0) {
+            return rc;
+        }
+    }
+    prof->types_nr = nt;
+    if ((rc = intern(prof, "space", 5, &prof->period_type.type_id)) < 0 ||
+        (rc = intern(prof, "bytes", 5, &prof->period_type.unit_id)) < 0 ||
+        (rc = intern(prof, "bytes", 5, &b->bytes_id)) < 0) {
+        return rc;
+    }
+    return 0;
+}
+
+/* Reads the lines after the header (from pos): records, "#" frame and MemStats lines, up to
+ * the memory map (*map_text: its text, or NULL when there is none). */
+static int read_lines(struct hb *b, const char *text, size_t len, size_t pos, struct gm_diag *diag,
+                      const char **map_text)
+{
+    struct gm_profile *prof = b->p;
+    int rc;
+    uint64_t lineno = 1;
+    int in_memstats = 0;
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        const char *s = text + pos;
+        const char *e = nl ? nl : text + len;
+        pos = nl ? (size_t)(nl - text) + 1 : len;
+        lineno++;
+        while (s < e && is_ws(*s)) {
+            s++;
+        }
+        while (e > s && is_ws(e[-1])) {
+            e--;
+        }
+        if (s == e) {
+            continue;
+        }
+        if (*s == '#') {
+            const char *q = skip_ws(s + 1, e);
+            if ((size_t)(e - q) >= 16 && memcmp(q, "runtime.MemStats", 16) == 0) {
+                in_memstats = 1;
+                continue;
+            }
+            if (in_memstats) {
+                memstat_line(prof, s, e);
+            } else if ((rc = frame_line(b, s + 1, e)) < 0) {
+                return rc;
+            }
+            continue;
+        }
+        if (contains(s, e, "--- Memory map: ---") || contains(s, e, "MAPPED_LIBRARIES:")) {
+            *map_text = text + pos;
+            break;
+        }
+        if ((*s >= '0' && *s <= '9') || *s == '-') {
+            if ((rc = record_line(b, text, s, e, lineno, diag)) < 0) {
+                return rc;
+            }
+            in_memstats = 0;
+            continue;
+        }
+        /* anything else: ignore (comments of other producers) */
+    }
+    return 0;
+}
+
+/* Frees the reader's scratch (not the profile). */
+static void hb_release(struct hb *b)
+{
+    free(b->addrs);
+    free(b->fr);
+    free(b->sl);
+    free(b->syms);
+    free(b->at);
+    gm_u64map_release(&b->sym_map);
+    gm_u64map_release(&b->fn_map);
+    gm_u64map_release(&b->loc_map);
+}
+
 int gm_heaptext_parse(struct gm_profile *prof, const char *text, size_t len,
                       const struct gm_limits *lim, struct gm_diag *diag)
 {
@@ -724,91 +850,16 @@ int gm_heaptext_parse(struct gm_profile *prof, const char *text, size_t len,
     if (e > s && e[-1] == '\r') {
         e--;
     }
-    if ((rc = header(&b, s, e, 0, diag)) < 0) {
-        goto out;
-    }
-    static const char *const tn[4][2] = {{"alloc_objects", "count"},
-                                         {"alloc_space", "bytes"},
-                                         {"inuse_objects", "count"},
-                                         {"inuse_space", "bytes"}};
-    static const char *const tn2[2][2] = {{"objects", "count"}, {"space", "bytes"}};
-    uint32_t nt = b.has_alloc ? 4 : 2;
-    prof->types = gm_xrealloc(NULL, nt * sizeof(*prof->types));
-    if (!prof->types) {
-        rc = GM_ENOMEM;
-        goto out;
-    }
-    for (uint32_t i = 0; i < nt; i++) {
-        const char *const *n = b.has_alloc ? tn[i] : tn2[i];
-        if ((rc = intern(prof, n[0], strlen(n[0]), &prof->types[i].type_id)) < 0 ||
-            (rc = intern(prof, n[1], strlen(n[1]), &prof->types[i].unit_id)) < 0) {
-            goto out;
-        }
-    }
-    prof->types_nr = nt;
-    if ((rc = intern(prof, "space", 5, &prof->period_type.type_id)) < 0 ||
-        (rc = intern(prof, "bytes", 5, &prof->period_type.unit_id)) < 0 ||
-        (rc = intern(prof, "bytes", 5, &b.bytes_id)) < 0) {
-        goto out;
-    }
-    uint64_t lineno = 1;
-    int in_memstats = 0;
     const char *map_text = NULL;
-    while (pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        s = text + pos;
-        e = nl ? nl : text + len;
-        pos = nl ? (size_t)(nl - text) + 1 : len;
-        lineno++;
-        while (s < e && is_ws(*s)) {
-            s++;
-        }
-        while (e > s && is_ws(e[-1])) {
-            e--;
-        }
-        if (s == e) {
-            continue;
-        }
-        if (*s == '#') {
-            const char *q = skip_ws(s + 1, e);
-            if ((size_t)(e - q) >= 16 && memcmp(q, "runtime.MemStats", 16) == 0) {
-                in_memstats = 1;
-                continue;
-            }
-            if (in_memstats) {
-                memstat_line(prof, s, e);
-            } else if ((rc = frame_line(&b, s + 1, e)) < 0) {
-                goto out;
-            }
-            continue;
-        }
-        if (contains(s, e, "--- Memory map: ---") || contains(s, e, "MAPPED_LIBRARIES:")) {
-            map_text = text + pos;
-            break;
-        }
-        if ((*s >= '0' && *s <= '9') || *s == '-') {
-            if ((rc = record_line(&b, text, s, e, lineno, diag)) < 0) {
-                goto out;
-            }
-            in_memstats = 0;
-            continue;
-        }
-        /* anything else: ignore (comments of other producers) */
-    }
-    if ((rc = flush_frames(&b)) < 0 || (rc = build_stacks(&b)) < 0 ||
+    if ((rc = header(&b, s, e, 0, diag)) < 0 || (rc = sample_types(&b)) < 0 ||
+        (rc = read_lines(&b, text, len, pos, diag, &map_text)) < 0 || (rc = flush_frames(&b)) < 0 ||
+        (rc = build_stacks(&b)) < 0 ||
         (rc = gm_heaptext_mappings(b.p, map_text ? map_text : text + len, text + len)) < 0) {
         goto out;
     }
     rc = 0;
 out:
-    free(b.addrs);
-    free(b.fr);
-    free(b.sl);
-    free(b.syms);
-    free(b.at);
-    gm_u64map_release(&b.sym_map);
-    gm_u64map_release(&b.fn_map);
-    gm_u64map_release(&b.loc_map);
+    hb_release(&b);
     if (rc < 0) {
         gm_profile_release(prof);
     }

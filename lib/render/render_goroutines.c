@@ -100,12 +100,12 @@ static void print_frames(struct gm_out *o, const struct gm_gdump_set *set,
     }
 }
 
-void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_report *r)
+/* The heading: file, dump, goroutine count, kind of dump and what it cannot show. */
+static void print_heading(struct gm_out *o, const struct gm_goroutines_report *r)
 {
     const struct gm_gdump_set *set = r->set;
     const struct gm_stacks *s = &set->stacks;
     const struct gm_dump *d = &set->dumps[r->dump];
-    char loc[600], agebuf[32];
 
     gm_out_color(o, GM_C_BOLD);
     gm_out_printf(o, "%s", r->file);
@@ -131,8 +131,13 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
         gm_out_puts(o, "note: debug=1 dumps carry no wait states or ages; patterns that need "
                        "them are not diagnosed\n");
     }
+}
 
-    /* findings */
+/* The findings table (at or above the minimum severity) and a count of those below it. */
+static void print_findings(struct gm_out *o, const struct gm_goroutines_report *r)
+{
+    const struct gm_stacks *s = &r->set->stacks;
+    char loc[600], agebuf[32];
     uint32_t shown = 0, below = 0;
     uint64_t below_g = 0;
     for (uint32_t i = 0; i < r->findings->nr; i++) {
@@ -170,11 +175,55 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
             below, below == 1 ? "" : "s", gm_severity_name(r->min_severity),
             (unsigned long long)below_g, below_g == 1 ? "" : "s");
     }
-    if (r->no_buckets) {
-        return;
-    }
+}
 
-    /* buckets */
+/* One bucket: count, state, age, flags, goroutine ids, labels, frames and creator. */
+static void print_bucket(struct gm_out *o, const struct gm_goroutines_report *r,
+                         struct frame_lines *fl, const struct gm_bucket *b)
+{
+    const struct gm_stacks *s = &r->set->stacks;
+    const struct gm_stack *st = gm_stacks_get(s, b->stack_id);
+    const char *state = gm_strtab_cstr(&s->strs, b->state_id);
+    char agebuf[32];
+    gm_out_puts(o, "\n");
+    gm_out_color(o, GM_C_BOLD);
+    gm_out_printf(o, "%llu", (unsigned long long)b->count);
+    gm_out_color(o, GM_C_RESET);
+    gm_out_printf(o, ": %s", *state ? state : "(no state)");
+    if (b->max_minutes) {
+        age(agebuf, sizeof(agebuf), b->min_minutes, b->max_minutes);
+        gm_out_printf(o, " [%s]", agebuf);
+    }
+    if (b->flags & GM_G_LEAKED) {
+        gm_out_puts(o, " (leaked)");
+    }
+    if (b->flags & GM_G_LOCKED) {
+        gm_out_puts(o, " [locked to thread]");
+    }
+    if (b->ids_nr) {
+        gm_out_puts(o, b->records == 1 ? "  (goroutine" : "  (goroutines");
+        for (uint32_t k = 0; k < b->ids_nr; k++) {
+            gm_out_printf(o, "%s%llu", k ? "," : " ", (unsigned long long)b->ids[k]);
+        }
+        gm_out_puts(o, b->records > b->ids_nr ? ",...)" : ")");
+    }
+    gm_out_puts(o, "\n");
+    if (b->labels_id) {
+        gm_out_printf(o, "    labels: %s\n", gm_strtab_cstr(&s->strs, b->labels_id));
+    }
+    print_frames(o, r->set, r->paths, fl, b->stack_id, r->max_frames);
+    if (b->flags & GM_G_ELIDED) {
+        gm_out_puts(o, "    ...frames elided by the runtime...\n");
+    }
+    if (st->created_by != GM_NO_FRAME) {
+        gm_out_printf(o, "    created by %s\n", gm_stacks_func(s, st->created_by));
+    }
+}
+
+/* The buckets: a count, the first --max-buckets of them, and a count of the rest. */
+static void print_buckets(struct gm_out *o, const struct gm_goroutines_report *r)
+{
+    const struct gm_stacks *s = &r->set->stacks;
     struct frame_lines fl;
     fl.nr = s->frames_nr;
     fl.line = gm_xcalloc(fl.nr ? fl.nr : 1, sizeof(*fl.line));
@@ -200,42 +249,7 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
         listed = r->max_buckets;
     }
     for (uint32_t i = 0; i < listed; i++) {
-        const struct gm_bucket *b = &r->buckets->v[i];
-        const struct gm_stack *st = gm_stacks_get(s, b->stack_id);
-        const char *state = gm_strtab_cstr(&s->strs, b->state_id);
-        gm_out_puts(o, "\n");
-        gm_out_color(o, GM_C_BOLD);
-        gm_out_printf(o, "%llu", (unsigned long long)b->count);
-        gm_out_color(o, GM_C_RESET);
-        gm_out_printf(o, ": %s", *state ? state : "(no state)");
-        if (b->max_minutes) {
-            age(agebuf, sizeof(agebuf), b->min_minutes, b->max_minutes);
-            gm_out_printf(o, " [%s]", agebuf);
-        }
-        if (b->flags & GM_G_LEAKED) {
-            gm_out_puts(o, " (leaked)");
-        }
-        if (b->flags & GM_G_LOCKED) {
-            gm_out_puts(o, " [locked to thread]");
-        }
-        if (b->ids_nr) {
-            gm_out_puts(o, b->records == 1 ? "  (goroutine" : "  (goroutines");
-            for (uint32_t k = 0; k < b->ids_nr; k++) {
-                gm_out_printf(o, "%s%llu", k ? "," : " ", (unsigned long long)b->ids[k]);
-            }
-            gm_out_puts(o, b->records > b->ids_nr ? ",...)" : ")");
-        }
-        gm_out_puts(o, "\n");
-        if (b->labels_id) {
-            gm_out_printf(o, "    labels: %s\n", gm_strtab_cstr(&s->strs, b->labels_id));
-        }
-        print_frames(o, set, r->paths, &fl, b->stack_id, r->max_frames);
-        if (b->flags & GM_G_ELIDED) {
-            gm_out_puts(o, "    ...frames elided by the runtime...\n");
-        }
-        if (st->created_by != GM_NO_FRAME) {
-            gm_out_printf(o, "    created by %s\n", gm_stacks_func(s, st->created_by));
-        }
+        print_bucket(o, r, &fl, &r->buckets->v[i]);
     }
     if (listed < total) {
         uint64_t rest = r->buckets->rest;
@@ -251,6 +265,16 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
     }
     free(fl.line);
     free(fl.len);
+}
+
+void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_report *r)
+{
+    print_heading(o, r);
+    print_findings(o, r);
+    if (r->no_buckets) {
+        return;
+    }
+    print_buckets(o, r);
 }
 
 static void json_frame(struct gm_out *o, const struct gm_stacks *s, const struct gm_paths *paths,
