@@ -130,6 +130,9 @@ static uint32_t find_slot(const struct gm_gdump_set *set, const struct gm_htab *
                           const struct slot *tab, const struct key *key, uint32_t h, unsigned flags)
 {
     uint32_t pos = gm_htab_probe(idx, h), e;
+    if (!tab) {
+        return GM_HTAB_END; /* nothing added yet */
+    }
     while ((e = gm_htab_next(idx, h, &pos)) != GM_HTAB_END &&
            !key_eq_g(key, gm_gdump_g(set, tab[e].g1 - 1), flags)) {
     }

@@ -173,7 +173,7 @@ static struct entry *lookup(struct topb *b, const char *name)
         return NULL;
     }
     uint32_t h = gm_hash_u64(id), pos = gm_htab_probe(&b->by_name, h), v;
-    while ((v = gm_htab_next(&b->by_name, h, &pos)) != GM_HTAB_END) {
+    while (b->e && (v = gm_htab_next(&b->by_name, h, &pos)) != GM_HTAB_END) {
         if (b->e[v].name_id == id) {
             return &b->e[v];
         }
