@@ -59,6 +59,18 @@ static void req_free(struct http_req *r)
     free(r);
 }
 
+/* A finished request's handle goes back to the idle list (its buffers and state kept: setting
+ * up a handle costs more than the transfer of a small profile). */
+static void req_recycle(struct http *h, struct http_req *r)
+{
+    if (r->easy && h->idle_nr < (int)(sizeof(h->idle) / sizeof(h->idle[0]))) {
+        curl_easy_reset(r->easy);
+        h->idle[h->idle_nr++] = r->easy;
+        r->easy = NULL;
+    }
+    req_free(r);
+}
+
 void http_cleanup(struct http *h)
 {
     if (h->multi) {
@@ -70,6 +82,9 @@ void http_cleanup(struct http *h)
             req_free(r);
         }
         curl_multi_cleanup(h->multi);
+    }
+    while (h->idle_nr > 0) {
+        curl_easy_cleanup(h->idle[--h->idle_nr]);
     }
     curl_global_cleanup();
     memset(h, 0, sizeof(*h));
@@ -85,7 +100,7 @@ int http_get(struct http *h, const char *url, const struct http_opts *o, size_t 
     r->max = max_bytes;
     r->done = done;
     r->ctx = ctx;
-    CURL *e = curl_easy_init();
+    CURL *e = h->idle_nr ? h->idle[--h->idle_nr] : curl_easy_init();
     r->easy = e;
     if (!e) {
         req_free(r);
@@ -172,7 +187,7 @@ static void finish(struct http *h, CURL *e, CURLcode code)
         err[0] = '\0';
     }
     r->done(r->ctx, r, ok, err);
-    req_free(r);
+    req_recycle(h, r);
 }
 
 int http_run(struct http *h, int timeout_ms)

@@ -38,6 +38,8 @@ struct http {
     void *multi;
     int active;
     struct http_req *reqs; /* active requests */
+    void *idle[256];       /* easy handles done with, reset, for the next requests */
+    int idle_nr;
 };
 
 /* What a request carries besides its URL; NULL or "" fields are not used. */

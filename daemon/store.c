@@ -131,6 +131,11 @@ int store_open(struct store *st, const char *path, int create, char *err, size_t
 
 void store_close(struct store *st)
 {
+    if (st->in_batch) {
+        store_commit(st);
+    }
+    sqlite3_finalize(st->ins_sample);
+    st->ins_sample = NULL;
     if (st->db) {
         sqlite3_close(st->db);
     }
@@ -169,26 +174,52 @@ static int run(sqlite3_stmt *q)
     return rc;
 }
 
+int store_begin(struct store *st)
+{
+    if (st->in_batch) {
+        return 0;
+    }
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        return -1;
+    }
+    st->in_batch = 1;
+    return 0;
+}
+
+int store_commit(struct store *st)
+{
+    if (!st->in_batch) {
+        return 0;
+    }
+    st->in_batch = 0;
+    return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 int store_sample(struct store *st, int64_t target_id, int64_t t_ms, int up, int64_t goroutines,
                  int64_t heap_inuse)
 {
-    sqlite3_stmt *q = NULL;
-    sqlite3_prepare_v2(st->db,
-                       "INSERT INTO samples(target_id, t_ms, up, goroutines, heap_inuse) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5)",
-                       -1, &q, NULL);
-    if (q) {
-        sqlite3_bind_int64(q, 1, target_id);
-        sqlite3_bind_int64(q, 2, t_ms);
-        sqlite3_bind_int(q, 3, up);
-        if (goroutines >= 0) {
-            sqlite3_bind_int64(q, 4, goroutines);
-        }
-        if (heap_inuse >= 0) {
-            sqlite3_bind_int64(q, 5, heap_inuse);
-        }
+    sqlite3_stmt *q = st->ins_sample;
+    if (!q && sqlite3_prepare_v3(st->db,
+                                 "INSERT INTO samples(target_id, t_ms, up, goroutines, heap_inuse) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5)",
+                                 -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK) {
+        return -1;
     }
-    return run(q);
+    st->ins_sample = q;
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    sqlite3_bind_int64(q, 1, target_id);
+    sqlite3_bind_int64(q, 2, t_ms);
+    sqlite3_bind_int(q, 3, up);
+    if (goroutines >= 0) {
+        sqlite3_bind_int64(q, 4, goroutines);
+    }
+    if (heap_inuse >= 0) {
+        sqlite3_bind_int64(q, 5, heap_inuse);
+    }
+    int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(q);
+    return rc;
 }
 
 int store_event(struct store *st, int64_t t_ms, const char *target, const char *event,

@@ -13,6 +13,8 @@
 #include "gm/catalogue.h"
 #include "gm/findings.h"
 #include "gm/heapgrowth.h"
+#include "gm/input.h"
+#include "gm/pprof.h"
 #include "gm/leak.h"
 #include "gm/out.h"
 #include "gm/pview.h"
@@ -63,8 +65,9 @@ struct target {
     struct watcher *wt;
     int64_t id; /* in the store */
     int known, up, fails;
-    int64_t first_ms;  /* the first sample since the target came up */
-    int64_t window_ms; /* what the rules judge */
+    int64_t first_ms;    /* the first sample since the target came up */
+    int64_t window_ms;   /* what the rules judge */
+    uint32_t series_cap; /* points a series keeps: a window and a few */
     int64_t next_ms;
     /* the sample being taken */
     int pending;
@@ -302,7 +305,7 @@ static struct stack_track *track(struct target *t, uint64_t key, int64_t now)
     struct stack_track *s = NULL;
     if (t->stacks_nr < STACKS_MAX) {
         s = &t->stacks[t->stacks_nr];
-        if (gm_series_init(&s->s, SERIES_CAP) < 0) {
+        if (gm_series_init(&s->s, t->series_cap) < 0) {
             return NULL;
         }
         t->stacks_nr++;
@@ -365,7 +368,8 @@ static int read_goroutines(struct target *t, const char *body, size_t len, int64
     struct gm_artifact a;
     struct gm_diag d = {0};
     struct gm_artifact_opts ao = {.want = GM_WANT_DUMPS | GM_WANT(GM_KIND_PPROF),
-                                  .want_text = "a goroutine profile"};
+                                  .want_text = "a goroutine profile",
+                                  .expect_pprof = 1};
     if (gm_gdump_set_init(&set, NULL, GM_SIM_AGGRESSIVE) < 0) {
         return -1;
     }
@@ -407,24 +411,28 @@ static int read_goroutines(struct target *t, const char *body, size_t len, int64
     return 0;
 }
 
-/* A heap profile body: the bytes in use. */
+/* A heap profile body: the bytes in use, summed without decoding the profile (the kept bodies
+ * are decoded when a trigger needs them). */
 static int read_heap(struct target *t, const char *body, size_t len)
 {
-    struct gm_artifact a;
+    struct gm_input in;
+    struct gm_limits lim;
     struct gm_diag d = {0};
-    struct gm_artifact_opts ao = {.want = GM_WANT_PROFILE, .want_text = "a heap profile"};
-    if (gm_artifact_open_mem(&a, t->w.name, body, len, &ao, &d) < 0) {
+    gm_limits_default(&lim);
+    lim.max_input = t->wt->o->max_body * 16 + 1;
+    int rc = gm_input_from_mem(&in, t->w.name, body, len, &lim, &d);
+    if (rc == 0) {
+        rc = gm_pprof_sum(in.p, in.len, "inuse_space", &t->heap, &d);
+        if (rc < 0 && in.len && in.p[0] != 0x0a) {
+            snprintf(d.msg, sizeof(d.msg), "expected a heap profile, found %s",
+                     in.p[0] >= 0x20 && in.p[0] < 0x7f ? "text" : "other bytes");
+        }
+        gm_input_close(&in);
+    }
+    if (rc < 0) {
         snprintf(t->err_h, sizeof(t->err_h), "heap: %s", d.msg[0] ? d.msg : "not a profile");
         return -1;
     }
-    int idx = gm_profile_inuse_index(&a.profile);
-    if (idx < 0) {
-        snprintf(t->err_h, sizeof(t->err_h), "heap: the profile has no in-use sample type");
-        gm_artifact_close(&a);
-        return -1;
-    }
-    t->heap = gm_profile_total(&a.profile, (uint32_t)idx);
-    gm_artifact_close(&a);
     return 0;
 }
 
@@ -1174,8 +1182,9 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
             t->w.timeout_ms = eff.timeout_ms;
         }
         t->window_ms = eff.window_ms > 0 ? eff.window_ms : 40 * t->w.interval_ms;
-        uint32_t cap = (uint32_t)(t->window_ms / t->w.interval_ms) * 2 + 16;
+        uint32_t cap = (uint32_t)(t->window_ms / t->w.interval_ms) + 8; /* a window and a bit */
         cap = cap > SERIES_CAP ? SERIES_CAP : cap;
+        t->series_cap = cap;
         t->id = store_target(st, t->w.name, t->w.url);
         t->next_ms = start + (int64_t)i * t->w.interval_ms / (n ? n : 1); /* spread the polls */
         if (t->id < 0 || gm_series_init(&t->total, cap) < 0 ||
@@ -1220,11 +1229,14 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
             next_prune = now + 3600000;
         }
         int wait = (int)(wake - now_ms());
+        store_commit(st); /* what this pass wrote, before waiting */
         http_run(&w.http, wait < 0 ? 0 : wait > 200 ? 200 : wait);
+        store_begin(st); /* the callbacks' writes, one transaction */
         if (w.children) {
             hooks_poll(&w, 0);
         }
     }
+    store_commit(st);
     /* hooks still running get until their timeout */
     while (w.children && !stop_signal) {
         http_run(&w.http, 100);

@@ -38,6 +38,8 @@ struct gm_artifact_opts {
     const struct gm_limits *lim; /* NULL: gm_limits_default() */
     unsigned want;               /* GM_WANT() bits of the kinds accepted; 0 = any */
     const char *want_text;       /* what the error says was expected, e.g. "a goroutine dump" */
+    int expect_pprof;            /* the caller asked for a pprof profile (an HTTP endpoint): when
+                                    the bytes start like profile.proto, skip sniffing them */
 };
 
 struct gm_artifact {

@@ -60,7 +60,12 @@ static int found_text(const struct gm_artifact *a, const struct gm_artifact_opts
 static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
                        struct gm_diag *diag)
 {
-    a->kind = gm_sniff(a->in.p, a->in.len);
+    /* profile.proto starts with field 1 (sample_type, length-delimited): tag byte 0x0a */
+    if (o && o->expect_pprof && a->in.len > 0 && a->in.p[0] == 0x0a) {
+        a->kind = GM_KIND_PPROF;
+    } else {
+        a->kind = gm_sniff(a->in.p, a->in.len);
+    }
     int rc = wanted(a, o, diag);
     int forced = 0;
     if (rc == 0 && a->kind == GM_KIND_UNKNOWN && o && o->want &&

@@ -682,3 +682,97 @@ int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const str
     }
     return 0;
 }
+
+/* The position among the sample types of the one named type, from the string table and the
+ * types' spans, or -1. */
+static int sum_type_index(const uint8_t *base, const struct spans *strs, const struct spans *types,
+                          const char *type, struct gm_diag *diag)
+{
+    size_t tl = strlen(type);
+    uint64_t want = UINT64_MAX;
+    for (uint32_t i = 0; i < strs->nr && want == UINT64_MAX; i++) {
+        if (strs->v[i].len == tl && memcmp(base + strs->v[i].off, type, tl) == 0) {
+            want = i;
+        }
+    }
+    for (uint32_t k = 0; k < types->nr && want != UINT64_MAX; k++) {
+        struct wire s = {base, base + types->v[k].off, base + types->v[k].off + types->v[k].len,
+                         diag};
+        while (s.p < s.end) {
+            uint32_t f = 0, wt = 0;
+            uint64_t v = 0;
+            if (wkey(&s, &f, &wt) < 0 || (f == 1 ? wint(&s, wt, &v) : wskip(&s, wt)) < 0) {
+                return -1;
+            }
+            if (f == 1 && v == want) {
+                return (int)k;
+            }
+        }
+    }
+    return -1;
+}
+
+/* Adds value k of one sample (packed or not) to *total. */
+static int sum_sample(struct wire *s, uint32_t k, int64_t *total)
+{
+    uint32_t n = 0;
+    while (s->p < s->end) {
+        uint32_t f = 0, wt = 0;
+        GM_TRY(wkey(s, &f, &wt));
+        if (f != 2) {
+            GM_TRY(wskip(s, wt));
+            continue;
+        }
+        struct wire vals = *s;
+        if (wt == 2) {
+            GM_TRY(wbytes(s, &vals));
+        } else {
+            vals.end = vals.p; /* one unpacked value: read below */
+        }
+        do {
+            uint64_t v = 0;
+            GM_TRY(varint(wt == 2 ? &vals : s, &v));
+            if (n++ == k) {
+                int64_t x = (int64_t)v;
+                *total = x > 0 && *total > INT64_MAX - x ? INT64_MAX : *total + x;
+            }
+        } while (wt == 2 && vals.p < vals.end);
+    }
+    return 0;
+}
+
+int gm_pprof_sum(const char *p, size_t len, const char *type, int64_t *total, struct gm_diag *diag)
+{
+    *total = 0;
+    struct wire w = {(const uint8_t *)p, (const uint8_t *)p, (const uint8_t *)p + len, diag};
+    struct spans strs = {0}, types = {0}, samples = {0};
+    int rc = 0;
+    while (rc == 0 && w.p < w.end) {
+        uint32_t f = 0, wt = 0;
+        struct wire sub = {0};
+        if ((rc = wkey(&w, &f, &wt)) < 0) {
+            break;
+        }
+        struct spans *to = f == 6 ? &strs : f == 1 ? &types : f == 2 ? &samples : NULL;
+        if (to && wt == 2) {
+            if ((rc = wbytes(&w, &sub)) == 0) {
+                rc = spans_push(to, (uint32_t)(sub.p - sub.base), (uint32_t)(sub.end - sub.p));
+            }
+        } else {
+            rc = wskip(&w, wt);
+        }
+    }
+    int k = rc < 0 ? -1 : sum_type_index(w.base, &strs, &types, type, diag);
+    if (rc == 0 && k < 0) {
+        rc = gm_diag_set(diag, GM_EFORMAT, 0, 0, "the profile has no sample type '%s'", type);
+    }
+    for (uint32_t i = 0; rc == 0 && i < samples.nr; i++) {
+        struct wire s = {w.base, w.base + samples.v[i].off,
+                         w.base + samples.v[i].off + samples.v[i].len, diag};
+        rc = sum_sample(&s, (uint32_t)k, total);
+    }
+    free(strs.v);
+    free(types.v);
+    free(samples.v);
+    return rc;
+}

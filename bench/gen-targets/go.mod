@@ -1,0 +1,3 @@
+module example.com/gentargets
+
+go 1.19
