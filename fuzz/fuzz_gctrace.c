@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(used + st->skipped_lines == st->lines || used > st->lines,
                "lines %llu != used %llu + skipped %llu", (unsigned long long)st->lines,
                (unsigned long long)used, (unsigned long long)st->skipped_lines);
-    FUZZ_CHECK(r.cycles_nr <= st->gc_lines, "kept %u cycles of %llu", r.cycles_nr,
+    FUZZ_CHECK(r.log.cycles_nr <= st->gc_lines, "kept %u cycles of %llu", r.log.cycles_nr,
                (unsigned long long)st->gc_lines);
     for (uint32_t i = 0; i < r.findings_nr; i++) {
         for (uint32_t k = 0; k < r.findings[i].lines_nr; k++) {

@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.."
 declare -A rank=([base]=0 [model]=1 [parse]=2 [analyze]=3 [render]=4 [daemon]=5 [cli]=6)
-declare -A hlayer=([base]=base [alloc]=base [arena]=base [banned]=base [render]=render)
+declare -A hlayer=([base]=base [alloc]=base [arena]=base [banned]=base [render]=render [racelog]=model)
 for h in include/gm/*.h; do
   n=$(basename "$h" .h)
   [ -n "${hlayer[$n]:-}" ] && continue

@@ -33,13 +33,9 @@ struct gm_gc_finding {
 struct gm_gc_report {
     struct gm_gctrace_stats stats;
     uint32_t processes;         /* processes seen (gc numbering restarts) */
-    struct gm_gc_cycle *cycles; /* of the last process */
-    uint32_t cycles_nr;
-    struct gm_sched_line *sched;
-    uint32_t sched_nr;
+    struct gm_gc_log log; /* the cycles and SCHED lines of the last process (gm/gclog.h) */
     uint32_t scav_nr;
     double scav_released_kib;
-    int cut; /* more cycles than max_cycles: the rest were not kept */
 
     double duration_s;          /* first to last cycle */
     double cycles_per_s;        /* overall */

@@ -24,7 +24,7 @@
 #include "gm/gcpressure.h"
 #include "gm/heapgrowth.h"
 #include "gm/leak.h"
-#include "gm/race.h"
+#include "gm/racegroup.h"
 
 #define GM_RECORD_NUMS 4
 

@@ -8,7 +8,7 @@
 #ifndef GM_RENDER_RACE_H
 #define GM_RENDER_RACE_H
 
-#include "gm/race.h"
+#include "gm/racegroup.h"
 #include "gm/out.h"
 
 #define GM_SCHEMA_RACE "gomedic.race/1"

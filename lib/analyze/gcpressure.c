@@ -15,7 +15,6 @@
 
 struct collect {
     struct gm_gc_report *r;
-    uint32_t alloc, sched_alloc, max;
     uint32_t last_num;
 };
 
@@ -28,34 +27,16 @@ static int on_cycle(void *ctx, const struct gm_gc_cycle *c)
     } else if (c->num < cl->last_num || (c->num == 1 && cl->last_num != 0)) {
         /* a new process: its numbering restarted */
         r->processes++;
-        r->cycles_nr = 0;
-        r->sched_nr = 0;
-        r->cut = 0;
+        gm_gc_log_restart(&r->log);
     }
     cl->last_num = c->num;
-    if (r->cycles_nr >= cl->max) {
-        r->cut = 1;
-        return 0;
-    }
-    if (r->cycles_nr == cl->alloc && GM_GROW(r->cycles, cl->alloc, 256) < 0) {
-        return GM_ENOMEM;
-    }
-    r->cycles[r->cycles_nr++] = *c;
-    return 0;
+    return gm_gc_log_add_cycle(&r->log, c);
 }
 
 static int on_sched(void *ctx, const struct gm_sched_line *s)
 {
     struct collect *cl = ctx;
-    struct gm_gc_report *r = cl->r;
-    if (r->sched_nr >= cl->max) {
-        return 0;
-    }
-    if (r->sched_nr == cl->sched_alloc && GM_GROW(r->sched, cl->sched_alloc, 64) < 0) {
-        return GM_ENOMEM;
-    }
-    r->sched[r->sched_nr++] = *s;
-    return 0;
+    return gm_gc_log_add_sched(&cl->r->log, s);
 }
 
 static int on_scav(void *ctx, const struct gm_scav_line *s)
@@ -115,8 +96,8 @@ static double median_of(double *v, uint32_t n)
 /* gc-cpu-high: GC's CPU share, since start or over the recent half, above 25%. */
 static void find_gc_cpu(struct gm_gc_report *r, double share)
 {
-    const struct gm_gc_cycle *c = r->cycles;
-    uint32_t n = r->cycles_nr;
+    const struct gm_gc_cycle *c = r->log.cycles;
+    uint32_t n = r->log.cycles_nr;
     if (share > 25) {
         struct gm_gc_finding *f = add(r, "gc-cpu-high",
                                       share > 60   ? GM_SEV_CRITICAL
@@ -141,8 +122,8 @@ static void find_gc_cpu(struct gm_gc_report *r, double share)
 /* live-heap-rising: a steady rise of the live heap after a flat stretch (the change point). */
 static void find_live_rising(struct gm_gc_report *r)
 {
-    const struct gm_gc_cycle *c = r->cycles;
-    uint32_t n = r->cycles_nr;
+    const struct gm_gc_cycle *c = r->log.cycles;
+    uint32_t n = r->log.cycles_nr;
     uint32_t k = r->change_idx;
     uint32_t seg = n - k;
     if (seg >= 10 && r->rise_slope > 0 && r->rise_r2 >= 0.8) {
@@ -187,8 +168,8 @@ static void find_live_rising(struct gm_gc_report *r)
  * whose live heap is under 80% of the goal is no part of the spiral. */
 static void find_death_spiral(struct gm_gc_report *r, double share)
 {
-    const struct gm_gc_cycle *c = r->cycles;
-    uint32_t n = r->cycles_nr;
+    const struct gm_gc_cycle *c = r->log.cycles;
+    uint32_t n = r->log.cycles_nr;
     if (n >= 6) {
         uint32_t end = n; /* exclusive */
         while (end > n - 2 && !(c[end - 2].goal <= c[end - 1].goal * 1.05 &&
@@ -239,8 +220,8 @@ static void find_death_spiral(struct gm_gc_report *r, double share)
 /* stw-long: stop-the-world pauses of 10 ms or more. */
 static void find_stw_long(struct gm_gc_report *r)
 {
-    const struct gm_gc_cycle *c = r->cycles;
-    uint32_t n = r->cycles_nr;
+    const struct gm_gc_cycle *c = r->log.cycles;
+    uint32_t n = r->log.cycles_nr;
     if (r->stw_max >= 10) {
         struct gm_gc_finding *f = add(r, "stw-long",
                                       r->stw_max >= 100  ? GM_SEV_CRITICAL
@@ -264,8 +245,8 @@ static void find_stw_long(struct gm_gc_report *r)
 /* gc-too-frequent: many cycles per second, on average or in several windows. */
 static void find_too_frequent(struct gm_gc_report *r)
 {
-    const struct gm_gc_cycle *c = r->cycles;
-    uint32_t n = r->cycles_nr;
+    const struct gm_gc_cycle *c = r->log.cycles;
+    uint32_t n = r->log.cycles_nr;
     uint32_t busy = 0;
     double peak = 0;
     for (uint32_t i = 0; i < GM_GC_WINDOWS; i++) {
@@ -291,7 +272,7 @@ static void find_too_frequent(struct gm_gc_report *r)
 /* The GC findings over the cycles, in catalogue order. */
 static void find_gc(struct gm_gc_report *r)
 {
-    if (r->cycles_nr == 0) {
+    if (r->log.cycles_nr == 0) {
         return;
     }
     double share = GM_MAX((double)r->pct_last, r->cpu_share_recent);
@@ -306,8 +287,8 @@ static void find_sched(struct gm_gc_report *r)
 {
     uint32_t run = 0, best_run = 0, best_end = 0;
     double worst = 0;
-    for (uint32_t i = 0; i < r->sched_nr; i++) {
-        const struct gm_sched_line *s = &r->sched[i];
+    for (uint32_t i = 0; i < r->log.sched_nr; i++) {
+        const struct gm_sched_line *s = &r->log.sched[i];
         double per_p =
             s->gomaxprocs > 0
                 ? (double)(GM_MAX(s->runqueue, 0) + (int64_t)s->local_sum) / s->gomaxprocs
@@ -327,12 +308,12 @@ static void find_sched(struct gm_gc_report *r)
         struct gm_gc_finding *f =
             add(r, "runqueue-backlog", worst >= 32 ? GM_SEV_HIGH : GM_SEV_MEDIUM);
         if (f) {
-            line(f, r->sched[best_end + 1 - best_run].line);
-            line(f, r->sched[best_end].line);
+            line(f, r->log.sched[best_end + 1 - best_run].line);
+            line(f, r->log.sched[best_end].line);
             snprintf(f->why, sizeof(f->why),
                      "%u consecutive SCHED lines with at least 4 runnable goroutines per P (up "
                      "to %.0f per P, GOMAXPROCS=%d): CPU saturation",
-                     best_run, worst, r->sched[best_end].gomaxprocs);
+                     best_run, worst, r->log.sched[best_end].gomaxprocs);
         }
     }
 }
@@ -340,8 +321,8 @@ static void find_sched(struct gm_gc_report *r)
 /* The GC cycles per second in each of GM_GC_WINDOWS equal slices of the trace's time. */
 static void cycle_rates(struct gm_gc_report *r)
 {
-    const struct gm_gc_cycle *c = r->cycles;
-    uint32_t n = r->cycles_nr;
+    const struct gm_gc_cycle *c = r->log.cycles;
+    uint32_t n = r->log.cycles_nr;
     for (uint32_t i = 0; i < n; i++) {
         double w = (c[i].at_s - c[0].at_s) / r->duration_s * GM_GC_WINDOWS;
         /* times need not increase (hand-edited or interleaved logs) */
@@ -356,8 +337,8 @@ static void cycle_rates(struct gm_gc_report *r)
 /* The statistics over the cycles (n > 0): CPU shares, live heap fits, rates, percentiles. */
 static int cycle_stats(struct gm_gc_report *r)
 {
-    uint32_t n = r->cycles_nr;
-    const struct gm_gc_cycle *c = r->cycles;
+    uint32_t n = r->log.cycles_nr;
+    const struct gm_gc_cycle *c = r->log.cycles;
     double *x = gm_xmalloc((size_t)n * sizeof(double));
     double *y = gm_xmalloc((size_t)n * sizeof(double));
     double *stw = gm_xmalloc((size_t)n * sizeof(double));
@@ -432,8 +413,8 @@ static int cycle_stats(struct gm_gc_report *r)
 static void sched_stats(struct gm_gc_report *r)
 {
     double sum = 0;
-    for (uint32_t i = 0; i < r->sched_nr; i++) {
-        const struct gm_sched_line *s = &r->sched[i];
+    for (uint32_t i = 0; i < r->log.sched_nr; i++) {
+        const struct gm_sched_line *s = &r->log.sched[i];
         int64_t q64 =
             (int64_t)GM_MAX(s->runqueue, 0) + (int64_t)GM_MIN(s->local_sum, (uint64_t)INT32_MAX);
         int32_t q = q64 > INT32_MAX ? INT32_MAX : (int32_t)q64;
@@ -441,20 +422,21 @@ static void sched_stats(struct gm_gc_report *r)
         r->threads_max = GM_MAX(r->threads_max, s->threads);
         sum += q;
     }
-    r->runq_mean = r->sched_nr ? sum / r->sched_nr : 0;
+    r->runq_mean = r->log.sched_nr ? sum / r->log.sched_nr : 0;
 }
 
 int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_report *r)
 {
     memset(r, 0, sizeof(*r));
-    struct collect cl = {r, 0, 0, max_cycles ? max_cycles : DEFAULT_MAX_CYCLES, 0};
+    r->log.max = max_cycles ? max_cycles : DEFAULT_MAX_CYCLES;
+    struct collect cl = {r, 0};
     struct gm_gctrace_visitor v = {&cl, on_cycle, on_sched, on_scav};
     int rc = gm_gctrace_parse(p, len, &v, &r->stats);
     if (rc < 0) {
         gm_gc_report_release(r);
         return rc;
     }
-    if (r->cycles_nr && cycle_stats(r) < 0) {
+    if (r->log.cycles_nr && cycle_stats(r) < 0) {
         gm_gc_report_release(r);
         return GM_ENOMEM;
     }
@@ -476,9 +458,5 @@ int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_r
 
 void gm_gc_report_release(struct gm_gc_report *r)
 {
-    free(r->cycles);
-    free(r->sched);
-    r->cycles = NULL;
-    r->sched = NULL;
-    r->cycles_nr = r->sched_nr = 0;
+    gm_gc_log_release(&r->log);
 }

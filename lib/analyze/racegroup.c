@@ -4,7 +4,7 @@
  * hint read from the frames. Groups are found through a small open-addressing table on the
  * pair hash, so a log of 10^5 reports costs one probe each.
  */
-#include "gm/race.h"
+#include "gm/racegroup.h"
 #include "gm/alloc.h"
 #include "gm/hashtab.h"
 

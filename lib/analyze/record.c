@@ -132,7 +132,7 @@ int gm_records_from_gc(const struct gm_gc_report *g, struct gm_records *out)
         if (!x) {
             return GM_ENOMEM;
         }
-        x->count = g->cycles_nr;
+        x->count = g->log.cycles_nr;
         x->line = f->lines_nr ? (uint32_t)f->lines[0] : 0;
         snprintf(x->evidence, sizeof(x->evidence), "%s", f->why);
     }

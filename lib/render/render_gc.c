@@ -53,12 +53,12 @@ void gm_render_gc_table(struct gm_out *o, const char *file, const struct gm_gc_r
     if (st->truncated) {
         gm_out_puts(o, "note: the log ends inside a runtime line (truncated)\n");
     }
-    if (r->cut) {
+    if (r->log.cut) {
         gm_out_puts(o, "note: more cycles than the cap; the rest were not analysed\n");
     }
-    if (r->cycles_nr) {
-        const struct gm_gc_cycle *c = r->cycles;
-        uint32_t n = r->cycles_nr;
+    if (r->log.cycles_nr) {
+        const struct gm_gc_cycle *c = r->log.cycles;
+        uint32_t n = r->log.cycles_nr;
         gm_out_printf(o, "\n%-11s %u cycles over %.1f s: %.1f per second; over time ", "cycles", n,
                       r->duration_s, r->cycles_per_s);
         sparkline(o, r->rate, sizeof(double), GM_GC_WINDOWS, GM_GC_WINDOWS);
@@ -82,13 +82,13 @@ void gm_render_gc_table(struct gm_out *o, const char *file, const struct gm_gc_r
         gm_out_printf(o, "%-11s %u forced, GOMAXPROCS %u (%u changes)\n", "other", r->forced,
                       r->procs_last, r->procs_changes);
     }
-    if (r->sched_nr) {
+    if (r->log.sched_nr) {
         gm_out_printf(o, "%-11s max %d runnable, mean %.1f; threads up to %d  ", "run queue",
                       r->runq_max, r->runq_mean, r->threads_max);
         double series[256];
-        uint32_t m = r->sched_nr < 256 ? r->sched_nr : 256;
+        uint32_t m = r->log.sched_nr < 256 ? r->log.sched_nr : 256;
         for (uint32_t i = 0; i < m; i++) {
-            const struct gm_sched_line *s = &r->sched[(uint64_t)i * r->sched_nr / m];
+            const struct gm_sched_line *s = &r->log.sched[(uint64_t)i * r->log.sched_nr / m];
             series[i] = (double)(GM_MAX(s->runqueue, 0) + (int64_t)s->local_sum);
         }
         sparkline(o, series, sizeof(double), m, 40);
@@ -133,7 +133,7 @@ void gm_render_gc_json(struct gm_out *o, const char *file, const struct gm_gc_re
                   ",\"lines\":%llu,\"cycles\":%llu,\"analysed_cycles\":%u,\"processes\":%u,"
                   "\"skipped_lines\":%llu,\"malformed_lines\":%llu,\"sched_lines\":%llu,"
                   "\"scav_lines\":%llu,\"truncated\":%s,",
-                  (unsigned long long)st->lines, (unsigned long long)st->gc_lines, r->cycles_nr,
+                  (unsigned long long)st->lines, (unsigned long long)st->gc_lines, r->log.cycles_nr,
                   r->processes, (unsigned long long)st->skipped_lines,
                   (unsigned long long)st->malformed, (unsigned long long)st->sched_lines,
                   (unsigned long long)st->scav_lines, st->truncated ? "true" : "false");
@@ -153,7 +153,7 @@ void gm_render_gc_json(struct gm_out *o, const char *file, const struct gm_gc_re
                   "\"slope_mb_per_s\":%.4f,\"r2\":%.4f,\"rising_from_line\":",
                   r->live_first, r->live_last, r->live_max, r->live_slope, r->live_r2);
     if (r->change_idx && r->rise_slope > 0) {
-        gm_out_printf(o, "%llu", (unsigned long long)r->cycles[r->change_idx].line);
+        gm_out_printf(o, "%llu", (unsigned long long)r->log.cycles[r->change_idx].line);
     } else {
         gm_out_puts(o, "null");
     }

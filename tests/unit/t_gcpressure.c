@@ -232,7 +232,7 @@ Test(gcpressure, empty_log)
 {
     struct gm_gc_report r;
     cr_assert_eq(gm_gc_analyze("", 0, 0, &r), 0);
-    cr_assert_eq(r.cycles_nr, 0u);
+    cr_assert_eq(r.log.cycles_nr, 0u);
     cr_assert_eq(r.processes, 0u);
     cr_assert_eq(r.findings_nr, 0u);
     gm_gc_report_release(&r);
@@ -260,7 +260,7 @@ Test(gcpressure, healthy)
     analyze(&b, &r);
     cr_assert_eq(r.findings_nr, 0u, "findings: %s", ids(&r, why, sizeof(why)));
     cr_assert_eq(r.processes, 1u);
-    cr_assert_eq(r.cycles_nr, 50u);
+    cr_assert_eq(r.log.cycles_nr, 50u);
     cr_assert_eq(r.stats.gc_lines, 50u);
     cr_assert_eq(r.stats.lines, 56u);
     cr_assert_float_eq(r.duration_s, 49.0, 1e-9);
@@ -313,7 +313,7 @@ Test(gcpressure, live_heap_rising)
     cr_assert_gt(r.live_r2, 0.99);
     cr_assert_leq(r.change_idx, 2u);
     cr_assert(has_line(f, last), "evidence: the last cycle");
-    cr_assert(has_line(f, r.cycles[r.change_idx].line), "evidence: where growth began");
+    cr_assert(has_line(f, r.log.cycles[r.change_idx].line), "evidence: where growth began");
     cr_assert_neq(f->why[0], '\0');
     cr_assert_not_null(strstr(f->why, "60"), "why: %s", f->why);
     gm_gc_report_release(&r);
@@ -634,7 +634,7 @@ Test(gcpressure, runqueue_backlog)
     struct gm_gc_report r;
     char why[256];
     analyze(&b, &r);
-    cr_assert_eq(r.sched_nr, 9u);
+    cr_assert_eq(r.log.sched_nr, 9u);
     cr_assert_eq(r.runq_max, 104);
     cr_assert_eq(r.threads_max, 6);
     const struct gm_gc_finding *f = find(&r, "runqueue-backlog");
@@ -686,10 +686,10 @@ Test(gcpressure, restart_keeps_last_process)
     char why[256];
     analyze(&b, &r);
     cr_assert_eq(r.processes, 2u);
-    cr_assert_eq(r.cycles_nr, 20u);
+    cr_assert_eq(r.log.cycles_nr, 20u);
     cr_assert_eq(r.stats.gc_lines, 50u, "stats cover the whole log");
-    cr_assert_eq(r.cycles[0].num, 1u);
-    cr_assert_eq(r.cycles[0].line, first2);
+    cr_assert_eq(r.log.cycles[0].num, 1u);
+    cr_assert_eq(r.log.cycles[0].line, first2);
     cr_assert_eq(r.procs_last, 8u);
     cr_assert_eq(r.pct_max, 1u, "the first process's 40%% is not analysed");
     cr_assert_float_eq(r.live_max, 10.0, EPS);
@@ -712,7 +712,7 @@ Test(gcpressure, restart_at_lower_number)
     struct gm_gc_report r;
     analyze(&b, &r);
     cr_assert_eq(r.processes, 2u);
-    cr_assert_eq(r.cycles_nr, 5u);
+    cr_assert_eq(r.log.cycles_nr, 5u);
     gm_gc_report_release(&r);
     free(b.p);
 }
@@ -726,14 +726,14 @@ Test(gcpressure, max_cycles_cut)
     }
     struct gm_gc_report r;
     cr_assert_eq(gm_gc_analyze(b.p, b.len, 30, &r), 0);
-    cr_assert_eq(r.cycles_nr, 30u);
-    cr_assert_eq(r.cut, 1);
+    cr_assert_eq(r.log.cycles_nr, 30u);
+    cr_assert_eq(r.log.cut, 1);
     cr_assert_eq(r.stats.gc_lines, 100u);
-    cr_assert_eq(r.cycles[29].num, 30u, "the first cycles are kept");
+    cr_assert_eq(r.log.cycles[29].num, 30u, "the first cycles are kept");
     gm_gc_report_release(&r);
     cr_assert_eq(gm_gc_analyze(b.p, b.len, 0, &r), 0);
-    cr_assert_eq(r.cycles_nr, 100u);
-    cr_assert_eq(r.cut, 0);
+    cr_assert_eq(r.log.cycles_nr, 100u);
+    cr_assert_eq(r.log.cut, 0);
     gm_gc_report_release(&r);
     free(b.p);
 }
@@ -813,7 +813,7 @@ Test(gcpressure, fixture_healthy_no_findings)
     struct gm_gc_report r;
     char why[256];
     analyse_fixture("y_healthy.log", &r);
-    cr_assert_gt(r.cycles_nr, 0u);
+    cr_assert_gt(r.log.cycles_nr, 0u);
     cr_assert_eq(r.processes, 1u);
     cr_assert_eq(r.findings_nr, 0u, "findings: %s", ids(&r, why, sizeof(why)));
     gm_gc_report_release(&r);
@@ -846,7 +846,7 @@ Test(gcpressure, fixture_mixed_json_like_healthy)
 {
     struct gm_gc_report r;
     analyse_fixture("y_mixed_json.log", &r);
-    cr_assert_gt(r.cycles_nr, 10u);
+    cr_assert_gt(r.log.cycles_nr, 10u);
     cr_assert_eq(r.stats.malformed, 0u);
     cr_assert_null(find(&r, "live-heap-rising"));
     cr_assert_null(find(&r, "stw-long"));
@@ -867,6 +867,6 @@ Test(gcpressure, fixture_truncated)
     struct gm_gc_report r;
     analyse_fixture("n_truncated.log", &r);
     cr_assert_eq(r.stats.truncated, 1);
-    cr_assert_gt(r.cycles_nr, 0u);
+    cr_assert_gt(r.log.cycles_nr, 0u);
     gm_gc_report_release(&r);
 }

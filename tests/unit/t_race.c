@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "gm/race.h"
+#include "gm/racegroup.h"
 
 /* ------------------------------------------------------------ helpers */
 
