@@ -5,6 +5,7 @@
 # Each failed allocation's site is logged (GM_FAIL_ALLOC_LOG, gm/alloc.h); the sweep ends by
 # counting the library's allocation sites it failed at least once, and naming the others.
 #   tests/torture.sh [GOMEDIC]   (use a SANITIZE=address,undefined build)
+#   TORTURE_ONLY=REGEX tests/torture.sh ...   only the cases matching REGEX
 set -u
 cd "$(dirname "$0")/.."
 bin=${1:-build/gomedic}
@@ -36,6 +37,12 @@ cases=(
   "gc --json testdata/gctrace/y_gomemlimit-death-spiral.log"
   "testdata/pprof/y_threadcreate.pb.gz"
   "pprof --traces testdata/pprof/i_drop_frames.pb"
+  # standard input (read into memory, inflated with a growing buffer), bigger graphs and series
+  "<testdata/goroutine/y_gzip.txt.gz goroutines -"
+  "<testdata/pprof/y_heap.pb.gz pprof -"
+  "flame testdata/pprof/heap_series/unbounded-cache/07.pb.gz"
+  "heap testdata/pprof/heap_series/unbounded-cache/00.pb.gz testdata/pprof/heap_series/unbounded-cache/04.pb.gz testdata/pprof/heap_series/unbounded-cache/07.pb.gz"
+  "goroutines --json testdata/goroutine/y_lock-order-deadlock.txt testdata/goroutine/y_panic.txt"
 )
 pass=0 fail=0
 tmp=$(mktemp -d)
@@ -43,10 +50,17 @@ trap 'rm -rf "$tmp"' EXIT
 export GM_FAIL_ALLOC_LOG=$tmp/sites
 : > "$GM_FAIL_ALLOC_LOG"
 for c in "${cases[@]}"; do
+  [ -n "${TORTURE_ONLY:-}" ] && ! [[ $c =~ $TORTURE_ONLY ]] && continue
+  stdin=/dev/null
+  if [ "${c:0:1}" = "<" ]; then # "<FILE COMMAND...": FILE on standard input
+    stdin=${c%% *}
+    stdin=${stdin#<}
+    c=${c#* }
+  fi
   read -r -a args <<< "$c"
-  "$bin" "${args[@]}" > "$tmp/want" 2>/dev/null
-  for n in $(seq 1 400); do
-    GM_FAIL_ALLOC_AT=$n "$bin" "${args[@]}" > "$tmp/out" 2> "$tmp/err"
+  "$bin" "${args[@]}" < "$stdin" > "$tmp/want" 2>/dev/null
+  for n in $(seq 1 2000); do
+    GM_FAIL_ALLOC_AT=$n "$bin" "${args[@]}" < "$stdin" > "$tmp/out" 2> "$tmp/err"
     rc=$?
     if [ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/want"; then
       break # allocation n was never reached: the sweep is complete

@@ -175,8 +175,11 @@ int gm_input_open(struct gm_input *in, const char *path, const struct gm_limits 
         diag->file = path;
     }
     if (strcmp(path, "-") == 0) {
-        GM_TRY(read_all(0, lim, in, diag));
-        return maybe_inflate(in, lim, diag);
+        int rc = read_all(0, lim, in, diag);
+        if (rc == 0 && (rc = maybe_inflate(in, lim, diag)) < 0) {
+            gm_input_close(in); /* the bytes read are freed with the failure */
+        }
+        return rc;
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
