@@ -47,7 +47,7 @@ $(BUILD)/libgomedic.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/gomedic: $(CLI_OBJ) $(BUILD)/libgomedic.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgomedic.a $(LDLIBS) -lsqlite3 -lcurl -linih
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgomedic.a $(LDLIBS) -lsqlite3 -lcurl -linih -lcjson -lyaml
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "../daemon/config.h"
 #include "../daemon/store.h"
+#include "../daemon/targets.h"
 #include "../daemon/watch.h"
 
 #include <errno.h>
@@ -55,7 +56,8 @@ static const struct cli_opt watch_options[] = {
     CLI_OPT_STRING('c', "config", &wo.config, "FILE",
                    "read defaults, targets (with auth and TLS) and hooks from an INI FILE"),
     CLI_OPT_STRING(0, "targets", &wo.targets_file, "FILE",
-                   "read targets from FILE: one URL or NAME=URL a line ('#' comments)"),
+                   "read targets from FILE: URL or NAME=URL lines, or Prometheus file_sd "
+                   "JSON/YAML"),
     CLI_OPT_STRING('i', "interval", &wo.interval, "DUR",
                    "sample each target every DUR (default 10s)"),
     CLI_OPT_STRING(0, "window", &wo.window, "DUR",
@@ -80,38 +82,6 @@ static const struct cli_opt watch_options[] = {
     CLI_OPT_BOOL('q', "quiet", &wo.quiet, "do not report failed parts of samples on stderr"),
     CLI_OPT_END,
 };
-
-/* Adds the targets of a file: "URL" or "NAME=URL" a line. Exits 2 on an unreadable file. */
-static uint32_t read_targets(const char *path, struct watch_target *t, uint32_t n)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        cli_die("watch: --targets '%s': %s", path, strerror(errno));
-    }
-    char line[1024];
-    unsigned lineno = 0;
-    while (fgets(line, sizeof(line), f)) {
-        lineno++;
-        char *s = line + strspn(line, " \t");
-        s[strcspn(s, "\r\n")] = '\0';
-        for (size_t k = strlen(s); k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'); k--) {
-            s[k - 1] = '\0';
-        }
-        if (!*s || *s == '#') {
-            continue;
-        }
-        if (n == TARGETS_MAX) {
-            cli_die("watch: %s: more than %d targets", path, TARGETS_MAX);
-        }
-        if (watch_target_parse(s, &t[n]) < 0) {
-            cli_die("watch: %s:%u: '%s': expected URL or NAME=URL (http:// or https://)", path,
-                    lineno, s);
-        }
-        n++;
-    }
-    fclose(f);
-    return n;
-}
 
 static int watch_main(int argc, char **argv, int first)
 {
@@ -163,7 +133,13 @@ static int watch_main(int argc, char **argv, int first)
         n++;
     }
     if (wo.targets_file) {
-        n = read_targets(wo.targets_file, targets, n);
+        int r = targets_read(wo.targets_file, targets, n, TARGETS_MAX, err, sizeof(err));
+        if (r < 0) {
+            cli_err("watch: --targets %s", err);
+            config_release(&cfg);
+            return 2;
+        }
+        n = (uint32_t)r;
     }
     if (n == 0) {
         cli_err("watch: no target: give URLs, --targets FILE or [target NAME] in --config");

@@ -86,7 +86,7 @@ struct target {
     int64_t captured_ms[4]; /* when each capture kind was last asked for */
 };
 
-enum cap_kind { CAP_GOROUTINES, CAP_HEAP, CAP_CPU, CAP_DEBUG1 };
+enum cap_kind { CAP_GOROUTINES, CAP_HEAP, CAP_CPU, CAP_TRACE };
 
 struct watcher {
     const struct watch_opts *o;
@@ -747,7 +747,8 @@ static void on_capture_file(void *ctx, const struct http_req *r, int ok, const c
     c->t->captures_pending--;
     if (!ok) {
         event_simple(w, c->t, "capture-failed", err);
-    } else if (save(w, c, ".pb.gz", r->body, r->len, now_ms()) == 0) {
+    } else if (save(w, c, strcmp(c->kind, "trace") == 0 ? ".trace" : ".pb.gz", r->body, r->len,
+                    now_ms()) == 0) {
         emit_capture(w, c, r->len);
     }
     free(c);
@@ -801,6 +802,9 @@ static void trigger(struct watcher *w, struct target *t, enum rule rule, const s
         t->captured_ms[CAP_HEAP] = 0;
     }
     capture(w, t, rule, CAP_HEAP, "heap", "/debug/pprof/heap", cap_timeout, on_capture_heap);
+    /* a short execution trace, where the service serves one (a 404 is a capture-failed event) */
+    capture(w, t, rule, CAP_TRACE, "trace", "/debug/pprof/trace?seconds=1", cap_timeout + 1000L,
+            on_capture_file);
     if (w->o->cpu_seconds > 0) {
         char path[64];
         snprintf(path, sizeof(path), "/debug/pprof/profile?seconds=%d", w->o->cpu_seconds);

@@ -47,6 +47,10 @@ cases=(
 pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# made here: a gzip file of two members (the trailer's size is the last member's only, so the
+# inflate buffer must grow), and standard input longer than the first 64 KiB read buffer
+cat testdata/goroutine/y_gzip.txt.gz testdata/goroutine/y_gzip.txt.gz > "$tmp/two-members.txt.gz"
+cases+=("goroutines --dump all $tmp/two-members.txt.gz" "<testdata/pprof/y_cpu.pb.gz.traces.txt race -")
 export GM_FAIL_ALLOC_LOG=$tmp/sites
 : > "$GM_FAIL_ALLOC_LOG"
 for c in "${cases[@]}"; do
@@ -60,10 +64,15 @@ for c in "${cases[@]}"; do
   read -r -a args <<< "$c"
   "$bin" "${args[@]}" < "$stdin" > "$tmp/want" 2>/dev/null
   for n in $(seq 1 2000); do
+    before=$(wc -l < "$GM_FAIL_ALLOC_LOG")
     GM_FAIL_ALLOC_AT=$n "$bin" "${args[@]}" < "$stdin" > "$tmp/out" 2> "$tmp/err"
     rc=$?
+    reached=$(($(wc -l < "$GM_FAIL_ALLOC_LOG") - before))
     if [ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/want"; then
-      break # allocation n was never reached: the sweep is complete
+      # the same output: allocation n was never reached (the sweep is complete), or its failure
+      # was absorbed (a cache that is not kept, say): then go on to the next one
+      [ "$reached" -gt 0 ] && continue
+      break
     fi
     if [ $rc -eq 2 ] && grep -q "out of memory" "$tmp/err"; then
       continue

@@ -55,7 +55,7 @@ int gm_strtab_init(struct gm_strtab *st, uint64_t max_bytes)
     memset(st, 0, sizeof(*st));
     st->max_bytes = max_bytes ? max_bytes : UINT32_MAX;
     uint32_t id;
-    if (gm_htab_init(&st->index, 512) < 0 || blob_append(st, "", 0, &id) < 0) {
+    if (gm_htab_init(&st->index, 64) < 0 || blob_append(st, "", 0, &id) < 0) {
         gm_strtab_release(st);
         return GM_ENOMEM;
     }

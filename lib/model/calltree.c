@@ -13,7 +13,7 @@
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #define NONE      UINT32_MAX
-#define NODES_MIN 256u
+#define NODES_MIN 64u
 
 static void sat_add(int64_t *acc, int64_t v)
 {

@@ -16,7 +16,7 @@ int gm_stacks_init(struct gm_stacks *s, uint64_t max_strtab)
 {
     memset(s, 0, sizeof(*s));
     GM_TRY(gm_strtab_init(&s->strs, max_strtab));
-    if (gm_htab_init(&s->frame_index, 512) < 0 || gm_htab_init(&s->stack_index, 512) < 0) {
+    if (gm_htab_init(&s->frame_index, 64) < 0 || gm_htab_init(&s->stack_index, 64) < 0) {
         gm_stacks_release(s);
         return GM_ENOMEM;
     }

@@ -116,8 +116,8 @@ check "leak: chan-send-blocked in main.(*Notifier).notify" "$tmp/leak.json" \
   grep -q '"event": "finding".*"id": "chan-send-blocked".*"function": "main.(\*Notifier).notify"' "$tmp/leak.json"
 check "leak: heap-growth finding" "$tmp/leak.json" \
   grep -q '"event": "finding".*"id": "heap-growth".*"function": "main\.' "$tmp/leak.json"
-check "leak: debug=2, heap and cpu captured" "$tmp/leak.json" \
-  [ "$(events leak capture kind=goroutine-debug2)" = 1 -a "$(events leak capture kind=cpu)" = 1 ]
+check "leak: debug=2, heap, cpu and trace captured" "$tmp/leak.json" \
+  [ "$(events leak capture kind=goroutine-debug2)" = 1 -a "$(events leak capture kind=cpu)" = 1 -a "$(events leak capture kind=trace)" = 1 ]
 check "healthy: no trigger in 55 s of bursts and saw-tooth" "$tmp/healthy.json" [ "$(events healthy trigger)" = 0 ]
 check "healthy: up" "$tmp/healthy.json" [ "$(events healthy up)" = 1 ]
 
@@ -230,6 +230,30 @@ check "webhook: posted" "$tmp/hooks.json" grep -q '"hook": "notify", "result": "
 printf '[watch]\ninterval = 1s\n\n[target x]\nurl = http://127.0.0.1:9\nbogus = 1\n' > "$tmp/bad.ini"
 "$bin" watch --config "$tmp/bad.ini" --for 1s > /dev/null 2> "$tmp/cfg.err"
 check "config: unknown key named with file:line, exit 2" "$tmp/cfg.err" rc_grep $? "bad.ini:6: unknown key 'bogus' in \[target x\]" "$tmp/cfg.err"
+
+# Prometheus file_sd target files, JSON and YAML: names and URLs from targets and labels
+cat > "$tmp/sd.json" <<'EOF2'
+[{"targets": ["127.0.0.1:9", "127.0.0.1:10"], "labels": {"job": "api"}},
+ {"targets": ["127.0.0.1:11"], "labels": {"__scheme__": "https", "instance": "db-1"}}]
+EOF2
+cat > "$tmp/sd.yml" <<'EOF2'
+- targets:
+    - 127.0.0.1:9
+    - 127.0.0.1:10
+  labels:
+    job: api
+- targets: ["127.0.0.1:11"]
+  labels:
+    __scheme__: https
+    instance: db-1
+EOF2
+for sd in json yml; do
+  "$bin" watch --json --interval 200ms --for 1500ms --timeout 300ms --db "$tmp/sd-$sd.db" \
+    --targets "$tmp/sd.$sd" > "$tmp/sd-$sd.out" 2>&1
+  got=$(python3 -c "import json,sys; print(' '.join(sorted({json.loads(l)['target']+'='+json.loads(l)['url'] for l in open(sys.argv[1])})))" "$tmp/sd-$sd.out")
+  check "file_sd $sd: three targets named from their labels" "$tmp/sd-$sd.out" \
+    [ "$got" = "api/127.0.0.1:10=http://127.0.0.1:10 api/127.0.0.1:9=http://127.0.0.1:9 db-1=https://127.0.0.1:11" ]
+done
 
 # databases that cannot be used: a clear message and exit 2
 "$bin" watch --for 1s --db /etc/passwd/watch.db http://127.0.0.1:9 > /dev/null 2> "$tmp/db1.err"
