@@ -17,18 +17,22 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
 LIB_SRC  = $(sort $(wildcard lib/*/*.c))
-CLI_SRC  = $(sort $(wildcard cli/*.c))
-# The watch daemon (store, HTTP client, loop): a front end like cli/, linked into gomedic.
+# gomedic: the file commands. gomedic-watch: the daemon's commands (cli/watch_cmds.h) with the
+# daemon (store, HTTP client, loop) and what only they link: SQLite, libcurl, inih, cJSON, libyaml.
+WATCH_CLI = cli/watch_main.c cli/cmd_watch.c
+CLI_SRC  = $(filter-out $(WATCH_CLI),$(sort $(wildcard cli/*.c)))
 DAEMON_SRC = $(sort $(wildcard daemon/*.c))
+WATCH_OBJ = $(WATCH_CLI:%.c=$(BUILD)/%.o) $(BUILD)/cli/opt.o $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+WATCH_LIBS = -lsqlite3 -lcurl -linih -lcjson -lyaml
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 # The flame graph's script and style sheet are real files, embedded at build time.
 ASSETS   = lib/render/flame.js lib/render/flame.css
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
-CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o) $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
 .PHONY: demo watch-test all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
-all: $(BUILD)/gomedic
+all: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -47,17 +51,20 @@ $(BUILD)/libgomedic.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/gomedic: $(CLI_OBJ) $(BUILD)/libgomedic.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgomedic.a $(LDLIBS) -lsqlite3 -lcurl -linih -lcjson -lyaml
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libgomedic.a $(LDLIBS)
+
+$(BUILD)/gomedic-watch: $(WATCH_OBJ) $(BUILD)/libgomedic.a
+	$(CC) $(LDFLAGS) -o $@ $(WATCH_OBJ) $(BUILD)/libgomedic.a $(LDLIBS) $(WATCH_LIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgomedic.a
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(BUILD)/libgomedic.a -lcriterion $(LDLIBS)
 
 # gomedic watch on a bundled service that starts leaking (about a minute; README's first command).
-demo: $(BUILD)/gomedic
+demo: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 	BUILD=$(BUILD) tools/demo.sh
 
 # gomedic watch against real processes: leaks, healthy services, broken targets, SIGKILL.
-watch-test: $(BUILD)/gomedic
+watch-test: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 	GOMEDIC=$(BUILD)/gomedic tests/watch/run.sh
 
 # Everything CI runs, in one command (README).
@@ -84,7 +91,7 @@ oracle: $(BUILD)/gomedic
 docs-examples: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic python3 tests/docs/examples.py
 
-help-docs: $(BUILD)/gomedic
+help-docs: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 	GOMEDIC=$(BUILD)/gomedic tests/help_docs.sh
 
 unit: $(BUILD)/unit-tests
@@ -144,4 +151,4 @@ clean:
 
 # One static analyzer at zero warnings (.clang-tidy).
 tidy:
-	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) $(DAEMON_SRC) -- -std=c11 -D_DEFAULT_SOURCE -Iinclude
+	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) $(WATCH_CLI) $(DAEMON_SRC) -- -std=c11 -D_DEFAULT_SOURCE -Iinclude

@@ -97,6 +97,7 @@ struct cli_opt {
 enum cli_cmd_flags {
     CLI_CMD_HIDDEN = 1u << 0,
     CLI_CMD_READS_FILES = 1u << 1,
+    CLI_CMD_EXTERNAL = 1u << 2, /* runs in gomedic-watch (cli/watch_cmds.h) */
 };
 
 struct cli_cmd {

@@ -3,6 +3,7 @@
  * gomedic captures: what its store holds.
  */
 #include "cmd.h"
+#include "watch_cmds.h"
 #include "../daemon/config.h"
 #include "../daemon/store.h"
 #include "../daemon/targets.h"
@@ -179,9 +180,8 @@ const struct cli_cmd cmd_watch = {
     .name = "watch",
     .state = &wo,
     .state_size = sizeof(wo),
-    .summary = "Watch running services through net/http/pprof: catch goroutine and heap leaks "
-               "as they happen, capture the evidence, store it.",
-    .usage = "gomedic watch [options] TARGET...",
+    .summary = WATCH_SUMMARY,
+    .usage = WATCH_USAGE,
     .opts = watch_options,
     .run = watch_main,
     .min_operands = 0,
@@ -281,9 +281,8 @@ const struct cli_cmd cmd_history = {
     .name = "history",
     .state = &ho,
     .state_size = sizeof(ho),
-    .summary = "Print the events gomedic watch stored: ups and downs, triggers, captures, "
-               "findings.",
-    .usage = "gomedic history [options]",
+    .summary = HISTORY_SUMMARY,
+    .usage = HISTORY_USAGE,
     .opts = hist_options,
     .run = history_main,
     .min_operands = 0,
@@ -333,8 +332,8 @@ const struct cli_cmd cmd_captures = {
     .name = "captures",
     .state = &ho,
     .state_size = sizeof(ho),
-    .summary = "List the files gomedic watch captured (each one reads with the file commands).",
-    .usage = "gomedic captures [options]",
+    .summary = CAPTURES_SUMMARY,
+    .usage = CAPTURES_USAGE,
     .opts = hist_options,
     .run = captures_main,
     .min_operands = 0,

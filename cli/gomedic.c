@@ -1,23 +1,64 @@
 /* gomedic: the command table, dispatch, and routing of bare files by their kind. */
 #include "cmd.h"
+#include "watch_cmds.h"
 #include "gm/artifact.h"
 #include "gm/input.h"
 #include "gm/pprof.h"
 #include "gm/sniff.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #ifndef GM_VERSION
 #define GM_VERSION "0.1.0"
 #endif
 
+/* The daemon's commands run in gomedic-watch (cli/watch_cmds.h): here only their names. */
+static const struct cli_cmd watch_captures = {.name = "captures",
+                                              .summary = CAPTURES_SUMMARY,
+                                              .usage = CAPTURES_USAGE,
+                                              .flags = CLI_CMD_EXTERNAL};
+static const struct cli_cmd watch_history = {.name = "history",
+                                             .summary = HISTORY_SUMMARY,
+                                             .usage = HISTORY_USAGE,
+                                             .flags = CLI_CMD_EXTERNAL};
+static const struct cli_cmd watch_watch = {
+    .name = "watch", .summary = WATCH_SUMMARY, .usage = WATCH_USAGE, .flags = CLI_CMD_EXTERNAL};
+
 static const struct cli_cmd *const cmds[] = {
-    &cmd_captures, &cmd_diff,    &cmd_flame, &cmd_gc,   &cmd_goroutines,
-    &cmd_heap,     &cmd_history, &cmd_pprof, &cmd_race, &cmd_watch,
+    &watch_captures, &cmd_diff,      &cmd_flame, &cmd_gc,   &cmd_goroutines,
+    &cmd_heap,       &watch_history, &cmd_pprof, &cmd_race, &watch_watch,
 };
+
+int cli_exec_watch(int argc, char **argv)
+{
+    char self[PATH_MAX], path[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n <= 0) {
+        cli_err("%s: cannot find the gomedic executable (/proc/self/exe)", argv[0]);
+        return 2;
+    }
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    *slash = '\0';
+    snprintf(path, sizeof(path), "%s/gomedic-watch", self);
+    char *args[260];
+    int k = 0;
+    args[k++] = path;
+    for (int i = 0; i < argc && k < 259; i++) {
+        args[k++] = argv[i];
+    }
+    args[k] = NULL;
+    execv(path, args);
+    cli_err("%s: cannot run %s: %s (make builds it beside gomedic)", argv[0], path,
+            strerror(errno));
+    return 2;
+}
 
 static void usage(FILE *f)
 {
@@ -162,10 +203,16 @@ int main(int argc, char **argv)
             cli_err("help: no command '%s'", argv[2]);
             return 2;
         }
+        if (c->flags & CLI_CMD_EXTERNAL) {
+            return cli_exec_watch(argc - 1, argv + 1); /* gomedic-watch help CMD */
+        }
         cli_cmd_help(c, stdout);
         return 0;
     }
     const struct cli_cmd *c = find_cmd(word);
+    if (c && (c->flags & CLI_CMD_EXTERNAL)) {
+        return cli_exec_watch(argc - 1, argv + 1);
+    }
     if (c) {
         return cli_run(c, argc - 1, argv + 1);
     }
