@@ -32,7 +32,7 @@ struct gm_gc_finding {
 
 struct gm_gc_report {
     struct gm_gctrace_stats stats;
-    uint32_t processes;         /* processes seen (gc numbering restarts) */
+    uint32_t processes;   /* processes seen (gc numbering restarts) */
     struct gm_gc_log log; /* the cycles and SCHED lines of the last process (gm/gclog.h) */
     uint32_t scav_nr;
     double scav_released_kib;

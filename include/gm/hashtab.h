@@ -3,11 +3,11 @@
  *
  * An index from a 32-bit hash to 32-bit values; the value is usually the position of an
  * element in the owner's array, and the element holds the key. Each slot is 8 bytes,
- * (hash << 32 | value + 1), 0 when empty; linear probing; the table is kept at most 3/4 full
- * (the stored hash makes a probe past a foreign entry one compare in the same cache line) and
- * grows by rehashing its own slots (it never calls back into the owner). A lookup compares
- * the stored hash before the owner compares keys, so a probe costs one cache miss in the
- * common case. Allocations go through the counted allocator.
+ * (hash << 32 | value + 1), 0 when empty; linear probing; the table is kept at most half full
+ * (3/4 for a dense one: big tables that are probed less often than they are big, like the
+ * children of a call tree) and grows by rehashing its own slots (it never calls back into the
+ * owner). A lookup compares the stored hash before the owner compares keys, so a probe costs one
+ * cache miss in the common case. Allocations go through the counted allocator.
  *
  *     uint32_t pos = gm_htab_probe(&t, h), v;
  *     while ((v = gm_htab_next(&t, h, &pos)) != GM_HTAB_END) {
@@ -29,15 +29,19 @@ struct gm_htab {
     uint64_t *slots; /* (hash << 32) | (value + 1); 0 = empty */
     uint32_t mask;   /* slots - 1 */
     uint32_t nr;     /* entries */
+    uint32_t limit;  /* entries before the table grows */
+    uint32_t dense;  /* 1: kept 3/4 full, 0: half full */
 };
 
 /* An empty table with room for expect entries before it first grows. 0 or GM_ENOMEM. */
 int gm_htab_init(struct gm_htab *t, uint64_t expect);
+/* The same, kept at most 3/4 full: less memory, longer probes. */
+int gm_htab_init_dense(struct gm_htab *t, uint64_t expect);
 void gm_htab_release(struct gm_htab *t);
 /* Empties the table, keeping its slots. */
 void gm_htab_clear(struct gm_htab *t);
 /* Adds value (< UINT32_MAX) under hash; does not look for an equal entry first. Grows the
- * table before it is more than 3/4 full. 0; GM_ENOMEM or GM_ETOOBIG (2^31 slots) with the
+ * table before it is fuller than it may be. 0; GM_ENOMEM or GM_ETOOBIG (2^31 slots) with the
  * table unchanged. */
 static inline int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value);
 int gm_htab_add_grow(struct gm_htab *t, uint32_t hash, uint32_t value);
@@ -66,7 +70,7 @@ static inline uint32_t gm_htab_next(const struct gm_htab *t, uint32_t hash, uint
 
 static inline int gm_htab_add(struct gm_htab *t, uint32_t hash, uint32_t value)
 {
-    if (((uint64_t)t->nr + 1) * 4 > ((uint64_t)t->mask + 1) * 3 || value == UINT32_MAX) {
+    if (t->nr >= t->limit || value == UINT32_MAX) {
         return gm_htab_add_grow(t, hash, value); /* grows first (and checks value) */
     }
     uint32_t i = hash & t->mask;

@@ -10,25 +10,37 @@
 #define SLOTS_MIN 64u
 #define SLOTS_MAX (1u << 31)
 
-static uint64_t slots_for(uint64_t expect)
+/* Entries n slots hold before growing: half, or 3/4 when dense. */
+static uint32_t limit_of(uint64_t n, int dense)
 {
-    uint64_t n = SLOTS_MIN;
-    while (n * 3 < expect * 4 + 4 && n < SLOTS_MAX) {
-        n *= 2;
-    }
-    return n;
+    return (uint32_t)(dense ? n / 4 * 3 : n / 2);
 }
 
-int gm_htab_init(struct gm_htab *t, uint64_t expect)
+static int init(struct gm_htab *t, uint64_t expect, int dense)
 {
-    uint64_t n = slots_for(expect);
+    uint64_t n = SLOTS_MIN;
+    while (limit_of(n, dense) < expect + 1 && n < SLOTS_MAX) {
+        n *= 2;
+    }
     memset(t, 0, sizeof(*t));
     t->slots = gm_xcalloc((size_t)n, sizeof(*t->slots));
     if (!t->slots) {
         return GM_ENOMEM;
     }
     t->mask = (uint32_t)(n - 1);
+    t->dense = (uint32_t)dense;
+    t->limit = limit_of(n, dense);
     return 0;
+}
+
+int gm_htab_init(struct gm_htab *t, uint64_t expect)
+{
+    return init(t, expect, 0);
+}
+
+int gm_htab_init_dense(struct gm_htab *t, uint64_t expect)
+{
+    return init(t, expect, 1);
 }
 
 void gm_htab_release(struct gm_htab *t)
@@ -72,13 +84,14 @@ static int grow(struct gm_htab *t)
     free(t->slots);
     t->slots = slots;
     t->mask = (uint32_t)(n - 1);
+    t->limit = limit_of(n, (int)t->dense);
     return 0;
 }
 
 int gm_htab_add_grow(struct gm_htab *t, uint32_t hash, uint32_t value)
 {
     GM_ASSERT(t->slots && value != UINT32_MAX);
-    if (((uint64_t)t->nr + 1) * 4 > ((uint64_t)t->mask + 1) * 3) {
+    if (t->nr >= t->limit) {
         GM_TRY(grow(t));
     }
     place(t->slots, t->mask, (uint64_t)hash << 32 | ((uint64_t)value + 1));

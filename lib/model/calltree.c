@@ -44,7 +44,7 @@ int gm_flame_init(struct gm_flame *f, const struct gm_strtab *names, const char 
     snprintf(f->title, sizeof(f->title), "%s", title ? title : "Flame Graph");
     snprintf(f->unit, sizeof(f->unit), "%s", unit ? unit : "samples");
     f->nodes = gm_xrealloc(NULL, NODES_MIN * sizeof(*f->nodes));
-    if (!f->nodes || gm_htab_init(&f->children, NODES_MIN) < 0) {
+    if (!f->nodes || gm_htab_init_dense(&f->children, NODES_MIN) < 0) {
         gm_flame_release(f);
         return GM_ENOMEM;
     }
