@@ -276,26 +276,34 @@ int store_prune(struct store *st, int64_t now_ms, int64_t keep_full_ms, int64_t 
     return run(q);
 }
 
-int store_events(struct store *st, const char *target, int64_t since_ms, store_event_fn fn,
-                 void *ctx)
+/* A SELECT with ?1 = since and ?2 = target (NULL: any), prepared and bound; NULL on error. */
+static sqlite3_stmt *select_since(struct store *st, const char *sql, const char *target,
+                                  int64_t since_ms)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT t_ms, target, event, json FROM events WHERE t_ms >= ?1 AND "
-                           "(?2 IS NULL OR target = ?2) ORDER BY t_ms, id",
-                           -1, &q, NULL) != SQLITE_OK) {
-        return -1;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return NULL;
     }
     sqlite3_bind_int64(q, 1, since_ms);
     if (target) {
         sqlite3_bind_text(q, 2, target, -1, SQLITE_STATIC);
     }
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (fn(ctx, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
-               (const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3))) {
-            break;
-        }
+    return q;
+}
+
+#define COL(q, i) ((const char *)sqlite3_column_text((q), (i)))
+
+int store_events(struct store *st, const char *target, int64_t since_ms, store_event_fn fn,
+                 void *ctx)
+{
+    sqlite3_stmt *q = select_since(st,
+                                   "SELECT t_ms, target, event, json FROM events WHERE t_ms >= ?1 "
+                                   "AND (?2 IS NULL OR target = ?2) ORDER BY t_ms, id",
+                                   target, since_ms);
+    int rc = q ? SQLITE_DONE : SQLITE_ERROR;
+    while (q && (rc = sqlite3_step(q)) == SQLITE_ROW &&
+           !fn(ctx, sqlite3_column_int64(q, 0), COL(q, 1), COL(q, 2), COL(q, 3))) {
     }
     sqlite3_finalize(q);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
@@ -304,24 +312,14 @@ int store_events(struct store *st, const char *target, int64_t since_ms, store_e
 int store_captures(struct store *st, const char *target, int64_t since_ms, store_capture_fn fn,
                    void *ctx)
 {
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT t_ms, target, kind, path, bytes FROM captures WHERE t_ms >= ?1 "
-                           "AND (?2 IS NULL OR target = ?2) ORDER BY t_ms, id",
-                           -1, &q, NULL) != SQLITE_OK) {
-        return -1;
-    }
-    sqlite3_bind_int64(q, 1, since_ms);
-    if (target) {
-        sqlite3_bind_text(q, 2, target, -1, SQLITE_STATIC);
-    }
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (fn(ctx, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
-               (const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3),
+    sqlite3_stmt *q = select_since(st,
+                                   "SELECT t_ms, target, kind, path, bytes FROM captures WHERE "
+                                   "t_ms >= ?1 AND (?2 IS NULL OR target = ?2) ORDER BY t_ms, id",
+                                   target, since_ms);
+    int rc = q ? SQLITE_DONE : SQLITE_ERROR;
+    while (q && (rc = sqlite3_step(q)) == SQLITE_ROW &&
+           !fn(ctx, sqlite3_column_int64(q, 0), COL(q, 1), COL(q, 2), COL(q, 3),
                sqlite3_column_int64(q, 4))) {
-            break;
-        }
     }
     sqlite3_finalize(q);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;

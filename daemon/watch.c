@@ -629,58 +629,41 @@ static void diff_history(struct watcher *w, struct target *t)
     gm_gdump_set_release(&set);
 }
 
-static void on_capture_goroutines(void *ctx, const struct http_req *r, int ok, const char *err)
+/* Proofs and deadlocks in a debug=2 dump (growth is the diff's to tell). */
+static void debug2_findings(struct watcher *w, const struct capture *c, const char *body,
+                            size_t len)
 {
-    struct capture *c = ctx;
-    if (!err) {
-        free(c);
+    struct gm_gdump_set set;
+    struct gm_artifact a;
+    struct gm_diag d = {0};
+    struct gm_findings fd;
+    struct gm_records recs, keep;
+    if (gm_gdump_set_init(&set, NULL, GM_SIM_POINTER) < 0) {
         return;
     }
-    struct watcher *w = c->t->wt;
-    c->t->captures_pending--;
-    if (!ok) {
-        event_simple(w, c->t, "capture-failed", err);
-    } else if (save(w, c, ".txt", r->body, r->len, now_ms()) == 0) {
-        emit_capture(w, c, r->len);
-        struct gm_gdump_set set;
-        struct gm_artifact a;
-        struct gm_diag d = {0};
-        if (gm_gdump_set_init(&set, NULL, GM_SIM_POINTER) == 0) {
-            if (gm_artifact_open_mem(&a, c->path, r->body, r->len, NULL, &d) == 0) {
-                if (gm_artifact_dumps(&a, &set, &d) > 0) {
-                    struct gm_findings fd;
-                    struct gm_records recs;
-                    gm_records_init(&recs);
-                    if (gm_findings_goroutines(&set, 0, NULL, &fd) == 0) {
-                        if (gm_records_from_goroutines(&set, &fd, &recs) == 0) {
-                            /* proofs and deadlocks only: growth is the diff's to tell */
-                            struct gm_records keep;
-                            gm_records_init(&keep);
-                            for (uint32_t i = 0; i < recs.nr; i++) {
-                                if (recs.v[i].proven ||
-                                    strcmp(recs.v[i].kind->id, "lock-order-deadlock") == 0) {
-                                    struct gm_record *k =
-                                        gm_records_add(&keep, recs.v[i].kind, recs.v[i].severity);
-                                    if (k) {
-                                        *k = recs.v[i];
-                                    }
-                                }
-                            }
-                            emit_records(w, c->t, c->rule, &keep, "goroutine?debug=2", 5);
-                            gm_records_release(&keep);
-                        }
-                        gm_findings_release(&fd);
+    gm_records_init(&recs);
+    gm_records_init(&keep);
+    if (gm_artifact_open_mem(&a, c->path, body, len, NULL, &d) == 0) {
+        if (gm_artifact_dumps(&a, &set, &d) > 0 &&
+            gm_findings_goroutines(&set, 0, NULL, &fd) == 0) {
+            if (gm_records_from_goroutines(&set, &fd, &recs) == 0) {
+                for (uint32_t i = 0; i < recs.nr; i++) {
+                    const struct gm_record *x = &recs.v[i];
+                    struct gm_record *k = NULL;
+                    if ((x->proven || strcmp(x->kind->id, "lock-order-deadlock") == 0) &&
+                        (k = gm_records_add(&keep, x->kind, x->severity)) != NULL) {
+                        *k = *x;
                     }
-                    gm_records_release(&recs);
                 }
-                gm_artifact_close(&a);
+                emit_records(w, c->t, c->rule, &keep, "goroutine?debug=2", 5);
             }
-            gm_gdump_set_release(&set);
+            gm_findings_release(&fd);
         }
-    } else {
-        event_simple(w, c->t, "capture-failed", strerror(errno));
+        gm_artifact_close(&a);
     }
-    free(c);
+    gm_records_release(&keep);
+    gm_records_release(&recs);
+    gm_gdump_set_release(&set);
 }
 
 /* The heap analysis over the kept heap bodies and this capture. */
@@ -716,40 +699,30 @@ static void heap_findings(struct watcher *w, struct target *t, const char *body,
     }
 }
 
-static void on_capture_heap(void *ctx, const struct http_req *r, int ok, const char *err)
+/* A capture arrived: stored as a file, then analysed as its kind allows. */
+static void on_capture(void *ctx, const struct http_req *r, int ok, const char *err)
 {
     struct capture *c = ctx;
     if (!err) {
-        free(c);
+        free(c); /* cancelled at exit */
         return;
     }
     struct watcher *w = c->t->wt;
     c->t->captures_pending--;
+    const char *ext = strcmp(c->kind, "goroutine-debug2") == 0 ? ".txt"
+                      : strcmp(c->kind, "trace") == 0          ? ".trace"
+                                                               : ".pb.gz";
     if (!ok) {
         event_simple(w, c->t, "capture-failed", err);
-    } else if (save(w, c, ".pb.gz", r->body, r->len, now_ms()) == 0) {
+    } else if (save(w, c, ext, r->body, r->len, now_ms()) < 0) {
+        event_simple(w, c->t, "capture-failed", strerror(errno));
+    } else {
         emit_capture(w, c, r->len);
-        if (c->rule == RULE_HEAP) {
+        if (strcmp(c->kind, "goroutine-debug2") == 0) {
+            debug2_findings(w, c, r->body, r->len);
+        } else if (strcmp(c->kind, "heap") == 0 && c->rule == RULE_HEAP) {
             heap_findings(w, c->t, r->body, r->len);
         }
-    }
-    free(c);
-}
-
-static void on_capture_file(void *ctx, const struct http_req *r, int ok, const char *err)
-{
-    struct capture *c = ctx;
-    if (!err) {
-        free(c);
-        return;
-    }
-    struct watcher *w = c->t->wt;
-    c->t->captures_pending--;
-    if (!ok) {
-        event_simple(w, c->t, "capture-failed", err);
-    } else if (save(w, c, strcmp(c->kind, "trace") == 0 ? ".trace" : ".pb.gz", r->body, r->len,
-                    now_ms()) == 0) {
-        emit_capture(w, c, r->len);
     }
     free(c);
 }
@@ -796,20 +769,20 @@ static void trigger(struct watcher *w, struct target *t, enum rule rule, const s
     if (rule == RULE_GOROUTINES) {
         diff_history(w, t);
         capture(w, t, rule, CAP_GOROUTINES, "goroutine-debug2", "/debug/pprof/goroutine?debug=2",
-                cap_timeout, on_capture_goroutines);
+                cap_timeout, on_capture);
     }
     if (rule == RULE_HEAP) { /* the heap analysis needs this one even if another rule got one */
         t->captured_ms[CAP_HEAP] = 0;
     }
-    capture(w, t, rule, CAP_HEAP, "heap", "/debug/pprof/heap", cap_timeout, on_capture_heap);
+    capture(w, t, rule, CAP_HEAP, "heap", "/debug/pprof/heap", cap_timeout, on_capture);
     /* a short execution trace, where the service serves one (a 404 is a capture-failed event) */
     capture(w, t, rule, CAP_TRACE, "trace", "/debug/pprof/trace?seconds=1", cap_timeout + 1000L,
-            on_capture_file);
+            on_capture);
     if (w->o->cpu_seconds > 0) {
         char path[64];
         snprintf(path, sizeof(path), "/debug/pprof/profile?seconds=%d", w->o->cpu_seconds);
         capture(w, t, rule, CAP_CPU, "cpu", path, cap_timeout + w->o->cpu_seconds * 1000L,
-                on_capture_file);
+                on_capture);
     }
 }
 
