@@ -4,6 +4,7 @@
  */
 #include "cmd.h"
 #include "watch_cmds.h"
+#include "gm/out.h"
 #include "../daemon/config.h"
 #include "../daemon/store.h"
 #include "../daemon/targets.h"
@@ -253,28 +254,65 @@ static int64_t since_ms(const char *cmd)
     return (int64_t)ts.tv_sec * 1000 - duration_opt(cmd, "since", ho.since, 0, 1);
 }
 
-static int history_main(int argc, char **argv, int first)
+static int print_capture(void *ctx, int64_t t_ms, const char *target, const char *kind,
+                         const char *path, int64_t bytes)
+{
+    struct hist_ctx *h = ctx;
+    if (h->json) {
+        struct gm_out o;
+        gm_out_init(&o, stdout, 0);
+        gm_out_printf(&o, "%s\n  {\"time_ms\": %lld, \"target\": ", h->nr ? "," : "",
+                      (long long)t_ms);
+        gm_out_json_cstr(&o, target);
+        gm_out_puts(&o, ", \"kind\": ");
+        gm_out_json_cstr(&o, kind);
+        gm_out_puts(&o, ", \"file\": ");
+        gm_out_json_cstr(&o, path);
+        gm_out_printf(&o, ", \"bytes\": %lld}", (long long)bytes);
+    } else {
+        char ts[32];
+        local_time(t_ms, ts, sizeof(ts));
+        printf("%s  %-16s %-17s %9lld  %s\n", ts, target, kind, (long long)bytes, path);
+    }
+    h->nr++;
+    return 0;
+}
+
+/* gomedic history and gomedic captures: the store's events or captures, oldest first. */
+static int list(const char *cmd, int argc, char **argv, int first)
 {
     if (first < argc) {
-        cli_err("history: '%s': takes no operands (--target NAME picks a target)", argv[first]);
+        cli_err("%s: '%s': takes no operands (--target NAME picks a target)", cmd, argv[first]);
         return 2;
     }
+    int events = strcmp(cmd, "history") == 0;
     struct store st;
-    int64_t since = since_ms("history");
-    open_read("history", &st);
+    int64_t since = since_ms(cmd);
+    open_read(cmd, &st);
     struct hist_ctx h = {ho.json, 0};
     if (h.json) {
-        printf("{\"events\": [");
+        printf("{\"%s\": [", events ? "events" : "captures");
     }
-    int rc = store_events(&st, ho.target, since, print_event, &h);
+    int rc = events ? store_events(&st, ho.target, since, print_event, &h)
+                    : store_captures(&st, ho.target, since, print_capture, &h);
     if (h.json) {
         printf("%s]}\n", h.nr ? "\n" : "");
     }
     if (rc < 0) {
-        cli_err("history: %s: %s", st.path, store_errmsg(&st));
+        cli_err("%s: %s: %s", cmd, st.path, store_errmsg(&st));
     }
     store_close(&st);
     return rc < 0 ? 2 : 0;
+}
+
+static int history_main(int argc, char **argv, int first)
+{
+    return list("history", argc, argv, first);
+}
+
+static int captures_main(int argc, char **argv, int first)
+{
+    return list("captures", argc, argv, first);
 }
 
 const struct cli_cmd cmd_history = {
@@ -289,44 +327,6 @@ const struct cli_cmd cmd_history = {
     .max_operands = 0,
     .operands_error = "takes no operands",
 };
-
-static int print_capture(void *ctx, int64_t t_ms, const char *target, const char *kind,
-                         const char *path, int64_t bytes)
-{
-    struct hist_ctx *h = ctx;
-    if (h->json) {
-        printf("%s\n  {\"time_ms\": %lld, \"target\": \"%s\", \"kind\": \"%s\", \"file\": \"%s\", "
-               "\"bytes\": %lld}",
-               h->nr ? "," : "", (long long)t_ms, target, kind, path, (long long)bytes);
-    } else {
-        char ts[32];
-        local_time(t_ms, ts, sizeof(ts));
-        printf("%s  %-16s %-17s %9lld  %s\n", ts, target, kind, (long long)bytes, path);
-    }
-    h->nr++;
-    return 0;
-}
-
-static int captures_main(int argc, char **argv, int first)
-{
-    if (first < argc) {
-        cli_err("captures: '%s': takes no operands (--target NAME picks a target)", argv[first]);
-        return 2;
-    }
-    struct store st;
-    int64_t since = since_ms("captures");
-    open_read("captures", &st);
-    struct hist_ctx h = {ho.json, 0};
-    if (h.json) {
-        printf("{\"captures\": [");
-    }
-    int rc = store_captures(&st, ho.target, since, print_capture, &h);
-    if (h.json) {
-        printf("%s]}\n", h.nr ? "\n" : "");
-    }
-    store_close(&st);
-    return rc < 0 ? 2 : 0;
-}
 
 const struct cli_cmd cmd_captures = {
     .name = "captures",
