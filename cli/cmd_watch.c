@@ -48,7 +48,7 @@ static void db_path(const char *opt, char *buf, size_t cap)
 struct watch_cli {
     const char *config, *targets_file, *interval, *window, *cooldown, *for_, *timeout, *db;
     uint64_t max_body, min_heap;
-    long cpu_seconds, min_goroutines;
+    long cpu_seconds, min_goroutines, heap_every;
     int json, quiet;
 };
 
@@ -72,6 +72,8 @@ static const struct cli_opt watch_options[] = {
                  "a response larger than SIZE fails the sample (default 64M)", 64.0 * 1048576),
     CLI_OPT_INT(0, "cpu-seconds", &wo.cpu_seconds, "N",
                 "CPU profile of N seconds on a trigger (0: none; default 10)", 0, 300, 10),
+    CLI_OPT_INT(0, "heap-every", &wo.heap_every, "N",
+                "take the heap profile every Nth sample (default 2)", 1, 1000, 2),
     CLI_OPT_INT(0, "min-goroutines", &wo.min_goroutines, "N",
                 "a goroutine floor must rise by N over the window (default 10)", 1, 1000000, 10),
     CLI_OPT_SIZE(0, "min-heap", &wo.min_heap, "SIZE",
@@ -109,6 +111,9 @@ static int watch_main(int argc, char **argv, int first)
     }
     if ((int)wo.cpu_seconds != dflt.cpu_seconds) {
         o.cpu_seconds = (int)wo.cpu_seconds;
+    }
+    if ((int)wo.heap_every != dflt.heap_every) {
+        o.heap_every = (int)wo.heap_every;
     }
     if ((double)wo.min_goroutines != dflt.min_goroutines) {
         o.min_goroutines = (double)wo.min_goroutines;

@@ -112,6 +112,11 @@ static int watch_key(struct parse *p, const char *k, const char *v)
         o->cpu_seconds = (int)d;
         return r;
     }
+    if (strcmp(k, "heap_every") == 0) {
+        int r = number(p, k, v, 1, 1000, &d);
+        o->heap_every = (int)d;
+        return r;
+    }
     if (strcmp(k, "min_goroutines") == 0) {
         return number(p, k, v, 1, 1e6, &o->min_goroutines);
     }

@@ -45,6 +45,11 @@ int http_init(struct http *h)
         return -1;
     }
     curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 2L);
+    /* A small connection cache: a sample's second request reuses the connection its first
+     * left, and nothing is kept for the next interval (libcurl checks every cached connection
+     * with a poll() before each request: a cache as large as the target list cost 1.7 M polls
+     * in 30 s at 1000 targets). */
+    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 16L);
     return 0;
 }
 

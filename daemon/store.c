@@ -135,7 +135,9 @@ void store_close(struct store *st)
         store_commit(st);
     }
     sqlite3_finalize(st->ins_sample);
-    st->ins_sample = NULL;
+    sqlite3_finalize(st->q_begin);
+    sqlite3_finalize(st->q_commit);
+    st->ins_sample = st->q_begin = st->q_commit = NULL;
     if (st->db) {
         sqlite3_close(st->db);
     }
@@ -174,12 +176,24 @@ static int run(sqlite3_stmt *q)
     return rc;
 }
 
+/* Steps a statement prepared once into *q (kept until store_close). 0 or -1. */
+static int step_kept(struct store *st, sqlite3_stmt **q, const char *sql)
+{
+    if (!*q &&
+        sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, q, NULL) != SQLITE_OK) {
+        return -1;
+    }
+    int rc = sqlite3_step(*q);
+    sqlite3_reset(*q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int store_begin(struct store *st)
 {
     if (st->in_batch) {
         return 0;
     }
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+    if (step_kept(st, &st->q_begin, "BEGIN") < 0) {
         return -1;
     }
     st->in_batch = 1;
@@ -192,7 +206,7 @@ int store_commit(struct store *st)
         return 0;
     }
     st->in_batch = 0;
-    return sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    return step_kept(st, &st->q_commit, "COMMIT");
 }
 
 int store_sample(struct store *st, int64_t target_id, int64_t t_ms, int up, int64_t goroutines,

@@ -4,9 +4,9 @@
  *
  * What it holds: targets, samples (one row per target and interval: goroutines, heap in use,
  * up or down), events (the same JSON objects `gomedic watch --json` prints), captures (files
- * indexed by target, kind and time). The writes of one pass of the watch loop are one
- * transaction (store_begin/commit), so a process killed at any moment loses at most that pass
- * (200 ms) and nothing committed: WAL with
+ * indexed by target, kind and time). The writes of the watch loop are grouped into one
+ * transaction a second (store_begin/commit), so a process killed at any moment loses at most
+ * that second and nothing committed: WAL with
  * synchronous=NORMAL survives a crash of the process (not of the machine). The schema is
  * versioned (PRAGMA user_version) and upgraded by the migrations in store.c on open.
  * Retention: samples older than the retention age are thinned to one a minute, then dropped
@@ -27,7 +27,8 @@ struct store {
     char path[4096];
     char capdir[4096];               /* PATH.captures */
     struct sqlite3_stmt *ins_sample; /* prepared once: a sample a target and interval */
-    int in_batch;                    /* inside store_begin .. store_commit */
+    struct sqlite3_stmt *q_begin, *q_commit;
+    int in_batch; /* inside store_begin .. store_commit */
 };
 
 /* The default database: $XDG_STATE_HOME/gomedic/watch.db, else ~/.local/state/gomedic/... */
@@ -36,8 +37,8 @@ void store_default_path(char *buf, size_t cap);
 int store_open(struct store *st, const char *path, int create, char *err, size_t errcap);
 void store_close(struct store *st);
 
-/* Groups the writes until store_commit into one transaction (the watch loop commits what one
- * pass of the loop wrote, every 200 ms at most). 0 or -1. */
+/* Groups the writes until store_commit into one transaction (the watch loop commits once a
+ * second, and before it stops). 0 or -1. */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 /* The id of the target called name (created on first use). -1 on a database error. */

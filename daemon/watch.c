@@ -72,7 +72,11 @@ struct target {
     /* the sample being taken */
     int pending;
     int ok_g, ok_h;
+    int full;          /* the binary forms, kept for the capture analysis */
+    uint32_t samples;  /* taken since the start */
+    int64_t sample_ms; /* when the sample being read arrived */
     int64_t goroutines, heap;
+    struct gm_memstats mem;    /* from the heap text; -1 = absent */
     char err[320], err_h[320]; /* why the goroutine / heap part failed */
     struct gm_series total, heap_s;
     struct stack_track stacks[STACKS_MAX];
@@ -96,6 +100,9 @@ struct watcher {
     uint32_t n;
     int64_t t0_ms;
     struct hook_child *children; /* hook commands running */
+    int64_t *due;                /* when each target is due (INT64_MAX: sampling): scanned
+                                    without touching the targets */
+    int64_t wake_ms;             /* when the next target is due */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -120,6 +127,7 @@ void watch_opts_default(struct watch_opts *o)
     o->timeout_ms = 10000;
     o->max_body = (size_t)64 << 20;
     o->cpu_seconds = 10;
+    o->heap_every = 2;
     o->min_goroutines = 10;
     o->min_heap = 1 << 20;
 }
@@ -282,19 +290,7 @@ static void event_simple(struct watcher *w, struct target *t, const char *event,
 
 /* ---------------------------------------------------------------- sampling */
 
-static uint64_t stack_key(const struct gm_gdump_set *set, uint32_t stack_id)
-{
-    const struct gm_stacks *s = &set->stacks;
-    const struct gm_stack *st = &s->stacks[stack_id];
-    const uint32_t *ids = gm_stack_frames(s, st);
-    uint64_t h = 0x9E3779B97F4A7C15ull;
-    for (uint32_t k = 0; k < st->nr; k++) {
-        const char *f = gm_stacks_func(s, ids[k]);
-        h = gm_hash_seed(f, strlen(f), h) ^ s->frames[ids[k]].line;
-    }
-    return h;
-}
-
+/* The series of the stack with this key, made when new (NULL when it cannot be followed). */
 static struct stack_track *track(struct target *t, uint64_t key, int64_t now)
 {
     for (uint32_t i = 0; i < t->stacks_nr; i++) {
@@ -330,12 +326,38 @@ static struct stack_track *track(struct target *t, uint64_t key, int64_t now)
     return s;
 }
 
-/* Keeps a copy of body in h (dropping the oldest), when the newest is older than gap_ms. */
-static void keep_body(struct history *h, const char *body, size_t len, int64_t t_ms, int64_t gap_ms)
+/* Counts n goroutines of a stack in this sample (a stack may come twice: with labels). */
+static void track_count(struct target *t, uint64_t key, uint64_t n, struct gm_str func, int64_t now)
 {
-    if (h->nr && t_ms - h->v[h->nr - 1].t_ms < gap_ms) {
+    struct stack_track *s = track(t, key, now);
+    if (!s) {
         return;
     }
+    if (!s->func[0]) {
+        snprintf(s->func, sizeof(s->func), "%.*s", (int)GM_MIN(func.len, sizeof(s->func) - 1),
+                 func.len ? func.p : "?");
+    }
+    if (s->seen_ms == now && s->s.nr) {
+        gm_series_add_last(&s->s, (double)n);
+    } else {
+        gm_series_push(&s->s, now, (double)n);
+    }
+    s->seen_ms = now;
+}
+
+/* A stack gone from the dump counts 0. */
+static void track_absent(struct target *t, int64_t now)
+{
+    for (uint32_t i = 0; i < t->stacks_nr; i++) {
+        if (t->stacks[i].seen_ms != now) {
+            gm_series_push(&t->stacks[i].s, now, 0);
+        }
+    }
+}
+
+/* Keeps a copy of body in h, dropping the oldest. */
+static void keep_body(struct history *h, const char *body, size_t len, int64_t t_ms)
+{
     char *copy = gm_xmalloc(len + 1);
     if (!copy) {
         return;
@@ -358,15 +380,33 @@ static void history_clear(struct history *h)
     h->nr = 0;
 }
 
-/* A goroutine profile: the goroutine total and the count of each stack. The binary form
- * (debug=0) costs the target what debug=1 costs (the same runtime.GoroutineProfile call) but
- * keeps the runtime frames (runtime.chansend, runtime.selectgo, ...) that debug=1 leaves out,
- * so the wait state of each stack is known and the diff can classify it. */
+static void on_gpeek(void *ctx, const struct gm_gpeek *g)
+{
+    struct target *t = ctx;
+    track_count(t, g->key, g->count, g->func, t->sample_ms);
+}
+
+/* A goroutine profile: the goroutine total and the count of each stack. Most samples are
+ * debug=1 text, read without a model (gm_gdump_peek): no gzip on either side and a few
+ * microseconds here. Every window/5 the binary form (debug=0: the same runtime call, plus
+ * the runtime frames that tell each stack's wait state) is taken instead and kept for the
+ * diff of a capture; both give the same stack keys (gm_stack_key). */
 static int read_goroutines(struct target *t, const char *body, size_t len, int64_t now)
 {
+    struct gm_diag d = {0};
+    t->sample_ms = now;
+    if (len && body[0] == 'g') {
+        uint64_t total = 0;
+        if (gm_gdump_peek(body, len, &total, on_gpeek, t, &d) < 0) {
+            snprintf(t->err, sizeof(t->err), "goroutine: %s", d.msg);
+            return -1;
+        }
+        t->goroutines = total > INT64_MAX ? INT64_MAX : (int64_t)total;
+        track_absent(t, now);
+        return 0;
+    }
     struct gm_gdump_set set;
     struct gm_artifact a;
-    struct gm_diag d = {0};
     struct gm_artifact_opts ao = {.want = GM_WANT_DUMPS | GM_WANT(GM_KIND_PPROF),
                                   .want_text = "a goroutine profile",
                                   .expect_pprof = 1};
@@ -388,36 +428,26 @@ static int read_goroutines(struct target *t, const char *body, size_t len, int64
     struct gm_buckets b;
     if (gm_bucket_dump(&set, 0, GM_BUCKET_IGNORE_ARGS, &b) == 0) {
         for (uint32_t i = 0; i < b.nr; i++) {
-            struct stack_track *s = track(t, stack_key(&set, b.v[i].stack_id), now);
-            if (!s) {
-                continue;
-            }
-            if (!s->func[0]) {
-                uint32_t f = gm_stack_user_frame(&set.stacks, b.v[i].stack_id);
-                snprintf(s->func, sizeof(s->func), "%s",
-                         f == GM_NO_FRAME ? "?" : gm_stacks_func(&set.stacks, f));
-            }
-            gm_series_push(&s->s, now, (double)b.v[i].count);
-            s->seen_ms = now;
+            uint32_t f = gm_stack_user_frame(&set.stacks, b.v[i].stack_id);
+            const char *fn = f == GM_NO_FRAME ? "" : gm_stacks_func(&set.stacks, f);
+            track_count(t, gm_stack_key(&set.stacks, b.v[i].stack_id), b.v[i].count,
+                        (struct gm_str){fn, strlen(fn)}, now);
         }
         gm_buckets_release(&b);
     }
-    for (uint32_t i = 0; i < t->stacks_nr; i++) { /* a stack gone from the dump counts 0 */
-        if (t->stacks[i].seen_ms != now) {
-            gm_series_push(&t->stacks[i].s, now, 0);
-        }
-    }
+    track_absent(t, now);
     gm_gdump_set_release(&set);
     return 0;
 }
 
 /* A heap profile body: the bytes in use, summed without decoding the profile (the kept bodies
- * are decoded when a trigger needs them). */
+ * are decoded when a trigger needs them). Always the binary form: debug=1 text lists every
+ * allocation site since the start, in use or not (1 MB where the gzipped proto is 20 kB). */
 static int read_heap(struct target *t, const char *body, size_t len)
 {
+    struct gm_diag d = {0};
     struct gm_input in;
     struct gm_limits lim;
-    struct gm_diag d = {0};
     gm_limits_default(&lim);
     lim.max_input = t->wt->o->max_body * 16 + 1;
     int rc = gm_input_from_mem(&in, t->w.name, body, len, &lim, &d);
@@ -437,6 +467,9 @@ static int read_heap(struct target *t, const char *body, size_t len)
 }
 
 static void sample_done(struct watcher *w, struct target *t);
+static void get(struct watcher *w, struct target *t, const char *path, long timeout_ms,
+                http_done_fn fn, void *ctx);
+static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err);
 
 static void on_goroutines(void *ctx, const struct http_req *r, int ok, const char *err)
 {
@@ -449,7 +482,13 @@ static void on_goroutines(void *ctx, const struct http_req *r, int ok, const cha
         snprintf(t->err, sizeof(t->err), "goroutine: %s", err);
     } else if (read_goroutines(t, r->body, r->len, now) == 0) {
         t->ok_g = 1;
-        keep_body(&t->dbg1, r->body, r->len, now, t->window_ms / (HISTORY_MAX - 1));
+        if (t->full) {
+            keep_body(&t->dbg1, r->body, r->len, now);
+        }
+    }
+    /* then the heap, on the connection this request leaves open */
+    if (t->pending > 1) {
+        get(t->wt, t, "/debug/pprof/heap", t->w.timeout_ms, on_heap, t);
     }
     sample_done(t->wt, t);
 }
@@ -464,7 +503,9 @@ static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err
         snprintf(t->err_h, sizeof(t->err_h), "heap: %s", err);
     } else if (read_heap(t, r->body, r->len) == 0) {
         t->ok_h = 1;
-        keep_body(&t->heaps, r->body, r->len, now_ms(), t->window_ms / (HISTORY_MAX - 1));
+        if (t->full) {
+            keep_body(&t->heaps, r->body, r->len, now_ms());
+        }
     }
     sample_done(t->wt, t);
 }
@@ -483,14 +524,22 @@ static void get(struct watcher *w, struct target *t, const char *path, long time
     fn(ctx, &r, 0, "cannot start the request");
 }
 
+/* Takes a sample: the goroutine profile, then (every heap_every samples) the heap profile on
+ * the same connection. The goroutine profile is debug=1 text (cheaper for the target and for
+ * us: no gzip), except when a body is due for the history (every window/5): then the binary
+ * form, and the heap with it. */
 static void sample_start(struct watcher *w, struct target *t)
 {
-    t->pending = 2;
+    int64_t now = now_ms();
+    const struct history *h = &t->dbg1;
+    t->full = !h->nr || now - h->v[h->nr - 1].t_ms >= t->window_ms / (HISTORY_MAX - 1);
+    t->pending = t->full || t->samples % (uint32_t)w->o->heap_every == 0 ? 2 : 1;
+    t->samples++;
     t->ok_g = t->ok_h = 0;
     t->goroutines = t->heap = -1;
     t->err[0] = t->err_h[0] = '\0';
-    get(w, t, "/debug/pprof/goroutine", t->w.timeout_ms, on_goroutines, t);
-    get(w, t, "/debug/pprof/heap", t->w.timeout_ms, on_heap, t);
+    get(w, t, t->full ? "/debug/pprof/goroutine" : "/debug/pprof/goroutine?debug=1",
+        t->w.timeout_ms, on_goroutines, t);
 }
 
 /* ---------------------------------------------------------------- captures and findings */
@@ -857,12 +906,20 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
     }
 }
 
+/* The target is due again at its next_ms. */
+static void schedule(struct watcher *w, struct target *t)
+{
+    w->due[t - w->t] = t->next_ms;
+    w->wake_ms = t->next_ms < w->wake_ms ? t->next_ms : w->wake_ms;
+}
+
 static void sample_done(struct watcher *w, struct target *t)
 {
     if (--t->pending > 0) {
         return;
     }
     int64_t now = now_ms();
+    schedule(w, t);
     int up = t->ok_g || t->ok_h;
     char why[700];
     snprintf(why, sizeof(why), "%s%s%s", t->err, t->err[0] && t->err_h[0] ? "; " : "", t->err_h);
@@ -878,12 +935,17 @@ static void sample_done(struct watcher *w, struct target *t)
         int64_t back = t->w.interval_ms << (t->fails < 6 ? t->fails : 6);
         int64_t cap = t->w.interval_ms > 60000 ? t->w.interval_ms : 60000;
         t->next_ms = now + (back < cap ? back : cap);
+        schedule(w, t);
         return;
     }
     if (!t->up) {
         char text[128];
-        snprintf(text, sizeof(text), "%lld goroutines, %.1f MB heap in use",
-                 (long long)t->goroutines, t->heap >= 0 ? (double)t->heap / 1048576 : 0.0);
+        if (t->ok_h) {
+            snprintf(text, sizeof(text), "%lld goroutines, %.1f MB heap in use",
+                     (long long)t->goroutines, (double)t->heap / 1048576);
+        } else {
+            snprintf(text, sizeof(text), "%lld goroutines", (long long)t->goroutines);
+        }
         if (t->known) { /* came back: a restart resets every count */
             gm_series_clear(&t->total);
             gm_series_clear(&t->heap_s);
@@ -1142,7 +1204,10 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         return 2;
     }
     w.t = gm_xcalloc(n ? n : 1, sizeof(*w.t));
-    if (!w.t) {
+    w.due = gm_xcalloc(n ? n : 1, sizeof(*w.due));
+    if (!w.t || !w.due) {
+        free(w.t);
+        free(w.due);
         http_cleanup(&w.http);
         fprintf(stderr, "gomedic watch: out of memory\n");
         return 2;
@@ -1164,6 +1229,7 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         t->series_cap = cap;
         t->id = store_target(st, t->w.name, t->w.url);
         t->next_ms = start + (int64_t)i * t->w.interval_ms / (n ? n : 1); /* spread the polls */
+        w.due[i] = t->next_ms;
         if (t->id < 0 || gm_series_init(&t->total, cap) < 0 ||
             gm_series_init(&t->heap_s, cap) < 0) {
             fprintf(stderr, "gomedic watch: %s: %s\n", st->path, store_errmsg(st));
@@ -1171,6 +1237,7 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
                 target_release(&w.t[k]);
             }
             free(w.t);
+            free(w.due);
             http_cleanup(&w.http);
             return 2;
         }
@@ -1181,34 +1248,42 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    int64_t next_prune = start + 60000;
+    int64_t next_prune = start + 60000, committed = start;
+    w.wake_ms = start;
+    store_begin(st);
     while (!stop_signal) {
         int64_t now = now_ms();
         if (eff.for_ms > 0 && now - start >= eff.for_ms) {
             break;
         }
-        int64_t wake = now + 200;
-        for (uint32_t i = 0; i < n; i++) {
-            struct target *t = &w.t[i];
-            if (!t->pending && now >= t->next_ms) {
-                t->next_ms += t->w.interval_ms;
-                if (t->next_ms <= now) {
-                    t->next_ms = now + t->w.interval_ms;
+        if (now >= w.wake_ms) { /* a target is due: start it, and find the next one due */
+            w.wake_ms = now + 1000;
+            for (uint32_t i = 0; i < n; i++) {
+                if (now >= w.due[i]) {
+                    struct target *t = &w.t[i];
+                    t->next_ms += t->w.interval_ms;
+                    if (t->next_ms <= now) {
+                        t->next_ms = now + t->w.interval_ms;
+                    }
+                    w.due[i] = INT64_MAX; /* until the sample is done */
+                    sample_start(&w, t);
                 }
-                sample_start(&w, t);
-            }
-            if (!t->pending && t->next_ms < wake) {
-                wake = t->next_ms;
+                if (w.due[i] < w.wake_ms) {
+                    w.wake_ms = w.due[i];
+                }
             }
         }
         if (now >= next_prune) {
             store_prune(st, now, 3600000, 7 * 86400000LL);
             next_prune = now + 3600000;
         }
-        int wait = (int)(wake - now_ms());
-        store_commit(st); /* what this pass wrote, before waiting */
+        if (now - committed >= 1000) { /* a transaction a second */
+            store_commit(st);
+            store_begin(st);
+            committed = now;
+        }
+        int wait = (int)(w.wake_ms - now_ms());
         http_run(&w.http, wait < 0 ? 0 : wait > 200 ? 200 : wait);
-        store_begin(st); /* the callbacks' writes, one transaction */
         if (w.children) {
             hooks_poll(&w, 0);
         }
@@ -1225,5 +1300,6 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         target_release(&w.t[i]);
     }
     free(w.t);
+    free(w.due);
     return 0;
 }

@@ -37,6 +37,7 @@ struct watch_opts {
     long timeout_ms;       /* one request */
     size_t max_body;       /* bytes of one response */
     int cpu_seconds;       /* CPU profile on a trigger (0: none) */
+    int heap_every;        /* the heap profile every Nth sample (and with every kept one) */
     double min_goroutines; /* rise of a goroutine floor that counts */
     double min_heap;       /* rise of the heap floor that counts, bytes */
     int json;              /* events as JSON lines on stdout */

@@ -4,7 +4,8 @@
  * The input is a goroutine dump (any text). It is copied to the end of a buffer followed by a
  * PROT_NONE page, parsed with small limits, and on success every dump is checked, bucketed
  * (both groupings), classified and rendered (JSON + table); the JSON must be well-formed.
- * gm_gdump_log_time() is run on the first line (also guard-paged).
+ * gm_gdump_log_time() is run on the first line (also guard-paged), gm_gdump_peek() (the watch's
+ * debug=1 reader) on the whole input: every function it names lies inside the input.
  */
 #include "gm/bucket.h"
 #include "gm/findings.h"
@@ -161,6 +162,20 @@ static void analyse_dump(const struct gm_gdump_set *set, uint32_t d, const struc
     gm_buckets_release(&ign);
 }
 
+struct peek_ctx {
+    const char *p;
+    size_t len;
+    uint64_t records;
+};
+
+static void on_peek(void *ctx, const struct gm_gpeek *g)
+{
+    struct peek_ctx *c = ctx;
+    FUZZ_CHECK(g->func.len == 0 || (g->func.p >= c->p && g->func.p + g->func.len <= c->p + c->len),
+               "peek: function outside the input");
+    c->records++;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* gm_gdump_log_time on the first line, alone before the guard page. */
@@ -170,6 +185,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)gm_gdump_log_time((struct gm_str){line, first});
 
     const char *p = fuzz_guard_copy(data, size);
+    struct peek_ctx pc = {p, size, 0};
+    struct gm_diag pd;
+    uint64_t total;
+    memset(&pd, 0, sizeof(pd));
+    if (gm_gdump_peek(p, size, &total, on_peek, &pc, &pd) < 0) {
+        FUZZ_CHECK(pd.code == GM_EFORMAT, "peek: code %d", pd.code);
+    }
     struct gm_limits lim;
     gm_limits_default(&lim);
     lim.max_input = 1u << 20;

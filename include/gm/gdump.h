@@ -46,6 +46,21 @@ struct gm_profile;
 int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p,
                          struct gm_diag *diag);
 
+/* One stack of a debug=1 goroutine profile, as gm_gdump_peek reads it. */
+struct gm_gpeek {
+    uint64_t key;       /* gm_stack_key's key (gm/stack.h): the same stack in debug=0 */
+    uint64_t count;     /* goroutines with this stack (a stack may come again, with labels) */
+    struct gm_str func; /* the first user function, else the first printed one (into p) */
+};
+typedef void (*gm_gpeek_fn)(void *ctx, const struct gm_gpeek *s);
+
+/* Reads a debug=1 goroutine profile ("goroutine profile: total N", then "count @ pcs" records
+ * with "#" frame lines) without building the model: *total, and fn for every record. What a
+ * live watch reads every interval; the model is built from the kept debug=0 bodies when it
+ * captures. 0, or GM_EFORMAT when p is not that text (diag says what was expected). */
+int gm_gdump_peek(const char *p, size_t len, uint64_t *total, gm_gpeek_fn fn, void *ctx,
+                  struct gm_diag *diag);
+
 /* Unix seconds of a log-line timestamp at the start of s ("2006/01/02 15:04:05", RFC 3339,
  * "time=..." or a JSON "time"/"ts" member first), or -1. */
 int64_t gm_gdump_log_time(struct gm_str s);

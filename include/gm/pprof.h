@@ -26,12 +26,13 @@
 int gm_pprof_parse(struct gm_profile *prof, const char *p, size_t len, const struct gm_limits *lim,
                    struct gm_diag *diag);
 
-/* Decodes "heap profile: ..." text (runtime/pprof debug=1) with its MemStats block. */
 /* The sum over all samples of the values of the sample type called type (e.g. "inuse_space")
  * of an uncompressed profile.proto, without decoding anything else: what a live watch needs
  * every interval (the full model only when it captures). 0, GM_EFORMAT (malformed, or no
  * such sample type; diag says which), GM_ETRUNC. Saturates at INT64_MAX. */
 int gm_pprof_sum(const char *p, size_t len, const char *type, int64_t *total, struct gm_diag *diag);
+
+/* Decodes "heap profile: ..." text (runtime/pprof debug=1) with its MemStats block. */
 int gm_heaptext_parse(struct gm_profile *prof, const char *p, size_t len,
                       const struct gm_limits *lim, struct gm_diag *diag);
 

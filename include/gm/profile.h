@@ -56,11 +56,14 @@ struct gm_pprof_mapping {
     uint32_t filename_id, build_id_id;
 };
 
-/* runtime.MemStats from a legacy heap text profile ("# Name = value" lines); -1 = absent. */
+/* runtime.MemStats from a legacy heap text profile ("# Name = value" lines); -1 = absent.
+ * max_rss ("# MaxRSS", Go 1.21+) is the process's peak resident set (getrusage); the
+ * gc_cpu_fraction is the share of CPU the GC has used since the program started. */
 struct gm_memstats {
     int64_t alloc, total_alloc, sys, heap_alloc, heap_sys, heap_idle, heap_inuse, heap_released,
         heap_objects, stack_inuse, stack_sys, mspan_inuse, mcache_inuse, gc_sys, other_sys, next_gc,
-        num_gc, pause_total_ns;
+        num_gc, pause_total_ns, max_rss;
+    double gc_cpu_fraction;
 };
 
 struct gm_profile {

@@ -24,6 +24,12 @@ void gm_series_release(struct gm_series *s);
  * taken as the last point's (the clock never runs backwards here). Never allocates. */
 void gm_series_push(struct gm_series *s, int64_t t_ms, double v);
 void gm_series_clear(struct gm_series *s);
+/* Adds dv to the newest point (nr >= 1). */
+static inline void gm_series_add_last(struct gm_series *s, double dv)
+{
+    uint32_t k = s->head + s->nr - 1;
+    s->v[k >= s->cap ? k - s->cap : k] += dv;
+}
 
 /* Point i, oldest first (i < nr). */
 static inline int64_t gm_series_t(const struct gm_series *s, uint32_t i)

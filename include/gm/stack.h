@@ -94,4 +94,14 @@ unsigned gm_func_class(struct gm_str func);
  * stack is empty and has no creator. */
 uint32_t gm_stack_user_frame(const struct gm_stacks *s, uint32_t stack_id);
 
+/* A stack's identity across the forms of one goroutine profile (debug=0, debug=1): the
+ * (function, line) of its frames, innermost first, leaving out runtime.goexit and the leading
+ * runtime frames (runtime., internal/runtime/) that debug=1 does not print. Fold the frames in
+ * from GM_STACK_KEY_SEED with gm_stack_key_frame, skipping those gm_stack_key_skips says;
+ * gm_stack_key does it for a stack of the model. */
+#define GM_STACK_KEY_SEED 0x9E3779B97F4A7C15ull
+int gm_stack_key_skips(struct gm_str func, int leading);
+uint64_t gm_stack_key_frame(uint64_t h, struct gm_str func, uint32_t line);
+uint64_t gm_stack_key(const struct gm_stacks *s, uint32_t stack_id);
+
 #endif

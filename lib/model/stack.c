@@ -194,3 +194,35 @@ uint32_t gm_stack_user_frame(const struct gm_stacks *s, uint32_t stack_id)
     }
     return st->created_by;
 }
+
+int gm_stack_key_skips(struct gm_str func, int leading)
+{
+    return gm_str_eq(func, "runtime.goexit") ||
+           (leading &&
+            (gm_str_has_prefix(func, "runtime.") || gm_str_has_prefix(func, "internal/runtime/")));
+}
+
+uint64_t gm_stack_key_frame(uint64_t h, struct gm_str func, uint32_t line)
+{
+    uint64_t f = gm_stacks_frame_hash(func, (struct gm_str){"", 0}, line);
+    h = (h ^ f) * 0x100000001B3ull;
+    return h ^ (h >> 29);
+}
+
+uint64_t gm_stack_key(const struct gm_stacks *s, uint32_t stack_id)
+{
+    const struct gm_stack *st = &s->stacks[stack_id];
+    const uint32_t *ids = gm_stack_frames(s, st);
+    uint64_t h = GM_STACK_KEY_SEED;
+    int leading = 1;
+    for (uint32_t k = 0; k < st->nr; k++) {
+        const char *f = gm_stacks_func(s, ids[k]);
+        struct gm_str fn = {f, strlen(f)};
+        if (gm_stack_key_skips(fn, leading)) {
+            continue;
+        }
+        leading = 0;
+        h = gm_stack_key_frame(h, fn, s->frames[ids[k]].line);
+    }
+    return h;
+}

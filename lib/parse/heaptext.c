@@ -682,41 +682,72 @@ static const struct {
     {"NextGC", offsetof(struct gm_memstats, next_gc)},
     {"NumGC", offsetof(struct gm_memstats, num_gc)},
     {"PauseTotalNs", offsetof(struct gm_memstats, pause_total_ns)},
+    {"MaxRSS", offsetof(struct gm_memstats, max_rss)},
 };
 
-static void memstat_line(struct gm_profile *p, const char *s, const char *e)
+static void memstats_absent(struct gm_memstats *ms)
+{
+    memset(ms, 0xff, sizeof(*ms)); /* -1 */
+    ms->gc_cpu_fraction = -1;
+}
+
+/* A "# GCCPUFraction = 9.1e-05" value: 1 when the line was it. */
+static int memstat_fraction(struct gm_memstats *ms, const char *name, size_t nl, const char *v,
+                            const char *e)
+{
+    if (nl != 13 || memcmp(name, "GCCPUFraction", 13) != 0) {
+        return 0;
+    }
+    char num[40];
+    size_t n = (size_t)(e - v) < sizeof(num) - 1 ? (size_t)(e - v) : sizeof(num) - 1;
+    memcpy(num, v, n);
+    num[n] = '\0';
+    char *end;
+    double f = strtod(num, &end);
+    if (end != num && f >= 0 && f <= 1) {
+        ms->gc_cpu_fraction = f;
+    }
+    return 1;
+}
+
+/* One "# Name = value" line of the MemStats block into ms: 1 when it named a field. */
+static int memstat_line(struct gm_memstats *ms, const char *s, const char *e)
 {
     /* "# Name = value" or "# Stack = inuse / sys" */
     s = skip_ws(s + 1, e);
     const char *eq = memchr(s, '=', (size_t)(e - s));
     if (!eq) {
-        return;
+        return 0;
     }
     const char *ne = eq;
     while (ne > s && ne[-1] == ' ') {
         ne--;
     }
     const char *v = skip_ws(eq + 1, e);
+    if (memstat_fraction(ms, s, (size_t)(ne - s), v, e)) {
+        return 1;
+    }
     int64_t n;
     if (dec_i64(&v, e, 0, &n) != 0) {
-        return;
+        return 0;
     }
     for (size_t i = 0; i < GM_ARRAY_NR(memstat_names); i++) {
         size_t l = strlen(memstat_names[i].name);
         if ((size_t)(ne - s) == l && memcmp(s, memstat_names[i].name, l) == 0) {
-            memcpy((char *)&p->memstats + memstat_names[i].off, &n, sizeof(n));
+            memcpy((char *)ms + memstat_names[i].off, &n, sizeof(n));
             if (strcmp(memstat_names[i].name, "Stack") == 0) {
                 const char *sl = skip_ws(v, e);
                 if (sl < e && *sl == '/') {
                     sl = skip_ws(sl + 1, e);
                     if (dec_i64(&sl, e, 0, &n) == 0) {
-                        p->memstats.stack_sys = n;
+                        ms->stack_sys = n;
                     }
                 }
             }
-            p->has_memstats = 1;
+            return 1;
         }
     }
+    return 0;
 }
 
 /* ------------------------------------------------------------ the reader */
@@ -794,7 +825,7 @@ static int read_lines(struct hb *b, const char *text, size_t len, size_t pos, st
                 continue;
             }
             if (in_memstats) {
-                memstat_line(prof, s, e);
+                prof->has_memstats |= memstat_line(&prof->memstats, s, e);
             } else if ((rc = frame_line(b, s + 1, e)) < 0) {
                 return rc;
             }
@@ -843,7 +874,7 @@ int gm_heaptext_parse(struct gm_profile *prof, const char *text, size_t len,
     if (rc < 0) {
         return rc;
     }
-    memset(&prof->memstats, 0xff, sizeof(prof->memstats)); /* -1 = absent */
+    memstats_absent(&prof->memstats);
     const char *s = text, *e = memchr(text, '\n', len);
     e = e ? e : text + len;
     size_t pos = (size_t)(e - text) + (e < text + len);

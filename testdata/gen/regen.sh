@@ -65,6 +65,7 @@ wait "$sq" || rc=$?
 
 "$bin/multi" stack > "$out/y_runtime_stack.txt"
 "$bin/multi" debug1 > "$out/y_debug1.txt"
+"$bin/multi" forms "$out"
 "$bin/multi" embedded > "$out/y_embedded_log.txt"
 
 # 4. Snapshot series (leak and healthy run concurrently; ~5 s).

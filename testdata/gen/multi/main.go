@@ -161,6 +161,25 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
+	case "forms": // multi forms DIR: one moment as DIR/y_forms_debug1.txt (debug=1) and
+		// DIR/y_forms_debug0.pb.gz (debug=0), written back to back: the two forms gomedic watch reads
+		h.setup(true)
+		for _, f := range []struct {
+			name  string
+			debug int
+		}{{"y_forms_debug1.txt", 1}, {"y_forms_debug0.pb.gz", 0}} {
+			out, err := os.Create(os.Args[2] + "/" + f.name)
+			if err == nil {
+				err = pprof.Lookup("goroutine").WriteTo(out, f.debug)
+				if cerr := out.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
 	case "embedded":
 		log.SetOutput(os.Stdout)
 		log.Printf("starting order-service version=1.4.2 pid=%d", os.Getpid())
