@@ -147,7 +147,7 @@ bench: $(BUILD)/gomedic
 clean:
 	rm -rf $(BUILD) build-fuzz build-asan build-clang build-tsan
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(WATCH_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
 # One static analyzer at zero warnings (.clang-tidy).
 tidy:

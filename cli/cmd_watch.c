@@ -47,8 +47,8 @@ static void db_path(const char *opt, char *buf, size_t cap)
 
 struct watch_cli {
     const char *config, *targets_file, *interval, *window, *cooldown, *for_, *timeout, *db;
-    uint64_t max_body, min_heap;
-    long cpu_seconds, min_goroutines, heap_every;
+    uint64_t max_body, min_heap, max_heap, max_rss;
+    long cpu_seconds, min_goroutines, heap_every, max_goroutines, max_gc_cpu;
     int json, quiet;
 };
 
@@ -79,6 +79,19 @@ static const struct cli_opt watch_options[] = {
     CLI_OPT_SIZE(0, "min-heap", &wo.min_heap, "SIZE",
                  "the heap floor must rise by SIZE (and 10%) over the window (default 1M)",
                  1048576.0),
+    CLI_OPT_INT(0, "max-gc-cpu", &wo.max_gc_cpu, "PCT",
+                "trigger when the GC's share of CPU (expvar memstats) stays over PCT "
+                "(0: never; default 25)",
+                0, 100, 25),
+    CLI_OPT_INT(0, "max-goroutines", &wo.max_goroutines, "N",
+                "trigger when the goroutines stay over N for a quarter window (default: no limit)",
+                0, 1000000000, 0),
+    CLI_OPT_SIZE(0, "max-heap", &wo.max_heap, "SIZE",
+                 "trigger when the heap in use stays over SIZE (default: no limit)", 0.0),
+    CLI_OPT_SIZE(0, "max-rss", &wo.max_rss, "SIZE",
+                 "trigger when the resident set of a target with a pid (--config) stays over "
+                 "SIZE (default: no limit)",
+                 0.0),
     CLI_OPT_STRING(0, "db", &wo.db, "PATH",
                    "the store (default $XDG_STATE_HOME/gomedic/watch.db); captures go to "
                    "PATH.captures/"),
@@ -120,6 +133,18 @@ static int watch_main(int argc, char **argv, int first)
     }
     if ((double)wo.min_heap != dflt.min_heap) {
         o.min_heap = (double)wo.min_heap;
+    }
+    if ((double)wo.max_gc_cpu != dflt.max_gc_cpu) {
+        o.max_gc_cpu = (double)wo.max_gc_cpu;
+    }
+    if (wo.max_goroutines) {
+        o.max_goroutines = (double)wo.max_goroutines;
+    }
+    if (wo.max_heap) {
+        o.max_heap = (double)wo.max_heap;
+    }
+    if (wo.max_rss) {
+        o.max_rss = (double)wo.max_rss;
     }
     o.json = wo.json;
     o.quiet = wo.quiet;

@@ -96,16 +96,26 @@ static int watch_key(struct parse *p, const char *k, const char *v)
         o->timeout_ms = (long)ms;
         return r;
     }
-    if (strcmp(k, "max_body") == 0 || strcmp(k, "min_heap") == 0) {
+    double *size = strcmp(k, "min_heap") == 0   ? &o->min_heap
+                   : strcmp(k, "max_heap") == 0 ? &o->max_heap
+                   : strcmp(k, "max_rss") == 0  ? &o->max_rss
+                                                : NULL;
+    if (size || strcmp(k, "max_body") == 0) {
         if ((d = parse_size(v)) <= 0) {
             return fail(p, "%s = '%s': expected a size (64M, 512K)", k, v);
         }
-        if (k[1] == 'a') {
-            o->max_body = (size_t)d;
+        if (size) {
+            *size = d;
         } else {
-            o->min_heap = d;
+            o->max_body = (size_t)d;
         }
         return 1;
+    }
+    if (strcmp(k, "max_goroutines") == 0) {
+        return number(p, k, v, 0, 1e9, &o->max_goroutines);
+    }
+    if (strcmp(k, "max_gc_cpu") == 0) {
+        return number(p, k, v, 0, 100, &o->max_gc_cpu);
     }
     if (strcmp(k, "cpu_seconds") == 0) {
         int r = number(p, k, v, 0, 300, &d);
@@ -190,6 +200,12 @@ static int target_key(struct parse *p, const char *k, const char *v)
         tok[o] = '\0';
         snprintf(t->auth, sizeof(t->auth), "Authorization: Basic %s", tok);
         return 1;
+    }
+    if (strcmp(k, "pid") == 0) {
+        double d = 0;
+        int r = number(p, k, v, 1, 4194304, &d);
+        t->pid = (int)d;
+        return r;
     }
     if (strcmp(k, "ca_file") == 0) {
         return copy(p, k, v, t->ca_file, sizeof(t->ca_file));

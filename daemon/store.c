@@ -22,6 +22,10 @@ static const char *const migrations[] = {
     "CREATE INDEX events_by_time ON events(t_ms);"
     "CREATE TABLE captures(id INTEGER PRIMARY KEY, t_ms INTEGER NOT NULL, target TEXT NOT NULL,"
     "  kind TEXT NOT NULL, path TEXT NOT NULL, bytes INTEGER NOT NULL);",
+    /* 1 -> 2: memory and GC from expvar, RSS from /proc */
+    "ALTER TABLE samples ADD COLUMN heap_alloc INTEGER;"
+    "ALTER TABLE samples ADD COLUMN gc_cpu REAL;"
+    "ALTER TABLE samples ADD COLUMN rss INTEGER;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -209,13 +213,12 @@ int store_commit(struct store *st)
     return step_kept(st, &st->q_commit, "COMMIT");
 }
 
-int store_sample(struct store *st, int64_t target_id, int64_t t_ms, int up, int64_t goroutines,
-                 int64_t heap_inuse)
+int store_sample(struct store *st, int64_t target_id, const struct store_row *r)
 {
     sqlite3_stmt *q = st->ins_sample;
     if (!q && sqlite3_prepare_v3(st->db,
-                                 "INSERT INTO samples(target_id, t_ms, up, goroutines, heap_inuse) "
-                                 "VALUES(?1, ?2, ?3, ?4, ?5)",
+                                 "INSERT INTO samples(target_id, t_ms, up, goroutines, heap_inuse, "
+                                 "heap_alloc, gc_cpu, rss) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                  -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK) {
         return -1;
     }
@@ -223,13 +226,16 @@ int store_sample(struct store *st, int64_t target_id, int64_t t_ms, int up, int6
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
     sqlite3_bind_int64(q, 1, target_id);
-    sqlite3_bind_int64(q, 2, t_ms);
-    sqlite3_bind_int(q, 3, up);
-    if (goroutines >= 0) {
-        sqlite3_bind_int64(q, 4, goroutines);
+    sqlite3_bind_int64(q, 2, r->t_ms);
+    sqlite3_bind_int(q, 3, r->up);
+    const int64_t *v[] = {&r->goroutines, &r->heap_inuse, &r->heap_alloc, NULL, &r->rss};
+    for (int i = 0; i < 5; i++) {
+        if (v[i] && *v[i] >= 0) {
+            sqlite3_bind_int64(q, 4 + i, *v[i]);
+        }
     }
-    if (heap_inuse >= 0) {
-        sqlite3_bind_int64(q, 5, heap_inuse);
+    if (r->gc_cpu >= 0) {
+        sqlite3_bind_double(q, 7, r->gc_cpu);
     }
     int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(q);

@@ -3,10 +3,10 @@
  * directory of captured files beside it (PATH.captures/).
  *
  * What it holds: targets, samples (one row per target and interval: goroutines, heap in use,
- * up or down), events (the same JSON objects `gomedic watch --json` prints), captures (files
- * indexed by target, kind and time). The writes of the watch loop are grouped into one
- * transaction a second (store_begin/commit), so a process killed at any moment loses at most
- * that second and nothing committed: WAL with
+ * up or down; heap allocated and GC CPU share from expvar; RSS of a local pid), events (the same
+ * JSON objects `gomedic watch --json` prints), captures (files indexed by target, kind and time).
+ * The writes of the watch loop are grouped into one transaction a second (store_begin/commit), so a
+ * process killed at any moment loses at most that second and nothing committed: WAL with
  * synchronous=NORMAL survives a crash of the process (not of the machine). The schema is
  * versioned (PRAGMA user_version) and upgraded by the migrations in store.c on open.
  * Retention: samples older than the retention age are thinned to one a minute, then dropped
@@ -43,9 +43,17 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 /* The id of the target called name (created on first use). -1 on a database error. */
 int64_t store_target(struct store *st, const char *name, const char *url);
-/* One sample: up (0/1), goroutines and heap in use (-1: unknown). 0 or -1. */
-int store_sample(struct store *st, int64_t target_id, int64_t t_ms, int up, int64_t goroutines,
-                 int64_t heap_inuse);
+/* One sample of a target; -1 for what it did not measure. */
+struct store_row {
+    int64_t t_ms;
+    int up;
+    int64_t goroutines, heap_inuse; /* the profiles */
+    int64_t heap_alloc;             /* expvar memstats.HeapAlloc */
+    double gc_cpu;                  /* expvar memstats.GCCPUFraction, % */
+    int64_t rss;                    /* /proc/PID/statm */
+};
+/* 0 or -1. */
+int store_sample(struct store *st, int64_t target_id, const struct store_row *r);
 /* One event; json is the whole object. 0 or -1. */
 int store_event(struct store *st, int64_t t_ms, const char *target, const char *event,
                 const char *json);

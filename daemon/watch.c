@@ -23,6 +23,8 @@
 #include "gm/strtab.h"
 #include "gm/trend.h"
 
+#include <cjson/cJSON.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -57,8 +59,9 @@ struct stack_track {
     int64_t seen_ms;
 };
 
-enum rule { RULE_GOROUTINES, RULE_HEAP, RULE_NR };
-static const char *const rule_name[RULE_NR] = {"goroutine-growth", "heap-growth"};
+enum rule { RULE_GOROUTINES, RULE_HEAP, RULE_GC, RULE_LIMIT, RULE_NR };
+static const char *const rule_name[RULE_NR] = {"goroutine-growth", "heap-growth", "gc-cpu",
+                                               "limit"};
 
 struct target {
     struct watch_target w;
@@ -76,7 +79,11 @@ struct target {
     uint32_t samples;  /* taken since the start */
     int64_t sample_ms; /* when the sample being read arrived */
     int64_t goroutines, heap;
-    struct gm_memstats mem;    /* from the heap text; -1 = absent */
+    int want_heap, want_vars; /* parts of this sample still to ask for */
+    int no_vars;              /* /debug/vars answered 404: not asked again until a restart */
+    int64_t heap_alloc, rss;  /* expvar memstats.HeapAlloc; /proc RSS (-1: not measured) */
+    double gc_cpu;            /* expvar memstats.GCCPUFraction, % (-1: not measured) */
+    struct gm_series gc_s, rss_s;
     char err[320], err_h[320]; /* why the goroutine / heap part failed */
     struct gm_series total, heap_s;
     struct stack_track stacks[STACKS_MAX];
@@ -130,6 +137,7 @@ void watch_opts_default(struct watch_opts *o)
     o->heap_every = 2;
     o->min_goroutines = 10;
     o->min_heap = 1 << 20;
+    o->max_gc_cpu = 25;
 }
 
 int64_t watch_parse_duration(const char *s)
@@ -470,6 +478,7 @@ static void sample_done(struct watcher *w, struct target *t);
 static void get(struct watcher *w, struct target *t, const char *path, long timeout_ms,
                 http_done_fn fn, void *ctx);
 static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err);
+static void next_part(struct target *t);
 
 static void on_goroutines(void *ctx, const struct http_req *r, int ok, const char *err)
 {
@@ -480,17 +489,16 @@ static void on_goroutines(void *ctx, const struct http_req *r, int ok, const cha
     }
     if (!ok) {
         snprintf(t->err, sizeof(t->err), "goroutine: %s", err);
+        if (r->status == 0) { /* no answer at all (refused, timed out): the rest would wait too */
+            t->want_heap = t->want_vars = 0;
+        }
     } else if (read_goroutines(t, r->body, r->len, now) == 0) {
         t->ok_g = 1;
         if (t->full) {
             keep_body(&t->dbg1, r->body, r->len, now);
         }
     }
-    /* then the heap, on the connection this request leaves open */
-    if (t->pending > 1) {
-        get(t->wt, t, "/debug/pprof/heap", t->w.timeout_ms, on_heap, t);
-    }
-    sample_done(t->wt, t);
+    next_part(t);
 }
 
 static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err)
@@ -507,7 +515,48 @@ static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err
             keep_body(&t->heaps, r->body, r->len, now_ms());
         }
     }
-    sample_done(t->wt, t);
+    next_part(t);
+}
+
+/* expvar's /debug/vars: the runtime.MemStats the service publishes (GC CPU share, heap
+ * allocated). A service without expvar answers 404 once and is not asked again. */
+static void on_vars(void *ctx, const struct http_req *r, int ok, const char *err)
+{
+    struct target *t = ctx;
+    if (!err) {
+        return;
+    }
+    if (!ok) {
+        t->no_vars = r->status == 404;
+    } else {
+        cJSON *j = cJSON_ParseWithLength(r->body, r->len);
+        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(j, "memstats");
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(ms, "GCCPUFraction");
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(ms, "HeapAlloc");
+        if (cJSON_IsNumber(f) && f->valuedouble >= 0 && f->valuedouble <= 1) {
+            t->gc_cpu = f->valuedouble * 100;
+        }
+        if (cJSON_IsNumber(a) && a->valuedouble >= 0) {
+            t->heap_alloc = (int64_t)a->valuedouble;
+        }
+        t->no_vars = !ms; /* JSON, but not expvar's */
+        cJSON_Delete(j);
+    }
+    next_part(t);
+}
+
+/* The next part of the sample, on the connection the last one leaves open; or the end. */
+static void next_part(struct target *t)
+{
+    if (t->want_heap) {
+        t->want_heap = 0;
+        get(t->wt, t, "/debug/pprof/heap", t->w.timeout_ms, on_heap, t);
+    } else if (t->want_vars) {
+        t->want_vars = 0;
+        get(t->wt, t, "/debug/vars", t->w.timeout_ms, on_vars, t);
+    } else {
+        sample_done(t->wt, t);
+    }
 }
 
 static void get(struct watcher *w, struct target *t, const char *path, long timeout_ms,
@@ -524,19 +573,22 @@ static void get(struct watcher *w, struct target *t, const char *path, long time
     fn(ctx, &r, 0, "cannot start the request");
 }
 
-/* Takes a sample: the goroutine profile, then (every heap_every samples) the heap profile on
- * the same connection. The goroutine profile is debug=1 text (cheaper for the target and for
- * us: no gzip), except when a body is due for the history (every window/5): then the binary
- * form, and the heap with it. */
+/* Takes a sample, one request after the other on one connection: the goroutine profile, then
+ * every heap_every samples the heap profile and expvar's memstats. The goroutine profile is
+ * debug=1 text (cheaper for the target and for us: no gzip), except when a body is due for the
+ * history (every window/5): then the binary form, and the heap with it. */
 static void sample_start(struct watcher *w, struct target *t)
 {
     int64_t now = now_ms();
     const struct history *h = &t->dbg1;
     t->full = !h->nr || now - h->v[h->nr - 1].t_ms >= t->window_ms / (HISTORY_MAX - 1);
-    t->pending = t->full || t->samples % (uint32_t)w->o->heap_every == 0 ? 2 : 1;
+    t->want_heap = t->full || t->samples % (uint32_t)w->o->heap_every == 0;
+    t->want_vars = t->want_heap && !t->no_vars;
     t->samples++;
+    t->pending = 1;
     t->ok_g = t->ok_h = 0;
-    t->goroutines = t->heap = -1;
+    t->goroutines = t->heap = t->heap_alloc = -1;
+    t->gc_cpu = -1;
     t->err[0] = t->err_h[0] = '\0';
     get(w, t, t->full ? "/debug/pprof/goroutine" : "/debug/pprof/goroutine?debug=1",
         t->w.timeout_ms, on_goroutines, t);
@@ -769,7 +821,7 @@ static void on_capture(void *ctx, const struct http_req *r, int ok, const char *
         emit_capture(w, c, r->len);
         if (strcmp(c->kind, "goroutine-debug2") == 0) {
             debug2_findings(w, c, r->body, r->len);
-        } else if (strcmp(c->kind, "heap") == 0 && c->rule == RULE_HEAP) {
+        } else if (strcmp(c->kind, "heap") == 0 && c->rule != RULE_GOROUTINES) {
             heap_findings(w, c->t, r->body, r->len);
         }
     }
@@ -806,16 +858,26 @@ static void trigger(struct watcher *w, struct target *t, enum rule rule, const s
     ev_num(&e, "to", f->last);
     ev_num(&e, "per_minute", f->per_min);
     char text[600];
+    int mb = rule == RULE_HEAP || strstr(what, " MB");
+    double u = mb ? 1048576 : 1;
     if (rule == RULE_HEAP) {
         snprintf(text, sizeof(text), "%s: in-use heap floor %.1f -> %.1f MB (%+.1f MB/min)",
-                 rule_name[rule], f->first / 1048576, f->last / 1048576, f->per_min / 1048576);
+                 rule_name[rule], f->first / u, f->last / u, f->per_min / u);
+    } else if (rule == RULE_GC) {
+        snprintf(text, sizeof(text),
+                 "%s: the GC has used %.1f%% of the CPU since the start (over "
+                 "%.0f%% for a quarter window)",
+                 rule_name[rule], f->last, w->o->max_gc_cpu);
+    } else if (rule == RULE_LIMIT) {
+        snprintf(text, sizeof(text), "%s: %s for a quarter window (lowest %.*f, now %.*f%s)",
+                 rule_name[rule], what, mb, f->first / u, mb, f->last / u, mb ? " MB" : "");
     } else {
         snprintf(text, sizeof(text), "%s: %s floor %.0f -> %.0f (%+.0f/min)", rule_name[rule], what,
                  f->first, f->last, f->per_min);
     }
     ev_end(w, &e, text);
     long cap_timeout = t->w.timeout_ms * 3;
-    if (rule == RULE_GOROUTINES) {
+    if (rule == RULE_GOROUTINES || (rule == RULE_LIMIT && strncmp(what, "goroutines", 10) == 0)) {
         diff_history(w, t);
         capture(w, t, rule, CAP_GOROUTINES, "goroutine-debug2", "/debug/pprof/goroutine?debug=2",
                 cap_timeout, on_capture);
@@ -837,52 +899,98 @@ static void trigger(struct watcher *w, struct target *t, enum rule rule, const s
 
 /* ---------------------------------------------------------------- rules */
 
+/* Every point of s in the last span over limit, and s reaching back that far: in f, the lowest
+ * (first) and the newest (last). */
+static int held_over(const struct gm_series *s, int64_t now, int64_t span, double limit,
+                     struct gm_floor *f)
+{
+    if (limit <= 0 || !s->nr || gm_series_t(s, 0) > now - span) {
+        return 0;
+    }
+    f->first = f->last = gm_series_v(s, s->nr - 1);
+    for (uint32_t i = s->nr; i-- > 0 && gm_series_t(s, i) >= now - span;) {
+        double v = gm_series_v(s, i);
+        if (v <= limit) {
+            return 0;
+        }
+        f->first = v < f->first ? v : f->first;
+    }
+    return 1;
+}
+
+/* The goroutine rule: the stack whose floor rose most, else the total. */
+static int goroutines_rising(const struct watcher *w, const struct target *t, int64_t now,
+                             struct gm_floor *best, char *what, size_t cap)
+{
+    struct gm_floor_opts go = {
+        .window_ms = t->window_ms, .parts = 4, .min_rise = w->o->min_goroutines};
+    struct gm_floor f;
+    const char *most = NULL; /* the stack whose floor rose most, rising or not */
+    double most_rise = 0;
+    int holds = 0;
+    for (uint32_t i = 0; i < t->stacks_nr; i++) {
+        gm_floor_rise(&t->stacks[i].s, now, &go, &f);
+        if (f.full && f.last - f.first > most_rise) {
+            most_rise = f.last - f.first;
+            most = t->stacks[i].func;
+        }
+        if (f.rising && (!holds || f.last - f.first > best->last - best->first)) {
+            *best = f;
+            holds = 1;
+            snprintf(what, cap, "goroutines in %s", t->stacks[i].func);
+        }
+    }
+    if (!holds) {
+        gm_floor_rise(&t->total, now, &go, &f);
+        if (f.rising) {
+            *best = f;
+            holds = 1;
+            snprintf(what, cap, most ? "goroutines (most in %s)" : "goroutines", most);
+        }
+    }
+    return holds;
+}
+
+/* Whether rule r holds for t now; what it saw in best and what. */
+static int rule_holds(const struct watcher *w, const struct target *t, int r, int64_t now,
+                      struct gm_floor *best, char *what, size_t cap)
+{
+    const struct watch_opts *o = w->o;
+    int64_t sustain = t->window_ms / 4;
+    struct gm_floor_opts ho = {
+        .window_ms = t->window_ms, .parts = 4, .min_rise = o->min_heap, .min_frac = 0.1};
+    switch (r) {
+    case RULE_GOROUTINES:
+        return goroutines_rising(w, t, now, best, what, cap);
+    case RULE_HEAP:
+        gm_floor_rise(&t->heap_s, now, &ho, best);
+        snprintf(what, cap, "heap in use");
+        return best->rising;
+    case RULE_GC:
+        snprintf(what, cap, "GC share of CPU");
+        return held_over(&t->gc_s, now, sustain, o->max_gc_cpu, best);
+    default: /* RULE_LIMIT */
+        if (held_over(&t->total, now, sustain, o->max_goroutines, best)) {
+            snprintf(what, cap, "goroutines over %.0f", o->max_goroutines);
+        } else if (held_over(&t->heap_s, now, sustain, o->max_heap, best)) {
+            snprintf(what, cap, "heap in use over %.1f MB", o->max_heap / 1048576);
+        } else if (held_over(&t->rss_s, now, sustain, o->max_rss, best)) {
+            snprintf(what, cap, "resident set over %.1f MB", o->max_rss / 1048576);
+        } else {
+            return 0;
+        }
+        return 1;
+    }
+}
+
 static void judge(struct watcher *w, struct target *t, int64_t now)
 {
     const struct watch_opts *o = w->o;
-    struct gm_floor_opts go = {
-        .window_ms = t->window_ms, .parts = 4, .min_rise = o->min_goroutines};
-    struct gm_floor_opts ho = {
-        .window_ms = t->window_ms, .parts = 4, .min_rise = o->min_heap, .min_frac = 0.1};
     for (int r = 0; r < RULE_NR; r++) {
-        struct gm_floor f, best = {0};
+        struct gm_floor best;
         char what[256] = "";
-        int holds = 0;
-        if (r == RULE_GOROUTINES) {
-            const char *most = NULL; /* the stack whose floor rose most, rising or not */
-            double most_rise = 0;
-            for (uint32_t i = 0; i < t->stacks_nr; i++) {
-                gm_floor_rise(&t->stacks[i].s, now, &go, &f);
-                if (f.full && f.last - f.first > most_rise) {
-                    most_rise = f.last - f.first;
-                    most = t->stacks[i].func;
-                }
-                if (f.rising && (!holds || f.last - f.first > best.last - best.first)) {
-                    best = f;
-                    holds = 1;
-                    snprintf(what, sizeof(what), "goroutines in %s", t->stacks[i].func);
-                }
-            }
-            if (!holds) {
-                gm_floor_rise(&t->total, now, &go, &f);
-                if (f.rising) {
-                    best = f;
-                    holds = 1;
-                    if (most) {
-                        snprintf(what, sizeof(what), "goroutines (most in %s)", most);
-                    } else {
-                        snprintf(what, sizeof(what), "goroutines");
-                    }
-                }
-            }
-        } else {
-            gm_floor_rise(&t->heap_s, now, &ho, &f);
-            if (f.rising) {
-                best = f;
-                holds = 1;
-                snprintf(what, sizeof(what), "heap in use");
-            }
-        }
+        memset(&best, 0, sizeof(best));
+        int holds = rule_holds(w, t, r, now, &best, what, sizeof(what));
         if (holds) {
             t->quiet_since[r] = 0;
             if (!t->episode[r] && now >= t->cooldown_until[r]) {
@@ -899,7 +1007,8 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
                 ev_begin(&e, t, "resolved", now);
                 ev_str(&e, "rule", rule_name[r]);
                 char text[300];
-                snprintf(text, sizeof(text), "%s: no longer rising for a window", rule_name[r]);
+                snprintf(text, sizeof(text), "%s: %s for a window", rule_name[r],
+                         r < RULE_GC ? "no longer rising" : "back under the limit");
                 ev_end(w, &e, text);
             }
         }
@@ -913,17 +1022,35 @@ static void schedule(struct watcher *w, struct target *t)
     w->wake_ms = t->next_ms < w->wake_ms ? t->next_ms : w->wake_ms;
 }
 
+/* The resident set of a local process, bytes (/proc/PID/statm), or -1. */
+static int64_t proc_rss(int pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/statm", pid);
+    FILE *f = fopen(path, "r");
+    long long size = 0, res = -1;
+    if (f) {
+        if (fscanf(f, "%lld %lld", &size, &res) != 2) {
+            res = -1;
+        }
+        fclose(f);
+    }
+    return res < 0 ? -1 : (int64_t)res * sysconf(_SC_PAGESIZE);
+}
+
 static void sample_done(struct watcher *w, struct target *t)
 {
-    if (--t->pending > 0) {
-        return;
-    }
+    t->pending = 0;
     int64_t now = now_ms();
     schedule(w, t);
     int up = t->ok_g || t->ok_h;
     char why[700];
     snprintf(why, sizeof(why), "%s%s%s", t->err, t->err[0] && t->err_h[0] ? "; " : "", t->err_h);
-    store_sample(w->st, t->id, now, up, t->ok_g ? t->goroutines : -1, t->ok_h ? t->heap : -1);
+    t->rss = up && t->w.pid > 0 ? proc_rss(t->w.pid) : -1;
+    struct store_row row = {
+        now,       up,    t->ok_g ? t->goroutines : -1, t->ok_h ? t->heap : -1, t->heap_alloc,
+        t->gc_cpu, t->rss};
+    store_sample(w->st, t->id, &row);
     if (!up) {
         t->fails++;
         if (t->up || !t->known) {
@@ -949,6 +1076,9 @@ static void sample_done(struct watcher *w, struct target *t)
         if (t->known) { /* came back: a restart resets every count */
             gm_series_clear(&t->total);
             gm_series_clear(&t->heap_s);
+            gm_series_clear(&t->gc_s);
+            gm_series_clear(&t->rss_s);
+            t->no_vars = 0;
             for (uint32_t i = 0; i < t->stacks_nr; i++) {
                 gm_series_clear(&t->stacks[i].s);
             }
@@ -970,6 +1100,12 @@ static void sample_done(struct watcher *w, struct target *t)
     }
     if (t->ok_h) {
         gm_series_push(&t->heap_s, now, (double)t->heap);
+    }
+    if (t->gc_cpu >= 0) {
+        gm_series_push(&t->gc_s, now, t->gc_cpu);
+    }
+    if (t->rss >= 0) {
+        gm_series_push(&t->rss_s, now, (double)t->rss);
     }
     judge(w, t, now);
 }
@@ -1186,6 +1322,8 @@ static void target_release(struct target *t)
 {
     gm_series_release(&t->total);
     gm_series_release(&t->heap_s);
+    gm_series_release(&t->gc_s);
+    gm_series_release(&t->rss_s);
     for (uint32_t i = 0; i < t->stacks_nr; i++) {
         gm_series_release(&t->stacks[i].s);
     }
@@ -1231,7 +1369,8 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         t->next_ms = start + (int64_t)i * t->w.interval_ms / (n ? n : 1); /* spread the polls */
         w.due[i] = t->next_ms;
         if (t->id < 0 || gm_series_init(&t->total, cap) < 0 ||
-            gm_series_init(&t->heap_s, cap) < 0) {
+            gm_series_init(&t->heap_s, cap) < 0 || gm_series_init(&t->gc_s, cap) < 0 ||
+            gm_series_init(&t->rss_s, cap) < 0) {
             fprintf(stderr, "gomedic watch: %s: %s\n", st->path, store_errmsg(st));
             for (uint32_t k = 0; k <= i; k++) {
                 target_release(&w.t[k]);

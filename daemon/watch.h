@@ -25,6 +25,7 @@ struct watch_target {
     long timeout_ms;     /* 0: the watch's */
     char auth[1024];     /* a header sent with every request ("Authorization: ..."), or "" */
     char ca_file[512], cert_file[512], key_file[512]; /* TLS, or "" */
+    int pid; /* a local process: its RSS from /proc (0: none) */
 };
 
 struct hook;
@@ -40,9 +41,12 @@ struct watch_opts {
     int heap_every;        /* the heap profile every Nth sample (and with every kept one) */
     double min_goroutines; /* rise of a goroutine floor that counts */
     double min_heap;       /* rise of the heap floor that counts, bytes */
-    int json;              /* events as JSON lines on stdout */
-    int quiet;             /* no readable log of samples (events only) */
-    struct hook *hooks;    /* self-heal hooks (daemon/hook.h), run on their events */
+    double max_gc_cpu;     /* GC share of CPU (GCCPUFraction, %) that triggers (0: none) */
+    /* absolute limits, sustained for a quarter window (0: none) */
+    double max_goroutines, max_heap, max_rss;
+    int json;           /* events as JSON lines on stdout */
+    int quiet;          /* no readable log of samples (events only) */
+    struct hook *hooks; /* self-heal hooks (daemon/hook.h), run on their events */
     uint32_t hooks_nr;
 };
 

@@ -6,11 +6,16 @@
 //	            channel nobody reads any more (main.(*Notifier).notify)
 //	heap:       every request's response is kept in a cache that is never evicted
 //	            (main.(*Cache).Put)
+//	gc:         no leak, but the GC takes much of the CPU: a large live set of pointers and a
+//	            loop that allocates garbage all the time, with GOGC at 10 (main.churn)
+//
+// It also serves expvar's /debug/vars (memstats: the GC's share of CPU).
 //
 //	leaky -addr 127.0.0.1:6060 -leak both -leak-after 20s -rate 20
 package main
 
 import (
+	_ "expvar"
 	"flag"
 	"fmt"
 	"log"
@@ -19,6 +24,7 @@ import (
 	"net/http"
 	_ "net/http/pprof"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -70,17 +76,37 @@ func handleRequest(id int, leakG, leakH bool, n *Notifier, c *Cache) {
 	}
 }
 
+type node struct {
+	next *node
+	val  [2]int64
+}
+
+// churn keeps a live list of pointers for the GC to mark and allocates garbage without pause.
+func churn() {
+	debug.SetGCPercent(10)
+	var live *node
+	for i := 0; i < 300000; i++ {
+		live = &node{next: live}
+	}
+	for {
+		for i := 0; i < 1000; i++ {
+			sink = make([]byte, 256)
+		}
+		live.val[0]++
+	}
+}
+
 func main() {
 	addr := flag.String("addr", "127.0.0.1:6060", "listen address")
-	leak := flag.String("leak", "both", "what leaks: goroutines, heap, both or none")
+	leak := flag.String("leak", "both", "what leaks: goroutines, heap, both, gc or none")
 	after := flag.Duration("leak-after", 20*time.Second, "healthy for this long first")
 	rate := flag.Int("rate", 20, "requests per second once leaking")
 	stop := flag.Duration("for", 0, "exit after this long (0: never)")
 	flag.Parse()
 	leakG := *leak == "goroutines" || *leak == "both"
 	leakH := *leak == "heap" || *leak == "both"
-	if !leakG && !leakH && *leak != "none" {
-		fmt.Fprintf(os.Stderr, "leaky: -leak %q: expected goroutines, heap, both or none\n", *leak)
+	if !leakG && !leakH && *leak != "none" && *leak != "gc" {
+		fmt.Fprintf(os.Stderr, "leaky: -leak %q: expected goroutines, heap, both, gc or none\n", *leak)
 		os.Exit(2)
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -101,6 +127,9 @@ func main() {
 		n := &Notifier{results: make(chan []byte)}
 		c := &Cache{m: map[int][]byte{}}
 		time.Sleep(*after)
+		if *leak == "gc" {
+			churn()
+		}
 		tick := time.NewTicker(time.Second / time.Duration(*rate))
 		for id := 0; ; id++ {
 			<-tick.C

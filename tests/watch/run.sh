@@ -81,6 +81,16 @@ start_bad hang hang
 start_bad garbage garbage
 start_bad huge huge
 start_bad flaky flaky
+# GC pressure (expvar memstats) and absolute limits, one of each, at the same time
+start_leaky gc -leak gc -leak-after 1s -for 90s
+start_leaky lim -leak goroutines -leak-after 1s -rate 20 -for 90s
+start_leaky rss -leak none -for 90s
+printf '[target rss]\nurl = %s\npid = %s\n' "$(cat "$tmp/rss.url")" "${pids[-1]}" > "$tmp/rss.ini"
+watch gc 25s --window 8s --cpu-seconds 0 --max-gc-cpu 10 "gc=$(cat "$tmp/gc.url")" &
+w6=$!
+watch lim 25s --window 8s --cpu-seconds 0 --max-goroutines 100 --max-rss 1M --config "$tmp/rss.ini" \
+  "lim=$(cat "$tmp/lim.url")" &
+w7=$!
 watch leak 50s "svc=$(cat "$tmp/leak.url")" &
 w1=$!
 watch healthy 55s "svc=$(cat "$tmp/healthy.url")" &
@@ -107,7 +117,18 @@ check "broken targets: each down once" "$tmp/bad.json" [ "$(events bad down)" = 
 check "endless body: peak RSS under 200 MB ($(cat "$tmp/bad.rss") kB)" "" [ "$(cat "$tmp/bad.rss")" -lt 204800 ]
 check "flaky target: up, exit 0" "$tmp/flaky.err" [ "$(events flaky up)" -ge 1 -a "$(cat "$tmp/flaky.rc")" = 0 ]
 
+wait $w6 $w7
+check "gc: one gc-cpu trigger (expvar GCCPUFraction over 10%)" "$tmp/gc.json" [ "$(events gc trigger rule=gc-cpu)" = 1 ]
+check "gc: the GC share stored with the samples" "" [ "$(sqlite3 "$tmp/gc.db" 'select count(*) from samples where gc_cpu > 10')" -ge 3 ]
+check "gc: heap captured on the trigger" "$tmp/gc.json" grep -q '"rule": "gc-cpu", "kind": "heap"' "$tmp/gc.json"
+check "limit: goroutines over --max-goroutines" "$tmp/lim.json" grep -q '"target": "lim".*"event": "trigger".*"rule": "limit".*goroutines over 100' "$tmp/lim.json"
+check "limit: resident set (pid from the config) over --max-rss" "$tmp/lim.json" grep -q '"target": "rss".*"event": "trigger".*"rule": "limit".*resident set over 1.0 MB' "$tmp/lim.json"
+check "limit: RSS stored only for the target with a pid" "" [ "$(sqlite3 "$tmp/lim.db" "select count(distinct t.name) from samples s join targets t on t.id = s.target_id where s.rss > 1000000")" = 1 ]
+check "limit: one trigger each, once per episode" "$tmp/lim.json" [ "$(events lim trigger rule=limit)" = 2 ]
+check "no gc-cpu or limit trigger on the leak's own watch (defaults)" "$tmp/lim.json" [ "$(events lim trigger rule=gc-cpu)" = 0 ]
+
 wait $w1 $w2
+check "healthy: expvar read (GC share stored), under the default 25%" "" [ "$(sqlite3 "$tmp/healthy.db" 'select count(*) from samples where gc_cpu is not null and gc_cpu < 25')" -ge 5 ]
 # the leak: found, named, once per episode
 check "leak: exit 0" "$tmp/leak.err" [ "$(cat "$tmp/leak.rc")" = 0 ]
 check "leak: one goroutine trigger" "$tmp/leak.json" [ "$(events leak trigger rule=goroutine-growth)" = 1 ]
