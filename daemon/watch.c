@@ -20,6 +20,7 @@
 #include "gm/pview.h"
 #include "gm/record.h"
 #include "gm/series.h"
+#include "gm/sniff.h"
 #include "gm/strtab.h"
 #include "gm/trend.h"
 
@@ -95,6 +96,7 @@ struct target {
     int64_t cooldown_until[RULE_NR];
     int captures_pending;
     int64_t captured_ms[4]; /* when each capture kind was last asked for */
+    int64_t heap_again_ms;  /* a second heap capture of this episode is due (heap_findings) */
 };
 
 enum cap_kind { CAP_GOROUTINES, CAP_HEAP, CAP_CPU, CAP_TRACE };
@@ -461,9 +463,8 @@ static int read_heap(struct target *t, const char *body, size_t len)
     int rc = gm_input_from_mem(&in, t->w.name, body, len, &lim, &d);
     if (rc == 0) {
         rc = gm_pprof_sum(in.p, in.len, "inuse_space", &t->heap, &d);
-        if (rc < 0 && in.len && in.p[0] != 0x0a) {
-            snprintf(d.msg, sizeof(d.msg), "expected a heap profile, found %s",
-                     in.p[0] >= 0x20 && in.p[0] < 0x7f ? "text" : "other bytes");
+        if (rc < 0) {
+            gm_sniff_found_text(in.p, in.len, "a heap profile", &d);
         }
         gm_input_close(&in);
     }
@@ -647,8 +648,9 @@ static void emit_capture(struct watcher *w, struct capture *c, size_t len)
     ev_end(w, &e, text);
 }
 
-static void emit_records(struct watcher *w, struct target *t, enum rule rule,
-                         const struct gm_records *recs, const char *from, uint32_t max)
+/* The findings of recs at low severity or above, at most max: how many were emitted. */
+static uint32_t emit_records(struct watcher *w, struct target *t, enum rule rule,
+                             const struct gm_records *recs, const char *from, uint32_t max)
 {
     uint32_t shown = 0;
     for (uint32_t i = 0; i < recs->nr && shown < max; i++) {
@@ -685,6 +687,7 @@ static void emit_records(struct watcher *w, struct target *t, enum rule rule,
                  r->kind->id, r->function, r->file[0] ? loc : "", (unsigned long long)r->count, ev);
         ev_end(w, &e, text);
     }
+    return shown;
 }
 
 /* The goroutine diff over the kept goroutine profiles, written as capture files first (the
@@ -767,9 +770,13 @@ static void debug2_findings(struct watcher *w, const struct capture *c, const ch
     gm_gdump_set_release(&set);
 }
 
-/* The heap analysis over the kept heap bodies and this capture. */
-static void heap_findings(struct watcher *w, struct target *t, const char *body, size_t len)
+/* The heap analysis over the kept heap bodies and this capture. When a heap rule triggers early
+ * in a leak, the kept profiles are mostly from before it and no site is graded yet: then one
+ * more heap profile is captured a quarter window later and analysed with the newer history. */
+static void heap_findings(struct watcher *w, struct target *t, enum rule rule, const char *body,
+                          size_t len)
 {
+    uint32_t found = 0;
     struct gm_profile profs[HISTORY_MAX + 1];
     uint32_t n = 0;
     for (uint32_t i = 0; i <= t->heaps.nr; i++) {
@@ -790,13 +797,16 @@ static void heap_findings(struct watcher *w, struct target *t, const char *body,
         struct gm_records recs;
         gm_records_init(&recs);
         if (gm_records_from_heap(&res, &recs) == 0) {
-            emit_records(w, t, RULE_HEAP, &recs, "heap profiles", 5);
+            found = emit_records(w, t, rule, &recs, "heap profiles", 5);
         }
         gm_records_release(&recs);
         gm_heap_release(&res);
     }
     for (uint32_t i = 0; i < n; i++) {
         gm_profile_release(&profs[i]);
+    }
+    if (!found && rule == RULE_HEAP && !t->heap_again_ms && t->episode[RULE_HEAP]) {
+        t->heap_again_ms = now_ms() + t->window_ms / 4;
     }
 }
 
@@ -822,7 +832,7 @@ static void on_capture(void *ctx, const struct http_req *r, int ok, const char *
         if (strcmp(c->kind, "goroutine-debug2") == 0) {
             debug2_findings(w, c, r->body, r->len);
         } else if (strcmp(c->kind, "heap") == 0 && c->rule != RULE_GOROUTINES) {
-            heap_findings(w, c->t, r->body, r->len);
+            heap_findings(w, c->t, c->rule, r->body, r->len);
         }
     }
     free(c);
@@ -995,6 +1005,9 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
             t->quiet_since[r] = 0;
             if (!t->episode[r] && now >= t->cooldown_until[r]) {
                 t->episode[r] = 1;
+                if (r == RULE_HEAP) {
+                    t->heap_again_ms = 0;
+                }
                 trigger(w, t, (enum rule)r, &best, what);
             }
         } else if (t->episode[r]) {
@@ -1106,6 +1119,12 @@ static void sample_done(struct watcher *w, struct target *t)
     }
     if (t->rss >= 0) {
         gm_series_push(&t->rss_s, now, (double)t->rss);
+    }
+    if (t->heap_again_ms > 0 && now >= t->heap_again_ms) {
+        t->heap_again_ms = -1; /* once an episode */
+        t->captured_ms[CAP_HEAP] = 0;
+        capture(w, t, RULE_HEAP, CAP_HEAP, "heap", "/debug/pprof/heap", t->w.timeout_ms * 3,
+                on_capture);
     }
     judge(w, t, now);
 }

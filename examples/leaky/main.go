@@ -127,6 +127,7 @@ func main() {
 		n := &Notifier{results: make(chan []byte)}
 		c := &Cache{m: map[int][]byte{}}
 		time.Sleep(*after)
+		fmt.Printf("leaky: leaking %s from %s\n", *leak, time.Now().UTC().Format("2006-01-02T15:04:05.000Z"))
 		if *leak == "gc" {
 			churn()
 		}

@@ -24,4 +24,9 @@ enum gm_kind {
 enum gm_kind gm_sniff(const char *p, size_t len);
 const char *gm_kind_name(enum gm_kind k);
 
+/* When p starts with text (its first 512 bytes printable): GM_EFORMAT with "expected WANT,
+ * found text: '<its first line>'" in diag, the error of a body that is not the profile asked
+ * for (an HTML error page, a login form). Else 0 and diag untouched. */
+int gm_sniff_found_text(const char *p, size_t len, const char *want, struct gm_diag *diag);
+
 #endif

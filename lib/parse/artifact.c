@@ -28,34 +28,6 @@ static int wanted(const struct gm_artifact *a, const struct gm_artifact_opts *o,
 
 /* Whether the first bytes are text (printable ASCII, UTF-8, tabs and newlines): an HTML error
  * page or a log where a profile was expected. */
-static int looks_text(const char *p, size_t len)
-{
-    size_t n = len < 512 ? len : 512;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            return 0;
-        }
-    }
-    return n > 0;
-}
-
-/* "expected a heap profile, found text: '<html><body>...'" */
-static int found_text(const struct gm_artifact *a, const struct gm_artifact_opts *o,
-                      struct gm_diag *diag)
-{
-    char ex[64];
-    size_t n = 0;
-    for (size_t i = 0; i < a->in.len && n < 48 && a->in.p[i] != '\n'; i++) {
-        unsigned char c = (unsigned char)a->in.p[i];
-        ex[n++] = c < 0x20 || c > 0x7e ? '?' : (char)c;
-    }
-    ex[n] = '\0';
-    return gm_diag_set(diag, GM_EFORMAT, 0, 1, "expected %s, found text: '%s%s'",
-                       o->want_text ? o->want_text : "a pprof profile", ex,
-                       n < a->in.len && a->in.p[n] != '\n' ? "..." : "");
-}
-
 /* After the bytes are in: sniff once, decode a profile once. */
 static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
                        struct gm_diag *diag)
@@ -78,8 +50,13 @@ static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
                  ? gm_pprof_parse(&a->profile, a->in.p, a->in.len, &a->lim, diag)
                  : gm_heaptext_parse(&a->profile, a->in.p, a->in.len, &a->lim, diag);
         a->has_profile = rc >= 0;
-        if (rc < 0 && rc != GM_ENOMEM && forced && looks_text(a->in.p, a->in.len)) {
-            rc = found_text(a, o, diag);
+        if (rc < 0 && rc != GM_ENOMEM && forced) {
+            struct gm_diag t = {0};
+            if (gm_sniff_found_text(a->in.p, a->in.len,
+                                    o->want_text ? o->want_text : "a pprof profile", &t) < 0) {
+                *diag = t;
+                rc = t.code;
+            }
         }
     }
     if (rc < 0) {

@@ -79,3 +79,26 @@ enum gm_kind gm_sniff(const char *p, size_t len)
     }
     return GM_KIND_UNKNOWN;
 }
+
+int gm_sniff_found_text(const char *p, size_t len, const char *want, struct gm_diag *diag)
+{
+    size_t n = len < 512 ? len : 512;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            return 0;
+        }
+    }
+    if (n == 0) {
+        return 0;
+    }
+    char ex[64];
+    size_t k = 0;
+    for (; k < len && k < 48 && p[k] != '\n'; k++) {
+        unsigned char c = (unsigned char)p[k];
+        ex[k] = c < 0x20 || c > 0x7e ? '?' : (char)c;
+    }
+    ex[k] = '\0';
+    return gm_diag_set(diag, GM_EFORMAT, 0, 1, "expected %s, found text: '%s%s'", want, ex,
+                       k < len && p[k] != '\n' ? "..." : "");
+}
