@@ -1,8 +1,159 @@
-/* Self-heal hooks (hook.h): what a hook owns. Running them is the watch loop's (watch.c). */
+/* Self-heal hooks (hook.h): which events a hook wants, its rate limit, running its command. */
+#define _GNU_SOURCE
 #include "hook.h"
+#include "gm/alloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+int hook_wants(const struct hook *h, unsigned kind, const char *target, int sev)
+{
+    return (h->on & kind) && !(h->target[0] && strcmp(h->target, target) != 0) &&
+           !(kind == HOOK_ON_FINDING && sev < h->min_severity);
+}
+
+int hook_take(struct hook *h, const char *target, int64_t now_ms)
+{
+    int n = 0, w = 0;
+    for (int i = 0; i < h->runs_nr; i++) { /* forget runs older than an hour */
+        if (now_ms - h->runs[i].t_ms >= 3600000) {
+            continue;
+        }
+        h->runs[w++] = h->runs[i];
+        n += strcmp(h->runs[i].target, target) == 0;
+    }
+    h->runs_nr = w;
+    if (n >= h->max_per_hour) {
+        return -1;
+    }
+    if (h->runs_nr < HOOK_RUNS_MAX) {
+        snprintf(h->runs[h->runs_nr].target, sizeof(h->runs[0].target), "%s", target);
+        h->runs[h->runs_nr++].t_ms = now_ms;
+    }
+    return 0;
+}
+
+static void child_exec(const struct hook *h, const struct hook_env *env, int in[2], int out[2])
+{
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(out[1], 2);
+    close(in[0]);
+    close(in[1]);
+    close(out[0]);
+    close(out[1]);
+    setenv("GOMEDIC_EVENT", env->json, 1);
+    setenv("GOMEDIC_EVENT_KIND", env->kind, 1);
+    setenv("GOMEDIC_TARGET", env->target, 1);
+    setenv("GOMEDIC_URL", env->url, 1);
+    setenv("GOMEDIC_ID", env->id, 1);
+    setenv("GOMEDIC_SEVERITY", env->severity, 1);
+    setenv("GOMEDIC_FUNCTION", env->function, 1);
+    execvp(h->argv[0], h->argv);
+    fprintf(stderr, "gomedic watch: hook %s: cannot run %s: %s\n", h->name, h->argv[0],
+            strerror(errno));
+    _exit(127);
+}
+
+int hook_spawn(const struct hook *h, const struct hook_env *env, int64_t now_ms, void *owner,
+               struct hook_child **children)
+{
+    int in[2], out[2];
+    if (pipe(in) < 0) {
+        return -1;
+    }
+    if (pipe(out) < 0) {
+        close(in[0]);
+        close(in[1]);
+        return -1;
+    }
+    struct hook_child *c = gm_xcalloc(1, sizeof(*c));
+    pid_t pid = c ? fork() : -1;
+    if (pid == 0) {
+        child_exec(h, env, in, out);
+    }
+    close(in[0]);
+    close(out[1]);
+    if (pid < 0) {
+        close(in[1]);
+        close(out[0]);
+        free(c);
+        return -1;
+    }
+    /* the event is small (a few KB): the pipe takes it whole */
+    fcntl(in[1], F_SETFL, O_NONBLOCK);
+    ssize_t wr = write(in[1], env->json, env->len);
+    (void)wr;
+    close(in[1]);
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    c->pid = pid;
+    c->out = out[0];
+    c->started = now_ms;
+    c->deadline = now_ms + h->timeout_ms;
+    c->h = h;
+    c->owner = owner;
+    c->next = *children;
+    *children = c;
+    return 0;
+}
+
+/* Appends what the child wrote (up to its output buffer; the rest is read and dropped). */
+static void drain(struct hook_child *c)
+{
+    char buf[1024];
+    ssize_t n;
+    while ((n = read(c->out, buf, sizeof(buf))) > 0) {
+        size_t room = sizeof(c->output) - 1 - c->len;
+        size_t k = (size_t)n < room ? (size_t)n : room;
+        memcpy(c->output + c->len, buf, k);
+        c->len += k;
+    }
+    c->output[c->len] = '\0';
+}
+
+void hook_poll(struct hook_child **children, int64_t now_ms, int final, hook_done_fn done,
+               void *ctx)
+{
+    struct hook_child **pp = children;
+    while (*pp) {
+        struct hook_child *c = *pp;
+        drain(c);
+        int status = 0;
+        pid_t r = waitpid(c->pid, &status, WNOHANG);
+        if (r == 0) {
+            if (!c->killed && (final || now_ms > c->deadline)) {
+                kill(c->pid, SIGKILL);
+                c->killed = 1;
+            }
+            if (!final) {
+                pp = &c->next;
+                continue;
+            }
+            waitpid(c->pid, &status, 0);
+        }
+        drain(c);
+        char result[200];
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (c->killed) {
+            snprintf(result, sizeof(result), "killed after the timeout");
+        } else if (WIFEXITED(status)) {
+            snprintf(result, sizeof(result), "exit status %d", code);
+        } else {
+            snprintf(result, sizeof(result), "killed by signal %d", WTERMSIG(status));
+        }
+        done(ctx, c, code, result);
+        close(c->out);
+        *pp = c->next;
+        free(c);
+    }
+}
 
 void hook_release(struct hook *h)
 {

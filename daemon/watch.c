@@ -27,9 +27,7 @@
 #include <cjson/cJSON.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +94,8 @@ struct target {
     int64_t cooldown_until[RULE_NR];
     int captures_pending;
     int64_t captured_ms[4]; /* when each capture kind was last asked for */
-    int64_t heap_again_ms;  /* a second heap capture of this episode is due (heap_findings) */
+    int64_t heap_again_ms;  /* another heap capture of this episode is due (heap_findings) */
+    int heap_agains;        /* how many this episode had */
 };
 
 enum cap_kind { CAP_GOROUTINES, CAP_HEAP, CAP_CPU, CAP_TRACE };
@@ -771,8 +770,9 @@ static void debug2_findings(struct watcher *w, const struct capture *c, const ch
 }
 
 /* The heap analysis over the kept heap bodies and this capture. When a heap rule triggers early
- * in a leak, the kept profiles are mostly from before it and no site is graded yet: then one
- * more heap profile is captured a quarter window later and analysed with the newer history. */
+ * in a leak, the kept profiles are mostly from before it and no site is graded yet: then
+ * another heap profile is captured a quarter window later and analysed with the newer history
+ * (at most 3 times an episode). */
 static void heap_findings(struct watcher *w, struct target *t, enum rule rule, const char *body,
                           size_t len)
 {
@@ -805,7 +805,7 @@ static void heap_findings(struct watcher *w, struct target *t, enum rule rule, c
     for (uint32_t i = 0; i < n; i++) {
         gm_profile_release(&profs[i]);
     }
-    if (!found && rule == RULE_HEAP && !t->heap_again_ms && t->episode[RULE_HEAP]) {
+    if (!found && rule == RULE_HEAP && t->heap_agains < 3 && t->episode[RULE_HEAP]) {
         t->heap_again_ms = now_ms() + t->window_ms / 4;
     }
 }
@@ -1007,6 +1007,7 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
                 t->episode[r] = 1;
                 if (r == RULE_HEAP) {
                     t->heap_again_ms = 0;
+                    t->heap_agains = 0;
                 }
                 trigger(w, t, (enum rule)r, &best, what);
             }
@@ -1121,7 +1122,8 @@ static void sample_done(struct watcher *w, struct target *t)
         gm_series_push(&t->rss_s, now, (double)t->rss);
     }
     if (t->heap_again_ms > 0 && now >= t->heap_again_ms) {
-        t->heap_again_ms = -1; /* once an episode */
+        t->heap_again_ms = 0;
+        t->heap_agains++; /* at most 3 an episode */
         t->captured_ms[CAP_HEAP] = 0;
         capture(w, t, RULE_HEAP, CAP_HEAP, "heap", "/debug/pprof/heap", t->w.timeout_ms * 3,
                 on_capture);
@@ -1131,21 +1133,7 @@ static void sample_done(struct watcher *w, struct target *t)
 
 /* ---------------------------------------------------------------- hooks */
 
-/* Runs of h for target within the last hour, after forgetting older ones. */
-static int runs_last_hour(struct hook *h, const char *target, int64_t now)
-{
-    int n = 0, w = 0;
-    for (int i = 0; i < h->runs_nr; i++) {
-        if (now - h->runs[i].t_ms >= 3600000) {
-            continue;
-        }
-        h->runs[w++] = h->runs[i];
-        n += strcmp(h->runs[i].target, target) == 0;
-    }
-    h->runs_nr = w;
-    return n;
-}
-
+/* A "hook" event: what a hook's run came to. */
 static void hook_event(struct watcher *w, struct target *t, const struct hook *h, int status,
                        const char *result, const char *output, int64_t started)
 {
@@ -1183,69 +1171,6 @@ static void on_webhook(void *ctx, const struct http_req *r, int ok, const char *
     free(c);
 }
 
-/* Starts the command of h with the event on stdin and in the environment. */
-static void hook_spawn(struct watcher *w, struct target *t, struct hook *h, const struct ev *e)
-{
-    int in[2], out[2];
-    if (pipe(in) < 0) {
-        return;
-    }
-    if (pipe(out) < 0) {
-        close(in[0]);
-        close(in[1]);
-        return;
-    }
-    struct hook_child *c = gm_xcalloc(1, sizeof(*c));
-    pid_t pid = c ? fork() : -1;
-    if (pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        dup2(out[1], 2);
-        close(in[0]);
-        close(in[1]);
-        close(out[0]);
-        close(out[1]);
-        char sev[16] = "";
-        if (e->sev >= 0) {
-            snprintf(sev, sizeof(sev), "%s", gm_severity_name((enum gm_severity)e->sev));
-        }
-        setenv("GOMEDIC_EVENT", e->buf, 1);
-        setenv("GOMEDIC_EVENT_KIND", e->event, 1);
-        setenv("GOMEDIC_TARGET", t->w.name, 1);
-        setenv("GOMEDIC_URL", t->w.url, 1);
-        setenv("GOMEDIC_ID", e->id, 1);
-        setenv("GOMEDIC_SEVERITY", sev, 1);
-        setenv("GOMEDIC_FUNCTION", e->func, 1);
-        execvp(h->argv[0], h->argv);
-        fprintf(stderr, "gomedic watch: hook %s: cannot run %s: %s\n", h->name, h->argv[0],
-                strerror(errno));
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    if (pid < 0) {
-        close(in[1]);
-        close(out[0]);
-        free(c);
-        hook_event(w, t, h, -1, "cannot start the command", NULL, now_ms());
-        return;
-    }
-    /* the event is small (a few KB): the pipe takes it whole */
-    fcntl(in[1], F_SETFL, O_NONBLOCK);
-    ssize_t wr = write(in[1], e->buf, e->len);
-    (void)wr;
-    close(in[1]);
-    fcntl(out[0], F_SETFL, O_NONBLOCK);
-    c->pid = pid;
-    c->out = out[0];
-    c->deadline = now_ms() + h->timeout_ms;
-    c->h = h;
-    c->t = t;
-    c->started = now_ms();
-    c->next = w->children;
-    w->children = c;
-}
-
 /* Runs the hooks that want this event (not the hooks' own events). */
 static void hooks_fire(struct watcher *w, const struct ev *e)
 {
@@ -1260,19 +1185,12 @@ static void hooks_fire(struct watcher *w, const struct ev *e)
     int64_t now = now_ms();
     for (uint32_t i = 0; i < w->o->hooks_nr; i++) {
         struct hook *h = &w->o->hooks[i];
-        if (!(h->on & kind) || (h->target[0] && strcmp(h->target, t->w.name) != 0) ||
-            (kind == HOOK_ON_FINDING && e->sev < h->min_severity)) {
+        if (!hook_wants(h, kind, t->w.name, e->sev)) {
             continue;
         }
-        if (runs_last_hour(h, t->w.name, now) >= h->max_per_hour) {
+        if (hook_take(h, t->w.name, now) < 0) {
             hook_event(w, t, h, -1, "skipped: max_per_hour reached", NULL, now);
-            continue;
-        }
-        if (h->runs_nr < HOOK_RUNS_MAX) {
-            snprintf(h->runs[h->runs_nr].target, sizeof(h->runs[0].target), "%s", t->w.name);
-            h->runs[h->runs_nr++].t_ms = now;
-        }
-        if (h->webhook[0]) {
+        } else if (h->webhook[0]) {
             struct webhook_call *c = gm_xcalloc(1, sizeof(*c));
             struct http_opts ho = {NULL, NULL, NULL, NULL, e->buf};
             if (c) {
@@ -1283,56 +1201,25 @@ static void hooks_fire(struct watcher *w, const struct ev *e)
                 }
             }
         } else {
-            hook_spawn(w, t, h, e);
+            const struct hook_env env = {e->buf,
+                                         e->len,
+                                         e->event,
+                                         t->w.name,
+                                         t->w.url,
+                                         e->id,
+                                         e->sev >= 0 ? gm_severity_name((enum gm_severity)e->sev)
+                                                     : "",
+                                         e->func};
+            if (hook_spawn(h, &env, now, t, &w->children) < 0) {
+                hook_event(w, t, h, -1, "cannot start the command", NULL, now);
+            }
         }
     }
 }
 
-/* Reads what children wrote, kills the late ones, reports the finished ones. */
-static void hooks_poll(struct watcher *w, int final)
+static void on_hook_done(void *ctx, const struct hook_child *c, int status, const char *result)
 {
-    struct hook_child **pp = &w->children;
-    while (*pp) {
-        struct hook_child *c = *pp;
-        ssize_t n;
-        char buf[1024];
-        while ((n = read(c->out, buf, sizeof(buf))) > 0) {
-            size_t room = sizeof(c->output) - 1 - c->len;
-            size_t k = (size_t)n < room ? (size_t)n : room;
-            memcpy(c->output + c->len, buf, k);
-            c->len += k;
-        }
-        int status = 0;
-        pid_t r = waitpid(c->pid, &status, final ? 0 : WNOHANG);
-        if (r == 0) {
-            if (!c->killed && (final || now_ms() > c->deadline)) {
-                kill(c->pid, SIGKILL);
-                c->killed = 1;
-            }
-            pp = &c->next;
-            continue;
-        }
-        while ((n = read(c->out, buf, sizeof(buf))) > 0 && c->len + 1 < sizeof(c->output)) {
-            size_t k = (size_t)n < sizeof(c->output) - 1 - c->len ? (size_t)n
-                                                                  : sizeof(c->output) - 1 - c->len;
-            memcpy(c->output + c->len, buf, k);
-            c->len += k;
-        }
-        c->output[c->len] = '\0';
-        char result[200];
-        int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        if (c->killed) {
-            snprintf(result, sizeof(result), "killed after the timeout");
-        } else if (WIFEXITED(status)) {
-            snprintf(result, sizeof(result), "exit status %d", code);
-        } else {
-            snprintf(result, sizeof(result), "killed by signal %d", WTERMSIG(status));
-        }
-        hook_event(w, c->t, c->h, code, result, c->output, c->started);
-        close(c->out);
-        *pp = c->next;
-        free(c);
-    }
+    hook_event(ctx, c->owner, c->h, status, result, c->output, c->started);
 }
 
 /* ---------------------------------------------------------------- the loop */
@@ -1443,16 +1330,16 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         int wait = (int)(w.wake_ms - now_ms());
         http_run(&w.http, wait < 0 ? 0 : wait > 200 ? 200 : wait);
         if (w.children) {
-            hooks_poll(&w, 0);
+            hook_poll(&w.children, now_ms(), 0, on_hook_done, &w);
         }
     }
     store_commit(st);
     /* hooks still running get until their timeout */
     while (w.children && !stop_signal) {
         http_run(&w.http, 100);
-        hooks_poll(&w, 0);
+        hook_poll(&w.children, now_ms(), 0, on_hook_done, &w);
     }
-    hooks_poll(&w, 1);
+    hook_poll(&w.children, now_ms(), 1, on_hook_done, &w);
     http_cleanup(&w.http); /* pending requests are dropped, not reported */
     for (uint32_t i = 0; i < n; i++) {
         target_release(&w.t[i]);

@@ -1,0 +1,3 @@
+module target-cost
+
+go 1.19
