@@ -96,18 +96,18 @@ static int watch_key(struct parse *p, const char *k, const char *v)
         o->timeout_ms = (long)ms;
         return r;
     }
-    double *size = strcmp(k, "min_heap") == 0   ? &o->min_heap
-                   : strcmp(k, "max_heap") == 0 ? &o->max_heap
-                   : strcmp(k, "max_rss") == 0  ? &o->max_rss
-                                                : NULL;
-    if (size || strcmp(k, "max_body") == 0) {
+    static const char *const sizes[] = {"max_body", "min_heap", "max_heap", "max_rss"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(k, sizes[i]) != 0) {
+            continue;
+        }
         if ((d = parse_size(v)) <= 0) {
             return fail(p, "%s = '%s': expected a size (64M, 512K)", k, v);
         }
-        if (size) {
-            *size = d;
-        } else {
+        if (i == 0) {
             o->max_body = (size_t)d;
+        } else {
+            *(i == 1 ? &o->min_heap : i == 2 ? &o->max_heap : &o->max_rss) = d;
         }
         return 1;
     }

@@ -13,14 +13,19 @@
 // Per request it prints the median wall time, the process's CPU time (getrusage user+sys over
 // all reps / reps, so GC work the request causes counts), the bytes written, and the pauses:
 //
-//   - STW: stop-the-world pauses the runtime itself recorded, from the runtime/metrics
+//   - STW: the stop-the-world pauses the runtime itself recorded, from the runtime/metrics
 //     histogram /sched/pauses/total/other:seconds (Go >= 1.22; "n/a" before): pauses per
-//     request and the longest (upper bound of its histogram bucket).
-//   - stall: in a second pass, another goroutine on its own P reads the clock in a loop (a
-//     busy "ticker": time.Sleep(100µs) sleeps ~1 ms on Linux, too coarse) and records the
-//     longest gap between two reads during the request, the longest a running goroutine of
-//     the service was held up. The "idle" row is the same probe with no request: the noise
-//     floor (OS scheduling, other load on the machine).
+//     request, and the longest in a request (the upper bound of its histogram bucket).
+//   - stall: measured from the outside, in a second pass. Another goroutine, on its own P,
+//     reads the clock in a loop (a busy "ticker": time.Sleep(100µs) sleeps ~1 ms on Linux, too
+//     coarse) and keeps the longest gap between two reads during the request, the longest a
+//     running goroutine of the service was held up. A gap after which it runs on another
+//     thread, or in which its thread made a voluntary context switch, is the Go runtime taking
+//     it off the CPU (a stop-the-world, a preemption): "stall". A gap without either is the OS
+//     running something else on that CPU (other processes, the hypervisor): "OS", shown so the
+//     noise is visible. The control rows
+//     use the same probe while the main goroutine spins on the CPU for 5 ms ("busy") or sleeps
+//     20 ms ("idle"): stall there should be ~0, OS is this machine's noise.
 //
 // HTTP framing and the network are not included: only the work the handler does.
 package main
@@ -72,7 +77,7 @@ func subscriber() {
 	}
 }
 
-// descend adds d frames between the goroutine's entry and where it parks.
+// descend adds d+1 frames between the goroutine's entry and where it parks.
 //
 //go:noinline
 func descend(d int, park func()) {
@@ -125,6 +130,7 @@ func allocE(d, n int) []byte {
 	return allocE(d-1, n)
 }
 
+// counter is io.Discard that counts.
 type counter struct{ n int64 }
 
 func (c *counter) Write(p []byte) (int, error) {
@@ -156,13 +162,20 @@ func expvarRequest() int64 {
 	return int64(rec.Body.Len())
 }
 
-func cpuTime() time.Duration {
+func rusage(who int) syscall.Rusage {
 	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	if err := syscall.Getrusage(who, &ru); err != nil {
 		panic(err)
 	}
+	return ru
+}
+
+func cpuTime() time.Duration {
+	ru := rusage(syscall.RUSAGE_SELF)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+const rusageThread = 1 // RUSAGE_THREAD (Linux)
 
 // The runtime's own record of stop-the-world pauses, if this Go has it.
 const stwMetric = "/sched/pauses/total/other:seconds"
@@ -179,7 +192,7 @@ func stwCounts() []uint64 {
 
 // stwDelta returns how many pauses were recorded between before and after and the upper
 // bound of the bucket holding the longest.
-func stwDelta(before, after []uint64) (n uint64, max float64) {
+func stwDelta(before, after []uint64) (n uint64, max time.Duration) {
 	if stwSample == nil {
 		return 0, 0
 	}
@@ -191,40 +204,75 @@ func stwDelta(before, after []uint64) (n uint64, max float64) {
 			if hi > 1e9 { // +Inf
 				hi = b[i]
 			}
-			max = hi
+			max = time.Duration(hi * 1e9)
 		}
 	}
 	return n, max
 }
 
-// stall runs f while another goroutine reads the clock in a loop; it returns the longest gap
-// between two reads.
-func stall(f func()) time.Duration {
+// stall runs f while another goroutine reads the clock in a loop. It returns the longest gap
+// between two reads in which the Go runtime took the probe off the CPU (it went on on another
+// thread, or its thread made a voluntary context switch: parked by the runtime) and the longest
+// in which it did not (the OS ran something else on that CPU).
+func stall(f func()) (rt, osGap time.Duration) {
 	var stop int32
 	ready := make(chan struct{})
-	res := make(chan time.Duration)
+	res := make(chan [2]time.Duration)
 	go func() {
-		var max time.Duration
+		var maxRT, maxOS time.Duration
+		tid, ru := syscall.Gettid(), rusage(rusageThread)
 		last := time.Now()
 		close(ready)
 		for {
 			stopped := atomic.LoadInt32(&stop) != 0
 			now := time.Now()
-			if g := now.Sub(last); g > max {
-				max = g
+			if g := now.Sub(last); g > 20*time.Microsecond {
+				ntid, nru := syscall.Gettid(), rusage(rusageThread)
+				if ntid != tid || nru.Nvcsw > ru.Nvcsw {
+					if g > maxRT {
+						maxRT = g
+					}
+				} else if g > maxOS {
+					maxOS = g
+				}
+				tid, ru = ntid, nru
+				now = time.Now()
 			}
 			last = now
 			if stopped { // a stall that ends after f returns is counted too
 				break
 			}
 		}
-		res <- max
+		res <- [2]time.Duration{maxRT, maxOS}
 	}()
 	<-ready
 	f()
 	atomic.StoreInt32(&stop, 1)
-	return <-res
+	r := <-res
+	return r[0], r[1]
 }
+
+func stallPass(reps int, budget time.Duration, f func()) (rt, osGap []time.Duration) {
+	t0 := time.Now()
+	for i := 0; i < reps && (i < 3 || time.Since(t0) < budget); i++ {
+		a, b := stall(f)
+		rt, osGap = append(rt, a), append(osGap, b)
+	}
+	return rt, osGap
+}
+
+// spin keeps the CPU busy for d without calling into the runtime's scheduler.
+func spin(d time.Duration) {
+	x := uint64(1)
+	for t := time.Now(); time.Since(t) < d; {
+		for i := 0; i < 1000; i++ {
+			x = x*6364136223846793005 + 1
+		}
+	}
+	spinSink = x
+}
+
+var spinSink uint64
 
 func median(d []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), d...)
@@ -232,7 +280,23 @@ func median(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
+func maxOf(d []time.Duration) time.Duration {
+	var m time.Duration
+	for _, x := range d {
+		if x > m {
+			m = x
+		}
+	}
+	return m
+}
+
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+func medMax(d []time.Duration) string {
+	return fmt.Sprintf("%8.3f/%8.3f", ms(median(d)), ms(maxOf(d)))
+}
+
+const row = "%-20s %5v %9s %10s %10v %7s %17s %17s %8s\n"
 
 func main() {
 	n := flag.Int("n", 10000, "parked goroutines")
@@ -271,34 +335,34 @@ func main() {
 	runtime.ReadMemStats(&m)
 
 	endpoints := []endpoint{
-		{"goroutine debug=0", profile("goroutine", 0)},
 		{"goroutine debug=1", profile("goroutine", 1)},
-		{"goroutine debug=2", profile("goroutine", 2)},
+		{"goroutine debug=0", profile("goroutine", 0)},
 		{"heap debug=0", profile("heap", 0)},
 		{"expvar /debug/vars", expvarRequest},
+		{"goroutine debug=2", profile("goroutine", 2)},
 	}
 
 	fmt.Printf("go version %s %s/%s, GOMAXPROCS=%d\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
 	fmt.Printf("N=%d parked goroutines (%d in all; 12 distinct stacks of 11-14 frames), live heap %.0f MB (%d objects from 50 stacks)\n",
 		*n, runtime.NumGoroutine(), float64(m.HeapAlloc)/(1<<20), *objects)
 	if stwSample != nil {
-		fmt.Printf("STW: runtime/metrics %s (pauses/request, longest: histogram bucket upper bound)\n", stwMetric)
+		fmt.Printf("STW: runtime/metrics %s: pauses per request; the longest in a request (bucket upper bound), median/max over the requests\n", stwMetric)
 	} else {
-		fmt.Printf("STW: n/a (%s needs Go >= 1.22); see the stall column\n", stwMetric)
+		fmt.Printf("STW: n/a, this Go has no %s (Go >= 1.22); see stall\n", stwMetric)
 	}
-	fmt.Printf("stall: longest gap a clock-reading goroutine on another P saw during the request (second pass), median and max over the requests\n")
-	fmt.Printf("%-20s %5s %9s %10s %11s %6s %8s %17s\n", "endpoint", "reps", "wall ms", "CPU ms/req", "bytes", "STW/req", "STW max", "stall ms med/max")
-	fmt.Printf("%-20s %5s %9s %10s %11s %6s %8s %17s\n", "", "", "(median)", "", "", "", "ms", "")
+	fmt.Printf("stall: longest gap a clock-reading goroutine on another P saw while the runtime parked its thread, median/max over the requests (second pass)\n")
+	fmt.Printf("OS: longest gap it saw that was the OS running something else on its CPU (noise, not caused by the runtime)\n")
+	fmt.Printf(row, "endpoint", "reps", "wall ms", "CPU ms/req", "bytes", "STW/req", "STW ms med/max", "stall ms med/max", "OS ms")
+	fmt.Printf(row, "", "", "(median)", "", "", "", "", "", "max")
 
 	for _, e := range endpoints {
 		e.run() // warm up: first-use allocations, symbolization caches
 		runtime.GC()
 
 		// Pass 1: wall, CPU, bytes, the runtime's STW record.
-		var walls []time.Duration
+		var walls, stwMax []time.Duration
 		var bytes int64
 		var stwN uint64
-		var stwMax float64
 		t0, c0 := time.Now(), cpuTime()
 		for i := 0; i < *reps && (i < 3 || time.Since(t0) < *budget); i++ {
 			before := stwCounts()
@@ -307,43 +371,29 @@ func main() {
 			walls = append(walls, time.Since(s))
 			k, mx := stwDelta(before, stwCounts())
 			stwN += k
-			if mx > stwMax {
-				stwMax = mx
-			}
+			stwMax = append(stwMax, mx)
 		}
 		cpu := (cpuTime() - c0) / time.Duration(len(walls))
 
 		// Pass 2: the stall another goroutine sees.
-		stalls := stallPass(*reps, *budget, func() { e.run() })
+		rt, osGap := stallPass(*reps, *budget, func() { e.run() })
 
 		stw, stwm := "n/a", "n/a"
 		if stwSample != nil {
 			stw = fmt.Sprintf("%.1f", float64(stwN)/float64(len(walls)))
-			stwm = fmt.Sprintf("%.3f", stwMax*1e3)
+			stwm = medMax(stwMax)
 		}
-		fmt.Printf("%-20s %5d %9.3f %10.3f %11d %6s %8s %8.3f/%8.3f\n", e.name, len(walls), ms(median(walls)), ms(cpu),
-			bytes, stw, stwm, ms(median(stalls)), ms(maxOf(stalls)))
+		fmt.Printf(row, e.name, len(walls), fmt.Sprintf("%.3f", ms(median(walls))), fmt.Sprintf("%.3f", ms(cpu)),
+			bytes, stw, stwm, medMax(rt), fmt.Sprintf("%.3f", ms(maxOf(osGap))))
 	}
-	idle := stallPass(*reps, *budget, func() { time.Sleep(20 * time.Millisecond) })
-	fmt.Printf("%-20s %5d %9s %10s %11s %6s %8s %8.3f/%8.3f\n", "idle (20 ms, floor)", len(idle), "-", "-", "-", "-", "-",
-		ms(median(idle)), ms(maxOf(idle)))
-}
-
-func stallPass(reps int, budget time.Duration, f func()) []time.Duration {
-	var stalls []time.Duration
-	t0 := time.Now()
-	for i := 0; i < reps && (i < 3 || time.Since(t0) < budget); i++ {
-		stalls = append(stalls, stall(f))
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"busy 5 ms (control)", func() { spin(5 * time.Millisecond) }},
+		{"idle 20 ms (control)", func() { time.Sleep(20 * time.Millisecond) }},
+	} {
+		rt, osGap := stallPass(*reps, *budget, c.f)
+		fmt.Printf(row, c.name, len(rt), "-", "-", "-", "-", "-", medMax(rt), fmt.Sprintf("%.3f", ms(maxOf(osGap))))
 	}
-	return stalls
-}
-
-func maxOf(d []time.Duration) time.Duration {
-	var m time.Duration
-	for _, x := range d {
-		if x > m {
-			m = x
-		}
-	}
-	return m
 }
