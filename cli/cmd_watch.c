@@ -47,7 +47,8 @@ static void db_path(const char *opt, char *buf, size_t cap)
 
 struct watch_cli {
     const char *config, *targets_file, *interval, *window, *cooldown, *for_, *timeout, *db;
-    uint64_t max_body, min_heap, max_heap, max_rss;
+    const char *retention;
+    uint64_t max_body, min_heap, max_heap, max_rss, max_captures;
     long cpu_seconds, min_goroutines, heap_every, max_goroutines, max_gc_cpu;
     int json, quiet;
 };
@@ -92,6 +93,11 @@ static const struct cli_opt watch_options[] = {
                  "trigger when the resident set of a target with a pid (--config) stays over "
                  "SIZE (default: no limit)",
                  0.0),
+    CLI_OPT_STRING(0, "retention", &wo.retention, "DUR",
+                   "drop samples, events and captures older than DUR (default 7d)"),
+    CLI_OPT_SIZE(0, "max-captures", &wo.max_captures, "SIZE",
+                 "keep at most SIZE of captured files, the oldest dropped first (default 1G)",
+                 1073741824.0),
     CLI_OPT_STRING(0, "db", &wo.db, "PATH",
                    "the store (default $XDG_STATE_HOME/gomedic/watch.db); captures go to "
                    "PATH.captures/"),
@@ -119,6 +125,10 @@ static int watch_main(int argc, char **argv, int first)
     o.cooldown_ms = duration_opt("watch", "cooldown", wo.cooldown, o.cooldown_ms, 0);
     o.for_ms = duration_opt("watch", "for", wo.for_, 0, 1);
     o.timeout_ms = (long)duration_opt("watch", "timeout", wo.timeout, o.timeout_ms, 100);
+    o.retention_ms = duration_opt("watch", "retention", wo.retention, o.retention_ms, 60000);
+    if ((int64_t)wo.max_captures != dflt.max_captures) {
+        o.max_captures = (int64_t)wo.max_captures;
+    }
     if ((size_t)wo.max_body != dflt.max_body) {
         o.max_body = (size_t)wo.max_body;
     }

@@ -91,13 +91,17 @@ static int watch_key(struct parse *p, const char *k, const char *v)
     if (strcmp(k, "cooldown") == 0) {
         return duration(p, k, v, &o->cooldown_ms, 0);
     }
+    if (strcmp(k, "retention") == 0) {
+        return duration(p, k, v, &o->retention_ms, 60000);
+    }
     if (strcmp(k, "timeout") == 0) {
         int r = duration(p, k, v, &ms, 100);
         o->timeout_ms = (long)ms;
         return r;
     }
-    static const char *const sizes[] = {"max_body", "min_heap", "max_heap", "max_rss"};
-    for (int i = 0; i < 4; i++) {
+    static const char *const sizes[] = {"max_body", "min_heap", "max_heap", "max_rss",
+                                        "max_captures"};
+    for (int i = 0; i < 5; i++) {
         if (strcmp(k, sizes[i]) != 0) {
             continue;
         }
@@ -106,6 +110,8 @@ static int watch_key(struct parse *p, const char *k, const char *v)
         }
         if (i == 0) {
             o->max_body = (size_t)d;
+        } else if (i == 4) {
+            o->max_captures = (int64_t)d;
         } else {
             *(i == 1 ? &o->min_heap : i == 2 ? &o->max_heap : &o->max_rss) = d;
         }

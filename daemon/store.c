@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 /* Migration i takes the schema from version i to i + 1; never edit one that has shipped. */
@@ -274,6 +275,45 @@ int store_capture(struct store *st, int64_t t_ms, const char *target, const char
     return run(q);
 }
 
+int store_prune_captures(struct store *st, int64_t now_ms, int64_t keep_ms, int64_t max_bytes)
+{
+    sqlite3_stmt *q = NULL, *del = NULL;
+    int64_t total = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT COALESCE(SUM(bytes), 0) FROM captures", -1, &q, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_finalize(q);
+        return -1;
+    }
+    total = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT id, t_ms, path, bytes FROM captures ORDER BY t_ms", -1,
+                           &q, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, "DELETE FROM captures WHERE id = ?1", -1, &del, NULL) !=
+            SQLITE_OK) {
+        rc = -1;
+    }
+    while (rc == 0 && sqlite3_step(q) == SQLITE_ROW) {
+        int64_t t = sqlite3_column_int64(q, 1);
+        if ((t >= now_ms - keep_ms && total <= max_bytes) || t >= now_ms) {
+            break; /* the oldest left is young enough and the rest fits, or is from now */
+        }
+        const char *path = (const char *)sqlite3_column_text(q, 2);
+        if (path && unlink(path) < 0 && errno != ENOENT) {
+            continue; /* kept in the index while its file is there */
+        }
+        total -= sqlite3_column_int64(q, 3);
+        sqlite3_reset(del);
+        sqlite3_bind_int64(del, 1, sqlite3_column_int64(q, 0));
+        rc = sqlite3_step(del) == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(del);
+    return rc;
+}
+
 int store_prune(struct store *st, int64_t now_ms, int64_t keep_full_ms, int64_t keep_ms)
 {
     sqlite3_stmt *q = NULL;
@@ -288,12 +328,19 @@ int store_prune(struct store *st, int64_t now_ms, int64_t keep_full_ms, int64_t 
     if (run(q) < 0) {
         return -1;
     }
-    q = NULL;
-    sqlite3_prepare_v2(st->db, "DELETE FROM samples WHERE t_ms < ?1", -1, &q, NULL);
-    if (q) {
-        sqlite3_bind_int64(q, 1, now_ms - keep_ms);
+    static const char *const drop[] = {"DELETE FROM samples WHERE t_ms < ?1",
+                                       "DELETE FROM events WHERE t_ms < ?1"};
+    for (int i = 0; i < 2; i++) {
+        q = NULL;
+        sqlite3_prepare_v2(st->db, drop[i], -1, &q, NULL);
+        if (q) {
+            sqlite3_bind_int64(q, 1, now_ms - keep_ms);
+        }
+        if (run(q) < 0) {
+            return -1;
+        }
     }
-    return run(q);
+    return 0;
 }
 
 /* A SELECT with ?1 = since and ?2 = target (NULL: any), prepared and bound; NULL on error. */

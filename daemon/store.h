@@ -9,8 +9,9 @@
  * process killed at any moment loses at most that second and nothing committed: WAL with
  * synchronous=NORMAL survives a crash of the process (not of the machine). The schema is
  * versioned (PRAGMA user_version) and upgraded by the migrations in store.c on open.
- * Retention: samples older than the retention age are thinned to one a minute, then dropped
- * (store_prune).
+ * Retention: samples older than an hour are thinned to one a minute; samples, events and
+ * captures older than the retention age are dropped (store_prune, store_prune_captures), and
+ * the oldest captures go first when all of them take more than the size limit.
  */
 #ifndef GM_DAEMON_STORE_H
 #define GM_DAEMON_STORE_H
@@ -60,9 +61,12 @@ int store_event(struct store *st, int64_t t_ms, const char *target, const char *
 /* Indexes a captured file (already written under capdir). 0 or -1. */
 int store_capture(struct store *st, int64_t t_ms, const char *target, const char *kind,
                   const char *path, int64_t bytes);
-/* Thins samples older than keep_full_ms to one a minute and drops those older than
- * keep_ms. 0 or -1. */
+/* Thins samples older than keep_full_ms to one a minute and drops samples and events older
+ * than keep_ms. 0 or -1. */
 int store_prune(struct store *st, int64_t now_ms, int64_t keep_full_ms, int64_t keep_ms);
+/* Deletes captured files (and their rows), oldest first, while they are older than keep_ms or
+ * all of them together take more than max_bytes; never those of now_ms or later. 0 or -1. */
+int store_prune_captures(struct store *st, int64_t now_ms, int64_t keep_ms, int64_t max_bytes);
 
 /* Calls fn for each event since since_ms (of target, when not NULL), oldest first. */
 typedef int (*store_event_fn)(void *ctx, int64_t t_ms, const char *target, const char *event,

@@ -139,6 +139,8 @@ void watch_opts_default(struct watch_opts *o)
     o->min_goroutines = 10;
     o->min_heap = 1 << 20;
     o->max_gc_cpu = 25;
+    o->retention_ms = 7 * 86400000LL;
+    o->max_captures = (int64_t)1 << 30;
 }
 
 int64_t watch_parse_duration(const char *s)
@@ -631,6 +633,7 @@ static int save(struct watcher *w, struct capture *c, const char *ext, const cha
         return -1;
     }
     store_capture(w->st, t_ms, c->t->w.name, c->kind, c->path, (int64_t)len);
+    store_prune_captures(w->st, t_ms, w->o->retention_ms, w->o->max_captures);
     return 0;
 }
 
@@ -1293,7 +1296,7 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    int64_t next_prune = start + 60000, committed = start;
+    int64_t next_prune = start, next_prune_samples = start + 60000, committed = start;
     w.wake_ms = start;
     store_begin(st);
     while (!stop_signal) {
@@ -1318,9 +1321,13 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
                 }
             }
         }
-        if (now >= next_prune) {
-            store_prune(st, now, 3600000, 7 * 86400000LL);
-            next_prune = now + 3600000;
+        if (now >= next_prune) { /* captures every minute, samples and events every hour */
+            store_prune_captures(st, now, eff.retention_ms, eff.max_captures);
+            if (now >= next_prune_samples) {
+                store_prune(st, now, 3600000, eff.retention_ms);
+                next_prune_samples = now + 3600000;
+            }
+            next_prune = now + 60000;
         }
         if (now - committed >= 1000) { /* a transaction a second */
             store_commit(st);

@@ -44,9 +44,11 @@ struct watch_opts {
     double max_gc_cpu;     /* GC share of CPU (GCCPUFraction, %) that triggers (0: none) */
     /* absolute limits, sustained for a quarter window (0: none) */
     double max_goroutines, max_heap, max_rss;
-    int json;           /* events as JSON lines on stdout */
-    int quiet;          /* no readable log of samples (events only) */
-    struct hook *hooks; /* self-heal hooks (daemon/hook.h), run on their events */
+    int64_t retention_ms; /* samples, events and captures older are dropped (default 7 days) */
+    int64_t max_captures; /* bytes of captured files kept, the oldest dropped first */
+    int json;             /* events as JSON lines on stdout */
+    int quiet;            /* no readable log of samples (events only) */
+    struct hook *hooks;   /* self-heal hooks (daemon/hook.h), run on their events */
     uint32_t hooks_nr;
 };
 

@@ -350,7 +350,7 @@ func main() {
 	} else {
 		fmt.Printf("STW: n/a, this Go has no %s (Go >= 1.22); see stall\n", stwMetric)
 	}
-	fmt.Printf("stall: longest gap a clock-reading goroutine on another P saw while the runtime parked its thread, median/max over the requests (second pass)\n")
+	fmt.Printf("stall: longest gap a clock-reading goroutine on another P saw when the runtime took it off the CPU, median/max over the requests (second pass)\n")
 	fmt.Printf("OS: longest gap it saw that was the OS running something else on its CPU (noise, not caused by the runtime)\n")
 	fmt.Printf(row, "endpoint", "reps", "wall ms", "CPU ms/req", "bytes", "STW/req", "STW ms med/max", "stall ms med/max", "OS ms")
 	fmt.Printf(row, "", "", "(median)", "", "", "", "", "", "max")

@@ -86,7 +86,7 @@ start_leaky gc -leak gc -leak-after 1s -for 90s
 start_leaky lim -leak goroutines -leak-after 1s -rate 20 -for 90s
 start_leaky rss -leak none -for 90s
 printf '[target rss]\nurl = %s\npid = %s\n' "$(cat "$tmp/rss.url")" "${pids[-1]}" > "$tmp/rss.ini"
-watch gc 25s --window 8s --cpu-seconds 0 --max-gc-cpu 10 "gc=$(cat "$tmp/gc.url")" &
+watch gc 25s --window 8s --cpu-seconds 0 --max-gc-cpu 10 --max-captures 50K "gc=$(cat "$tmp/gc.url")" &
 w6=$!
 watch lim 25s --window 8s --cpu-seconds 0 --max-goroutines 100 --max-rss 1M --config "$tmp/rss.ini" \
   "lim=$(cat "$tmp/lim.url")" &
@@ -120,6 +120,13 @@ check "flaky target: up, exit 0" "$tmp/flaky.err" [ "$(events flaky up)" -ge 1 -
 wait $w6 $w7
 check "gc: one gc-cpu trigger (expvar GCCPUFraction over 10%)" "$tmp/gc.json" [ "$(events gc trigger rule=gc-cpu)" = 1 ]
 check "gc: the GC share stored with the samples" "" [ "$(sqlite3 "$tmp/gc.db" 'select count(*) from samples where gc_cpu > 10')" -ge 3 ]
+check "--max-captures: older captures dropped, files and index agree" "$tmp/gc.json" python3 - "$tmp/gc.db" "$(events gc capture)" <<'EOF'
+import os, sqlite3, sys
+db, captured = sys.argv[1], int(sys.argv[2])
+rows = [r[0] for r in sqlite3.connect(db).execute("select path from captures")]
+files = [os.path.join(db + ".captures", f) for f in os.listdir(db + ".captures")]
+sys.exit(0 if len(rows) < captured and sorted(rows) == sorted(files) else 1)
+EOF
 check "gc: heap captured on the trigger" "$tmp/gc.json" grep -q '"rule": "gc-cpu", "kind": "heap"' "$tmp/gc.json"
 check "limit: goroutines over --max-goroutines" "$tmp/lim.json" grep -q '"target": "lim".*"event": "trigger".*"rule": "limit".*goroutines over 100' "$tmp/lim.json"
 check "limit: resident set (pid from the config) over --max-rss" "$tmp/lim.json" grep -q '"target": "rss".*"event": "trigger".*"rule": "limit".*resident set over 1.0 MB' "$tmp/lim.json"
