@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "watch.h"
 #include "hook.h"
+#include "history.h"
 #include "http.h"
 #include "gm/alloc.h"
 #include "gm/artifact.h"
@@ -28,6 +29,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,21 +37,8 @@
 #include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
-#define STACKS_MAX  32 /* goroutine stacks followed per target */
-#define HISTORY_MAX 6  /* debug=1 and heap bodies kept per target for the capture analysis */
-#define SERIES_CAP  4096
-
-/* A body kept for the analysis of a capture (the debug=1 or heap history). */
-struct kept {
-    int64_t t_ms;
-    char *body;
-    size_t len;
-};
-
-struct history {
-    struct kept v[HISTORY_MAX]; /* oldest first */
-    uint32_t nr;
-};
+#define STACKS_MAX 32 /* goroutine stacks followed per target */
+#define SERIES_CAP 4096
 
 struct stack_track {
     uint64_t key; /* hash of the stack's frames, stable across samples */
@@ -366,31 +355,6 @@ static void track_absent(struct target *t, int64_t now)
     }
 }
 
-/* Keeps a copy of body in h, dropping the oldest. */
-static void keep_body(struct history *h, const char *body, size_t len, int64_t t_ms)
-{
-    char *copy = gm_xmalloc(len + 1);
-    if (!copy) {
-        return;
-    }
-    memcpy(copy, body, len);
-    copy[len] = '\0';
-    if (h->nr == HISTORY_MAX) {
-        free(h->v[0].body);
-        memmove(h->v, h->v + 1, (HISTORY_MAX - 1) * sizeof(h->v[0]));
-        h->nr--;
-    }
-    h->v[h->nr++] = (struct kept){t_ms, copy, len};
-}
-
-static void history_clear(struct history *h)
-{
-    for (uint32_t i = 0; i < h->nr; i++) {
-        free(h->v[i].body);
-    }
-    h->nr = 0;
-}
-
 static void on_gpeek(void *ctx, const struct gm_gpeek *g)
 {
     struct target *t = ctx;
@@ -497,7 +461,7 @@ static void on_goroutines(void *ctx, const struct http_req *r, int ok, const cha
     } else if (read_goroutines(t, r->body, r->len, now) == 0) {
         t->ok_g = 1;
         if (t->full) {
-            keep_body(&t->dbg1, r->body, r->len, now);
+            history_keep(&t->dbg1, r->body, r->len, now);
         }
     }
     next_part(t);
@@ -514,7 +478,7 @@ static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err
     } else if (read_heap(t, r->body, r->len) == 0) {
         t->ok_h = 1;
         if (t->full) {
-            keep_body(&t->heaps, r->body, r->len, now_ms());
+            history_keep(&t->heaps, r->body, r->len, now_ms());
         }
     }
     next_part(t);
@@ -700,26 +664,28 @@ static void diff_history(struct watcher *w, struct target *t)
     if (t->dbg1.nr < 2 || gm_gdump_set_init(&set, NULL, GM_SIM_AGGRESSIVE) < 0) {
         return;
     }
-    for (uint32_t i = 0; i < t->dbg1.nr; i++) {
-        struct capture c = {.t = t, .rule = RULE_GOROUTINES, .kind = "goroutine"};
-        if (save(w, &c, ".pb.gz", t->dbg1.v[i].body, t->dbg1.v[i].len, t->dbg1.v[i].t_ms) == 0) {
-            emit_capture(w, &c, t->dbg1.v[i].len);
-        }
-    }
     uint32_t dumps[HISTORY_MAX], n = 0;
     for (uint32_t i = 0; i < t->dbg1.nr; i++) {
-        struct gm_artifact a;
-        struct gm_diag d = {0};
-        if (gm_artifact_open_mem(&a, t->w.name, t->dbg1.v[i].body, t->dbg1.v[i].len, NULL, &d) <
-            0) {
+        size_t len = 0;
+        char *body = history_load(&t->dbg1, i, &len);
+        if (!body) {
             continue;
         }
-        uint32_t before = set.dumps_nr;
-        if (gm_artifact_dumps(&a, &set, &d) > 0) {
-            set.dumps[before].time = t->dbg1.v[i].t_ms / 1000;
-            dumps[n++] = before;
+        struct capture c = {.t = t, .rule = RULE_GOROUTINES, .kind = "goroutine"};
+        if (save(w, &c, ".pb.gz", body, len, t->dbg1.v[i].t_ms) == 0) {
+            emit_capture(w, &c, len);
         }
-        gm_artifact_close(&a);
+        struct gm_artifact a;
+        struct gm_diag d = {0};
+        if (gm_artifact_open_mem(&a, t->w.name, body, len, NULL, &d) == 0) {
+            uint32_t before = set.dumps_nr;
+            if (gm_artifact_dumps(&a, &set, &d) > 0) {
+                set.dumps[before].time = t->dbg1.v[i].t_ms / 1000;
+                dumps[n++] = before;
+            }
+            gm_artifact_close(&a);
+        }
+        free(body);
     }
     struct gm_leak_opts lo = {.min_growth = (uint64_t)w->o->min_goroutines};
     struct gm_leak_result res;
@@ -783,8 +749,12 @@ static void heap_findings(struct watcher *w, struct target *t, enum rule rule, c
     struct gm_profile profs[HISTORY_MAX + 1];
     uint32_t n = 0;
     for (uint32_t i = 0; i <= t->heaps.nr; i++) {
-        const char *p = i < t->heaps.nr ? t->heaps.v[i].body : body;
-        size_t l = i < t->heaps.nr ? t->heaps.v[i].len : len;
+        size_t l = len;
+        char *kept = i < t->heaps.nr ? history_load(&t->heaps, i, &l) : NULL;
+        const char *p = i < t->heaps.nr ? kept : body;
+        if (!p) {
+            continue;
+        }
         struct gm_artifact a;
         struct gm_diag d = {0};
         struct gm_artifact_opts ao = {.want = GM_WANT_PROFILE};
@@ -794,6 +764,7 @@ static void heap_findings(struct watcher *w, struct target *t, enum rule rule, c
             a.has_profile = 0;
             gm_artifact_close(&a);
         }
+        free(kept);
     }
     struct gm_heap_result res;
     if (n >= 2 && gm_heap_analyze(profs, n, &res) == 0) {
@@ -1260,6 +1231,12 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         return 2;
     }
     int64_t start = now_ms();
+    char hdir[4200]; /* the kept bodies (history.h) */
+    snprintf(hdir, sizeof(hdir), "%s.history", st->path);
+    if (mkdir(hdir, 0755) < 0 && errno != EEXIST) {
+        fprintf(stderr, "gomedic watch: cannot create %s (%s): captures are analysed alone\n", hdir,
+                strerror(errno));
+    }
     for (uint32_t i = 0; i < n; i++) {
         struct target *t = &w.t[i];
         t->w = targets[i];
@@ -1275,6 +1252,8 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         cap = cap > SERIES_CAP ? SERIES_CAP : cap;
         t->series_cap = cap;
         t->id = store_target(st, t->w.name, t->w.url);
+        history_init(&t->dbg1, hdir, t->id, "goroutine");
+        history_init(&t->heaps, hdir, t->id, "heap");
         t->next_ms = start + (int64_t)i * t->w.interval_ms / (n ? n : 1); /* spread the polls */
         w.due[i] = t->next_ms;
         if (t->id < 0 || gm_series_init(&t->total, cap) < 0 ||
