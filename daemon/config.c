@@ -61,7 +61,7 @@ static int number(struct parse *p, const char *key, const char *v, double lo, do
 {
     char *end = NULL;
     double d = strtod(v, &end);
-    if (end == v || *end || d < lo || d > hi) {
+    if (end == v || *end || !(d >= lo && d <= hi)) { /* NaN is out of range too */
         return fail(p, "%s = '%s': expected a number in range", key, v);
     }
     *out = d;

@@ -127,6 +127,10 @@ void hook_poll(struct hook_child **children, int64_t now_ms, int final, hook_don
         drain(c);
         int status = 0;
         pid_t r = waitpid(c->pid, &status, WNOHANG);
+        if (r < 0 && errno == EINTR) {
+            pp = &c->next; /* again at the next poll */
+            continue;
+        }
         if (r == 0) {
             if (!c->killed && (final || now_ms > c->deadline)) {
                 kill(c->pid, SIGKILL);
@@ -141,7 +145,10 @@ void hook_poll(struct hook_child **children, int64_t now_ms, int final, hook_don
         drain(c);
         char result[200];
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        if (c->killed) {
+        if (r < 0) { /* not our child any more (SIGCHLD ignored by whoever started us) */
+            code = -1;
+            snprintf(result, sizeof(result), "exit status unknown");
+        } else if (c->killed) {
             snprintf(result, sizeof(result), "killed after the timeout");
         } else if (WIFEXITED(status)) {
             snprintf(result, sizeof(result), "exit status %d", code);

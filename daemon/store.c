@@ -279,6 +279,9 @@ int store_prune_captures(struct store *st, int64_t now_ms, int64_t keep_ms, int6
 {
     sqlite3_stmt *q = NULL, *del = NULL;
     int64_t total = 0;
+    if (max_bytes <= 0) {
+        max_bytes = INT64_MAX; /* 0: no size limit */
+    }
     if (sqlite3_prepare_v2(st->db, "SELECT COALESCE(SUM(bytes), 0) FROM captures", -1, &q, NULL) !=
             SQLITE_OK ||
         sqlite3_step(q) != SQLITE_ROW) {

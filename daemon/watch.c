@@ -61,9 +61,10 @@ struct target {
     uint32_t series_cap; /* points a series keeps: a window and a few */
     int64_t next_ms;
     /* the sample being taken */
-    int pending;
     int ok_g, ok_h;
     int full;          /* the binary forms, kept for the capture analysis */
+    int64_t full_ms;   /* when the last such sample was taken */
+    int64_t saved_ms;  /* the newest kept goroutine profile already saved as a capture */
     uint32_t samples;  /* taken since the start */
     int64_t sample_ms; /* when the sample being read arrived */
     int64_t goroutines, heap;
@@ -334,7 +335,8 @@ static void track_count(struct target *t, uint64_t key, uint64_t n, struct gm_st
         return;
     }
     if (!s->func[0]) {
-        snprintf(s->func, sizeof(s->func), "%.*s", (int)GM_MIN(func.len, sizeof(s->func) - 1),
+        snprintf(s->func, sizeof(s->func), "%.*s",
+                 func.len ? (int)GM_MIN(func.len, sizeof(s->func) - 1) : 1,
                  func.len ? func.p : "?");
     }
     if (s->seen_ms == now && s->s.nr) {
@@ -457,6 +459,8 @@ static void on_goroutines(void *ctx, const struct http_req *r, int ok, const cha
         snprintf(t->err, sizeof(t->err), "goroutine: %s", err);
         if (r->status == 0) { /* no answer at all (refused, timed out): the rest would wait too */
             t->want_heap = t->want_vars = 0;
+        } else { /* up or down is judged on the heap too, every sample alike */
+            t->want_heap = 1;
         }
     } else if (read_goroutines(t, r->body, r->len, now) == 0) {
         t->ok_g = 1;
@@ -475,6 +479,7 @@ static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err
     }
     if (!ok) {
         snprintf(t->err_h, sizeof(t->err_h), "heap: %s", err);
+        t->want_vars = t->want_vars && r->status != 0;
     } else if (read_heap(t, r->body, r->len) == 0) {
         t->ok_h = 1;
         if (t->full) {
@@ -505,7 +510,6 @@ static void on_vars(void *ctx, const struct http_req *r, int ok, const char *err
         if (cJSON_IsNumber(a) && a->valuedouble >= 0) {
             t->heap_alloc = (int64_t)a->valuedouble;
         }
-        t->no_vars = !ms; /* JSON, but not expvar's */
         cJSON_Delete(j);
     }
     next_part(t);
@@ -546,12 +550,13 @@ static void get(struct watcher *w, struct target *t, const char *path, long time
 static void sample_start(struct watcher *w, struct target *t)
 {
     int64_t now = now_ms();
-    const struct history *h = &t->dbg1;
-    t->full = !h->nr || now - h->v[h->nr - 1].t_ms >= t->window_ms / (HISTORY_MAX - 1);
+    t->full = !t->full_ms || now - t->full_ms >= t->window_ms / (HISTORY_MAX - 1);
+    if (t->full) {
+        t->full_ms = now;
+    }
     t->want_heap = t->full || t->samples % (uint32_t)w->o->heap_every == 0;
     t->want_vars = t->want_heap && !t->no_vars;
     t->samples++;
-    t->pending = 1;
     t->ok_g = t->ok_h = 0;
     t->goroutines = t->heap = t->heap_alloc = -1;
     t->gc_cpu = -1;
@@ -597,7 +602,7 @@ static int save(struct watcher *w, struct capture *c, const char *ext, const cha
         return -1;
     }
     store_capture(w->st, t_ms, c->t->w.name, c->kind, c->path, (int64_t)len);
-    store_prune_captures(w->st, t_ms, w->o->retention_ms, w->o->max_captures);
+    store_prune_captures(w->st, now_ms(), w->o->retention_ms, w->o->max_captures);
     return 0;
 }
 
@@ -672,8 +677,10 @@ static void diff_history(struct watcher *w, struct target *t)
             continue;
         }
         struct capture c = {.t = t, .rule = RULE_GOROUTINES, .kind = "goroutine"};
-        if (save(w, &c, ".pb.gz", body, len, t->dbg1.v[i].t_ms) == 0) {
+        if (t->dbg1.v[i].t_ms > t->saved_ms && /* not saved by an earlier trigger */
+            save(w, &c, ".pb.gz", body, len, t->dbg1.v[i].t_ms) == 0) {
             emit_capture(w, &c, len);
+            t->saved_ms = t->dbg1.v[i].t_ms;
         }
         struct gm_artifact a;
         struct gm_diag d = {0};
@@ -888,8 +895,9 @@ static void trigger(struct watcher *w, struct target *t, enum rule rule, const s
 static int held_over(const struct gm_series *s, int64_t now, int64_t span, double limit,
                      struct gm_floor *f)
 {
-    if (limit <= 0 || !s->nr || gm_series_t(s, 0) > now - span) {
-        return 0;
+    if (limit <= 0 || !s->nr || gm_series_t(s, 0) > now - span ||
+        gm_series_t(s, s->nr - 1) < now - span) {
+        return 0; /* too short, or nothing measured within the span */
     }
     f->first = f->last = gm_series_v(s, s->nr - 1);
     for (uint32_t i = s->nr; i-- > 0 && gm_series_t(s, i) >= now - span;) {
@@ -990,6 +998,9 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
                 t->quiet_since[r] = now;
             } else if (now - t->quiet_since[r] >= t->window_ms) {
                 t->episode[r] = 0;
+                if (r == RULE_HEAP) {
+                    t->heap_again_ms = 0; /* no late re-capture after the episode */
+                }
                 t->cooldown_until[r] = now + o->cooldown_ms;
                 struct ev e;
                 ev_begin(&e, t, "resolved", now);
@@ -1028,7 +1039,6 @@ static int64_t proc_rss(int pid)
 
 static void sample_done(struct watcher *w, struct target *t)
 {
-    t->pending = 0;
     int64_t now = now_ms();
     schedule(w, t);
     int up = t->ok_g || t->ok_h;
@@ -1067,6 +1077,7 @@ static void sample_done(struct watcher *w, struct target *t)
             gm_series_clear(&t->gc_s);
             gm_series_clear(&t->rss_s);
             t->no_vars = 0;
+            t->full_ms = 0; /* the history starts again */
             for (uint32_t i = 0; i < t->stacks_nr; i++) {
                 gm_series_clear(&t->stacks[i].s);
             }

@@ -54,7 +54,9 @@ static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
             struct gm_diag t = {0};
             if (gm_sniff_found_text(a->in.p, a->in.len,
                                     o->want_text ? o->want_text : "a pprof profile", &t) < 0) {
-                *diag = t;
+                if (diag) {
+                    *diag = t;
+                }
                 rc = t.code;
             }
         }

@@ -88,12 +88,17 @@ static void frame(struct rec *r, const char *s, const char *e)
     if (!func.len) {
         func.len = (size_t)(fe - s);
     }
-    const char *le = token_end(skip_blank(fe, e), e), *c = le;
+    /* "file:line" is the rest of the line (a path may hold spaces): the line after its last ':' */
+    const char *le = e;
+    while (le > fe && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r')) {
+        le--;
+    }
+    const char *c = le;
     while (c > fe && c[-1] != ':') {
         c--;
     }
     uint64_t line = 0;
-    if (c > fe && digits(&c, le, &line) < 0) {
+    if (c > fe && (digits(&c, le, &line) < 0 || c != le)) {
         line = 0;
     }
     if (gm_stack_key_skips(func, r->leading)) {

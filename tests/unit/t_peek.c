@@ -147,3 +147,31 @@ Test(peek, heap_text_memstats)
     memstats("testdata/pprof");
     memstats("testdata/pprof/go1.26");
 }
+
+/* The line of a frame is read after the last ':' of the line: a path with a space keeps it. */
+Test(peek, path_with_a_space)
+{
+    const char a[] = "goroutine profile: total 2\n"
+                     "2 @ 0x1 0x2\n"
+                     "#\t0x1\tmain.wait+0x2a\t/home/jo doe/src/main.go:28\n"
+                     "#\t0x2\tmain.main+0x14\t/home/jo doe/src/main.go:35\r\n";
+    const char b[] = "goroutine profile: total 2\n"
+                     "2 @ 0x1 0x2\n"
+                     "#\t0x1\tmain.wait+0x2a\t/src/main.go:28\n"
+                     "#\t0x2\tmain.main+0x14\t/src/main.go:35\n";
+    const char c[] = "goroutine profile: total 2\n"
+                     "2 @ 0x1 0x2\n"
+                     "#\t0x1\tmain.wait+0x2a\t/src/main.go:29\n"
+                     "#\t0x2\tmain.main+0x14\t/src/main.go:35\n";
+    struct counts ca = {0}, cb = {0}, cc = {0};
+    struct gm_diag d = {0};
+    uint64_t total;
+    cr_assert_eq(gm_gdump_peek(a, sizeof(a) - 1, &total, on_peek, &ca, &d), 0);
+    cr_assert_eq(gm_gdump_peek(b, sizeof(b) - 1, &total, on_peek, &cb, &d), 0);
+    cr_assert_eq(gm_gdump_peek(c, sizeof(c) - 1, &total, on_peek, &cc, &d), 0);
+    cr_assert_eq(ca.nr, 1);
+    cr_assert_eq(ca.key[0], cb.key[0]);
+    cr_assert_neq(cb.key[0], cc.key[0]); /* the line is part of the key */
+    cr_assert_str_eq(ca.func[0], "main.wait");
+    cr_assert_eq(ca.n[0], 2);
+}
