@@ -40,7 +40,52 @@ int hook_take(struct hook *h, const char *target, int64_t now_ms)
     return 0;
 }
 
-static void child_exec(const struct hook *h, const struct hook_env *env, int in[2], int out[2])
+/* The environment of the command: ours and the GOMEDIC_ variables, made before the fork (the
+ * child of a process that may have threads only execs). NULL when out of memory. */
+static char **hook_environ(const struct hook_env *env)
+{
+    extern char **environ;
+    const char *var[][2] = {{"GOMEDIC_EVENT", env->json},
+                            {"GOMEDIC_EVENT_KIND", env->kind},
+                            {"GOMEDIC_TARGET", env->target},
+                            {"GOMEDIC_URL", env->url},
+                            {"GOMEDIC_ID", env->id},
+                            {"GOMEDIC_SEVERITY", env->severity},
+                            {"GOMEDIC_FUNCTION", env->function}};
+    size_t n = 0, k = 0, nv = sizeof(var) / sizeof(var[0]);
+    while (environ[n]) {
+        n++;
+    }
+    char **e = gm_xcalloc(n + nv + 1, sizeof(*e));
+    for (size_t i = 0; e && i < n; i++) {
+        if (strncmp(environ[i], "GOMEDIC_", 8) != 0) {
+            e[k++] = environ[i]; /* borrowed */
+        }
+    }
+    for (size_t i = 0; e && i < nv; i++) {
+        size_t len = strlen(var[i][0]) + strlen(var[i][1]) + 2;
+        if ((e[k] = gm_xmalloc(len)) == NULL) {
+            return e; /* the caller frees what was made */
+        }
+        snprintf(e[k++], len, "%s=%s", var[i][0], var[i][1]);
+    }
+    return e;
+}
+
+static void environ_free(char **e)
+{
+    if (!e) {
+        return;
+    }
+    for (size_t i = 0; e[i]; i++) {
+        if (strncmp(e[i], "GOMEDIC_", 8) == 0) {
+            free(e[i]);
+        }
+    }
+    free(e);
+}
+
+static void child_exec(const struct hook *h, char **envp, int in[2], int out[2], const char *msg)
 {
     dup2(in[0], 0);
     dup2(out[1], 1);
@@ -49,16 +94,9 @@ static void child_exec(const struct hook *h, const struct hook_env *env, int in[
     close(in[1]);
     close(out[0]);
     close(out[1]);
-    setenv("GOMEDIC_EVENT", env->json, 1);
-    setenv("GOMEDIC_EVENT_KIND", env->kind, 1);
-    setenv("GOMEDIC_TARGET", env->target, 1);
-    setenv("GOMEDIC_URL", env->url, 1);
-    setenv("GOMEDIC_ID", env->id, 1);
-    setenv("GOMEDIC_SEVERITY", env->severity, 1);
-    setenv("GOMEDIC_FUNCTION", env->function, 1);
-    execvp(h->argv[0], h->argv);
-    fprintf(stderr, "gomedic watch: hook %s: cannot run %s: %s\n", h->name, h->argv[0],
-            strerror(errno));
+    execvpe(h->argv[0], h->argv, envp);
+    ssize_t wr = write(2, msg, strlen(msg));
+    (void)wr;
     _exit(127);
 }
 
@@ -75,10 +113,14 @@ int hook_spawn(const struct hook *h, const struct hook_env *env, int64_t now_ms,
         return -1;
     }
     struct hook_child *c = gm_xcalloc(1, sizeof(*c));
-    pid_t pid = c ? fork() : -1;
+    char **envp = c ? hook_environ(env) : NULL;
+    char msg[700]; /* made before the fork, like the environment */
+    snprintf(msg, sizeof(msg), "gomedic watch: hook %s: cannot run %s\n", h->name, h->argv[0]);
+    pid_t pid = envp ? fork() : -1;
     if (pid == 0) {
-        child_exec(h, env, in, out);
+        child_exec(h, envp, in, out, msg);
     }
+    environ_free(envp);
     close(in[0]);
     close(out[1]);
     if (pid < 0) {
