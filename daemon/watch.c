@@ -54,38 +54,37 @@ static const char *const rule_name[RULE_NR] = {"goroutine-growth", "heap-growth"
 struct target {
     struct watch_target w;
     struct watcher *wt;
-    int64_t id; /* in the store */
-    int known, up, fails;
-    int64_t first_ms;    /* the first sample since the target came up */
-    int64_t window_ms;   /* what the rules judge */
-    uint32_t series_cap; /* points a series keeps: a window and a few */
+    int64_t id;        /* in the store */
+    int64_t first_ms;  /* the first sample since the target came up */
+    int64_t window_ms; /* what the rules judge */
     int64_t next_ms;
     /* the sample being taken */
-    int ok_g, ok_h;
-    int full;          /* the binary forms, kept for the capture analysis */
-    int64_t full_ms;   /* when the last such sample was taken */
+    int64_t full_ms;   /* when the last sample of the binary forms was taken */
     int64_t saved_ms;  /* the newest kept goroutine profile already saved as a capture */
-    uint32_t samples;  /* taken since the start */
     int64_t sample_ms; /* when the sample being read arrived */
     int64_t goroutines, heap;
-    int want_heap, want_vars; /* parts of this sample still to ask for */
-    int no_vars;              /* /debug/vars answered 404: not asked again until a restart */
-    int64_t heap_alloc, rss;  /* expvar memstats.HeapAlloc; /proc RSS (-1: not measured) */
-    double gc_cpu;            /* expvar memstats.GCCPUFraction, % (-1: not measured) */
-    struct gm_series gc_s, rss_s;
-    char err[320], err_h[320]; /* why the goroutine / heap part failed */
-    struct gm_series total, heap_s;
+    int64_t heap_alloc, rss; /* expvar memstats.HeapAlloc; /proc RSS (-1: not measured) */
+    double gc_cpu;           /* expvar memstats.GCCPUFraction, % (-1: not measured) */
+    struct gm_series total, heap_s, gc_s, rss_s;
     struct stack_track stacks[STACKS_MAX];
-    uint32_t stacks_nr;
     struct history dbg1, heaps;
     /* rules */
-    int episode[RULE_NR];
     int64_t quiet_since[RULE_NR]; /* when the rule stopped holding, in an episode */
     int64_t cooldown_until[RULE_NR];
+    int64_t captured_ms[4];    /* when each capture kind was last asked for */
+    int64_t heap_again_ms;     /* another heap capture of this episode is due (heap_findings) */
+    char err[320], err_h[320]; /* why the goroutine / heap part failed */
+    int episode[RULE_NR];
+    int known, up, fails;
+    uint32_t series_cap; /* points a series keeps: a window and a few */
+    uint32_t stacks_nr;
+    uint32_t samples; /* taken since the start */
+    int ok_g, ok_h;
+    int full;                 /* this sample takes the binary forms, kept for the analysis */
+    int want_heap, want_vars; /* parts of this sample still to ask for */
+    int no_vars;              /* /debug/vars answered 404: not asked again until a restart */
     int captures_pending;
-    int64_t captured_ms[4]; /* when each capture kind was last asked for */
-    int64_t heap_again_ms;  /* another heap capture of this episode is due (heap_findings) */
-    int heap_agains;        /* how many this episode had */
+    int heap_agains; /* re-captures this heap episode had */
 };
 
 enum cap_kind { CAP_GOROUTINES, CAP_HEAP, CAP_CPU, CAP_TRACE };

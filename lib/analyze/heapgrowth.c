@@ -48,7 +48,11 @@ enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t
     uint32_t drops = 0;
     for (uint32_t i = 0; i < n; i++) {
         peak = GM_MAX(peak, y[i]);
-        if (i && y[i - 1] > 0 && y[i] < 0.7 * y[i - 1]) {
+    }
+    /* a saw-tooth drop: by 30%, and by a tenth of the peak (the fluctuations of a small heap
+     * before a leak takes off are not collections of what it grew) */
+    for (uint32_t i = 1; i < n; i++) {
+        if (y[i - 1] > 0 && y[i] < 0.7 * y[i - 1] && y[i - 1] - y[i] >= 0.1 * peak) {
             drops++;
         }
     }
