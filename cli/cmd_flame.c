@@ -37,79 +37,6 @@ static const struct cli_opt options[] = {
     CLI_OPT_END,
 };
 
-/* One input: a profile or a goroutine dump, turned into stacks in the flame tree. */
-static int add_profile(struct gm_flame *f, struct gm_strtab *names, const struct gm_profile *p,
-                       uint32_t index, int is_base)
-{
-    uint32_t frames[1024];
-    /* each function's name is interned once: name ids by function index */
-    uint32_t *name_of = malloc(((size_t)p->functions_nr + 1) * sizeof(*name_of));
-    if (!name_of) {
-        return GM_ENOMEM;
-    }
-    memset(name_of, 0xff, ((size_t)p->functions_nr + 1) * sizeof(*name_of));
-    int rc = 0;
-    for (uint32_t i = 0; i < p->samples_nr && rc >= 0; i++) {
-        const struct gm_pprof_sample *s = &p->samples[i];
-        int64_t v = p->values[s->val_off + index];
-        if (v <= 0) {
-            continue;
-        }
-        uint32_t nr = 0;
-        for (uint32_t k = 0; k < s->loc_nr && rc >= 0; k++) {
-            const struct gm_pprof_location *loc = &p->locations[p->locs[s->loc_off + k]];
-            for (uint32_t l = 0; l < loc->line_nr && nr < GM_ARRAY_NR(frames) && rc >= 0; l++) {
-                const struct gm_pprof_line *ln = &p->lines[loc->line_off + l];
-                uint32_t *cached = ln->func < p->functions_nr ? &name_of[ln->func] : NULL;
-                if (cached && *cached != UINT32_MAX) {
-                    frames[nr++] = *cached;
-                    continue;
-                }
-                const char *fn = gm_profile_func_name(p, ln);
-                rc = gm_strtab_intern(names, fn, strlen(fn), &frames[nr]);
-                if (cached) {
-                    *cached = frames[nr];
-                }
-                nr++;
-            }
-        }
-        if (rc < 0) {
-            break;
-        }
-        for (uint32_t a = 0, b = nr ? nr - 1 : 0; a < b; a++, b--) { /* root first */
-            uint32_t t = frames[a];
-            frames[a] = frames[b];
-            frames[b] = t;
-        }
-        rc = gm_flame_add(f, frames, nr, v, is_base);
-    }
-    free(name_of);
-    return rc;
-}
-
-static int add_dump(struct gm_flame *f, struct gm_strtab *names, const struct gm_gdump_set *set,
-                    int is_base)
-{
-    if (!set->dumps_nr) {
-        return 0;
-    }
-    const struct gm_dump *d = &set->dumps[set->dumps_nr - 1];
-    uint32_t frames[1024];
-    for (uint32_t k = 0; k < d->nr; k++) {
-        const struct gm_goroutine *g = gm_gdump_g(set, d->first + k);
-        const struct gm_stack *st = gm_stacks_get(&set->stacks, g->stack_id);
-        const uint32_t *ids = gm_stack_frames(&set->stacks, st);
-        uint32_t nr = 0;
-        for (uint32_t i = st->nr; i-- > 0 && nr < GM_ARRAY_NR(frames);) {
-            const char *fn = gm_stacks_func(&set->stacks, ids[i]);
-            GM_TRY(gm_strtab_intern(names, fn, strlen(fn), &frames[nr]));
-            nr++;
-        }
-        GM_TRY(gm_flame_add(f, frames, nr, gm_g_weight(g), is_base));
-    }
-    return 0;
-}
-
 struct input {
     int is_profile;
     struct gm_profile prof;
@@ -204,7 +131,7 @@ static int fill_graph(struct gm_flame *f, struct gm_strtab *names, const struct 
 {
     int rc;
     if (in->is_profile) {
-        rc = add_profile(f, names, &in->prof, index, 0);
+        rc = gm_flame_add_profile(f, names, &in->prof, index, 0);
         if (rc >= 0 && base) {
             const char *tn = gm_profile_str(&in->prof, in->prof.types[index].type_id);
             int bi = gm_profile_type_index(&base->prof, tn);
@@ -212,13 +139,13 @@ static int fill_graph(struct gm_flame *f, struct gm_strtab *names, const struct 
                 cli_err("%s: has no sample type '%s'", o.base, tn);
                 rc = 2;
             } else {
-                rc = add_profile(f, names, &base->prof, (uint32_t)bi, 1);
+                rc = gm_flame_add_profile(f, names, &base->prof, (uint32_t)bi, 1);
             }
         }
     } else {
-        rc = add_dump(f, names, &in->set, 0);
+        rc = gm_flame_add_dump(f, names, &in->set, 0);
         if (rc >= 0 && base) {
-            rc = add_dump(f, names, &base->set, 1);
+            rc = gm_flame_add_dump(f, names, &base->set, 1);
         }
     }
     return rc;

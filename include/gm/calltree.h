@@ -62,4 +62,14 @@ int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t
  * not need. gm_flame_add() afterwards is GM_EINVAL. */
 void gm_flame_seal(struct gm_flame *f);
 
+struct gm_profile;
+struct gm_gdump_set;
+/* Adds every sample of a profile with a positive value of sample type index (frames interned
+ * into names; a root-first stack per sample) to f, as the base when is_base. 0 or an error. */
+int gm_flame_add_profile(struct gm_flame *f, struct gm_strtab *names, const struct gm_profile *p,
+                         uint32_t index, int is_base);
+/* Adds every goroutine of the last dump of set, weighted by its count. 0 or an error. */
+int gm_flame_add_dump(struct gm_flame *f, struct gm_strtab *names, const struct gm_gdump_set *set,
+                      int is_base);
+
 #endif

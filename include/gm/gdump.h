@@ -22,6 +22,7 @@
 #include "gm/base.h"
 #include "gm/dumps.h"
 #include "gm/input.h"
+#include "gm/waitclass.h"
 
 /* The model (struct gm_gdump_set and what it holds) is in gm/dumps.h. */
 
@@ -48,9 +49,11 @@ int gm_gdump_add_profile(struct gm_gdump_set *set, const struct gm_profile *p,
 
 /* One stack of a debug=1 goroutine profile, as gm_gdump_peek reads it. */
 struct gm_gpeek {
-    uint64_t key;       /* gm_stack_key's key (gm/stack.h): the same stack in debug=0 */
-    uint64_t count;     /* goroutines with this stack (a stack may come again, with labels) */
-    struct gm_str func; /* the first user function, else the first printed one (into p) */
+    uint64_t key;            /* gm_stack_key's key (gm/stack.h): the same stack in debug=0 */
+    uint64_t count;          /* goroutines with this stack (a stack may come again, with labels) */
+    struct gm_str func;      /* the first user function, else the first printed one (into p) */
+    enum gm_wait_class wait; /* what the printed frames tell (gm/waitclass.h): not the channel
+                                classes, whose runtime frames debug=1 hides */
 };
 typedef void (*gm_gpeek_fn)(void *ctx, const struct gm_gpeek *s);
 

@@ -6,6 +6,8 @@
  */
 #include "gm/calltree.h"
 #include "gm/alloc.h"
+#include "gm/dumps.h"
+#include "gm/profile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +144,80 @@ int gm_flame_add(struct gm_flame *f, const uint32_t *frames_root_first, uint32_t
     sat_add(&f->nodes[cur].self, value);
     for (uint32_t n = cur; n != NONE; n = f->nodes[n].parent) {
         sat_add(&f->nodes[n].value, value);
+    }
+    return 0;
+}
+
+/* The stacks of a profile (sample type index), each weighted by its value. */
+int gm_flame_add_profile(struct gm_flame *f, struct gm_strtab *names, const struct gm_profile *p,
+                         uint32_t index, int is_base)
+{
+    uint32_t frames[1024];
+    /* each function's name is interned once: name ids by function index */
+    uint32_t *name_of = gm_xmalloc(((size_t)p->functions_nr + 1) * sizeof(*name_of));
+    if (!name_of) {
+        return GM_ENOMEM;
+    }
+    memset(name_of, 0xff, ((size_t)p->functions_nr + 1) * sizeof(*name_of));
+    int rc = 0;
+    for (uint32_t i = 0; i < p->samples_nr && rc >= 0; i++) {
+        const struct gm_pprof_sample *s = &p->samples[i];
+        int64_t v = p->values[s->val_off + index];
+        if (v <= 0) {
+            continue;
+        }
+        uint32_t nr = 0;
+        for (uint32_t k = 0; k < s->loc_nr && rc >= 0; k++) {
+            const struct gm_pprof_location *loc = &p->locations[p->locs[s->loc_off + k]];
+            for (uint32_t l = 0; l < loc->line_nr && nr < GM_ARRAY_NR(frames) && rc >= 0; l++) {
+                const struct gm_pprof_line *ln = &p->lines[loc->line_off + l];
+                uint32_t *cached = ln->func < p->functions_nr ? &name_of[ln->func] : NULL;
+                if (cached && *cached != UINT32_MAX) {
+                    frames[nr++] = *cached;
+                    continue;
+                }
+                const char *fn = gm_profile_func_name(p, ln);
+                rc = gm_strtab_intern(names, fn, strlen(fn), &frames[nr]);
+                if (cached) {
+                    *cached = frames[nr];
+                }
+                nr++;
+            }
+        }
+        if (rc < 0) {
+            break;
+        }
+        for (uint32_t a = 0, b = nr ? nr - 1 : 0; a < b; a++, b--) { /* root first */
+            uint32_t t = frames[a];
+            frames[a] = frames[b];
+            frames[b] = t;
+        }
+        rc = gm_flame_add(f, frames, nr, v, is_base);
+    }
+    free(name_of);
+    return rc;
+}
+
+/* The goroutines of the last dump in set, one stack each, weighted by their count. */
+int gm_flame_add_dump(struct gm_flame *f, struct gm_strtab *names, const struct gm_gdump_set *set,
+                      int is_base)
+{
+    if (!set->dumps_nr) {
+        return 0;
+    }
+    const struct gm_dump *d = &set->dumps[set->dumps_nr - 1];
+    uint32_t frames[1024];
+    for (uint32_t k = 0; k < d->nr; k++) {
+        const struct gm_goroutine *g = gm_gdump_g(set, d->first + k);
+        const struct gm_stack *st = gm_stacks_get(&set->stacks, g->stack_id);
+        const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+        uint32_t nr = 0;
+        for (uint32_t i = st->nr; i-- > 0 && nr < GM_ARRAY_NR(frames);) {
+            const char *fn = gm_stacks_func(&set->stacks, ids[i]);
+            GM_TRY(gm_strtab_intern(names, fn, strlen(fn), &frames[nr]));
+            nr++;
+        }
+        GM_TRY(gm_flame_add(f, frames, nr, gm_g_weight(g), is_base));
     }
     return 0;
 }

@@ -21,6 +21,7 @@ struct rec {
     struct gm_gpeek g;
     struct gm_str first; /* the first printed function */
     int open, leading;
+    uint32_t frames; /* printed so far */
 };
 
 static const char *skip_blank(const char *s, const char *e)
@@ -101,6 +102,9 @@ static void frame(struct rec *r, const char *s, const char *e)
     if (c > fe && (digits(&c, le, &line) < 0 || c != le)) {
         line = 0;
     }
+    if (r->g.wait == GM_WAIT_OTHER && r->frames++ < 8) {
+        r->g.wait = gm_wait_class_func(func);
+    }
     if (gm_stack_key_skips(func, r->leading)) {
         return;
     }
@@ -137,6 +141,8 @@ int gm_gdump_peek(const char *p, size_t len, uint64_t *total, gm_gpeek_fn fn, vo
             r.g.key = GM_STACK_KEY_SEED;
             r.g.func = r.first = (struct gm_str){"", 0};
             r.open = r.leading = 1;
+            r.frames = 0;
+            r.g.wait = GM_WAIT_OTHER;
         } else if (q < e && *q == '#' && r.open) {
             frame(&r, q + 1, e);
         } else if (q == e) {
