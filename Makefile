@@ -23,7 +23,7 @@ WATCH_CLI = cli/watch_main.c cli/cmd_watch.c
 CLI_SRC  = $(filter-out $(WATCH_CLI),$(sort $(wildcard cli/*.c)))
 DAEMON_SRC = $(sort $(wildcard daemon/*.c))
 WATCH_OBJ = $(WATCH_CLI:%.c=$(BUILD)/%.o) $(BUILD)/cli/opt.o $(DAEMON_SRC:%.c=$(BUILD)/%.o)
-WATCH_LIBS = -lsqlite3 -lcurl -linih -lcjson -lyaml
+WATCH_LIBS = -lsqlite3 -lcurl -linih -lcjson -lyaml -lmicrohttpd
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 # The flame graph's script and style sheet are real files, embedded at build time.
 ASSETS   = lib/render/flame.js lib/render/flame.css

@@ -48,6 +48,8 @@ static void db_path(const char *opt, char *buf, size_t cap)
 struct watch_cli {
     const char *config, *targets_file, *interval, *window, *cooldown, *for_, *timeout, *db;
     const char *retention;
+    const char *listen, *auth_token, *auth_token_file, *alertmanager, *external_url;
+    int insecure_listen;
     uint64_t max_body, min_heap, max_heap, max_rss, max_captures;
     long cpu_seconds, min_goroutines, heap_every, max_goroutines, max_gc_cpu;
     int json, quiet;
@@ -101,6 +103,21 @@ static const struct cli_opt watch_options[] = {
     CLI_OPT_STRING(0, "db", &wo.db, "PATH",
                    "the store (default $XDG_STATE_HOME/gomedic/watch.db); captures go to "
                    "PATH.captures/"),
+    CLI_OPT_STRING('l', "listen", &wo.listen, "ADDR",
+                   "serve /metrics, the web UI and /api/ on ADDR (PORT or :PORT: loopback; "
+                   "HOST:PORT, [IPV6]:PORT; port 0 picks one)"),
+    CLI_OPT_STRING(0, "auth-token", &wo.auth_token, "TOKEN",
+                   "require TOKEN of every request (Authorization: Bearer TOKEN, or Basic auth "
+                   "with TOKEN as the password)"),
+    CLI_OPT_STRING(0, "auth-token-file", &wo.auth_token_file, "FILE",
+                   "read the token from FILE (its first line)"),
+    CLI_OPT_BOOL(0, "insecure-listen", &wo.insecure_listen,
+                 "allow a non-loopback --listen address without a token"),
+    CLI_OPT_STRING(0, "alertmanager", &wo.alertmanager, "URL",
+                   "post findings as alerts to the Alertmanager at URL (v2 API), resolved when "
+                   "their episode ends"),
+    CLI_OPT_STRING(0, "external-url", &wo.external_url, "URL",
+                   "the base of the UI links in alerts (default: the --listen address)"),
     CLI_OPT_BOOL('j', "json", &wo.json, "print each event as one JSON object a line"),
     CLI_OPT_BOOL('q', "quiet", &wo.quiet, "do not report failed parts of samples on stderr"),
     CLI_OPT_END,
@@ -158,6 +175,38 @@ static int watch_main(int argc, char **argv, int first)
     }
     o.json = wo.json;
     o.quiet = wo.quiet;
+    static char token[512];
+    if (wo.auth_token_file) {
+        FILE *tf = fopen(wo.auth_token_file, "r");
+        if (!tf || !fgets(token, sizeof(token), tf)) {
+            cli_err("watch: --auth-token-file %s: %s", wo.auth_token_file,
+                    tf ? "empty" : strerror(errno));
+            if (tf) {
+                fclose(tf);
+            }
+            config_release(&cfg);
+            return 2;
+        }
+        fclose(tf);
+        token[strcspn(token, "\r\n")] = '\0';
+        wo.auth_token = token;
+    }
+    if (wo.auth_token && !*wo.auth_token) {
+        cli_die("watch: --auth-token: the token is empty");
+    }
+    if ((wo.auth_token || wo.alertmanager == NULL) && !wo.listen && wo.auth_token) {
+        cli_die("watch: --auth-token needs --listen");
+    }
+    if (wo.alertmanager && strncmp(wo.alertmanager, "http://", 7) != 0 &&
+        strncmp(wo.alertmanager, "https://", 8) != 0) {
+        cli_die("watch: --alertmanager '%s': expected an http(s) URL (http://127.0.0.1:9093)",
+                wo.alertmanager);
+    }
+    o.listen = wo.listen;
+    o.auth_token = wo.auth_token;
+    o.insecure_listen = wo.insecure_listen;
+    o.alertmanager = wo.alertmanager;
+    o.external_url = wo.external_url;
     o.hooks = cfg.hooks;
     o.hooks_nr = cfg.hooks_nr;
     if (o.window_ms && o.window_ms < 4 * o.interval_ms) {
@@ -294,9 +343,10 @@ static int64_t since_ms(const char *cmd)
     return (int64_t)ts.tv_sec * 1000 - duration_opt(cmd, "since", ho.since, 0, 1);
 }
 
-static int print_capture(void *ctx, int64_t t_ms, const char *target, const char *kind,
+static int print_capture(void *ctx, int64_t id, int64_t t_ms, const char *target, const char *kind,
                          const char *path, int64_t bytes)
 {
+    (void)id;
     struct hist_ctx *h = ctx;
     if (h->json) {
         struct gm_out o;

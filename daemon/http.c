@@ -195,10 +195,11 @@ static void finish(struct http *h, CURL *e, CURLcode code)
     req_recycle(h, r);
 }
 
-int http_run(struct http *h, int timeout_ms)
+int http_run(struct http *h, int timeout_ms, int extra_fd)
 {
     int running = 0;
-    curl_multi_poll(h->multi, NULL, 0, timeout_ms, NULL);
+    struct curl_waitfd wfd = {extra_fd, CURL_WAIT_POLLIN, 0};
+    curl_multi_poll(h->multi, extra_fd >= 0 ? &wfd : NULL, extra_fd >= 0 ? 1 : 0, timeout_ms, NULL);
     curl_multi_perform(h->multi, &running);
     CURLMsg *m;
     int left;

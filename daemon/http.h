@@ -54,8 +54,9 @@ void http_cleanup(struct http *h);
 /* Starts a GET (or a POST with o->post). 0, or -1 (out of memory, bad URL). */
 int http_get(struct http *h, const char *url, const struct http_opts *o, size_t max_bytes,
              long timeout_ms, http_done_fn done, void *ctx);
-/* Waits up to timeout_ms for network activity, then runs transfers and calls the callbacks of
- * finished ones. Returns the transfers still active. */
-int http_run(struct http *h, int timeout_ms);
+/* Waits up to timeout_ms for network activity (or extra_fd readable, when >= 0: the HTTP
+ * server's), then runs transfers and calls the callbacks of finished ones. Returns the
+ * transfers still active. */
+int http_run(struct http *h, int timeout_ms, int extra_fd);
 
 #endif

@@ -27,6 +27,8 @@ static const char *const migrations[] = {
     "ALTER TABLE samples ADD COLUMN heap_alloc INTEGER;"
     "ALTER TABLE samples ADD COLUMN gc_cpu REAL;"
     "ALTER TABLE samples ADD COLUMN rss INTEGER;",
+    /* 2 -> 3: goroutines by wait class ("n,n,..." in enum gm_wait_class order) */
+    "ALTER TABLE samples ADD COLUMN states TEXT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -219,7 +221,8 @@ int store_sample(struct store *st, int64_t target_id, const struct store_row *r)
     sqlite3_stmt *q = st->ins_sample;
     if (!q && sqlite3_prepare_v3(st->db,
                                  "INSERT INTO samples(target_id, t_ms, up, goroutines, heap_inuse, "
-                                 "heap_alloc, gc_cpu, rss) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                 "heap_alloc, gc_cpu, rss, states) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+                                 "?7, ?8, ?9)",
                                  -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK) {
         return -1;
     }
@@ -237,6 +240,9 @@ int store_sample(struct store *st, int64_t target_id, const struct store_row *r)
     }
     if (r->gc_cpu >= 0) {
         sqlite3_bind_double(q, 7, r->gc_cpu);
+    }
+    if (r->states && r->states[0]) {
+        sqlite3_bind_text(q, 9, r->states, -1, SQLITE_STATIC);
     }
     int rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(q);
@@ -258,8 +264,8 @@ int store_event(struct store *st, int64_t t_ms, const char *target, const char *
     return run(q);
 }
 
-int store_capture(struct store *st, int64_t t_ms, const char *target, const char *kind,
-                  const char *path, int64_t bytes)
+int64_t store_capture(struct store *st, int64_t t_ms, const char *target, const char *kind,
+                      const char *path, int64_t bytes)
 {
     sqlite3_stmt *q = NULL;
     sqlite3_prepare_v2(
@@ -272,7 +278,7 @@ int store_capture(struct store *st, int64_t t_ms, const char *target, const char
         sqlite3_bind_text(q, 4, path, -1, SQLITE_STATIC);
         sqlite3_bind_int64(q, 5, bytes);
     }
-    return run(q);
+    return run(q) < 0 ? -1 : (int64_t)sqlite3_last_insert_rowid(st->db);
 }
 
 int store_prune_captures(struct store *st, int64_t now_ms, int64_t keep_ms, int64_t max_bytes)
@@ -383,14 +389,91 @@ int store_captures(struct store *st, const char *target, int64_t since_ms, store
                    void *ctx)
 {
     sqlite3_stmt *q = select_since(st,
-                                   "SELECT t_ms, target, kind, path, bytes FROM captures WHERE "
+                                   "SELECT t_ms, target, kind, path, bytes, id FROM captures WHERE "
                                    "t_ms >= ?1 AND (?2 IS NULL OR target = ?2) ORDER BY t_ms, id",
                                    target, since_ms);
     int rc = q ? SQLITE_DONE : SQLITE_ERROR;
     while (q && (rc = sqlite3_step(q)) == SQLITE_ROW &&
-           !fn(ctx, sqlite3_column_int64(q, 0), COL(q, 1), COL(q, 2), COL(q, 3),
-               sqlite3_column_int64(q, 4))) {
+           !fn(ctx, sqlite3_column_int64(q, 5), sqlite3_column_int64(q, 0), COL(q, 1), COL(q, 2),
+               COL(q, 3), sqlite3_column_int64(q, 4))) {
     }
     sqlite3_finalize(q);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+int store_capture_get(struct store *st, int64_t id, store_capture_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT t_ms, target, kind, path, bytes FROM captures WHERE id = ?1", -1,
+                           &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return -1;
+    }
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        fn(ctx, id, sqlite3_column_int64(q, 0), COL(q, 1), COL(q, 2), COL(q, 3),
+           sqlite3_column_int64(q, 4));
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_samples(struct store *st, int64_t target_id, int64_t since_ms, store_sample_fn fn,
+                  void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT t_ms, up, goroutines, heap_inuse, heap_alloc, gc_cpu, rss, "
+                           "states FROM samples WHERE target_id = ?1 AND t_ms >= ?2 ORDER BY t_ms",
+                           -1, &q, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return -1;
+    }
+    sqlite3_bind_int64(q, 1, target_id);
+    sqlite3_bind_int64(q, 2, since_ms);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_row r;
+        r.t_ms = sqlite3_column_int64(q, 0);
+        r.up = sqlite3_column_int(q, 1);
+        int64_t *v[] = {&r.goroutines, &r.heap_inuse, &r.heap_alloc, NULL, &r.rss};
+        for (int i = 0; i < 5; i++) {
+            if (v[i]) {
+                *v[i] = sqlite3_column_type(q, 2 + i) == SQLITE_NULL
+                            ? -1
+                            : sqlite3_column_int64(q, 2 + i);
+            }
+        }
+        r.gc_cpu = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_double(q, 5);
+        r.states = COL(q, 7);
+        if (fn(ctx, &r)) {
+            break;
+        }
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+int64_t store_bytes(struct store *st)
+{
+    int64_t total = 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT COALESCE(SUM(bytes), 0) FROM captures", -1, &q, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW) {
+        total = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    const char *sfx[] = {"", "-wal"};
+    for (int i = 0; i < 2; i++) {
+        char p[4200];
+        struct stat sb;
+        snprintf(p, sizeof(p), "%s%s", st->path, sfx[i]);
+        if (stat(p, &sb) == 0) {
+            total += (int64_t)sb.st_size;
+        }
+    }
+    return total;
 }

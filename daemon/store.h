@@ -52,15 +52,16 @@ struct store_row {
     int64_t heap_alloc;             /* expvar memstats.HeapAlloc */
     double gc_cpu;                  /* expvar memstats.GCCPUFraction, % */
     int64_t rss;                    /* /proc/PID/statm */
+    const char *states; /* goroutines by wait class, "n,n,..." (gm/waitclass.h order), or NULL */
 };
 /* 0 or -1. */
 int store_sample(struct store *st, int64_t target_id, const struct store_row *r);
 /* One event; json is the whole object. 0 or -1. */
 int store_event(struct store *st, int64_t t_ms, const char *target, const char *event,
                 const char *json);
-/* Indexes a captured file (already written under capdir). 0 or -1. */
-int store_capture(struct store *st, int64_t t_ms, const char *target, const char *kind,
-                  const char *path, int64_t bytes);
+/* Indexes a captured file (already written under capdir). Its id, or -1. */
+int64_t store_capture(struct store *st, int64_t t_ms, const char *target, const char *kind,
+                      const char *path, int64_t bytes);
 /* Thins samples older than keep_full_ms to one a minute and drops samples and events older
  * than keep_ms. 0 or -1. */
 int store_prune(struct store *st, int64_t now_ms, int64_t keep_full_ms, int64_t keep_ms);
@@ -73,10 +74,18 @@ typedef int (*store_event_fn)(void *ctx, int64_t t_ms, const char *target, const
                               const char *json);
 int store_events(struct store *st, const char *target, int64_t since_ms, store_event_fn fn,
                  void *ctx);
-typedef int (*store_capture_fn)(void *ctx, int64_t t_ms, const char *target, const char *kind,
-                                const char *path, int64_t bytes);
+typedef int (*store_capture_fn)(void *ctx, int64_t id, int64_t t_ms, const char *target,
+                                const char *kind, const char *path, int64_t bytes);
 int store_captures(struct store *st, const char *target, int64_t since_ms, store_capture_fn fn,
                    void *ctx);
+/* Calls fn for the capture with this id: 1 when there is one, 0 when not, -1 on error. */
+int store_capture_get(struct store *st, int64_t id, store_capture_fn fn, void *ctx);
+/* Calls fn for each sample of a target since since_ms, oldest first (-1: not measured). */
+typedef int (*store_sample_fn)(void *ctx, const struct store_row *r);
+int store_samples(struct store *st, int64_t target_id, int64_t since_ms, store_sample_fn fn,
+                  void *ctx);
+/* Bytes the store takes on disk: the database, its WAL and the captured files. */
+int64_t store_bytes(struct store *st);
 /* The last database error, for messages. */
 const char *store_errmsg(struct store *st);
 

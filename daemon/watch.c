@@ -5,9 +5,10 @@
  */
 #define _GNU_SOURCE
 #include "watch.h"
+#include "alert.h"
 #include "hook.h"
-#include "history.h"
-#include "http.h"
+#include "server.h"
+#include "state.h"
 #include "gm/alloc.h"
 #include "gm/artifact.h"
 #include "gm/bucket.h"
@@ -37,70 +38,12 @@
 #include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
-#define STACKS_MAX 32 /* goroutine stacks followed per target */
 #define SERIES_CAP 4096
 
-struct stack_track {
-    uint64_t key; /* hash of the stack's frames, stable across samples */
-    char func[200];
-    struct gm_series s;
-    int64_t seen_ms;
-};
-
-enum rule { RULE_GOROUTINES, RULE_HEAP, RULE_GC, RULE_LIMIT, RULE_NR };
-static const char *const rule_name[RULE_NR] = {"goroutine-growth", "heap-growth", "gc-cpu",
-                                               "limit"};
-
-struct target {
-    struct watch_target w;
-    struct watcher *wt;
-    int64_t id;        /* in the store */
-    int64_t first_ms;  /* the first sample since the target came up */
-    int64_t window_ms; /* what the rules judge */
-    int64_t next_ms;
-    /* the sample being taken */
-    int64_t full_ms;   /* when the last sample of the binary forms was taken */
-    int64_t saved_ms;  /* the newest kept goroutine profile already saved as a capture */
-    int64_t sample_ms; /* when the sample being read arrived */
-    int64_t goroutines, heap;
-    int64_t heap_alloc, rss; /* expvar memstats.HeapAlloc; /proc RSS (-1: not measured) */
-    double gc_cpu;           /* expvar memstats.GCCPUFraction, % (-1: not measured) */
-    struct gm_series total, heap_s, gc_s, rss_s;
-    struct stack_track stacks[STACKS_MAX];
-    struct history dbg1, heaps;
-    /* rules */
-    int64_t quiet_since[RULE_NR]; /* when the rule stopped holding, in an episode */
-    int64_t cooldown_until[RULE_NR];
-    int64_t captured_ms[4];    /* when each capture kind was last asked for */
-    int64_t heap_again_ms;     /* another heap capture of this episode is due (heap_findings) */
-    char err[320], err_h[320]; /* why the goroutine / heap part failed */
-    int episode[RULE_NR];
-    int known, up, fails;
-    uint32_t series_cap; /* points a series keeps: a window and a few */
-    uint32_t stacks_nr;
-    uint32_t samples; /* taken since the start */
-    int ok_g, ok_h;
-    int full;                 /* this sample takes the binary forms, kept for the analysis */
-    int want_heap, want_vars; /* parts of this sample still to ask for */
-    int no_vars;              /* /debug/vars answered 404: not asked again until a restart */
-    int captures_pending;
-    int heap_agains; /* re-captures this heap episode had */
-};
-
-enum cap_kind { CAP_GOROUTINES, CAP_HEAP, CAP_CPU, CAP_TRACE };
-
-struct watcher {
-    const struct watch_opts *o;
-    struct store *st;
-    struct http http;
-    struct target *t;
-    uint32_t n;
-    int64_t t0_ms;
-    struct hook_child *children; /* hook commands running */
-    int64_t *due;                /* when each target is due (INT64_MAX: sampling): scanned
-                                    without touching the targets */
-    int64_t wake_ms;             /* when the next target is due */
-};
+const char *const rule_name[RULE_NR] = {"goroutine-growth", "heap-growth", "gc-cpu", "limit"};
+const char *const cap_kind_name[CAP_NR] = {"goroutine-debug2", "heap", "cpu", "trace", "goroutine"};
+const char *const hook_result_name[HOOKR_NR] = {"ok", "failed", "timeout", "skipped"};
+const char *const scrape_err_name[ERR_NR] = {"refused", "timeout", "http", "too_big", "format"};
 
 static volatile sig_atomic_t stop_signal;
 
@@ -109,7 +52,7 @@ static void on_signal(int sig)
     stop_signal = sig;
 }
 
-static int64_t now_ms(void)
+int64_t now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -356,9 +299,36 @@ static void track_absent(struct target *t, int64_t now)
     }
 }
 
+/* The wait class of a stack the last binary profile classed (learn_put), else "other". */
+static enum gm_wait_class learned(const struct target *t, uint64_t key)
+{
+    uint32_t i = (uint32_t)key % LEARN_MAX;
+    for (uint32_t n = 0; n < LEARN_MAX && t->learn[i].key; n++, i = (i + 1) % LEARN_MAX) {
+        if (t->learn[i].key == key) {
+            return (enum gm_wait_class)t->learn[i].cls;
+        }
+    }
+    return GM_WAIT_OTHER;
+}
+
+static void learn_put(struct target *t, uint64_t key, enum gm_wait_class c)
+{
+    key = key ? key : 1;
+    uint32_t i = (uint32_t)key % LEARN_MAX;
+    for (uint32_t n = 0; n < LEARN_MAX; n++, i = (i + 1) % LEARN_MAX) {
+        if (!t->learn[i].key || t->learn[i].key == key) {
+            t->learn[i].key = key;
+            t->learn[i].cls = (uint8_t)c;
+            return;
+        }
+    }
+}
+
 static void on_gpeek(void *ctx, const struct gm_gpeek *g)
 {
     struct target *t = ctx;
+    enum gm_wait_class c = g->wait != GM_WAIT_OTHER ? g->wait : learned(t, g->key ? g->key : 1);
+    t->states[c] += (int64_t)(g->count > INT64_MAX / 2 ? INT64_MAX / 2 : g->count);
     track_count(t, g->key, g->count, g->func, t->sample_ms);
 }
 
@@ -403,11 +373,16 @@ static int read_goroutines(struct target *t, const char *body, size_t len, int64
     t->goroutines = (int64_t)(dump->total_declared ? dump->total_declared : dump->goroutines);
     struct gm_buckets b;
     if (gm_bucket_dump(&set, 0, GM_BUCKET_IGNORE_ARGS, &b) == 0) {
+        memset(t->learn, 0, sizeof(t->learn)); /* the classes of the stacks there are now */
         for (uint32_t i = 0; i < b.nr; i++) {
             uint32_t f = gm_stack_user_frame(&set.stacks, b.v[i].stack_id);
             const char *fn = f == GM_NO_FRAME ? "" : gm_stacks_func(&set.stacks, f);
-            track_count(t, gm_stack_key(&set.stacks, b.v[i].stack_id), b.v[i].count,
-                        (struct gm_str){fn, strlen(fn)}, now);
+            uint64_t key = gm_stack_key(&set.stacks, b.v[i].stack_id);
+            enum gm_wait_class c = gm_wait_class_stack(
+                &set.stacks, b.v[i].stack_id, gm_strtab_cstr(&set.stacks.strs, b.v[i].state_id));
+            t->states[c] += (int64_t)b.v[i].count;
+            learn_put(t, key, c);
+            track_count(t, key, b.v[i].count, (struct gm_str){fn, strlen(fn)}, now);
         }
         gm_buckets_release(&b);
     }
@@ -447,6 +422,18 @@ static void get(struct watcher *w, struct target *t, const char *path, long time
 static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err);
 static void next_part(struct target *t);
 
+/* What kind of failure a request's was (gomedic_scrape_errors_total). */
+static enum scrape_err err_kind(const struct http_req *r, const char *err)
+{
+    if (r->too_big) {
+        return ERR_TOO_BIG;
+    }
+    if (r->status >= 300) {
+        return ERR_HTTP;
+    }
+    return strstr(err, "timed out") || strstr(err, "Timeout") ? ERR_TIMEOUT : ERR_REFUSED;
+}
+
 static void on_goroutines(void *ctx, const struct http_req *r, int ok, const char *err)
 {
     struct target *t = ctx;
@@ -455,13 +442,16 @@ static void on_goroutines(void *ctx, const struct http_req *r, int ok, const cha
         return; /* cancelled at exit */
     }
     if (!ok) {
+        t->n_errors[err_kind(r, err)]++;
         snprintf(t->err, sizeof(t->err), "goroutine: %s", err);
         if (r->status == 0) { /* no answer at all (refused, timed out): the rest would wait too */
             t->want_heap = t->want_vars = 0;
         } else { /* up or down is judged on the heap too, every sample alike */
             t->want_heap = 1;
         }
-    } else if (read_goroutines(t, r->body, r->len, now) == 0) {
+    } else if (read_goroutines(t, r->body, r->len, now) < 0) {
+        t->n_errors[ERR_FORMAT]++;
+    } else {
         t->ok_g = 1;
         if (t->full) {
             history_keep(&t->dbg1, r->body, r->len, now);
@@ -477,9 +467,12 @@ static void on_heap(void *ctx, const struct http_req *r, int ok, const char *err
         return;
     }
     if (!ok) {
+        t->n_errors[err_kind(r, err)]++;
         snprintf(t->err_h, sizeof(t->err_h), "heap: %s", err);
         t->want_vars = t->want_vars && r->status != 0;
-    } else if (read_heap(t, r->body, r->len) == 0) {
+    } else if (read_heap(t, r->body, r->len) < 0) {
+        t->n_errors[ERR_FORMAT]++;
+    } else {
         t->ok_h = 1;
         if (t->full) {
             history_keep(&t->heaps, r->body, r->len, now_ms());
@@ -560,6 +553,8 @@ static void sample_start(struct watcher *w, struct target *t)
     t->goroutines = t->heap = t->heap_alloc = -1;
     t->gc_cpu = -1;
     t->err[0] = t->err_h[0] = '\0';
+    t->start_ms = now;
+    memset(t->states, 0, sizeof(t->states));
     get(w, t, t->full ? "/debug/pprof/goroutine" : "/debug/pprof/goroutine?debug=1",
         t->w.timeout_ms, on_goroutines, t);
 }
@@ -569,7 +564,8 @@ static void sample_start(struct watcher *w, struct target *t)
 struct capture {
     struct target *t;
     enum rule rule;
-    char kind[32];
+    enum cap_kind ck;
+    int64_t id; /* in the store, once saved */
     char path[4400];
 };
 
@@ -586,7 +582,7 @@ static int save(struct watcher *w, struct capture *c, const char *ext, const cha
         }
     }
     snprintf(c->path, sizeof(c->path), "%s/%s-%lld-%s%s", w->st->capdir, name, (long long)t_ms,
-             c->kind, ext);
+             cap_kind_name[c->ck], ext);
     char tmp[4500];
     snprintf(tmp, sizeof(tmp), "%s.tmp", c->path);
     FILE *f = fopen(tmp, "wb");
@@ -600,7 +596,8 @@ static int save(struct watcher *w, struct capture *c, const char *ext, const cha
         unlink(tmp);
         return -1;
     }
-    store_capture(w->st, t_ms, c->t->w.name, c->kind, c->path, (int64_t)len);
+    c->id = store_capture(w->st, t_ms, c->t->w.name, cap_kind_name[c->ck], c->path, (int64_t)len);
+    c->t->n_captures[c->ck]++;
     store_prune_captures(w->st, now_ms(), w->o->retention_ms, w->o->max_captures);
     return 0;
 }
@@ -610,17 +607,79 @@ static void emit_capture(struct watcher *w, struct capture *c, size_t len)
     struct ev e;
     ev_begin(&e, c->t, "capture", now_ms());
     ev_str(&e, "rule", rule_name[c->rule]);
-    ev_str(&e, "kind", c->kind);
+    ev_str(&e, "kind", cap_kind_name[c->ck]);
     ev_str(&e, "file", c->path);
+    if (c->id > 0) {
+        ev_num(&e, "capture", (double)c->id);
+    }
     ev_num(&e, "bytes", (double)len);
     char text[4500];
-    snprintf(text, sizeof(text), "%s (%zu bytes) -> %s", c->kind, len, c->path);
+    snprintf(text, sizeof(text), "%s (%zu bytes) -> %s", cap_kind_name[c->ck], len, c->path);
     ev_end(w, &e, text);
+}
+
+/* A finding stays open while the episode of its rule does: the same id and function again
+ * (the next capture of the episode) updates it; a full table gives way to a worse finding. */
+static void finding_open(struct target *t, enum rule rule, const struct gm_record *r,
+                         const char *evidence, int64_t capture_id)
+{
+    struct open_finding *f = NULL;
+    for (uint32_t i = 0; i < t->open_nr && !f; i++) {
+        struct open_finding *o = &t->open[i];
+        if (!o->ended_ms && strcmp(o->id, r->kind->id) == 0 &&
+            strcmp(o->function, r->function) == 0) {
+            f = o;
+        }
+    }
+    if (!f && t->open_nr < OPEN_MAX) {
+        f = &t->open[t->open_nr++];
+        memset(f, 0, sizeof(*f));
+        f->since_ms = now_ms();
+    } else if (!f) {
+        for (uint32_t i = 0; i < t->open_nr; i++) { /* the least severe, if less than this */
+            if (t->open[i].severity < (int)r->severity &&
+                (!f || t->open[i].severity < f->severity)) {
+                f = &t->open[i];
+            }
+        }
+        if (!f) {
+            return;
+        }
+        memset(f, 0, sizeof(*f));
+        f->since_ms = now_ms();
+    }
+    snprintf(f->id, sizeof(f->id), "%s", r->kind->id);
+    snprintf(f->function, sizeof(f->function), "%s", r->function);
+    snprintf(f->evidence, sizeof(f->evidence), "%s", evidence);
+    f->fix = r->kind->fix;
+    f->severity = (int)r->severity;
+    f->rule = rule;
+    f->capture = capture_id > 0 ? capture_id : f->capture;
+    t->wt->alerts_dirty = 1;
+}
+
+/* The findings of a rule (every rule when rule is RULE_NR) end: kept until their alert says
+ * so (with --alertmanager), else gone. */
+static void findings_close(struct target *t, int rule, int64_t now)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < t->open_nr; i++) {
+        struct open_finding *f = &t->open[i];
+        if (!f->ended_ms && (rule == RULE_NR || (int)f->rule == rule)) {
+            f->ended_ms = now;
+            t->wt->alerts_dirty = 1;
+        }
+        if (!f->ended_ms || t->wt->am) {
+            t->open[k++] = *f;
+        }
+    }
+    t->open_nr = k;
 }
 
 /* The findings of recs at low severity or above, at most max: how many were emitted. */
 static uint32_t emit_records(struct watcher *w, struct target *t, enum rule rule,
-                             const struct gm_records *recs, const char *from, uint32_t max)
+                             const struct gm_records *recs, const char *from, int64_t capture_id,
+                             uint32_t max)
 {
     uint32_t shown = 0;
     for (uint32_t i = 0; i < recs->nr && shown < max; i++) {
@@ -652,6 +711,10 @@ static uint32_t emit_records(struct watcher *w, struct target *t, enum rule rule
         ev_str(&e, "evidence", ev);
         ev_str(&e, "fix", r->kind->fix);
         ev_str(&e, "from", from);
+        if (capture_id > 0) {
+            ev_num(&e, "capture", (double)capture_id);
+        }
+        finding_open(t, rule, r, ev, capture_id);
         char text[900];
         snprintf(text, sizeof(text), "%-8s %s  %s  %s  x%llu: %s", gm_severity_name(r->severity),
                  r->kind->id, r->function, r->file[0] ? loc : "", (unsigned long long)r->count, ev);
@@ -675,11 +738,12 @@ static void diff_history(struct watcher *w, struct target *t)
         if (!body) {
             continue;
         }
-        struct capture c = {.t = t, .rule = RULE_GOROUTINES, .kind = "goroutine"};
+        struct capture c = {.t = t, .rule = RULE_GOROUTINES, .ck = CAP_PROFILE};
         if (t->dbg1.v[i].t_ms > t->saved_ms && /* not saved by an earlier trigger */
             save(w, &c, ".pb.gz", body, len, t->dbg1.v[i].t_ms) == 0) {
             emit_capture(w, &c, len);
             t->saved_ms = t->dbg1.v[i].t_ms;
+            t->saved_id = c.id;
         }
         struct gm_artifact a;
         struct gm_diag d = {0};
@@ -699,7 +763,7 @@ static void diff_history(struct watcher *w, struct target *t)
         struct gm_records recs;
         gm_records_init(&recs);
         if (gm_records_from_leak(&set, &res, &recs) == 0) {
-            emit_records(w, t, RULE_GOROUTINES, &recs, "goroutine profiles", 5);
+            emit_records(w, t, RULE_GOROUTINES, &recs, "goroutine profiles", t->saved_id, 5);
         }
         gm_records_release(&recs);
         gm_leak_release(&res);
@@ -733,7 +797,7 @@ static void debug2_findings(struct watcher *w, const struct capture *c, const ch
                         *k = *x;
                     }
                 }
-                emit_records(w, c->t, c->rule, &keep, "goroutine?debug=2", 5);
+                emit_records(w, c->t, c->rule, &keep, "goroutine?debug=2", c->id, 5);
             }
             gm_findings_release(&fd);
         }
@@ -748,8 +812,8 @@ static void debug2_findings(struct watcher *w, const struct capture *c, const ch
  * in a leak, the kept profiles are mostly from before it and no site is graded yet: then
  * another heap profile is captured a quarter window later and analysed with the newer history
  * (at most 3 times an episode). */
-static void heap_findings(struct watcher *w, struct target *t, enum rule rule, const char *body,
-                          size_t len)
+static void heap_findings(struct watcher *w, struct target *t, enum rule rule, int64_t capture_id,
+                          const char *body, size_t len)
 {
     uint32_t found = 0;
     struct gm_profile profs[HISTORY_MAX + 1];
@@ -777,7 +841,7 @@ static void heap_findings(struct watcher *w, struct target *t, enum rule rule, c
         struct gm_records recs;
         gm_records_init(&recs);
         if (gm_records_from_heap(&res, &recs) == 0) {
-            found = emit_records(w, t, rule, &recs, "heap profiles", 5);
+            found = emit_records(w, t, rule, &recs, "heap profiles", capture_id, 5);
         }
         gm_records_release(&recs);
         gm_heap_release(&res);
@@ -800,26 +864,24 @@ static void on_capture(void *ctx, const struct http_req *r, int ok, const char *
     }
     struct watcher *w = c->t->wt;
     c->t->captures_pending--;
-    const char *ext = strcmp(c->kind, "goroutine-debug2") == 0 ? ".txt"
-                      : strcmp(c->kind, "trace") == 0          ? ".trace"
-                                                               : ".pb.gz";
+    const char *ext = c->ck == CAP_GOROUTINES ? ".txt" : c->ck == CAP_TRACE ? ".trace" : ".pb.gz";
     if (!ok) {
         event_simple(w, c->t, "capture-failed", err);
     } else if (save(w, c, ext, r->body, r->len, now_ms()) < 0) {
         event_simple(w, c->t, "capture-failed", strerror(errno));
     } else {
         emit_capture(w, c, r->len);
-        if (strcmp(c->kind, "goroutine-debug2") == 0) {
+        if (c->ck == CAP_GOROUTINES) {
             debug2_findings(w, c, r->body, r->len);
-        } else if (strcmp(c->kind, "heap") == 0 && c->rule != RULE_GOROUTINES) {
-            heap_findings(w, c->t, c->rule, r->body, r->len);
+        } else if (c->ck == CAP_HEAP && c->rule != RULE_GOROUTINES) {
+            heap_findings(w, c->t, c->rule, c->id, r->body, r->len);
         }
     }
     free(c);
 }
 
 static void capture(struct watcher *w, struct target *t, enum rule rule, enum cap_kind ck,
-                    const char *kind, const char *path, long timeout_ms, http_done_fn fn)
+                    const char *path, long timeout_ms, http_done_fn fn)
 {
     int64_t now = now_ms();
     if (t->captured_ms[ck] && now - t->captured_ms[ck] < w->o->cooldown_ms / 2 + 1000) {
@@ -832,7 +894,7 @@ static void capture(struct watcher *w, struct target *t, enum rule rule, enum ca
     }
     c->t = t;
     c->rule = rule;
-    snprintf(c->kind, sizeof(c->kind), "%s", kind);
+    c->ck = ck;
     t->captures_pending++;
     get(w, t, path, timeout_ms, fn, c);
 }
@@ -841,6 +903,7 @@ static void trigger(struct watcher *w, struct target *t, enum rule rule, const s
                     const char *what)
 {
     struct ev e;
+    t->n_triggers[rule]++;
     ev_begin(&e, t, "trigger", now_ms());
     ev_str(&e, "rule", rule_name[rule]);
     ev_str(&e, "what", what);
@@ -869,21 +932,19 @@ static void trigger(struct watcher *w, struct target *t, enum rule rule, const s
     long cap_timeout = t->w.timeout_ms * 3;
     if (rule == RULE_GOROUTINES || (rule == RULE_LIMIT && strncmp(what, "goroutines", 10) == 0)) {
         diff_history(w, t);
-        capture(w, t, rule, CAP_GOROUTINES, "goroutine-debug2", "/debug/pprof/goroutine?debug=2",
-                cap_timeout, on_capture);
+        capture(w, t, rule, CAP_GOROUTINES, "/debug/pprof/goroutine?debug=2", cap_timeout,
+                on_capture);
     }
     if (rule == RULE_HEAP) { /* the heap analysis needs this one even if another rule got one */
         t->captured_ms[CAP_HEAP] = 0;
     }
-    capture(w, t, rule, CAP_HEAP, "heap", "/debug/pprof/heap", cap_timeout, on_capture);
+    capture(w, t, rule, CAP_HEAP, "/debug/pprof/heap", cap_timeout, on_capture);
     /* a short execution trace, where the service serves one (a 404 is a capture-failed event) */
-    capture(w, t, rule, CAP_TRACE, "trace", "/debug/pprof/trace?seconds=1", cap_timeout + 1000L,
-            on_capture);
+    capture(w, t, rule, CAP_TRACE, "/debug/pprof/trace?seconds=1", cap_timeout + 1000L, on_capture);
     if (w->o->cpu_seconds > 0) {
         char path[64];
         snprintf(path, sizeof(path), "/debug/pprof/profile?seconds=%d", w->o->cpu_seconds);
-        capture(w, t, rule, CAP_CPU, "cpu", path, cap_timeout + w->o->cpu_seconds * 1000L,
-                on_capture);
+        capture(w, t, rule, CAP_CPU, path, cap_timeout + w->o->cpu_seconds * 1000L, on_capture);
     }
 }
 
@@ -1001,6 +1062,7 @@ static void judge(struct watcher *w, struct target *t, int64_t now)
                     t->heap_again_ms = 0; /* no late re-capture after the episode */
                 }
                 t->cooldown_until[r] = now + o->cooldown_ms;
+                findings_close(t, r, now);
                 struct ev e;
                 ev_begin(&e, t, "resolved", now);
                 ev_str(&e, "rule", rule_name[r]);
@@ -1044,9 +1106,28 @@ static void sample_done(struct watcher *w, struct target *t)
     char why[700];
     snprintf(why, sizeof(why), "%s%s%s", t->err, t->err[0] && t->err_h[0] ? "; " : "", t->err_h);
     t->rss = up && t->w.pid > 0 ? proc_rss(t->w.pid) : -1;
-    struct store_row row = {
-        now,       up,    t->ok_g ? t->goroutines : -1, t->ok_h ? t->heap : -1, t->heap_alloc,
-        t->gc_cpu, t->rss};
+    t->n_samples++;
+    if (up) { /* what is served until the next sample that answers */
+        t->last.t_ms = now;
+        t->last.goroutines = t->ok_g ? t->goroutines : -1;
+        t->last.heap = t->ok_h ? t->heap : t->last.heap;
+        t->last.gc_cpu = t->gc_cpu >= 0 ? t->gc_cpu : t->last.gc_cpu;
+        t->last.seconds = (double)(now - t->start_ms) / 1000;
+        memcpy(t->last.states, t->states, sizeof(t->states));
+    }
+    char states[GM_WAIT_NR * 21] = "";
+    for (int c = 0, at = 0; t->ok_g && c < GM_WAIT_NR && at < (int)sizeof(states); c++) {
+        at += snprintf(states + at, sizeof(states) - (size_t)at, "%s%lld", c ? "," : "",
+                       (long long)t->states[c]);
+    }
+    struct store_row row = {now,
+                            up,
+                            t->ok_g ? t->goroutines : -1,
+                            t->ok_h ? t->heap : -1,
+                            t->heap_alloc,
+                            t->gc_cpu,
+                            t->rss,
+                            states};
     store_sample(w->st, t->id, &row);
     if (!up) {
         t->fails++;
@@ -1082,6 +1163,7 @@ static void sample_done(struct watcher *w, struct target *t)
             }
             history_clear(&t->dbg1);
             history_clear(&t->heaps);
+            findings_close(t, RULE_NR, now); /* a restart ends what the process had */
         }
         event_simple(w, t, "up", text);
     } else if (why[0] && !w->o->quiet) {
@@ -1109,8 +1191,7 @@ static void sample_done(struct watcher *w, struct target *t)
         t->heap_again_ms = 0;
         t->heap_agains++; /* at most 3 an episode */
         t->captured_ms[CAP_HEAP] = 0;
-        capture(w, t, RULE_HEAP, CAP_HEAP, "heap", "/debug/pprof/heap", t->w.timeout_ms * 3,
-                on_capture);
+        capture(w, t, RULE_HEAP, CAP_HEAP, "/debug/pprof/heap", t->w.timeout_ms * 3, on_capture);
     }
     judge(w, t, now);
 }
@@ -1122,6 +1203,11 @@ static void hook_event(struct watcher *w, struct target *t, const struct hook *h
                        const char *result, const char *output, int64_t started)
 {
     struct ev e;
+    t->n_hooks[strncmp(result, "skipped", 7) == 0                         ? HOOKR_SKIPPED
+               : strstr(result, "timeout") || strstr(result, "timed out") ? HOOKR_TIMEOUT
+               : strcmp(result, "posted") == 0 || strcmp(result, "exit status 0") == 0
+                   ? HOOKR_OK
+                   : HOOKR_FAILED]++;
     ev_begin(&e, t, "hook", now_ms());
     ev_str(&e, "hook", h->name);
     ev_str(&e, "result", result);
@@ -1221,6 +1307,20 @@ static void target_release(struct target *t)
     history_clear(&t->heaps);
 }
 
+static void watch_release(struct watcher *w)
+{
+    if (w->srv) {
+        server_stop(w->srv);
+    }
+    http_cleanup(&w->http); /* pending requests are dropped, not reported */
+    alerts_free(w->am);
+    for (uint32_t i = 0; i < w->n; i++) {
+        target_release(&w->t[i]);
+    }
+    free(w->t);
+    free(w->due);
+}
+
 int watch_run(const struct watch_opts *o, const struct watch_target *targets, uint32_t n,
               struct store *st)
 {
@@ -1241,6 +1341,7 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
         return 2;
     }
     int64_t start = now_ms();
+    w.t0_ms = start;
     char hdir[4200]; /* the kept bodies (history.h) */
     snprintf(hdir, sizeof(hdir), "%s.history", st->path);
     if (mkdir(hdir, 0755) < 0 && errno != EEXIST) {
@@ -1278,6 +1379,26 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
             http_cleanup(&w.http);
             return 2;
         }
+    }
+    if (o->listen) {
+        char url[300], err[600];
+        struct server_opts so = {o->listen, o->auth_token, o->insecure_listen};
+        w.srv = server_start(&so, &w, url, sizeof(url), err, sizeof(err));
+        if (!w.srv) {
+            fprintf(stderr, "gomedic watch: --listen %s: %s\n", o->listen, err);
+            watch_release(&w);
+            return 2;
+        }
+        fprintf(stderr, "gomedic watch: serving %s\n", url);
+        if (o->json) {
+            printf("{\"event\": \"listening\", \"url\": \"%s\"}\n", url);
+            fflush(stdout);
+        }
+        if (o->alertmanager) {
+            w.am = alerts_new(o->alertmanager, o->external_url ? o->external_url : url);
+        }
+    } else if (o->alertmanager) {
+        w.am = alerts_new(o->alertmanager, o->external_url ? o->external_url : "");
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -1323,8 +1444,14 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
             store_begin(st);
             committed = now;
         }
+        if (w.am) {
+            alerts_tick(w.am, &w, now);
+        }
         int wait = (int)(w.wake_ms - now_ms());
-        http_run(&w.http, wait < 0 ? 0 : wait > 200 ? 200 : wait);
+        http_run(&w.http, wait < 0 ? 0 : wait > 200 ? 200 : wait, w.srv ? server_fd(w.srv) : -1);
+        if (w.srv) {
+            server_run(w.srv);
+        }
         if (w.children) {
             hook_poll(&w.children, now_ms(), 0, on_hook_done, &w);
         }
@@ -1332,15 +1459,13 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
     store_commit(st);
     /* hooks still running get until their timeout */
     while (w.children && !stop_signal) {
-        http_run(&w.http, 100);
+        http_run(&w.http, 100, -1);
         hook_poll(&w.children, now_ms(), 0, on_hook_done, &w);
     }
     hook_poll(&w.children, now_ms(), 1, on_hook_done, &w);
-    http_cleanup(&w.http); /* pending requests are dropped, not reported */
-    for (uint32_t i = 0; i < n; i++) {
-        target_release(&w.t[i]);
+    if (w.am) { /* the last word: what ended is resolved */
+        alerts_flush(w.am, &w);
     }
-    free(w.t);
-    free(w.due);
+    watch_release(&w);
     return 0;
 }

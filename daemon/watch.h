@@ -50,6 +50,12 @@ struct watch_opts {
     int quiet;            /* no readable log of samples (events only) */
     struct hook *hooks;   /* self-heal hooks (daemon/hook.h), run on their events */
     uint32_t hooks_nr;
+    /* the HTTP side (server.h, alert.h) */
+    const char *listen;       /* --listen ADDR (NULL: none) */
+    const char *auth_token;   /* required of every request (NULL: none) */
+    int insecure_listen;      /* a non-loopback address without a token is allowed */
+    const char *alertmanager; /* base URL (NULL: none) */
+    const char *external_url; /* base of links in alerts (NULL: http://LISTEN) */
 };
 
 void watch_opts_default(struct watch_opts *o);
