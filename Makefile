@@ -31,7 +31,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: demo watch-test all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
+.PHONY: demo watch-test watch-http-test grafana-check all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 
 $(BUILD)/%.o: %.c
@@ -67,8 +67,15 @@ demo: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 watch-test: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 	GOMEDIC=$(BUILD)/gomedic tests/watch/run.sh
 
+# The watch over HTTP: /metrics scraped by a real Prometheus, alerts in a real Alertmanager,
+# the token (skips without prometheus / prometheus-alertmanager); the Grafana dashboard's check.
+watch-http-test: $(BUILD)/gomedic-watch
+	GOMEDIC_WATCH=$(BUILD)/gomedic-watch tests/watch/http.sh
+grafana-check:
+	python3 tests/grafana/check.py
+
 # Everything CI runs, in one command (README).
-check: layers unit golden help-docs docs-examples pprof-compare versions oracle fuzz-replay corpus-check watch-test
+check: layers unit golden help-docs docs-examples pprof-compare versions oracle fuzz-replay corpus-check watch-test watch-http-test grafana-check
 
 # gomedic pprof against `go tool pprof` on the same files (skips without Go).
 pprof-compare: $(BUILD)/gomedic

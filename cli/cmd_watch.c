@@ -6,6 +6,7 @@
 #include "watch_cmds.h"
 #include "gm/out.h"
 #include "../daemon/config.h"
+#include "../daemon/server.h"
 #include "../daemon/store.h"
 #include "../daemon/targets.h"
 #include "../daemon/watch.h"
@@ -194,13 +195,24 @@ static int watch_main(int argc, char **argv, int first)
     if (wo.auth_token && !*wo.auth_token) {
         cli_die("watch: --auth-token: the token is empty");
     }
-    if ((wo.auth_token || wo.alertmanager == NULL) && !wo.listen && wo.auth_token) {
+    if (wo.insecure_listen && !wo.listen) {
+        cli_die("watch: --insecure-listen needs --listen");
+    }
+    if (wo.auth_token && !wo.listen) {
         cli_die("watch: --auth-token needs --listen");
     }
     if (wo.alertmanager && strncmp(wo.alertmanager, "http://", 7) != 0 &&
         strncmp(wo.alertmanager, "https://", 8) != 0) {
         cli_die("watch: --alertmanager '%s': expected an http(s) URL (http://127.0.0.1:9093)",
                 wo.alertmanager);
+    }
+    if (wo.listen) {
+        struct server_opts so = {wo.listen, wo.auth_token, wo.insecure_listen};
+        if (server_check(&so, err, sizeof(err)) < 0) {
+            cli_err("watch: --listen %s: %s", wo.listen, err);
+            config_release(&cfg);
+            return 2;
+        }
     }
     o.listen = wo.listen;
     o.auth_token = wo.auth_token;

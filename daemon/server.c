@@ -253,24 +253,41 @@ static int parse_addr(const char *s, struct sockaddr_storage *a, socklen_t *alen
     return 0;
 }
 
+/* The address of o, checked: 0, or -1 with a message. */
+static int check(const struct server_opts *o, struct sockaddr_storage *a, socklen_t *alen,
+                 char *err, size_t errcap)
+{
+    if (parse_addr(o->listen, a, alen) < 0) {
+        snprintf(err, errcap,
+                 "expected PORT, HOST:PORT or [IPV6]:PORT with a numeric address (127.0.0.1:9100)");
+        return -1;
+    }
+    if (!is_loopback(a) && !(o->token && *o->token) && !o->insecure) {
+        snprintf(err, errcap,
+                 "not a loopback address: anyone who reaches it would see the targets and their "
+                 "captures; give --auth-token (or --auth-token-file), or --insecure-listen");
+        return -1;
+    }
+    if (o->token && strlen(o->token) >= 512) {
+        snprintf(err, errcap, "the token is longer than 511 bytes");
+        return -1;
+    }
+    return 0;
+}
+
+int server_check(const struct server_opts *o, char *err, size_t errcap)
+{
+    struct sockaddr_storage a;
+    socklen_t alen = 0;
+    return check(o, &a, &alen, err, errcap);
+}
+
 struct server *server_start(const struct server_opts *o, struct watcher *w, char *url,
                             size_t urlcap, char *err, size_t errcap)
 {
     struct sockaddr_storage a;
     socklen_t alen = 0;
-    if (parse_addr(o->listen, &a, &alen) < 0) {
-        snprintf(err, errcap,
-                 "expected PORT, HOST:PORT or [IPV6]:PORT with a numeric address (127.0.0.1:9100)");
-        return NULL;
-    }
-    if (!is_loopback(&a) && !(o->token && *o->token) && !o->insecure) {
-        snprintf(err, errcap,
-                 "not a loopback address: anyone who reaches it would see the targets and their "
-                 "captures; give --auth-token (or --auth-token-file), or --insecure-listen");
-        return NULL;
-    }
-    if (o->token && strlen(o->token) >= 512) {
-        snprintf(err, errcap, "the token is longer than 511 bytes");
+    if (check(o, &a, &alen, err, errcap) < 0) {
         return NULL;
     }
     int fd = socket(a.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

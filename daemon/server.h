@@ -26,6 +26,9 @@ struct server_opts {
     int insecure;       /* a non-loopback address without a token is allowed */
 };
 
+/* Whether o->listen parses and may be used with the token given: 0, or -1 with a message (the
+ * front end checks before it creates anything). */
+int server_check(const struct server_opts *o, char *err, size_t errcap);
 /* Parses ADDR and listens: the server, with url its base ("http://127.0.0.1:9100/"), or NULL
  * with a message in err. */
 struct server *server_start(const struct server_opts *o, struct watcher *w, char *url,

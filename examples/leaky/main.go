@@ -9,9 +9,13 @@
 //	gc:         no leak, but the GC takes much of the CPU: a large live set of pointers and a
 //	            loop that allocates garbage all the time, with GOGC at 10 (main.churn)
 //
-// It also serves expvar's /debug/vars (memstats: the GC's share of CPU).
+// It also serves expvar's /debug/vars (memstats: the GC's share of CPU). With -leak-for it leaks
+// only for that long, then stops issuing leaking requests (and stops churning): the goroutines
+// already leaked stay blocked, so their count goes flat and the episode ends. It prints
+// "leaky: leak stopped at TIME" (RFC 3339, milliseconds, UTC) then.
 //
 //	leaky -addr 127.0.0.1:6060 -leak both -leak-after 20s -rate 20
+//	leaky -addr 127.0.0.1:0 -leak goroutines -leak-after 5s -leak-for 25s -rate 20
 package main
 
 import (
@@ -81,14 +85,15 @@ type node struct {
 	val  [2]int64
 }
 
-// churn keeps a live list of pointers for the GC to mark and allocates garbage without pause.
-func churn() {
-	debug.SetGCPercent(10)
+// churn keeps a live list of pointers for the GC to mark and allocates garbage without pause,
+// as long as leaking says so; then the list is dropped and GOGC restored.
+func churn(leaking func() bool) {
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	var live *node
 	for i := 0; i < 300000; i++ {
 		live = &node{next: live}
 	}
-	for {
+	for leaking() {
 		for i := 0; i < 1000; i++ {
 			sink = make([]byte, 256)
 		}
@@ -100,6 +105,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:6060", "listen address")
 	leak := flag.String("leak", "both", "what leaks: goroutines, heap, both, gc or none")
 	after := flag.Duration("leak-after", 20*time.Second, "healthy for this long first")
+	leakFor := flag.Duration("leak-for", 0, "leak for this long, then stop (0: forever)")
 	rate := flag.Int("rate", 20, "requests per second once leaking")
 	stop := flag.Duration("for", 0, "exit after this long (0: never)")
 	flag.Parse()
@@ -128,14 +134,25 @@ func main() {
 		c := &Cache{m: map[int][]byte{}}
 		time.Sleep(*after)
 		fmt.Printf("leaky: leaking %s from %s\n", *leak, time.Now().UTC().Format("2006-01-02T15:04:05.000Z"))
+		var end time.Time // zero: leak forever
+		if *leakFor > 0 {
+			end = time.Now().Add(*leakFor)
+		}
+		leaking := func() bool { return end.IsZero() || time.Now().Before(end) }
 		if *leak == "gc" {
-			churn()
+			churn(leaking)
+		} else {
+			tick := time.NewTicker(time.Second / time.Duration(*rate))
+			for id := 0; ; id++ {
+				<-tick.C
+				if !leaking() {
+					break
+				}
+				handleRequest(id, leakG, leakH, n, c)
+			}
+			tick.Stop()
 		}
-		tick := time.NewTicker(time.Second / time.Duration(*rate))
-		for id := 0; ; id++ {
-			<-tick.C
-			handleRequest(id, leakG, leakH, n, c)
-		}
+		fmt.Printf("leaky: leak stopped at %s\n", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"))
 	}()
 	log.Fatal(http.Serve(ln, nil))
 }
