@@ -228,7 +228,8 @@ static int watch_main(int argc, char **argv, int first)
     for (int i = first; i < argc; i++) {
         if (n == TARGETS_MAX || watch_target_parse(argv[i], &targets[n]) < 0) {
             cli_err("watch: '%s': expected the base URL of a service's net/http/pprof "
-                    "(http://127.0.0.1:6060) or NAME=URL",
+                    "(http://127.0.0.1:6060) or NAME=URL (NAME ends at the first '='; a name "
+                    "with one goes in --config as [target NAME])",
                     argv[i]);
             config_release(&cfg);
             return 2;

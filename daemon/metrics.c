@@ -3,49 +3,64 @@
  * targets in memory (state.h) and a few figures of the process and the store. Every family
  * has its HELP and TYPE even when it has no series (no open finding, no expvar), so a
  * dashboard's queries are valid before anything happened.
+ *
+ * The body is streamed: a cursor renders one family's header or one target's lines of a
+ * family at a time into a small buffer that the server drains (server.h: reply.gen), so the
+ * memory of a scrape does not grow with the targets (1000 targets make 1.8 MB of text). A
+ * family's series stay together, as the format wants; a value may move between two chunks of
+ * one scrape (the loop runs between them), which a scrape of a live process always allows.
  */
 #include "server.h"
 #include "state.h"
+#include "gm/alloc.h"
 #include "gm/record.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
-/* A label value: backslash, double quote and newline escaped. */
-static void label(FILE *f, const char *s)
+#define UNIT_MAX 8192 /* one target's lines of one family fit */
+
+struct cursor {
+    struct watcher *w;
+    uint32_t fam, tgt; /* the next unit: family fam, target tgt (UINT32_MAX: the header) */
+    char buf[UNIT_MAX];
+    size_t len, off; /* what the last unit wrote, and what of it was taken */
+};
+
+static void put(struct cursor *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct cursor *c, const char *fmt, ...)
 {
-    fputc('"', f);
-    for (; *s; s++) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(c->buf + c->len, sizeof(c->buf) - c->len, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        c->len += (size_t)n < sizeof(c->buf) - c->len ? (size_t)n : sizeof(c->buf) - c->len - 1;
+    }
+}
+
+/* A label value: backslash, double quote and newline escaped (at most 400 bytes of it). */
+static const char *esc(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *s && n + 3 < cap; s++) {
         if (*s == '\\' || *s == '"') {
-            fputc('\\', f);
-            fputc(*s, f);
+            out[n++] = '\\';
+            out[n++] = *s;
         } else if (*s == '\n') {
-            fputs("\\n", f);
+            out[n++] = '\\';
+            out[n++] = 'n';
         } else {
-            fputc(*s, f);
+            out[n++] = *s;
         }
     }
-    fputc('"', f);
-}
-
-static void family(FILE *f, const char *name, const char *type, const char *help)
-{
-    fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* name{target="T"[,k="v"]} */
-static void series(FILE *f, const char *name, const struct target *t, const char *k, const char *v)
-{
-    fprintf(f, "%s{target=", name);
-    label(f, t->w.name);
-    if (k) {
-        fprintf(f, ",%s=", k);
-        label(f, v);
-    }
-    fputc('}', f);
+    out[n] = '\0';
+    return out;
 }
 
 /* Seconds of CPU this process used (utime + stime of /proc/self/stat), or -1. */
@@ -81,120 +96,195 @@ static double self_rss(void)
     return res < 0 ? -1 : (double)res * (double)sysconf(_SC_PAGESIZE);
 }
 
-static void render(struct watcher *w, FILE *f)
+/* ---------------------------------------------------------------- the families */
+
+typedef void (*per_target_fn)(struct cursor *c, const struct target *t, const char *name,
+                              const char *tl);
+
+static void f_up(struct cursor *c, const struct target *t, const char *name, const char *tl)
 {
-    family(f, "gomedic_target_up", "gauge",
-           "Whether the target's last sample answered (1) or not (0).");
-    for (uint32_t i = 0; i < w->n; i++) {
-        series(f, "gomedic_target_up", &w->t[i], NULL, NULL);
-        fprintf(f, " %d\n", w->t[i].up);
+    put(c, "%s{target=\"%s\"} %d\n", name, tl, t->up);
+}
+
+static void f_goroutines(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    for (int k = 0; k < GM_WAIT_NR && t->last.t_ms && t->last.goroutines >= 0; k++) {
+        put(c, "%s{target=\"%s\",state=\"%s\"} %lld\n", name, tl,
+            gm_wait_class_name((enum gm_wait_class)k), (long long)t->last.states[k]);
     }
-    family(f, "gomedic_goroutines", "gauge",
-           "Goroutines of the target by wait-state class (from the frames of its goroutine "
-           "profile; see gomedic-watch(1)).");
-    for (uint32_t i = 0; i < w->n; i++) {
-        const struct target *t = &w->t[i];
-        for (int c = 0; c < GM_WAIT_NR && t->last.t_ms && t->last.goroutines >= 0; c++) {
-            series(f, "gomedic_goroutines", t, "state", gm_wait_class_name((enum gm_wait_class)c));
-            fprintf(f, " %lld\n", (long long)t->last.states[c]);
+}
+
+static void f_heap(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    if (t->last.t_ms && t->last.heap >= 0) {
+        put(c, "%s{target=\"%s\"} %lld\n", name, tl, (long long)t->last.heap);
+    }
+}
+
+static void f_gc(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    if (t->last.t_ms && t->last.gc_cpu >= 0) {
+        put(c, "%s{target=\"%s\"} %.6g\n", name, tl, t->last.gc_cpu / 100);
+    }
+}
+
+static void f_findings(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    for (uint32_t k = 0; k < t->open_nr; k++) {
+        const struct open_finding *o = &t->open[k];
+        int dup = o->ended_ms != 0; /* two open findings of one id (two functions): one series */
+        for (uint32_t j = 0; j < k && !dup; j++) {
+            dup = !t->open[j].ended_ms && strcmp(t->open[j].id, o->id) == 0 &&
+                  t->open[j].severity == o->severity;
+        }
+        if (!dup) {
+            char id[200];
+            put(c, "%s{target=\"%s\",id=\"%s\",severity=\"%s\"} 1\n", name, tl,
+                esc(o->id, id, sizeof(id)), gm_severity_name((enum gm_severity)o->severity));
         }
     }
-    family(f, "gomedic_heap_inuse_bytes", "gauge",
-           "Bytes in use on the target's heap (inuse_space of /debug/pprof/heap).");
-    for (uint32_t i = 0; i < w->n; i++) {
-        if (w->t[i].last.t_ms && w->t[i].last.heap >= 0) {
-            series(f, "gomedic_heap_inuse_bytes", &w->t[i], NULL, NULL);
-            fprintf(f, " %lld\n", (long long)w->t[i].last.heap);
-        }
+}
+
+static void counters(struct cursor *c, const char *name, const char *tl, const char *label,
+                     const char *const *names, int nr, const uint64_t *v)
+{
+    for (int k = 0; k < nr; k++) {
+        put(c, "%s{target=\"%s\",%s=\"%s\"} %llu\n", name, tl, label, names[k],
+            (unsigned long long)v[k]);
     }
-    family(f, "gomedic_gc_cpu_fraction", "gauge",
-           "Share of the target's CPU the GC used since it started (expvar "
-           "memstats.GCCPUFraction).");
-    for (uint32_t i = 0; i < w->n; i++) {
-        if (w->t[i].last.t_ms && w->t[i].last.gc_cpu >= 0) {
-            series(f, "gomedic_gc_cpu_fraction", &w->t[i], NULL, NULL);
-            fprintf(f, " %.6g\n", w->t[i].last.gc_cpu / 100);
-        }
+}
+
+static void f_triggers(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    counters(c, name, tl, "rule", rule_name, RULE_NR, t->n_triggers);
+}
+
+static void f_captures(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    counters(c, name, tl, "kind", cap_kind_name, CAP_NR, t->n_captures);
+}
+
+static void f_hooks(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    counters(c, name, tl, "result", hook_result_name, HOOKR_NR, t->n_hooks);
+}
+
+static void f_errors(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    counters(c, name, tl, "kind", scrape_err_name, ERR_NR, t->n_errors);
+}
+
+static void f_samples(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    put(c, "%s{target=\"%s\"} %llu\n", name, tl, (unsigned long long)t->n_samples);
+}
+
+static void f_duration(struct cursor *c, const struct target *t, const char *name, const char *tl)
+{
+    if (t->last.t_ms) {
+        put(c, "%s{target=\"%s\"} %.6f\n", name, tl, t->last.seconds);
     }
-    family(f, "gomedic_findings", "gauge",
-           "Open findings (1 while the episode of their rule lasts; the series ends when it "
-           "resolves).");
-    for (uint32_t i = 0; i < w->n; i++) {
-        const struct target *t = &w->t[i];
-        for (uint32_t k = 0; k < t->open_nr; k++) {
-            const struct open_finding *o = &t->open[k];
-            if (o->ended_ms) {
-                continue;
+}
+
+static const struct family {
+    const char *name, *type, *help;
+    per_target_fn fn; /* NULL: one series without labels, from value() */
+} families[] = {
+    {"gomedic_target_up", "gauge", "Whether the target's last sample answered (1) or not (0).",
+     f_up},
+    {"gomedic_goroutines", "gauge",
+     "Goroutines of the target by wait-state class (from the frames of its goroutine profile; "
+     "see gomedic-watch(1)).",
+     f_goroutines},
+    {"gomedic_heap_inuse_bytes", "gauge",
+     "Bytes in use on the target's heap (inuse_space of /debug/pprof/heap).", f_heap},
+    {"gomedic_gc_cpu_fraction", "gauge",
+     "Share of the target's CPU the GC used since it started (expvar memstats.GCCPUFraction).",
+     f_gc},
+    {"gomedic_findings", "gauge",
+     "Open findings (1 while the episode of their rule lasts; the series ends when it "
+     "resolves).",
+     f_findings},
+    {"gomedic_triggers_total", "counter", "Triggers (a rule began an episode) by rule.",
+     f_triggers},
+    {"gomedic_captures_total", "counter", "Files captured by kind.", f_captures},
+    {"gomedic_hook_runs_total", "counter", "Self-heal hook runs by result.", f_hooks},
+    {"gomedic_scrape_errors_total", "counter",
+     "Failed requests of samples by kind (refused, timeout, http, too_big, format).", f_errors},
+    {"gomedic_samples_total", "counter", "Samples taken of the target (up or not).", f_samples},
+    {"gomedic_scrape_duration_seconds", "gauge",
+     "How long the target's last sample took (all its requests).", f_duration},
+    {"gomedic_targets", "gauge", "Targets watched.", NULL},
+    {"gomedic_store_bytes", "gauge",
+     "Bytes of the store on disk: the database, its WAL and the captured files.", NULL},
+    {"process_cpu_seconds_total", "counter", "User and system CPU time of gomedic.", NULL},
+    {"process_resident_memory_bytes", "gauge", "Resident memory of gomedic.", NULL},
+    {"process_start_time_seconds", "gauge", "When gomedic watch started (Unix time).", NULL},
+};
+#define FAMILIES (sizeof(families) / sizeof(families[0]))
+
+static double value(const struct watcher *w, const char *name)
+{
+    if (strcmp(name, "gomedic_targets") == 0) {
+        return w->n;
+    }
+    if (strcmp(name, "gomedic_store_bytes") == 0) {
+        return (double)store_bytes(w->st);
+    }
+    if (strcmp(name, "process_cpu_seconds_total") == 0) {
+        double v = self_cpu();
+        return v < 0 ? 0 : v;
+    }
+    if (strcmp(name, "process_resident_memory_bytes") == 0) {
+        double v = self_rss();
+        return v < 0 ? 0 : v;
+    }
+    return (double)w->t0_ms / 1000; /* process_start_time_seconds */
+}
+
+/* Renders the next unit into c->buf; 0 at the end. */
+static int next_unit(struct cursor *c)
+{
+    c->len = c->off = 0;
+    while (c->fam < FAMILIES && c->len == 0) {
+        const struct family *f = &families[c->fam];
+        if (c->tgt == UINT32_MAX) {
+            put(c, "# HELP %s %s\n# TYPE %s %s\n", f->name, f->help, f->name, f->type);
+            if (!f->fn) {
+                put(c, "%s %.17g\n", f->name, value(c->w, f->name));
+                c->fam++;
+            } else {
+                c->tgt = 0;
             }
-            /* two open findings of one id (two functions) are one series */
-            int dup = 0;
-            for (uint32_t j = 0; j < k && !dup; j++) {
-                dup = !t->open[j].ended_ms && strcmp(t->open[j].id, o->id) == 0 &&
-                      t->open[j].severity == o->severity;
+            if (!f->fn) {
+                continue; /* tgt stays UINT32_MAX: the next family's header */
             }
-            if (dup) {
-                continue;
-            }
-            fputs("gomedic_findings{target=", f);
-            label(f, t->w.name);
-            fputs(",id=", f);
-            label(f, o->id);
-            fputs(",severity=", f);
-            label(f, gm_severity_name((enum gm_severity)o->severity));
-            fputs("} 1\n", f);
+        } else if (c->tgt < c->w->n) {
+            const struct target *t = &c->w->t[c->tgt++];
+            char tl[400];
+            f->fn(c, t, f->name, esc(t->w.name, tl, sizeof(tl)));
+        } else {
+            c->fam++;
+            c->tgt = UINT32_MAX;
         }
     }
-    struct {
-        const char *name, *help, *label;
-        const char *const *names;
-        int nr;
-        size_t off;
-    } counters[] = {
-        {"gomedic_triggers_total", "Triggers (a rule began an episode) by rule.", "rule", rule_name,
-         RULE_NR, offsetof(struct target, n_triggers)},
-        {"gomedic_captures_total", "Files captured by kind.", "kind", cap_kind_name, CAP_NR,
-         offsetof(struct target, n_captures)},
-        {"gomedic_hook_runs_total", "Self-heal hook runs by result.", "result", hook_result_name,
-         HOOKR_NR, offsetof(struct target, n_hooks)},
-        {"gomedic_scrape_errors_total",
-         "Failed requests of samples by kind (refused, timeout, http, too_big, format).", "kind",
-         scrape_err_name, ERR_NR, offsetof(struct target, n_errors)},
-    };
-    for (size_t c = 0; c < sizeof(counters) / sizeof(counters[0]); c++) {
-        family(f, counters[c].name, "counter", counters[c].help);
-        for (uint32_t i = 0; i < w->n; i++) {
-            const uint64_t *v = (const uint64_t *)((const char *)&w->t[i] + counters[c].off);
-            for (int k = 0; k < counters[c].nr; k++) {
-                series(f, counters[c].name, &w->t[i], counters[c].label, counters[c].names[k]);
-                fprintf(f, " %llu\n", (unsigned long long)v[k]);
-            }
+    return c->len > 0;
+}
+
+static long gen(void *ctx, char *out, size_t max)
+{
+    struct cursor *c = ctx;
+    size_t n = 0;
+    while (n < max) {
+        if (c->off == c->len && !next_unit(c)) {
+            break;
         }
+        size_t k = c->len - c->off < max - n ? c->len - c->off : max - n;
+        memcpy(out + n, c->buf + c->off, k);
+        c->off += k;
+        n += k;
     }
-    family(f, "gomedic_samples_total", "counter", "Samples taken of the target (up or not).");
-    for (uint32_t i = 0; i < w->n; i++) {
-        series(f, "gomedic_samples_total", &w->t[i], NULL, NULL);
-        fprintf(f, " %llu\n", (unsigned long long)w->t[i].n_samples);
-    }
-    family(f, "gomedic_scrape_duration_seconds", "gauge",
-           "How long the target's last sample took (all its requests).");
-    for (uint32_t i = 0; i < w->n; i++) {
-        if (w->t[i].last.t_ms) {
-            series(f, "gomedic_scrape_duration_seconds", &w->t[i], NULL, NULL);
-            fprintf(f, " %.6f\n", w->t[i].last.seconds);
-        }
-    }
-    family(f, "gomedic_targets", "gauge", "Targets watched.");
-    fprintf(f, "gomedic_targets %u\n", w->n);
-    family(f, "gomedic_store_bytes", "gauge",
-           "Bytes of the store on disk: the database, its WAL and the captured files.");
-    fprintf(f, "gomedic_store_bytes %lld\n", (long long)store_bytes(w->st));
-    double cpu = self_cpu(), rss = self_rss();
-    family(f, "process_cpu_seconds_total", "counter", "User and system CPU time of gomedic.");
-    fprintf(f, "process_cpu_seconds_total %.2f\n", cpu < 0 ? 0 : cpu);
-    family(f, "process_resident_memory_bytes", "gauge", "Resident memory of gomedic.");
-    fprintf(f, "process_resident_memory_bytes %.0f\n", rss < 0 ? 0 : rss);
-    family(f, "process_start_time_seconds", "gauge", "When gomedic watch started (Unix time).");
-    fprintf(f, "process_start_time_seconds %.3f\n", (double)w->t0_ms / 1000);
+    return (long)n;
 }
 
 int metrics_serve(struct watcher *w, const struct request *rq, struct reply *rp)
@@ -202,7 +292,17 @@ int metrics_serve(struct watcher *w, const struct request *rq, struct reply *rp)
     if (strcmp(rq->path, "/metrics") != 0) {
         return -1;
     }
+    struct cursor *c = gm_xcalloc(1, sizeof(*c));
+    if (!c) {
+        rp->status = 500;
+        rp->type = "text/plain; charset=utf-8";
+        fputs("out of memory\n", rp->f);
+        return 0;
+    }
+    c->w = w;
+    c->tgt = UINT32_MAX;
     rp->type = "text/plain; version=0.0.4; charset=utf-8";
-    render(w, rp->f);
+    rp->gen = gen;
+    rp->gen_ctx = c;
     return 0;
 }

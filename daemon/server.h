@@ -47,7 +47,9 @@ struct request {
 /* A query argument ("?since=1h"), or NULL. */
 const char *request_arg(const struct request *r, const char *name);
 
-/* What a renderer answers: a body written to f (a memory stream), or a file to send. */
+/* What a renderer answers: a body written to f (a memory stream), a file to send, or a body
+ * made as it is sent by gen (up to max bytes into out; 0 at the end; gen_ctx freed after). */
+typedef long (*reply_gen_fn)(void *ctx, char *out, size_t max);
 struct reply {
     int status;       /* 200 unless set */
     const char *type; /* content type */
@@ -55,6 +57,8 @@ struct reply {
     int fd;           /* or this file (>= 0), of fd_size bytes, sent as an attachment */
     uint64_t fd_size;
     char filename[200]; /* the attachment's name */
+    reply_gen_fn gen;
+    void *gen_ctx;
 };
 
 /* The renderers (0: handled, -1: not this module's path). */

@@ -52,6 +52,7 @@ static void head(FILE *f, const char *title)
           ".up{color:#1b7f3b;font-weight:600}.down{color:#b00020;font-weight:600}"
           ".sev-critical,.sev-high{color:#b00020;font-weight:600}.sev-medium{color:#b26a00}"
           "a{color:#0b57d0}code{font-size:13px}nav{margin-bottom:1em}"
+          "td:first-child,td code{white-space:nowrap}"
           ".legend span{display:inline-block;margin-right:1em}"
           ".legend i{display:inline-block;width:.8em;height:.8em;margin-right:.3em}"
           "</style></head><body><nav><a href=\"/\">gomedic watch</a></nav>\n",
@@ -256,8 +257,9 @@ static void timeline(struct watcher *w, const struct target *t, int64_t since, F
             "<rect x=\"%d\" y=\"10\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" "
             "stroke=\"#ccc\"/>\n",
             W, H, W, H, X0, PW, PH - 10);
-    if (p.nr && p.v[0].t_ms > since) { /* from the first sample: a young target fills the width */
-        since = p.v[0].t_ms;
+    if (p.nr && p.v[0].t_ms - 5000 > since) { /* a young target fills the width (the first
+                                                  capture is a few ms older than its sample) */
+        since = p.v[0].t_ms - 5000;
     }
     struct marks m = {f, since, now, X0, PW, H, NULL};
     double ybase = PH;
@@ -510,10 +512,13 @@ static void buckets(const struct cap *c, FILE *f)
         enum gm_wait_class wc = gm_wait_class_stack(&set.stacks, b.v[i].stack_id, state);
         fprintf(f, "<tr class=\"bucket\"><td class=\"n\">%llu</td><td>",
                 (unsigned long long)b.v[i].count);
-        html_escape(f, state);
+        html_escape(f, state[0] ? state : "(no state)");
         fprintf(f, "</td><td>%s</td><td><code>", gm_wait_class_name(wc));
         const struct gm_stack *st = gm_stacks_get(&set.stacks, b.v[i].stack_id);
         const uint32_t *ids = gm_stack_frames(&set.stacks, st);
+        if (!st->nr) {
+            fputs("(no frames)", f);
+        }
         for (uint32_t k = 0; ids && k < st->nr && k < 12; k++) {
             const struct gm_frame *fr = gm_stacks_get_frame(&set.stacks, ids[k]);
             int user = (fr->flags & GM_FRAME_USER) != 0;
@@ -523,6 +528,9 @@ static void buckets(const struct cap *c, FILE *f)
             fputs(" <small>", f);
             html_escape(f, gm_strtab_cstr(&set.stacks.strs, fr->file_id));
             fprintf(f, ":%u</small><br>", fr->line);
+        }
+        if (st->nr > 12) {
+            fprintf(f, "<small>... %u more frames</small>", st->nr - 12);
         }
         fputs("</code></td></tr>\n", f);
     }
