@@ -352,7 +352,8 @@ check "alertmanager: ready" "$tmp/am.log" poll 20 curl -sf --max-time 2 -o /dev/
 
 "$bin" watch --interval 1s --window 12s --cooldown 5s --cpu-seconds 1 --listen 127.0.0.1:0 --alertmanager "$am" \
   --db "$tmp/w.db" --json --for 120s "leaky=$lurl" "healthy=$hurl" "$evil=$hurl" > "$tmp/w.json" 2> "$tmp/w.err" &
-pids+=($!)
+wpid=$!
+pids+=($wpid)
 if listening w; then url=$got; else
   bad "--listen 127.0.0.1:0: no {\"event\": \"listening\"} line on stdout" "$tmp/w.err"
   tail -n 5 "$tmp/w.json"
@@ -481,6 +482,14 @@ for n in healthy "$evil"; do
   check "$n: no trigger, no finding event" "$tmp/w.json" [ "$c" = 00 ]
 done
 tcheck "prometheus: never a gomedic_findings series for another target than leaky" prom-quiet
+
+# --- SIGTERM: the watch stops cleanly, the server with it (under ASan: no error, no leak)
+kill -TERM "$wpid" 2>/dev/null
+for _ in $(seq 100); do kill -0 "$wpid" 2>/dev/null || break; sleep 0.1; done
+wait "$wpid" 2>/dev/null
+rc=$?
+check "SIGTERM: the watch exits 0 ($rc)" "$tmp/w.err" [ "$rc" = 0 ]
+check "SIGTERM: no sanitizer report" "$tmp/w.err" bash -c "! grep -q Sanitizer '$tmp/w.err'"
 
 echo "(run: $SECONDS s)"
 summary
