@@ -420,6 +420,16 @@ if listening auth2; then
   status=$(code "${got}metrics"); check "--auth-token-file: 401 without it ($status)" "" [ "$status" = 401 ]
   status=$(code "${got}metrics" -H "Authorization: Bearer fr0m-f1le")
   check "--auth-token-file: 200 with Bearer ($status)" "" [ "$status" = 200 ]
+  # the limits (on this watch, not the one Prometheus scrapes): a header over the 32 kB a
+  # request may take is refused; 300 requests at once run past the burst of 200 (then 429)
+  big=$(head -c 40000 /dev/zero | tr '\0' 'a')
+  status=$(code "${got}healthz" -H "X-Big: $big")
+  check "a 40 kB request header: refused ($status)" "" [ "$status" != 200 ]
+  for _ in $(seq 300); do echo "url = \"${got}healthz\""; echo "output = /dev/null"; done > "$tmp/many.cfg"
+  curl -s --parallel --parallel-max 16 -H "Authorization: Bearer fr0m-f1le" -w '%{http_code}\n' -K "$tmp/many.cfg" > "$tmp/many.out" 2>&1
+  n200=$(grep -c '^200$' "$tmp/many.out"); n429=$(grep -c '^429$' "$tmp/many.out")
+  check "300 requests at once: the first 200 or so served, then 429 ($n200 x 200, $n429 x 429)" "$tmp/many.out" \
+    [ "$n200" -ge 190 ] && [ "$n429" -ge 50 ]
 else
   bad "--auth-token-file: no listening line" "$tmp/auth2.err"
 fi
