@@ -31,7 +31,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: demo watch-test watch-http-test grafana-check all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
+.PHONY: demo watch-test watch-http-test grafana-check forms all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 
 $(BUILD)/%.o: %.c
@@ -73,9 +73,12 @@ watch-http-test: $(BUILD)/gomedic-watch
 	GOMEDIC_WATCH=$(BUILD)/gomedic-watch tests/watch/http.sh
 grafana-check:
 	python3 tests/grafana/check.py
+# Every form of one snapshot (debug=2, debug=1, debug=0) diagnosed alike (tests/regen/forms.py).
+forms: $(BUILD)/gomedic
+	python3 tests/regen/forms.py $(BUILD)/gomedic
 
 # Everything CI runs, in one command (README).
-check: layers unit golden help-docs docs-examples pprof-compare versions oracle fuzz-replay corpus-check watch-test watch-http-test grafana-check
+check: layers unit golden help-docs docs-examples pprof-compare versions oracle fuzz-replay corpus-check forms watch-test watch-http-test grafana-check
 
 # gomedic pprof against `go tool pprof` on the same files (skips without Go).
 pprof-compare: $(BUILD)/gomedic

@@ -34,6 +34,7 @@ struct gm_finding {
     int obj_args;        /* objects were told apart by user-frame arguments, not addresses */
     uint64_t ids[GM_BUCKET_IDS];
     uint32_t ids_nr;
+    int per_call;  /* the source shows each goroutine waits on a channel its own call made */
     char why[200]; /* evidence in one sentence */
 };
 

@@ -7,7 +7,9 @@
  */
 #include "gm/findings.h"
 #include "gm/alloc.h"
+#include "gm/waitclass.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +229,108 @@ static enum hint source_hint(const struct gm_gdump_set *set, const struct gm_sta
     return HINT_NONE;
 }
 
+/* ---------------------------------------------------------------- stateless forms */
+
+/* The wait a blocking statement says (a line of Go source): a select, a channel send or a
+ * receive; NULL when it is none of them. `ch <- v` sends; `<-ch`, `v := <-ch`, `return <-ch`,
+ * `case v, ok := <-ch:`, `f(<-ch)` and `for v := range ch` receive. */
+static const char *state_of_line(const char *line)
+{
+    while (*line == ' ' || *line == '\t') {
+        line++;
+    }
+    if (strncmp(line, "select {}", 9) == 0) {
+        return "select (no cases)";
+    }
+    if (strncmp(line, "select {", 8) == 0 || strncmp(line, "select{", 7) == 0) {
+        return "select";
+    }
+    const char *arrow = strstr(line, "<-");
+    if (!arrow) {
+        return strncmp(line, "for ", 4) == 0 && strstr(line, "range ") ? "chan receive" : NULL;
+    }
+    const char *e = arrow;
+    while (e > line && (e[-1] == ' ' || e[-1] == '\t')) {
+        e--;
+    }
+    if (e == line) {
+        return "chan receive"; /* a statement that starts with the receive */
+    }
+    char c = e[-1];
+    int word_end = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == ')' || c == ']';
+    /* a keyword before the arrow is not a channel expression */
+    static const char *const kw[] = {"return", "case", "go", "defer"};
+    for (size_t i = 0; i < GM_ARRAY_NR(kw) && word_end; i++) {
+        size_t n = strlen(kw[i]);
+        if ((size_t)(e - line) >= n && strncmp(e - n, kw[i], n) == 0 &&
+            (e - n == line || e[-(ptrdiff_t)n - 1] == ' ' || e[-(ptrdiff_t)n - 1] == '\t')) {
+            word_end = 0;
+        }
+    }
+    return word_end ? "chan send" : "chan receive";
+}
+
+/* The wait state of a stack whose dump names none (goroutine?debug=1 text; a goroutine
+ * profile infers its own from the runtime frames when it loads): what the printed library
+ * frames say (gm/waitclass.h: time.Sleep, internal/poll, syscall ...), else, when the stack
+ * starts at user code (the runtime frames that would say "chan receive" are hidden), what the
+ * blocking statement at that frame's line says, read from the source when it is here. NULL
+ * when neither tells. */
+static const char *infer_state(const struct gm_gdump_set *set, uint32_t stack_id,
+                               struct gm_source *src)
+{
+    static const char *const by_class[GM_WAIT_NR] = {
+        [GM_WAIT_CHAN_RECV] = "chan receive",
+        [GM_WAIT_CHAN_SEND] = "chan send",
+        [GM_WAIT_SELECT] = "select",
+        [GM_WAIT_MUTEX] = "sync.Mutex.Lock",
+        [GM_WAIT_COND] = "sync.Cond.Wait",
+        [GM_WAIT_WAITGROUP] = "sync.WaitGroup.Wait",
+        [GM_WAIT_IO] = "IO wait",
+        [GM_WAIT_SYSCALL] = "syscall",
+        [GM_WAIT_SLEEP] = "sleep",
+    };
+    enum gm_wait_class c = gm_wait_class_stack(&set->stacks, stack_id, NULL);
+    if (by_class[c]) {
+        return by_class[c];
+    }
+    const struct gm_stack *st = gm_stacks_get(&set->stacks, stack_id);
+    if (!src || st->user != 0 || st->nr == 0) {
+        return NULL;
+    }
+    const struct gm_frame *f =
+        gm_stacks_get_frame(&set->stacks, gm_stack_frames(&set->stacks, st)[0]);
+    char line[1024];
+    if (!gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id), f->line, 1, line,
+                         sizeof(line))) {
+        return NULL;
+    }
+    return state_of_line(line);
+}
+
+/* A goroutine profile's "chan send"/"chan receive" (inferred from runtime.chansend/chanrecv)
+ * is a nil channel when the runtime's own source at that frame's line parks for a nil channel
+ * (waitReasonChanSendNilChan ...): the Go source of the dump's toolchain says which, when it is
+ * on this machine. */
+static int nil_chan_by_runtime_source(const struct gm_gdump_set *set, const struct gm_stack *st,
+                                      struct gm_source *src)
+{
+    const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+    for (uint32_t k = 0; src && k < st->nr && k < 4; k++) {
+        const struct gm_frame *f = gm_stacks_get_frame(&set->stacks, ids[k]);
+        const char *fn = gm_strtab_cstr(&set->stacks.strs, f->func_id);
+        if (strcmp(fn, "runtime.chansend") != 0 && strcmp(fn, "runtime.chanrecv") != 0) {
+            continue;
+        }
+        char line[512];
+        return gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id), f->line, 1, line,
+                               sizeof(line)) &&
+               strstr(line, "NilChan") != NULL;
+    }
+    return 0;
+}
+
 const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
                                                  const struct gm_bucket *b, struct gm_source *src)
 {
@@ -235,10 +339,18 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
     if (gm_is_runtime_stack(set, b->stack_id, b->state_id)) {
         return NULL;
     }
+    int inferred = 0;
+    if (!*state) {
+        const char *s = infer_state(set, b->stack_id, src);
+        inferred = s != NULL;
+        state = s ? s : "";
+    }
     if (strncmp(state, "chan send (nil chan)", 20) == 0 ||
-        strncmp(state, "chan receive (nil chan)", 23) == 0) {
+        strncmp(state, "chan receive (nil chan)", 23) == 0 ||
+        (strncmp(state, "chan ", 5) == 0 && nil_chan_by_runtime_source(set, st, src))) {
         return gm_finding_kind("nil-chan");
     }
+    (void)inferred;
     int main_g = is_main_goroutine(set, st);
     if (strcmp(state, "running") == 0 || strcmp(state, "runnable") == 0 ||
         strcmp(state, "preempted") == 0) {
@@ -367,9 +479,72 @@ static enum gm_severity by_count(uint64_t count, uint64_t min_count)
     return GM_SEV_LOW;
 }
 
+/* Whether the blocking receive at the stack's user frame reads a channel that the same
+ * function made (`ch := make(chan T)` above it, in the function): then every goroutine waits
+ * on its own channel, whatever its arguments say (identical arguments are the receiver, not
+ * the channel). Needs the source; 0 when it is not here. */
+static int per_call_channel(const struct gm_gdump_set *set, const struct gm_stack *st,
+                            struct gm_source *src)
+{
+    if (!src || st->user >= st->nr) {
+        return 0;
+    }
+    const struct gm_frame *f =
+        gm_stacks_get_frame(&set->stacks, gm_stack_frames(&set->stacks, st)[st->user]);
+    uint32_t back = f->line > 60 ? 60 : f->line - 1;
+    char buf[8192];
+    if (!f->line || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id),
+                                     f->line - back, back + 1, buf, sizeof(buf))) {
+        return 0;
+    }
+    size_t bl = strlen(buf);
+    while (bl && (buf[bl - 1] == '\n' || buf[bl - 1] == '\r')) {
+        buf[--bl] = '\0';
+    }
+    char *last = strrchr(buf, '\n'); /* the blocking line is the last one */
+    const char *arrow = strstr(last ? last + 1 : buf, "<-");
+    if (!arrow) {
+        return 0;
+    }
+    arrow += 2;
+    while (*arrow == ' ') {
+        arrow++;
+    }
+    size_t n = 0;
+    while ((arrow[n] >= 'a' && arrow[n] <= 'z') || (arrow[n] >= 'A' && arrow[n] <= 'Z') ||
+           (arrow[n] >= '0' && arrow[n] <= '9') || arrow[n] == '_') {
+        n++;
+    }
+    if (!n || arrow[n] == '.' || n > 60) {
+        return 0; /* a field or a call: not a local */
+    }
+    if (last) {
+        *last = '\0';
+    }
+    /* the lines of the enclosing function above the receive: from its last "func " line */
+    const char *fn = buf, *p = buf;
+    while ((p = strstr(p, "func ")) != NULL) {
+        if (p == buf || p[-1] == '\n') {
+            fn = p;
+        }
+        p += 5;
+    }
+    char made[80], assigned[80];
+    snprintf(made, sizeof(made), "%.*s := make(chan", (int)n, arrow);
+    snprintf(assigned, sizeof(assigned), "%.*s = make(chan", (int)n, arrow);
+    return strstr(fn, made) || strstr(fn, assigned);
+}
+
 /* Receivers (chan-recv-blocked, range-never-closed, ticker-loop): severity and why. */
 static enum gm_severity grade_receivers(struct gm_finding *f)
 {
+    if (f->per_call) {
+        snprintf(f->why, sizeof(f->why),
+                 "%llu goroutines, each waiting on the channel its own call made (the source "
+                 "says so): a reply that never comes",
+                 (unsigned long long)f->count);
+        return by_count(f->count, 10);
+    }
     /* receivers on one shared object are what an idle worker pool looks like: only a
      * pool larger than pools usually are (64) is worth a look in a single dump */
     enum gm_severity s = by_count(f->count, 10);
@@ -589,6 +764,8 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
             f->proven = proven;
             f->object = b->object;
             f->obj_args = (b->flags & GM_G_OBJ_ARGS) != 0;
+            f->per_call = strcmp(k->id, "chan-recv-blocked") == 0 &&
+                          per_call_channel(set, gm_stacks_get(&set->stacks, b->stack_id), src);
         } else {
             f->min_minutes = GM_MIN(f->min_minutes, b->min_minutes);
             f->max_minutes = GM_MAX(f->max_minutes, b->max_minutes);

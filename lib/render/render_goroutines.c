@@ -128,8 +128,8 @@ static void print_heading(struct gm_out *o, const struct gm_goroutines_report *r
         gm_out_puts(o, "note: goroutine profiles carry no wait states, ages or goroutine ids; "
                        "states are inferred from the innermost frames\n");
     } else if (d->kind == GM_DUMP_AGGREGATED) {
-        gm_out_puts(o, "note: debug=1 dumps carry no wait states or ages; patterns that need "
-                       "them are not diagnosed\n");
+        gm_out_puts(o, "note: debug=1 dumps carry no wait states or ages; states are inferred "
+                       "from the library frames and the blocking line's source, when it is here\n");
     }
 }
 

@@ -29,7 +29,8 @@ bin=$tmp/bin
 minutes_pid=$!
 pids+=("$minutes_pid")
 
-# 2. Plain debug=2 producers: y_<name>.txt, run 4 at a time.
+# 2. Plain debug=2 producers: y_<name>.txt, run 4 at a time; each writes the same moment as
+#    y_<name>_debug1.txt and y_<name>_debug0.pb.gz too (internal/dumpforms).
 simple=(
 	chan-send-blocked chan-recv-blocked range-never-closed nil-chan
 	select-blocked select-forever mutex-wait rwmutex-wait lock-order-deadlock
@@ -38,9 +39,9 @@ simple=(
 	io-wait syscall healthy_pool healthy_http healthy_periodic
 )
 printf '%s\n' "${simple[@]}" |
-	xargs -P 4 -I{} bash -c 'set -e; "$1/{}" > "$2/y_{}.txt" 2> "$3/{}.stderr"' _ "$bin" "$out" "$tmp"
+	xargs -P 4 -I{} bash -c 'set -e; GOMEDIC_FORMS_DIR="$2" GOMEDIC_FORMS_NAME={} "$1/{}" > "$2/y_{}.txt" 2> "$3/{}.stderr"' _ "$bin" "$out" "$tmp"
 # CPU hog last, alone, so it does not slow the others down.
-GOMAXPROCS=2 "$bin/runnable-backlog" > "$out/y_runnable-backlog.txt"
+GOMAXPROCS=2 GOMEDIC_FORMS_DIR="$out" GOMEDIC_FORMS_NAME=runnable-backlog "$bin/runnable-backlog" > "$out/y_runnable-backlog.txt"
 
 # 3. Other producers (program: multi).
 rc=0

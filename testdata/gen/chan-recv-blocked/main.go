@@ -5,9 +5,9 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"sync"
 	"time"
 )
@@ -84,7 +84,7 @@ func main() {
 	}
 	time.Sleep(100 * time.Millisecond)
 	waitGoroutines(96)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

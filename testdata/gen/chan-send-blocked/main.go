@@ -7,9 +7,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -80,7 +80,7 @@ func main() {
 		h.handleDashboard(u)
 	}
 	waitGoroutines(5 * 11)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

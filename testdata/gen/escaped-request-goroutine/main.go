@@ -7,12 +7,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -66,7 +66,7 @@ func main() {
 	}
 	tr.CloseIdleConnections()
 	waitGoroutines(31)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -5,8 +5,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
-	"runtime/pprof"
 	"time"
 )
 
@@ -37,7 +37,7 @@ func main() {
 	done := make(chan struct{})
 	go c.Run(ctx, done)
 	time.Sleep(300 * time.Millisecond)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

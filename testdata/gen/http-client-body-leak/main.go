@@ -7,11 +7,11 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -62,7 +62,7 @@ func main() {
 	h.sweep(50)
 	waitGoroutines(100)
 	time.Sleep(300 * time.Millisecond) // let the server close its idle side
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

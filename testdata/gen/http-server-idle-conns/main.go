@@ -8,11 +8,11 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"net"
 	"net/http"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -69,7 +69,7 @@ func main() {
 		clients = append(clients, c)
 	}
 	waitGoroutines(22)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

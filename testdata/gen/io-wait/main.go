@@ -6,10 +6,10 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"net"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"sync"
 	"time"
 )
@@ -76,7 +76,7 @@ func main() {
 		go r.follow()
 	}
 	waitGoroutines(27)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

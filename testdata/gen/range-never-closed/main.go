@@ -4,9 +4,9 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -60,7 +60,7 @@ func main() {
 		p.Run([]string{"alpha", "beta", "gamma", "delta"}, 8)
 	}
 	waitGoroutines(97)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

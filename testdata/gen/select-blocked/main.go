@@ -4,9 +4,9 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -53,7 +53,7 @@ func main() {
 		s.Register(fmt.Sprintf("tenant-%d", i))
 	}
 	waitGoroutines(46)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -4,9 +4,9 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -49,7 +49,7 @@ func main() {
 	}
 	s.StartAll()
 	waitGoroutines(7)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -4,9 +4,9 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -51,7 +51,7 @@ func main() {
 	api.handleSubmit(1, 25)
 	api.handleSubmit(2, 25)
 	waitGoroutines(51)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

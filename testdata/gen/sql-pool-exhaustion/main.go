@@ -9,10 +9,10 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"io"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -136,7 +136,7 @@ func main() {
 		go svc.handleProfile(i)
 	}
 	waitGoroutines(22)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

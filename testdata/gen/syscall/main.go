@@ -6,9 +6,9 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -62,7 +62,7 @@ func main() {
 		}
 	}
 	waitGoroutines(21)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

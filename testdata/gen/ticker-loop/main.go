@@ -5,9 +5,9 @@ package main
 
 import (
 	"fmt"
+	"gomedic.test/gen/internal/dumpforms"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 )
 
@@ -65,7 +65,7 @@ func main() {
 		m.accept(i) // connections closed long ago, heartbeats still running
 	}
 	waitGoroutines(41)
-	if err := pprof.Lookup("goroutine").WriteTo(os.Stdout, 2); err != nil {
+	if err := dumpforms.Write(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
