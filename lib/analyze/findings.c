@@ -701,6 +701,100 @@ static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, stru
     f->severity = s;
 }
 
+/* ---------------------------------------------------------------- lock order, no addresses */
+
+/* Whether the stack's user frame waits at a second lock: an earlier `.Lock()`/`.RLock()` in
+ * the same function, not released before this line (a deferred Unlock releases nothing
+ * yet). Needs the source. */
+static int at_second_lock(const struct gm_gdump_set *set, const struct gm_stack *st,
+                          struct gm_source *src)
+{
+    if (!src || st->user >= st->nr) {
+        return 0;
+    }
+    const struct gm_frame *f =
+        gm_stacks_get_frame(&set->stacks, gm_stack_frames(&set->stacks, st)[st->user]);
+    uint32_t back = f->line > 60 ? 60 : f->line - 1;
+    char buf[8192];
+    if (!f->line || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id),
+                                     f->line - back, back + 1, buf, sizeof(buf))) {
+        return 0;
+    }
+    /* walk the lines above the waiting one, nearest first, to the function's start */
+    size_t n = strlen(buf);
+    while (n && buf[n - 1] == '\n') {
+        buf[--n] = '\0';
+    }
+    char *line = strrchr(buf, '\n');
+    if (!line) {
+        return 0;
+    }
+    *line = '\0';
+    while (1) {
+        char *prev = strrchr(buf, '\n');
+        const char *l = prev ? prev + 1 : buf;
+        const char *t = l;
+        while (*t == ' ' || *t == '\t') {
+            t++;
+        }
+        if (strncmp(l, "func ", 5) == 0) {
+            return 0; /* the function's start: no earlier lock */
+        }
+        int deferred = strncmp(t, "defer ", 6) == 0;
+        if (!deferred && (strstr(t, "Unlock()") || strstr(t, "RUnlock()"))) {
+            return 0;
+        }
+        if (!deferred && (strstr(t, ".Lock()") || strstr(t, ".RLock()"))) {
+            return 1;
+        }
+        if (!prev) {
+            return 0;
+        }
+        *prev = '\0';
+    }
+}
+
+/* A dump without lock addresses (debug=1, a goroutine profile): two or more goroutines each
+ * wait at a second lock of a function holding its first, and every other user goroutine
+ * waits for a lock too (so nothing else can hold one). Each holds a lock the other waits for:
+ * a lock-order (ABBA) deadlock, as sure as the addresses would make it. Those mutex-wait
+ * findings become lock-order-deadlock. */
+static void stateless_lock_order(const struct gm_gdump_set *set, const struct gm_dump *d,
+                                 struct gm_findings *out, uint64_t others, struct gm_source *src)
+{
+    if (!src || !(d->kind == GM_DUMP_AGGREGATED || d->from_profile) || others) {
+        return;
+    }
+    uint64_t second = 0;
+    for (uint32_t j = 0; j < out->nr; j++) {
+        const struct gm_finding *f = &out->v[j];
+        if (strcmp(f->kind->id, "runnable-backlog") == 0 && f->count == 1 &&
+            has_func(set, gm_stacks_get(&set->stacks, f->stack_id),
+                     "runtime/pprof.writeGoroutine")) {
+            continue; /* the goroutine writing this profile */
+        }
+        if ((strcmp(f->kind->id, "mutex-wait") != 0 && strcmp(f->kind->id, "rwmutex-wait") != 0) ||
+            f->proven) {
+            return;
+        }
+        if (at_second_lock(set, gm_stacks_get(&set->stacks, f->stack_id), src)) {
+            second += f->count;
+        }
+    }
+    for (uint32_t j = 0; second >= 2 && j < out->nr; j++) {
+        struct gm_finding *f = &out->v[j];
+        if (at_second_lock(set, gm_stacks_get(&set->stacks, f->stack_id), src)) {
+            f->kind = gm_finding_kind("lock-order-deadlock");
+            f->severity = GM_SEV_CRITICAL;
+            snprintf(f->why, sizeof(f->why),
+                     "%llu goroutines each hold a lock (an earlier Lock here) and wait for "
+                     "another, and all others wait for locks: lock-order deadlock (no addresses "
+                     "in this form)",
+                     (unsigned long long)f->count);
+        }
+    }
+}
+
 static int cmp_finding(const void *x, const void *y)
 {
     const struct gm_finding *a = x, *b = y;
@@ -725,11 +819,17 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     out->groups = bk.nr;
     int rc = 0;
     uint32_t alloc = 0;
+    uint64_t others = 0;
     for (uint32_t i = 0; i < bk.nr; i++) {
         const struct gm_bucket *b = &bk.v[i];
         const struct gm_finding_kind *k = gm_classify_bucket(set, b, src);
         if (!k) {
             out->runtime_goroutines += b->count;
+            const struct gm_stack *st = gm_stacks_get(&set->stacks, b->stack_id);
+            if (st->user < st->nr && !gm_is_runtime_stack(set, b->stack_id, b->state_id) &&
+                !is_main_goroutine(set, st)) {
+                others += b->count; /* user goroutines no pattern explains */
+            }
             continue;
         }
         uint32_t uf = pattern_frame(set, b->stack_id, k);
@@ -791,6 +891,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     if (rc < 0) {
         goto out;
     }
+    stateless_lock_order(set, &set->dumps[dump], out, others, src);
     if (out->nr) {
         qsort(out->v, out->nr, sizeof(*out->v), cmp_finding);
     }

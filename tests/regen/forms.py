@@ -36,9 +36,6 @@ KNOWN = {
     ("escaped-request-goroutine", "debug=1"): "no 'created by' line: the handler that started "
     "the goroutine is not in the stack",
     ("escaped-request-goroutine", "debug=0"): "goroutine profiles carry no creator either",
-    ("lock-order-deadlock", "debug=1"): "no mutex addresses: the cycle needs them (issue #14 "
-    "part 2: from the source's two Locks)",
-    ("lock-order-deadlock", "debug=0"): "no mutex addresses in a profile either",
     ("nil-chan", "debug=1"): "the runtime frames that tell a nil channel (chansend's nil-channel "
     "gopark) are hidden in debug=1",
 }
