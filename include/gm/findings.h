@@ -20,6 +20,7 @@
 
 struct gm_finding {
     const struct gm_finding_kind *kind;
+    const char *inferred; /* the wait a stateless dump's frames or source gave, or NULL */
     enum gm_severity severity;
     uint64_t count;       /* goroutines */
     uint32_t min_minutes; /* age range */

@@ -54,6 +54,10 @@ static const struct gm_finding_kind kinds[] = {
      "dump kind does not say)",
      "give the goroutine a way out: a <-ctx.Done() case, a buffered channel, a deferred close or "
      "Unlock; the debug=2 form of the profile names the wait"},
+    {"goroutine-pileup",
+     "many goroutines with one stack, waiting on something this dump kind does not show",
+     "take goroutine?debug=2 (or run with the source at hand) to see what they wait on; then "
+     "follow the finding it names"},
     /* GC and scheduler (gomedic gc) */
     {"gc-cpu-high", "the garbage collector takes over a quarter of the CPU",
      "allocate less (gomedic heap / pprof -sample_index=alloc_space), raise GOGC, or set "

@@ -416,6 +416,11 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
         /* a goroutineleak profile's debug=1 record: no state, runtime frames hidden */
         k = gm_finding_kind("goroutine-leak");
     }
+    if (!k && !*state && b->count >= 10 && st->user < st->nr) {
+        /* many goroutines on one user stack, and this form does not say what they wait on
+         * (no state, no readable blocking line): never an all-clear */
+        k = gm_finding_kind("goroutine-pileup");
+    }
     if (!k) {
         return NULL;
     }
@@ -618,9 +623,23 @@ static enum gm_severity grade_kind(struct gm_finding *f, const char *id, const c
     const char *obj_word = strstr(id, "mutex")                        ? "mutex"
                            : (strstr(id, "io") || strstr(id, "http")) ? "connection"
                                                                       : "channel";
+    if (strcmp(id, "nil-chan") == 0 && !strstr(state, "nil chan")) {
+        snprintf(f->why, sizeof(f->why),
+                 "%llu goroutines parked where the runtime parks for a nil channel (its source "
+                 "at the runtime frame's line): nothing can ever wake them",
+                 (unsigned long long)f->count);
+        return bump(GM_SEV_HIGH, f->count >= 100);
+    }
     if (strcmp(id, "nil-chan") == 0) {
         snprintf(f->why, sizeof(f->why), "state '%s': nothing can ever wake them", state);
         return bump(GM_SEV_HIGH, f->count >= 100);
+    }
+    if (strcmp(id, "goroutine-pileup") == 0) {
+        snprintf(f->why, sizeof(f->why),
+                 "%llu goroutines with one stack; what they wait on is not in this dump kind: "
+                 "goroutine?debug=2 says",
+                 (unsigned long long)f->count);
+        return f->count >= 100 ? GM_SEV_MEDIUM : GM_SEV_LOW;
     }
     if (strcmp(id, "runnable-backlog") == 0) {
         snprintf(f->why, sizeof(f->why), "%llu goroutine%s running or runnable at once",
@@ -693,6 +712,13 @@ static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, stru
         if (*state) {
             snprintf(f->why, sizeof(f->why), "%llu goroutines in '%s'",
                      (unsigned long long)f->count, state);
+        } else if (f->inferred) {
+            snprintf(f->why, sizeof(f->why),
+                     "%llu goroutines in '%s' (no state in this dump kind: from its %s)",
+                     (unsigned long long)f->count, f->inferred,
+                     gm_wait_class_stack(&set->stacks, f->stack_id, NULL) != GM_WAIT_OTHER
+                         ? "frames"
+                         : "blocking line's source");
         } else {
             snprintf(f->why, sizeof(f->why), "%llu goroutines (no wait state in this dump kind)",
                      (unsigned long long)f->count);
@@ -864,6 +890,9 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
             f->proven = proven;
             f->object = b->object;
             f->obj_args = (b->flags & GM_G_OBJ_ARGS) != 0;
+            if (!*gm_strtab_cstr(&set->stacks.strs, b->state_id)) {
+                f->inferred = infer_state(set, b->stack_id, src);
+            }
             f->per_call = strcmp(k->id, "chan-recv-blocked") == 0 &&
                           per_call_channel(set, gm_stacks_get(&set->stacks, b->stack_id), src);
         } else {

@@ -1,0 +1,1 @@
+goroutines --no-buckets testdata/goroutine/y_chan-send-blocked_debug1.txt

@@ -1,0 +1,1 @@
+goroutines --no-buckets testdata/goroutine/y_lock-order-deadlock_debug1.txt
