@@ -625,9 +625,9 @@ static enum gm_severity grade_kind(struct gm_finding *f, const char *id, const c
                                                                       : "channel";
     if (strcmp(id, "nil-chan") == 0 && !strstr(state, "nil chan")) {
         snprintf(f->why, sizeof(f->why),
-                 "%llu goroutines parked where the runtime parks for a nil channel (its source "
+                 "%llu goroutine%s parked where the runtime parks for a nil channel (its source "
                  "at the runtime frame's line): nothing can ever wake them",
-                 (unsigned long long)f->count);
+                 (unsigned long long)f->count, f->count == 1 ? "" : "s");
         return bump(GM_SEV_HIGH, f->count >= 100);
     }
     if (strcmp(id, "nil-chan") == 0) {
@@ -679,9 +679,9 @@ static enum gm_severity grade_proven(struct gm_finding *f, enum gm_dump_proof pr
                  n, n == 1 ? "" : "s");
     } else {
         snprintf(f->why, sizeof(f->why),
-                 "the Go runtime marked %llu goroutines (leaked): blocked on an unreachable "
+                 "the Go runtime marked %llu goroutine%s (leaked): blocked on an unreachable "
                  "object",
-                 n);
+                 n, n == 1 ? "" : "s");
     }
     return s;
 }
@@ -710,18 +710,18 @@ static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, stru
     }
     if (!f->why[0]) {
         if (*state) {
-            snprintf(f->why, sizeof(f->why), "%llu goroutines in '%s'",
-                     (unsigned long long)f->count, state);
+            snprintf(f->why, sizeof(f->why), "%llu goroutine%s in '%s'",
+                     (unsigned long long)f->count, f->count == 1 ? "" : "s", state);
         } else if (f->inferred) {
             snprintf(f->why, sizeof(f->why),
-                     "%llu goroutines in '%s' (no state in this dump kind: from its %s)",
-                     (unsigned long long)f->count, f->inferred,
+                     "%llu goroutine%s in '%s' (no state in this dump kind: from its %s)",
+                     (unsigned long long)f->count, f->count == 1 ? "" : "s", f->inferred,
                      gm_wait_class_stack(&set->stacks, f->stack_id, NULL) != GM_WAIT_OTHER
                          ? "frames"
                          : "blocking line's source");
         } else {
-            snprintf(f->why, sizeof(f->why), "%llu goroutines (no wait state in this dump kind)",
-                     (unsigned long long)f->count);
+            snprintf(f->why, sizeof(f->why), "%llu goroutine%s (no wait state in this dump kind)",
+                     (unsigned long long)f->count, f->count == 1 ? "" : "s");
         }
     }
     f->severity = s;

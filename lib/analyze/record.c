@@ -90,9 +90,9 @@ int gm_records_from_leak(const struct gm_gdump_set *set, const struct gm_leak_re
         x->count = l->snaps_nr ? row->counts[l->snaps_nr - 1] : 0;
         x->is_new = row->is_new;
         put_frame(x, &set->stacks, row->user_frame);
-        snprintf(x->evidence, sizeof(x->evidence), "%llu -> %llu goroutines over %u snapshots",
+        snprintf(x->evidence, sizeof(x->evidence), "%llu -> %llu goroutine%s over %u snapshots",
                  (unsigned long long)(l->snaps_nr ? row->counts[0] : 0),
-                 (unsigned long long)x->count, l->snaps_nr);
+                 (unsigned long long)x->count, x->count == 1 ? "" : "s", l->snaps_nr);
         put_num(x, l->timed ? "growth_per_min" : "growth_per_snapshot", row->growth);
         put_num(x, "score", row->score);
         put_num(x, "persistent", (double)row->persistent);

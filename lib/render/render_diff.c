@@ -22,8 +22,8 @@ void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r)
     char loc[600], cnt[256];
     for (uint32_t i = 0; i < res->snaps_nr; i++) {
         const struct gm_dump *d = &r->set->dumps[res->dumps[i]];
-        gm_out_printf(o, "snapshot %u: %s: %llu goroutines", i + 1, r->files[i],
-                      (unsigned long long)d->goroutines);
+        gm_out_printf(o, "snapshot %u: %s: %llu goroutine%s", i + 1, r->files[i],
+                      (unsigned long long)d->goroutines, d->goroutines == 1 ? "" : "s");
         if (res->timed) {
             gm_out_printf(o, ", t=+%llds", (long long)(res->times[i] - res->times[0]));
         }

@@ -113,7 +113,8 @@ static void print_heading(struct gm_out *o, const struct gm_goroutines_report *r
     if (r->dumps_in_file > 1) {
         gm_out_printf(o, " (dump %u of %u)", r->dump_no, r->dumps_in_file);
     }
-    gm_out_printf(o, ": %llu goroutines, %s", (unsigned long long)d->goroutines,
+    gm_out_printf(o, ": %llu goroutine%s, %s", (unsigned long long)d->goroutines,
+                  d->goroutines == 1 ? "" : "s",
                   d->from_profile                 ? "goroutine profile (pprof, debug=0)"
                   : d->kind == GM_DUMP_AGGREGATED ? "aggregated (debug=1) dump"
                                                   : "full dump");
