@@ -37,13 +37,14 @@ struct gm_leak_row {
     const uint64_t *counts;             /* one per snapshot */
     const struct gm_finding_kind *kind; /* pattern, NULL for unclassified */
     uint32_t user_frame;                /* frame id or GM_NO_FRAME */
-    uint64_t persistent;                /* goroutines alive and blocked here in every snapshot */
-    uint64_t persistent_ids[4];         /* a few of them */
+    int possible;               /* grew like a leak, without the evidence of one (below the gate) */
+    uint64_t persistent;        /* goroutines alive and blocked here in every snapshot */
+    uint64_t persistent_ids[4]; /* a few of them */
     uint32_t persistent_ids_nr;
     double growth; /* per minute (timed) or per snapshot */
     double score;  /* leak-suspect score, 0..1 */
     enum gm_severity severity;
-    int leak;    /* verdict */
+    int leak;    /* verdict: grew, and goroutines alive in every snapshot or growth over 3+ */
     int is_new;  /* absent from the first snapshot */
     int ignored; /* matched an ignore rule */
 };

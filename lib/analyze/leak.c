@@ -71,7 +71,10 @@ static int cmp_row(const void *x, const void *y)
     if (a->leak != b->leak) {
         return a->leak ? -1 : 1;
     }
-    if (a->leak && a->score != b->score) {
+    if (a->possible != b->possible) {
+        return a->possible ? -1 : 1;
+    }
+    if ((a->leak || a->possible) && a->score != b->score) {
         return a->score > b->score ? -1 : 1;
     }
     return a->stack_id < b->stack_id ? -1 : a->stack_id > b->stack_id;
@@ -268,9 +271,20 @@ static void judge_row(const struct gm_gdump_set *set, const struct gm_leak_opts 
     uint64_t last = c[n - 1];
     double growth_frac = last ? (double)(last > c[0] ? last - c[0] : 0) / (double)last : 0;
     double persist_frac = last ? (double)row->persistent / (double)last : 0;
-    row->score = 0.4 * grew / (n - 1) + 0.3 * growth_frac + 0.3 * GM_MIN(persist_frac, 1.0);
+    /* how steadily, how much of the group, how many goroutines known stuck, and how large the
+     * rise (10 -> 0.33, 1000 -> 1): rows of two snapshots rank by more than their shape */
+    double rise = last > c[0] ? (double)(last - c[0]) : 0;
+    double size = GM_MIN(log10(1 + rise) / 3, 1.0);
+    row->score =
+        0.3 * grew / (n - 1) + 0.2 * growth_frac + 0.3 * GM_MIN(persist_frac, 1.0) + 0.2 * size;
     int blocking = row->kind && strcmp(row->kind->id, "runnable-backlog") != 0;
-    row->leak = blocking && !row->ignored && shrank == 0 && last >= c[0] + min_growth;
+    int grows = blocking && !row->ignored && shrank == 0 && last >= c[0] + min_growth;
+    /* the evidence of a leak: goroutines alive and blocked here in every snapshot, or growth
+     * sustained over three snapshots or more; a group that merely appeared or grew once is
+     * shown below the gate */
+    int evidence = row->persistent > 0 || (n >= 3 && grew >= 2);
+    row->leak = grows && evidence;
+    row->possible = grows && !evidence;
     if (!row->leak) {
         row->severity = GM_SEV_INFO;
         return;

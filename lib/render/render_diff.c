@@ -35,10 +35,20 @@ void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r)
     }
     const char *unit = res->timed ? "/min" : "/snap";
     gm_out_puts(o, "\n");
-    if (res->leaks_nr == 0) {
+    uint32_t possible = 0;
+    for (uint32_t i = 0; i < res->rows_nr; i++) {
+        possible += res->rows[i].possible;
+    }
+    if (res->leaks_nr == 0 && !possible) {
         gm_out_puts(o, "no leak: no blocked goroutine group grew from the first to the last "
                        "snapshot without ever shrinking\n");
     } else {
+        if (res->leaks_nr == 0) {
+            gm_out_printf(o,
+                          "no leak proven: %u group%s grew, without the evidence of a leak "
+                          "(below)\n\n",
+                          possible, possible == 1 ? "" : "s");
+        }
         gm_out_color(o, GM_C_BOLD);
         gm_out_printf(o, "%-9s %-26s %-16s %11s %5s %10s %s\n", "SEVERITY", "FINDING", "COUNTS",
                       "GROWTH", "SCORE", "PERSISTENT", "WHERE");
@@ -46,10 +56,19 @@ void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r)
     }
     for (uint32_t i = 0; i < res->rows_nr; i++) {
         const struct gm_leak_row *row = &res->rows[i];
-        if (!row->leak && !r->show_all) {
+        if (!row->leak && !row->possible && !r->show_all) {
             continue;
         }
-        if (!row->leak && (i == 0 || res->rows[i - 1].leak)) {
+        if (row->possible && (i == 0 || !res->rows[i - 1].possible) && res->leaks_nr) {
+            gm_out_puts(o, "\n");
+        }
+        if (row->possible && (i == 0 || !res->rows[i - 1].possible)) {
+            gm_out_puts(o, "grew, without the evidence of a leak (no goroutine alive in every "
+                           "snapshot, growth in fewer than 3 snapshots): below the --fail-on gate; "
+                           "take another snapshot\n");
+        }
+        if (!row->leak && !row->possible &&
+            (i == 0 || res->rows[i - 1].leak || res->rows[i - 1].possible)) {
             gm_out_puts(o, "\nnot growing:\n");
         }
         counts_str(cnt, sizeof(cnt), row->counts, res->snaps_nr);
@@ -119,9 +138,12 @@ void gm_render_diff_json(struct gm_out *o, const struct gm_diff_report *r)
             }
             gm_out_puts(o, first ? "{" : ",{");
             first = 0;
-            gm_out_printf(o, "\"id\":\"%s\",\"severity\":\"%s\",\"leak\":%s,\"function\":",
+            gm_out_printf(o,
+                          "\"id\":\"%s\",\"severity\":\"%s\",\"leak\":%s,\"possible\":%s,"
+                          "\"function\":",
                           row->kind ? row->kind->id : "unclassified",
-                          gm_severity_name(row->severity), row->leak ? "true" : "false");
+                          gm_severity_name(row->severity), row->leak ? "true" : "false",
+                          row->possible ? "true" : "false");
             gm_out_json_cstr(
                 o, row->user_frame == GM_NO_FRAME ? "-" : gm_stacks_func(s, row->user_frame));
             gm_out_puts(o, ",\"location\":");
