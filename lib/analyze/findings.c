@@ -727,6 +727,41 @@ static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, stru
     f->severity = s;
 }
 
+/* ---------------------------------------------------------------- the culprit */
+
+/* The user function that created the goroutines of a blocking pattern, when it is not the
+ * function they block in: the one to change more often than not (the fan-out that returned
+ * before draining, the pipeline that never closes, the registration that passes no
+ * context). Only what the dump shows: the "created by" frame. */
+static uint32_t culprit_frame(const struct gm_gdump_set *set, const struct gm_stack *st,
+                              uint32_t uf, const struct gm_finding_kind *k)
+{
+    /* the patterns whose fix is in the code that started the goroutine: a fan-out that
+     * stopped receiving, a producer that never closes, a start without a way to stop */
+    static const char *const by_creator[] = {
+        "chan-send-blocked", "chan-recv-blocked", "range-never-closed", "select-blocked",
+        "select-forever",    "ticker-loop",       "sleep-loop",         "escaped-request-goroutine",
+        "goroutine-leak",
+    };
+    int wanted = 0;
+    for (size_t i = 0; i < GM_ARRAY_NR(by_creator) && !wanted; i++) {
+        wanted = strcmp(k->id, by_creator[i]) == 0;
+    }
+    if (st->created_by == GM_NO_FRAME || !wanted) {
+        return GM_NO_FRAME;
+    }
+    const struct gm_frame *c = gm_stacks_get_frame(&set->stacks, st->created_by);
+    const char *cf = gm_strtab_cstr(&set->stacks.strs, c->func_id);
+    if (!(c->flags & GM_FRAME_USER) || strcmp(cf, "main.main") == 0 ||
+        strncmp(cf, "main.main.func", 14) == 0) {
+        return GM_NO_FRAME; /* main starts everything: naming it tells nothing */
+    }
+    if (uf != GM_NO_FRAME && gm_stacks_get_frame(&set->stacks, uf)->func_id == c->func_id) {
+        return GM_NO_FRAME; /* it created itself (a goroutine started by its own function) */
+    }
+    return st->created_by;
+}
+
 /* ---------------------------------------------------------------- lock order, no addresses */
 
 /* Whether the stack's user frame waits at a second lock: an earlier `.Lock()`/`.RLock()` in
@@ -893,6 +928,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
             if (!*gm_strtab_cstr(&set->stacks.strs, b->state_id)) {
                 f->inferred = infer_state(set, b->stack_id, src);
             }
+            f->culprit = culprit_frame(set, gm_stacks_get(&set->stacks, b->stack_id), uf, k);
             f->per_call = strcmp(k->id, "chan-recv-blocked") == 0 &&
                           per_call_channel(set, gm_stacks_get(&set->stacks, b->stack_id), src);
         } else {

@@ -165,6 +165,11 @@ static void print_findings(struct gm_out *o, const struct gm_goroutines_report *
         gm_out_color(o, GM_C_RESET);
         gm_out_printf(o, " %s\n", gm_render_location(s, r->paths, f->user_frame, loc, sizeof(loc)));
         gm_out_printf(o, "%-44s %s%s\n", "", f->proven ? "proven leak: " : "", f->why);
+        if (f->culprit != GM_NO_FRAME) {
+            const char *cl = gm_render_location(s, r->paths, f->culprit, loc, sizeof(loc));
+            gm_out_printf(o, "%-44s culprit: %s%s%s (created them)\n", "", func_name(s, f->culprit),
+                          strcmp(cl, "-") ? " " : "", strcmp(cl, "-") ? cl : "");
+        }
         gm_out_printf(o, "%-44s fix: %s\n", "", f->kind->fix);
     }
     if (shown == 0) {
@@ -359,6 +364,21 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
         gm_out_json_cstr(o, f->why);
         gm_out_puts(o, ",\"fix\":");
         gm_out_json_cstr(o, f->kind->fix);
+        gm_out_puts(o, ",\"culprit\":");
+        if (f->culprit != GM_NO_FRAME) {
+            gm_out_puts(o, "{\"function\":");
+            gm_out_json_cstr(o, func_name(s, f->culprit));
+            const char *cl = gm_render_location(s, r->paths, f->culprit, loc, sizeof(loc));
+            gm_out_puts(o, ",\"location\":");
+            if (strcmp(cl, "-") != 0) {
+                gm_out_json_cstr(o, cl);
+            } else {
+                gm_out_puts(o, "null");
+            }
+            gm_out_puts(o, ",\"why\":\"created these goroutines\"}");
+        } else {
+            gm_out_puts(o, "null");
+        }
         gm_out_puts(o, ",\"goroutine_ids\":");
         json_ids(o, f->ids, f->ids_nr);
         gm_out_puts(o, ",\"stack\":");
