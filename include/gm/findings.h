@@ -67,6 +67,11 @@ void gm_findings_release(struct gm_findings *f);
  * loop (range-never-closed) or a Ticker/time.After (ticker-loop). */
 const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
                                                  const struct gm_bucket *b, struct gm_source *src);
+/* The frame a finding of kind k on this stack points at (its WHERE): the user frame, or for
+ * library patterns whose stacks have no user code (net/http server and client connections,
+ * database/sql) the library function that names the pattern. The same in every command. */
+uint32_t gm_finding_frame(const struct gm_gdump_set *set, uint32_t stack_id,
+                          const struct gm_finding_kind *k);
 
 /* 1 if the stack is the runtime's or the Go toolchain's own (GC, finalizers, signals ...). */
 int gm_is_runtime_stack(const struct gm_gdump_set *set, uint32_t stack_id, uint32_t state_id);

@@ -435,8 +435,8 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
 
 /* The frame a finding points at: the user frame, or for library patterns whose stacks have no
  * user code, the library function that names the pattern. */
-static uint32_t pattern_frame(const struct gm_gdump_set *set, uint32_t stack_id,
-                              const struct gm_finding_kind *k)
+uint32_t gm_finding_frame(const struct gm_gdump_set *set, uint32_t stack_id,
+                          const struct gm_finding_kind *k)
 {
     static const char *const lib[] = {
         "net/http.(*conn).serve",
@@ -893,7 +893,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
             }
             continue;
         }
-        uint32_t uf = pattern_frame(set, b->stack_id, k);
+        uint32_t uf = gm_finding_frame(set, b->stack_id, k);
         uint32_t uf_func =
             uf == GM_NO_FRAME ? UINT32_MAX : gm_stacks_get_frame(&set->stacks, uf)->func_id;
         int runnable = strcmp(k->id, "runnable-backlog") == 0;

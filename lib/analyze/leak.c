@@ -266,7 +266,8 @@ static void judge_row(const struct gm_gdump_set *set, const struct gm_leak_opts 
     }
     row->growth = gm_fit_slope(&fit, NULL);
     row->is_new = c[0] == 0;
-    row->user_frame = gm_stack_user_frame(&set->stacks, row->stack_id);
+    row->user_frame = row->kind ? gm_finding_frame(set, row->stack_id, row->kind)
+                                : gm_stack_user_frame(&set->stacks, row->stack_id);
     row->ignored = gm_leak_ignored(set, row->stack_id, opts);
     uint64_t last = c[n - 1];
     double growth_frac = last ? (double)(last > c[0] ? last - c[0] : 0) / (double)last : 0;
