@@ -54,6 +54,10 @@ static const struct gm_finding_kind kinds[] = {
      "dump kind does not say)",
      "give the goroutine a way out: a <-ctx.Done() case, a buffered channel, a deferred close or "
      "Unlock; the debug=2 form of the profile names the wait"},
+    {"recursive-rlock",
+     "holds a read lock and asks for another while a writer waits: everyone queues behind it",
+     "do not RLock again under a read lock: pass the locked state down (a *Locked helper that "
+     "assumes the lock is held), or take the lock once at the top"},
     {"goroutine-pileup",
      "many goroutines with one stack, waiting on something this dump kind does not show",
      "take goroutine?debug=2 (or run with the source at hand) to see what they wait on; then "

@@ -292,10 +292,16 @@ static const char *infer_state(const struct gm_gdump_set *set, uint32_t stack_id
         [GM_WAIT_SLEEP] = "sleep",
     };
     enum gm_wait_class c = gm_wait_class_stack(&set->stacks, stack_id, NULL);
+    const struct gm_stack *st = gm_stacks_get(&set->stacks, stack_id);
+    if (c == GM_WAIT_MUTEX && has_func(set, st, "sync.(*RWMutex).RLock")) {
+        return "sync.RWMutex.RLock";
+    }
+    if (c == GM_WAIT_MUTEX && has_func(set, st, "sync.(*RWMutex).Lock")) {
+        return "sync.RWMutex.Lock";
+    }
     if (by_class[c]) {
         return by_class[c];
     }
-    const struct gm_stack *st = gm_stacks_get(&set->stacks, stack_id);
     if (!src || st->user != 0 || st->nr == 0) {
         return NULL;
     }
@@ -571,7 +577,7 @@ static enum gm_severity grade_receivers(struct gm_finding *f)
 static enum gm_severity grade_lock_wait(struct gm_finding *f, const char *obj_word)
 {
     enum gm_severity s = by_count(f->count, 2);
-    if (f->objects == 1 && f->obj_args) {
+    if (f->objects == 1 && f->obj_args && f->count > 1) {
         snprintf(f->why, sizeof(f->why),
                  "%llu goroutines wait to lock, all with identical arguments (one lock): its "
                  "holder never unlocks or holds it too long",
@@ -767,14 +773,25 @@ static uint32_t culprit_frame(const struct gm_gdump_set *set, const struct gm_st
 /* Whether the stack's user frame waits at a second lock: an earlier `.Lock()`/`.RLock()` in
  * the same function, not released before this line (a deferred Unlock releases nothing
  * yet). Needs the source. */
+static int holds_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, struct gm_source *src);
+
 static int at_second_lock(const struct gm_gdump_set *set, const struct gm_stack *st,
                           struct gm_source *src)
 {
     if (!src || st->user >= st->nr) {
         return 0;
     }
-    const struct gm_frame *f =
-        gm_stacks_get_frame(&set->stacks, gm_stack_frames(&set->stacks, st)[st->user]);
+    return holds_lock_at(set, gm_stack_frames(&set->stacks, st)[st->user], src);
+}
+
+/* Whether the function of this frame took a lock (`.Lock()` or `.RLock()`) above the frame's
+ * line and has not released it by then (a deferred Unlock releases nothing yet). */
+static int holds_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, struct gm_source *src)
+{
+    if (!src) {
+        return 0;
+    }
+    const struct gm_frame *f = gm_stacks_get_frame(&set->stacks, frame_id);
     uint32_t back = f->line > 60 ? 60 : f->line - 1;
     char buf[8192];
     if (!f->line || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id),
@@ -852,6 +869,51 @@ static void stateless_lock_order(const struct gm_gdump_set *set, const struct gm
                      "another, and all others wait for locks: lock-order deadlock (no addresses "
                      "in this form)",
                      (unsigned long long)f->count);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- recursive read locks */
+
+/* A goroutine waiting in RWMutex.RLock whose outer frame already holds a read lock (the
+ * source shows an RLock above that frame's call, not released), while a writer waits in
+ * RWMutex.Lock: the writer waits for its first read lock, it waits for the writer, and every
+ * reader that came after the writer waits for both. Its rwmutex-wait finding becomes
+ * recursive-rlock, graded high: the one goroutine that holds everyone up. */
+static void recursive_rlock(const struct gm_gdump_set *set, struct gm_findings *out,
+                            struct gm_source *src)
+{
+    int writer = 0;
+    uint64_t waiting = 0;
+    for (uint32_t j = 0; src && j < out->nr; j++) {
+        const struct gm_finding *f = &out->v[j];
+        if (strcmp(f->kind->id, "rwmutex-wait") == 0) {
+            writer |=
+                has_func(set, gm_stacks_get(&set->stacks, f->stack_id), "sync.(*RWMutex).Lock");
+            waiting += f->count;
+        }
+    }
+    for (uint32_t j = 0; writer && j < out->nr; j++) {
+        struct gm_finding *f = &out->v[j];
+        const struct gm_stack *st = gm_stacks_get(&set->stacks, f->stack_id);
+        if (strcmp(f->kind->id, "rwmutex-wait") != 0 ||
+            !has_func(set, st, "sync.(*RWMutex).RLock")) {
+            continue;
+        }
+        const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+        for (uint32_t i = st->user + 1; i < st->nr; i++) {
+            const struct gm_frame *fr = gm_stacks_get_frame(&set->stacks, ids[i]);
+            if (!(fr->flags & GM_FRAME_USER) || !holds_lock_at(set, ids[i], src)) {
+                continue;
+            }
+            f->kind = gm_finding_kind("recursive-rlock");
+            f->severity = GM_SEV_HIGH;
+            snprintf(f->why, sizeof(f->why),
+                     "holds a read lock (RLock in %.60s) and asks for another while a writer "
+                     "waits: %llu goroutines wait on it",
+                     gm_strtab_cstr(&set->stacks.strs, fr->func_id),
+                     (unsigned long long)(waiting - f->count));
+            break;
         }
     }
 }
@@ -957,6 +1019,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
         goto out;
     }
     stateless_lock_order(set, &set->dumps[dump], out, others, src);
+    recursive_rlock(set, out, src);
     if (out->nr) {
         qsort(out->v, out->nr, sizeof(*out->v), cmp_finding);
     }
