@@ -18,6 +18,10 @@ static const struct gm_finding_kind kinds[] = {
      "make() the channel before use: a send or receive on a nil channel never returns"},
     {"select-blocked", "blocked in a select whose cases never fire",
      "add a <-ctx.Done() (or quit channel) case and cancel it when the caller gives up"},
+    {"context-not-propagated",
+     "blocked in a select that has a <-ctx.Done() case, on a context that nothing cancels",
+     "pass the caller's context down instead of context.Background()/TODO, and call the cancel "
+     "func of every WithCancel/WithTimeout when its work is done"},
     {"select-forever", "parked in select {} outside main",
      "wait on <-ctx.Done() or a shutdown channel instead of select {}"},
     {"mutex-wait", "waiting to lock a sync.Mutex",

@@ -191,7 +191,7 @@ static int created_by_handler(const struct gm_gdump_set *set, const struct gm_st
 
 /* Reads the blocking statement of the bucket's user frame (and a few lines after it, for a
  * select) and looks for a range loop or a timer channel. */
-enum hint { HINT_NONE, HINT_RANGE, HINT_TICKER };
+enum hint { HINT_NONE, HINT_RANGE, HINT_TICKER, HINT_DONE };
 
 static int has_word(const char *s, const char *w)
 {
@@ -225,6 +225,9 @@ static enum hint source_hint(const struct gm_gdump_set *set, const struct gm_sta
     }
     if (!is_select && has_word(buf, "range ")) {
         return HINT_RANGE;
+    }
+    if (is_select && has_word(buf, ".Done():")) {
+        return HINT_DONE; /* the select has its way out: the context is what never ends */
     }
     return HINT_NONE;
 }
@@ -398,8 +401,10 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
     } else if (strcmp(state, "select (no cases)") == 0) {
         k = gm_finding_kind("select-forever");
     } else if (strncmp(state, "select", 6) == 0) {
-        k = gm_finding_kind(source_hint(set, st, src, 1) == HINT_TICKER ? "ticker-loop"
-                                                                        : "select-blocked");
+        enum hint h = source_hint(set, st, src, 1);
+        k = gm_finding_kind(h == HINT_TICKER ? "ticker-loop"
+                            : h == HINT_DONE ? "context-not-propagated"
+                                             : "select-blocked");
     } else if (strcmp(state, "sync.Cond.Wait") == 0 || has_func(set, st, "sync.(*Cond).Wait")) {
         k = gm_finding_kind("cond-wait");
     } else if (strncmp(state, "sync.WaitGroup.Wait", 19) == 0 ||
@@ -432,8 +437,9 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
     }
     if (created_by_handler(set, st) &&
         (strncmp(k->id, "chan-", 5) == 0 || strcmp(k->id, "select-blocked") == 0 ||
-         strcmp(k->id, "range-never-closed") == 0 || strcmp(k->id, "cond-wait") == 0 ||
-         strcmp(k->id, "waitgroup-wait") == 0 || strcmp(k->id, "io-wait") == 0)) {
+         strcmp(k->id, "context-not-propagated") == 0 || strcmp(k->id, "range-never-closed") == 0 ||
+         strcmp(k->id, "cond-wait") == 0 || strcmp(k->id, "waitgroup-wait") == 0 ||
+         strcmp(k->id, "io-wait") == 0)) {
         return gm_finding_kind("escaped-request-goroutine");
     }
     return k;
@@ -745,9 +751,11 @@ static uint32_t culprit_frame(const struct gm_gdump_set *set, const struct gm_st
     /* the patterns whose fix is in the code that started the goroutine: a fan-out that
      * stopped receiving, a producer that never closes, a start without a way to stop */
     static const char *const by_creator[] = {
-        "chan-send-blocked", "chan-recv-blocked", "range-never-closed", "select-blocked",
-        "select-forever",    "ticker-loop",       "sleep-loop",         "escaped-request-goroutine",
-        "goroutine-leak",
+        "chan-send-blocked",  "chan-recv-blocked",
+        "range-never-closed", "select-blocked",
+        "select-forever",     "ticker-loop",
+        "sleep-loop",         "escaped-request-goroutine",
+        "goroutine-leak",     "context-not-propagated",
     };
     int wanted = 0;
     for (size_t i = 0; i < GM_ARRAY_NR(by_creator) && !wanted; i++) {

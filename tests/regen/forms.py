@@ -34,8 +34,9 @@ def findings(path):
 # list is kept true. (name, form) -> why
 KNOWN = {
     ("escaped-request-goroutine", "debug=1"): "no 'created by' line: the handler that started "
-    "the goroutine is not in the stack",
-    ("escaped-request-goroutine", "debug=0"): "goroutine profiles carry no creator either",
+    "the goroutine is not in the stack; they read as context-not-propagated (same fix)",
+    ("escaped-request-goroutine", "debug=0"): "goroutine profiles carry no creator either "
+    "(context-not-propagated)",
     ("nil-chan", "debug=1"): "the runtime frames that tell a nil channel (chansend's nil-channel "
     "gopark) are hidden in debug=1",
 }

@@ -1,0 +1,1 @@
+goroutines --no-buckets testdata/goroutine/y_context-not-propagated_debug1.txt
