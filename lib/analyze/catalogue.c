@@ -22,6 +22,11 @@ static const struct gm_finding_kind kinds[] = {
      "blocked in a select that has a <-ctx.Done() case, on a context that nothing cancels",
      "pass the caller's context down instead of context.Background()/TODO, and call the cancel "
      "func of every WithCancel/WithTimeout when its work is done"},
+    {"pipe-leak",
+     "blocked writing to or reading from a pipe whose other end is neither read nor closed",
+     "the owner of the pipe closes the other end when it stops using it (PipeReader.Close or "
+     "CloseWithError after a failed read; the write end of an os.Pipe when writing is done); a "
+     "deadline does not help"},
     {"select-forever", "parked in select {} outside main",
      "wait on <-ctx.Done() or a shutdown channel instead of select {}"},
     {"mutex-wait", "waiting to lock a sync.Mutex",

@@ -377,6 +377,13 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
         return gm_finding_kind("http-client-body-leak");
     }
     int io = strcmp(state, "IO wait") == 0;
+    /* a pipe: io.Pipe's ends, or a file read or written through the poller (an os.Pipe: a
+     * socket goes through net.(*conn)) */
+    if (has_func(set, st, "io.(*pipe).write") || has_func(set, st, "io.(*pipe).read") ||
+        (io && (has_func(set, st, "os.(*File).Read") || has_func(set, st, "os.(*File).Write")) &&
+         !has_func_prefix(set, st, "net."))) {
+        return gm_finding_kind("pipe-leak");
+    }
     if (io && has_func(set, st, "net/http.(*conn).serve")) {
         return gm_finding_kind("http-server-idle-conns");
     }
@@ -632,7 +639,8 @@ static enum gm_severity grade_other(struct gm_finding *f, const char *id, const 
 /* The severity of a finding by its kind, and the why when the kind has one to say. */
 static enum gm_severity grade_kind(struct gm_finding *f, const char *id, const char *state)
 {
-    const char *obj_word = strstr(id, "mutex")                        ? "mutex"
+    const char *obj_word = strstr(id, "pipe")                         ? "pipe"
+                           : strstr(id, "mutex")                      ? "mutex"
                            : (strstr(id, "io") || strstr(id, "http")) ? "connection"
                                                                       : "channel";
     if (strcmp(id, "nil-chan") == 0 && !strstr(state, "nil chan")) {
@@ -756,6 +764,7 @@ static uint32_t culprit_frame(const struct gm_gdump_set *set, const struct gm_st
         "select-forever",     "ticker-loop",
         "sleep-loop",         "escaped-request-goroutine",
         "goroutine-leak",     "context-not-propagated",
+        "pipe-leak",
     };
     int wanted = 0;
     for (size_t i = 0; i < GM_ARRAY_NR(by_creator) && !wanted; i++) {
