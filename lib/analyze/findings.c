@@ -935,6 +935,72 @@ static void recursive_rlock(const struct gm_gdump_set *set, struct gm_findings *
     }
 }
 
+/* ---------------------------------------------------------------- leaked locks */
+
+/* Whether the source of every user frame of the stack is here and none of them holds a lock
+ * taken above it: 1 (holds none), 0 (holds one), -1 (cannot tell). */
+static int holds_no_lock(const struct gm_gdump_set *set, const struct gm_stack *st,
+                         struct gm_source *src)
+{
+    const uint32_t *ids = gm_stack_frames(&set->stacks, st);
+    for (uint32_t i = 0; ids && i < st->nr; i++) {
+        const struct gm_frame *f = gm_stacks_get_frame(&set->stacks, ids[i]);
+        if (!(f->flags & GM_FRAME_USER)) {
+            continue;
+        }
+        char line[256];
+        if (!f->line || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id),
+                                         f->line, 1, line, sizeof(line))) {
+            return -1;
+        }
+        if (holds_lock_at(set, ids[i], src)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Waiters on one sync.Mutex (its semaphore address, from a debug=2 dump) while no other
+ * goroutine holds a lock (the source of every other user goroutine is here and shows none
+ * held): nobody will ever unlock it; a return path left it locked. Their mutex-wait findings
+ * say so, graded high. */
+static void leaked_locks(const struct gm_gdump_set *set, const struct gm_buckets *bk,
+                         struct gm_findings *out, struct gm_source *src)
+{
+    for (uint32_t j = 0; src && j < out->nr; j++) {
+        struct gm_finding *f = &out->v[j];
+        if (strcmp(f->kind->id, "mutex-wait") != 0 || !f->object || f->obj_args ||
+            strncmp(f->why, "no goroutine", 12) == 0) {
+            continue;
+        }
+        uint64_t sema = f->object, waiters = 0;
+        int clear = 1;
+        for (uint32_t i = 0; i < bk->nr && clear; i++) {
+            const struct gm_bucket *b = &bk->v[i];
+            const struct gm_stack *st = gm_stacks_get(&set->stacks, b->stack_id);
+            if (b->object == sema && has_func_prefix(set, st, "sync.(*Mutex).")) {
+                waiters += b->count;
+                continue;
+            }
+            if (gm_is_runtime_stack(set, b->stack_id, b->state_id) || st->user >= st->nr ||
+                has_func(set, st, "runtime/pprof.writeGoroutine")) {
+                continue; /* the runtime's, or the goroutine writing this dump */
+            }
+            clear = holds_no_lock(set, st, src) == 1;
+        }
+        for (uint32_t k = 0; clear && k < out->nr; k++) {
+            struct gm_finding *g = &out->v[k];
+            if (strcmp(g->kind->id, "mutex-wait") == 0 && g->object == sema) {
+                g->severity = GM_SEV_HIGH;
+                snprintf(g->why, sizeof(g->why),
+                         "no goroutine holds the mutex (sema 0x%llx) %llu goroutines wait on: a "
+                         "return path left it locked",
+                         (unsigned long long)sema, (unsigned long long)waiters);
+            }
+        }
+    }
+}
+
 static int cmp_finding(const void *x, const void *y)
 {
     const struct gm_finding *a = x, *b = y;
@@ -1037,6 +1103,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     }
     stateless_lock_order(set, &set->dumps[dump], out, others, src);
     recursive_rlock(set, out, src);
+    leaked_locks(set, &bk, out, src);
     if (out->nr) {
         qsort(out->v, out->nr, sizeof(*out->v), cmp_finding);
     }

@@ -37,6 +37,9 @@ KNOWN = {
     "the goroutine is not in the stack; they read as context-not-propagated (same fix)",
     ("escaped-request-goroutine", "debug=0"): "goroutine profiles carry no creator either "
     "(context-not-propagated)",
+    ("mutex-leaked", "debug=1"): "no semaphore address: the waiters of one mutex cannot be told "
+    "from those of several, so a lock nobody holds is not named (mutex-wait, low)",
+    ("mutex-leaked", "debug=0"): "no semaphore address in a profile either",
     ("nil-chan", "debug=1"): "the runtime frames that tell a nil channel (chansend's nil-channel "
     "gopark) are hidden in debug=1",
 }
