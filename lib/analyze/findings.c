@@ -191,11 +191,49 @@ static int created_by_handler(const struct gm_gdump_set *set, const struct gm_st
 
 /* Reads the blocking statement of the bucket's user frame (and a few lines after it, for a
  * select) and looks for a range loop or a timer channel. */
-enum hint { HINT_NONE, HINT_RANGE, HINT_TICKER, HINT_DONE };
+enum hint { HINT_NONE, HINT_RANGE, HINT_TICKER, HINT_DONE, HINT_TIMEOUT };
 
 static int has_word(const char *s, const char *w)
 {
     return strstr(s, w) != NULL;
+}
+
+/* Whether the statement at frame f (indented by ind) sits in a for loop of its function: a
+ * less indented "for" line above it before the function's start. 1 when it cannot tell (the
+ * conservative answer for a hint that would otherwise drop a finding). */
+static int in_loop(const struct gm_gdump_set *set, const struct gm_frame *f, struct gm_source *src,
+                   size_t ind)
+{
+    uint32_t back = f->line > 80 ? 80 : f->line - 1;
+    char buf[12288];
+    if (!back || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id),
+                                  f->line - back, back, buf, sizeof(buf))) {
+        return 1;
+    }
+    size_t n = strlen(buf);
+    while (n && buf[n - 1] == '\n') {
+        buf[--n] = '\0';
+    }
+    while (n) { /* the lines above, nearest first */
+        char *prev = strrchr(buf, '\n');
+        const char *l = prev ? prev + 1 : buf;
+        size_t li = strspn(l, " \t");
+        if (l[li] && li < ind) {
+            if (strncmp(l + li, "for ", 4) == 0 || strncmp(l + li, "for{", 4) == 0) {
+                return 1;
+            }
+            if (strncmp(l, "func ", 5) == 0) {
+                return 0;
+            }
+            ind = li;
+        }
+        if (!prev) {
+            break;
+        }
+        *prev = '\0';
+        n = (size_t)(prev - buf);
+    }
+    return 1;
 }
 
 static enum hint source_hint(const struct gm_gdump_set *set, const struct gm_stack *st,
@@ -212,10 +250,23 @@ static enum hint source_hint(const struct gm_gdump_set *set, const struct gm_sta
         return HINT_NONE;
     }
     if (is_select) {
-        /* only the select's own cases: stop at a line that closes it */
-        char *end = strstr(buf, "\n\t\t}");
-        if (end) {
-            *end = '\0';
+        /* only the select's own cases: stop at the "}" indented as the select is */
+        char close[40] = "\n";
+        size_t ind = strspn(buf, " \t");
+        if (ind < sizeof(close) - 3) {
+            memcpy(close + 1, buf, ind);
+            close[ind + 1] = '}';
+            close[ind + 2] = '\0';
+            char *end = strstr(buf, close);
+            if (end) {
+                *end = '\0';
+            }
+        }
+        /* a select that waits once on time.After (not in a loop, no ticker) ends by itself */
+        if (has_word(buf, "time.After(") && !has_word(buf, "time.Tick(") &&
+            !has_word(buf, "Ticker") && !has_word(buf, "ticker") && !has_word(buf, ".C:") &&
+            !in_loop(set, f, src, ind)) {
+            return HINT_TIMEOUT;
         }
     }
     if (has_word(buf, "time.After(") || has_word(buf, "time.Tick(") || has_word(buf, "Ticker") ||
@@ -409,6 +460,9 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
         k = gm_finding_kind("select-forever");
     } else if (strncmp(state, "select", 6) == 0) {
         enum hint h = source_hint(set, st, src, 1);
+        if (h == HINT_TIMEOUT) {
+            return NULL; /* a one-shot timeout: it returns by itself */
+        }
         k = gm_finding_kind(h == HINT_TICKER ? "ticker-loop"
                             : h == HINT_DONE ? "context-not-propagated"
                                              : "select-blocked");

@@ -37,7 +37,7 @@ simple=(
 	waitgroup-wait cond-wait ticker-loop sleep-loop http-client-body-leak
 	http-server-idle-conns escaped-request-goroutine sql-pool-exhaustion
 	io-wait syscall healthy_pool healthy_http healthy_periodic recursive-rlock
-	context-not-propagated pipe-leak mutex-leaked
+	context-not-propagated pipe-leak mutex-leaked healthy_timeout
 )
 printf '%s\n' "${simple[@]}" |
 	xargs -P 4 -I{} bash -c 'set -e; GOMEDIC_FORMS_DIR="$2" GOMEDIC_FORMS_NAME={} "$1/{}" > "$2/y_{}.txt" 2> "$3/{}.stderr"' _ "$bin" "$out" "$tmp"
