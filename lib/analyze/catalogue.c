@@ -27,6 +27,10 @@ static const struct gm_finding_kind kinds[] = {
      "the owner of the pipe closes the other end when it stops using it (PipeReader.Close or "
      "CloseWithError after a failed read; the write end of an os.Pipe when writing is done); a "
      "deadline does not help"},
+    {"http-transport-per-request",
+     "idle keep-alive connections pile up, one per request: an http.Transport made per request",
+     "share one http.Client (and its Transport) across requests: a Transport per request keeps "
+     "its idle connection for good (or set DisableKeepAlives, or call CloseIdleConnections)"},
     {"select-forever", "parked in select {} outside main",
      "wait on <-ctx.Done() or a shutdown channel instead of select {}"},
     {"mutex-wait", "waiting to lock a sync.Mutex",

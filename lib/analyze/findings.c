@@ -669,7 +669,8 @@ static enum gm_severity grade_other(struct gm_finding *f, const char *id, const 
                strcmp(id, "cond-wait") == 0 || strcmp(id, "lock-order-deadlock") == 0) {
         min_count = 2;
     } else if (strcmp(id, "http-client-body-leak") == 0 ||
-               strcmp(id, "http-server-idle-conns") == 0 || strcmp(id, "io-wait") == 0) {
+               strcmp(id, "http-server-idle-conns") == 0 || strcmp(id, "io-wait") == 0 ||
+               strcmp(id, "http-transport-per-request") == 0) {
         min_count = 10;
     }
     enum gm_severity s = by_count(f->count, min_count);
@@ -989,6 +990,50 @@ static void recursive_rlock(const struct gm_gdump_set *set, struct gm_findings *
     }
 }
 
+/* ---------------------------------------------------------------- HTTP client connections */
+
+/* The HTTP client patterns, told apart by what the readLoops do. Waiting in a select for the
+ * body to be read or closed: bodies left open (http-client-body-leak). All parked reading the
+ * next response (bufio.(*Reader).Peek: the connection is idle in its pool) with bodies
+ * closed, 10 or more of them (one Transport keeps 2 idle per host by default): each request
+ * made its own Transport, whose idle connection nothing reuses or closes: both loops become
+ * http-transport-per-request. When the server's idle conn.serve
+ * goroutines of the same process are as many as the client's connections, they are the other
+ * end of those loopback connections: the client end leads, the server end is info. */
+static void http_client_ends(const struct gm_gdump_set *set, struct gm_findings *out)
+{
+    uint64_t idle = 0, waiting = 0;
+    for (uint32_t j = 0; j < out->nr; j++) {
+        const struct gm_finding *f = &out->v[j];
+        const struct gm_stack *st = gm_stacks_get(&set->stacks, f->stack_id);
+        if (strcmp(f->kind->id, "http-client-body-leak") == 0 &&
+            has_func(set, st, "net/http.(*persistConn).readLoop")) {
+            if (has_func(set, st, "bufio.(*Reader).Peek")) {
+                idle += f->count;
+            } else {
+                waiting += f->count;
+            }
+        }
+    }
+    uint64_t conns = idle + waiting;
+    for (uint32_t j = 0; conns && j < out->nr; j++) {
+        struct gm_finding *f = &out->v[j];
+        if (idle >= 10 && !waiting && strcmp(f->kind->id, "http-client-body-leak") == 0) {
+            f->kind = gm_finding_kind("http-transport-per-request");
+            snprintf(f->why, sizeof(f->why),
+                     "%llu idle keep-alive connections, bodies closed (every readLoop waits for "
+                     "a next response): more than a shared Transport keeps idle",
+                     (unsigned long long)conns);
+        } else if (strcmp(f->kind->id, "http-server-idle-conns") == 0 && f->count == conns) {
+            f->severity = GM_SEV_INFO;
+            snprintf(f->why, sizeof(f->why),
+                     "the server end of the same %llu loopback connections: the client end "
+                     "leads",
+                     (unsigned long long)conns);
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- leaked locks */
 
 /* Whether the source of every user frame of the stack is here and none of them holds a lock
@@ -1158,6 +1203,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     stateless_lock_order(set, &set->dumps[dump], out, others, src);
     recursive_rlock(set, out, src);
     leaked_locks(set, &bk, out, src);
+    http_client_ends(set, out);
     if (out->nr) {
         qsort(out->v, out->nr, sizeof(*out->v), cmp_finding);
     }
