@@ -9,7 +9,7 @@
 static const struct gm_finding_kind kinds[] = {
     {"chan-send-blocked", "blocked sending on a channel that nobody receives from",
      "give the channel a buffer for every sender, or send in a select with <-ctx.Done(); the "
-     "receiver gave up (timeout, first error)"},
+     "receiver is gone (gave up on a timeout or first error, or died)"},
     {"chan-recv-blocked", "blocked receiving from a channel that nobody sends to or closes",
      "close the channel when the producer is done, or receive in a select with <-ctx.Done()"},
     {"range-never-closed", "ranging over (or comma-ok receiving from) a channel never closed",

@@ -990,6 +990,48 @@ static void recursive_rlock(const struct gm_gdump_set *set, struct gm_findings *
     }
 }
 
+/* ---------------------------------------------------------------- senders without receivers */
+
+/* Senders blocked on channels while no goroutine of the dump receives or selects (the
+ * runtime's and the one writing the dump aside): whoever was to receive has returned (gave up
+ * on a timeout or a first error) or died (a panic recovered upstream). The chan-send-blocked
+ * findings say so. */
+static void receivers_gone(const struct gm_gdump_set *set, const struct gm_buckets *bk,
+                           struct gm_findings *out, struct gm_source *src)
+{
+    int senders = 0;
+    for (uint32_t j = 0; j < out->nr && !senders; j++) {
+        senders = strcmp(out->v[j].kind->id, "chan-send-blocked") == 0;
+    }
+    for (uint32_t i = 0; senders && i < bk->nr; i++) {
+        const struct gm_bucket *b = &bk->v[i];
+        const struct gm_stack *st = gm_stacks_get(&set->stacks, b->stack_id);
+        const char *state = gm_strtab_cstr(&set->stacks.strs, b->state_id);
+        if (!*state) {
+            const char *s2 = infer_state(set, b->stack_id, src);
+            state = s2 ? s2 : "";
+        }
+        if ((strncmp(state, "chan receive", 12) == 0 || strncmp(state, "select", 6) == 0) &&
+            !gm_is_runtime_stack(set, b->stack_id, b->state_id) && st->user < st->nr) {
+            return; /* somebody may still receive */
+        }
+        if (!*state && st->user < st->nr && !has_func(set, st, "runtime/pprof.writeGoroutine") &&
+            !gm_is_runtime_stack(set, b->stack_id, b->state_id)) {
+            return; /* a goroutine whose wait this dump does not say */
+        }
+    }
+    for (uint32_t j = 0; senders && j < out->nr; j++) {
+        struct gm_finding *f = &out->v[j];
+        if (strcmp(f->kind->id, "chan-send-blocked") == 0) {
+            snprintf(f->why, sizeof(f->why),
+                     "%llu goroutine%s send%s and no goroutine receives or selects: the receiver "
+                     "is gone (returned, or died in a recovered panic)",
+                     (unsigned long long)f->count, f->count == 1 ? "" : "s",
+                     f->count == 1 ? "s" : "");
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- HTTP client connections */
 
 /* The HTTP client patterns, told apart by what the readLoops do. Waiting in a select for the
@@ -1204,6 +1246,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     recursive_rlock(set, out, src);
     leaked_locks(set, &bk, out, src);
     http_client_ends(set, out);
+    receivers_gone(set, &bk, out, src);
     if (out->nr) {
         qsort(out->v, out->nr, sizeof(*out->v), cmp_finding);
     }
