@@ -11,7 +11,7 @@
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct opts {
-    int json, aggressive, full_path, no_buckets, no_source, stats;
+    int json, aggressive, exact, full_path, no_buckets, no_source, stats;
     struct cli_strlist source_roots;
     const char *out, *color, *state, *match, *exclude, *dump;
     int similarity, min_sev;
@@ -26,10 +26,12 @@ static struct opts o;
 static const struct cli_opt options[] = {
     CLI_OPTS_OUTPUT(&o.json, &o.out, &o.color, GM_SCHEMA_GOROUTINES),
     CLI_OPT_BOOL('a', "aggressive", &o.aggressive,
-                 "group ignoring argument values (same as --similarity aggressive)"),
+                 "group ignoring argument values (the default; same as --similarity aggressive)"),
+    CLI_OPT_BOOL(0, "exact", &o.exact,
+                 "one bucket per distinct argument values too (same as --similarity exact)"),
     /* the order of enum gm_similarity */
     CLI_OPT_ENUM(0, "similarity", &o.similarity, "MODE",
-                 "bucket grouping: exact (default), pointer, aggressive",
+                 "bucket grouping: aggressive (default: argument values ignored), pointer, exact",
                  "exact|pointer|aggressive", -1),
     CLI_OPT_STRING('s', "state", &o.state, "REGEX", "keep goroutines whose state matches"),
     CLI_OPT_STRING('m', "match", &o.match, "REGEX", "keep stacks with a function matching"),
@@ -117,7 +119,8 @@ struct run_ctx {
     struct gm_source *src;
     struct gm_records *recs;
     struct gm_out *w;
-    enum gm_similarity sim;
+    enum gm_similarity sim; /* how the dumps are parsed */
+    unsigned list_flags;    /* how the listing groups: GM_BUCKET_IGNORE_ARGS by default */
     int min_sev, max_frames, reports;
     uint32_t max_buckets;
 };
@@ -135,6 +138,7 @@ static void report_dump(struct run_ctx *c, const char *file, struct gm_gdump_set
     struct gm_findings fd;
     memset(&bk, 0, sizeof(bk));
     struct gm_bucket_opts bo = {
+        .flags = c->list_flags,
         .max = o.json ? 0 : c->max_buckets,
         .keep = c->flt.have_state || c->flt.have_match || c->flt.have_exclude ? keep_bucket : NULL,
         .keep_ctx = &(struct keep_ctx){&c->flt, set},
@@ -145,7 +149,19 @@ static void report_dump(struct run_ctx *c, const char *file, struct gm_gdump_set
     if (gm_findings_goroutines(set, di, c->src, &fd) < 0) {
         cli_die("out of memory");
     }
-    uint32_t agg_nr = c->sim != GM_SIM_AGGRESSIVE ? fd.groups : 0;
+    /* the hint under the listing: how many groups the other grouping would make */
+    uint32_t agg_nr = c->sim != GM_SIM_AGGRESSIVE && !c->list_flags ? fd.groups : 0;
+    uint32_t exact_nr = 0;
+    if (c->list_flags && c->sim == GM_SIM_EXACT && !o.no_buckets && !o.json) {
+        struct gm_buckets ex;
+        struct gm_bucket_opts eo = bo; /* the same filter, exact groups, none kept */
+        eo.flags = 0;
+        eo.max = 1;
+        if (gm_bucket_select(set, di, &eo, &ex) == 0) {
+            exact_nr = ex.total;
+            gm_buckets_release(&ex);
+        }
+    }
     uint32_t w2 = 0;
     for (uint32_t i = 0; i < fd.nr; i++) {
         if (keep(&c->flt, set, fd.v[i].stack_id, fd.v[i].state_id)) {
@@ -170,6 +186,7 @@ static void report_dump(struct run_ctx *c, const char *file, struct gm_gdump_set
         .no_buckets = o.no_buckets,
         .max_buckets = c->max_buckets,
         .analysis_buckets = agg_nr,
+        .exact_buckets = exact_nr,
     };
     if (o.json) {
         if (c->reports) {
@@ -300,9 +317,14 @@ static int run(int argc, char **argv, int first)
         .src = &src,
         .recs = &recs,
         .w = &w,
+        /* by default the dumps keep their argument values (the exact groups are counted)
+         * and the listing ignores them */
         .sim = o.similarity >= 0 ? (enum gm_similarity)o.similarity
                : o.aggressive    ? GM_SIM_AGGRESSIVE
                                  : GM_SIM_EXACT,
+        .list_flags = o.similarity < 0 && !o.exact && !o.aggressive
+                          ? GM_BUCKET_IGNORE_ARGS | GM_BUCKET_KEEP_LABELS
+                          : 0,
         .min_sev = o.min_sev,
         .max_frames = (int)o.max_frames,
         .max_buckets = (uint32_t)o.max_buckets,

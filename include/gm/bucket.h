@@ -46,6 +46,8 @@ struct gm_buckets {
 
 enum gm_bucket_flags {
     GM_BUCKET_IGNORE_ARGS = 1u << 0, /* key on stack and state only (the analysis grouping) */
+    GM_BUCKET_KEEP_LABELS = 1u << 1, /* with IGNORE_ARGS: pprof labels and being locked to a
+                                        thread still part of the key (the listing's grouping) */
 };
 
 struct gm_bucket_opts {

@@ -28,6 +28,7 @@ struct gm_goroutines_report {
     int no_buckets;                /* table: findings only */
     uint32_t max_buckets;          /* table: buckets listed, largest first (0 = all) */
     uint32_t analysis_buckets;     /* buckets when argument values are ignored (hint), or 0 */
+    uint32_t exact_buckets;        /* buckets by exact argument values (hint), or 0 */
 };
 
 void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_report *r);

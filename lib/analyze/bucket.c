@@ -25,12 +25,13 @@ struct key {
 static void key_of(const struct gm_goroutine *g, unsigned flags, struct key *k)
 {
     int ign = (flags & GM_BUCKET_IGNORE_ARGS) != 0;
+    int all = !ign || (flags & GM_BUCKET_KEEP_LABELS); /* labels and locked stay in the key */
     k->stack_id = g->stack_id;
     k->state_id = g->state_id;
     k->args_hash = ign ? 0 : g->args_hash;
-    k->labels_id = ign ? 0 : gm_g_labels(g);
+    k->labels_id = all ? gm_g_labels(g) : 0;
     k->key_flags =
-        g->flags & (ign ? (GM_G_LEAKED | GM_G_PROVEN) : (GM_G_LEAKED | GM_G_PROVEN | GM_G_LOCKED));
+        g->flags & (all ? (GM_G_LEAKED | GM_G_PROVEN | GM_G_LOCKED) : (GM_G_LEAKED | GM_G_PROVEN));
 }
 
 static uint64_t key_hash(const struct key *k)

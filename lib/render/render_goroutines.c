@@ -246,8 +246,11 @@ static void print_buckets(struct gm_out *o, const struct gm_goroutines_report *r
     gm_out_printf(o, "%u bucket%s", total, total == 1 ? "" : "s");
     gm_out_color(o, GM_C_RESET);
     if (r->analysis_buckets && total >= 2 * r->analysis_buckets) {
-        gm_out_printf(o, " (%u when argument values are ignored: --aggressive)",
+        gm_out_printf(o, " (%u when argument values are ignored: the default)",
                       r->analysis_buckets);
+    } else if (r->exact_buckets > total) {
+        gm_out_printf(o, " (argument values ignored: %u exact groups merged, --exact lists them)",
+                      r->exact_buckets);
     }
     gm_out_puts(o, "\n");
     uint32_t listed = r->buckets->nr;
