@@ -359,13 +359,12 @@ static int64_t since_ms(const char *cmd)
 static int print_capture(void *ctx, int64_t id, int64_t t_ms, const char *target, const char *kind,
                          const char *path, int64_t bytes)
 {
-    (void)id;
     struct hist_ctx *h = ctx;
     if (h->json) {
         struct gm_out o;
         gm_out_init(&o, stdout, 0);
-        gm_out_printf(&o, "%s\n  {\"time_ms\": %lld, \"target\": ", h->nr ? "," : "",
-                      (long long)t_ms);
+        gm_out_printf(&o, "%s\n  {\"id\": %lld, \"time_ms\": %lld, \"target\": ", h->nr ? "," : "",
+                      (long long)id, (long long)t_ms);
         gm_out_json_cstr(&o, target);
         gm_out_puts(&o, ", \"kind\": ");
         gm_out_json_cstr(&o, kind);
