@@ -97,6 +97,13 @@ static const char *hint(const struct gm_stacks *s, const struct gm_race_report *
         const char *f0 = gm_stacks_func(s, u0), *f1 = gm_stacks_func(s, u1);
         size_t b0 = base_len(f0), b1 = base_len(f1);
         int c0 = f0[b0] != '\0', c1 = f1[b1] != '\0';
+        if (b0 == b1 && strncmp(f0, f1, b0) == 0 && c0 && c1 && rep->acc[0].kind == GM_RACE_WRITE &&
+            rep->acc[1].kind == GM_RACE_WRITE) {
+            *prio = 3;
+            return "goroutines started by one function write a variable it captured (an err?): "
+                   "give each goroutine its own result (a slice slot or a channel), or use "
+                   "errgroup";
+        }
         if (b0 == b1 && strncmp(f0, f1, b0) == 0 && c0 != c1) {
             *prio = 3;
             return "a variable of the enclosing function is captured by its closure (a loop "

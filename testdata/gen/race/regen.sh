@@ -20,7 +20,7 @@ export CGO_ENABLED=1
 unset GOFLAGS GORACE
 cd "$gen"
 echo "regen race: $("$GO" version) -> $out" >&2
-"$GO" build -race -o "$tmp/" ./race/racy ./race/racerepeat ./race/racehistory
+"$GO" build -race -o "$tmp/" ./race/racy ./race/racerepeat ./race/racehistory ./race/racehints
 
 # run WANT_RC OUTFILE CMD... : run CMD with stdout+stderr into OUTFILE
 # (appending if OUTFILE is prefixed with +), require exit status WANT_RC.
@@ -40,6 +40,8 @@ run() {
 
 # 1. Several distinct races in one program, all reported.
 run 66 y_races.log env GORACE=halt_on_error=0 "$tmp/racy"
+# Races whose fix is read from the stacks (sibling closures writing one captured err).
+run 66 y_race_hints.log env GORACE=halt_on_error=0 "$tmp/racehints"
 # 3. Same program, stop at the first report.
 run 66 y_halt.log env GORACE=halt_on_error=1 "$tmp/racy"
 # Same through `go run` (adds go run's "exit status 66" line).

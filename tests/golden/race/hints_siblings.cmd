@@ -1,0 +1,1 @@
+race testdata/race/y_race_hints.log
