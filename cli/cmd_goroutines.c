@@ -157,10 +157,11 @@ static void report_dump(struct run_ctx *c, const char *file, struct gm_gdump_set
         struct gm_bucket_opts eo = bo; /* the same filter, exact groups, none kept */
         eo.flags = 0;
         eo.max = 1;
-        if (gm_bucket_select(set, di, &eo, &ex) == 0) {
-            exact_nr = ex.total;
-            gm_buckets_release(&ex);
+        if (gm_bucket_select(set, di, &eo, &ex) < 0) {
+            cli_die("out of memory");
         }
+        exact_nr = ex.total;
+        gm_buckets_release(&ex);
     }
     uint32_t w2 = 0;
     for (uint32_t i = 0; i < fd.nr; i++) {

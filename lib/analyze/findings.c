@@ -1247,6 +1247,10 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     leaked_locks(set, &bk, out, src);
     http_client_ends(set, out);
     receivers_gone(set, &bk, out, src);
+    if (src && src->nomem) {
+        rc = GM_ENOMEM; /* a source line these read could not be held */
+        goto out;
+    }
     if (out->nr) {
         qsort(out->v, out->nr, sizeof(*out->v), cmp_finding);
     }
