@@ -904,18 +904,21 @@ static int holds_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, stru
     }
 }
 
-/* A dump without lock addresses (debug=1, a goroutine profile): two or more goroutines each
- * wait at a second lock of a function holding its first, and every other user goroutine
- * waits for a lock too (so nothing else can hold one). Each holds a lock the other waits for:
- * a lock-order (ABBA) deadlock, as sure as the addresses would make it. Those mutex-wait
- * findings become lock-order-deadlock. */
+/* A dump without lock addresses (debug=1, a goroutine profile), or a debug=2 dump whose locks
+ * are locals (no frame holds a pointer to them, each waiter on its own semaphore): two or
+ * more goroutines each wait at a second lock of a function holding its first, and every other
+ * user goroutine waits for a lock too (so nothing else can hold one). Each holds a lock the
+ * other waits for: a lock-order (ABBA) deadlock, as sure as the addresses would make it.
+ * Those mutex-wait findings become lock-order-deadlock. */
 static void stateless_lock_order(const struct gm_gdump_set *set, const struct gm_dump *d,
                                  struct gm_findings *out, uint64_t others, struct gm_source *src)
 {
-    if (!src || !(d->kind == GM_DUMP_AGGREGATED || d->from_profile) || others) {
+    int stateless = d->kind == GM_DUMP_AGGREGATED || d->from_profile;
+    if (!src || others) {
         return;
     }
-    uint64_t second = 0;
+    uint64_t second = 0, sema[16];
+    uint32_t semas = 0;
     for (uint32_t j = 0; j < out->nr; j++) {
         const struct gm_finding *f = &out->v[j];
         if (strcmp(f->kind->id, "runnable-backlog") == 0 && f->count == 1 &&
@@ -927,8 +930,24 @@ static void stateless_lock_order(const struct gm_gdump_set *set, const struct gm
             f->proven) {
             return;
         }
+        if (strcmp(f->kind->id, "lock-order-deadlock") == 0) {
+            return; /* the addresses proved one already */
+        }
         if (at_second_lock(set, gm_stacks_get(&set->stacks, f->stack_id), src)) {
             second += f->count;
+            /* a full dump whose locks are locals (no pointer in any frame: deadlock.c cannot
+             * pair them): each waits on its own semaphore, none shared */
+            if (!stateless) {
+                if (f->count != 1 || !f->object || semas == GM_ARRAY_NR(sema)) {
+                    return;
+                }
+                for (uint32_t k = 0; k < semas; k++) {
+                    if (sema[k] == f->object) {
+                        return;
+                    }
+                }
+                sema[semas++] = f->object;
+            }
         }
     }
     for (uint32_t j = 0; second >= 2 && j < out->nr; j++) {
@@ -937,10 +956,11 @@ static void stateless_lock_order(const struct gm_gdump_set *set, const struct gm
             f->kind = gm_finding_kind("lock-order-deadlock");
             f->severity = GM_SEV_CRITICAL;
             snprintf(f->why, sizeof(f->why),
-                     "%llu goroutines each hold a lock (an earlier Lock here) and wait for "
-                     "another, and all others wait for locks: lock-order deadlock (no addresses "
-                     "in this form)",
-                     (unsigned long long)f->count);
+                     "%llu goroutine%s a lock (an earlier Lock here) and wait%s for another, "
+                     "all others wait for locks: lock-order deadlock (%s)",
+                     (unsigned long long)f->count, f->count == 1 ? " holds" : "s each hold",
+                     f->count == 1 ? "s" : "",
+                     stateless ? "no addresses in this form" : "the locks are locals");
         }
     }
 }
