@@ -198,22 +198,39 @@ static int has_word(const char *s, const char *w)
     return strstr(s, w) != NULL;
 }
 
+/* Up to max lines of frame f's file ending at the frame's own line (with_line) or just above
+ * it, into buf with the trailing newlines cut: what the source-reading hints below look at (a
+ * function's lines above a blocking statement). 1, or 0 when there is no source or no line. */
+static int source_above(const struct gm_gdump_set *set, const struct gm_frame *f,
+                        struct gm_source *src, uint32_t max, int with_line, char *buf, size_t cap)
+{
+    if (!src || !f->line) {
+        return 0;
+    }
+    uint32_t back = f->line - 1 < max ? f->line - 1 : max;
+    uint32_t nr = back + (with_line ? 1 : 0);
+    if (!nr || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id), f->line - back,
+                                nr, buf, cap)) {
+        return 0;
+    }
+    size_t n = strlen(buf);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
+        buf[--n] = '\0';
+    }
+    return 1;
+}
+
 /* Whether the statement at frame f (indented by ind) sits in a for loop of its function: a
  * less indented "for" line above it before the function's start. 1 when it cannot tell (the
  * conservative answer for a hint that would otherwise drop a finding). */
 static int in_loop(const struct gm_gdump_set *set, const struct gm_frame *f, struct gm_source *src,
                    size_t ind)
 {
-    uint32_t back = f->line > 80 ? 80 : f->line - 1;
     char buf[12288];
-    if (!back || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id),
-                                  f->line - back, back, buf, sizeof(buf))) {
+    if (!source_above(set, f, src, 80, 0, buf, sizeof(buf))) {
         return 1;
     }
     size_t n = strlen(buf);
-    while (n && buf[n - 1] == '\n') {
-        buf[--n] = '\0';
-    }
     while (n) { /* the lines above, nearest first */
         char *prev = strrchr(buf, '\n');
         const char *l = prev ? prev + 1 : buf;
@@ -399,10 +416,8 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
     if (gm_is_runtime_stack(set, b->stack_id, b->state_id)) {
         return NULL;
     }
-    int inferred = 0;
     if (!*state) {
         const char *s = infer_state(set, b->stack_id, src);
-        inferred = s != NULL;
         state = s ? s : "";
     }
     if (strncmp(state, "chan send (nil chan)", 20) == 0 ||
@@ -410,7 +425,6 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
         (strncmp(state, "chan ", 5) == 0 && nil_chan_by_runtime_source(set, st, src))) {
         return gm_finding_kind("nil-chan");
     }
-    (void)inferred;
     int main_g = is_main_goroutine(set, st);
     if (strcmp(state, "running") == 0 || strcmp(state, "runnable") == 0 ||
         strcmp(state, "preempted") == 0) {
@@ -569,15 +583,9 @@ static int per_call_channel(const struct gm_gdump_set *set, const struct gm_stac
     }
     const struct gm_frame *f =
         gm_stacks_get_frame(&set->stacks, gm_stack_frames(&set->stacks, st)[st->user]);
-    uint32_t back = f->line > 60 ? 60 : f->line - 1;
     char buf[8192];
-    if (!f->line || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id),
-                                     f->line - back, back + 1, buf, sizeof(buf))) {
+    if (!source_above(set, f, src, 60, 1, buf, sizeof(buf))) {
         return 0;
-    }
-    size_t bl = strlen(buf);
-    while (bl && (buf[bl - 1] == '\n' || buf[bl - 1] == '\r')) {
-        buf[--bl] = '\0';
     }
     char *last = strrchr(buf, '\n'); /* the blocking line is the last one */
     const char *arrow = strstr(last ? last + 1 : buf, "<-");
@@ -860,21 +868,12 @@ static int at_second_lock(const struct gm_gdump_set *set, const struct gm_stack 
  * line and has not released it by then (a deferred Unlock releases nothing yet). */
 static int holds_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, struct gm_source *src)
 {
-    if (!src) {
-        return 0;
-    }
     const struct gm_frame *f = gm_stacks_get_frame(&set->stacks, frame_id);
-    uint32_t back = f->line > 60 ? 60 : f->line - 1;
     char buf[8192];
-    if (!f->line || !gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id),
-                                     f->line - back, back + 1, buf, sizeof(buf))) {
+    if (!source_above(set, f, src, 60, 1, buf, sizeof(buf))) {
         return 0;
     }
     /* walk the lines above the waiting one, nearest first, to the function's start */
-    size_t n = strlen(buf);
-    while (n && buf[n - 1] == '\n') {
-        buf[--n] = '\0';
-    }
     char *line = strrchr(buf, '\n');
     if (!line) {
         return 0;
