@@ -47,16 +47,6 @@ void alerts_free(struct alerts *a)
     free(a);
 }
 
-static void rfc3339(int64_t ms, char *buf, size_t cap)
-{
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    char ts[32];
-    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, cap, "%s.%03dZ", ts, (int)(ms % 1000));
-}
-
 static void kv(struct gm_out *o, const char *k, const char *v, int first)
 {
     gm_out_printf(o, "%s\"%s\": ", first ? "" : ", ", k);
@@ -100,10 +90,10 @@ static char *payload(struct alerts *a, struct watcher *w)
             kv(&o, "capture_url", link, 0);
             kv(&o, "target_url", t->w.url, 0);
             gm_out_puts(&o, "}");
-            rfc3339(fd->since_ms, ts, sizeof(ts));
+            utc_time(fd->since_ms, ts, sizeof(ts));
             kv(&o, "startsAt", ts, 0);
             if (fd->ended_ms) {
-                rfc3339(fd->ended_ms, ts, sizeof(ts));
+                utc_time(fd->ended_ms, ts, sizeof(ts));
                 kv(&o, "endsAt", ts, 0);
             }
             if (a->ui[0]) {

@@ -188,24 +188,23 @@ static int capture_json(void *ctx, int64_t id, int64_t t_ms, const char *target,
     return 0;
 }
 
-struct one {
-    int64_t t_ms;
-    char target[128];
-    int found;
-};
-
-static int capture_one(void *ctx, int64_t id, int64_t t_ms, const char *target, const char *kind,
-                       const char *path, int64_t bytes)
+static int capture_row_of(void *ctx, int64_t id, int64_t t_ms, const char *target, const char *kind,
+                          const char *path, int64_t bytes)
 {
-    struct one *c = ctx;
-    (void)id;
-    (void)kind;
-    (void)path;
-    (void)bytes;
+    struct capture_row *c = ctx;
+    c->id = id;
     c->t_ms = t_ms;
+    c->bytes = bytes;
     snprintf(c->target, sizeof(c->target), "%s", target);
-    c->found = 1;
+    snprintf(c->kind, sizeof(c->kind), "%s", kind);
+    snprintf(c->path, sizeof(c->path), "%s", path);
     return 0;
+}
+
+int capture_get(struct watcher *w, int64_t id, struct capture_row *c)
+{
+    memset(c, 0, sizeof(*c));
+    return store_capture_get(w->st, id, capture_row_of, c);
 }
 
 int api_serve(struct watcher *w, const struct request *rq, struct reply *rp)
@@ -244,15 +243,15 @@ int api_serve(struct watcher *w, const struct request *rq, struct reply *rp)
         store_captures(w->st, target, since, capture_json, &l);
         gm_out_puts(&o, "\n]}\n");
     } else if (path_id(rq->path, "/api/captures/", &id, &rest) == 0 && !*rest) {
-        struct one c = {0};
-        if (store_capture_get(w->st, id, capture_one, &c) <= 0) {
+        struct capture_row c;
+        if (capture_get(w, id, &c) <= 0) {
             rp->status = 404;
             gm_out_puts(&o, "{\"error\": \"no such capture\"}\n");
             return 0;
         }
         l.open = 1;
         l.n = -1; /* no separator before the object */
-        store_capture_get(w->st, id, capture_json, &l);
+        capture_json(&l, c.id, c.t_ms, c.target, c.kind, c.path, c.bytes);
         gm_out_puts(&o, ", \"findings\": [");
         l.n = 0;
         capture_findings(w, id, c.target, c.t_ms, finding_json, &l);

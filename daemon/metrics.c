@@ -83,19 +83,6 @@ static double self_cpu(void)
     return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
-static double self_rss(void)
-{
-    FILE *p = fopen("/proc/self/statm", "r");
-    long long size = 0, res = -1;
-    if (p) {
-        if (fscanf(p, "%lld %lld", &size, &res) != 2) {
-            res = -1;
-        }
-        fclose(p);
-    }
-    return res < 0 ? -1 : (double)res * (double)sysconf(_SC_PAGESIZE);
-}
-
 /* ---------------------------------------------------------------- the families */
 
 typedef void (*per_target_fn)(struct cursor *c, const struct target *t, const char *name,
@@ -236,8 +223,8 @@ static double value(const struct watcher *w, const char *name)
         return v < 0 ? 0 : v;
     }
     if (strcmp(name, "process_resident_memory_bytes") == 0) {
-        double v = self_rss();
-        return v < 0 ? 0 : v;
+        int64_t v = proc_rss(getpid());
+        return v < 0 ? 0 : (double)v;
     }
     return (double)w->t0_ms / 1000; /* process_start_time_seconds */
 }

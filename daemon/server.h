@@ -68,6 +68,13 @@ int api_serve(struct watcher *w, const struct request *rq, struct reply *rp);
 
 /* The target with this store id, or NULL. */
 struct target *target_by_id(struct watcher *w, int64_t id);
+/* A captured file as the store indexes it. */
+struct capture_row {
+    int64_t id, t_ms, bytes;
+    char target[128], kind[32], path[4400];
+};
+/* The capture with this store id into c: 1, 0 when there is none, -1 on a store error. */
+int capture_get(struct watcher *w, int64_t id, struct capture_row *c);
 /* Calls fn with the JSON object of every finding event whose analysis read capture id (of
  * target, taken at t_ms). 0 or -1. */
 typedef int (*finding_fn)(void *ctx, const char *json);

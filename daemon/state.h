@@ -125,5 +125,10 @@ struct watcher {
 
 /* Wall-clock milliseconds. */
 int64_t now_ms(void);
+/* ms as RFC 3339 UTC with milliseconds ("2026-12-06T11:00:26.219Z"): the events' and the
+ * alerts' time. */
+void utc_time(int64_t ms, char *buf, size_t cap);
+/* The resident set of a process, bytes (/proc/PID/statm), or -1. */
+int64_t proc_rss(int pid);
 
 #endif

@@ -59,6 +59,16 @@ int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void utc_time(int64_t ms, char *buf, size_t cap)
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    char ts[32];
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, cap, "%s.%03dZ", ts, (int)(ms % 1000));
+}
+
 void watch_opts_default(struct watch_opts *o)
 {
     memset(o, 0, sizeof(*o));
@@ -157,12 +167,9 @@ static void ev_begin(struct ev *e, const struct target *t, const char *event, in
     e->t = t;
     e->t_ms = t_ms;
     e->sev = -1;
-    time_t secs = (time_t)(t_ms / 1000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
     char ts[40];
-    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-    gm_out_printf(&e->o, "{\"time\": \"%s.%03dZ\", \"target\": ", ts, (int)(t_ms % 1000));
+    utc_time(t_ms, ts, sizeof(ts));
+    gm_out_printf(&e->o, "{\"time\": \"%s\", \"target\": ", ts);
     gm_out_json_cstr(&e->o, t->w.name);
     gm_out_puts(&e->o, ", \"url\": ");
     gm_out_json_cstr(&e->o, t->w.url);
@@ -302,6 +309,7 @@ static void track_absent(struct target *t, int64_t now)
 /* The wait class of a stack the last binary profile classed (learn_put), else "other". */
 static enum gm_wait_class learned(const struct target *t, uint64_t key)
 {
+    key = key ? key : 1; /* 0 marks an empty slot: learn_put keeps key 0 as 1 */
     uint32_t i = (uint32_t)key % LEARN_MAX;
     for (uint32_t n = 0; n < LEARN_MAX && t->learn[i].key; n++, i = (i + 1) % LEARN_MAX) {
         if (t->learn[i].key == key) {
@@ -327,7 +335,7 @@ static void learn_put(struct target *t, uint64_t key, enum gm_wait_class c)
 static void on_gpeek(void *ctx, const struct gm_gpeek *g)
 {
     struct target *t = ctx;
-    enum gm_wait_class c = g->wait != GM_WAIT_OTHER ? g->wait : learned(t, g->key ? g->key : 1);
+    enum gm_wait_class c = g->wait != GM_WAIT_OTHER ? g->wait : learned(t, g->key);
     t->states[c] += (int64_t)(g->count > INT64_MAX / 2 ? INT64_MAX / 2 : g->count);
     track_count(t, g->key, g->count, g->func, t->sample_ms);
 }
@@ -1082,8 +1090,7 @@ static void schedule(struct watcher *w, struct target *t)
     w->wake_ms = t->next_ms < w->wake_ms ? t->next_ms : w->wake_ms;
 }
 
-/* The resident set of a local process, bytes (/proc/PID/statm), or -1. */
-static int64_t proc_rss(int pid)
+int64_t proc_rss(int pid)
 {
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/statm", pid);

@@ -439,24 +439,6 @@ static void page_target(struct watcher *w, const struct target *t, int64_t span,
 
 /* ---------------------------------------------------------------- /captures/ID */
 
-struct cap {
-    int64_t id, t_ms, bytes;
-    char target[128], kind[32], path[4400];
-};
-
-static int cap_get(void *ctx, int64_t id, int64_t t_ms, const char *target, const char *kind,
-                   const char *path, int64_t bytes)
-{
-    struct cap *c = ctx;
-    c->id = id;
-    c->t_ms = t_ms;
-    c->bytes = bytes;
-    snprintf(c->target, sizeof(c->target), "%s", target);
-    snprintf(c->kind, sizeof(c->kind), "%s", kind);
-    snprintf(c->path, sizeof(c->path), "%s", path);
-    return 0;
-}
-
 static int finding_row(void *ctx, const char *json)
 {
     struct rows *r = ctx;
@@ -488,7 +470,7 @@ static int finding_row(void *ctx, const char *json)
 }
 
 /* The goroutine buckets of a captured dump or goroutine profile, largest first (at most 50). */
-static void buckets(const struct cap *c, FILE *f)
+static void buckets(const struct capture_row *c, FILE *f)
 {
     struct gm_gdump_set set;
     struct gm_diag d = {0};
@@ -544,7 +526,7 @@ static int is_goroutines(const char *kind)
     return strncmp(kind, "goroutine", 9) == 0;
 }
 
-static void page_capture(struct watcher *w, const struct cap *c, FILE *f)
+static void page_capture(struct watcher *w, const struct capture_row *c, FILE *f)
 {
     char title[200], ts[32];
     snprintf(title, sizeof(title), "capture %lld", (long long)c->id);
@@ -587,7 +569,7 @@ static void page_capture(struct watcher *w, const struct cap *c, FILE *f)
 }
 
 /* The flame graph page of a captured profile (its default sample type) or dump. */
-static int page_flame(const struct cap *c, FILE *f)
+static int page_flame(const struct capture_row *c, FILE *f)
 {
     struct gm_strtab names;
     struct gm_flame fl;
@@ -656,8 +638,8 @@ int web_serve(struct watcher *w, const struct request *rq, struct reply *rp)
     if (path_id(rq->path, "/captures/", &id, &rest) < 0) {
         return -1;
     }
-    struct cap c = {0};
-    if (store_capture_get(w->st, id, cap_get, &c) <= 0) {
+    struct capture_row c;
+    if (capture_get(w, id, &c) <= 0) {
         return -1;
     }
     if (!*rest) {
