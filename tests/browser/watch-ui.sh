@@ -81,7 +81,7 @@ lurl=$(cat "$tmp/leaky.url") hurl=$(cat "$tmp/healthy.url")
 evil='x"<img src=x onerror=alert(1)>'
 printf '[target %s]\nurl = %s\n' "$evil" "$hurl" > "$tmp/evil.ini"
 
-"$bin" watch --interval 1s --window 12s --min-heap 4M --cpu-seconds 1 --listen 127.0.0.1:0 --db "$tmp/w.db" \
+"$bin" watch --interval 1s --window 12s --min-heap 4M --min-goroutines 40 --cpu-seconds 1 --listen 127.0.0.1:0 --db "$tmp/w.db" \
   --json --for 100s --config "$tmp/evil.ini" "leaky=$lurl" "healthy=$hurl" > "$tmp/w.json" 2> "$tmp/w.err" &
 pids+=($!)
 
