@@ -12,10 +12,19 @@
  *   step      - grew early, then stayed flat (warm-up: caches filling, pools sizing);
  *   sawtooth  - dropped by 30% or more at least twice (batches released, GC of buffers);
  *   flat      - anything else (including sites too small to matter: peak < 64 KiB).
- * Sites are rolled up per function (first frame outside runtime and standard library), and
- * each unbounded site becomes a finding with the growth per hour extrapolated from the slope
- * and a hint read from the frames (slices, maps, buffers, builders, bufio, sync.Pool,
- * goroutine stacks).
+ * Sites are rolled up per function (first frame outside runtime and standard library) and per
+ * allocating library function (the leaf: bytes.growSlice, runtime.mapassign, ...). Findings
+ * (gm_heap_finding), each with the growth per hour extrapolated from the slope and a hint:
+ *   function  - a function with an unbounded site, or whose sites only grow together: its
+ *               unbounded sites are one finding (the rows of one structure: a cache's entries,
+ *               keys and values);
+ *   allocator - an allocating library function whose sum over its callers is unbounded while
+ *               the function findings explain less than half its growth: the growth moves
+ *               between call sites (pooled buffers regrown by whichever caller has them);
+ *   total     - the total is unbounded and the findings above explain less than half its
+ *               growth: the rise is spread over sites none of which grows alone.
+ * Hints come from the frames (slices, maps, buffers, builders, bufio, sync.Pool, goroutine
+ * stacks) or the size of the objects kept (large objects: sub-slices pin whole arrays).
  */
 #ifndef GM_HEAPGROWTH_H
 #define GM_HEAPGROWTH_H
@@ -41,6 +50,7 @@ struct gm_heap_site {
     uint32_t frames_nr, depth;
     uint32_t func_id;        /* first user frame's function (or the leaf) */
     uint32_t alloc_id;       /* leaf frame's function */
+    uint32_t line;           /* leaf frame's line (0: unknown) */
     double *space, *objects; /* per profile */
     double slope;            /* bytes per second over the rising segment (or all) */
     double r2;
@@ -48,13 +58,17 @@ struct gm_heap_site {
     double per_hour; /* slope * 3600 */
     uint32_t change; /* profile index where growth began (0 = from the start) */
     enum gm_heap_verdict verdict;
-    const char *hint; /* static text or NULL */
+    const char *hint;  /* static text or NULL */
+    uint32_t func_ix;  /* its function's index in funcs */
+    uint32_t alloc_ix; /* its allocator's index in allocs, or UINT32_MAX (allocates in user code) */
 };
 
 /* The heap-growth finding a site makes: its severity by growth per hour (>= 1 GB critical,
  * >= 100 MB high, >= 10 MB medium, else low), or -1 when its verdict is not unbounded (no
  * finding). */
 int gm_heap_site_severity(const struct gm_heap_site *s);
+/* The severity of a growth rate (bytes per hour, either sign), by the thresholds above. */
+enum gm_severity gm_heap_severity(double per_hour);
 
 struct gm_heap_func {
     uint32_t func_id;
@@ -62,6 +76,27 @@ struct gm_heap_func {
     double slope, r2;
     uint32_t change;
     enum gm_heap_verdict verdict;
+};
+
+enum gm_heap_scope {
+    GM_HEAP_SCOPE_FUNC = 0,  /* the sites of one function */
+    GM_HEAP_SCOPE_ALLOC = 1, /* one allocating library function across its callers */
+    GM_HEAP_SCOPE_TOTAL = 2, /* the total, which nothing above explains */
+};
+
+const char *gm_heap_scope_name(enum gm_heap_scope s); /* "function", "allocator", "total" */
+
+struct gm_heap_finding {
+    enum gm_heap_scope scope;
+    enum gm_severity severity;
+    uint32_t func_id;    /* the function (FUNC), the allocator (ALLOC), UINT32_MAX (TOTAL) */
+    uint32_t alloc_id;   /* FUNC: its top site's allocating function, else as func_id */
+    uint32_t sites_nr;   /* FUNC: its unbounded sites (0: only their sum grows); ALLOC: calling
+                            functions; TOTAL: sites that grew */
+    const double *space; /* the series judged: the top site's, the function's, ... the total */
+    double slope, r2, per_hour, growth; /* growth: last - first of space */
+    uint32_t change;
+    char hint[240];
 };
 
 struct gm_heap_result {
@@ -75,6 +110,10 @@ struct gm_heap_result {
     uint32_t sites_nr;
     struct gm_heap_func *funcs;
     uint32_t funcs_nr;
+    struct gm_heap_func *allocs; /* per allocating library function (func_id = the allocator) */
+    uint32_t allocs_nr;
+    struct gm_heap_finding *findings; /* by growth per second, steepest first */
+    uint32_t findings_nr;
     double *pool; /* backing store of the series */
     double total_slope, total_r2;
     uint32_t total_change;

@@ -24,16 +24,24 @@ const char *gm_heap_verdict_name(enum gm_heap_verdict v)
     return (unsigned)v < 4 ? n[v] : "?";
 }
 
-int gm_heap_site_severity(const struct gm_heap_site *s)
+const char *gm_heap_scope_name(enum gm_heap_scope s)
 {
-    if (s->verdict != GM_HEAP_UNBOUNDED) {
-        return -1;
-    }
-    double a = s->per_hour < 0 ? -s->per_hour : s->per_hour;
+    static const char *const n[] = {"function", "allocator", "total"};
+    return (unsigned)s < 3 ? n[s] : "?";
+}
+
+enum gm_severity gm_heap_severity(double per_hour)
+{
+    double a = per_hour < 0 ? -per_hour : per_hour;
     return a >= 1e9   ? GM_SEV_CRITICAL
            : a >= 1e8 ? GM_SEV_HIGH
            : a >= 1e7 ? GM_SEV_MEDIUM
                       : GM_SEV_LOW;
+}
+
+int gm_heap_site_severity(const struct gm_heap_site *s)
+{
+    return s->verdict == GM_HEAP_UNBOUNDED ? (int)gm_heap_severity(s->per_hour) : -1;
 }
 
 enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t n, double *slope,
@@ -105,16 +113,22 @@ static const char *hint_for(const char *const *funcs, uint32_t nr)
         size_t len;
         const char *hint;
     } hints[] = {
-        HINT("runtime.growslice", "a slice keeps growing (append): bound it or reslice it"),
+        HINT("runtime.growslice",
+             "a slice keeps growing through append: bound it, or copy out what you keep"),
         HINT("runtime.mapassign", "a map keeps growing: evict entries (LRU/TTL) or bound it"),
         HINT("runtime.makemap", "maps are created and kept: who holds them?"),
         HINT("runtime.hashGrow", "a map keeps growing: evict entries (LRU/TTL) or bound it"),
         HINT("bytes.(*Buffer).grow",
-             "bytes.Buffer growth: buffers are kept or reused at peak size"),
-        HINT("bytes.growSlice", "bytes.Buffer growth: buffers are kept or reused at peak size"),
-        HINT("strings.(*Builder).grow", "strings.Builder growth: builders are kept"),
+             "bytes.Buffer growth (append doubles its array): buffers kept or "
+             "reused at peak size: Reset them, drop oversized ones"),
+        HINT("bytes.growSlice", "bytes.Buffer growth (append doubles its array): buffers kept or "
+                                "reused at peak size: Reset them, drop oversized ones"),
+        HINT("strings.(*Builder).grow",
+             "strings.Builder growth (append doubles its array): builders are kept: keep the "
+             "String(), not the builder"),
         HINT("bufio.", "bufio buffers are kept: readers/writers per connection not released"),
-        HINT("sync.(*Pool)", "sync.Pool holds growing objects: reset or drop oversized ones"),
+        HINT("sync.(*Pool)", "objects put back in a sync.Pool keep their grown size: Reset them "
+                             "before Put and drop oversized ones"),
         HINT("runtime.malg",
              "goroutine stacks: the number of goroutines grows (gomedic goroutines)"),
         HINT("runtime.newproc",
@@ -315,6 +329,7 @@ static int site_new(struct gm_heap_builder *b, uint64_t h, uint32_t kn, uint32_t
         site->frames_nr++;
     }
     site->alloc_id = site->frames_nr ? site->frames[0] : 0;
+    site->line = kn >= 2 ? b->key[1] : 0;
     site->func_id =
         first_user != UINT32_MAX && first_user < kn / 2 ? b->key[2 * first_user] : site->alloc_id;
     site->hint = hint_for(fnames, site->frames_nr);
@@ -437,42 +452,277 @@ static void reorder_columns(struct gm_heap_result *out, double *tmp)
     }
 }
 
-static int roll_up(struct gm_heap_result *out, double *scratch)
+/* Sums the sites' series per function (by_alloc = 0: the first user frame) or per allocating
+ * library function (by_alloc = 1: the leaf of sites whose leaf is not their user frame), in the
+ * order of each group's first-ranked site, and classifies each sum. */
+static int group_sites(struct gm_heap_result *out, int by_alloc, double *scratch)
 {
-    uint32_t n = out->profiles, funcs_alloc = 0;
-    struct gm_htab by_func; /* gm_hash_u64(func_id) -> funcs index */
-    GM_TRY(gm_htab_init(&by_func, out->sites_nr));
-    for (uint32_t si = 0; si < out->sites_nr; si++) {
+    uint32_t n = out->profiles, alloc = 0, nr = 0;
+    struct gm_heap_func *g = NULL;
+    struct gm_htab idx; /* gm_hash_u64(id) -> group index */
+    GM_TRY(gm_htab_init(&idx, out->sites_nr));
+    int rc = 0;
+    for (uint32_t si = 0; si < out->sites_nr && rc == 0; si++) {
         struct gm_heap_site *s = &out->sites[si];
-        uint32_t h = gm_hash_u64(s->func_id), pos = gm_htab_probe(&by_func, h), fi;
-        while ((fi = gm_htab_next(&by_func, h, &pos)) != GM_HTAB_END &&
-               out->funcs[fi].func_id != s->func_id) {
+        uint32_t id = by_alloc ? s->alloc_id : s->func_id;
+        if (by_alloc && s->alloc_id == s->func_id) {
+            s->alloc_ix = UINT32_MAX;
+            continue;
         }
-        if (fi == GM_HTAB_END) {
-            if ((out->funcs_nr == funcs_alloc && GM_GROW(out->funcs, funcs_alloc, 32) < 0) ||
-                gm_htab_add(&by_func, h, out->funcs_nr) < 0) {
-                gm_htab_release(&by_func);
-                return GM_ENOMEM;
-            }
-            fi = out->funcs_nr++;
-            memset(&out->funcs[fi], 0, sizeof(out->funcs[fi]));
-            out->funcs[fi].func_id = s->func_id;
-            out->funcs[fi].space = gm_xcalloc(n, sizeof(double));
-            if (!out->funcs[fi].space) {
-                gm_htab_release(&by_func);
-                return GM_ENOMEM;
-            }
+        uint32_t h = gm_hash_u64(id), pos = gm_htab_probe(&idx, h), gi = GM_HTAB_END;
+        while (g && (gi = gm_htab_next(&idx, h, &pos)) != GM_HTAB_END && g[gi].func_id != id) {
         }
+        if (gi == GM_HTAB_END) {
+            if ((nr == alloc && GM_GROW(g, alloc, 32) < 0) || gm_htab_add(&idx, h, nr) < 0) {
+                rc = GM_ENOMEM;
+                break;
+            }
+            gi = nr;
+            memset(&g[gi], 0, sizeof(g[gi]));
+            g[gi].func_id = id;
+            if (!(g[gi].space = gm_xcalloc(n, sizeof(double)))) {
+                rc = GM_ENOMEM;
+                break;
+            }
+            nr++;
+        }
+        *(by_alloc ? &s->alloc_ix : &s->func_ix) = gi;
         for (uint32_t k = 0; k < n; k++) {
-            out->funcs[fi].space[k] += s->space[k];
+            g[gi].space[k] += s->space[k];
         }
     }
-    gm_htab_release(&by_func);
-    for (uint32_t q = 0; q < out->funcs_nr; q++) {
-        struct gm_heap_func *f = &out->funcs[q];
-        f->verdict = gm_heap_classify(out->t, f->space, n, &f->slope, &f->r2, &f->change, scratch);
+    gm_htab_release(&idx);
+    for (uint32_t q = 0; q < nr && rc == 0; q++) {
+        g[q].verdict =
+            gm_heap_classify(out->t, g[q].space, n, &g[q].slope, &g[q].r2, &g[q].change, scratch);
     }
-    return 0;
+    *(by_alloc ? &out->allocs : &out->funcs) = g;
+    *(by_alloc ? &out->allocs_nr : &out->funcs_nr) = nr;
+    return rc;
+}
+
+static struct gm_heap_finding *finding_add(struct gm_heap_result *out, uint32_t *alloc,
+                                           enum gm_heap_scope scope, uint32_t id,
+                                           const double *space, double slope, double r2,
+                                           uint32_t change)
+{
+    if (out->findings_nr == *alloc && GM_GROW(out->findings, *alloc, 8) < 0) {
+        return NULL;
+    }
+    struct gm_heap_finding *f = &out->findings[out->findings_nr++];
+    memset(f, 0, sizeof(*f));
+    f->scope = scope;
+    f->func_id = f->alloc_id = id;
+    f->space = space;
+    f->slope = slope;
+    f->r2 = r2;
+    f->change = change;
+    f->per_hour = out->timed ? slope * 3600 : 0;
+    f->severity = gm_heap_severity(f->per_hour);
+    f->growth = space[out->profiles - 1] - space[0];
+    return f;
+}
+
+static void human_bytes(char *b, size_t cap, double v)
+{
+    static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
+    int u = 0;
+    while ((v >= 1024 || v <= -1024) && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(b, cap, u ? "%.1f%s" : "%.0f%s", v, unit[u]);
+}
+
+/* The hint of a function's finding: its sites' frames tell (a buffer, a map), else the size of
+ * what they keep (large objects: a small part kept pins the whole), else where to look. */
+static void func_hint(const struct gm_heap_result *out, uint32_t fi, struct gm_heap_finding *f)
+{
+    uint32_t n = out->profiles;
+    const struct gm_heap_site *top = NULL;
+    for (uint32_t si = 0; si < out->sites_nr; si++) {
+        const struct gm_heap_site *s = &out->sites[si];
+        if (s->func_ix != fi || s->space[n - 1] <= s->space[0]) {
+            continue;
+        }
+        if (s->hint) {
+            snprintf(f->hint, sizeof(f->hint), "%s", s->hint);
+            return;
+        }
+        if (!top || s->growth > top->growth) {
+            top = s;
+        }
+    }
+    if (top && top->objects[n - 1] > 0 && top->space[n - 1] / top->objects[n - 1] >= 32 * 1024) {
+        char sz[32];
+        human_bytes(sz, sizeof(sz), top->space[n - 1] / top->objects[n - 1]);
+        snprintf(f->hint, sizeof(f->hint),
+                 "large objects are kept (%s each): if only a part of each is used, copy what "
+                 "you keep (a sub-slice pins its whole array)",
+                 sz);
+        return;
+    }
+    snprintf(f->hint, sizeof(f->hint),
+             "the objects allocated here stay reachable: find the map, slice, cache or "
+             "registry that keeps them");
+}
+
+static int cmp_finding(const void *x, const void *y)
+{
+    const struct gm_heap_finding *a = x, *b = y;
+    if (a->slope != b->slope) {
+        return a->slope > b->slope ? -1 : 1;
+    }
+    return a->scope < b->scope ? -1 : a->scope > b->scope;
+}
+
+/* The findings: per function, then allocators and the total where those leave most of their
+ * growth unexplained. */
+static int find(struct gm_heap_result *out)
+{
+    uint32_t n = out->profiles, alloc = 0;
+    uint8_t *fflag = gm_xcalloc((size_t)out->funcs_nr + 1, 1);
+    uint8_t *aflag = gm_xcalloc((size_t)out->allocs_nr + 1, 1);
+    int rc = GM_ENOMEM;
+    if (!fflag || !aflag) {
+        goto out;
+    }
+    for (uint32_t si = 0; si < out->sites_nr; si++) {
+        if (out->sites[si].verdict == GM_HEAP_UNBOUNDED) {
+            fflag[out->sites[si].func_ix]++;
+        }
+    }
+    for (uint32_t q = 0; q < out->funcs_nr; q++) {
+        const struct gm_heap_func *fn = &out->funcs[q];
+        if (!fflag[q] && fn->verdict != GM_HEAP_UNBOUNDED) {
+            continue;
+        }
+        /* the function's sum when it is judged unbounded, else its steepest site (sites are
+         * sorted: unbounded first, steepest first) */
+        const struct gm_heap_site *top = NULL;
+        for (uint32_t si = 0; si < out->sites_nr && !top && fn->verdict != GM_HEAP_UNBOUNDED;
+             si++) {
+            top = out->sites[si].func_ix == q ? &out->sites[si] : NULL;
+        }
+        struct gm_heap_finding *f = top ? finding_add(out, &alloc, GM_HEAP_SCOPE_FUNC, fn->func_id,
+                                                      top->space, top->slope, top->r2, top->change)
+                                        : finding_add(out, &alloc, GM_HEAP_SCOPE_FUNC, fn->func_id,
+                                                      fn->space, fn->slope, fn->r2, fn->change);
+        if (!f) {
+            goto out;
+        }
+        f->sites_nr = fflag[q];
+        for (uint32_t si = 0; si < out->sites_nr; si++) {
+            if (out->sites[si].func_ix == q) {
+                f->alloc_id = out->sites[si].alloc_id;
+                break;
+            }
+        }
+        func_hint(out, q, f);
+        fflag[q] = 1;
+    }
+    for (uint32_t q = 0; q < out->allocs_nr; q++) {
+        const struct gm_heap_func *a = &out->allocs[q];
+        double growth = a->space[n - 1] - a->space[0], covered = 0;
+        uint32_t callers = 0, seen[8];
+        if (a->verdict != GM_HEAP_UNBOUNDED) {
+            continue;
+        }
+        for (uint32_t si = 0; si < out->sites_nr; si++) {
+            const struct gm_heap_site *s = &out->sites[si];
+            if (s->alloc_ix != q) {
+                continue;
+            }
+            covered += fflag[s->func_ix] ? s->space[n - 1] - s->space[0] : 0;
+            uint32_t c = 0;
+            while (c < callers && c < 8 && seen[c] != s->func_ix) {
+                c++;
+            }
+            if (c == callers) {
+                if (callers < 8) {
+                    seen[callers] = s->func_ix;
+                }
+                callers++;
+            }
+        }
+        if (covered >= 0.5 * growth) {
+            continue;
+        }
+        struct gm_heap_finding *f = finding_add(out, &alloc, GM_HEAP_SCOPE_ALLOC, a->func_id,
+                                                a->space, a->slope, a->r2, a->change);
+        if (!f) {
+            goto out;
+        }
+        f->sites_nr = callers;
+        const char *fname = gm_strtab_cstr(&out->names, a->func_id);
+        const char *h = hint_for(&fname, 1);
+        snprintf(f->hint, sizeof(f->hint),
+                 "%s%sthe growth moves between %u callers (a profile charges an array to the "
+                 "call that last grew it)",
+                 h ? h : "", h ? "; " : "", callers);
+        aflag[q] = 1;
+    }
+    if (out->total_verdict == GM_HEAP_UNBOUNDED) {
+        double growth = out->total[n - 1] - out->total[0], explained = 0;
+        uint32_t grew = 0;
+        for (uint32_t si = 0; si < out->sites_nr; si++) {
+            const struct gm_heap_site *s = &out->sites[si];
+            double d = s->space[n - 1] - s->space[0];
+            grew += d > 0;
+            if (fflag[s->func_ix] || (s->alloc_ix != UINT32_MAX && aflag[s->alloc_ix])) {
+                explained += d;
+            }
+        }
+        if (explained < 0.5 * growth) {
+            struct gm_heap_finding *f =
+                finding_add(out, &alloc, GM_HEAP_SCOPE_TOTAL, UINT32_MAX, out->total,
+                            out->total_slope, out->total_r2, out->total_change);
+            if (!f) {
+                goto out;
+            }
+            f->sites_nr = grew;
+            /* the three functions that grew most */
+            uint32_t best[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+            for (uint32_t q = 0; q < out->funcs_nr; q++) {
+                const double *y = out->funcs[q].space;
+                double d = y[n - 1] - y[0];
+                for (int b = 0; b < 3 && d > 0; b++) {
+                    const double *yb = best[b] != UINT32_MAX ? out->funcs[best[b]].space : NULL;
+                    if (!yb || d > yb[n - 1] - yb[0]) {
+                        memmove(best + b + 1, best + b, (size_t)(2 - b) * sizeof(best[0]));
+                        best[b] = q;
+                        break;
+                    }
+                }
+            }
+            char sz[32];
+            human_bytes(sz, sizeof(sz),
+                        best[0] != UINT32_MAX
+                            ? out->funcs[best[0]].space[n - 1] - out->funcs[best[0]].space[0]
+                            : 0);
+            int w = snprintf(f->hint, sizeof(f->hint),
+                             "no site or function grows steadily alone: %u sites grew, a function "
+                             "by %s at most (",
+                             grew, sz);
+            for (int b = 0; b < 3 && best[b] != UINT32_MAX && w > 0 && (size_t)w < sizeof(f->hint);
+                 b++) {
+                w += snprintf(f->hint + w, sizeof(f->hint) - (size_t)w, "%s%s", b ? ", " : "",
+                              gm_strtab_cstr(&out->names, out->funcs[best[b]].func_id));
+            }
+            if (w > 0 && (size_t)w < sizeof(f->hint)) {
+                snprintf(f->hint + w, sizeof(f->hint) - (size_t)w,
+                         "...); compare the first and last profiles (go tool pprof -base)");
+            }
+        }
+    }
+    if (out->findings_nr > 1) {
+        qsort(out->findings, out->findings_nr, sizeof(*out->findings), cmp_finding);
+    }
+    rc = 0;
+out:
+    free(fflag);
+    free(aflag);
+    return rc;
 }
 
 int gm_heap_finish(struct gm_heap_builder *b, struct gm_heap_result *res)
@@ -522,7 +772,8 @@ int gm_heap_finish(struct gm_heap_builder *b, struct gm_heap_result *res)
         qsort(out->sites, out->sites_nr, sizeof(*out->sites), cmp_site);
     }
     /* after the sort, so functions come in the order of their first-ranked site */
-    if ((rc = roll_up(out, tmp)) < 0) {
+    if ((rc = group_sites(out, 0, tmp)) < 0 || (rc = group_sites(out, 1, tmp)) < 0 ||
+        (rc = find(out)) < 0) {
         goto fail;
     }
     free(tmp);
@@ -560,6 +811,11 @@ void gm_heap_release(struct gm_heap_result *r)
         free(r->funcs[q].space);
     }
     free(r->funcs);
+    for (uint32_t q = 0; q < r->allocs_nr; q++) {
+        free(r->allocs[q].space);
+    }
+    free(r->allocs);
+    free(r->findings);
     free(r->sites);
     free(r->pool);
     free(r->order);

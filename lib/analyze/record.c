@@ -103,23 +103,21 @@ int gm_records_from_leak(const struct gm_gdump_set *set, const struct gm_leak_re
 int gm_records_from_heap(const struct gm_heap_result *h, struct gm_records *out)
 {
     const struct gm_finding_kind *k = gm_finding_kind("heap-growth");
-    for (uint32_t i = 0; i < h->sites_nr; i++) {
-        const struct gm_heap_site *s = &h->sites[i];
-        int sev = gm_heap_site_severity(s);
-        if (sev < 0) {
-            continue;
-        }
-        struct gm_record *x = gm_records_add(out, k, (enum gm_severity)sev);
+    for (uint32_t i = 0; i < h->findings_nr; i++) {
+        const struct gm_heap_finding *f = &h->findings[i];
+        struct gm_record *x = gm_records_add(out, k, f->severity);
         if (!x) {
             return GM_ENOMEM;
         }
         x->count = h->profiles;
-        snprintf(x->function, sizeof(x->function), "%s", gm_strtab_cstr(&h->names, s->func_id));
-        snprintf(x->evidence, sizeof(x->evidence), "%s", s->hint ? s->hint : "");
-        put_num(x, "growth_bytes", s->growth);
-        put_num(x, "bytes_per_hour", s->per_hour);
-        put_num(x, "r2", s->r2);
-        put_num(x, "changepoint", s->change);
+        if (f->scope != GM_HEAP_SCOPE_TOTAL) {
+            snprintf(x->function, sizeof(x->function), "%s", gm_strtab_cstr(&h->names, f->func_id));
+        }
+        snprintf(x->evidence, sizeof(x->evidence), "%s", f->hint);
+        put_num(x, "growth_bytes", f->growth);
+        put_num(x, "bytes_per_hour", f->per_hour);
+        put_num(x, "r2", f->r2);
+        put_num(x, "changepoint", f->change);
     }
     return 0;
 }

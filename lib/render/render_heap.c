@@ -49,45 +49,48 @@ void gm_render_heap_table(struct gm_out *o, const struct gm_heap_result *r,
     gm_out_puts(o, "\n  ");
     spark(o, r->total, n);
     gm_out_puts(o, "\n");
-    uint32_t shown = 0;
-    for (uint32_t i = 0; i < r->sites_nr; i++) {
-        const struct gm_heap_site *s = &r->sites[i];
-        int sevi = gm_heap_site_severity(s);
-        if (sevi < 0) {
-            continue;
-        }
-        if (shown++ == 0) {
+    for (uint32_t i = 0; i < r->findings_nr; i++) {
+        const struct gm_heap_finding *f = &r->findings[i];
+        if (i == 0) {
             gm_out_puts(o, "\n");
             gm_out_color(o, GM_C_BOLD);
             gm_out_printf(o, "%-9s %-12s %12s  %s\n", "SEVERITY", "FINDING", "GROWTH/HOUR",
                           "WHERE (ALLOCATES IN)");
             gm_out_color(o, GM_C_RESET);
         }
-        enum gm_severity sev = (enum gm_severity)sevi;
-        fmt_bytes(a, sizeof(a), s->per_hour);
-        gm_out_color(o, sev >= GM_SEV_HIGH ? GM_C_RED : GM_C_YELLOW);
-        gm_out_printf(o, "%-9s", gm_severity_name(sev));
+        fmt_bytes(a, sizeof(a), f->per_hour);
+        gm_out_color(o, f->severity >= GM_SEV_HIGH ? GM_C_RED : GM_C_YELLOW);
+        gm_out_printf(o, "%-9s", gm_severity_name(f->severity));
         gm_out_color(o, GM_C_RESET);
         gm_out_printf(o, " %-12s %12s  ", "heap-growth", r->timed ? a : "-");
         gm_out_color(o, GM_C_BOLD);
-        gm_out_printf(o, "%s", nm(r, s->func_id));
+        gm_out_puts(o, f->scope == GM_HEAP_SCOPE_TOTAL ? "the total" : nm(r, f->func_id));
         gm_out_color(o, GM_C_RESET);
-        if (s->alloc_id != s->func_id) {
-            gm_out_printf(o, " (allocates in %s)", nm(r, s->alloc_id));
+        if (f->scope == GM_HEAP_SCOPE_FUNC && f->alloc_id != f->func_id) {
+            gm_out_printf(o, " (allocates in %s)", nm(r, f->alloc_id));
+        } else if (f->scope == GM_HEAP_SCOPE_ALLOC) {
+            gm_out_printf(o, " (called from %u function%s)", f->sites_nr,
+                          f->sites_nr == 1 ? "" : "s");
         }
         gm_out_puts(o, "\n");
-        fmt_bytes(a, sizeof(a), s->space[s->change]);
-        fmt_bytes(b, sizeof(b), s->space[n - 1]);
+        fmt_bytes(a, sizeof(a), f->space[f->change]);
+        fmt_bytes(b, sizeof(b), f->space[n - 1]);
         gm_out_printf(o, "%-23s %s -> %s, rising after %s (t=+%.1fs), R^2 %.2f  ", "", a, b,
-                      files[r->order[s->change]], r->t[s->change], s->r2);
-        spark(o, s->space, n);
+                      files[r->order[f->change]], r->t[f->change], f->r2);
+        spark(o, f->space, n);
         gm_out_puts(o, "\n");
-        if (s->hint) {
-            gm_out_printf(o, "%-23s hint: %s\n", "", s->hint);
+        if (f->scope == GM_HEAP_SCOPE_FUNC && f->sites_nr > 1) {
+            gm_out_printf(o,
+                          "%-23s %u allocation sites of this function grow together (one "
+                          "structure): one finding\n",
+                          "", f->sites_nr);
+        } else if (f->scope == GM_HEAP_SCOPE_FUNC && f->sites_nr == 0) {
+            gm_out_printf(o, "%-23s no one site of it grows steadily; their sum does\n", "");
         }
+        gm_out_printf(o, "%-23s hint: %s\n", "", f->hint);
         gm_out_printf(o, "%-23s fix: %s\n", "", gm_finding_kind("heap-growth")->fix);
     }
-    if (!shown) {
+    if (!r->findings_nr) {
         gm_out_puts(o, "\nno allocation site grows without bound\n");
     }
     gm_out_printf(o, "\n%-10s %10s %10s %12s %5s  %s\n", "VERDICT", "FIRST", "LAST", "SLOPE/S",
@@ -114,6 +117,9 @@ void gm_render_heap_table(struct gm_out *o, const struct gm_heap_result *r,
                       s->r2);
         for (uint32_t k = 0; k < s->frames_nr && k < 3; k++) {
             gm_out_printf(o, "%s%s", k ? " <- " : "", nm(r, s->frames[k]));
+            if (k == 0 && s->line) {
+                gm_out_printf(o, ":%u", s->line);
+            }
         }
         gm_out_puts(o, s->frames_nr > 3 ? " ...\n" : "\n");
     }
@@ -152,30 +158,26 @@ void gm_render_heap_json(struct gm_out *o, const struct gm_heap_result *r, const
     gm_out_puts(o, "],\"inuse_space\":");
     json_series(o, r->total, n);
     gm_out_printf(o, ",\"verdict\":\"%s\",\"findings\":[", gm_heap_verdict_name(r->total_verdict));
-    int first = 1;
-    for (uint32_t i = 0; i < r->sites_nr; i++) {
-        const struct gm_heap_site *s = &r->sites[i];
-        int sevi = gm_heap_site_severity(s);
-        if (sevi < 0) {
-            continue;
-        }
-        gm_out_printf(o, "%s{\"id\":\"heap-growth\",\"severity\":\"%s\",\"function\":",
-                      first ? "" : ",", gm_severity_name((enum gm_severity)sevi));
-        first = 0;
-        gm_out_json_cstr(o, nm(r, s->func_id));
-        gm_out_puts(o, ",\"alloc_function\":");
-        gm_out_json_cstr(o, nm(r, s->alloc_id));
+    for (uint32_t i = 0; i < r->findings_nr; i++) {
+        const struct gm_heap_finding *f = &r->findings[i];
         gm_out_printf(o,
-                      ",\"growth_bytes_per_hour\":%.0f,\"changepoint\":%u,\"changepoint_s\":%.3f,"
-                      "\"r2\":%.4f,\"hint\":",
-                      r->timed ? s->per_hour : 0, s->change, r->t[s->change], s->r2);
-        if (s->hint) {
-            gm_out_json_cstr(o, s->hint);
+                      "%s{\"id\":\"heap-growth\",\"severity\":\"%s\",\"scope\":\"%s\","
+                      "\"function\":",
+                      i ? "," : "", gm_severity_name(f->severity), gm_heap_scope_name(f->scope));
+        if (f->scope == GM_HEAP_SCOPE_TOTAL) {
+            gm_out_puts(o, "null,\"alloc_function\":null");
         } else {
-            gm_out_puts(o, "null");
+            gm_out_json_cstr(o, nm(r, f->func_id));
+            gm_out_puts(o, ",\"alloc_function\":");
+            gm_out_json_cstr(o, nm(r, f->alloc_id));
         }
+        gm_out_printf(o,
+                      ",\"sites\":%u,\"growth_bytes_per_hour\":%.0f,\"changepoint\":%u,"
+                      "\"changepoint_s\":%.3f,\"r2\":%.4f,\"hint\":",
+                      f->sites_nr, r->timed ? f->per_hour : 0, f->change, r->t[f->change], f->r2);
+        gm_out_json_cstr(o, f->hint);
         gm_out_puts(o, ",\"inuse_space\":");
-        json_series(o, s->space, n);
+        json_series(o, f->space, n);
         gm_out_puts(o, "}");
     }
     gm_out_puts(o, "],\"sites\":[");
@@ -186,8 +188,10 @@ void gm_render_heap_json(struct gm_out *o, const struct gm_heap_result *r, const
         gm_out_json_cstr(o, nm(r, s->func_id));
         gm_out_puts(o, ",\"alloc_function\":");
         gm_out_json_cstr(o, nm(r, s->alloc_id));
-        gm_out_printf(o, ",\"slope_bytes_per_s\":%.1f,\"r2\":%.4f,\"changepoint\":%u,\"frames\":[",
-                      s->slope, s->r2, s->change);
+        gm_out_printf(o,
+                      ",\"line\":%u,\"slope_bytes_per_s\":%.1f,\"r2\":%.4f,\"changepoint\":%u,"
+                      "\"frames\":[",
+                      s->line, s->slope, s->r2, s->change);
         for (uint32_t k = 0; k < s->frames_nr; k++) {
             if (k) {
                 gm_out_puts(o, ",");

@@ -113,15 +113,18 @@ else
 fi
 # Profiles: regenerated with this Go (pprof/regen.sh checks each shows its property); gomedic
 # must give go tool pprof's numbers on them (tests/pprof/compare.py, with this Go's pprof) and
-# the same verdict on each heap series as on the committed one. The per-site findings are not
-# compared: sampling (MemProfileRate 4096) moves bytes between sites from run to run, and a
-# CI run once split late-leak's growing site so that no site alone was unbounded.
+# the same verdict and findings (scope and function) on each heap series as on the committed
+# one. The sites are not compared: sampling (MemProfileRate 4096) moves bytes between sites from
+# run to run (a CI run once split late-leak's growing site so that no site alone was
+# unbounded); the findings are per function, allocator or total.
 pdir=$(fixdir pprof "$gover")
 heapsum() {
   "$bin" heap --json "$@" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print("verdict", d["verdict"])' && [ "${PIPESTATUS[0]}" -eq 0 ]
+print("verdict", d["verdict"])
+for f in sorted((f["scope"], f["function"] or "-") for f in d["findings"]):
+    print("finding", *f)' && [ "${PIPESTATUS[0]}" -eq 0 ]
 }
 if testdata/gen/pprof/regen.sh "$out/pprof" > "$out/pprof.log" 2>&1; then
   if GOMEDIC=$bin python3 tests/pprof/compare.py "$out"/pprof/y_*.pb* "$out/pprof/y_heap_legacy.txt" > "$out/cmp.log" 2>&1; then

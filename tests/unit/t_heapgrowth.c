@@ -362,6 +362,56 @@ ParameterizedTest(struct shape_case *c, heap_series, bounded)
         cr_assert_neq(r.funcs[q].verdict, GM_HEAP_UNBOUNDED, "%s: function %s is unbounded",
                       c->scenario, str(&r, r.funcs[q].func_id));
     }
+    cr_assert_eq(r.findings_nr, 0, "%s: a healthy heap makes no finding", c->scenario);
+    gm_heap_release(&r);
+    release_series(profs);
+}
+
+/* One leak, one finding, at the scope that explains it. */
+struct scope_case {
+    char scenario[32];
+    int scope;
+    char func[40]; /* the finding's function (the allocator for ALLOC), "" for TOTAL */
+    uint32_t sites_min;
+    char hint[24]; /* part of the hint */
+};
+
+ParameterizedTestParameters(heap_series, one_finding)
+{
+    static struct scope_case c[] = {
+        {"unbounded-cache", GM_HEAP_SCOPE_FUNC, "main.(*Cache).Put", 1, "reachable"},
+        {"slice-retain", GM_HEAP_SCOPE_FUNC, "main.(*Parser).parseChunk", 1, "copy what you keep"},
+        {"pool-growing-buffers", GM_HEAP_SCOPE_FUNC, "main.renderResponse", 1, "Reset"},
+        {"late-leak", GM_HEAP_SCOPE_FUNC, "main.(*Broker).Subscribe", 1, "reachable"},
+        /* the entry, its key and its tags: three rows of one structure */
+        {"cache-rows", GM_HEAP_SCOPE_FUNC, "main.(*SessionStore).Add", 3, "reachable"},
+        /* buffers regrown by whichever of four renderers has them */
+        {"moving-sites", GM_HEAP_SCOPE_ALLOC, "bytes.growSlice", 4, "moves between 4 callers"},
+        /* 24 closures keep 48 KiB each: no site or function alone */
+        {"spread", GM_HEAP_SCOPE_TOTAL, "", 20, "no site or function"},
+    };
+    return cr_make_param_array(struct scope_case, c, sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct scope_case *c, heap_series, one_finding)
+{
+    struct gm_profile profs[SERIES];
+    struct gm_heap_result r;
+    load_series(c->scenario, profs);
+    analyze(profs, &r);
+    cr_assert_eq(r.findings_nr, 1, "%s: %u findings", c->scenario, r.findings_nr);
+    const struct gm_heap_finding *f = &r.findings[0];
+    cr_assert_eq(f->scope, c->scope, "%s: scope %s", c->scenario, gm_heap_scope_name(f->scope));
+    if (c->func[0]) {
+        cr_assert_str_eq(str(&r, f->func_id), c->func);
+    } else {
+        cr_assert_eq(f->func_id, UINT32_MAX);
+    }
+    cr_assert_geq(f->sites_nr, c->sites_min, "%s: %u sites", c->scenario, f->sites_nr);
+    cr_assert_not_null(strstr(f->hint, c->hint), "%s: hint '%s'", c->scenario, f->hint);
+    cr_assert_gt(f->slope, 0);
+    cr_assert_gt(f->growth, 0);
+    cr_assert_geq(f->severity, GM_SEV_HIGH, "%s: %s", c->scenario, gm_severity_name(f->severity));
     gm_heap_release(&r);
     release_series(profs);
 }

@@ -353,6 +353,12 @@ func main() {
 		step = func(i int) { stepSawtooth(batch, i) }
 	case "late-leak":
 		step = func(i int) { stepLateLeak(broker, i, *leakFrom) }
+	case "moving-sites":
+		step = stepMovingSites
+	case "spread":
+		step = stepSpread
+	case "cache-rows":
+		step = stepCacheRows
 	default:
 		fmt.Fprintln(os.Stderr, "unknown scenario", *scenario)
 		os.Exit(2)
@@ -400,4 +406,149 @@ func main() {
 	runtime.KeepAlive(ring)
 	runtime.KeepAlive(batch)
 	runtime.KeepAlive(held)
+	runtime.KeepAlive(movingFree)
+	runtime.KeepAlive(spread)
+	runtime.KeepAlive(sessions)
+}
+
+// ---- moving-sites: pooled buffers that keep doubling, regrown by whichever
+// renderer has them ---------------------------------------------------------
+//
+// A free list of 16 buffers (a sync.Pool without its GC-time clearing, so the
+// series is reproducible) serves four renderers. The payload grows every step
+// and buffers are never shrunk, so the pool's memory only grows; but a heap
+// profile charges a buffer's array to the stack that last grew it, and in each
+// step all buffers go to one renderer (step % 4): the growth moves between the
+// four renderers' call sites, none of which grows steadily alone. Only the
+// allocating function they share (bytes.growSlice) shows the leak.
+
+var movingFree []*bytes.Buffer
+
+func movingPayload(step, i int) int {
+	base := 2048 + i*1024
+	return base + base*step/3
+}
+
+//go:noinline
+func renderOrders(b *bytes.Buffer, n int) {
+	for b.Len() < n {
+		b.WriteString("order,")
+	}
+}
+
+//go:noinline
+func renderUsers(b *bytes.Buffer, n int) {
+	for b.Len() < n {
+		b.WriteString("user,")
+	}
+}
+
+//go:noinline
+func renderInvoices(b *bytes.Buffer, n int) {
+	for b.Len() < n {
+		b.WriteString("invoice,")
+	}
+}
+
+//go:noinline
+func renderReports(b *bytes.Buffer, n int) {
+	for b.Len() < n {
+		b.WriteString("report,")
+	}
+}
+
+func stepMovingSites(step int) {
+	if movingFree == nil {
+		for i := 0; i < 16; i++ {
+			movingFree = append(movingFree, new(bytes.Buffer))
+		}
+	}
+	render := []func(*bytes.Buffer, int){renderOrders, renderUsers, renderInvoices, renderReports}[step%4]
+	for i, b := range movingFree {
+		b.Reset()
+		render(b, movingPayload(step, i))
+	}
+	requestGarbage()
+}
+
+// ---- spread: many small retentions, none a leak alone --------------------
+//
+// 24 handlers (closures: 24 distinct functions) each keep one 48 KiB buffer the
+// first time they run, and one or two of them run for the first time in each
+// step. The total rises steadily; no site (each < 64 KiB) and no function grows
+// without bound, so only the total shows it.
+
+var spread [][]byte
+
+var spreaders = []func(){
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+	func() { spread = append(spread, make([]byte, 48<<10)) },
+}
+
+func stepSpread(step int) {
+	for i := range spreaders {
+		if i%16 == step {
+			spreaders[i]()
+		}
+	}
+	requestGarbage()
+}
+
+// ---- cache-rows: one structure, three growing allocation sites -----------
+//
+// A session store whose Add allocates, for every session, the entry, a copy
+// of its key and its tags: three allocation sites (three rows of a profile)
+// that all grow because the store is never evicted. One leak, one finding.
+
+type session struct {
+	key  []byte
+	tags []string
+	seen int64
+}
+
+type SessionStore struct {
+	byID map[int]*session
+}
+
+var sessions = &SessionStore{byID: make(map[int]*session)}
+
+//go:noinline
+func (st *SessionStore) Add(id int, key string) {
+	s := &session{seen: int64(id)}
+	s.key = []byte(key + "/session-key-padding-to-make-it-a-larger-object-xxxxxxxxxxxxxxxx")
+	s.tags = make([]string, 0, 24)
+	s.tags = append(s.tags, "web", "eu-west", key)
+	st.byID[id] = s // never evicted
+}
+
+var sessionSeq int
+
+func stepCacheRows(step int) {
+	for i := 0; i < 400; i++ {
+		sessionSeq++
+		sessions.Add(sessionSeq, strconv.Itoa(sessionSeq))
+	}
+	requestGarbage()
 }
