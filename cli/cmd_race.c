@@ -5,18 +5,19 @@
 #include "gm/artifact.h"
 #include "gm/input.h"
 #include "gm/render_race.h"
+#include "gm/source.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 struct opts {
-    int json, full_path;
+    int json, full_path, no_source;
     const char *out, *color, *baseline;
     long max_frames;
     uint64_t max_mem;
     struct gm_fail_policy fail;
-    struct cli_strlist trims;
+    struct cli_strlist trims, source_roots;
 };
 
 static struct opts o;
@@ -31,6 +32,9 @@ static const struct cli_opt options[] = {
                 100000, 8),
     CLI_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
     CLI_OPT_BOOL(0, "full-path", &o.full_path, "print source paths as in the log"),
+    CLI_OPT_LIST(0, "source-root", &o.source_roots, "DIR",
+                 "look for the log's source files under DIR too (for hints)"),
+    CLI_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
     CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
@@ -59,6 +63,16 @@ static int run(int argc, char **argv, int first)
     struct gm_race_result res;
     r = gm_race_analyze(a.in.p, a.in.len, &lim, &res);
     gm_artifact_close(&a);
+    if (r < 0) {
+        cli_die("out of memory");
+    }
+    struct gm_source src;
+    gm_source_init(&src);
+    src.disabled = o.no_source;
+    src.roots = o.source_roots.v;
+    src.roots_nr = o.source_roots.nr;
+    r = gm_race_source_hints(&res, &src);
+    gm_source_release(&src);
     if (r < 0) {
         cli_die("out of memory");
     }

@@ -20,7 +20,8 @@ struct gm_race_group {
     uint32_t tests[8];           /* interned test names */
     uint32_t tests_nr;
     uint32_t acc_loc[2]; /* locations of the first report's accesses, in its order */
-    const char *hint;    /* static text, or NULL */
+    const char *hint;    /* static text or hint_text, or NULL */
+    char hint_text[240]; /* a hint read from the source (gm_race_source_hints) */
     int hint_prio;       /* how specific the hint is (lower = more) */
     int global;          /* the address is not on the Go heap (a package variable) */
     int is_new;          /* not in the baseline */
@@ -39,6 +40,13 @@ struct gm_race_result {
 int gm_race_analyze(const char *p, size_t len, const struct gm_limits *lim,
                     struct gm_race_result *out);
 void gm_race_result_release(struct gm_race_result *r);
+
+struct gm_source;
+/* Hints only the source says, where the racing functions' files can be read (gm/source.h):
+ * a value receiver locking a copy of its mutex (go vet copylocks), and `if x == nil { x = ...
+ * }` racing with itself (lazy initialisation: sync.Once). They replace the hints read from the
+ * frames. Returns GM_ENOMEM when reading the source ran out of memory, else 0. */
+int gm_race_source_hints(struct gm_race_result *r, struct gm_source *src);
 
 /* Marks groups whose id does not appear (as a quoted string) in a previous JSON report, e.g.
  * `gomedic race --json` output kept as a baseline. Returns the number of new groups. */

@@ -5,6 +5,7 @@
  * pair hash, so a log of 10^5 reports costs one probe each.
  */
 #include "gm/racegroup.h"
+#include "gm/source.h"
 #include "gm/alloc.h"
 #include "gm/hashtab.h"
 
@@ -304,4 +305,125 @@ uint32_t gm_race_baseline(struct gm_race_result *r, const char *json, size_t len
         fresh += (uint32_t)g->is_new;
     }
     return fresh;
+}
+
+/* The text of line i (0-based) of buf (lines joined by '\n'), trimmed of leading blanks, into
+ * out; returns its length (0 when there is no such line). */
+static size_t nth_line(const char *buf, uint32_t i, char *out, size_t cap)
+{
+    const char *p = buf;
+    while (i-- > 0 && (p = strchr(p, '\n')) != NULL) {
+        p++;
+    }
+    if (!p) {
+        out[0] = '\0';
+        return 0;
+    }
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    size_t n = strcspn(p, "\n");
+    n = n < cap - 1 ? n : cap - 1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* A method with a value receiver that locks a mutex of its receiver before the racing line:
+ * the lock is a copy. Writes the hint and returns 1. */
+static int copylocks_hint(const struct gm_stacks *s, uint32_t f, struct gm_source *src, char *hint,
+                          size_t cap)
+{
+    const struct gm_frame *fr = gm_stacks_get_frame(s, f);
+    char buf[8192], ln[256];
+    uint32_t back = fr->line > 60 ? 60 : fr->line - 1;
+    if (!back ||
+        !gm_source_lines(src, gm_stacks_file(s, f), fr->line - back, back + 1, buf, sizeof(buf))) {
+        return 0;
+    }
+    uint32_t start = UINT32_MAX;
+    for (uint32_t i = back + 1; i-- > 0 && start == UINT32_MAX;) {
+        nth_line(buf, i, ln, sizeof(ln));
+        start = strncmp(ln, "func ", 5) == 0 ? i : UINT32_MAX;
+    }
+    if (start == UINT32_MAX) {
+        return 0;
+    }
+    /* func (c Counter) Inc(...) {: a receiver without '*' */
+    char recv[64] = "", type[64] = "";
+    nth_line(buf, start, ln, sizeof(ln));
+    if (sscanf(ln, "func (%63[A-Za-z0-9_] %63[^)])", recv, type) != 2 || strchr(type, '*')) {
+        return 0;
+    }
+    size_t rl = strlen(recv);
+    for (uint32_t i = start + 1; i <= back; i++) {
+        size_t n = nth_line(buf, i, ln, sizeof(ln));
+        char *lk = strstr(ln, ".Lock()");
+        lk = lk ? lk : strstr(ln, ".RLock()");
+        if (n > rl && lk && strncmp(ln, recv, rl) == 0 && ln[rl] == '.') {
+            *lk = '\0';
+            /* a long name is cut (the return value is the untruncated length) */
+            return snprintf(hint, cap,
+                            "%s has a value receiver (%s %s): the mutex it locks (%s) is a copy "
+                            "and guards nothing: use a pointer receiver (go vet copylocks)",
+                            gm_stacks_func(s, f), recv, type, ln) > 0;
+        }
+    }
+    return 0;
+}
+
+/* The write is `X = ...` right under `if X == nil {`: lazy initialisation. Returns 1 with the
+ * hint written. */
+static int lazy_init_hint(const struct gm_stacks *s, uint32_t w, struct gm_source *src, char *hint,
+                          size_t cap)
+{
+    const struct gm_frame *fr = gm_stacks_get_frame(s, w);
+    char buf[2048], ln[256], x[128], cond[160];
+    if (fr->line < 3 ||
+        !gm_source_lines(src, gm_stacks_file(s, w), fr->line - 2, 3, buf, sizeof(buf))) {
+        return 0;
+    }
+    nth_line(buf, 2, ln, sizeof(ln));
+    const char *eq = strstr(ln, " = ");
+    if (!eq || (size_t)(eq - ln) >= sizeof(x)) {
+        return 0;
+    }
+    memcpy(x, ln, (size_t)(eq - ln));
+    x[eq - ln] = '\0';
+    if (snprintf(cond, sizeof(cond), "if %s == nil {", x) >= (int)sizeof(cond)) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < 2; i++) {
+        nth_line(buf, i, ln, sizeof(ln));
+        if (strcmp(ln, cond) == 0) {
+            return snprintf(hint, cap,
+                            "lazy initialisation (if %s == nil { %s = ... }) races with itself: "
+                            "use sync.Once, or initialise it before the goroutines start",
+                            x, x) > 0;
+        }
+    }
+    return 0;
+}
+
+int gm_race_source_hints(struct gm_race_result *r, struct gm_source *src)
+{
+    const struct gm_stacks *s = &r->stacks;
+    for (uint32_t i = 0; i < r->groups_nr; i++) {
+        struct gm_race_group *g = &r->groups[i];
+        uint32_t u0 = g->user[0], u1 = g->user[1];
+        if (u0 == GM_NO_FRAME || u1 == GM_NO_FRAME ||
+            strcmp(gm_stacks_func(s, u0), gm_stacks_func(s, u1)) != 0) {
+            continue;
+        }
+        int found = copylocks_hint(s, u0, src, g->hint_text, sizeof(g->hint_text));
+        for (int k = 0; k < 2 && !found; k++) {
+            found = g->first.acc[k].kind == GM_RACE_WRITE &&
+                    lazy_init_hint(s, g->user[k], src, g->hint_text, sizeof(g->hint_text));
+        }
+        if (found) {
+            g->hint = g->hint_text;
+            g->hint_prio = 0;
+        }
+    }
+    return src->nomem ? GM_ENOMEM : 0;
 }

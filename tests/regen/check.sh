@@ -93,14 +93,16 @@ print(" ".join(sorted(f["id"] for f in json.load(sys.stdin)["findings"] if f["se
 else
   tail -20 "$out/gc.log"; echo "regen: gc/regen.sh failed"; fail=$((fail + 1))
 fi
-# Race logs: the same distinct races (pairs of user functions).
+# Race logs: the same distinct races (pairs of user functions) with the same hints.
 racesum() {
   "$bin" race --json "$1" | python3 -c '
 import json, sys
-print("\n".join(sorted("|".join(sorted(f["functions"])) for f in json.load(sys.stdin)["findings"])))'
+print("\n".join(sorted({"|".join(sorted(f["functions"])) + " " + str(f["hint"])
+                        for f in json.load(sys.stdin)["findings"]})))'
 }
 if testdata/gen/race/regen.sh "$out/race" > "$out/race.log" 2>&1; then
-  for f in "$racedir"/y_races.log "$racedir"/y_gotest.log "$racedir"/y_gotest_nonverbose.log; do
+  for f in "$racedir"/y_races.log "$racedir"/y_gotest.log "$racedir"/y_gotest_nonverbose.log \
+    "$racedir"/y_race_hints.log; do
     b=$(basename "$f")
     if diff <(racesum "$f") <(racesum "$out/race/$b") > "$out/d"; then
       pass=$((pass + 1))

@@ -6,6 +6,7 @@
 
 #include "testutil.h"
 #include "gm/racegroup.h"
+#include "gm/source.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -988,5 +989,75 @@ Test(race_fixture, append_group_gets_slice_hint)
     cr_assert_not_null(g);
     cr_assert_not_null(g->hint);
     cr_assert_not_null(strstr(g->hint, "slice"), "hint: %s", g->hint);
+    gm_race_result_release(&r);
+}
+
+/* Hints the source settles (gm_race_source_hints): the files of testdata/gen/race/racehints
+ * are read through the paths the log prints (found by suffix from the repository root). */
+static void source_hints(const char *name, struct gm_race_result *r, int disabled)
+{
+    struct gm_source src;
+    analyze_file(name, r);
+    gm_source_init(&src);
+    src.disabled = disabled;
+    cr_assert_eq(gm_race_source_hints(r, &src), 0);
+    gm_source_release(&src);
+}
+
+Test(race_fixture, value_receiver_locking_a_copy_is_copylocks)
+{
+    struct gm_race_result r;
+    source_hints("y_race_hints.log", &r, 0);
+    const struct gm_race_group *g = group_of(&r, "main.Counter.Inc", "main.Counter.Inc");
+    cr_assert_not_null(g);
+    cr_assert_not_null(g->hint);
+    cr_assert_not_null(strstr(g->hint, "(c.mu) is a copy"), "hint: %s", g->hint);
+    cr_assert_not_null(strstr(g->hint, "copylocks"), "hint: %s", g->hint);
+    gm_race_result_release(&r);
+    /* without the source, the frames only show a map race */
+    source_hints("y_race_hints.log", &r, 1);
+    g = group_of(&r, "main.Counter.Inc", "main.Counter.Inc");
+    cr_assert_not_null(strstr(g->hint, "map"), "hint: %s", g->hint);
+    gm_race_result_release(&r);
+}
+
+Test(race_fixture, if_nil_then_assign_is_lazy_initialisation)
+{
+    struct gm_race_result r;
+    source_hints("y_race_hints.log", &r, 0);
+    uint32_t lazy = 0;
+    for (uint32_t i = 0; i < r.groups_nr; i++) {
+        const struct gm_race_group *g = &r.groups[i];
+        if (ends(fn(&r, g->user[0]), "main.(*Service).lookup")) {
+            cr_assert_not_null(g->hint);
+            cr_assert_not_null(strstr(g->hint, "if s.cache == nil"), "hint: %s", g->hint);
+            cr_assert_not_null(strstr(g->hint, "sync.Once"), "hint: %s", g->hint);
+            cr_assert_null(strstr(g->hint, "sync.Map"), "hint: %s", g->hint);
+            lazy++;
+        }
+    }
+    cr_assert_geq(lazy, 1u);
+    gm_race_result_release(&r);
+}
+
+/* The negatives: races whose source shows neither keep the hints of their frames (the map
+ * race in a pointer-receiver method that does lock a mutex of its own, the sibling closures). */
+Test(race_fixture, source_hints_leave_other_races_alone)
+{
+    struct gm_race_result r;
+    source_hints("y_races.log", &r, 0);
+    const struct gm_race_group *g =
+        group_of(&r, "main.(*Inventory).Available", "main.(*Inventory).Restock");
+    cr_assert_not_null(g);
+    cr_assert_not_null(strstr(g->hint, "map"), "hint: %s", g->hint);
+    g = group_of(&r, "main.(*Stats).recordRequest", "main.(*Stats).recordRequest");
+    cr_assert_not_null(g);
+    cr_assert_null(strstr(g->hint, "copylocks"), "hint: %s", g->hint);
+    cr_assert_null(strstr(g->hint, "lazy"), "hint: %s", g->hint);
+    gm_race_result_release(&r);
+    source_hints("y_race_hints.log", &r, 0);
+    g = group_of(&r, "main.fetchBoth.func1", "main.fetchBoth.func2");
+    cr_assert_not_null(g);
+    cr_assert_not_null(strstr(g->hint, "errgroup"), "hint: %s", g->hint);
     gm_race_result_release(&r);
 }

@@ -57,4 +57,60 @@ func loadAll(sources []string) error {
 func main() {
 	fmt.Fprintln(os.Stderr, fetchBoth())
 	fmt.Fprintln(os.Stderr, loadAll([]string{"b", "b", "b", "b"}))
+	lazyInit()
+	copiedLock()
+}
+
+// (c) (*Service).lookup initialises its cache field on first use (if nil, make):
+// lazy initialisation racing with itself (sync.Once, not a sync.Map).
+type Service struct {
+	cache map[string]string
+}
+
+func (s *Service) lookup(k string) string {
+	if s.cache == nil {
+		s.cache = map[string]string{"a": "1"} // BUG: two callers may both initialise
+	}
+	return s.cache[k]
+}
+
+func lazyInit() {
+	s := &Service{}
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.lookup("a")
+		}()
+	}
+	wg.Wait()
+}
+
+// (d) Counter.Inc has a value receiver: the mutex it locks is a copy, so the map
+// it guards is not guarded (go vet copylocks).
+type Counter struct {
+	mu   sync.Mutex
+	hits map[string]int
+}
+
+func (c Counter) Inc(k string) { // BUG: value receiver: c.mu is a copy
+	c.mu.Lock()
+	c.hits[k]++
+	c.mu.Unlock()
+}
+
+func copiedLock() {
+	c := &Counter{hits: map[string]int{}}
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 100; j++ {
+				c.Inc("x")
+			}
+		}()
+	}
+	wg.Wait()
 }
