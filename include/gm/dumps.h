@@ -12,23 +12,25 @@
 #include "gm/stack.h"
 
 enum gm_goroutine_flags {
-    GM_G_LOCKED = 1u << 0,    /* ", locked to thread" */
-    GM_G_LEAKED = 1u << 1,    /* the runtime's goroutineleak profile marked it "(leaked)" */
-    GM_G_SCAN = 1u << 2,      /* " (scan)": being scanned by the GC */
-    GM_G_ELIDED = 1u << 3,    /* frames were elided by the runtime */
-    GM_G_CUT = 1u << 4,       /* frames beyond limits.max_frames were dropped by us */
-    GM_G_NO_STACK = 1u << 5,  /* "goroutine running on other thread; stack unavailable" */
-    GM_G_ANCESTORS = 1u << 6, /* [originating from goroutine N] blocks followed */
-    GM_G_TRUNCATED = 1u << 7, /* the input ended inside this goroutine */
-    GM_G_DURABLE = 1u << 8,   /* synctest "(durable)" wait */
-    GM_G_FIRST = 1u << 9,     /* first goroutine of its dump (the panicking/calling one) */
-    GM_G_OBJ_ARGS = 1u << 10, /* wait_obj is a fingerprint of the innermost user frame's
-                                 arguments, not an address (runtime frames were hidden) */
-    GM_G_RECORD = 1u << 11,   /* a debug=1 (or profile) record: u.rec, not u.id */
-    GM_G_BUBBLE = 1u << 12,   /* ", synctest bubble N" (Go 1.25+) */
-    GM_G_PROVEN = 1u << 13,   /* the runtime proved it can never run again: "(leaked)", a
-                                 record of a goroutineleak profile, or blocked in a dump the
-                                 runtime printed for a deadlock (struct gm_dump.proof) */
+    GM_G_LOCKED = 1u << 0,     /* ", locked to thread" */
+    GM_G_LEAKED = 1u << 1,     /* the runtime's goroutineleak profile marked it "(leaked)" */
+    GM_G_SCAN = 1u << 2,       /* " (scan)": being scanned by the GC */
+    GM_G_ELIDED = 1u << 3,     /* frames were elided by the runtime */
+    GM_G_CUT = 1u << 4,        /* frames beyond limits.max_frames were dropped by us */
+    GM_G_NO_STACK = 1u << 5,   /* "goroutine running on other thread; stack unavailable" */
+    GM_G_ANCESTORS = 1u << 6,  /* [originating from goroutine N] blocks followed */
+    GM_G_TRUNCATED = 1u << 7,  /* the input ended inside this goroutine */
+    GM_G_DURABLE = 1u << 8,    /* synctest "(durable)" wait */
+    GM_G_FIRST = 1u << 9,      /* first goroutine of its dump (the panicking/calling one) */
+    GM_G_OBJ_ARGS = 1u << 10,  /* wait_obj is a fingerprint of the innermost user frame's
+                                  arguments, not an address (runtime frames were hidden) */
+    GM_G_RECORD = 1u << 11,    /* a debug=1 (or profile) record: u.rec, not u.id */
+    GM_G_BUBBLE = 1u << 12,    /* ", synctest bubble N" (Go 1.25+) */
+    GM_G_PROVEN = 1u << 13,    /* the runtime proved it can never run again: "(leaked)", a
+                                  record of a goroutineleak profile, or blocked in a dump the
+                                  runtime printed for a deadlock (struct gm_dump.proof) */
+    GM_G_OBJ_DOUBT = 1u << 14, /* GM_G_OBJ_ARGS from arguments with values Go marks '?' ("may
+                                  be inaccurate"): not evidence of distinct objects */
 };
 
 /* One goroutine, or one debug=1 record standing for several. 40 bytes: a million goroutines

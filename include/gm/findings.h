@@ -36,6 +36,7 @@ struct gm_finding {
     uint64_t object;     /* the single wait object, or 0 */
     int proven;          /* the runtime marked these goroutines "(leaked)" */
     int obj_args;        /* objects were told apart by user-frame arguments, not addresses */
+    int obj_doubt;       /* ... some with values Go marks '?' (GM_G_OBJ_DOUBT) */
     uint64_t ids[GM_BUCKET_IDS];
     uint32_t ids_nr;
     int per_call;  /* the source shows each goroutine waits on a channel its own call made */

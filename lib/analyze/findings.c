@@ -621,6 +621,15 @@ static int per_call_channel(const struct gm_gdump_set *set, const struct gm_stac
     return strstr(fn, made) || strstr(fn, assigned);
 }
 
+/* The why of goroutines told apart only by arguments Go itself doubts. */
+static void doubtful_args(struct gm_finding *f)
+{
+    snprintf(f->why, sizeof(f->why),
+             "%llu goroutines, %u different argument lists, but Go marks values in them '?' (may "
+             "be inaccurate): not proof of distinct objects",
+             (unsigned long long)f->count, f->objects);
+}
+
 /* Receivers (chan-recv-blocked, range-never-closed, ticker-loop): severity and why. */
 static enum gm_severity grade_receivers(struct gm_finding *f)
 {
@@ -640,6 +649,8 @@ static enum gm_severity grade_receivers(struct gm_finding *f)
                  "%llu goroutines wait on one shared %s: an idle pool of this size, or a "
                  "leak (compare two snapshots with gomedic diff)",
                  (unsigned long long)f->count, f->obj_args ? "object" : "channel");
+    } else if (f->objects > 1 && f->obj_doubt) {
+        doubtful_args(f);
     } else if (f->objects > 1) {
         snprintf(f->why, sizeof(f->why), "%llu goroutines, each %s (%u distinct)",
                  (unsigned long long)f->count,
@@ -682,7 +693,9 @@ static enum gm_severity grade_other(struct gm_finding *f, const char *id, const 
         min_count = 10;
     }
     enum gm_severity s = by_count(f->count, min_count);
-    if (f->objects > 1 && f->objects * 2 >= f->count && f->obj_args) {
+    if (f->objects > 1 && f->obj_doubt) {
+        doubtful_args(f);
+    } else if (f->objects > 1 && f->objects * 2 >= f->count && f->obj_args) {
         snprintf(f->why, sizeof(f->why),
                  "%llu goroutines, each with its own arguments (%u distinct): one per call",
                  (unsigned long long)f->count, f->objects);
@@ -1230,6 +1243,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
             f->proven = proven;
             f->object = b->object;
             f->obj_args = (b->flags & GM_G_OBJ_ARGS) != 0;
+            f->obj_doubt = (b->flags & GM_G_OBJ_DOUBT) != 0;
             if (!*gm_strtab_cstr(&set->stacks.strs, b->state_id)) {
                 f->inferred = infer_state(set, b->stack_id, src);
             }

@@ -395,6 +395,31 @@ static int args_accurate(struct gm_str args)
     return 0;
 }
 
+/* A hash of the values of an argument text that Go does not doubt (no '?' mark, not "..."), or
+ * 0 when there is none. */
+static uint64_t args_sure_hash(struct gm_str args)
+{
+    uint64_t h = 0;
+    int any = 0;
+    size_t i = 0;
+    while (i < args.len) {
+        while (i < args.len &&
+               (args.p[i] == '{' || args.p[i] == '}' || args.p[i] == ',' || args.p[i] == ' ')) {
+            i++;
+        }
+        size_t start = i;
+        while (i < args.len && args.p[i] != '{' && args.p[i] != '}' && args.p[i] != ',' &&
+               args.p[i] != ' ') {
+            i++;
+        }
+        if (i > start && args.p[start] != '.' && args.p[i - 1] != '?') {
+            h = gm_hash_seed(args.p + start, i - start, h + 1);
+            any = 1;
+        }
+    }
+    return any ? h | 1 : 0;
+}
+
 /* Folds a frame's argument text into the goroutine's argument hash. */
 static void hash_args(struct parser *ps, struct gm_str args)
 {
@@ -677,17 +702,25 @@ static int tab_line(struct parser *ps, struct gm_str s)
         }
         ps->mode = M_FUNC;
         GM_TRY(gd_add_frame(ps, ps->pend_func, file, line));
-        if (ps->nframes && (!ps->have_user_args || ps->lock_wait)) {
+        if (ps->nframes && (!ps->user_seen || ps->lock_wait)) {
             const struct gm_frame *f =
                 gm_stacks_get_frame(&ps->set->stacks, ps->frames[ps->nframes - 1]);
             struct gm_str args = ps->pend_args;
             if (f->flags & GM_FRAME_USER) {
-                if (!ps->have_user_args && args_accurate(args)) {
+                /* the innermost user frame that shows its arguments (an inlined one prints
+                 * "...": its caller's stand in): an argument-less closure's goroutines are
+                 * not "identical arguments" by the arguments of a caller further out */
+                int first = !ps->user_seen && !(args.len == 3 && memcmp(args.p, "...", 3) == 0);
+                ps->user_seen |= first;
+                if (first && args_accurate(args)) {
                     /* runtime frames are hidden at GOTRACEBACK=all: the arguments of the
                      * innermost user frame stand in for the object waited on (same receiver
-                     * and values = same object, e.g. workers of one pool) */
-                    ps->user_args_h = gm_hash(args.p, args.len) | 1;
-                    ps->have_user_args = 1;
+                     * and values = same object, e.g. workers of one pool): the values Go
+                     * does not doubt when there are any, else all of them (flagged: they
+                     * say "the same", not "distinct") */
+                    uint64_t sure = args_sure_hash(args);
+                    ps->user_args_h = sure ? sure : gm_hash(args.p, args.len) | 1;
+                    ps->have_user_args = sure ? 1 : 2;
                 }
                 if (ps->lock_wait) {
                     collect_held(&ps->lw, args);

@@ -104,7 +104,7 @@ int gd_finish_g(struct parser *ps)
     ps->g.args_hash = set->similarity == GM_SIM_AGGRESSIVE ? 0 : ps->args_h;
     if (!ps->have_obj && ps->have_user_args) {
         ps->g.wait_obj = ps->user_args_h;
-        ps->g.flags |= GM_G_OBJ_ARGS;
+        ps->g.flags |= GM_G_OBJ_ARGS | (ps->have_user_args > 1 ? GM_G_OBJ_DOUBT : 0);
     }
     struct gm_dump *d = &set->dumps[ps->dump];
     if (d->proof != GM_PROOF_NONE || (ps->g.flags & GM_G_LEAKED)) {
@@ -139,6 +139,7 @@ void gd_begin_g(struct parser *ps)
     ps->args_h = 0;
     ps->have_obj = 0;
     ps->have_user_args = 0;
+    ps->user_seen = 0;
     ps->lock_wait = 0;
     ps->lw.nr = 0;
     ps->created_func.len = 0;

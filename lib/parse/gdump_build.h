@@ -40,8 +40,9 @@ struct parser {
     uint32_t nframes;
     uint64_t args_h;
     int have_obj;
-    int have_user_args;
-    int lock_wait; /* wait_obj came from a sync.(*Mutex)/(*RWMutex) frame */
+    int user_seen;      /* the innermost user frame was seen (its arguments looked at) */
+    int have_user_args; /* user_args_h is set: 1, or 2 when its values include a doubtful '?' */
+    int lock_wait;      /* wait_obj came from a sync.(*Mutex)/(*RWMutex) frame */
     struct gm_lockwait lw;
     uint64_t user_args_h;
     struct gm_str pend_func, pend_args;

@@ -509,6 +509,84 @@ Test(findings, zero_register_arguments_are_no_shared_object)
     done(&a);
 }
 
+Test(findings, doubtful_arguments_are_no_proof_of_distinct_objects)
+{
+    /* Values marked '?' may be stale register spills: goroutines whose arguments differ only in
+     * them are not "each on its own object (N distinct)"; a value Go prints without '?' does
+     * tell them apart (the second group: one event each) */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    for (unsigned i = 0; i < 30; i++) {
+        fprintf(fp,
+                "goroutine %u [select]:\n"
+                "main.(*Feed).watch(0x0?, {0xc0001%05x?, 0x5?})\n\t/x/feed.go:25 +0x5b\n"
+                "created by main.(*Feed).Start\n\t/x/feed.go:40 +0xdb\n\n"
+                "goroutine %u [select]:\n"
+                "main.(*Audit).record(0x0?, {0x7511f0?, 0xc000092000?}, {0xc0000c%04x, 0x9})\n"
+                "\t/x/audit.go:29 +0x36\n"
+                "created by main.(*Audit).Start\n\t/x/audit.go:31 +0x2b\n\n",
+                100 + 2 * i, i * 48, 101 + 2 * i, i * 48);
+    }
+    fclose(fp);
+    struct analysed a;
+    analyse_text(&a, buf);
+    free(buf);
+    cr_assert_eq(a.f.nr, 2u);
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        const struct gm_finding *f = &a.f.v[i];
+        if (strcmp(gm_stacks_func(&a.set.stacks, f->user_frame), "main.(*Feed).watch") == 0) {
+            cr_assert(f->obj_doubt);
+            cr_assert_null(strstr(f->why, "distinct)"), "why: %s", f->why);
+            cr_assert_not_null(strstr(f->why, "not proof of distinct objects"), "why: %s", f->why);
+        } else {
+            cr_assert(!f->obj_doubt);
+            cr_assert_not_null(strstr(f->why, "(30 distinct)"), "why: %s", f->why);
+        }
+    }
+    done(&a);
+}
+
+Test(findings, argument_less_closures_have_no_identical_arguments)
+{
+    /* The closure shows "()": its goroutines are not "identical arguments" (nor "one shared
+     * object") by the receiver of the method that called it; an inlined frame's "..." does
+     * hand over to its caller (the third group) */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    for (unsigned i = 0; i < 20; i++) {
+        fprintf(fp,
+                "goroutine %u [chan receive]:\n"
+                "main.(*Pool).run.func1()\n\t/x/pool.go:20 +0x5b\n"
+                "main.(*Pool).run(0xc000012000)\n\t/x/pool.go:25 +0x2b\n"
+                "created by main.(*Pool).Start\n\t/x/pool.go:31 +0x2b\n\n"
+                "goroutine %u [chan receive]:\n"
+                "main.(*Jobs).await(...)\n\t/x/jobs.go:24\n"
+                "main.(*Jobs).Run(0x0?, 0xc000082%03x)\n\t/x/jobs.go:28 +0x34\n"
+                "created by main.(*Jobs).submit\n\t/x/jobs.go:34 +0xcd\n\n",
+                100 + 2 * i, 101 + 2 * i, i * 16);
+    }
+    fclose(fp);
+    struct analysed a;
+    analyse_text(&a, buf);
+    free(buf);
+    cr_assert_eq(a.f.nr, 2u);
+    for (uint32_t i = 0; i < a.f.nr; i++) {
+        const struct gm_finding *f = &a.f.v[i];
+        const char *fn = gm_stacks_func(&a.set.stacks, f->user_frame);
+        if (strcmp(fn, "main.(*Pool).run.func1") == 0) {
+            cr_assert_eq(f->objects, 0u, "%s", f->why);
+            cr_assert_null(strstr(f->why, "identical"), "why: %s", f->why);
+            cr_assert_null(strstr(f->why, "shared"), "why: %s", f->why);
+        } else {
+            cr_assert_str_eq(fn, "main.(*Jobs).await");
+            cr_assert_not_null(strstr(f->why, "(20 distinct)"), "why: %s", f->why);
+        }
+    }
+    done(&a);
+}
+
 Test(findings, runtime_deadlock_proves_every_blocked_goroutine)
 {
     /* the same two goroutines are graded as usual without the runtime's verdict, and as a
