@@ -80,6 +80,17 @@ struct gm_lockwait {
     uint64_t held[GM_LOCK_HELD_MAX]; /* candidate addresses (a struct that contains a lock) */
 };
 
+/* A request replaced on its way down an HTTP handler chain: in one goroutine's stack, the frame
+ * `changer` received one *http.Request (the last argument after a ResponseWriter interface)
+ * and the handler frame `callee` above it another: changer called it with r.WithContext(...)
+ * or a copy (middleware). The evidence for "the middleware replaced the request context". */
+#define GM_REQ_SWAPS_MAX 64
+struct gm_req_swap {
+    uint32_t changer; /* frame id of the user function that passed a new request */
+    uint32_t callee;  /* frame id of the handler that received it */
+    uint64_t live;    /* goroutines whose stack showed the pair: requests in flight */
+};
+
 /* What the runtime itself proved about the blocked goroutines of a dump. */
 enum gm_dump_proof {
     GM_PROOF_NONE = 0,
@@ -129,6 +140,9 @@ struct gm_gdump_set {
     uint32_t dumps_nr, dumps_alloc;
     struct gm_lockwait *locks; /* mutex waiters with held-lock candidates, in goroutine order */
     uint32_t locks_nr, locks_alloc;
+    struct gm_req_swap *req_swaps; /* distinct (changer, callee) pairs, at most
+                                      GM_REQ_SWAPS_MAX, over all dumps */
+    uint32_t req_swaps_nr, req_swaps_alloc;
     struct gm_limits limits;
     enum gm_similarity similarity;
     uint64_t input_bytes;   /* bytes parsed over all inputs (after decompression) */

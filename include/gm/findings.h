@@ -32,7 +32,10 @@ struct gm_finding {
     uint32_t objects;    /* distinct wait objects (0 = unknown) */
     uint32_t culprit;    /* frame id of the user function that created these goroutines, when
                             it is not the one they block in (the function to change), or
-                            GM_NO_FRAME */
+                            GM_NO_FRAME; or the middleware that replaced the request their
+                            creator (culprit_of) received */
+    uint32_t culprit_of; /* with a middleware culprit: the handler it called (their creator);
+                            else GM_NO_FRAME */
     uint64_t object;     /* the single wait object, or 0 */
     int proven;          /* the runtime marked these goroutines "(leaked)" */
     int obj_args;        /* objects were told apart by user-frame arguments, not addresses */

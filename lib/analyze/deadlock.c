@@ -83,7 +83,7 @@ static struct gm_finding *new_deadlock(const struct gm_gdump_set *set, struct gm
     struct gm_finding *f = &out->v[out->nr++];
     memset(f, 0, sizeof(*f));
     f->kind = gm_finding_kind("lock-order-deadlock");
-    f->culprit = GM_NO_FRAME;
+    f->culprit = f->culprit_of = GM_NO_FRAME;
     f->stack_id = ga->stack_id;
     f->state_id = ga->state_id;
     f->user_frame = gm_stack_user_frame(&set->stacks, ga->stack_id);

@@ -861,6 +861,29 @@ static uint32_t culprit_frame(const struct gm_gdump_set *set, const struct gm_st
     return st->created_by;
 }
 
+/* When the creator is an HTTP handler that a user function (a middleware) called with a
+ * replaced request, these goroutines wait on a context (a select that has a Done case, or
+ * one that outlived its request), and there are more of them than requests in flight (some
+ * outlived their request), that function: the context they wait on is the one it made. Else
+ * GM_NO_FRAME. Only what the stacks of the dump showed (struct gm_req_swap). */
+static uint32_t request_changer(const struct gm_gdump_set *set, uint32_t creator,
+                                const struct gm_finding_kind *k, uint64_t count)
+{
+    if (creator == GM_NO_FRAME ||
+        (strcmp(k->id, "context-not-propagated") != 0 &&
+         strcmp(k->id, "escaped-request-goroutine") != 0 && strcmp(k->id, "select-blocked") != 0)) {
+        return GM_NO_FRAME;
+    }
+    uint32_t fid = gm_stacks_get_frame(&set->stacks, creator)->func_id;
+    for (uint32_t i = 0; i < set->req_swaps_nr; i++) {
+        if (gm_stacks_get_frame(&set->stacks, set->req_swaps[i].callee)->func_id == fid &&
+            count > set->req_swaps[i].live) {
+            return set->req_swaps[i].changer;
+        }
+    }
+    return GM_NO_FRAME;
+}
+
 /* ---------------------------------------------------------------- lock order, no addresses */
 
 /* Whether the stack's user frame waits at a second lock: an earlier `.Lock()`/`.RLock()` in
@@ -1248,6 +1271,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
                 f->inferred = infer_state(set, b->stack_id, src);
             }
             f->culprit = culprit_frame(set, gm_stacks_get(&set->stacks, b->stack_id), uf, k);
+            f->culprit_of = GM_NO_FRAME;
             f->per_call = strcmp(k->id, "chan-recv-blocked") == 0 &&
                           per_call_channel(set, gm_stacks_get(&set->stacks, b->stack_id), src);
         } else {
@@ -1269,6 +1293,12 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
         goto out;
     }
     for (uint32_t j = 0; j < out->nr; j++) {
+        struct gm_finding *fj = &out->v[j];
+        uint32_t changer = request_changer(set, fj->culprit, fj->kind, fj->count);
+        if (changer != GM_NO_FRAME) { /* with every goroutine counted: vs requests in flight */
+            fj->culprit_of = fj->culprit;
+            fj->culprit = changer;
+        }
         grade(set, set->dumps[dump].proof, &out->v[j]);
     }
     rc = gm_deadlocks_add(set, dump, out, &alloc);

@@ -31,6 +31,7 @@ void gm_gdump_set_release(struct gm_gdump_set *set)
     free(set->blocks);
     free(set->dumps);
     free(set->locks);
+    free(set->req_swaps);
     gm_stacks_release(&set->stacks);
     memset(set, 0, sizeof(*set));
 }

@@ -395,6 +395,33 @@ static int args_accurate(struct gm_str args)
     return 0;
 }
 
+/* The *http.Request of a handler-shaped frame: the last argument is a pointer printed without
+ * '?' and the one before it an interface ({type, data}: the ResponseWriter), as in
+ * `main.(*API).get(0xc000094020, {0x757950, 0xc000184c40}, 0xc00018f400)`; else 0. */
+static uint64_t request_arg(struct gm_str args)
+{
+    size_t i = args.len;
+    if (i < 16 || gm_hexval(args.p[i - 1]) < 0) {
+        return 0; /* most frames: "...", "0x5?", "}" */
+    }
+    uint64_t v = 0;
+    unsigned shift = 0;
+    while (i > 0 && gm_hexval(args.p[i - 1]) >= 0 && shift < 64) {
+        v |= (uint64_t)gm_hexval(args.p[--i]) << shift;
+        shift += 4;
+    }
+    if (i < 5 || args.p[i - 1] != 'x' || args.p[i - 2] != '0' || args.p[i - 3] != ' ' ||
+        args.p[i - 4] != ',' || args.p[i - 5] != '}') {
+        return 0;
+    }
+    /* the interface: one comma between its braces */
+    size_t j = i - 5, commas = 0;
+    while (j > 0 && args.p[j - 1] != '{') {
+        commas += args.p[--j] == ',';
+    }
+    return j > 0 && commas == 1 ? v : 0;
+}
+
 /* A hash of the values of an argument text that Go does not doubt (no '?' mark, not "..."), or
  * 0 when there is none. */
 static uint64_t args_sure_hash(struct gm_str args)
@@ -701,7 +728,14 @@ static int tab_line(struct parser *ps, struct gm_str s)
             }
         }
         ps->mode = M_FUNC;
+        uint32_t before = ps->nframes;
         GM_TRY(gd_add_frame(ps, ps->pend_func, file, line));
+        uint64_t req;
+        if (ps->nframes > before && ps->reqs_nr < GM_ARRAY_NR(ps->reqs) &&
+            (req = request_arg(ps->pend_args)) != 0) {
+            ps->reqs[ps->reqs_nr].frame = before;
+            ps->reqs[ps->reqs_nr++].req = req;
+        }
         if (ps->nframes && (!ps->user_seen || ps->lock_wait)) {
             const struct gm_frame *f =
                 gm_stacks_get_frame(&ps->set->stacks, ps->frames[ps->nframes - 1]);

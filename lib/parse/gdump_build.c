@@ -81,6 +81,41 @@ int gd_start_dump(struct parser *ps, enum gm_dump_kind kind)
     return 0;
 }
 
+/* Records where the current goroutine's handler chain passed a different *http.Request down:
+ * the outer frame of the pair, user code, replaced it (struct gm_req_swap). */
+static int request_swaps(struct parser *ps)
+{
+    struct gm_gdump_set *set = ps->set;
+    for (uint32_t k = 0; k + 1 < ps->reqs_nr; k++) {
+        if (ps->reqs[k].req == ps->reqs[k + 1].req) {
+            continue;
+        }
+        uint32_t changer = ps->frames[ps->reqs[k + 1].frame];
+        uint32_t callee = ps->frames[ps->reqs[k].frame];
+        if (!(gm_stacks_get_frame(&set->stacks, changer)->flags & GM_FRAME_USER)) {
+            continue;
+        }
+        uint32_t i = 0;
+        while (i < set->req_swaps_nr &&
+               (set->req_swaps[i].changer != changer || set->req_swaps[i].callee != callee)) {
+            i++;
+        }
+        if (i < set->req_swaps_nr) {
+            set->req_swaps[i].live++;
+            continue;
+        }
+        if (set->req_swaps_nr == GM_REQ_SWAPS_MAX) {
+            continue;
+        }
+        if (set->req_swaps_nr == set->req_swaps_alloc &&
+            GM_GROW(set->req_swaps, set->req_swaps_alloc, 8) < 0) {
+            return GM_ENOMEM;
+        }
+        set->req_swaps[set->req_swaps_nr++] = (struct gm_req_swap){changer, callee, 1};
+    }
+    return 0;
+}
+
 int gd_finish_g(struct parser *ps)
 {
     if (!ps->in_g) {
@@ -116,6 +151,7 @@ int gd_finish_g(struct parser *ps)
     if (d->kind == GM_DUMP_FULL) {
         GM_TRY(gm_idset_add(&ps->ids, ps->g.u.id));
     }
+    GM_TRY(request_swaps(ps));
     if (ps->lock_wait && ps->lw.nr) {
         if (set->locks_nr == set->locks_alloc && GM_GROW(set->locks, set->locks_alloc, 16) < 0) {
             return GM_ENOMEM;
@@ -140,6 +176,7 @@ void gd_begin_g(struct parser *ps)
     ps->have_obj = 0;
     ps->have_user_args = 0;
     ps->user_seen = 0;
+    ps->reqs_nr = 0;
     ps->lock_wait = 0;
     ps->lw.nr = 0;
     ps->created_func.len = 0;

@@ -47,6 +47,11 @@ struct parser {
     uint64_t user_args_h;
     struct gm_str pend_func, pend_args;
     struct gm_str created_func;
+    struct {
+        uint32_t frame; /* index in frames */
+        uint64_t req;   /* the *http.Request it received */
+    } reqs[8];          /* handler-shaped frames of the current goroutine, innermost first */
+    uint32_t reqs_nr;
 
     struct gm_idset ids; /* goroutine ids of the current dump: an id seen twice starts a dump */
 

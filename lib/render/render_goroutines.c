@@ -167,8 +167,16 @@ static void print_findings(struct gm_out *o, const struct gm_goroutines_report *
         gm_out_printf(o, "%-44s %s%s\n", "", f->proven ? "proven leak: " : "", f->why);
         if (f->culprit != GM_NO_FRAME) {
             const char *cl = gm_render_location(s, r->paths, f->culprit, loc, sizeof(loc));
-            gm_out_printf(o, "%-44s culprit: %s%s%s (created them)\n", "", func_name(s, f->culprit),
+            gm_out_printf(o, "%-44s culprit: %s%s%s ", "", func_name(s, f->culprit),
                           strcmp(cl, "-") ? " " : "", strcmp(cl, "-") ? cl : "");
+            if (f->culprit_of != GM_NO_FRAME) {
+                gm_out_printf(o,
+                              "(called %s, which created them, with a replaced request: "
+                              "the context they wait on is the one it made)\n",
+                              func_name(s, f->culprit_of));
+            } else {
+                gm_out_puts(o, "(created them)\n");
+            }
         }
         gm_out_printf(o, "%-44s fix: %s\n", "", f->kind->fix);
     }
@@ -378,7 +386,18 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
             } else {
                 gm_out_puts(o, "null");
             }
-            gm_out_puts(o, ",\"why\":\"created these goroutines\"}");
+            gm_out_puts(o, ",\"why\":");
+            if (f->culprit_of != GM_NO_FRAME) {
+                char why[400];
+                snprintf(why, sizeof(why),
+                         "called %s, which created these goroutines, with a replaced request "
+                         "(r.WithContext): the context they wait on is the one it made",
+                         func_name(s, f->culprit_of));
+                gm_out_json_cstr(o, why);
+            } else {
+                gm_out_puts(o, "\"created these goroutines\"");
+            }
+            gm_out_puts(o, "}");
         } else {
             gm_out_puts(o, "null");
         }
