@@ -361,6 +361,25 @@ static uint64_t first_hex_arg(struct gm_str args)
     return v;
 }
 
+/* The next value of an argument text ("0xc000012000, {0x4d4c7d?, 0x2?}, ..."), braces and
+ * separators skipped, from *i on: 1 with it in *v, or 0 at the end. */
+static int next_arg_value(struct gm_str args, size_t *i, struct gm_str *v)
+{
+    size_t k = *i;
+    while (k < args.len &&
+           (args.p[k] == '{' || args.p[k] == '}' || args.p[k] == ',' || args.p[k] == ' ')) {
+        k++;
+    }
+    size_t start = k;
+    while (k < args.len && args.p[k] != '{' && args.p[k] != '}' && args.p[k] != ',' &&
+           args.p[k] != ' ') {
+        k++;
+    }
+    *i = k;
+    *v = (struct gm_str){args.p + start, k - start};
+    return k > start;
+}
+
 /* Whether a frame's argument text can tell goroutines apart: "..." (inlined) and "0x0?" (a
  * register argument whose spill slot was never written: "may be inaccurate" and zero) in every
  * place say nothing about which object a goroutine works on. A non-zero value marked '?' is
@@ -377,18 +396,9 @@ static int args_accurate(struct gm_str args)
         }
     }
     size_t i = 0;
-    while (i < args.len) {
-        while (i < args.len &&
-               (args.p[i] == '{' || args.p[i] == '}' || args.p[i] == ',' || args.p[i] == ' ')) {
-            i++;
-        }
-        size_t start = i;
-        while (i < args.len && args.p[i] != '{' && args.p[i] != '}' && args.p[i] != ',' &&
-               args.p[i] != ' ') {
-            i++;
-        }
-        if (i > start && args.p[start] != '.' &&
-            (args.p[i - 1] != '?' || !(i - start == 4 && memcmp(args.p + start, "0x0?", 4) == 0))) {
+    struct gm_str v;
+    while (next_arg_value(args, &i, &v)) {
+        if (v.p[0] != '.' && (v.p[v.len - 1] != '?' || !gm_str_eq(v, "0x0?"))) {
             return 1;
         }
     }
@@ -429,18 +439,10 @@ static uint64_t args_sure_hash(struct gm_str args)
     uint64_t h = 0;
     int any = 0;
     size_t i = 0;
-    while (i < args.len) {
-        while (i < args.len &&
-               (args.p[i] == '{' || args.p[i] == '}' || args.p[i] == ',' || args.p[i] == ' ')) {
-            i++;
-        }
-        size_t start = i;
-        while (i < args.len && args.p[i] != '{' && args.p[i] != '}' && args.p[i] != ',' &&
-               args.p[i] != ' ') {
-            i++;
-        }
-        if (i > start && args.p[start] != '.' && args.p[i - 1] != '?') {
-            h = gm_hash_seed(args.p + start, i - start, h + 1);
+    struct gm_str v;
+    while (next_arg_value(args, &i, &v)) {
+        if (v.p[0] != '.' && v.p[v.len - 1] != '?') {
+            h = gm_hash_seed(v.p, v.len, h + 1);
             any = 1;
         }
     }
