@@ -31,7 +31,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: demo watch-test watch-http-test grafana-check forms all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
+.PHONY: schemas demo watch-test watch-http-test grafana-check forms all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 
 $(BUILD)/%.o: %.c
@@ -78,7 +78,7 @@ forms: $(BUILD)/gomedic
 	python3 tests/regen/forms.py $(BUILD)/gomedic
 
 # Everything CI runs, in one command (README).
-check: layers unit golden help-docs docs-examples pprof-compare versions oracle fuzz-replay corpus-check forms watch-test watch-http-test grafana-check
+check: layers unit golden help-docs docs-examples schemas pprof-compare versions oracle fuzz-replay corpus-check forms watch-test watch-http-test grafana-check
 
 # gomedic pprof against `go tool pprof` on the same files (skips without Go).
 pprof-compare: $(BUILD)/gomedic
@@ -100,6 +100,10 @@ oracle: $(BUILD)/gomedic
 
 docs-examples: $(BUILD)/gomedic
 	GOMEDIC=$(BUILD)/gomedic python3 tests/docs/examples.py
+
+# The JSON of every command validates against its schema in docs/json/ (tests/docs/schemas.py).
+schemas: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic python3 tests/docs/schemas.py
 
 help-docs: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 	GOMEDIC=$(BUILD)/gomedic tests/help_docs.sh

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 pkgs=(build-essential clang libclang-rt-14-dev clang-format clang-tidy libcriterion-dev libdeflate-dev
       libxxhash-dev libsqlite3-dev libcurl4-openssl-dev libmicrohttpd-dev libinih-dev libcjson-dev libyaml-dev golang-go python3 git ca-certificates
-      sqlite3)
+      sqlite3 python3-jsonschema)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

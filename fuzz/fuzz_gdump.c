@@ -100,10 +100,13 @@ static void check_findings(const struct gm_gdump_set *set, uint32_t d, const str
         FUZZ_CHECK(memchr(x->why, '\0', sizeof(x->why)) != NULL, "finding %u: why unterminated", i);
         FUZZ_CHECK(x->user_frame == GM_NO_FRAME || x->user_frame < set->stacks.frames_nr,
                    "finding %u: user_frame %u", i, x->user_frame);
-        if (i) {
+        if (i && !f->v[i - 1].crash) {
             FUZZ_CHECK(f->v[i - 1].severity >= x->severity, "findings not sorted by severity");
         }
-        sum += x->count;
+        FUZZ_CHECK(!x->crash || (i == 0 && f->crash.kind != GM_CRASH_NONE),
+                   "finding %u: a crash not first, or without the crash", i);
+        /* the crash sums up goroutines the other findings count (not a partition) */
+        sum += x->crash ? 0 : x->count;
     }
     FUZZ_CHECK(sum <= set->dumps[d].goroutines,
                "findings + runtime goroutines %llu > goroutines %llu", (unsigned long long)sum,

@@ -114,6 +114,12 @@ struct gm_dump {
     uint64_t line_first;      /* line of the first header */
     uint64_t line_last;       /* last line that belonged to it */
     uint32_t preamble_id;     /* interned "panic: ..."/"fatal error: ..."/"SIGQUIT: quit", or 0 */
+    uint32_t detail_id;       /* interned line that tells more about a crash: "[signal SIGSEGV:
+                                 ... addr=0x8 pc=...]", "unexpected fault address 0x...",
+                                 "runtime: goroutine stack exceeds ...", "signal arrived during
+                                 cgo execution"; or 0 */
+    int recovered;            /* the panic line ends in " [recovered]" (" [recovered,
+                                 repanicked]", Go 1.25+): recovered, then panicked again */
     int64_t time;             /* unix seconds from a log timestamp before it, or -1 */
     int truncated;            /* the input ended inside the dump */
     int from_profile;         /* converted from a debug=0 goroutine profile (states inferred) */

@@ -8,13 +8,15 @@
  * one channel is healthy; many goroutines each on their own channel is a leak), and grades
  * severity from the count, the age and the pattern. Runtime and framework goroutines (GC
  * workers, finalizers, signal loop, timers, listeners, testing) are recognised and never
- * reported. Findings come out sorted by severity, then count.
+ * reported. Findings come out sorted by severity, then count; the crash the dump was printed
+ * for (gm/crash.h: panic, fatal-error, fatal-signal, all-goroutines-asleep) comes first.
  */
 #ifndef GM_FINDINGS_H
 #define GM_FINDINGS_H
 
 #include "gm/bucket.h"
 #include "gm/catalogue.h"
+#include "gm/crash.h"
 #include "gm/gdump.h"
 #include "gm/source.h"
 
@@ -42,8 +44,11 @@ struct gm_finding {
     int obj_doubt;       /* ... some with values Go marks '?' (GM_G_OBJ_DOUBT) */
     uint64_t ids[GM_BUCKET_IDS];
     uint32_t ids_nr;
-    int per_call;  /* the source shows each goroutine waits on a channel its own call made */
-    char why[200]; /* evidence in one sentence */
+    int per_call;    /* the source shows each goroutine waits on a channel its own call made */
+    int crash;       /* the crash of the dump (findings->crash) */
+    const char *fix; /* the fix for this mechanism (static text) when more precise than the
+                        kind's, or NULL: read it with gm_finding_fix() */
+    char why[200];   /* evidence in one sentence */
 };
 
 struct gm_findings {
@@ -51,6 +56,7 @@ struct gm_findings {
     uint32_t nr;
     uint64_t runtime_goroutines; /* recognised runtime/framework goroutines (never reported) */
     uint32_t groups;             /* analysis buckets (stacks and states, arguments ignored) */
+    struct gm_crash crash;       /* the crash the dump was printed for (kind GM_CRASH_NONE) */
 };
 
 /* Lock-order deadlocks of set->dumps[dump] (deadlock.c): appends a lock-order-deadlock
@@ -79,5 +85,11 @@ uint32_t gm_finding_frame(const struct gm_gdump_set *set, uint32_t stack_id,
 
 /* 1 if the stack is the runtime's or the Go toolchain's own (GC, finalizers, signals ...). */
 int gm_is_runtime_stack(const struct gm_gdump_set *set, uint32_t stack_id, uint32_t state_id);
+
+/* The fix to print for f: its own when it has one, else its kind's. */
+static inline const char *gm_finding_fix(const struct gm_finding *f)
+{
+    return f->fix ? f->fix : f->kind->fix;
+}
 
 #endif

@@ -7,6 +7,20 @@
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 static const struct gm_finding_kind kinds[] = {
+    /* crashes (gm/crash.h): critical, ranked first */
+    {"panic", "the program died of an unrecovered panic",
+     "fix the function that panicked (the first user frame); a recover that re-panics only "
+     "moves the crash"},
+    {"fatal-error", "the runtime stopped the program: fatal error",
+     "concurrent map writes: guard the map with a mutex (or sync.Map); stack overflow: bound "
+     "the recursion; out of memory: bound what grows (gomedic heap); unlock of unlocked mutex: "
+     "pair every Unlock with its Lock"},
+    {"fatal-signal", "the program died of a signal it did not expect (SIGSEGV/SIGBUS)",
+     "a bad pointer in unsafe or cgo code: check the address in the signal line against the "
+     "named frame; run the C side under ASan"},
+    {"all-goroutines-asleep", "the runtime proved a deadlock: every goroutine is blocked",
+     "find what main waits for and who should have sent, closed or unlocked it (the other "
+     "findings name each goroutine's wait)"},
     {"chan-send-blocked", "blocked sending on a channel that nobody receives from",
      "give the channel a buffer for every sender, or send in a select with <-ctx.Done(); the "
      "receiver is gone (gave up on a timeout or first error, or died)"},

@@ -1197,9 +1197,45 @@ static void leaked_locks(const struct gm_gdump_set *set, const struct gm_buckets
     }
 }
 
+/* The crash the dump was printed for, as the first finding (gm/crash.h). */
+static int crash_finding(const struct gm_gdump_set *set, uint32_t dump, struct gm_findings *out,
+                         uint32_t *alloc)
+{
+    struct gm_crash *c = &out->crash;
+    if (!gm_crash_of(set, dump, c)) {
+        return 0;
+    }
+    if (out->nr == *alloc && GM_GROW(out->v, *alloc, 16) < 0) {
+        return GM_ENOMEM;
+    }
+    struct gm_finding *f = &out->v[out->nr++];
+    memset(f, 0, sizeof(*f));
+    f->kind = gm_finding_kind(c->id);
+    f->severity = GM_SEV_CRITICAL;
+    f->crash = 1;
+    f->culprit = f->culprit_of = GM_NO_FRAME;
+    f->user_frame = c->frame;
+    f->buckets = 1;
+    f->count = c->kind == GM_CRASH_DEADLOCK ? c->blocked : 1;
+    f->fix = gm_crash_fix(c);
+    if (c->g != UINT32_MAX) {
+        const struct gm_goroutine *g = gm_gdump_g(set, c->g);
+        f->stack_id = g->stack_id;
+        f->state_id = g->state_id;
+        if (c->goroutine) {
+            f->ids[f->ids_nr++] = c->goroutine;
+        }
+    }
+    gm_crash_why(set, c, f->why, sizeof(f->why));
+    return 0;
+}
+
 static int cmp_finding(const void *x, const void *y)
 {
     const struct gm_finding *a = x, *b = y;
+    if (a->crash != b->crash) {
+        return a->crash ? -1 : 1;
+    }
     if (a->severity != b->severity) {
         return a->severity > b->severity ? -1 : 1;
     }
@@ -1310,6 +1346,9 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     leaked_locks(set, &bk, out, src);
     http_client_ends(set, out);
     receivers_gone(set, &bk, out, src);
+    if ((rc = crash_finding(set, dump, out, &alloc)) < 0) {
+        goto out;
+    }
     if (src && src->nomem) {
         rc = GM_ENOMEM; /* a source line these read could not be held */
         goto out;

@@ -622,6 +622,20 @@ static int agg_line(struct parser *ps, struct gm_str s, int *handled)
     return 0;
 }
 
+/* "SIGQUIT: quit", "SIGSEGV: segmentation violation", "SIGABRT: abort": the line the runtime
+ * prints before the goroutines when a signal kills the process (or asks for a dump). */
+static int signal_header(struct gm_str s)
+{
+    if (s.len < 6 || !starts(s, 0, "SIG")) {
+        return 0;
+    }
+    size_t i = 3;
+    while (i < s.len && s.p[i] >= 'A' && s.p[i] <= 'Z') {
+        i++;
+    }
+    return i > 4 && i + 1 < s.len && s.p[i] == ':' && s.p[i + 1] == ' ';
+}
+
 /* ---------------------------------------------------------------- lines */
 
 static int outside_line(struct parser *ps, struct gm_str s)
@@ -640,12 +654,27 @@ static int outside_line(struct parser *ps, struct gm_str s)
         ps->mode = M_AGG;
         return 0;
     }
-    if (starts(s, 0, "panic: ") || starts(s, 0, "fatal error: ") || starts(s, 0, "SIGQUIT: ") ||
+    if (starts(s, 0, "panic: ") || starts(s, 0, "fatal error: ") || signal_header(s) ||
         starts(s, 0, "fatal: morestack")) {
         size_t n = s.len > 300 ? 300 : s.len;
         if (!ps->preamble_id || starts(s, 0, "fatal error: ")) {
+            /* " [recovered]" (Go 1.25: " [recovered, repanicked]" for a re-panic of the
+             * same value) */
+            int rec = starts(s, 0, "panic: ") &&
+                      (ends(s, " [recovered]") || ends(s, " [recovered, repanicked]"));
             GM_TRY(gm_strtab_intern(&set->stacks.strs, s.p, n, &ps->preamble_id));
+            ps->recovered |= rec;
         }
+        set->skipped_lines++;
+        return 0;
+    }
+    /* the signal line (address and pc) wins over the others */
+    if ((!ps->detail_id || starts(s, 0, "[signal ")) &&
+        (starts(s, 0, "[signal ") || starts(s, 0, "unexpected fault address ") ||
+         starts(s, 0, "runtime: goroutine stack exceeds ") ||
+         starts(s, 0, "signal arrived during cgo execution"))) {
+        size_t n = s.len > 200 ? 200 : s.len;
+        GM_TRY(gm_strtab_intern(&set->stacks.strs, s.p, n, &ps->detail_id));
         set->skipped_lines++;
         return 0;
     }

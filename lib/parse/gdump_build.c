@@ -71,9 +71,12 @@ int gd_start_dump(struct parser *ps, enum gm_dump_kind kind)
     d->line_first = ps->lineno;
     d->line_last = ps->lineno;
     d->preamble_id = ps->preamble_id;
+    d->detail_id = ps->detail_id;
+    d->recovered = ps->recovered;
     d->proof = preamble_proof(set, ps->preamble_id);
     d->time = ps->last_time;
-    ps->preamble_id = 0;
+    ps->preamble_id = ps->detail_id = 0;
+    ps->recovered = 0;
     ps->last_time = -1;
     ps->dump = (uint32_t)di;
     ps->in_dump = 1;

@@ -56,6 +56,8 @@ struct parser {
     struct gm_idset ids; /* goroutine ids of the current dump: an id seen twice starts a dump */
 
     uint32_t preamble_id; /* preamble seen since the last dump */
+    uint32_t detail_id;   /* crash detail line seen since the last dump (gm_dump.detail_id) */
+    int recovered;        /* the preamble's panic was recovered and panicked again */
     int64_t last_time;    /* log timestamp seen since the last dump */
     char scratch[512];
 };

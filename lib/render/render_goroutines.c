@@ -178,7 +178,7 @@ static void print_findings(struct gm_out *o, const struct gm_goroutines_report *
                 gm_out_puts(o, "(created them)\n");
             }
         }
-        gm_out_printf(o, "%-44s fix: %s\n", "", f->kind->fix);
+        gm_out_printf(o, "%-44s fix: %s\n", "", gm_finding_fix(f));
     }
     if (shown == 0) {
         gm_out_printf(o, "\nno findings at or above %s\n", gm_severity_name(r->min_severity));
@@ -330,6 +330,58 @@ static void json_ids(struct gm_out *o, const uint64_t *ids, uint32_t nr)
     gm_out_puts(o, "]");
 }
 
+/* ,"crash":{kind, message, detail, goroutine, function, location, recovered_in, test} or
+ * null (gm/crash.h). */
+static void json_crash(struct gm_out *o, const struct gm_goroutines_report *r,
+                       const struct gm_crash *c)
+{
+    const struct gm_stacks *s = &r->set->stacks;
+    char loc[600];
+    if (c->kind == GM_CRASH_NONE) {
+        gm_out_puts(o, ",\"crash\":null");
+        return;
+    }
+    gm_out_printf(o, ",\"crash\":{\"kind\":\"%s\",\"message\":", c->id);
+    gm_out_json_cstr(o, c->message);
+    gm_out_puts(o, ",\"detail\":");
+    if (c->detail) {
+        gm_out_json_cstr(o, c->detail);
+    } else {
+        gm_out_puts(o, "null");
+    }
+    if (c->goroutine) {
+        gm_out_printf(o, ",\"goroutine\":%llu", (unsigned long long)c->goroutine);
+    } else {
+        gm_out_puts(o, ",\"goroutine\":null");
+    }
+    gm_out_puts(o, ",\"function\":");
+    const char *cl = gm_render_location(s, r->paths, c->frame, loc, sizeof(loc));
+    if (c->frame != GM_NO_FRAME) {
+        gm_out_json_cstr(o, func_name(s, c->frame));
+        gm_out_puts(o, ",\"location\":");
+        if (strcmp(cl, "-") != 0) {
+            gm_out_json_cstr(o, cl);
+        } else {
+            gm_out_puts(o, "null");
+        }
+    } else {
+        gm_out_puts(o, "null,\"location\":null");
+    }
+    gm_out_printf(o, ",\"recovered\":%s,\"recovered_in\":", c->recovered ? "true" : "false");
+    if (c->recovered_in != GM_NO_FRAME) {
+        gm_out_json_cstr(o, func_name(s, c->recovered_in));
+    } else {
+        gm_out_puts(o, "null");
+    }
+    gm_out_puts(o, ",\"test\":");
+    if (c->test[0]) {
+        gm_out_json_cstr(o, c->test);
+    } else {
+        gm_out_puts(o, "null");
+    }
+    gm_out_puts(o, "}");
+}
+
 void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_report *r)
 {
     const struct gm_gdump_set *set = r->set;
@@ -355,6 +407,7 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
     } else {
         gm_out_puts(o, ",\"time\":null");
     }
+    json_crash(o, r, &r->findings->crash);
     gm_out_puts(o, ",\"findings\":[");
     for (uint32_t i = 0; i < r->findings->nr; i++) {
         const struct gm_finding *f = &r->findings->v[i];
@@ -374,7 +427,7 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
         gm_out_puts(o, ",\"why\":");
         gm_out_json_cstr(o, f->why);
         gm_out_puts(o, ",\"fix\":");
-        gm_out_json_cstr(o, f->kind->fix);
+        gm_out_json_cstr(o, gm_finding_fix(f));
         gm_out_puts(o, ",\"culprit\":");
         if (f->culprit != GM_NO_FRAME) {
             gm_out_puts(o, "{\"function\":");

@@ -66,6 +66,17 @@ rc=0
 wait "$sq" || rc=$?
 [ "$rc" -eq 2 ] || { echo "multi sigquit: exit $rc, want 2" >&2; exit 1; }
 
+# Crashes (program: crash): each mode dies (exit 2) with the runtime's output on stderr; a
+# panicking test through go test (exit 1).
+for m in panic recovered nilmap concurrent overflow unlock fault deadlock; do
+	rc=0
+	"$bin/crash" "$m" > /dev/null 2> "$out/y_crash_$m.txt" || rc=$?
+	[ "$rc" -eq 2 ] || { echo "crash $m: exit $rc, want 2" >&2; exit 1; }
+done
+rc=0
+"$GO" test -count=1 ./crash > "$out/y_crash_test.txt" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { echo "crash test: exit $rc, want 1" >&2; exit 1; }
+
 "$bin/multi" stack > "$out/y_runtime_stack.txt"
 "$bin/multi" debug1 > "$out/y_debug1.txt"
 "$bin/multi" forms "$out"

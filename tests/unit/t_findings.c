@@ -610,8 +610,10 @@ Test(findings, runtime_deadlock_proves_every_blocked_goroutine)
     snprintf(text, sizeof(text), "fatal error: all goroutines are asleep - deadlock!\n\n%s", body);
     analyse_text(&a, text);
     cr_assert_eq(a.set.dumps[0].proof, GM_PROOF_DEADLOCK);
-    cr_assert_eq(a.f.nr, 2u, "the blocked main goroutine is part of the deadlock");
-    for (uint32_t i = 0; i < a.f.nr; i++) {
+    cr_assert_eq(a.f.nr, 3u, "the crash, and the blocked main goroutine is part of the deadlock");
+    cr_assert_str_eq(a.f.v[0].kind->id, "all-goroutines-asleep");
+    cr_assert_eq(a.f.v[0].count, 2u);
+    for (uint32_t i = 1; i < a.f.nr; i++) {
         cr_assert(a.f.v[i].proven);
         cr_assert_eq(a.f.v[i].severity, GM_SEV_CRITICAL);
         cr_assert(strstr(a.f.v[i].why, "all goroutines are asleep"), "%s", a.f.v[i].why);
@@ -718,4 +720,85 @@ Test(findings, severity_names)
     }
     cr_assert_eq(gm_severity_parse("severe"), -1);
     cr_assert_eq(gm_severity_parse(""), -1);
+}
+
+/* ---------------------------------------------------------------- crashes (gm/crash.h) */
+
+struct crash_case {
+    char file[48];
+    char id[24];
+    char function[48];
+    char why[48];       /* part of the evidence */
+    char recovered[40]; /* the deferred function that re-panicked, or "" */
+    char test[16];
+};
+
+ParameterizedTestParameters(crash, fixtures)
+{
+    static struct crash_case c[] = {
+        {"y_crash_panic.txt", "panic", "main.(*Handler).firstItem", "index out of range", "", ""},
+        {"y_crash_recovered.txt", "panic", "main.(*Handler).firstItem", "and panicked again",
+         "main.(*Handler).retry.func1", ""},
+        {"y_crash_nilmap.txt", "panic", "main.(*Handler).total", "[signal SIGSEGV", "", ""},
+        {"y_crash_concurrent.txt", "fatal-error", "main.(*Handler).record", "concurrent map writes",
+         "", ""},
+        {"y_crash_overflow.txt", "fatal-error", "main.(*Handler).depth", "stack overflow", "", ""},
+        {"y_crash_unlock.txt", "fatal-error", "main.(*Handler).release", "unlock of unlocked", "",
+         ""},
+        {"y_crash_fault.txt", "fatal-signal", "main.(*Handler).checksum", "addr=0xdeadbeef", "",
+         ""},
+        {"y_crash_deadlock.txt", "all-goroutines-asleep", "main.main", "5 goroutines blocked", "",
+         ""},
+        {"y_crash_test.txt", "panic", "gomedic.test/gen/crash.(*Handler).firstItem",
+         "in test TestCheckout", "", "TestCheckout"},
+        {"y_panic.txt", "panic", "main.(*Handler).total", "index out of range", "", ""},
+    };
+    return cr_make_param_array(struct crash_case, c, sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct crash_case *c, crash, fixtures)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "testdata/goroutine/%s", c->file);
+    struct analysed a;
+    analyse_file(&a, path);
+    cr_assert_gt(a.f.nr, 0u, "%s", c->file);
+    const struct gm_finding *f = &a.f.v[0];
+    cr_assert(f->crash, "%s: the crash is ranked first", c->file);
+    cr_assert_str_eq(f->kind->id, c->id, "%s", c->file);
+    cr_assert_eq(f->severity, GM_SEV_CRITICAL);
+    cr_assert_str_eq(gm_stacks_func(&a.set.stacks, f->user_frame), c->function, "%s", c->file);
+    cr_assert_not_null(strstr(f->why, c->why), "%s: why '%s'", c->file, f->why);
+    const struct gm_crash *k = &a.f.crash;
+    cr_assert_str_eq(k->id, c->id);
+    cr_assert_gt(k->goroutine, 0u);
+    if (c->recovered[0]) {
+        cr_assert(k->recovered);
+        cr_assert_str_eq(gm_stacks_func(&a.set.stacks, k->recovered_in), c->recovered);
+    } else {
+        cr_assert_eq(k->recovered_in, GM_NO_FRAME, "%s", c->file);
+    }
+    cr_assert_str_eq(k->test, c->test);
+    for (uint32_t i = 1; i < a.f.nr; i++) {
+        cr_assert(!a.f.v[i].crash, "one crash per dump");
+    }
+    done(&a);
+}
+
+/* A dump someone asked for is not a crash: SIGQUIT, debug=2, a goroutine profile. */
+Test(crash, requested_dumps_are_not_crashes)
+{
+    static const char *const files[] = {"y_sigquit.txt", "y_chan-send-blocked.txt",
+                                        "y_runtime_stack.txt", "y_healthy_pool.txt"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char path[96];
+        snprintf(path, sizeof(path), "testdata/goroutine/%s", files[i]);
+        struct analysed a;
+        analyse_file(&a, path);
+        cr_assert_eq(a.f.crash.kind, GM_CRASH_NONE, "%s", files[i]);
+        for (uint32_t j = 0; j < a.f.nr; j++) {
+            cr_assert(!a.f.v[j].crash, "%s", files[i]);
+        }
+        done(&a);
+    }
 }

@@ -401,7 +401,8 @@ ParameterizedTest(struct scope_case *c, heap_series, one_finding)
     analyze(profs, &r);
     cr_assert_eq(r.findings_nr, 1, "%s: %u findings", c->scenario, r.findings_nr);
     const struct gm_heap_finding *f = &r.findings[0];
-    cr_assert_eq(f->scope, c->scope, "%s: scope %s", c->scenario, gm_heap_scope_name(f->scope));
+    cr_assert_eq((int)f->scope, c->scope, "%s: scope %s", c->scenario,
+                 gm_heap_scope_name(f->scope));
     if (c->func[0]) {
         cr_assert_str_eq(str(&r, f->func_id), c->func);
     } else {
