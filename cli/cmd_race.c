@@ -66,6 +66,15 @@ static int run(int argc, char **argv, int first)
     if (r < 0) {
         cli_die("out of memory");
     }
+    if (res.stats.reports == 0 && res.stats.unread) {
+        /* never "no data races" for a log whose reports could not be read */
+        cli_err("%s:%llu: %llu race report%s inside lines gomedic cannot undress (a log prefix "
+                "it does not know): strip the prefix (e.g. cut -c N-) and try again",
+                file, (unsigned long long)res.stats.unread_line,
+                (unsigned long long)res.stats.unread, res.stats.unread == 1 ? "" : "s");
+        gm_race_result_release(&res);
+        return 2;
+    }
     struct gm_source src;
     gm_source_init(&src);
     src.disabled = o.no_source;

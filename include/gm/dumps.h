@@ -118,6 +118,8 @@ struct gm_dump {
                                  ... addr=0x8 pc=...]", "unexpected fault address 0x...",
                                  "runtime: goroutine stack exceeds ...", "signal arrived during
                                  cgo execution"; or 0 */
+    const char *dress;        /* how its lines were dressed and undressed (gm_paste_name():
+                                 "CRI log prefixes", ...), static text, or NULL */
     int recovered;            /* the panic line ends in " [recovered]" (" [recovered,
                                  repanicked]", Go 1.25+): recovered, then panicked again */
     int64_t time;             /* unix seconds from a log timestamp before it, or -1 */

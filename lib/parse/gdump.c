@@ -12,6 +12,7 @@
  * and counted, and all tables are capped by the strtab limit.
  */
 #include "gdump_build.h"
+#include "gm/paste.h"
 #include "gm/alloc.h"
 #include "gm/input.h"
 #include "gm/pprof.h"
@@ -884,6 +885,12 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
     }
     size_t pos = 0, released = 0;
     struct gm_str first_line = {p, 0};
+    /* pasted or logged: undress every line alike (gm/paste.h); two buffers, because a frame
+     * line's function and arguments are still read with the next line */
+    static const char *const anchors[] = {"goroutine ", "panic: ", "fatal error: ", NULL};
+    struct gm_paste paste;
+    gm_paste_detect(p, len, anchors, &paste);
+    int dressed = gm_paste_dressed(&paste), prev_blank = 0;
     while (pos < len) {
         const char *nl = memchr(p + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - p) : len;
@@ -891,6 +898,18 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
         if (s.len && s.p[s.len - 1] == '\r') {
             s.len--;
         }
+        if (dressed && s.len <= set->limits.max_line) {
+            ps.lb ^= 1;
+            char *buf = ps.linebuf[ps.lb];
+            s = gm_paste_line(&paste, s, buf, sizeof(ps.linebuf[0]));
+        }
+        if (paste.double_spaced && s.len == 0 && !prev_blank) {
+            prev_blank = 1; /* one blank line after every line: only a second one counts */
+            ps.lineno++;
+            pos = nl ? end + 1 : len;
+            continue;
+        }
+        prev_blank = s.len == 0;
         ps.lineno++;
         ps.line_off = pos;
         ps.last_line = nl == NULL;
@@ -934,6 +953,9 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
         }
     }
     gd_end_dump(&ps);
+    for (uint32_t d = dumps_before; d < set->dumps_nr; d++) {
+        set->dumps[d].dress = gm_paste_name(&paste);
+    }
     if (set->dumps_nr == dumps_before) {
         ps.lineno = len ? 1 : 0;
         ps.line_off = 0;

@@ -60,6 +60,8 @@ struct parser {
     int recovered;        /* the preamble's panic was recovered and panicked again */
     int64_t last_time;    /* log timestamp seen since the last dump */
     char scratch[512];
+    char linebuf[2][4096]; /* undressed lines (gm/paste.h), the current one and the one before */
+    unsigned lb;           /* the current one's index */
 };
 
 /* Ends the current dump (if any) and starts one of kind: 0 or GM_ENOMEM. */

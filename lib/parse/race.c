@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "gm/race.h"
 #include "gm/alloc.h"
+#include "gm/paste.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ struct rparser {
     struct gm_str pend_func;
     int have_func;
     uint32_t test_id;
+    char linebuf[2][4096]; /* undressed lines (gm/paste.h): pend_func is read with the next */
+    unsigned lb;
 };
 
 static int starts(struct gm_str s, const char *lit)
@@ -298,11 +301,20 @@ int gm_race_parse(const char *p, size_t len, struct gm_stacks *stacks,
     ps.st = st;
     uint64_t lineno = 0;
     size_t pos = 0;
+    /* a report in a log or a paste: every line undressed alike (gm/paste.h) */
+    static const char *const anchors[] = {"WARNING: DATA RACE", "==================", NULL};
+    struct gm_paste paste;
+    gm_paste_detect(p, len, anchors, &paste);
+    int dressed = gm_paste_dressed(&paste);
     while (pos < len) {
         const char *nl = memchr(p + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - p) : len;
         struct gm_str s = {p + pos, end - pos};
         lineno++;
+        if (dressed) {
+            ps.lb ^= 1;
+            s = gm_paste_line(&paste, s, ps.linebuf[ps.lb], sizeof(ps.linebuf[0]));
+        }
         while (s.len && (s.p[s.len - 1] == '\r' || s.p[s.len - 1] == ' ')) {
             s.len--;
         }
@@ -320,6 +332,9 @@ int gm_race_parse(const char *p, size_t len, struct gm_stacks *stacks,
             rc = report_line(&ps, s);
         } else {
             st->skipped_lines++;
+            if (s.len > 18 && memmem(s.p, s.len, "WARNING: DATA RACE", 18) && !st->unread++) {
+                st->unread_line = lineno;
+            }
             if (s.len && (s.p[0] == '=' || s.p[0] == '-' || s.p[0] == 'F')) {
                 rc = test_line(&ps, s, lineno);
             }

@@ -1,6 +1,7 @@
 /* Artifact sniffing: cheap checks on a bounded prefix of the input. */
 #define _GNU_SOURCE
 #include "gm/sniff.h"
+#include "gm/paste.h"
 
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
@@ -33,11 +34,23 @@ enum gm_kind gm_sniff(const char *p, size_t len)
     }
     size_t lim = len < 65536 ? len : 65536;
     int gc = 0;
+    /* a dump or a race log in a log collector's lines or a paste (gm/paste.h) */
+    static const char *const anchors[] = {"goroutine ", "WARNING: DATA RACE",
+                                          "heap profile: ", NULL};
+    struct gm_paste paste;
+    gm_paste_detect(p, lim, anchors, &paste);
+    int dressed = gm_paste_dressed(&paste);
+    char buf[512];
     for (size_t pos = 0; pos < lim;) {
         const char *nl = memchr(p + pos, '\n', lim - pos);
         size_t end = nl ? (size_t)(nl - p) : lim;
         const char *s = p + pos;
         size_t n = end - pos;
+        if (dressed) {
+            struct gm_str u = gm_paste_line(&paste, (struct gm_str){s, n}, buf, sizeof(buf));
+            s = u.p;
+            n = u.len;
+        }
         if (line_starts(s, n, "goroutine profile: total ") ||
             line_starts(s, n, "goroutineleak profile: total ")) {
             return GM_KIND_GDUMP_AGG;

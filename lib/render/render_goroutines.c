@@ -121,6 +121,9 @@ static void print_heading(struct gm_out *o, const struct gm_goroutines_report *r
     if (d->truncated) {
         gm_out_puts(o, ", truncated");
     }
+    if (d->dress) {
+        gm_out_printf(o, " (read through %s)", d->dress);
+    }
     gm_out_puts(o, "\n");
     if (d->preamble_id) {
         gm_out_printf(o, "%s\n", gm_strtab_cstr(&s->strs, d->preamble_id));

@@ -101,6 +101,20 @@ line=$(grep -n '^main\.(\*Store)\.Get(' "$src" | sed -n '10p' | cut -d: -f1)
 bytes=$(head -n "$((line - 1))" "$src" | wc -c)
 head -c "$((bytes + 12))" "$src" > "$out/y_truncated.txt"
 cat "$out/y_nil-chan.txt" "$out/y_cond-wait.txt" > "$out/y_two_dumps.txt"
+# The same dump as people paste it and logs carry it (gm/paste.h): tabs turned into spaces, a
+# markdown code block, double-spaced, HTML-escaped, and behind each log collector's prefix.
+src=$out/y_chan-send-blocked.txt
+sed 's/^\t/    /' "$src" > "$out/y_paste_spaces.txt"
+sed 's/^/    /' "$src" > "$out/y_paste_markdown.txt"
+sed G "$src" > "$out/y_paste_double.txt"
+sed 's/&/\&amp;/g; s/+/\&#43;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&#34;/g' "$src" > "$out/y_paste_html.txt"
+sed 's/^/2026-11-23T15:13:23.123456789Z stderr F /' "$src" > "$out/y_paste_cri.txt"
+sed 's/^/Nov 23 15:13:23 web-1 orders[7919]: /' "$src" > "$out/y_paste_syslog.txt"
+sed 's/^/15:13:23 orders.1 | /' "$src" > "$out/y_paste_procfile.txt"
+sed 's/^/2026-11-23T15:13:23.1234567Z /' "$src" > "$out/y_paste_ci.txt"
+awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t")
+       printf "{\"log\":\"%s\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-23T15:13:23.123456789Z\"}\n", $0 }' \
+	"$src" > "$out/y_paste_docker.txt"
 gzip -9 -n -c "$out/y_chan-send-blocked.txt" > "$out/y_gzip.txt.gz"
 
 wait "$minutes_pid"

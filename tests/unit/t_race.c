@@ -1061,3 +1061,30 @@ Test(race_fixture, source_hints_leave_other_races_alone)
     cr_assert_not_null(strstr(g->hint, "errgroup"), "hint: %s", g->hint);
     gm_race_result_release(&r);
 }
+
+/* A log behind a line prefix (gm/paste.h) gives the races of the plain log; a prefix nothing
+ * undresses is counted as unread reports, never read as "no data races". */
+Test(race_fixture, prefixed_logs_are_read)
+{
+    struct gm_race_result plain, r;
+    analyze_file("y_races.log", &plain);
+    static const char *const names[] = {"y_races_cri.log", "y_races_syslog.log"};
+    for (size_t k = 0; k < 2; k++) {
+        analyze_file(names[k], &r);
+        cr_assert_eq(r.groups_nr, plain.groups_nr, "%s", names[k]);
+        cr_assert_eq(r.stats.reports, plain.stats.reports, "%s", names[k]);
+        cr_assert_eq(r.stats.unread, 0u);
+        for (uint32_t i = 0; i < r.groups_nr; i++) {
+            cr_assert_str_eq(r.groups[i].id, plain.groups[i].id, "%s", names[k]);
+        }
+        gm_race_result_release(&r);
+    }
+    gm_race_result_release(&plain);
+    const char *odd = "<7> WARNING: DATA RACE\n<7> Write at 0x00c000012345 by goroutine 7:\n"
+                      "<7>   main.f()\n<7>       /x/main.go:3 +0x1d\n<7> ==================\n";
+    analyze_str(odd, &r);
+    cr_assert_eq(r.stats.reports, 0u);
+    cr_assert_eq(r.stats.unread, 1u);
+    cr_assert_eq(r.stats.unread_line, 1u);
+    gm_race_result_release(&r);
+}

@@ -73,6 +73,9 @@ run 0 y_history_lost.log env GORACE=halt_on_error=0 "$tmp/racehistory"
 # 5. Derived copies of y_races.log.
 sed 's/$/\r/' "$out/y_races.log" > "$out/y_crlf.log"
 sed 's/^[[:space:]]*//' "$out/y_races.log" > "$out/y_noindent.log"
+# The same log behind a container runtime's and journald's line prefixes (gm/paste.h).
+sed 's/^/2026-11-23T15:13:23.123456789Z stderr F /' "$out/y_races.log" > "$out/y_races_cri.log"
+sed 's/^/Nov 23 15:13:23 ci-7 racy[4242]: /' "$out/y_races.log" > "$out/y_races_syslog.log"
 
 # 6. Broken inputs.
 # Cut y_races.log in the middle of the 3rd report: everything up to and
