@@ -85,10 +85,18 @@ struct gm_lockwait {
  * and the handler frame `callee` above it another: changer called it with r.WithContext(...)
  * or a copy (middleware). The evidence for "the middleware replaced the request context". */
 #define GM_REQ_SWAPS_MAX 64
+#define GM_HANDLERS_MAX  256
 struct gm_req_swap {
     uint32_t changer; /* frame id of the user function that passed a new request */
     uint32_t callee;  /* frame id of the handler that received it */
     uint64_t live;    /* goroutines whose stack showed the pair: requests in flight */
+};
+
+/* A user function seen serving an HTTP request, and in how many goroutines it was (requests
+ * in flight, over all dumps). */
+struct gm_handler {
+    uint32_t func_id; /* interned name */
+    uint64_t live;    /* goroutines whose stack has it */
 };
 
 /* What the runtime itself proved about the blocked goroutines of a dump. */
@@ -148,6 +156,11 @@ struct gm_gdump_set {
     uint32_t dumps_nr, dumps_alloc;
     struct gm_lockwait *locks; /* mutex waiters with held-lock candidates, in goroutine order */
     uint32_t locks_nr, locks_alloc;
+    struct gm_handler *handlers; /* user functions seen serving an HTTP request: in a stack
+                                    under net/http.(*conn).serve, or with a (ResponseWriter,
+                                    *Request) argument shape; distinct, at most
+                                    GM_HANDLERS_MAX */
+    uint32_t handlers_nr, handlers_alloc;
     struct gm_req_swap *req_swaps; /* distinct (changer, callee) pairs, at most
                                       GM_REQ_SWAPS_MAX, over all dumps */
     uint32_t req_swaps_nr, req_swaps_alloc;

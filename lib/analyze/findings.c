@@ -145,48 +145,33 @@ static size_t enclosing_len(const char *f)
     }
 }
 
-static int ci_contains(const char *s, size_t n, const char *needle)
+/* Was this goroutine started by an HTTP handler, and have goroutines like it outlived their
+ * request? Only on evidence of a request: the creator is a ServeHTTP method (the http.Handler
+ * signature), or the dump shows the creator serving one (gm_gdump_set.handlers: under
+ * net/http.(*conn).serve, or with a (ResponseWriter, *Request) argument shape); and there are
+ * more of them (count) than requests the creator is serving now (they may be those requests'
+ * own). A name with "handle" in it is not evidence. */
+static int created_by_handler(const struct gm_gdump_set *set, const struct gm_stack *st,
+                              uint64_t count)
 {
-    size_t m = strlen(needle);
-    for (size_t i = 0; i + m <= n; i++) {
-        size_t j = 0;
-        while (j < m) {
-            char a = s[i + j], b = needle[j];
-            if (a >= 'A' && a <= 'Z') {
-                a = (char)(a - 'A' + 'a');
-            }
-            if (a != b) {
-                break;
-            }
-            j++;
-        }
-        if (j == m) {
-            return 1;
-        }
+    if (st->created_by == GM_NO_FRAME) {
+        return 0;
     }
-    return 0;
-}
-
-/* Was this goroutine started by an HTTP handler? Judged from the creator's name: a ServeHTTP
- * method or a function named like a handler, in user code. */
-static int created_by_handler(const struct gm_gdump_set *set, const struct gm_stack *st)
-{
-    if (st->created_by == GM_NO_FRAME ||
-        !(gm_stacks_get_frame(&set->stacks, st->created_by)->flags & GM_FRAME_USER)) {
+    const struct gm_frame *c = gm_stacks_get_frame(&set->stacks, st->created_by);
+    if (!(c->flags & GM_FRAME_USER)) {
         return 0;
     }
     const char *f = gm_stacks_func(&set->stacks, st->created_by);
     size_t n = enclosing_len(f);
-    size_t last = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (f[i] == '.' || f[i] == ')') {
-            last = i + 1;
+    int serves = n >= 10 && strncmp(f + n - 10, ".ServeHTTP", 10) == 0;
+    uint64_t live = 0;
+    for (uint32_t i = 0; i < set->handlers_nr; i++) {
+        if (set->handlers[i].func_id == c->func_id) {
+            serves = 1;
+            live = set->handlers[i].live;
         }
     }
-    const char *name = f + last;
-    size_t nl = n - last;
-    return (nl == 9 && strncmp(name, "ServeHTTP", 9) == 0) || ci_contains(name, nl, "handle") ||
-           ci_contains(name, nl, "endpoint");
+    return serves && count > live;
 }
 
 /* Reads the blocking statement of the bucket's user frame (and a few lines after it, for a
@@ -510,7 +495,7 @@ const struct gm_finding_kind *gm_classify_bucket(const struct gm_gdump_set *set,
     if (!k) {
         return NULL;
     }
-    if (created_by_handler(set, st) &&
+    if (created_by_handler(set, st, b->count) &&
         (strncmp(k->id, "chan-", 5) == 0 || strcmp(k->id, "select-blocked") == 0 ||
          strcmp(k->id, "context-not-propagated") == 0 || strcmp(k->id, "range-never-closed") == 0 ||
          strcmp(k->id, "cond-wait") == 0 || strcmp(k->id, "waitgroup-wait") == 0 ||
@@ -1334,6 +1319,9 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
         if (changer != GM_NO_FRAME) { /* with every goroutine counted: vs requests in flight */
             fj->culprit_of = fj->culprit;
             fj->culprit = changer;
+            fj->fix = "derive the middleware's context from the request's (context.WithValue("
+                      "r.Context(), ...)), not from context.Background(): the handler's "
+                      "goroutines wait on it";
         }
         grade(set, set->dumps[dump].proof, &out->v[j]);
     }

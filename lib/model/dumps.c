@@ -32,6 +32,7 @@ void gm_gdump_set_release(struct gm_gdump_set *set)
     free(set->dumps);
     free(set->locks);
     free(set->req_swaps);
+    free(set->handlers);
     gm_stacks_release(&set->stacks);
     memset(set, 0, sizeof(*set));
 }

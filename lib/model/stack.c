@@ -34,6 +34,29 @@ void gm_stacks_release(struct gm_stacks *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* Whether the first element of a package path without a dot names the standard library (Go
+ * 1.26's top-level directories of GOROOT/src, plus what the toolchain names functions with:
+ * "type" for generated equality functions, "go" for go.shape/go.itab). A module path without
+ * a dot ("myapp/internal/db", common in private monorepos) is user code, as in Go. */
+static int std_element(const char *p, size_t n)
+{
+    static const char *const std[] = {
+        "archive", "bufio",   "builtin",  "bytes",   "cmd",     "cmp",      "compress", "container",
+        "context", "crypto",  "database", "debug",   "embed",   "encoding", "errors",   "expvar",
+        "flag",    "fmt",     "go",       "hash",    "html",    "image",    "index",    "internal",
+        "io",      "iter",    "log",      "maps",    "math",    "mime",     "net",      "os",
+        "path",    "plugin",  "reflect",  "regexp",  "runtime", "slices",   "sort",     "strconv",
+        "strings", "structs", "sync",     "syscall", "testing", "text",     "time",     "type",
+        "type:",   "unicode", "unique",   "unsafe",  "vendor",  "weak",
+    };
+    for (size_t i = 0; i < GM_ARRAY_NR(std); i++) {
+        if (strlen(std[i]) == n && memcmp(std[i], p, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 unsigned gm_func_class(struct gm_str f)
 {
     if (gm_str_has_prefix(f, "runtime.") || gm_str_has_prefix(f, "runtime/internal/") ||
@@ -75,9 +98,9 @@ unsigned gm_func_class(struct gm_str f)
         if (end == f.len) {
             return GM_FRAME_RUNTIME | GM_FRAME_STDLIB;
         }
-        return GM_FRAME_STDLIB;
+        return std_element(f.p, end) ? GM_FRAME_STDLIB : GM_FRAME_USER;
     }
-    if (memchr(f.p, '.', first_end)) {
+    if (memchr(f.p, '.', first_end) || !std_element(f.p, first_end)) {
         return GM_FRAME_USER;
     }
     return GM_FRAME_STDLIB;

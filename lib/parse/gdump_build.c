@@ -84,6 +84,49 @@ int gd_start_dump(struct parser *ps, enum gm_dump_kind kind)
     return 0;
 }
 
+/* Records the user functions of the current goroutine that serve an HTTP request: all of them
+ * when the goroutine is a server connection's (net/http.(*conn).serve at the bottom), and
+ * those whose arguments have a handler's shape anywhere. The evidence that goroutines they
+ * start belong to a request (escaped-request-goroutine). */
+static int add_handler(struct gm_gdump_set *set, uint32_t frame)
+{
+    const struct gm_frame *f = gm_stacks_get_frame(&set->stacks, frame);
+    if (!(f->flags & GM_FRAME_USER)) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < set->handlers_nr; i++) {
+        if (set->handlers[i].func_id == f->func_id) {
+            set->handlers[i].live++;
+            return 0;
+        }
+    }
+    if (set->handlers_nr == GM_HANDLERS_MAX) {
+        return 0;
+    }
+    if (set->handlers_nr == set->handlers_alloc &&
+        GM_GROW(set->handlers, set->handlers_alloc, 16) < 0) {
+        return GM_ENOMEM;
+    }
+    set->handlers[set->handlers_nr++] = (struct gm_handler){f->func_id, 1};
+    return 0;
+}
+
+static int request_handlers(struct parser *ps)
+{
+    struct gm_gdump_set *set = ps->set;
+    if (ps->nframes && strcmp(gm_stacks_func(&set->stacks, ps->frames[ps->nframes - 1]),
+                              "net/http.(*conn).serve") == 0) {
+        for (uint32_t k = 0; k + 1 < ps->nframes; k++) {
+            GM_TRY(add_handler(set, ps->frames[k]));
+        }
+        return 0;
+    }
+    for (uint32_t k = 0; k < ps->reqs_nr; k++) {
+        GM_TRY(add_handler(set, ps->frames[ps->reqs[k].frame]));
+    }
+    return 0;
+}
+
 /* Records where the current goroutine's handler chain passed a different *http.Request down:
  * the outer frame of the pair, user code, replaced it (struct gm_req_swap). */
 static int request_swaps(struct parser *ps)
@@ -155,6 +198,7 @@ int gd_finish_g(struct parser *ps)
         GM_TRY(gm_idset_add(&ps->ids, ps->g.u.id));
     }
     GM_TRY(request_swaps(ps));
+    GM_TRY(request_handlers(ps));
     if (ps->lock_wait && ps->lw.nr) {
         if (set->locks_nr == set->locks_alloc && GM_GROW(set->locks, set->locks_alloc, 16) < 0) {
             return GM_ENOMEM;

@@ -37,6 +37,11 @@ KNOWN = {
     "the goroutine is not in the stack; they read as context-not-propagated (same fix)",
     ("escaped-request-goroutine", "debug=0"): "goroutine profiles carry no creator either "
     "(context-not-propagated)",
+    ("middleware-context", "debug=1"): "no creator, no arguments: neither the handler that "
+    "started the watchers nor the middleware that replaced its request shows; they read as "
+    "context-not-propagated",
+    ("middleware-context", "debug=0"): "no creator, no arguments in a profile either "
+    "(context-not-propagated)",
     ("mutex-leaked", "debug=1"): "no semaphore address: the waiters of one mutex cannot be told "
     "from those of several, so a lock nobody holds is not named (mutex-wait, low)",
     ("mutex-leaked", "debug=0"): "no semaphore address in a profile either",

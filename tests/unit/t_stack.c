@@ -39,6 +39,16 @@ ParameterizedTestParameters(stack, func_class)
         {"database/sql.(*DB).conn", GM_FRAME_STDLIB},
         {"os/signal.signal_recv", GM_FRAME_STDLIB},
         {"panic", GM_FRAME_RUNTIME | GM_FRAME_STDLIB},
+        /* a module path without a dot (private monorepos) is user code, as in Go */
+        {"myapp/internal/db.(*DB).Query", GM_FRAME_USER},
+        {"monorepo/svc/orders.(*Handler).ServeHTTP", GM_FRAME_USER},
+        {"myapp.Run", GM_FRAME_USER},
+        {"encoding/json.(*decodeState).object", GM_FRAME_STDLIB},
+        {"crypto/tls.(*Conn).Read", GM_FRAME_STDLIB},
+        {"fmt.Fprintf", GM_FRAME_STDLIB},
+        {"vendor/golang.org/x/net/http2/hpack.(*Decoder).Write", GM_FRAME_STDLIB},
+        {"type:.eq.main.T", GM_FRAME_STDLIB},
+        {"testing.tRunner", GM_FRAME_STDLIB},
     };
     return cr_make_param_array(struct class_case, cases, sizeof(cases) / sizeof(cases[0]));
 }
