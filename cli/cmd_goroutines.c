@@ -134,6 +134,14 @@ static void report_dump(struct run_ctx *c, const char *file, struct gm_gdump_set
         cli_err("%s: the dump is truncated at byte %llu (analysing what is there)", file,
                 (unsigned long long)d->trunc_off);
     }
+    if (d->kind == GM_DUMP_AGGREGATED && !d->from_profile && d->total_declared &&
+        d->total_declared != d->goroutines) {
+        /* a debug=1 paste cut short (or records dropped by hand): say what is missing */
+        cli_err("%s:%llu: the header says %llu goroutines, the records hold %llu (a cut paste? "
+                "analysing what is there)",
+                file, (unsigned long long)d->line_first, (unsigned long long)d->total_declared,
+                (unsigned long long)d->goroutines);
+    }
     struct gm_buckets bk;
     struct gm_findings fd;
     memset(&bk, 0, sizeof(bk));

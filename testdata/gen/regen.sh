@@ -116,6 +116,8 @@ awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t")
        printf "{\"log\":\"%s\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-23T15:13:23.123456789Z\"}\n", $0 }' \
 	"$src" > "$out/y_paste_docker.txt"
 gzip -9 -n -c "$out/y_chan-send-blocked.txt" > "$out/y_gzip.txt.gz"
+# A debug=1 paste cut after its third record: the header's total no longer matches.
+awk 'BEGIN { RS = ""; ORS = "\n\n" } NR <= 3' "$out/y_debug1.txt" > "$out/y_debug1_cut.txt"
 
 wait "$minutes_pid"
 pids=()
