@@ -47,7 +47,9 @@ static int run(int argc, char **argv, int first)
         struct gm_diag diag;
         memset(&diag, 0, sizeof(diag));
         /* any text: gctrace lines are found inside application logs */
-        struct gm_artifact_opts ao = {.lim = &lim};
+        struct gm_artifact_opts ao = {.lim = &lim,
+                                      .want_text = "GODEBUG=gctrace=1 lines ('gc N @T s P%: "
+                                                   "...')"};
         int r = cli_open(&a, file, &ao, &diag);
         if (r < 0) {
             cli_err_diag(file, r, &diag);

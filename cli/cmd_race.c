@@ -6,6 +6,7 @@
 #include "gm/input.h"
 #include "gm/render_race.h"
 #include "gm/source.h"
+#include "gm/sniff.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,13 +55,21 @@ static int run(int argc, char **argv, int first)
     struct gm_diag diag;
     memset(&diag, 0, sizeof(diag));
     /* any text: race reports are found inside go test output and logs */
-    struct gm_artifact_opts ao = {.lim = &lim};
+    struct gm_artifact_opts ao = {
+        .lim = &lim, .want_text = "a race detector log ('WARNING: DATA RACE' reports)"};
     int r = cli_open(&a, file, &ao, &diag);
     if (r < 0) {
         cli_err_diag(file, r, &diag);
         return 2;
     }
     struct gm_race_result res;
+    if (gm_sniff_binary(a.in.p, a.in.len)) {
+        cli_err("%s: expected a race detector log ('WARNING: DATA RACE' reports); this is binary "
+                "data",
+                file);
+        gm_artifact_close(&a);
+        return 2;
+    }
     r = gm_race_analyze(a.in.p, a.in.len, &lim, &res);
     gm_artifact_close(&a);
     if (r < 0) {

@@ -24,6 +24,10 @@ enum gm_kind {
 enum gm_kind gm_sniff(const char *p, size_t len);
 const char *gm_kind_name(enum gm_kind k);
 
+/* Whether p looks like binary data rather than text: a NUL, or more than one byte in 32 a
+ * control character (other than tab, CR, LF, FF, ESC) among its first 4 KiB. */
+int gm_sniff_binary(const char *p, size_t len);
+
 /* When p starts with text (its first 512 bytes printable): GM_EFORMAT with "expected WANT,
  * found text: '<its first line>'" in diag, the error of a body that is not the profile asked
  * for (an HTML error page, a login form). Else 0 and diag untouched. */

@@ -32,6 +32,10 @@ static int wanted(const struct gm_artifact *a, const struct gm_artifact_opts *o,
 static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
                        struct gm_diag *diag)
 {
+    if (a->in.len == 0 && o && o->want_text) {
+        gm_artifact_close(a);
+        return gm_diag_set(diag, GM_EFORMAT, 0, 0, "empty input: expected %s", o->want_text);
+    }
     /* profile.proto starts with field 1 (sample_type, length-delimited): tag byte 0x0a */
     if (o && o->expect_pprof && a->in.len > 0 && a->in.p[0] == 0x0a) {
         a->kind = GM_KIND_PPROF;
@@ -50,6 +54,17 @@ static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
                  ? gm_pprof_parse(&a->profile, a->in.p, a->in.len, &a->lim, diag)
                  : gm_heaptext_parse(&a->profile, a->in.p, a->in.len, &a->lim, diag);
         a->has_profile = rc >= 0;
+        if (rc < 0 && rc != GM_ENOMEM && !forced && a->kind == GM_KIND_PPROF && o && o->want_text &&
+            diag && (o->want == 0 || (o->want & ~GM_WANT_PROFILE) != 0)) {
+            /* binary bytes that only looked like a profile, where more than a profile would
+             * do: say what was expected first (a profile command keeps the decoder's words) */
+            char why[sizeof(diag->msg)];
+            memcpy(why, diag->msg, sizeof(why));
+            gm_diag_set(diag, rc, diag->off, 0,
+                        "expected %s; these bytes are binary and not a "
+                        "pprof profile either (%s)",
+                        o->want_text, why);
+        }
         if (rc < 0 && rc != GM_ENOMEM && forced) {
             struct gm_diag t = {0};
             if (gm_sniff_found_text(a->in.p, a->in.len,

@@ -93,6 +93,19 @@ enum gm_kind gm_sniff(const char *p, size_t len)
     return GM_KIND_UNKNOWN;
 }
 
+int gm_sniff_binary(const char *p, size_t len)
+{
+    size_t n = len < 4096 ? len : 4096, ctl = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == 0) {
+            return 1;
+        }
+        ctl += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b;
+    }
+    return n && ctl * 32 > n;
+}
+
 int gm_sniff_found_text(const char *p, size_t len, const char *want, struct gm_diag *diag)
 {
     size_t n = len < 512 ? len : 512;

@@ -1,0 +1,1 @@
+race testdata/goroutine/n_empty.txt
