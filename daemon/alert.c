@@ -75,7 +75,12 @@ static char *payload(struct alerts *a, struct watcher *w)
             if (!a->ui[0] || fd->capture <= 0) {
                 snprintf(link, sizeof(link), "%s/targets/%lld", a->ui, (long long)t->id);
             }
-            snprintf(summary, sizeof(summary), "%s in %s on %s", fd->id, fd->function, t->w.name);
+            if (fd->function[0]) {
+                snprintf(summary, sizeof(summary), "%s in %s on %s", fd->id, fd->function,
+                         t->w.name);
+            } else { /* heap-growth of the total: no one function */
+                snprintf(summary, sizeof(summary), "%s on %s", fd->id, t->w.name);
+            }
             gm_out_puts(&o, n++ ? ",\n{\"labels\": {" : "\n{\"labels\": {");
             kv(&o, "alertname", "GomedicFinding", 1);
             kv(&o, "target", t->w.name, 0);
