@@ -94,6 +94,12 @@ static int run(int argc, char **argv, int first)
     if (r < 0) {
         cli_die("out of memory");
     }
+    if (res.stats.unreadable) {
+        cli_err("%s:%llu: %llu race report%s whose stacks could not be read: each is listed as "
+                "its own race",
+                file, (unsigned long long)res.stats.unreadable_line,
+                (unsigned long long)res.stats.unreadable, res.stats.unreadable == 1 ? "" : "s");
+    }
     if (o.baseline) {
         struct gm_artifact bl;
         memset(&diag, 0, sizeof(diag));

@@ -27,13 +27,15 @@ struct gm_race_visitor {
 
 struct gm_race_stats {
     uint64_t lines;
-    uint64_t reports;       /* WARNING: DATA RACE blocks */
-    uint64_t found_total;   /* sum of "Found N data race(s)" */
-    uint64_t skipped_lines; /* lines outside reports */
-    int truncated;          /* the log ends inside a report */
-    uint64_t unread;        /* "WARNING: DATA RACE" inside a line not undressed to start with it
-                               (a log prefix gm/paste.h does not know): reports not read */
-    uint64_t unread_line;   /* the first such line */
+    uint64_t reports;         /* WARNING: DATA RACE blocks */
+    uint64_t found_total;     /* sum of "Found N data race(s)" */
+    uint64_t skipped_lines;   /* lines outside reports */
+    int truncated;            /* the log ends inside a report */
+    uint64_t unread;          /* "WARNING: DATA RACE" inside a line not undressed to start with it
+                                 (a log prefix gm/paste.h does not know): reports not read */
+    uint64_t unread_line;     /* the first such line */
+    uint64_t unreadable;      /* reports of which no stack could be read (each its own race) */
+    uint64_t unreadable_line; /* the first one's line */
 };
 
 /* Parses (p, len) into stacks (frames interned) calling v. Returns 0, the visitor's negative

@@ -75,6 +75,16 @@ static const char *hint(const struct gm_stacks *s, const struct gm_race_report *
                         uint32_t u1, int global, int *prio)
 {
     *prio = 99;
+    if (rep->acc[0].atomic != rep->acc[1].atomic) {
+        /* the plain side of a plain/atomic pair */
+        const struct gm_race_access *plain = &rep->acc[rep->acc[0].atomic ? 1 : 0];
+        *prio = 1;
+        return plain->kind == GM_RACE_WRITE
+                   ? "a plain write races an atomic access: every access to the variable must "
+                     "go through sync/atomic (or make it an atomic.Int64/Bool/Pointer)"
+                   : "a plain read races an atomic access: every access to the variable must "
+                     "go through sync/atomic (or make it an atomic.Int64/Bool/Pointer)";
+    }
     for (int i = 0; i < 2; i++) {
         uint32_t st = rep->acc[i].stack_id;
         if (stack_has_prefix(s, st, "runtime.mapaccess") ||
@@ -153,6 +163,14 @@ static int on_report(void *ctx, const struct gm_race_report *rep)
     loc_key(s, l1, k1, sizeof(k1));
     int swap = strcmp(k0, k1) > 0;
     int n = snprintf(key, sizeof(key), "%s\n%s", swap ? k1 : k0, swap ? k0 : k1);
+    if (l0 == GM_NO_FRAME && l1 == GM_NO_FRAME) {
+        /* no stack could be read: its own race (by its line), never one id for all such */
+        n = snprintf(key, sizeof(key), "unreadable report at line %llu",
+                     (unsigned long long)rep->line);
+        if (!r->stats.unreadable++) {
+            r->stats.unreadable_line = rep->line;
+        }
+    }
     uint64_t h = gm_hash(key, n > 0 ? (size_t)n : 0);
     uint32_t pos = gm_htab_probe(&c->groups, (uint32_t)h), gi;
     while ((gi = gm_htab_next(&c->groups, (uint32_t)h, &pos)) != GM_HTAB_END &&

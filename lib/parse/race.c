@@ -28,6 +28,7 @@ struct rparser {
     int have_func;
     uint32_t test_id;
     char linebuf[2][4096]; /* undressed lines (gm/paste.h): pend_func is read with the next */
+    char funcbuf[512];     /* pend_func when it had to be repaired (mojibake) */
     unsigned lb;
 };
 
@@ -208,6 +209,27 @@ static int file_line(struct gm_str s, struct gm_str *file, uint32_t *line)
     return 0;
 }
 
+/* "main.funcÂ·001": the middle dot of Go's old closure names (U+00B7, UTF-8 C2 B7) read as
+ * Latin-1 and written again as UTF-8 (C3 82 C2 B7) by whatever copied the log: undone into
+ * buf. */
+static struct gm_str mojibake(struct gm_str f, char *buf, size_t cap)
+{
+    if (!memmem(f.p, f.len, "\xc3\x82\xc2\xb7", 4) || f.len >= cap) {
+        return f;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < f.len; i++) {
+        if (i + 3 < f.len && memcmp(f.p + i, "\xc3\x82\xc2\xb7", 4) == 0) {
+            buf[o++] = '\xc2';
+            buf[o++] = '\xb7';
+            i += 3;
+        } else {
+            buf[o++] = f.p[i];
+        }
+    }
+    return (struct gm_str){buf, o};
+}
+
 static int report_line(struct rparser *ps, struct gm_str s)
 {
     if (s.len == 0) {
@@ -219,8 +241,12 @@ static int report_line(struct rparser *ps, struct gm_str s)
     if (atomic) {
         rest = (struct gm_str){rest.p + 7, rest.len - 7};
     }
-    int rd = starts(rest, "Read at ") || starts(rest, "read at ");
-    int wr = starts(rest, "Write at ") || starts(rest, "write at ");
+    /* Go 1.1-1.5 wrote no address: "Read by goroutine 13:", "Previous write by main
+     * goroutine:" */
+    int rd = starts(rest, "Read at ") || starts(rest, "read at ") || starts(rest, "Read by ") ||
+             starts(rest, "read by ");
+    int wr = starts(rest, "Write at ") || starts(rest, "write at ") || starts(rest, "Write by ") ||
+             starts(rest, "write by ");
     if ((rd || wr) && s.p[s.len - 1] == ':') {
         GM_TRY(end_section(ps));
         struct gm_race_access *a = &ps->r.acc[prev ? 1 : 0];
@@ -270,7 +296,8 @@ static int report_line(struct rparser *ps, struct gm_str s)
     if (s.len > 2 && s.p[s.len - 1] == ')') {
         const char *lp = memrchr(s.p, '(', s.len);
         if (lp && lp > s.p) {
-            ps->pend_func = (struct gm_str){s.p, (size_t)(lp - s.p)};
+            ps->pend_func = mojibake((struct gm_str){s.p, (size_t)(lp - s.p)}, ps->funcbuf,
+                                     sizeof(ps->funcbuf));
             ps->have_func = 1;
         }
     }

@@ -47,6 +47,14 @@ static void print_stack(struct gm_out *o, const struct gm_stacks *s, const struc
     }
 }
 
+/* "global", "heap", or "unknown" when the report printed no address (Go 1.1-1.5). */
+static const char *address_kind(const struct gm_race_group *g)
+{
+    return g->first.acc[0].addr == 0 && g->first.acc[1].addr == 0 ? "unknown"
+           : g->global                                            ? "global"
+                                                                  : "heap";
+}
+
 void gm_render_race_table(struct gm_out *o, const char *file, const struct gm_race_result *r,
                           const struct gm_paths *paths, int max_frames, int baseline)
 {
@@ -88,7 +96,10 @@ void gm_render_race_table(struct gm_out *o, const char *file, const struct gm_ra
                 gm_out_printf(o, " %s", gm_strtab_cstr(&s->strs, g->tests[k]));
             }
         }
-        gm_out_printf(o, "  %s address\n", g->global ? "global" : "heap");
+        gm_out_printf(o, "  %s\n",
+                      address_kind(g)[0] == 'u' ? "address not printed (Go 1.5 or older)"
+                      : g->global               ? "global address"
+                                                : "heap address");
         for (int a = 0; a < 2; a++) {
             const struct gm_race_access *acc = &g->first.acc[a];
             who(w, sizeof(w), acc);
@@ -179,7 +190,7 @@ void gm_render_race_json(struct gm_out *o, const char *file, const struct gm_rac
             }
             gm_out_json_cstr(o, gm_strtab_cstr(&s->strs, g->tests[k]));
         }
-        gm_out_printf(o, "],\"address\":\"%s\",\"hint\":", g->global ? "global" : "heap");
+        gm_out_printf(o, "],\"address\":\"%s\",\"hint\":", address_kind(g));
         if (g->hint) {
             gm_out_json_cstr(o, g->hint);
         } else {

@@ -1088,3 +1088,63 @@ Test(race_fixture, prefixed_logs_are_read)
     cr_assert_eq(r.stats.unread_line, 1u);
     gm_race_result_release(&r);
 }
+
+/* Reports as Go 1.1-1.5 wrote them (no address, "Read by goroutine N:"), with a Windows path,
+ * an offset wrapped to its own line and a closure name whose middle dot went through Latin-1,
+ * give the real racing pair; a report without any readable stack is its own race. */
+Test(race_format, old_reports_and_unreadable_ones)
+{
+    static const char *const text =
+        "==================\nWARNING: DATA RACE\nRead by goroutine 13:\n  main.func\xc2\xb7"
+        "001()\n      /tmp/x.go:10 +0x4a\n\nPrevious write by main goroutine:\n"
+        "  main.main()\n      /tmp/x.go:12 +0x123\n\nGoroutine 13 (running) created at:\n"
+        "  main.main()\n      /tmp/x.go:9 +0x9a\n==================\n"
+        "==================\nWARNING: DATA RACE\nWrite by goroutine 5:\n  main.func\xc3\x82\xc2"
+        "\xb7"
+        "002()\n      C:/Users/dev/app/y.go:20 +0x4a\n\nPrevious read by goroutine 6:\n"
+        "  main.func\xc2\xb7"
+        "003()\n      C:/Users/dev/app/y.go:30\n      +0x51\n"
+        "==================\n"
+        "==================\nWARNING: DATA RACE\nRead at 0x1 by goroutine 7:\n  ???\n"
+        "==================\n"
+        "==================\nWARNING: DATA RACE\nRead at 0x2 by goroutine 9:\n  ???\n"
+        "==================\n";
+    struct gm_race_result r;
+    analyze_str(text, &r);
+    cr_assert_eq(r.stats.reports, 4u);
+    cr_assert_eq(r.groups_nr, 4u, "two real pairs, two unreadable reports apart");
+    cr_assert_eq(r.stats.unreadable, 2u);
+    const struct gm_race_group *g = group_of(&r,
+                                             "main.func\xc2\xb7"
+                                             "001",
+                                             "main.main");
+    cr_assert_not_null(g);
+    cr_assert_eq(g->first.acc[0].kind, GM_RACE_READ);
+    cr_assert(g->first.acc[1].main);
+    g = group_of(&r,
+                 "main.func\xc2\xb7"
+                 "002",
+                 "main.func\xc2\xb7"
+                 "003");
+    cr_assert_not_null(g, "the Latin-1 middle dot repaired");
+    cr_assert_str_eq(gm_stacks_file(&r.stacks, g->loc[0]), "C:/Users/dev/app/y.go");
+    cr_assert_eq(gm_stacks_get_frame(&r.stacks, g->loc[1])->line, 30u, "+0x on its own line");
+    gm_race_result_release(&r);
+}
+
+Test(race_format, plain_read_racing_an_atomic_write)
+{
+    static const char *const text =
+        "==================\nWARNING: DATA RACE\nRead at 0x00c000012345 by goroutine 7:\n"
+        "  main.(*Stats).Get()\n      /x/main.go:20 +0x3a\n\n"
+        "Previous atomic write at 0x00c000012345 by goroutine 8:\n"
+        "  sync/atomic.AddInt64()\n      /go/src/runtime/race_amd64.s:289 +0xb\n"
+        "  main.(*Stats).Inc()\n      /x/main.go:14 +0x44\n==================\n";
+    struct gm_race_result r;
+    analyze_str(text, &r);
+    cr_assert_eq(r.groups_nr, 1u);
+    cr_assert_not_null(r.groups[0].hint);
+    cr_assert_not_null(strstr(r.groups[0].hint, "plain read races an atomic"), "%s",
+                       r.groups[0].hint);
+    gm_race_result_release(&r);
+}
