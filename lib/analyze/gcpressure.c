@@ -93,6 +93,9 @@ static double median_of(double *v, uint32_t n)
     return n ? v[n / 2] : 0;
 }
 
+#define GC_CPU_MIN_CYCLES  10  /* gc-cpu-high needs this many cycles ... */
+#define GC_CPU_MIN_SECONDS 1.0 /* ... over at least this long */
+
 /* gc-cpu-high: GC's CPU share, since start or over the recent half, above 25%. */
 static void find_gc_cpu(struct gm_gc_report *r, double share)
 {
@@ -276,7 +279,11 @@ static void find_gc(struct gm_gc_report *r)
         return;
     }
     double share = GM_MAX((double)r->pct_last, r->cpu_share_recent);
-    find_gc_cpu(r, share);
+    /* a few lines prove nothing about a rate: the runtime's percentage is cumulative since the
+     * start, whose first cycles are all start-up; the recomputed recent share needs cycles */
+    if (r->log.cycles_nr >= GC_CPU_MIN_CYCLES && r->duration_s >= GC_CPU_MIN_SECONDS) {
+        find_gc_cpu(r, r->log.cycles_nr >= 2 * GC_CPU_MIN_CYCLES ? share : (double)r->pct_last);
+    }
     find_live_rising(r);
     find_death_spiral(r, share);
     find_stw_long(r);

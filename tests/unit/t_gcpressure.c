@@ -870,3 +870,25 @@ Test(gcpressure, fixture_truncated)
     cr_assert_gt(r.log.cycles_nr, 0u);
     gm_gc_report_release(&r);
 }
+
+/* Two ordinary lines of a busy program's start (the runtime's 43% is cumulative since a start
+ * 5 ms ago) are no rate: no gc-cpu-high until 10 cycles over a second; the same share held
+ * over 30 cycles and 3 s is one. */
+Test(gcpressure, gc_cpu_needs_cycles_and_time)
+{
+    struct buf b;
+    struct gm_gc_report r;
+    buf_init(&b);
+    gc_line(&b, 1, 0.002, 8, 0.08, 0.41, 0.003, 0.37, 0, 1, 2);
+    gc_line(&b, 2, 0.005, 43, 1.5, 13, 0.004, 1.6, 1, 1, 2);
+    analyze(&b, &r);
+    cr_assert_null(find(&r, "gc-cpu-high"));
+    gm_gc_report_release(&r);
+    buf_init(&b);
+    for (uint32_t i = 0; i < 30; i++) {
+        gc_line(&b, i + 1, 0.1 * (i + 1), 43, 1.5, 13, 0.004, 1.6, 10, 12, 2);
+    }
+    analyze(&b, &r);
+    cr_assert_not_null(find(&r, "gc-cpu-high"));
+    gm_gc_report_release(&r);
+}
