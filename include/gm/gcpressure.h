@@ -1,8 +1,8 @@
 /*
  * gm/gcpressure.h - GC pressure analysis of a gctrace/schedtrace log (gomedic gc).
  *
- * Collects the cycles of the log's last process (gc numbering restarts at 1 when a process
- * restarts; earlier processes are counted) and its SCHED lines, then computes: cycle rate over
+ * Collects the cycles of the log's longest process (gc numbering restarts at 1 when a process
+ * restarts; the others are counted) and its SCHED lines, then computes: cycle rate over
  * time, stop-the-world pauses (sweep + mark termination wall time) p50/p99/max, concurrent
  * mark time, GC CPU share (the runtime's cumulative N% and one recomputed from the cpu
  * figures), assist share, the live heap after each mark with its least-squares trend and the
@@ -33,6 +33,7 @@ struct gm_gc_finding {
 struct gm_gc_report {
     struct gm_gctrace_stats stats;
     uint32_t processes;   /* processes seen (gc numbering restarts) */
+    uint32_t process;     /* the one analysed (1-based): the longest, the last among equals */
     struct gm_gc_log log; /* the cycles and SCHED lines of the last process (gm/gclog.h) */
     uint32_t scav_nr;
     double scav_released_kib;

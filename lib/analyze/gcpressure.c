@@ -16,6 +16,8 @@
 struct collect {
     struct gm_gc_report *r;
     uint32_t last_num;
+    struct gm_gc_log best; /* the longest process before the current one */
+    uint32_t best_no;      /* its number (1-based), 0 when none */
 };
 
 static int on_cycle(void *ctx, const struct gm_gc_cycle *c)
@@ -25,7 +27,14 @@ static int on_cycle(void *ctx, const struct gm_gc_cycle *c)
     if (r->processes == 0) {
         r->processes = 1; /* SCHED lines seen before the first cycle belong to it */
     } else if (c->num < cl->last_num || (c->num == 1 && cl->last_num != 0)) {
-        /* a new process: its numbering restarted */
+        /* a new process: its numbering restarted; the longest so far is kept aside */
+        if (r->log.cycles_nr > cl->best.cycles_nr) {
+            struct gm_gc_log t = cl->best;
+            cl->best = r->log;
+            r->log = t;
+            r->log.max = cl->best.max;
+            cl->best_no = r->processes;
+        }
         r->processes++;
         gm_gc_log_restart(&r->log);
     }
@@ -436,9 +445,18 @@ int gm_gc_analyze(const char *p, size_t len, uint32_t max_cycles, struct gm_gc_r
 {
     memset(r, 0, sizeof(*r));
     r->log.max = max_cycles ? max_cycles : DEFAULT_MAX_CYCLES;
-    struct collect cl = {r, 0};
+    struct collect cl = {r, 0, {0}, 0};
     struct gm_gctrace_visitor v = {&cl, on_cycle, on_sched, on_scav};
     int rc = gm_gctrace_parse(p, len, &v, &r->stats);
+    /* the longest process is analysed (a restart's one-cycle tail says nothing) */
+    r->process = r->processes;
+    if (rc >= 0 && cl.best.cycles_nr > r->log.cycles_nr) {
+        struct gm_gc_log t = r->log;
+        r->log = cl.best;
+        cl.best = t;
+        r->process = cl.best_no;
+    }
+    gm_gc_log_release(&cl.best);
     if (rc < 0) {
         gm_gc_report_release(r);
         return rc;

@@ -47,8 +47,11 @@ void gm_render_gc_table(struct gm_out *o, const char *file, const struct gm_gc_r
                   (unsigned long long)st->sched_lines, (unsigned long long)st->scav_lines,
                   (unsigned long long)st->skipped_lines);
     if (r->processes > 1) {
-        gm_out_printf(o, "note: %u processes (gc numbering restarts); analysing the last one\n",
-                      r->processes);
+        gm_out_printf(o,
+                      "note: %u processes (gc numbering restarts); analysing process %u, the "
+                      "%s (%u cycles)\n",
+                      r->processes, r->process, r->process == r->processes ? "last" : "longest",
+                      r->log.cycles_nr);
     }
     if (st->truncated) {
         gm_out_puts(o, "note: the log ends inside a runtime line (truncated)\n");
@@ -129,14 +132,15 @@ void gm_render_gc_json(struct gm_out *o, const char *file, const struct gm_gc_re
     const struct gm_gctrace_stats *st = &r->stats;
     gm_out_puts(o, "{\"schema\":\"" GM_SCHEMA_GC "\",\"file\":");
     gm_out_json_cstr(o, file);
-    gm_out_printf(o,
-                  ",\"lines\":%llu,\"cycles\":%llu,\"analysed_cycles\":%u,\"processes\":%u,"
-                  "\"skipped_lines\":%llu,\"malformed_lines\":%llu,\"sched_lines\":%llu,"
-                  "\"scav_lines\":%llu,\"truncated\":%s,",
-                  (unsigned long long)st->lines, (unsigned long long)st->gc_lines, r->log.cycles_nr,
-                  r->processes, (unsigned long long)st->skipped_lines,
-                  (unsigned long long)st->malformed, (unsigned long long)st->sched_lines,
-                  (unsigned long long)st->scav_lines, st->truncated ? "true" : "false");
+    gm_out_printf(
+        o,
+        ",\"lines\":%llu,\"cycles\":%llu,\"analysed_cycles\":%u,\"processes\":%u,"
+        "\"process\":%u,\"skipped_lines\":%llu,\"malformed_lines\":%llu,\"sched_lines\":%llu,"
+        "\"scav_lines\":%llu,\"truncated\":%s,",
+        (unsigned long long)st->lines, (unsigned long long)st->gc_lines, r->log.cycles_nr,
+        r->processes, r->process, (unsigned long long)st->skipped_lines,
+        (unsigned long long)st->malformed, (unsigned long long)st->sched_lines,
+        (unsigned long long)st->scav_lines, st->truncated ? "true" : "false");
     gm_out_printf(o,
                   "\"duration_s\":%.3f,\"cycles_per_s\":%.3f,\"gc_cpu_percent\":%u,"
                   "\"gc_cpu_percent_recomputed\":%.2f,\"gc_cpu_percent_recent\":%.2f,"

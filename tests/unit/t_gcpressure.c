@@ -892,3 +892,22 @@ Test(gcpressure, gc_cpu_needs_cycles_and_time)
     cr_assert_not_null(find(&r, "gc-cpu-high"));
     gm_gc_report_release(&r);
 }
+
+/* A log of a process and the first cycle of its restart: the longest process is analysed,
+ * not the one-cycle tail. */
+Test(gcpressure, the_longest_process_is_analysed)
+{
+    struct buf b;
+    struct gm_gc_report r;
+    buf_init(&b);
+    for (uint32_t i = 0; i < 30; i++) {
+        gc_line(&b, i + 1, 0.1 * (i + 1), 2, 0.05, 1.2, 0.04, 0.1, 10, 20, 4);
+    }
+    gc_line(&b, 1, 0.002, 43, 1.5, 13, 0.004, 1.6, 1, 1, 2);
+    analyze(&b, &r);
+    cr_assert_eq(r.processes, 2u);
+    cr_assert_eq(r.process, 1u);
+    cr_assert_eq(r.log.cycles_nr, 30u);
+    cr_assert_null(find(&r, "gc-cpu-high"), "the restart's 43%% is not the log's");
+    gm_gc_report_release(&r);
+}
