@@ -55,11 +55,22 @@ int cli_open(struct gm_artifact *a, const char *path, const struct gm_artifact_o
 int cli_load_dumps(struct gm_gdump_set *set, const char *path, struct gm_diag *diag)
 {
     struct gm_artifact a;
+    uint64_t no_file = set->no_file;
+    int rc;
     if (!take(&a, path, &set->limits)) {
-        return gm_load_dumps(set, path, diag);
+        rc = gm_load_dumps(set, path, diag);
+    } else {
+        rc = gm_artifact_dumps(&a, set, diag);
+        gm_artifact_close(&a);
     }
-    int rc = gm_artifact_dumps(&a, set, diag);
-    gm_artifact_close(&a);
+    if (rc >= 0 && set->no_file > no_file) {
+        /* an edited paste: never drop what is there, never stay silent about it */
+        cli_err("%s:%llu: %llu frame%s without its '\\tFILE:LINE' line (read without a "
+                "location)",
+                path, (unsigned long long)set->no_file_line,
+                (unsigned long long)(set->no_file - no_file),
+                set->no_file - no_file == 1 ? "" : "s");
+    }
     return rc;
 }
 

@@ -170,6 +170,8 @@ struct gm_gdump_set {
     uint64_t lines;         /* lines read over all inputs */
     uint64_t skipped_lines; /* non-dump lines (logs, registers, ...) */
     uint64_t ancestors;     /* [originating from goroutine N] blocks skipped */
+    uint64_t no_file;       /* frames whose '\tFILE:LINE' line was missing (kept, no location) */
+    uint64_t no_file_line;  /* in the last input that had one: the line after the first */
 };
 
 static inline struct gm_goroutine *gm_gdump_g(const struct gm_gdump_set *set, uint32_t i)

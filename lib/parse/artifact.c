@@ -32,6 +32,14 @@ static int wanted(const struct gm_artifact *a, const struct gm_artifact_opts *o,
 static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
                        struct gm_diag *diag)
 {
+    if (a->in.len >= 2 &&
+        (((unsigned char)a->in.p[0] == 0xff && (unsigned char)a->in.p[1] == 0xfe) ||
+         ((unsigned char)a->in.p[0] == 0xfe && (unsigned char)a->in.p[1] == 0xff))) {
+        gm_artifact_close(a);
+        return gm_diag_set(diag, GM_EFORMAT, 0, 0,
+                           "UTF-16 text (a Windows editor or PowerShell redirection saved it): "
+                           "convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)");
+    }
     if (a->in.len == 0 && o && o->want_text) {
         gm_artifact_close(a);
         return gm_diag_set(diag, GM_EFORMAT, 0, 0, "empty input: expected %s", o->want_text);

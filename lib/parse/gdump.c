@@ -495,7 +495,8 @@ static int parse_file_line(struct gm_str s, struct gm_str *file, uint32_t *line)
         k--;
     }
     if (k >= 2) { /* s.p[k - 1] is the last space */
-        if (s.len - k > 3 && memcmp(s.p + k, "pc=", 3) == 0) {
+        /* " fp=0x.. sp=0x.. pc=0x.." (Go 1.10+), " fp=0x.. sp=0x.." (Go 1.9 and older) */
+        if (s.len - k > 3 && (memcmp(s.p + k, "pc=", 3) == 0 || memcmp(s.p + k, "sp=", 3) == 0)) {
             const char *fp = find(s, 1, " fp=0x");
             end = fp ? (size_t)(fp - s.p) : end;
             for (k = end; k >= 2 && !(s.p[k - 1] == '+' && s.p[k - 2] == ' ') && s.p[k - 1] != ':';
@@ -833,8 +834,18 @@ static int handle_line(struct parser *ps, struct gm_str s)
         return 0;
     }
     if (ps->in_g && ps->mode == M_FILE) {
+        struct gm_str f, a;
         if (starts(s, 0, "goroutine ") || ps->last_line) {
             ps->g.flags |= GM_G_TRUNCATED;
+        } else if (is_func_line(s, &f, &a) || starts(s, 0, "created by ")) {
+            /* a frame whose file line was lost (an edited paste): kept without a location,
+             * counted, and the line read as what it is */
+            if (!ps->no_file++) {
+                ps->set->no_file_line = ps->lineno; /* the first of this input */
+            }
+            ps->set->no_file++;
+            GM_TRY(gd_add_frame(ps, ps->pend_func, (struct gm_str){"", 0}, 0));
+            ps->mode = M_FUNC;
         } else {
             return fail(ps, GM_EFORMAT, s, "'\\tFILE:LINE' after a frame");
         }
@@ -897,6 +908,10 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
         struct gm_str s = {p + pos, end - pos};
         if (s.len && s.p[s.len - 1] == '\r') {
             s.len--;
+        }
+        if (pos == 0 && s.len >= 3 && memcmp(s.p, "\xef\xbb\xbf", 3) == 0) {
+            s.p += 3; /* a UTF-8 byte order mark (an editor's save) */
+            s.len -= 3;
         }
         if (dressed && s.len <= set->limits.max_line) {
             ps.lb ^= 1;

@@ -62,6 +62,7 @@ struct parser {
     char scratch[512];
     char linebuf[2][4096]; /* undressed lines (gm/paste.h), the current one and the one before */
     unsigned lb;           /* the current one's index */
+    uint64_t no_file;      /* frames of this input whose file line was missing */
 };
 
 /* Ends the current dump (if any) and starts one of kind: 0 or GM_ENOMEM. */

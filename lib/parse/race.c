@@ -338,6 +338,10 @@ int gm_race_parse(const char *p, size_t len, struct gm_stacks *stacks,
         size_t end = nl ? (size_t)(nl - p) : len;
         struct gm_str s = {p + pos, end - pos};
         lineno++;
+        if (pos == 0 && s.len >= 3 && memcmp(s.p, "\xef\xbb\xbf", 3) == 0) {
+            s.p += 3; /* a UTF-8 byte order mark */
+            s.len -= 3;
+        }
         if (dressed) {
             ps.lb ^= 1;
             s = gm_paste_line(&paste, s, ps.linebuf[ps.lb], sizeof(ps.linebuf[0]));

@@ -32,6 +32,10 @@ enum gm_kind gm_sniff(const char *p, size_t len)
         memmem(p, 16, " trace", 6)) {
         return GM_KIND_TRACE;
     }
+    if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+        p += 3; /* a UTF-8 byte order mark */
+        len -= 3;
+    }
     size_t lim = len < 65536 ? len : 65536;
     int gc = 0;
     /* a dump or a race log in a log collector's lines or a paste (gm/paste.h) */

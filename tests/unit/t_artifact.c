@@ -129,3 +129,14 @@ Test(artifact, series_stops_at_the_file_that_fails)
     cr_assert_eq(gm_series_next(&s, &p, &file, &d), 0, "nothing after an error");
     gm_series_close(&s);
 }
+
+/* UTF-16 text (a Windows editor, PowerShell's >) is named, with what to do. */
+Test(artifact, utf16_text_is_named)
+{
+    static const char text[] = "\xff\xfeg\0o\0r\0o\0u\0t\0i\0n\0e\0 \0001\0";
+    struct gm_artifact a;
+    struct gm_diag d = {0};
+    cr_assert_eq(gm_artifact_open_mem(&a, "body", text, sizeof(text) - 1, NULL, &d), GM_EFORMAT);
+    cr_assert_not_null(strstr(d.msg, "UTF-16"), "%s", d.msg);
+    cr_assert_not_null(strstr(d.msg, "iconv"), "%s", d.msg);
+}

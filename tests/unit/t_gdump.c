@@ -733,12 +733,17 @@ Test(gdump, malformed_header_in_the_middle)
 
 Test(gdump, frame_without_file_line_in_the_middle)
 {
+    /* a frame followed by another frame: kept without a location, counted, never dropped */
     const char *t = "goroutine 1 [running]:\n"
                     "main.main()\n"
                     "main.other()\n"
                     "\t/x/main.go:5 +0x1\n";
-    cr_assert_eq(parse(t), GM_EFORMAT);
-    cr_assert_eq(D.line, 3u, "line %llu", (unsigned long long)D.line);
+    parse_ok(t, 1);
+    cr_assert_eq(S.no_file, 1u);
+    cr_assert_eq(S.no_file_line, 3u);
+    const struct gm_stack *st = gm_stacks_get(&S.stacks, G(0)->stack_id);
+    cr_assert_eq(st->nr, 2u, "both frames kept");
+    cr_assert_eq(gm_stacks_get_frame(&S.stacks, gm_stack_frames(&S.stacks, st)[0])->line, 0u);
     /* a blank line instead of the file line */
     memset(&D, 0, sizeof(D));
     cr_assert_eq(parse("goroutine 1 [running]:\nmain.main()\n\ngoroutine 2 [select]:\n"
@@ -957,4 +962,20 @@ Test(gdump, log_time_rejects)
     /* never reads past the slice */
     const char buf[] = "2026/11/23 15:04:05";
     cr_assert_eq(gm_gdump_log_time((struct gm_str){buf, 18}), -1);
+}
+
+/* Go 1.9 and older print " fp=0x.. sp=0x.." without pc= after the offset; an editor's UTF-8
+ * byte order mark before the first line is not part of it. */
+Test(gdump, go19_frame_suffix_and_byte_order_mark)
+{
+    parse_ok("\xef\xbb\xbfgoroutine 1 [running]:\nmain.main()\n"
+             "\t/x/main.go:5 +0x110 fp=0xc42003df88 sp=0xc42003df60\n"
+             "runtime.main()\n\t/usr/local/go/src/runtime/proc.go:195 +0x226 fp=0xc42003dfe0 "
+             "sp=0xc42003df88\n",
+             1);
+    const struct gm_stack *st = gm_stacks_get(&S.stacks, G(0)->stack_id);
+    cr_assert_eq(st->nr, 2u);
+    const struct gm_frame *f = gm_stacks_get_frame(&S.stacks, gm_stack_frames(&S.stacks, st)[0]);
+    cr_assert_eq(f->line, 5u);
+    cr_assert_str_eq(gm_strtab_cstr(&S.stacks.strs, f->file_id), "/x/main.go");
 }
