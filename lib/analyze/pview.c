@@ -142,6 +142,11 @@ int64_t gm_profile_total(const struct gm_profile *prof, uint32_t index)
     return t;
 }
 
+static int64_t abs_sat(int64_t v)
+{
+    return v == INT64_MIN ? INT64_MAX : v < 0 ? -v : v;
+}
+
 /* ---------------------------------------------------------------- top */
 
 struct entry {
@@ -303,11 +308,6 @@ static void add_profile(struct topb *b, const struct gm_profile *prof, uint32_t 
             }
         }
     }
-}
-
-static int64_t abs_sat(int64_t v)
-{
-    return v == INT64_MIN ? INT64_MAX : v < 0 ? -v : v;
 }
 
 static const struct gm_strtab *sort_names;

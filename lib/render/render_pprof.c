@@ -14,6 +14,7 @@ static void pct(char *buf, size_t cap, int64_t v, int64_t total)
         return;
     }
     double p = 100.0 * (double)v / (double)total;
+    p = p < 0 ? -p : p; /* as pprof: a share of the absolute total, never negative */
     if (p == 100.0) {
         snprintf(buf, cap, "100%%");
     } else {
@@ -75,7 +76,14 @@ void gm_render_pprof_top(struct gm_out *o, const struct gm_profile *p, uint32_t 
     for (uint32_t i = 0; i < shown; i++) {
         gm_sat_add(&shown_flat, t->rows[i].flat);
     }
-    gm_pview_format(a, sizeof(a), t->total, unit);
+    /* pprof prints the total of a difference without its sign (it sums the absolute values
+     * of the merged samples; the net sum's magnitude is that whenever no stack's samples
+     * cancel across the two profiles) */
+    gm_pview_format(a, sizeof(a),
+                    t->total == INT64_MIN ? INT64_MAX
+                    : t->total < 0        ? -t->total
+                                          : t->total,
+                    unit);
     gm_pview_format(b, sizeof(b), shown_flat, unit);
     pct(c, sizeof(c), shown_flat, denom);
     gm_out_printf(o, "Showing nodes accounting for %s, %s of %s total", b, c, a);
