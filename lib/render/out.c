@@ -160,8 +160,8 @@ void gm_paths_learn(struct gm_paths *p, const struct gm_stacks *s)
             continue;
         }
         const char *file = gm_strtab_cstr(&s->strs, f->file_id);
-        if (strstr(file, "/pkg/mod/")) {
-            continue;
+        if (strstr(file, "/pkg/mod/") || strstr(file, "/vendor/")) {
+            continue; /* shown by their module path, not from the user's directory */
         }
         const char *slash = strrchr(file, '/');
         if (!slash) {
@@ -214,6 +214,14 @@ const char *gm_paths_show(const struct gm_paths *p, const char *path, unsigned f
     }
     const char *r = after(path, "/pkg/mod/");
     if (r) {
+        return r;
+    }
+    /* a vendored package by its import path, as Go names it (the last vendor/ wins) */
+    if ((r = after(path, "/vendor/")) != NULL) {
+        const char *next;
+        while ((next = after(r, "/vendor/")) != NULL) {
+            r = next;
+        }
         return r;
     }
     if (frame_flags & GM_FRAME_STDLIB) {

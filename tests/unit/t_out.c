@@ -218,6 +218,12 @@ Test(out, paths_short_mode)
     cr_assert_str_eq(
         gm_paths_show(&p, "/home/u/go/pkg/mod/github.com/x/y@v1.2.3/z.go", GM_FRAME_USER),
         "github.com/x/y@v1.2.3/z.go");
+    /* a vendored package by its import path (the last vendor/: vendored vendors) */
+    cr_assert_str_eq(gm_paths_show(&p, "/work/app/vendor/github.com/x/y/f.go", GM_FRAME_USER),
+                     "github.com/x/y/f.go");
+    cr_assert_str_eq(
+        gm_paths_show(&p, "/w/vendor/github.com/a/b/vendor/golang.org/x/net/c.go", GM_FRAME_USER),
+        "golang.org/x/net/c.go");
     cr_assert_str_eq(gm_paths_show(&p, "/work/app/main.go", GM_FRAME_USER), "main.go");
     cr_assert_str_eq(gm_paths_show(&p, "/work/app/sub/x.go", GM_FRAME_USER), "sub/x.go");
     cr_assert_str_eq(gm_paths_show(&p, "/elsewhere/main.go", GM_FRAME_USER), "/elsewhere/main.go");
