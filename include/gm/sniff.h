@@ -24,6 +24,11 @@ enum gm_kind {
 enum gm_kind gm_sniff(const char *p, size_t len);
 const char *gm_kind_name(enum gm_kind k);
 
+/* The name of a legacy profile format gomedic does not read (the binary CPU profile of Go 1.8
+ * and older; the text contention, mutex and threadcreate profiles), or NULL. go tool pprof
+ * converts each to profile.proto. */
+const char *gm_sniff_legacy(const char *p, size_t len);
+
 /* Whether p looks like binary data rather than text: a NUL, or more than one byte in 32 a
  * control character (other than tab, CR, LF, FF, ESC) among its first 4 KiB. */
 int gm_sniff_binary(const char *p, size_t len);

@@ -40,6 +40,14 @@ static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
                            "UTF-16 text (a Windows editor or PowerShell redirection saved it): "
                            "convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)");
     }
+    const char *legacy = gm_sniff_legacy(a->in.p, a->in.len);
+    if (legacy) {
+        gm_artifact_close(a);
+        return gm_diag_set(diag, GM_EFORMAT, 0, 0,
+                           "%s, which gomedic does not read: convert it with 'go tool pprof "
+                           "-proto FILE > FILE.pb.gz' (with the binary, for the CPU profile)",
+                           legacy);
+    }
     if (a->in.len == 0 && o && o->want_text) {
         gm_artifact_close(a);
         return gm_diag_set(diag, GM_EFORMAT, 0, 0, "empty input: expected %s", o->want_text);

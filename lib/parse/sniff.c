@@ -97,6 +97,37 @@ enum gm_kind gm_sniff(const char *p, size_t len)
     return GM_KIND_UNKNOWN;
 }
 
+/* Word i of a legacy binary CPU profile's header (native endianness, 8 or 4 bytes a word). */
+static uint64_t word(const char *p, size_t i, size_t w)
+{
+    uint64_t v = 0;
+    for (size_t k = w; k-- > 0;) { /* little-endian: Go's platforms that wrote it */
+        v = (v << 8) | (unsigned char)p[i * w + k];
+    }
+    return v;
+}
+
+const char *gm_sniff_legacy(const char *p, size_t len)
+{
+    /* header words: 0, 3 (words in it), 0 (version), sampling period (us), 0 */
+    for (size_t w = 8; w >= 4; w -= 4) {
+        if (len >= 5 * w && word(p, 0, w) == 0 && word(p, 1, w) == 3 && word(p, 2, w) == 0 &&
+            word(p, 3, w) > 0 && word(p, 3, w) < 100000000 && word(p, 4, w) == 0) {
+            return "a legacy binary CPU profile (Go 1.8 and older)";
+        }
+    }
+    if (line_starts(p, len, "--- contention:")) {
+        return "a legacy text contention profile (debug=1 block profile)";
+    }
+    if (line_starts(p, len, "--- mutex:")) {
+        return "a legacy text mutex profile (debug=1)";
+    }
+    if (line_starts(p, len, "threadcreate profile: total ")) {
+        return "a text threadcreate profile (debug=1)";
+    }
+    return NULL;
+}
+
 int gm_sniff_binary(const char *p, size_t len)
 {
     size_t n = len < 4096 ? len : 4096, ctl = 0;

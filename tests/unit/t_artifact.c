@@ -140,3 +140,23 @@ Test(artifact, utf16_text_is_named)
     cr_assert_not_null(strstr(d.msg, "UTF-16"), "%s", d.msg);
     cr_assert_not_null(strstr(d.msg, "iconv"), "%s", d.msg);
 }
+
+/* Legacy profile formats are named, with the conversion that makes them readable. */
+Test(artifact, legacy_profiles_are_named)
+{
+    static const char cpu[40] = {0, 0, 0, 0, 0,    0,    0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                 0, 0, 0, 0, 0x10, 0x27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const char *const text[] = {"--- contention:\ncycles/second=2400000000\n",
+                                       "--- mutex:\ncycles/second=2400000000\n",
+                                       "threadcreate profile: total 7\n"};
+    struct gm_artifact a;
+    struct gm_diag d = {0};
+    cr_assert_eq(gm_artifact_open_mem(&a, "cpu", cpu, sizeof(cpu), NULL, &d), GM_EFORMAT);
+    cr_assert_not_null(strstr(d.msg, "legacy binary CPU profile"), "%s", d.msg);
+    cr_assert_not_null(strstr(d.msg, "go tool pprof -proto"), "%s", d.msg);
+    for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+        memset(&d, 0, sizeof(d));
+        cr_assert_eq(gm_artifact_open_mem(&a, "t", text[i], strlen(text[i]), NULL, &d), GM_EFORMAT);
+        cr_assert_not_null(strstr(d.msg, "does not read"), "%s", d.msg);
+    }
+}
