@@ -875,6 +875,36 @@ static int handle_line(struct parser *ps, struct gm_str s)
     return outside_line(ps, s);
 }
 
+/* Whether a line the input ends with (no newline after it) is whole: a file line ending in
+ * its line number or offset, a frame, a header, a debug=1 record or frame. */
+static int line_complete(struct gm_str s)
+{
+    struct gm_str f, a, file;
+    uint32_t line;
+    if (s.len && s.p[s.len - 1] == '\r') {
+        s.len--;
+    }
+    if (s.len > 1 && s.p[0] == '\t') {
+        return parse_file_line(s, &file, &line) == 0;
+    }
+    if (s.len > 2 && s.p[0] == '#' && s.p[1] == '\t') { /* "#\t0x4b8d6a\tmain.f+0x2a\t/x.go:28" */
+        const char *c = memrchr(s.p, ':', s.len);
+        return c && c + 1 < s.p + s.len && is_digit(s.p[s.len - 1]);
+    }
+    /* a frame, a header, or a debug=1 record header "3 @ 0x4377b6 0x40619b" */
+    return is_func_line(s, &f, &a) || ends(s, "]:") ||
+           (s.len > 4 && is_digit(s.p[0]) && memmem(s.p, s.len, " @ 0x", 5) &&
+            gm_hexval(s.p[s.len - 1]) >= 0);
+}
+
+/* The last line of p (after its last newline). */
+static struct gm_str last_line_of(const char *p, size_t len)
+{
+    const char *nl = memrchr(p, '\n', len);
+    size_t from = nl ? (size_t)(nl - p) + 1 : 0;
+    return (struct gm_str){p + from, len - from};
+}
+
 /* in, when not NULL, is the mapped input p comes from: what has been read is released as the
  * parse goes (gm_input_release), so RSS stays near the heap, not the file size. */
 static int parse(struct gm_gdump_set *set, const char *p, size_t len, const struct gm_input *in,
@@ -928,8 +958,10 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
         ps.lineno++;
         ps.line_off = pos;
         ps.last_line = nl == NULL;
-        if (ps.last_line && ps.in_dump && (ps.in_g || ps.mode == M_AGG)) {
-            /* a dump whose last line has no newline was cut (64 MiB debug=2 cap, head -c) */
+        if (ps.last_line && ps.in_dump && (ps.in_g || ps.mode == M_AGG) && s.len &&
+            !line_complete(s)) {
+            /* a dump whose last line stops mid-line was cut (64 MiB debug=2 cap, head -c); a
+             * complete last line without its newline is only a paste */
             set->dumps[ps.dump].truncated = 1;
             set->dumps[ps.dump].trunc_off = len;
             ps.g.flags |= GM_G_TRUNCATED;
@@ -954,7 +986,8 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
     set->lines += ps.lineno;
     set->input_bytes += len;
     if (ps.in_g) {
-        int cut = ps.mode == M_FILE || ps.mode == M_CREATED_FILE || (len && p[len - 1] != '\n');
+        int cut = ps.mode == M_FILE || ps.mode == M_CREATED_FILE ||
+                  (len && p[len - 1] != '\n' && !line_complete(last_line_of(p, len)));
         if (cut) {
             ps.g.flags |= GM_G_TRUNCATED;
         }

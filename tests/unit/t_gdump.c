@@ -979,3 +979,21 @@ Test(gdump, go19_frame_suffix_and_byte_order_mark)
     cr_assert_eq(f->line, 5u);
     cr_assert_str_eq(gm_strtab_cstr(&S.stacks.strs, f->file_id), "/x/main.go");
 }
+
+/* A paste that lost only its final newline is whole, not truncated; one cut mid-line is. */
+Test(gdump, complete_last_line_without_newline_is_not_truncated)
+{
+    parse_ok("goroutine 1 [chan receive]:\nmain.main()\n\t/x/main.go:5 +0x1d", 1);
+    cr_assert_not(S.dumps[0].truncated);
+    cr_assert_not(G(0)->flags & GM_G_TRUNCATED);
+    gm_gdump_set_release(&S);
+    cr_assert_eq(gm_gdump_set_init(&S, NULL, GM_SIM_EXACT), 0);
+    parse_ok("goroutine profile: total 3\n3 @ 0x1 0x2\n#\t0x1\tmain.f+0x1\t/x/main.go:5", 1);
+    cr_assert_not(S.dumps[0].truncated);
+    gm_gdump_set_release(&S);
+    cr_assert_eq(gm_gdump_set_init(&S, NULL, GM_SIM_EXACT), 0);
+    parse_ok("goroutine 1 [chan receive]:\nmain.main()\n\t/x/main.go:5 +0x1d\n\n"
+             "goroutine 2 [chan receive]:\nmain.f()\n\t/x/ma",
+             1);
+    cr_assert(S.dumps[0].truncated);
+}
