@@ -411,22 +411,25 @@ static int args_accurate(struct gm_str args)
  * `main.(*API).get(0xc000094020, {0x757950, 0xc000184c40}, 0xc00018f400)`; else 0. */
 static uint64_t request_arg(struct gm_str args)
 {
-    size_t i = args.len;
-    if (i < 16 || gm_hexval(args.p[i - 1]) < 0) {
+    /* cheap rejections first (every frame comes here): the text must end "}, 0x<hex>" */
+    if (args.len < 16 || gm_hexval(args.p[args.len - 1]) < 0) {
         return 0; /* most frames: "...", "0x5?", "}" */
     }
-    uint64_t v = 0;
-    unsigned shift = 0;
-    while (i > 0 && gm_hexval(args.p[i - 1]) >= 0 && shift < 64) {
-        v |= (uint64_t)gm_hexval(args.p[--i]) << shift;
-        shift += 4;
-    }
-    if (i < 5 || args.p[i - 1] != 'x' || args.p[i - 2] != '0' || args.p[i - 3] != ' ' ||
-        args.p[i - 4] != ',' || args.p[i - 5] != '}') {
+    const char *rb = memrchr(args.p, '}', args.len);
+    size_t i = rb ? (size_t)(rb - args.p) + 1 : 0;
+    if (!rb || args.len - i < 5 || memcmp(args.p + i, ", 0x", 4) != 0 || args.len - i - 4 > 16) {
         return 0;
     }
+    uint64_t v = 0;
+    for (size_t k = i + 4; k < args.len; k++) {
+        int d = gm_hexval(args.p[k]);
+        if (d < 0) {
+            return 0; /* "0x1f?" and the like */
+        }
+        v = v << 4 | (uint64_t)d;
+    }
     /* the interface: one comma between its braces */
-    size_t j = i - 5, commas = 0;
+    size_t j = (size_t)(rb - args.p), commas = 0;
     while (j > 0 && args.p[j - 1] != '{') {
         commas += args.p[--j] == ',';
     }
@@ -437,17 +440,27 @@ static uint64_t request_arg(struct gm_str args)
  * 0 when there is none. */
 static uint64_t args_sure_hash(struct gm_str args)
 {
-    uint64_t h = 0;
-    int any = 0;
-    size_t i = 0;
-    struct gm_str v;
-    while (next_arg_value(args, &i, &v)) {
-        if (v.p[0] != '.' && v.p[v.len - 1] != '?') {
-            h = gm_hash_seed(v.p, v.len, h + 1);
-            any = 1;
+    if (!memchr(args.p, '?', args.len) && !memchr(args.p, '.', args.len)) {
+        return gm_hash(args.p, args.len) | 1; /* every value is sure: the text is the identity */
+    }
+    /* the sure values, one after another, hashed once; one pass, no call per value (the
+     * parse's hot loop): a value is dropped at its '?', the dots of "..." are never kept */
+    char buf[512];
+    size_t o = 0, start = 0;
+    for (size_t k = 0; k < args.len && o + 2 < sizeof(buf); k++) {
+        char c = args.p[k];
+        if (c == '?') {
+            o = start;
+        } else if (c == ',' || c == ' ' || c == '{' || c == '}') {
+            if (o > start) {
+                buf[o++] = ',';
+                start = o;
+            }
+        } else if (c != '.') {
+            buf[o++] = c;
         }
     }
-    return any ? h | 1 : 0;
+    return o ? gm_hash(buf, o) | 1 : 0;
 }
 
 /* Folds a frame's argument text into the goroutine's argument hash. */
@@ -875,6 +888,23 @@ static int handle_line(struct parser *ps, struct gm_str s)
     return outside_line(ps, s);
 }
 
+/* Whether a frame line leaves its argument list open: "main.f(0x1, 0x2," (wrapped). */
+static int open_paren(struct gm_str s)
+{
+    if (s.p[s.len - 1] == ')' || s.p[s.len - 1] == ':') {
+        return 0; /* nearly every line: a frame, a header */
+    }
+    const char *lp = memchr(s.p, '(', s.len);
+    if (!lp) {
+        return 0;
+    }
+    int depth = 0;
+    for (const char *q = lp; q < s.p + s.len; q++) {
+        depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+    }
+    return depth > 0;
+}
+
 /* Whether a line the input ends with (no newline after it) is whole: a file line ending in
  * its line number or offset, a frame, a header, a debug=1 record or frame. */
 static int line_complete(struct gm_str s)
@@ -955,6 +985,25 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
             continue;
         }
         prev_blank = s.len == 0;
+        /* a frame whose arguments were wrapped onto the next line (a mail client, a narrow
+         * terminal): "main.f(0xc000010000, 0xc000012000,", then "0x3)"; joined */
+        if (ps.join_len && s.len && s.p[0] != '\t' && ps.join_len + s.len < sizeof(ps.linebuf[0])) {
+            ps.lb ^= 1;
+            char *buf = ps.linebuf[ps.lb];
+            memcpy(buf, ps.joinbuf, ps.join_len);
+            memcpy(buf + ps.join_len, s.p, s.len);
+            s = (struct gm_str){buf, ps.join_len + s.len};
+            ps.join_len = 0;
+        } else if (ps.join_len) {
+            ps.join_len = 0; /* not a continuation: the stashed line is lost as it was */
+        } else if (ps.in_g && ps.mode == M_FUNC && nl && s.len && s.len < sizeof(ps.joinbuf) &&
+                   s.p[0] != '\t' && open_paren(s)) {
+            memcpy(ps.joinbuf, s.p, s.len);
+            ps.join_len = s.len;
+            ps.lineno++;
+            pos = end + 1;
+            continue;
+        }
         ps.lineno++;
         ps.line_off = pos;
         ps.last_line = nl == NULL;

@@ -63,6 +63,8 @@ struct parser {
     char linebuf[2][4096]; /* undressed lines (gm/paste.h), the current one and the one before */
     unsigned lb;           /* the current one's index */
     uint64_t no_file;      /* frames of this input whose file line was missing */
+    char joinbuf[2048];    /* a frame line whose arguments continue on the next line */
+    size_t join_len;
 };
 
 /* Ends the current dump (if any) and starts one of kind: 0 or GM_ENOMEM. */

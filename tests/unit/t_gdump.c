@@ -997,3 +997,16 @@ Test(gdump, complete_last_line_without_newline_is_not_truncated)
              1);
     cr_assert(S.dumps[0].truncated);
 }
+
+/* A frame line whose arguments a mail client wrapped onto the next line is joined again. */
+Test(gdump, wrapped_arguments_are_joined)
+{
+    parse_ok("goroutine 7 [chan receive]:\nmain.(*Pool).worker(0xc000010000, {0xc000012000,\n"
+             "0x5}, 0x3)\n\t/x/main.go:12 +0x1d\ncreated by main.main\n\t/x/main.go:4 +0x3e\n",
+             1);
+    const struct gm_stack *st = gm_stacks_get(&S.stacks, G(0)->stack_id);
+    cr_assert_eq(st->nr, 1u);
+    cr_assert_str_eq(gm_stacks_func(&S.stacks, gm_stack_frames(&S.stacks, st)[0]),
+                     "main.(*Pool).worker");
+    cr_assert_eq(gm_stacks_get_frame(&S.stacks, gm_stack_frames(&S.stacks, st)[0])->line, 12u);
+}

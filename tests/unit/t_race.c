@@ -1014,10 +1014,10 @@ Test(race_fixture, value_receiver_locking_a_copy_is_copylocks)
     cr_assert_not_null(strstr(g->hint, "(c.mu) is a copy"), "hint: %s", g->hint);
     cr_assert_not_null(strstr(g->hint, "copylocks"), "hint: %s", g->hint);
     gm_race_result_release(&r);
-    /* without the source, the frames only show a map race */
+    /* without the source, the frames do not show the copied lock */
     source_hints("y_race_hints.log", &r, 1);
     g = group_of(&r, "main.Counter.Inc", "main.Counter.Inc");
-    cr_assert_not_null(strstr(g->hint, "map"), "hint: %s", g->hint);
+    cr_assert(!g->hint || !strstr(g->hint, "copylocks"), "hint: %s", g->hint);
     gm_race_result_release(&r);
 }
 
