@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "gm/record.h"
 #include "gm/artifact.h"
+#include "gm/sniff.h"
 #include "gm/input.h"
 #include "gm/render_gc.h"
 
@@ -56,15 +57,25 @@ static int run(int argc, char **argv, int first)
             rc = 2;
             break;
         }
+        if (gm_sniff_binary(a.in.p, a.in.len)) {
+            cli_err("%s: expected GODEBUG=gctrace=1 lines ('gc N @T s P%%: ...'); this is binary "
+                    "data",
+                    file);
+            gm_artifact_close(&a);
+            rc = 2;
+            break;
+        }
         struct gm_gc_report rep;
         r = gm_gc_analyze(a.in.p, a.in.len, 0, &rep);
         gm_artifact_close(&a);
         if (r < 0) {
             cli_die("out of memory");
         }
-        if (rep.stats.gc_lines == 0 && rep.stats.sched_lines == 0) {
-            cli_err("%s: expected GODEBUG=gctrace=1 lines ('gc N @T s P%%: ...') or "
-                    "schedtrace lines ('SCHED Nms: ...'), found none in %llu lines",
+        if (rep.stats.gc_lines == 0 && rep.stats.sched_lines == 0 && rep.stats.scav_lines == 0) {
+            /* scavenger lines alone (a quiet program's gctrace) are a valid log */
+            cli_err("%s: expected GODEBUG=gctrace=1 lines ('gc N @T s P%%: ...'), scavenger "
+                    "lines ('scvg...') or schedtrace lines ('SCHED Nms: ...'), found none in "
+                    "%llu lines",
                     file, (unsigned long long)rep.stats.lines);
             gm_gc_report_release(&rep);
             rc = 2;

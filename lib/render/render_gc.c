@@ -59,6 +59,13 @@ void gm_render_gc_table(struct gm_out *o, const char *file, const struct gm_gc_r
     if (r->log.cut) {
         gm_out_puts(o, "note: more cycles than the cap; the rest were not analysed\n");
     }
+    if (!r->log.cycles_nr && r->scav_nr) {
+        /* a quiet program: the scavenger spoke, the collector did not */
+        gm_out_printf(o,
+                      "\n%-11s %u scavenger lines, %.1f MB returned to the OS; no GC cycle in "
+                      "the log\n",
+                      "scavenger", r->scav_nr, r->scav_released_kib / 1024);
+    }
     if (r->log.cycles_nr) {
         const struct gm_gc_cycle *c = r->log.cycles;
         uint32_t n = r->log.cycles_nr;

@@ -1,0 +1,1 @@
+gc testdata/gctrace/i_scvg_only.log
