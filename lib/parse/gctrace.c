@@ -131,9 +131,10 @@ static int clock_phases(struct cur *c, struct gm_gc_cycle *o)
     if (o->nclock == 3) {
         o->stw_ms = o->clock_ms[0] + o->clock_ms[2];
         o->mark_ms = o->clock_ms[1];
-    } else { /* 1.5: sweep term, scan, sync Ps, mark, mark term */
-        o->stw_ms = o->clock_ms[0] + o->clock_ms[2] + o->clock_ms[4];
-        o->mark_ms = o->clock_ms[1] + o->clock_ms[3];
+    } else { /* 1.5: sweep term (STW), scan, install write barrier, mark, mark term (STW):
+              * the write barrier is installed P by P (forEachP), not with the world stopped */
+        o->stw_ms = o->clock_ms[0] + o->clock_ms[4];
+        o->mark_ms = o->clock_ms[1] + o->clock_ms[2] + o->clock_ms[3];
     }
     return 0;
 }
