@@ -35,6 +35,8 @@ struct gm_gctrace_stats {
     uint64_t skipped_lines; /* lines - gc - sched - scav - scheddetail */
     uint64_t detail_lines;  /* scheddetail "  P0: ..." / "  M1: ..." / "  G1: ..." lines */
     int truncated;          /* the input ends without a newline inside a runtime line */
+    int go14;               /* the cycles are Go 1.4's "gcN(P): a+b+c+d us, A -> B MB" lines: no
+                               start time, no CPU share */
 };
 
 /* Parses (p, len), calling the visitor in input order. Returns 0 or the visitor's negative

@@ -232,6 +232,67 @@ int gm_gctrace_cycle_parse(const char *p, size_t len, struct gm_gc_cycle *o)
     return procs_part(&c, o);
 }
 
+/* Go 1.4 and older (mgc0.c): "gc12(4): 3+1+1024+2 us, 3 -> 6 MB, 21567 (84093-62526) objects,
+ * 14 goroutines, 1094/0/0 sweeps, ...": no start time and no CPU share; the world stopped for
+ * the whole collection (the sweep ran beside the program from Go 1.3 on, after the pause). */
+static int go14_cycle_parse(const char *p, size_t len, struct gm_gc_cycle *o)
+{
+    struct cur c = {p, p + len};
+    memset(o, 0, sizeof(*o));
+    o->stacks = o->globals = -1;
+    if (!eat(&c, "gc") || !unum(&c, &o->num) || !eat(&c, "(") || !unum(&c, &o->procs) ||
+        !eat(&c, "): ")) {
+        return GM_EFORMAT;
+    }
+    do {
+        if (o->nclock == GM_GC_PHASES || !num(&c, &o->clock_ms[o->nclock])) {
+            return GM_EFORMAT;
+        }
+        o->clock_ms[o->nclock] /= 1000; /* printed in microseconds */
+        o->nclock++;
+    } while (eat(&c, "+"));
+    if (!eat(&c, " us, ") || !num(&c, &o->heap_start) || !eat(&c, " -> ") ||
+        !num(&c, &o->heap_live) || !eat(&c, " MB")) {
+        return GM_EFORMAT;
+    }
+    for (uint32_t i = 0; i < o->nclock; i++) {
+        o->stw_ms += o->clock_ms[i];
+    }
+    /* t0..t4: stopping, leftover sweep and setup, mark, the rest (mgc0.c's gc) */
+    o->mark_ms = o->nclock > 2 ? o->clock_ms[2] : 0;
+    o->heap_end = o->heap_live;
+    return 0;
+}
+
+/* The log holds no gc line of Go 1.5+: its Go 1.4 lines, line by line (such logs are old and
+ * small; the fast marker scan stays for the others). */
+static int go14_lines(const char *p, size_t len, const struct gm_gctrace_visitor *v,
+                      struct gm_gctrace_stats *st)
+{
+    uint64_t line = 0;
+    for (size_t pos = 0; pos < len;) {
+        const char *nl = memchr(p + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - p) : len;
+        const char *s = p + pos;
+        size_t n = end - pos;
+        line++;
+        const char *gc = n > 6 ? memmem(s, n, "gc", 2) : NULL;
+        struct gm_gc_cycle cy;
+        if (gc && (size_t)(gc - s) + 3 < n && gc[2] >= '0' && gc[2] <= '9' &&
+            go14_cycle_parse(gc, n - (size_t)(gc - s), &cy) == 0) {
+            cy.line = line;
+            st->gc_lines++;
+            st->go14 = 1;
+            int rc = v->cycle ? v->cycle(v->ctx, &cy) : 0;
+            if (rc < 0) {
+                return rc;
+            }
+        }
+        pos = nl ? end + 1 : len;
+    }
+    return 0;
+}
+
 /* "SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=5 ... runqueue=3 [1 0]" */
 static int sched_parse(const char *p, size_t len, struct gm_sched_line *o)
 {
@@ -572,6 +633,12 @@ int gm_gctrace_parse(const char *p, size_t len, const struct gm_gctrace_visitor 
             if (next[i] && next[i] < done) {
                 next[i] = find_marker(i, done, end);
             }
+        }
+    }
+    if (st->gc_lines == 0) {
+        int rc = go14_lines(p, len, v, st);
+        if (rc < 0) {
+            return rc;
         }
     }
     finish_stats(p, len, counted, lineno, done, st);

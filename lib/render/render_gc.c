@@ -66,16 +66,24 @@ void gm_render_gc_table(struct gm_out *o, const char *file, const struct gm_gc_r
                       "the log\n",
                       "scavenger", r->scav_nr, r->scav_released_kib / 1024);
     }
+    if (st->go14) {
+        gm_out_puts(o, "note: Go 1.4 lines (gcN(P): ... us): no start times and no CPU shares, "
+                       "so no rates; the whole collection stopped the world\n");
+    }
     if (r->log.cycles_nr) {
         const struct gm_gc_cycle *c = r->log.cycles;
         uint32_t n = r->log.cycles_nr;
-        gm_out_printf(o, "\n%-11s %u cycles over %.1f s: %.1f per second; over time ", "cycles", n,
-                      r->duration_s, r->cycles_per_s);
-        sparkline(o, r->rate, sizeof(double), GM_GC_WINDOWS, GM_GC_WINDOWS);
-        gm_out_printf(o,
-                      "\n%-11s %u%% of CPU since start (runtime), %.0f%% over the last half "
-                      "(recomputed); assists %.0f%% of GC CPU\n",
-                      "GC CPU", r->pct_last, r->cpu_share_recent, r->assist_share);
+        if (st->go14) {
+            gm_out_printf(o, "\n%-11s %u cycles\n", "cycles", n);
+        } else {
+            gm_out_printf(o, "\n%-11s %u cycles over %.1f s: %.1f per second; over time ", "cycles",
+                          n, r->duration_s, r->cycles_per_s);
+            sparkline(o, r->rate, sizeof(double), GM_GC_WINDOWS, GM_GC_WINDOWS);
+            gm_out_printf(o,
+                          "\n%-11s %u%% of CPU since start (runtime), %.0f%% over the last half "
+                          "(recomputed); assists %.0f%% of GC CPU\n",
+                          "GC CPU", r->pct_last, r->cpu_share_recent, r->assist_share);
+        }
         gm_out_printf(o, "%-11s p50 %.3g ms, p99 %.3g ms, max %.3g ms (line %llu)  ", "STW pause",
                       r->stw_p50, r->stw_p99, r->stw_max, (unsigned long long)r->stw_max_line);
         sparkline(o, &c[0].stw_ms, sizeof(*c), n, 40);

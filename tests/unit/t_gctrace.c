@@ -908,3 +908,25 @@ Test(gctrace, fixture_garbage)
     cr_assert_eq(st.sched_lines, 0u);
     free(p);
 }
+
+/* Go 1.4 and older: "gcN(P): a+b+c+d us, A -> B MB, ..." (no start time, no CPU share). */
+Test(gctrace, go14_lines)
+{
+    static const char *const log =
+        "app started\n"
+        "gc3(4): 3+1+1024+2 us, 3 -> 6 MB, 21567 (84093-62526) objects, 14 goroutines, "
+        "1094/0/0 sweeps, 51(1352) handoff, 34(298) steal, 163/58/15 yields\n";
+    struct seen g;
+    struct gm_gctrace_stats st;
+    cr_assert_eq(parse(log, strlen(log), &g, &st), 0);
+    cr_assert_eq(st.gc_lines, 1u);
+    cr_assert(st.go14);
+    cr_assert_eq(g.cy_nr, 1u);
+    const struct gm_gc_cycle *c = &g.cy[0];
+    cr_assert_eq(c->num, 3u);
+    cr_assert_eq(c->procs, 4u);
+    cr_assert_eq(c->line, 2u);
+    cr_assert_float_eq(c->stw_ms, 1.030, 1e-9);
+    cr_assert_float_eq(c->mark_ms, 1.024, 1e-9);
+    cr_assert_float_eq(c->heap_live, 6.0, 1e-9);
+}

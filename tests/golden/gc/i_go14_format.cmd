@@ -1,0 +1,1 @@
+gc testdata/gctrace/i_go14_format.log
