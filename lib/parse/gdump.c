@@ -95,6 +95,43 @@ static int fail(struct parser *ps, int code, struct gm_str line, const char *exp
                        ex);
 }
 
+/* A tab line after a frame that is not FILE:LINE: say which part is wrong (the line number,
+ * the suffix after it), not only that the line is. */
+static int file_line_fail(struct parser *ps, struct gm_str s)
+{
+    /* the last ':' followed by a digit run starts the line number */
+    size_t i = s.len, colon = 0;
+    while (i > 1) {
+        i--;
+        if (s.p[i] == ':' && i + 1 < s.len && is_digit(s.p[i + 1])) {
+            colon = i;
+            break;
+        }
+    }
+    char ex[80];
+    if (!colon) {
+        excerpt(ex, sizeof(ex), s);
+        return gm_diag_set(ps->diag, GM_EFORMAT, ps->line_off, ps->lineno,
+                           "expected '\\tFILE:LINE' after a frame (no ':LINE' in it), got '%s'",
+                           ex);
+    }
+    size_t k = colon + 1;
+    while (k < s.len && is_digit(s.p[k])) {
+        k++;
+    }
+    const char *what = "' +0xOFFSET' after FILE:LINE";
+    if (k + 4 < s.len && memcmp(s.p + k, " +0x", 4) == 0) {
+        k += 4; /* the offset is fine: what follows it is not */
+        while (k < s.len && gm_hexval(s.p[k]) >= 0) {
+            k++;
+        }
+        what = "nothing or ' fp=0x.. sp=0x.. pc=0x..' after the offset";
+    }
+    excerpt(ex, sizeof(ex), (struct gm_str){s.p + k, s.len - k});
+    return gm_diag_set(ps->diag, GM_EFORMAT, ps->line_off + k, ps->lineno, "expected %s, got '%s'",
+                       what, ex);
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -770,7 +807,7 @@ static int tab_line(struct parser *ps, struct gm_str s)
                 file = (struct gm_str){"", 0};
                 line = 0;
             } else {
-                return fail(ps, GM_EFORMAT, s, "'\\tFILE:LINE' after a frame");
+                return file_line_fail(ps, s);
             }
         }
         ps->mode = M_FUNC;

@@ -1010,3 +1010,16 @@ Test(gdump, wrapped_arguments_are_joined)
                      "main.(*Pool).worker");
     cr_assert_eq(gm_stacks_get_frame(&S.stacks, gm_stack_frames(&S.stacks, st)[0])->line, 12u);
 }
+
+/* A file line that does not parse says which part is wrong: the suffix, or the line number. */
+Test(gdump, file_line_errors_name_the_part)
+{
+    cr_assert_eq(parse("goroutine 1 [chan receive]:\nmain.main()\n\t/x/main.go:5 +0x1d foo=bar\n"),
+                 GM_EFORMAT);
+    cr_assert_eq(D.line, 3u);
+    cr_assert_not_null(strstr(D.msg, "after the offset, got ' foo=bar'"), "%s", D.msg);
+    memset(&D, 0, sizeof(D));
+    cr_assert_eq(parse("goroutine 1 [chan receive]:\nmain.main()\n\t/x/main.go:abc +0x1d\n"),
+                 GM_EFORMAT);
+    cr_assert_not_null(strstr(D.msg, "no ':LINE'"), "%s", D.msg);
+}
