@@ -9,7 +9,8 @@
  *   unbounded - the rising segment fits a line (R^2 >= 0.8), rises in at least 70% of its
  *               steps (50% when R^2 >= 0.9), still rises in its last third, and grew by
  *               >= 20% of its peak;
- *   step      - grew early, then stayed flat (warm-up: caches filling, pools sizing);
+ *   step      - grew early, then stayed flat (warm-up: caches filling, pools sizing), or
+ *               jumped in the last third (too late to judge, not flat);
  *   sawtooth  - dropped by 30% or more at least twice (batches released, GC of buffers);
  *   flat      - anything else (including sites too small to matter: peak < 64 KiB).
  * Sites are rolled up per function (first frame outside runtime and standard library) and per

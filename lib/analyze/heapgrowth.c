@@ -99,6 +99,13 @@ enum gm_heap_verdict gm_heap_classify(const double *t, const double *y, uint32_t
     if (early >= 0.2 * peak && fabs(ts) * (t[n - 1] - t[n - tail]) <= 0.1 * early) {
         return GM_HEAP_STEP;
     }
+    /* a late jump: flat, then up by a fifth of the peak within the last third, ending near
+     * the peak. Too few profiles after it to call it a leak, but never "flat": a step (the
+     * next profiles tell whether it goes on) */
+    if (y[n - 1] - y[n - tail] >= 0.2 * peak && y[n - 1] >= 0.8 * peak && y[0] < 0.8 * peak) {
+        *change = k;
+        return GM_HEAP_STEP;
+    }
     return GM_HEAP_FLAT;
 }
 

@@ -170,6 +170,19 @@ Test(heap_classify, warm_up_step)
     cr_assert_eq(classify(&s, &slope, &r2, &change), GM_HEAP_STEP);
 }
 
+/* Flat, then a jump in the last profiles: too late to call a leak, but not flat either. */
+Test(heap_classify, late_jump_is_a_step)
+{
+    struct series s;
+    times(&s, 16);
+    for (uint32_t i = 0; i < s.n; i++) {
+        s.y[i] = i < 14 ? 200e3 + wobble(i, 200e3) * 0.02 : 1e6;
+    }
+    double slope, r2;
+    uint32_t change;
+    cr_assert_eq(classify(&s, &slope, &r2, &change), GM_HEAP_STEP);
+}
+
 Test(heap_classify, tiny_sites_are_flat)
 {
     struct series s;
