@@ -576,6 +576,17 @@ static int parse_file_line(struct gm_str s, struct gm_str *file, uint32_t *line)
     return 0;
 }
 
+/* A qualified function name alone on its line, as gccgo prints frames ("main.worker",
+ * "net/http.(*conn).serve"): no blank, a dot, no argument list, not a header. */
+static int bare_func_line(struct gm_str s)
+{
+    if (s.len < 3 || s.len > 512 || s.p[s.len - 1] == ':' || s.p[s.len - 1] == ')' ||
+        memchr(s.p, ' ', s.len) || memchr(s.p, '\t', s.len) || !memchr(s.p, '.', s.len)) {
+        return 0;
+    }
+    return s.p[0] != '.' && s.p[0] != '[' && s.p[0] != '#' && s.p[0] != '=';
+}
+
 static int is_func_line(struct gm_str s, struct gm_str *func, struct gm_str *args)
 {
     if (s.len < 3 || s.p[s.len - 1] != ')' || s.p[0] == ' ') {
@@ -788,6 +799,13 @@ static int g_line(struct parser *ps, struct gm_str s)
             }
         }
 
+        return 0;
+    }
+    if (bare_func_line(s)) {
+        /* gccgo prints frames without an argument list: "main.worker", then its file line */
+        ps->pend_func = s;
+        ps->pend_args = (struct gm_str){s.p + s.len, 0};
+        ps->mode = M_FILE;
         return 0;
     }
     /* anything else ends the goroutine (an interleaved log line, a register dump ...) */

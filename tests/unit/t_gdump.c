@@ -1023,3 +1023,17 @@ Test(gdump, file_line_errors_name_the_part)
                  GM_EFORMAT);
     cr_assert_not_null(strstr(D.msg, "no ':LINE'"), "%s", D.msg);
 }
+
+/* gccgo prints frames without an argument list and file lines without an offset. */
+Test(gdump, gccgo_frames)
+{
+    parse_ok("goroutine 5 [chan receive]:\nmain.worker\n\t/x/main.go:12\n"
+             "net/http.(*conn).serve\n\t/usr/lib/gcc/go/net/http/server.go:1700\n"
+             "created by main.main\n\t/x/main.go:4\n",
+             1);
+    const struct gm_stack *st = gm_stacks_get(&S.stacks, G(0)->stack_id);
+    cr_assert_eq(st->nr, 2u);
+    cr_assert_str_eq(gm_stacks_func(&S.stacks, gm_stack_frames(&S.stacks, st)[0]), "main.worker");
+    cr_assert_eq(gm_stacks_get_frame(&S.stacks, gm_stack_frames(&S.stacks, st)[1])->line, 1700u);
+    cr_assert_neq(st->created_by, GM_NO_FRAME);
+}
