@@ -731,6 +731,17 @@ static int outside_line(struct parser *ps, struct gm_str s)
         set->skipped_lines++;
         return 0;
     }
+    /* a "runtime stack:" block throwing from runtime.newstack (or morestack) is a stack
+     * overflow even when the paste lost its "fatal error:" line */
+    if (!ps->preamble_id &&
+        (starts(s, 0, "runtime.newstack(") || starts(s, 0, "runtime.morestack("))) {
+        static const char inferred[] =
+            "fatal error: stack overflow (from runtime.newstack; the message line is missing)";
+        GM_TRY(
+            gm_strtab_intern(&set->stacks.strs, inferred, sizeof(inferred) - 1, &ps->preamble_id));
+        set->skipped_lines++;
+        return 0;
+    }
     /* the signal line (address and pc) wins over the others */
     if ((!ps->detail_id || starts(s, 0, "[signal ")) &&
         (starts(s, 0, "[signal ") || starts(s, 0, "unexpected fault address ") ||

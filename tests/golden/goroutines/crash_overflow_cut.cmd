@@ -1,0 +1,1 @@
+goroutines --no-buckets testdata/goroutine/y_crash_overflow_cut.txt
