@@ -79,10 +79,11 @@ void gm_render_pprof_top(struct gm_out *o, const struct gm_profile *p, uint32_t 
     /* pprof prints the total of a difference without its sign (it sums the absolute values
      * of the merged samples; the net sum's magnitude is that whenever no stack's samples
      * cancel across the two profiles) */
+    int64_t shown_total = diff_base ? t->base_total : t->total; /* -diff_base: the base's */
     gm_pview_format(a, sizeof(a),
-                    t->total == INT64_MIN ? INT64_MAX
-                    : t->total < 0        ? -t->total
-                                          : t->total,
+                    shown_total == INT64_MIN ? INT64_MAX
+                    : shown_total < 0        ? -shown_total
+                                             : shown_total,
                     unit);
     gm_pview_format(b, sizeof(b), shown_flat, unit);
     pct(c, sizeof(c), shown_flat, denom);
