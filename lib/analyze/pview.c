@@ -147,6 +147,81 @@ static int64_t abs_sat(int64_t v)
     return v == INT64_MIN ? INT64_MAX : v < 0 ? -v : v;
 }
 
+/* ---------------------------------------------------------------- a difference's total */
+
+/* A sample's key as pprof merges samples: each location's address and its lines (function
+ * name, line), leaf first, and its labels (a heap profile's "bytes" number among them). */
+static uint64_t stack_key(const struct gm_profile *prof, uint32_t i)
+{
+    const struct gm_pprof_sample *s = &prof->samples[i];
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (uint32_t k = 0; k < s->label_nr; k++) {
+        const struct gm_pprof_label *lb = &prof->labels[s->label_off + k];
+        const char *key = gm_profile_str(prof, lb->key_id);
+        const char *str = lb->str_id ? gm_profile_str(prof, lb->str_id) : "";
+        h = gm_hash_seed(key, strlen(key), h ^ (uint64_t)lb->num);
+        h = gm_hash_seed(str, strlen(str), h);
+    }
+    for (uint32_t k = 0; k < s->loc_nr; k++) {
+        const struct gm_pprof_location *loc = &prof->locations[prof->locs[s->loc_off + k]];
+        h = gm_hash_seed(&loc->address, sizeof(loc->address), h);
+        for (uint32_t l = 0; l < loc->line_nr; l++) {
+            const struct gm_pprof_line *ln = &prof->lines[loc->line_off + l];
+            const char *name = gm_profile_func_name(prof, ln);
+            h = gm_hash_seed(name, strlen(name), h ^ (uint64_t)ln->line);
+        }
+    }
+    return h;
+}
+
+/* go tool pprof's total of a difference (profile minus base): the samples of both merged by
+ * stack, then the sum of the absolute values of what is left of each. */
+static int merged_total(const struct gm_profile *a, uint32_t ia, const struct gm_profile *b,
+                        uint32_t ib, const struct gm_pview_opts *o, int64_t *total)
+{
+    struct gm_htab idx;
+    uint64_t *keys = gm_xmalloc(((size_t)a->samples_nr + b->samples_nr + 1) * sizeof(uint64_t));
+    int64_t *net = gm_xmalloc(((size_t)a->samples_nr + b->samples_nr + 1) * sizeof(int64_t));
+    if (!keys || !net || gm_htab_init(&idx, (uint64_t)a->samples_nr + b->samples_nr) < 0) {
+        free(keys);
+        free(net);
+        return GM_ENOMEM;
+    }
+    uint32_t nr = 0;
+    int rc = 0;
+    for (int side = 0; side < 2 && !rc; side++) {
+        const struct gm_profile *p = side ? b : a;
+        uint32_t index = side ? ib : ia;
+        const regex_t *drop = side ? o->base_drop : o->drop;
+        for (uint32_t i = 0; i < p->samples_nr && !rc; i++) {
+            if (!keep(p, drop, i, o)) {
+                continue;
+            }
+            int64_t v = p->values[p->samples[i].val_off + index];
+            v = side ? (v == INT64_MIN ? INT64_MAX : -v) : v;
+            uint64_t h = stack_key(p, i);
+            uint32_t pos = gm_htab_probe(&idx, (uint32_t)h), k;
+            while ((k = gm_htab_next(&idx, (uint32_t)h, &pos)) != GM_HTAB_END && keys[k] != h) {
+            }
+            if (k == GM_HTAB_END) {
+                k = nr++;
+                keys[k] = h;
+                net[k] = 0;
+                rc = gm_htab_add(&idx, (uint32_t)h, k);
+            }
+            gm_sat_add(&net[k], v);
+        }
+    }
+    *total = 0;
+    for (uint32_t k = 0; k < nr && !rc; k++) {
+        gm_sat_add(total, abs_sat(net[k]));
+    }
+    gm_htab_release(&idx);
+    free(keys);
+    free(net);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- top */
 
 struct entry {
@@ -344,6 +419,9 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
     if (o->base) {
         add_profile(&b, o->base, o->base_index, 1, o);
         out->base_total = gm_profile_total(o->base, o->base_index); /* saturating */
+        if (!b.err) {
+            b.err = merged_total(prof, o->sample_index, o->base, o->base_index, o, &out->total);
+        }
     }
     int rc = b.err;
     if (!rc) {
@@ -355,6 +433,8 @@ int gm_ptop_compute(const struct gm_profile *prof, const struct gm_pview_opts *o
     if (!rc) {
         /* pprof's node fraction: a function whose |cum| is under the cutoff is left out
            (before the sort, which is most of the cost when thousands are) */
+        /* pprof's cutoff: a share of the merged total, with -diff_base too (whose header shows
+         * the base's total) */
         double cut = (double)out->total * o->node_fraction;
         out->cutoff = cut >= 9.2e18 || cut <= -9.2e18 ? INT64_MAX : abs_sat((int64_t)cut);
         uint32_t n = 0;
