@@ -149,6 +149,22 @@ static const char *after(const char *path, const char *needle)
     return p ? p + strlen(needle) : NULL;
 }
 
+/* A GOPATH source path: after its last "/src/", an import path whose first element has a dot
+ * ("/home/u/go/src/github.com/acme/svc/db.go" -> "github.com/acme/svc/db.go"), or NULL. */
+static const char *gopath_rel(const char *path)
+{
+    const char *r = after(path, "/src/"), *next;
+    if (!r) {
+        return NULL;
+    }
+    while ((next = after(r, "/src/")) != NULL) {
+        r = next;
+    }
+    const char *slash = strchr(r, '/');
+    const char *dot = strchr(r, '.');
+    return slash && dot && dot < slash ? r : NULL;
+}
+
 void gm_paths_learn(struct gm_paths *p, const struct gm_stacks *s)
 {
     size_t len = 0;
@@ -160,7 +176,7 @@ void gm_paths_learn(struct gm_paths *p, const struct gm_stacks *s)
             continue;
         }
         const char *file = gm_strtab_cstr(&s->strs, f->file_id);
-        if (strstr(file, "/pkg/mod/") || strstr(file, "/vendor/")) {
+        if (strstr(file, "/pkg/mod/") || strstr(file, "/vendor/") || gopath_rel(file)) {
             continue; /* shown by their module path, not from the user's directory */
         }
         const char *slash = strrchr(file, '/');
@@ -235,6 +251,9 @@ const char *gm_paths_show(const struct gm_paths *p, const char *path, unsigned f
             return r;
         }
         return path;
+    }
+    if ((r = gopath_rel(path)) != NULL) {
+        return r; /* GOPATH: by import path, as panicparse shows it */
     }
     size_t n = strlen(p->user_root);
     if (n && strncmp(path, p->user_root, n) == 0) {

@@ -224,6 +224,10 @@ Test(out, paths_short_mode)
     cr_assert_str_eq(
         gm_paths_show(&p, "/w/vendor/github.com/a/b/vendor/golang.org/x/net/c.go", GM_FRAME_USER),
         "golang.org/x/net/c.go");
+    /* GOPATH: by import path after the last src/ */
+    cr_assert_str_eq(
+        gm_paths_show(&p, "/home/u/go/src/github.com/acme/svc/internal/db/db.go", GM_FRAME_USER),
+        "github.com/acme/svc/internal/db/db.go");
     cr_assert_str_eq(gm_paths_show(&p, "/work/app/main.go", GM_FRAME_USER), "main.go");
     cr_assert_str_eq(gm_paths_show(&p, "/work/app/sub/x.go", GM_FRAME_USER), "sub/x.go");
     cr_assert_str_eq(gm_paths_show(&p, "/elsewhere/main.go", GM_FRAME_USER), "/elsewhere/main.go");
