@@ -42,7 +42,7 @@ extern const char *const scrape_err_name[ERR_NR];
 struct open_finding {
     char id[64];
     char function[200];
-    char evidence[300];
+    char evidence[320];
     const char *fix; /* the catalogue's (static) */
     int severity;    /* enum gm_severity */
     enum rule rule;

@@ -709,7 +709,7 @@ static uint32_t emit_records(struct watcher *w, struct target *t, enum rule rule
         snprintf(loc, sizeof(loc), "%s:%u", r->file, r->line);
         ev_str(&e, "location", r->file[0] ? loc : "");
         ev_num(&e, "count", (double)r->count);
-        char ev[300];
+        char ev[sizeof(r->evidence)];
         snprintf(ev, sizeof(ev), "%s", r->evidence);
         if (!ev[0] && strcmp(r->kind->id, "heap-growth") == 0 && r->num_name[1]) {
             snprintf(

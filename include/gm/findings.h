@@ -48,7 +48,7 @@ struct gm_finding {
     int crash;       /* the crash of the dump (findings->crash) */
     const char *fix; /* the fix for this mechanism (static text) when more precise than the
                         kind's, or NULL: read it with gm_finding_fix() */
-    char why[200];   /* evidence in one sentence */
+    char why[320];   /* evidence in one sentence */
 };
 
 struct gm_findings {

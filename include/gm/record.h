@@ -35,7 +35,7 @@ struct gm_record {
     char function[256];
     char file[256];
     uint32_t line;
-    char evidence[256];
+    char evidence[320];
     const char *num_name[GM_RECORD_NUMS]; /* static names, NULL after the last */
     double num[GM_RECORD_NUMS];
     int is_new;

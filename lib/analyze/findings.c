@@ -874,7 +874,13 @@ static uint32_t request_changer(const struct gm_gdump_set *set, uint32_t creator
 /* Whether the stack's user frame waits at a second lock: an earlier `.Lock()`/`.RLock()` in
  * the same function, not released before this line (a deferred Unlock releases nothing
  * yet). Needs the source. */
-static int holds_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, struct gm_source *src);
+static int held_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, struct gm_source *src,
+                        char *expr, size_t cap);
+
+static int holds_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, struct gm_source *src)
+{
+    return held_lock_at(set, frame_id, src, NULL, 0);
+}
 
 static int at_second_lock(const struct gm_gdump_set *set, const struct gm_stack *st,
                           struct gm_source *src)
@@ -885,9 +891,21 @@ static int at_second_lock(const struct gm_gdump_set *set, const struct gm_stack 
     return holds_lock_at(set, gm_stack_frames(&set->stacks, st)[st->user], src);
 }
 
+/* The receiver of the `.Lock()`/`.RLock()` call in line t ("h.mu" of "h.mu.Lock()") into expr
+ * (cap bytes, not NULL). */
+static void lock_expr(const char *t, char *expr, size_t cap)
+{
+    const char *c = strstr(t, ".Lock()");
+    c = c ? c : strstr(t, ".RLock()");
+    size_t n = c ? (size_t)(c - t) : 0;
+    snprintf(expr, cap, "%.*s", (int)(n < cap ? n : cap - 1), t);
+}
+
 /* Whether the function of this frame took a lock (`.Lock()` or `.RLock()`) above the frame's
- * line and has not released it by then (a deferred Unlock releases nothing yet). */
-static int holds_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, struct gm_source *src)
+ * line and has not released it by then (a deferred Unlock releases nothing yet); with expr,
+ * the lock's expression ("h.mu"). */
+static int held_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, struct gm_source *src,
+                        char *expr, size_t cap)
 {
     const struct gm_frame *f = gm_stacks_get_frame(&set->stacks, frame_id);
     char buf[8192];
@@ -915,6 +933,9 @@ static int holds_lock_at(const struct gm_gdump_set *set, uint32_t frame_id, stru
             return 0;
         }
         if (!deferred && (strstr(t, ".Lock()") || strstr(t, ".RLock()"))) {
+            if (expr) {
+                lock_expr(t, expr, cap);
+            }
             return 1;
         }
         if (!prev) {
@@ -1182,9 +1203,57 @@ static void leaked_locks(const struct gm_gdump_set *set, const struct gm_buckets
     }
 }
 
+/* In a dump the runtime declared deadlocked: a goroutine waiting to lock what another one,
+ * blocked elsewhere, took above its wait and has not released (the source says both). Appends
+ * "; goroutine H (F) holds E while in 'S'; goroutine W waits to lock E" to why. */
+static void deadlock_cycle(const struct gm_gdump_set *set, const struct gm_dump *d,
+                           struct gm_source *src, char *why, size_t cap)
+{
+    uint32_t waiters = 0;
+    for (uint32_t i = d->first; src && i < d->first + d->nr && waiters < 8; i++) {
+        const struct gm_goroutine *w = gm_gdump_g(set, i);
+        const struct gm_stack *ws = gm_stacks_get(&set->stacks, w->stack_id);
+        if (ws->user >= ws->nr || !has_func_prefix(set, ws, "sync.")) {
+            continue;
+        }
+        const struct gm_frame *wf =
+            gm_stacks_get_frame(&set->stacks, gm_stack_frames(&set->stacks, ws)[ws->user]);
+        char line[512], want[128], held[128];
+        if (!gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, wf->file_id), wf->line, 1, line,
+                             sizeof(line)) ||
+            (!strstr(line, ".Lock()") && !strstr(line, ".RLock()"))) {
+            continue;
+        }
+        waiters++;
+        const char *t = line;
+        while (*t == ' ' || *t == '\t') {
+            t++;
+        }
+        lock_expr(t, want, sizeof(want));
+        for (uint32_t j = d->first; j < d->first + d->nr && j < d->first + 256; j++) {
+            const struct gm_goroutine *h = gm_gdump_g(set, j);
+            const struct gm_stack *hs = gm_stacks_get(&set->stacks, h->stack_id);
+            if (j == i || hs->user >= hs->nr) {
+                continue;
+            }
+            uint32_t hf = gm_stack_frames(&set->stacks, hs)[hs->user];
+            if (held_lock_at(set, hf, src, held, sizeof(held)) && strcmp(held, want) == 0) {
+                size_t n = strlen(why);
+                snprintf(why + n, cap - n,
+                         "; goroutine %llu (%s) holds %s while in '%s', goroutine %llu waits to "
+                         "lock it",
+                         (unsigned long long)gm_g_id(h), gm_stacks_func(&set->stacks, hf), held,
+                         gm_strtab_cstr(&set->stacks.strs, h->state_id),
+                         (unsigned long long)gm_g_id(w));
+                return;
+            }
+        }
+    }
+}
+
 /* The crash the dump was printed for, as the first finding (gm/crash.h). */
 static int crash_finding(const struct gm_gdump_set *set, uint32_t dump, struct gm_findings *out,
-                         uint32_t *alloc)
+                         uint32_t *alloc, struct gm_source *src)
 {
     struct gm_crash *c = &out->crash;
     if (!gm_crash_of(set, dump, c)) {
@@ -1212,6 +1281,9 @@ static int crash_finding(const struct gm_gdump_set *set, uint32_t dump, struct g
         }
     }
     gm_crash_why(set, c, f->why, sizeof(f->why));
+    if (c->kind == GM_CRASH_DEADLOCK) {
+        deadlock_cycle(set, &set->dumps[dump], src, f->why, sizeof(f->why));
+    }
     return 0;
 }
 
@@ -1334,7 +1406,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
     leaked_locks(set, &bk, out, src);
     http_client_ends(set, out);
     receivers_gone(set, &bk, out, src);
-    if ((rc = crash_finding(set, dump, out, &alloc)) < 0) {
+    if ((rc = crash_finding(set, dump, out, &alloc, src)) < 0) {
         goto out;
     }
     if (src && src->nomem) {
