@@ -117,6 +117,9 @@ sed 's/^/2026-11-23T15:13:23.1234567Z /' "$src" > "$out/y_paste_ci.txt"
 awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t")
        printf "{\"log\":\"%s\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-23T15:13:23.123456789Z\"}\n", $0 }' \
 	"$src" > "$out/y_paste_docker.txt"
+# An editor's UTF-8 byte order mark; the dump saved as UTF-16 (PowerShell's >): named, refused.
+{ printf '\357\273\277'; cat "$src"; } > "$out/y_paste_bom.txt"
+iconv -f UTF-8 -t UTF-16 "$src" > "$out/n_paste_utf16.txt"
 gzip -9 -n -c "$out/y_chan-send-blocked.txt" > "$out/y_gzip.txt.gz"
 # A debug=1 paste cut after its third record: the header's total no longer matches.
 awk 'BEGIN { RS = ""; ORS = "\n\n" } NR <= 3' "$out/y_debug1.txt" > "$out/y_debug1_cut.txt"

@@ -1,0 +1,1 @@
+goroutines testdata/goroutine/n_paste_utf16.txt

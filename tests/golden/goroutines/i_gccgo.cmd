@@ -1,0 +1,1 @@
+goroutines --no-buckets testdata/goroutine/i_gccgo.txt

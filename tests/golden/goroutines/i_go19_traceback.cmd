@@ -1,0 +1,1 @@
+goroutines --no-buckets testdata/goroutine/i_go19_traceback.txt
