@@ -80,6 +80,12 @@ static int finish_open(struct gm_artifact *a, const struct gm_artifact_opts *o,
                         "expected %s; these bytes are binary and not a "
                         "pprof profile either (%s)",
                         o->want_text, why);
+        } else if (rc < 0 && rc != GM_ENOMEM && a->kind == GM_KIND_PPROF && diag && o &&
+                   o->want == GM_WANT_PROFILE) {
+            /* a profile command: the decoder's words, after what the bytes are not */
+            char why[sizeof(diag->msg)];
+            memcpy(why, diag->msg, sizeof(why));
+            gm_diag_set(diag, rc, diag->off, 0, "not a valid pprof profile: %s", why);
         }
         if (rc < 0 && rc != GM_ENOMEM && forced) {
             struct gm_diag t = {0};
