@@ -930,3 +930,21 @@ Test(gctrace, go14_lines)
     cr_assert_float_eq(c->mark_ms, 1.024, 1e-9);
     cr_assert_float_eq(c->heap_live, 6.0, 1e-9);
 }
+
+/* gctrace lines inside a log collector's lines are found as they are (no undressing needed):
+ * a Docker json-file line and a journald prefix. */
+Test(gctrace, lines_inside_log_collector_lines)
+{
+    static const char *const log =
+        "{\"log\":\"gc 1 @0.002s 8%: 0.081+0.41+0.003 ms clock, 0.16+0.37/0/0+0.006 ms cpu, "
+        "0->0->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\\n\",\"stream\":\"stderr\"}\n"
+        "Nov 23 15:13:23 web-1 app[7]: gc 2 @0.005s 43%: 1.5+13+0.004 ms clock, "
+        "3.1+1.6/12/0+0.009 ms cpu, 1->1->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+    struct seen g;
+    struct gm_gctrace_stats st;
+    cr_assert_eq(parse(log, strlen(log), &g, &st), 0);
+    cr_assert_eq(st.gc_lines, 2u);
+    cr_assert_eq(g.cy[0].num, 1u);
+    cr_assert_eq(g.cy[0].procs, 2u);
+    cr_assert_eq(g.cy[1].pct, 43u);
+}
