@@ -16,6 +16,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 	"unsafe"
@@ -104,6 +105,7 @@ func main() {
 		}
 		wg.Wait()
 	case "overflow":
+		debug.SetMaxStack(32 << 20) // overflow at 32 MB, not the default 1 GB
 		fmt.Println(h.depth(0))
 	case "unlock":
 		h.release()
