@@ -288,10 +288,7 @@ static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *li
     struct topb *b = ctx;
     char addr[32];
     struct entry *e;
-    /* a line without a function (or with an empty name) is shown by its address, as a
-     * location without lines is: never merged into one node named "?" */
-    int unnamed = !func || strcmp(func, "?") == 0;
-    if (line && line->func < b->prof->functions_nr && !unnamed) {
+    if (line && line->func < b->prof->functions_nr) {
         /* a function's name is hashed once per profile, not once per frame */
         uint32_t ei = b->fcache[line->func];
         if (ei == UINT32_MAX || !b->e) { /* fcache only names existing entries */
@@ -303,7 +300,7 @@ static int top_frame(void *ctx, const char *func, const struct gm_pprof_line *li
             e = &b->e[ei];
         }
     } else {
-        if (unnamed) {
+        if (!func) {
             snprintf(addr, sizeof(addr), "%#llx", (unsigned long long)loc->address);
             func = addr;
         }

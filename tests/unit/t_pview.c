@@ -581,27 +581,3 @@ Test(pview, no_drop_frames_no_regex)
     cr_assert_null(drop);
     gm_profile_release(&p);
 }
-
-/* Lines whose function has no name are shown by their location's address, one node each,
- * never merged into one function named "?". */
-Test(pview, unnamed_functions_are_addresses)
-{
-    static const struct spec sp[] = {{"x;main", 3, 30}, {"y;main", 2, 20}};
-    struct gm_profile p;
-    struct gm_ptop t;
-    build(&p, sp, 2);
-    /* x is function 0 at location 0, y function 2 at location 2 (main in between) */
-    p.functions[0].name_id = 0;
-    p.functions[2].name_id = 0;
-    p.locations[0].address = 0x1000;
-    p.locations[2].address = 0x2000;
-    struct gm_pview_opts o = {.sample_index = 0};
-    top(&p, &o, &t);
-    cr_assert_null(row(&t, "?"));
-    cr_assert_not_null(row(&t, "0x1000"));
-    cr_assert_not_null(row(&t, "0x2000"));
-    cr_assert_eq(row(&t, "0x1000")->flat, 3);
-    cr_assert_eq(row(&t, "0x2000")->flat, 2);
-    gm_ptop_release(&t);
-    gm_profile_release(&p);
-}
