@@ -173,6 +173,7 @@ extern const struct cli_cmd cmd_heap;
 extern const struct cli_cmd cmd_history;
 extern const struct cli_cmd cmd_pprof;
 extern const struct cli_cmd cmd_race;
+extern const struct cli_cmd cmd_trace;
 extern const struct cli_cmd cmd_watch;
 
 #endif

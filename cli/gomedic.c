@@ -31,8 +31,8 @@ static const struct cli_cmd watch_watch = {
     .name = "watch", .summary = WATCH_SUMMARY, .usage = WATCH_USAGE, .flags = CLI_CMD_EXTERNAL};
 
 static const struct cli_cmd *const cmds[] = {
-    &watch_captures, &cmd_diff,      &cmd_flame, &cmd_gc,   &cmd_goroutines,
-    &cmd_heap,       &watch_history, &cmd_pprof, &cmd_race, &watch_watch,
+    &watch_captures, &cmd_diff,  &cmd_flame, &cmd_gc,    &cmd_goroutines, &cmd_heap,
+    &watch_history,  &cmd_pprof, &cmd_race,  &cmd_trace, &watch_watch,
 };
 
 int cli_exec_watch(int argc, char **argv)
@@ -128,6 +128,8 @@ static int route(int argc, char **argv, const struct gm_artifact *a)
         return cli_run(&cmd_gc, argc, argv);
     case GM_KIND_RACE:
         return cli_run(&cmd_race, argc, argv);
+    case GM_KIND_TRACE:
+        return cli_run(&cmd_trace, argc, argv);
     case GM_KIND_PPROF:
     case GM_KIND_HEAPTEXT:
         /* goroutine profiles go to the goroutine analysis, several heap profiles to heap */

@@ -9,7 +9,7 @@
  *
  *   id/kind    catalogue entry (gm/findings.h): id, title, fix
  *   severity   info .. critical
- *   count      goroutines (goroutines, diff), race reports (race), cycles in the evidence
+ *   count      goroutines (goroutines, diff, trace), race reports (race), cycles in the evidence
  *              window (gc), profiles (heap)
  *   function   the user function, file:line where it was seen (may be empty: gc)
  *   evidence   one sentence: why
@@ -25,6 +25,7 @@
 #include "gm/heapgrowth.h"
 #include "gm/leak.h"
 #include "gm/racegroup.h"
+#include "gm/tracesum.h"
 
 #define GM_RECORD_NUMS 4
 
@@ -60,6 +61,7 @@ int gm_records_from_leak(const struct gm_gdump_set *set, const struct gm_leak_re
 int gm_records_from_heap(const struct gm_heap_result *h, struct gm_records *out);
 int gm_records_from_gc(const struct gm_gc_report *g, struct gm_records *out);
 int gm_records_from_race(const struct gm_race_result *r, struct gm_records *out);
+int gm_records_from_trace(const struct gm_trace_result *t, struct gm_records *out);
 
 /* The worst severity among the records, or -1 when there are none. */
 int gm_records_worst(const struct gm_records *r);

@@ -137,6 +137,24 @@ int gm_records_from_gc(const struct gm_gc_report *g, struct gm_records *out)
     return 0;
 }
 
+int gm_records_from_trace(const struct gm_trace_result *t, struct gm_records *out)
+{
+    for (uint32_t i = 0; i < t->findings_nr; i++) {
+        const struct gm_tfinding *f = &t->findings[i];
+        struct gm_record *x = gm_records_add(out, f->kind, f->severity);
+        if (!x) {
+            return GM_ENOMEM;
+        }
+        x->count = f->count;
+        put_frame(x, &t->stacks, f->frame);
+        snprintf(x->evidence, sizeof(x->evidence), "%s", f->why);
+        if (f->since_ns) {
+            put_num(x, "blocked_since_s", (double)f->since_ns / 1e9);
+        }
+    }
+    return 0;
+}
+
 int gm_records_from_race(const struct gm_race_result *r, struct gm_records *out)
 {
     const struct gm_finding_kind *k = gm_finding_kind("data-race");

@@ -1,0 +1,122 @@
+/* gomedic trace: execution traces (runtime/trace, go test -trace, /debug/pprof/trace). */
+#include "cmd.h"
+#include "gm/artifact.h"
+#include "gm/record.h"
+#include "gm/render_trace.h"
+#include "gm/sniff.h"
+
+#include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+struct opts {
+    int json;
+    const char *out, *color;
+    int min_sev;
+    int groups;
+    uint64_t max_mem;
+    struct gm_fail_policy fail;
+};
+
+static struct opts o;
+
+static const struct cli_opt options[] = {
+    CLI_OPTS_OUTPUT(&o.json, &o.out, &o.color, GM_SCHEMA_TRACE),
+    CLI_OPT_SEV(0, "min-severity", &o.min_sev, "table: list findings from SEV up (default low)",
+                GM_SEV_LOW),
+    CLI_OPT_INT(0, "groups", &o.groups, "N",
+                "table: show the N largest goroutine groups "
+                "(default 20)",
+                1, 1000000, 20),
+    CLI_OPT_FAIL(&o.fail, "SEV", "exit 1 if a finding is SEV or worse", GM_FAIL_SEVERITY),
+    CLI_OPT_MAX_MEM(&o.max_mem),
+    CLI_OPT_END,
+};
+
+static int run(int argc, char **argv, int first)
+{
+    struct gm_records recs;
+    gm_records_init(&recs);
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    lim.max_input = o.max_mem;
+    struct gm_out w;
+    cli_out_open(&w, "trace", o.out, o.color, o.json);
+    int nfiles = argc - first, rc = 0;
+    if (o.json && nfiles > 1) {
+        gm_out_puts(&w, "[");
+    }
+    for (int i = first; i < argc; i++) {
+        const char *file = argv[i];
+        struct gm_artifact a;
+        struct gm_diag diag;
+        memset(&diag, 0, sizeof(diag));
+        struct gm_artifact_opts ao = {.lim = &lim,
+                                      .want = GM_WANT(GM_KIND_TRACE),
+                                      .want_text = "an execution trace ('go 1.N trace' header: "
+                                                   "runtime/trace, go test -trace, "
+                                                   "/debug/pprof/trace)"};
+        int r = cli_open(&a, file, &ao, &diag);
+        if (r < 0) {
+            cli_err_diag(file, r, &diag);
+            rc = 2;
+            break;
+        }
+        struct gm_trace_result res;
+        r = gm_trace_analyze(a.in.p, a.in.len, &lim, &res);
+        gm_artifact_close(&a);
+        if (r == GM_ENOMEM) {
+            cli_die("out of memory");
+        }
+        if (r < 0) {
+            cli_err("%s: %s at byte %llu: %s", file,
+                    r == GM_EUNSUPP ? "unsupported trace" : "not a readable execution trace",
+                    (unsigned long long)res.diag.off, res.diag.msg);
+            gm_trace_result_release(&res);
+            rc = 2;
+            break;
+        }
+        if (res.rc < 0) {
+            cli_err("%s: byte %llu: %s (the report covers what was read before it)", file,
+                    (unsigned long long)res.diag.off, res.diag.msg);
+        }
+        if (gm_records_from_trace(&res, &recs) < 0) {
+            cli_die("out of memory");
+        }
+        if (o.json) {
+            if (i > first) {
+                gm_out_puts(&w, ",");
+            }
+            gm_render_trace_json(&w, file, &res);
+        } else {
+            if (i > first) {
+                gm_out_puts(&w, "\n");
+            }
+            gm_render_trace_table(&w, file, &res, (enum gm_severity)o.min_sev, (uint32_t)o.groups);
+        }
+        gm_trace_result_release(&res);
+    }
+    if (o.json && (rc == 0 || nfiles > 1)) {
+        gm_out_puts(&w, nfiles > 1 ? "]\n" : "\n");
+    }
+    int fail_rc = gm_fail_exit(&o.fail, &recs);
+    gm_records_release(&recs);
+    if (cli_out_close(&w, "trace")) {
+        return 2;
+    }
+    return rc ? rc : fail_rc;
+}
+
+const struct cli_cmd cmd_trace = {
+    .name = "trace",
+    .state = &o,
+    .state_size = sizeof(o),
+    .summary = "Execution traces (Go 1.5-1.26): goroutine groups, scheduler latency, blocking "
+               "by reason, GC and STW, leaks the trace proves.",
+    .usage = "gomedic trace [options] TRACE...",
+    .opts = options,
+    .run = run,
+    .flags = CLI_CMD_READS_FILES,
+    .min_operands = 1,
+    .max_operands = 0,
+    .operands_error = "no trace given",
+};

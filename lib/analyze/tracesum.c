@@ -1,0 +1,1001 @@
+/*
+ * Execution-trace analysis: one visitor over gm_trace_read()'s events keeps a state machine
+ * per goroutine (the time in each state goes to that goroutine's accumulators), then folds
+ * the goroutines into groups by start function and derives the findings. See gm/tracesum.h.
+ */
+#include "gm/tracesum.h"
+#include "gm/alloc.h"
+#include "gm/hashtab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+#define ST_DEAD    5
+#define NO_TIME    UINT64_MAX
+#define NO_GROUP   UINT32_MAX
+#define MAX_GROUPS 4096
+
+static const char *const twait_names[GM_TW_NR] = {
+    "chan send", "chan receive", "select",  "sync.Mutex", "sync.RWMutex", "sync.WaitGroup",
+    "sync.Cond", "sync",         "network", "sleep",      "GC",           "forever",
+    "runtime",   "other",
+};
+static const char *const twait_keys[GM_TW_NR] = {
+    "chan_send", "chan_recv", "select", "mutex", "rwmutex", "waitgroup", "cond",
+    "sync",      "network",   "sleep",  "gc",    "forever", "runtime",   "other",
+};
+
+const char *gm_twait_name(enum gm_twait w)
+{
+    return (unsigned)w < GM_TW_NR ? twait_names[w] : "other";
+}
+const char *gm_twait_key(enum gm_twait w)
+{
+    return (unsigned)w < GM_TW_NR ? twait_keys[w] : "other";
+}
+
+/* ---- latency histogram ---------------------------------------------------------------- */
+
+static uint32_t lat_bucket(uint64_t v)
+{
+    if (v < 16) {
+        return (uint32_t)v;
+    }
+    unsigned e = 63u - (unsigned)__builtin_clzll(v); /* >= 4 */
+    unsigned sub = (unsigned)(v >> (e - 3)) & 7u;
+    return 16u + (e - 4u) * 8u + sub;
+}
+
+static uint64_t lat_mid(uint32_t idx)
+{
+    if (idx < 16) {
+        return idx;
+    }
+    unsigned e = (idx - 16) / 8 + 4, sub = (idx - 16) % 8;
+    uint64_t lo = (uint64_t)(8 + sub) << (e - 3), hi = (uint64_t)(9 + sub) << (e - 3);
+    return lo + (hi - lo) / 2;
+}
+
+static void lat_add(struct gm_tlat *l, uint64_t v)
+{
+    l->b[lat_bucket(v)]++;
+    l->n++;
+    l->sum += v;
+    if (v > l->max) {
+        l->max = v;
+    }
+}
+
+uint64_t gm_tlat_quantile(const struct gm_tlat *l, double q)
+{
+    if (l->n == 0) {
+        return 0;
+    }
+    uint64_t rank = (uint64_t)(q * (double)(l->n - 1)) + 1, seen = 0;
+    for (uint32_t i = 0; i < GM_TLAT_BUCKETS; i++) {
+        seen += l->b[i];
+        if (seen >= rank) {
+            uint64_t v = lat_mid(i);
+            return v > l->max ? l->max : v;
+        }
+    }
+    return l->max;
+}
+
+/* ---- the visitor ---------------------------------------------------------------------- */
+
+struct gacc { /* per goroutine, folded into its group at the end */
+    uint64_t run, runnable, sys, block[GM_TW_NR];
+    uint64_t lat_n, lat_sum, lat_max; /* samples taken before its group was known */
+    uint64_t syscalls;
+    uint64_t assist_since;
+    uint8_t assisting;
+};
+
+struct an {
+    struct gm_trace_result *r;
+    struct gacc *acc;
+    uint32_t acc_alloc;
+    uint8_t *wcache; /* per stack id: enum gm_twait + 1 of a sync wait's stack, 0 unknown */
+    uint32_t wcache_alloc;
+    struct gm_u64map groupmap; /* start function string id -> group */
+    struct gm_u64map pmap;     /* P -> index in psince */
+    uint64_t *psince;
+    uint32_t psince_nr, psince_alloc;
+    int gc_on, stw_on;
+    uint64_t gc_since, stw_since;
+    uint32_t stw_kind;
+    uint64_t end;
+};
+
+static struct gm_str fname(const struct gm_stacks *s, uint32_t frame)
+{
+    return gm_strtab_get(&s->strs, s->frames[frame].func_id);
+}
+
+static int has_prefix(struct gm_str s, const char *lit)
+{
+    return gm_str_has_prefix(s, lit);
+}
+
+/* What a stack waits on, from its frames (status events carry no reason). */
+static enum gm_twait wait_of_stack(const struct gm_stacks *s, uint32_t stack, enum gm_tblock b)
+{
+    if (stack == GM_TRACE_NO_STACK) {
+        return GM_TW_OTHER;
+    }
+    const struct gm_stack *st = gm_stacks_get(s, stack);
+    const uint32_t *fr = gm_stack_frames(s, st);
+    for (uint32_t i = 0; i < st->nr; i++) {
+        struct gm_str f = fname(s, fr[i]);
+        if (has_prefix(f, "sync.(*WaitGroup).Wait")) {
+            return GM_TW_WAITGROUP;
+        }
+        if (has_prefix(f, "sync.(*RWMutex)")) {
+            return GM_TW_RWMUTEX;
+        }
+        if (has_prefix(f, "sync.(*Mutex)") || has_prefix(f, "internal/sync.(*Mutex)")) {
+            return GM_TW_MUTEX;
+        }
+        if (has_prefix(f, "sync.(*Cond).Wait")) {
+            return GM_TW_COND;
+        }
+        if (b != GM_TB_OTHER) {
+            continue; /* only sync waits are refined */
+        }
+        if (gm_str_eq(f, "runtime.chansend") || gm_str_eq(f, "runtime.chansend1")) {
+            return GM_TW_CHAN_SEND;
+        }
+        if (gm_str_eq(f, "runtime.chanrecv") || gm_str_eq(f, "runtime.chanrecv1") ||
+            gm_str_eq(f, "runtime.chanrecv2")) {
+            return GM_TW_CHAN_RECV;
+        }
+        if (gm_str_eq(f, "runtime.selectgo")) {
+            return GM_TW_SELECT;
+        }
+        if (gm_str_eq(f, "runtime.block")) {
+            return GM_TW_FOREVER;
+        }
+        if (gm_str_eq(f, "time.Sleep")) {
+            return GM_TW_SLEEP;
+        }
+        if (has_prefix(f, "internal/poll.")) {
+            return GM_TW_NETWORK;
+        }
+    }
+    return b == GM_TB_SYNC ? GM_TW_SYNC : GM_TW_OTHER;
+}
+
+static enum gm_twait refine(struct an *a, enum gm_tblock b, uint32_t stack)
+{
+    switch (b) {
+    case GM_TB_CHAN_SEND:
+        return GM_TW_CHAN_SEND;
+    case GM_TB_CHAN_RECV:
+        return GM_TW_CHAN_RECV;
+    case GM_TB_SELECT:
+        return GM_TW_SELECT;
+    case GM_TB_COND:
+        return GM_TW_COND;
+    case GM_TB_NETWORK:
+        return GM_TW_NETWORK;
+    case GM_TB_SLEEP:
+        return GM_TW_SLEEP;
+    case GM_TB_GC:
+        return GM_TW_GC;
+    case GM_TB_FOREVER:
+        return GM_TW_FOREVER;
+    case GM_TB_SYSTEM:
+        return GM_TW_RUNTIME;
+    case GM_TB_SYNC:
+    case GM_TB_OTHER:
+    default:
+        break;
+    }
+    if (stack == GM_TRACE_NO_STACK) {
+        return b == GM_TB_SYNC ? GM_TW_SYNC : GM_TW_OTHER;
+    }
+    if (stack < a->wcache_alloc && a->wcache[stack] && b == GM_TB_SYNC) {
+        return (enum gm_twait)(a->wcache[stack] - 1);
+    }
+    enum gm_twait w = wait_of_stack(&a->r->stacks, stack, b);
+    if (b == GM_TB_SYNC) {
+        uint32_t had = a->wcache_alloc;
+        if (GM_RESERVE(a->wcache, a->wcache_alloc, (uint64_t)stack + 1) == 0) {
+            memset(a->wcache + had, 0, a->wcache_alloc - had);
+            a->wcache[stack] = (uint8_t)(w + 1);
+        }
+    }
+    return w;
+}
+
+/* The start function's frame of a stack: its outermost frame that is not runtime.goexit. */
+static uint32_t outer_frame(const struct gm_stacks *s, uint32_t stack, int first)
+{
+    if (stack == GM_TRACE_NO_STACK) {
+        return GM_NO_FRAME;
+    }
+    const struct gm_stack *st = gm_stacks_get(s, stack);
+    const uint32_t *fr = gm_stack_frames(s, st);
+    if (st->nr == 0) {
+        return GM_NO_FRAME;
+    }
+    if (first) {
+        return fr[0];
+    }
+    for (uint32_t i = st->nr; i-- > 0;) {
+        if (!gm_str_eq(fname(s, fr[i]), "runtime.goexit")) {
+            return fr[i];
+        }
+    }
+    return GM_NO_FRAME;
+}
+
+static int is_runtime_start(struct gm_str f)
+{
+    return (has_prefix(f, "runtime.") && !gm_str_eq(f, "runtime.main")) ||
+           has_prefix(f, "runtime/trace.");
+}
+
+/* The group of a goroutine, made when its start function is first known. */
+static uint32_t group_of(struct an *a, struct gm_tgor *g, int force)
+{
+    if (g->group != NO_GROUP) {
+        return g->group;
+    }
+    struct gm_trace_result *r = a->r;
+    uint32_t fr = outer_frame(&r->stacks, g->start_stack, 1);
+    if (fr == GM_NO_FRAME) {
+        fr = outer_frame(&r->stacks, g->block_stack, 0);
+    }
+    if (fr == GM_NO_FRAME && !force) {
+        return NO_GROUP;
+    }
+    uint64_t key = fr == GM_NO_FRAME ? UINT64_MAX : r->stacks.frames[fr].func_id;
+    uint32_t gi = gm_u64map_get(&a->groupmap, key);
+    if (gi == GM_HTAB_END) {
+        if (r->groups_nr >= MAX_GROUPS) {
+            key = UINT64_MAX; /* the rest share the unknown group */
+            gi = gm_u64map_get(&a->groupmap, key);
+            fr = GM_NO_FRAME;
+        }
+    }
+    if (gi == GM_HTAB_END) {
+        if (GM_RESERVE(r->groups, r->groups_alloc, r->groups_nr + 1) < 0 ||
+            gm_u64map_put(&a->groupmap, key, r->groups_nr) < 0) {
+            return NO_GROUP;
+        }
+        gi = r->groups_nr++;
+        struct gm_tgroup *gr = &r->groups[gi];
+        memset(gr, 0, sizeof(*gr));
+        gr->start_frame = fr;
+        gr->creator_frame = GM_NO_FRAME;
+        gr->runtime = fr != GM_NO_FRAME && is_runtime_start(fname(&r->stacks, fr));
+        gr->first_created = NO_TIME;
+        for (int w = 0; w < GM_TW_NR; w++) {
+            gr->max_block_stack[w] = GM_TRACE_NO_STACK;
+            gr->waiting_stack[w] = GM_TRACE_NO_STACK;
+            gr->waiting_since[w] = NO_TIME;
+        }
+    }
+    g->group = gi;
+    return gi;
+}
+
+static struct gm_tgor *gor(struct an *a, uint64_t id, uint64_t ts, uint32_t *idx)
+{
+    struct gm_trace_result *r = a->r;
+    uint32_t i = gm_u64map_get(&r->gmap, id);
+    if (i == GM_HTAB_END) {
+        if (GM_RESERVE(r->gs, r->gs_alloc, r->gs_nr + 1) < 0 ||
+            GM_RESERVE(a->acc, a->acc_alloc, r->gs_nr + 1) < 0 ||
+            gm_u64map_put(&r->gmap, id, r->gs_nr) < 0) {
+            return NULL;
+        }
+        i = r->gs_nr++;
+        struct gm_tgor *g = &r->gs[i];
+        memset(g, 0, sizeof(*g));
+        memset(&a->acc[i], 0, sizeof(a->acc[i]));
+        g->id = id;
+        g->created_ns = g->ended_ns = g->last_run_ns = NO_TIME;
+        g->since_ns = ts;
+        g->create_stack = g->start_stack = g->block_stack = GM_TRACE_NO_STACK;
+        g->group = NO_GROUP;
+        g->wait = GM_TW_OTHER;
+        r->goroutines++;
+    }
+    *idx = i;
+    return &r->gs[i];
+}
+
+/* Time from since to ts goes to the state the goroutine leaves. */
+static void account(struct an *a, uint32_t i, uint64_t ts)
+{
+    struct gm_tgor *g = &a->r->gs[i];
+    struct gacc *c = &a->acc[i];
+    uint64_t d = ts > g->since_ns ? ts - g->since_ns : 0;
+    switch (g->state) {
+    case GM_TS_RUNNING:
+        c->run += d;
+        break;
+    case GM_TS_RUNNABLE:
+        c->runnable += d;
+        break;
+    case GM_TS_SYSCALL:
+        c->sys += d;
+        break;
+    case GM_TS_WAITING:
+        c->block[g->wait] += d;
+        break;
+    default:
+        break;
+    }
+}
+
+static void go_to(struct an *a, uint32_t i, unsigned state, uint64_t ts)
+{
+    struct gm_tgor *g = &a->r->gs[i];
+    if (g->state != 0) {
+        account(a, i, ts);
+    }
+    g->state = (uint8_t)state;
+    g->since_ns = ts;
+}
+
+static int visit(void *ctx, const struct gm_tev *e)
+{
+    struct an *a = ctx;
+    struct gm_trace_result *r = a->r;
+    uint32_t i = 0;
+    struct gm_tgor *g = NULL;
+    switch (e->kind) {
+    case GM_TEV_GO_CREATE:
+    case GM_TEV_GO_START:
+    case GM_TEV_GO_STOP:
+    case GM_TEV_GO_BLOCK:
+    case GM_TEV_GO_UNBLOCK:
+    case GM_TEV_GO_END:
+    case GM_TEV_GO_SYSCALL:
+    case GM_TEV_GO_SYSCALL_END:
+    case GM_TEV_GO_SYSCALL_LOST:
+    case GM_TEV_GO_STATUS:
+    case GM_TEV_ASSIST:
+    case GM_TEV_ASSIST_END:
+        if (e->g == GM_TRACE_NO_G) {
+            return 0; /* an event of no goroutine the reader could resolve */
+        }
+        if (!(g = gor(a, e->g, e->ts, &i))) {
+            return GM_ENOMEM;
+        }
+        break;
+    default:
+        break;
+    }
+    switch (e->kind) {
+    case GM_TEV_GO_CREATE:
+        g->created_ns = e->ts;
+        g->creator = e->a;
+        g->create_stack = e->stack;
+        g->start_stack = e->stack2;
+        g->state = 0;
+        go_to(a, i, e->b == 1 ? GM_TS_WAITING : e->b == 2 ? GM_TS_SYSCALL : GM_TS_RUNNABLE, e->ts);
+        r->created++;
+        (void)group_of(a, g, 0);
+        break;
+    case GM_TEV_GO_START: {
+        if (g->state == GM_TS_RUNNABLE) {
+            uint64_t d = e->ts - g->since_ns;
+            lat_add(&r->lat, d);
+            if (g->group != NO_GROUP) {
+                lat_add(&r->groups[g->group].lat, d);
+            } else {
+                struct gacc *c = &a->acc[i];
+                c->lat_n++;
+                c->lat_sum += d;
+                c->lat_max = d > c->lat_max ? d : c->lat_max;
+            }
+        } else if (g->state == GM_TS_WAITING) {
+            g->wakes++; /* woken on another CPU whose clock ran behind */
+        }
+        go_to(a, i, GM_TS_RUNNING, e->ts);
+        g->last_run_ns = e->ts;
+        break;
+    }
+    case GM_TEV_GO_STOP:
+        go_to(a, i, GM_TS_RUNNABLE, e->ts);
+        break;
+    case GM_TEV_GO_BLOCK: {
+        enum gm_twait w = refine(a, (enum gm_tblock)e->a, e->stack);
+        go_to(a, i, GM_TS_WAITING, e->ts);
+        g->wait = (uint8_t)w;
+        g->block_stack = e->stack;
+        g->blocks++;
+        uint32_t gi = group_of(a, g, 0);
+        if (gi != NO_GROUP) {
+            r->groups[gi].blocks[w]++;
+        }
+        break;
+    }
+    case GM_TEV_GO_UNBLOCK:
+        if (g->state == GM_TS_WAITING) {
+            uint64_t d = e->ts - g->since_ns;
+            uint32_t gi = group_of(a, g, 0);
+            if (gi != NO_GROUP && d > r->groups[gi].max_block_ns[g->wait]) {
+                r->groups[gi].max_block_ns[g->wait] = d;
+                r->groups[gi].max_block_stack[g->wait] = g->block_stack;
+            }
+            g->wakes++;
+            go_to(a, i, GM_TS_RUNNABLE, e->ts);
+        }
+        break;
+    case GM_TEV_GO_END:
+        go_to(a, i, ST_DEAD, e->ts);
+        g->ended_ns = e->ts;
+        r->ended++;
+        break;
+    case GM_TEV_GO_SYSCALL:
+        go_to(a, i, GM_TS_SYSCALL, e->ts);
+        a->acc[i].syscalls++;
+        break;
+    case GM_TEV_GO_SYSCALL_END:
+        go_to(a, i, GM_TS_RUNNING, e->ts);
+        break;
+    case GM_TEV_GO_SYSCALL_LOST:
+        go_to(a, i, GM_TS_RUNNABLE, e->ts);
+        break;
+    case GM_TEV_GO_STATUS:
+        if (e->stack != GM_TRACE_NO_STACK && g->block_stack == GM_TRACE_NO_STACK) {
+            g->block_stack = e->stack;
+        }
+        if (g->state != e->a) {
+            go_to(a, i, (unsigned)e->a, e->ts);
+            if (e->a == GM_TS_WAITING) {
+                g->wait = (uint8_t)wait_of_stack(&r->stacks, e->stack, GM_TB_OTHER);
+                g->block_stack = e->stack;
+            }
+        }
+        (void)group_of(a, g, 0);
+        break;
+    case GM_TEV_PROC_START: {
+        uint32_t pi = gm_u64map_get(&a->pmap, e->p);
+        if (pi == GM_HTAB_END) {
+            if (GM_RESERVE(a->psince, a->psince_alloc, a->psince_nr + 1) < 0 ||
+                gm_u64map_put(&a->pmap, e->p, a->psince_nr) < 0) {
+                return GM_ENOMEM;
+            }
+            pi = a->psince_nr++;
+            a->psince[pi] = NO_TIME;
+        }
+        if (a->psince[pi] == NO_TIME) {
+            a->psince[pi] = e->ts;
+        }
+        break;
+    }
+    case GM_TEV_PROC_STOP: {
+        uint32_t pi = gm_u64map_get(&a->pmap, e->p);
+        if (pi != GM_HTAB_END && a->psince[pi] != NO_TIME) {
+            r->p_busy_ns += e->ts - a->psince[pi];
+            a->psince[pi] = NO_TIME;
+        }
+        break;
+    }
+    case GM_TEV_PROCS:
+        r->gomaxprocs = e->a;
+        r->gomaxprocs_max = e->a > r->gomaxprocs_max ? e->a : r->gomaxprocs_max;
+        break;
+    case GM_TEV_GC_BEGIN:
+    case GM_TEV_GC_ACTIVE:
+        if (!a->gc_on) {
+            a->gc_on = 1;
+            a->gc_since = e->ts;
+            r->gc_cycles += e->kind == GM_TEV_GC_BEGIN;
+        }
+        break;
+    case GM_TEV_GC_END:
+        if (a->gc_on) {
+            r->gc_ns += e->ts - a->gc_since;
+            a->gc_on = 0;
+        }
+        break;
+    case GM_TEV_STW_BEGIN:
+        a->stw_on = 1;
+        a->stw_since = e->ts;
+        a->stw_kind = e->str;
+        break;
+    case GM_TEV_STW_END:
+        if (a->stw_on) {
+            uint64_t d = e->ts - a->stw_since;
+            r->stw_nr++;
+            r->stw_ns += d;
+            if (d >= r->stw_max_ns) {
+                r->stw_max_ns = d;
+                r->stw_max_kind = a->stw_kind;
+            }
+            a->stw_on = 0;
+        }
+        break;
+    case GM_TEV_ASSIST:
+        if (!a->acc[i].assisting) {
+            a->acc[i].assisting = 1;
+            a->acc[i].assist_since = e->ts;
+        }
+        break;
+    case GM_TEV_ASSIST_END:
+        if (a->acc[i].assisting) {
+            r->assist_ns += e->ts - a->acc[i].assist_since;
+            r->assist_nr++;
+            a->acc[i].assisting = 0;
+        }
+        break;
+    case GM_TEV_HEAP_ALLOC:
+        r->heap_last = e->a;
+        r->heap_max = e->a > r->heap_max ? e->a : r->heap_max;
+        break;
+    case GM_TEV_HEAP_GOAL:
+        r->goal_last = e->a;
+        break;
+    case GM_TEV_CPU_SAMPLE:
+        r->cpu_samples++;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* ---- folding and findings ------------------------------------------------------------- */
+
+static void fold(struct an *a)
+{
+    struct gm_trace_result *r = a->r;
+    uint64_t end = a->end;
+    for (uint32_t i = 0; i < r->gs_nr; i++) {
+        struct gm_tgor *g = &r->gs[i];
+        struct gacc *c = &a->acc[i];
+        if (g->state != 0 && g->state != ST_DEAD) {
+            account(a, i, end); /* the time to the end; the state stays */
+        }
+        if (c->assisting) {
+            r->assist_ns += end - c->assist_since;
+            r->assist_nr++;
+        }
+        uint32_t gi = group_of(a, g, 1);
+        if (gi == NO_GROUP) {
+            continue; /* out of memory for a group: the goroutine is counted, not grouped */
+        }
+        struct gm_tgroup *gr = &r->groups[gi];
+        gr->count++;
+        gr->run_ns += c->run;
+        gr->runnable_ns += c->runnable;
+        gr->syscall_ns += c->sys;
+        gr->syscalls += c->syscalls;
+        r->run_ns += c->run;
+        for (int w = 0; w < GM_TW_NR; w++) {
+            gr->block_ns[w] += c->block[w];
+        }
+        if (c->lat_n) {
+            gr->lat.n += c->lat_n;
+            gr->lat.sum += c->lat_sum;
+            gr->lat.max = c->lat_max > gr->lat.max ? c->lat_max : gr->lat.max;
+            gr->lat.b[lat_bucket(c->lat_sum / c->lat_n)] += (uint32_t)c->lat_n;
+        }
+        if (g->created_ns != NO_TIME) {
+            gr->created++;
+            gr->first_created =
+                g->created_ns < gr->first_created ? g->created_ns : gr->first_created;
+            gr->last_created = g->created_ns > gr->last_created ? g->created_ns : gr->last_created;
+            uint32_t cf = g->create_stack != GM_TRACE_NO_STACK
+                              ? gm_stack_user_frame(&r->stacks, g->create_stack)
+                              : GM_NO_FRAME;
+            if (cf != GM_NO_FRAME) {
+                gr->creator_frame = cf;
+            }
+        }
+        if (g->state == ST_DEAD) {
+            gr->ended++;
+            continue;
+        }
+        gr->alive++;
+        r->alive++;
+        switch (g->state) {
+        case GM_TS_RUNNING:
+            gr->running++;
+            break;
+        case GM_TS_RUNNABLE:
+            gr->runnable++;
+            break;
+        case GM_TS_SYSCALL:
+            gr->in_syscall++;
+            break;
+        case GM_TS_WAITING:
+            gr->waiting[g->wait]++;
+            if (g->since_ns < gr->waiting_since[g->wait]) {
+                gr->waiting_since[g->wait] = g->since_ns;
+                gr->waiting_stack[g->wait] = g->block_stack;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    /* GC: the mark workers' running time */
+    for (uint32_t k = 0; k < r->groups_nr; k++) {
+        struct gm_tgroup *gr = &r->groups[k];
+        if (gr->start_frame != GM_NO_FRAME &&
+            gm_str_eq(fname(&r->stacks, gr->start_frame), "runtime.gcBgMarkWorker")) {
+            r->gc_worker_ns += gr->run_ns;
+        }
+    }
+    if (a->gc_on) {
+        r->gc_ns += end - a->gc_since;
+    }
+    for (uint32_t k = 0; k < a->psince_nr; k++) {
+        if (a->psince[k] != NO_TIME) {
+            r->p_busy_ns += end - a->psince[k];
+        }
+    }
+    uint64_t procs = r->gomaxprocs ? r->gomaxprocs : 1;
+    if (end > 0) {
+        r->utilisation = (double)r->run_ns / ((double)end * (double)procs);
+    }
+}
+
+static void fmt_ns(char *buf, size_t n, uint64_t ns)
+{
+    if (ns >= 10000000000ull) {
+        (void)snprintf(buf, n, "%.1f s", (double)ns / 1e9);
+    } else if (ns >= 1000000000ull) {
+        (void)snprintf(buf, n, "%.2f s", (double)ns / 1e9);
+    } else if (ns >= 1000000ull) {
+        (void)snprintf(buf, n, "%.1f ms", (double)ns / 1e6);
+    } else if (ns >= 1000ull) {
+        (void)snprintf(buf, n, "%.1f µs", (double)ns / 1e3);
+    } else {
+        (void)snprintf(buf, n, "%llu ns", (unsigned long long)ns);
+    }
+}
+
+static struct gm_tfinding *add_finding(struct gm_trace_result *r, const char *id,
+                                       enum gm_severity sev)
+{
+    const struct gm_finding_kind *k = gm_finding_kind(id);
+    if (!k || GM_RESERVE(r->findings, r->findings_alloc, r->findings_nr + 1) < 0) {
+        return NULL;
+    }
+    struct gm_tfinding *f = &r->findings[r->findings_nr++];
+    memset(f, 0, sizeof(*f));
+    f->kind = k;
+    f->severity = sev;
+    f->group = -1;
+    f->wait = GM_TW_NR;
+    f->frame = GM_NO_FRAME;
+    return f;
+}
+
+/* The catalogue id of goroutines left waiting on w with this stack. */
+static const char *leak_id(const struct gm_stacks *s, enum gm_twait w, uint32_t stack)
+{
+    switch (w) {
+    case GM_TW_CHAN_SEND:
+        return "chan-send-blocked";
+    case GM_TW_CHAN_RECV:
+        if (stack != GM_TRACE_NO_STACK) {
+            const struct gm_stack *st = gm_stacks_get(s, stack);
+            const uint32_t *fr = gm_stack_frames(s, st);
+            for (uint32_t i = 0; i < st->nr; i++) {
+                if (gm_str_eq(fname(s, fr[i]), "runtime.chanrecv2")) {
+                    return "range-never-closed";
+                }
+            }
+        }
+        return "chan-recv-blocked";
+    case GM_TW_SELECT:
+        return "select-blocked";
+    case GM_TW_MUTEX:
+        return "mutex-wait";
+    case GM_TW_RWMUTEX:
+        return "rwmutex-wait";
+    case GM_TW_WAITGROUP:
+        return "waitgroup-wait";
+    case GM_TW_COND:
+        return "cond-wait";
+    case GM_TW_FOREVER:
+        if (stack != GM_TRACE_NO_STACK) {
+            const struct gm_stack *st = gm_stacks_get(s, stack);
+            const uint32_t *fr = gm_stack_frames(s, st);
+            for (uint32_t i = 0; i < st->nr; i++) {
+                if (gm_str_eq(fname(s, fr[i]), "runtime.block")) {
+                    return "select-forever";
+                }
+            }
+        }
+        return "nil-chan";
+    default:
+        return NULL;
+    }
+}
+
+static const char *func_cstr(const struct gm_stacks *s, uint32_t frame)
+{
+    return frame == GM_NO_FRAME ? "(unknown)" : gm_stacks_func(s, frame);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+static int leaks(struct gm_trace_result *r, uint64_t end)
+{
+    for (uint32_t k = 0; k < r->groups_nr; k++) {
+        struct gm_tgroup *gr = &r->groups[k];
+        if (gr->runtime || gr->start_frame == GM_NO_FRAME) {
+            continue;
+        }
+        struct gm_str sf = fname(&r->stacks, gr->start_frame);
+        if (gm_str_eq(sf, "runtime.main") || gm_str_eq(sf, "main.main")) {
+            continue; /* the main goroutine waits for its program */
+        }
+        for (int w = 0; w < GM_TW_NR; w++) {
+            if (!gr->waiting[w]) {
+                continue;
+            }
+            const char *id = leak_id(&r->stacks, (enum gm_twait)w, gr->waiting_stack[w]);
+            if (!id) {
+                continue;
+            }
+            /* who: created in the trace and never woken, or there from the start */
+            uint64_t fresh = 0, old = 0, since = NO_TIME, ids[GM_TFINDING_IDS];
+            uint32_t ids_nr = 0;
+            uint64_t min_wait = end / 10 > 1000000 ? end / 10 : 1000000;
+            for (uint32_t i = 0; i < r->gs_nr; i++) {
+                const struct gm_tgor *g = &r->gs[i];
+                if (g->group != k || g->state != GM_TS_WAITING || g->wait != w ||
+                    end - g->since_ns < min_wait) {
+                    continue;
+                }
+                if (g->created_ns != NO_TIME) {
+                    fresh++;
+                } else if (end - g->since_ns >= end / 2) {
+                    old++;
+                } else {
+                    continue;
+                }
+                since = g->since_ns < since ? g->since_ns : since;
+                if (ids_nr < GM_TFINDING_IDS) {
+                    ids[ids_nr++] = g->id;
+                }
+            }
+            uint64_t n = fresh + old;
+            if (n == 0) {
+                continue;
+            }
+            enum gm_severity sev = fresh >= 100 ? GM_SEV_HIGH
+                                   : fresh >= 2 ? GM_SEV_MEDIUM
+                                                : GM_SEV_LOW;
+            struct gm_tfinding *f = add_finding(r, id, sev);
+            if (!f) {
+                return GM_ENOMEM;
+            }
+            f->group = (int32_t)k;
+            f->wait = (enum gm_twait)w;
+            f->count = n;
+            f->since_ns = since;
+            f->frame = gr->waiting_stack[w] != GM_TRACE_NO_STACK
+                           ? gm_stack_user_frame(&r->stacks, gr->waiting_stack[w])
+                           : GM_NO_FRAME;
+            memcpy(f->ids, ids, sizeof(uint64_t) * ids_nr);
+            f->ids_nr = ids_nr;
+            char t0[32], dur[32];
+            fmt_ns(t0, sizeof(t0), since);
+            fmt_ns(dur, sizeof(dur), end - since);
+            const char *at = func_cstr(&r->stacks, f->frame);
+            char where[300] = "";
+            if (f->frame != GM_NO_FRAME) {
+                (void)snprintf(where, sizeof(where), " in %s (%s:%u)", at,
+                               base_name(gm_stacks_file(&r->stacks, f->frame)),
+                               r->stacks.frames[f->frame].line);
+            }
+            if (fresh) {
+                (void)snprintf(f->why, sizeof(f->why),
+                               "%llu of %llu %s goroutines, created during the trace%s%s, "
+                               "blocked on %s%s from %s on and were still waiting at the end, "
+                               "%s later%s",
+                               (unsigned long long)fresh, (unsigned long long)gr->count,
+                               func_cstr(&r->stacks, gr->start_frame),
+                               gr->creator_frame != GM_NO_FRAME ? " by " : "",
+                               gr->creator_frame != GM_NO_FRAME
+                                   ? func_cstr(&r->stacks, gr->creator_frame)
+                                   : "",
+                               gm_twait_name((enum gm_twait)w), where, t0, dur,
+                               old ? "; more were blocked before the trace began" : "");
+            } else {
+                (void)snprintf(f->why, sizeof(f->why),
+                               "%llu %s goroutines blocked on %s%s for at least the last %s of "
+                               "the trace (%s); the trace cannot tell whether they would ever "
+                               "wake",
+                               (unsigned long long)old, func_cstr(&r->stacks, gr->start_frame),
+                               gm_twait_name((enum gm_twait)w), where, dur,
+                               "they were there before it");
+            }
+        }
+    }
+    return 0;
+}
+
+static int convoys(struct gm_trace_result *r)
+{
+    for (uint32_t k = 0; k < r->groups_nr; k++) {
+        struct gm_tgroup *gr = &r->groups[k];
+        if (gr->runtime) {
+            continue;
+        }
+        uint64_t life = gr->run_ns + gr->runnable_ns + gr->syscall_ns;
+        for (int w = 0; w < GM_TW_NR; w++) {
+            life += gr->block_ns[w];
+        }
+        for (int w = GM_TW_MUTEX; w <= GM_TW_RWMUTEX; w++) {
+            uint64_t b = gr->block_ns[w];
+            if (life == 0 || b < 1000000 || gr->blocks[w] < 10 || b * 4 < life) {
+                continue;
+            }
+            double share = (double)b / (double)life;
+            struct gm_tfinding *f =
+                add_finding(r, w == GM_TW_MUTEX ? "mutex-wait" : "rwmutex-wait",
+                            share >= 0.5 && gr->count >= 4 ? GM_SEV_HIGH : GM_SEV_MEDIUM);
+            if (!f) {
+                return GM_ENOMEM;
+            }
+            f->group = (int32_t)k;
+            f->wait = (enum gm_twait)w;
+            f->count = gr->blocks[w];
+            uint32_t st = gr->max_block_stack[w];
+            f->frame = st != GM_TRACE_NO_STACK ? gm_stack_user_frame(&r->stacks, st) : GM_NO_FRAME;
+            char tot[32], mx[32];
+            fmt_ns(tot, sizeof(tot), b);
+            fmt_ns(mx, sizeof(mx), gr->max_block_ns[w]);
+            char where[300] = "";
+            if (f->frame != GM_NO_FRAME) {
+                (void)snprintf(where, sizeof(where), "; the longest at %s (%s:%u)",
+                               func_cstr(&r->stacks, f->frame),
+                               base_name(gm_stacks_file(&r->stacks, f->frame)),
+                               r->stacks.frames[f->frame].line);
+            }
+            (void)snprintf(f->why, sizeof(f->why),
+                           "lock convoy: %llu %s goroutines spent %s (%.0f%% of their time) "
+                           "waiting for a %s in %llu waits, longest %s%s",
+                           (unsigned long long)gr->count, func_cstr(&r->stacks, gr->start_frame),
+                           tot, share * 100, gm_twait_name((enum gm_twait)w),
+                           (unsigned long long)gr->blocks[w], mx, where);
+        }
+    }
+    return 0;
+}
+
+static int trace_wide(struct gm_trace_result *r)
+{
+    uint64_t p99 = gm_tlat_quantile(&r->lat, 0.99);
+    if (r->lat.n >= 100 && p99 >= 10000000) {
+        struct gm_tfinding *f =
+            add_finding(r, "runnable-backlog", p99 >= 100000000 ? GM_SEV_HIGH : GM_SEV_MEDIUM);
+        if (!f) {
+            return GM_ENOMEM;
+        }
+        f->count = r->lat.n;
+        char a[32], b[32], c[32];
+        fmt_ns(a, sizeof(a), gm_tlat_quantile(&r->lat, 0.5));
+        fmt_ns(b, sizeof(b), p99);
+        fmt_ns(c, sizeof(c), r->lat.max);
+        (void)snprintf(f->why, sizeof(f->why),
+                       "scheduler latency (runnable to running) p50 %s, p99 %s, max %s over %llu "
+                       "wake-ups, with GOMAXPROCS %llu busy %.0f%% of the time",
+                       a, b, c, (unsigned long long)r->lat.n, (unsigned long long)r->gomaxprocs,
+                       r->utilisation * 100);
+    }
+    if (r->run_ns > 0) {
+        double share = (double)(r->gc_worker_ns + r->assist_ns) / (double)r->run_ns;
+        if (share >= 0.25 && r->gc_cycles >= 2) {
+            struct gm_tfinding *f =
+                add_finding(r, "gc-cpu-high", share >= 0.5 ? GM_SEV_HIGH : GM_SEV_MEDIUM);
+            if (!f) {
+                return GM_ENOMEM;
+            }
+            f->count = r->gc_cycles;
+            char w[32], as[32];
+            fmt_ns(w, sizeof(w), r->gc_worker_ns);
+            fmt_ns(as, sizeof(as), r->assist_ns);
+            (void)snprintf(f->why, sizeof(f->why),
+                           "GC workers (%s) and %llu mark assists (%s) took %.0f%% of the "
+                           "goroutines' running time over %llu GC cycles",
+                           w, (unsigned long long)r->assist_nr, as, share * 100,
+                           (unsigned long long)r->gc_cycles);
+        }
+    }
+    if (r->stw_max_ns >= 10000000) {
+        struct gm_tfinding *f =
+            add_finding(r, "stw-long", r->stw_max_ns >= 100000000 ? GM_SEV_HIGH : GM_SEV_MEDIUM);
+        if (!f) {
+            return GM_ENOMEM;
+        }
+        f->count = r->stw_nr;
+        char m[32];
+        fmt_ns(m, sizeof(m), r->stw_max_ns);
+        (void)snprintf(
+            f->why, sizeof(f->why), "a stop-the-world pause of %s (%s); %llu pauses in all", m,
+            r->stw_max_kind == UINT32_MAX ? "" : gm_strtab_cstr(&r->stacks.strs, r->stw_max_kind),
+            (unsigned long long)r->stw_nr);
+    }
+    return 0;
+}
+
+static int sev_cmp(const void *x, const void *y)
+{
+    const struct gm_tfinding *a = x, *b = y;
+    if (a->severity != b->severity) {
+        return a->severity > b->severity ? -1 : 1;
+    }
+    return a->count > b->count ? -1 : a->count < b->count ? 1 : 0;
+}
+
+int gm_trace_analyze(const char *p, size_t len, const struct gm_limits *lim,
+                     struct gm_trace_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    res->stw_max_kind = UINT32_MAX;
+    GM_TRY(gm_stacks_init(&res->stacks, lim ? lim->max_strtab : 1ull << 30));
+    struct an a;
+    memset(&a, 0, sizeof(a));
+    a.r = res;
+    int rc = gm_trace_read(p, len, lim, &res->stacks, visit, &a, &res->info, &res->diag);
+    if (rc == GM_ENOMEM || (rc < 0 && res->info.events == 0)) {
+        free(a.acc);
+        free(a.wcache);
+        free(a.psince);
+        gm_u64map_release(&a.groupmap);
+        gm_u64map_release(&a.pmap);
+        return rc;
+    }
+    res->rc = rc;
+    a.end = res->info.duration_ns;
+    fold(&a);
+    int frc = leaks(res, a.end);
+    if (frc == 0) {
+        frc = convoys(res);
+    }
+    if (frc == 0) {
+        frc = trace_wide(res);
+    }
+    if (res->findings_nr > 1) {
+        qsort(res->findings, res->findings_nr, sizeof(*res->findings), sev_cmp);
+    }
+    free(a.acc);
+    free(a.wcache);
+    free(a.psince);
+    gm_u64map_release(&a.groupmap);
+    gm_u64map_release(&a.pmap);
+    return frc;
+}
+
+void gm_trace_result_release(struct gm_trace_result *res)
+{
+    gm_stacks_release(&res->stacks);
+    gm_u64map_release(&res->gmap);
+    free(res->gs);
+    free(res->groups);
+    free(res->findings);
+    memset(res, 0, sizeof(*res));
+}
+
+const struct gm_tgor *gm_trace_goroutine(const struct gm_trace_result *res, uint64_t id)
+{
+    uint32_t i = gm_u64map_get(&res->gmap, id);
+    return i == GM_HTAB_END ? NULL : &res->gs[i];
+}
+
+const char *gm_tgroup_name(const struct gm_trace_result *res, const struct gm_tgroup *g)
+{
+    return func_cstr(&res->stacks, g->start_frame);
+}

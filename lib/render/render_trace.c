@@ -1,0 +1,490 @@
+/* Report and JSON for `gomedic trace`. */
+#include "gm/render_trace.h"
+#include "gm/alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+static void dur(char *buf, size_t n, uint64_t ns)
+{
+    if (ns >= 10000000000ull) {
+        (void)snprintf(buf, n, "%.1fs", (double)ns / 1e9);
+    } else if (ns >= 1000000000ull) {
+        (void)snprintf(buf, n, "%.2fs", (double)ns / 1e9);
+    } else if (ns >= 1000000ull) {
+        (void)snprintf(buf, n, "%.1fms", (double)ns / 1e6);
+    } else if (ns >= 1000ull) {
+        (void)snprintf(buf, n, "%.0fµs", (double)ns / 1e3);
+    } else {
+        (void)snprintf(buf, n, "%lluns", (unsigned long long)ns);
+    }
+}
+
+static void bytes_h(char *buf, size_t n, uint64_t b)
+{
+    if (b >= 1ull << 30) {
+        (void)snprintf(buf, n, "%.1f GB", (double)b / (double)(1ull << 30));
+    } else if (b >= 1ull << 20) {
+        (void)snprintf(buf, n, "%.1f MB", (double)b / (double)(1ull << 20));
+    } else if (b >= 1ull << 10) {
+        (void)snprintf(buf, n, "%.1f kB", (double)b / 1024.0);
+    } else {
+        (void)snprintf(buf, n, "%llu B", (unsigned long long)b);
+    }
+}
+
+static uint64_t stuck(const struct gm_tgroup *g)
+{
+    uint64_t n = 0;
+    for (int w = 0; w < GM_TW_NR; w++) {
+        n += g->waiting[w];
+    }
+    return n;
+}
+
+struct okey {
+    int rt;
+    uint64_t stuck, t;
+    uint32_t i;
+};
+
+static int okey_cmp(const void *x, const void *y)
+{
+    const struct okey *a = x, *b = y;
+    if (a->rt != b->rt) {
+        return a->rt ? 1 : -1;
+    }
+    if (a->stuck != b->stuck) {
+        return a->stuck > b->stuck ? -1 : 1;
+    }
+    if (a->t != b->t) {
+        return a->t > b->t ? -1 : 1;
+    }
+    return a->i < b->i ? -1 : 1;
+}
+
+uint32_t *gm_trace_group_order(const struct gm_trace_result *r)
+{
+    uint32_t n = r->groups_nr ? r->groups_nr : 1;
+    uint32_t *ord = gm_xmalloc(sizeof(uint32_t) * n);
+    struct okey *k = gm_xmalloc(sizeof(struct okey) * n);
+    if (!ord || !k) {
+        free(ord);
+        free(k);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < r->groups_nr; i++) {
+        const struct gm_tgroup *g = &r->groups[i];
+        uint64_t t = g->run_ns + g->syscall_ns;
+        for (int w = 0; w < GM_TW_NR; w++) {
+            t += g->block_ns[w];
+        }
+        k[i] = (struct okey){g->runtime, stuck(g), t, i};
+    }
+    qsort(k, r->groups_nr, sizeof(*k), okey_cmp);
+    for (uint32_t i = 0; i < r->groups_nr; i++) {
+        ord[i] = k[i].i;
+    }
+    free(k);
+    return ord;
+}
+
+static const char *fmt_name(const struct gm_trace_result *r, const struct gm_trace_info *in)
+{
+    GM_UNUSED(r);
+    return in->format == GM_TRACE_V1 ? "v1" : "v2";
+}
+
+/* "chan send 9 since 14.1ms" for the biggest wait at the end, or the states. */
+static void at_end(char *buf, size_t n, const struct gm_tgroup *g)
+{
+    int best = -1;
+    for (int w = 0; w < GM_TW_NR; w++) {
+        if (g->waiting[w] && (best < 0 || g->waiting[w] > g->waiting[best])) {
+            best = w;
+        }
+    }
+    size_t o = 0;
+    buf[0] = 0;
+    if (best >= 0) {
+        char s[24];
+        dur(s, sizeof(s), g->waiting_since[best]);
+        int k = snprintf(buf, n, "%llu %s since %s", (unsigned long long)g->waiting[best],
+                         gm_twait_name((enum gm_twait)best), s);
+        o = k > 0 ? (size_t)k : 0;
+        uint64_t rest = stuck(g) - g->waiting[best];
+        if (rest && o < n) {
+            k = snprintf(buf + o, n - o, " +%llu waiting", (unsigned long long)rest);
+            o += k > 0 ? (size_t)k : 0;
+        }
+    }
+    uint64_t act = g->running + g->runnable + g->in_syscall;
+    if (act && o < n) {
+        (void)snprintf(buf + o, n - o, "%s%llu active", o ? ", " : "", (unsigned long long)act);
+    }
+    if (!buf[0]) {
+        (void)snprintf(buf, n, "%s", g->count == g->ended ? "all ended" : "-");
+    }
+}
+
+/* The two largest block reasons: "chan send 1.2s, sync.Mutex 3ms". */
+static void blocked(char *buf, size_t n, const struct gm_tgroup *g)
+{
+    int a = -1, b = -1;
+    for (int w = 0; w < GM_TW_NR; w++) {
+        if (!g->block_ns[w]) {
+            continue;
+        }
+        if (a < 0 || g->block_ns[w] > g->block_ns[a]) {
+            b = a;
+            a = w;
+        } else if (b < 0 || g->block_ns[w] > g->block_ns[b]) {
+            b = w;
+        }
+    }
+    if (a < 0) {
+        (void)snprintf(buf, n, "-");
+        return;
+    }
+    char x[24], y[24];
+    dur(x, sizeof(x), g->block_ns[a]);
+    if (b < 0) {
+        (void)snprintf(buf, n, "%s %s", gm_twait_name((enum gm_twait)a), x);
+    } else {
+        dur(y, sizeof(y), g->block_ns[b]);
+        (void)snprintf(buf, n, "%s %s, %s %s", gm_twait_name((enum gm_twait)a), x,
+                       gm_twait_name((enum gm_twait)b), y);
+    }
+}
+
+void gm_render_trace_table(struct gm_out *o, const char *file, const struct gm_trace_result *r,
+                           enum gm_severity min_sev, uint32_t max_groups)
+{
+    const struct gm_trace_info *in = &r->info;
+    char d[24], a[24], b[24], c[24];
+    if (!max_groups) {
+        max_groups = 20;
+    }
+    dur(d, sizeof(d), in->duration_ns);
+    gm_out_color(o, GM_C_BOLD);
+    gm_out_printf(o, "%s", file);
+    gm_out_color(o, GM_C_RESET);
+    gm_out_printf(o, ": Go 1.%u execution trace (%s), %s, %llu bytes, ", in->minor, fmt_name(r, in),
+                  d, (unsigned long long)in->bytes);
+    if (in->format == GM_TRACE_V2) {
+        gm_out_printf(o, "%llu generation%s, ", (unsigned long long)in->generations,
+                      in->generations == 1 ? "" : "s");
+    }
+    gm_out_printf(o, "%llu events\n", (unsigned long long)in->events);
+    if (r->rc < 0) {
+        gm_out_color(o, GM_C_RED);
+        gm_out_printf(o,
+                      "warning: the trace is %s at byte %llu: %s; this is what was read "
+                      "before it\n",
+                      r->rc == GM_ETRUNC ? "cut" : "unreadable", (unsigned long long)r->diag.off,
+                      r->diag.msg);
+        gm_out_color(o, GM_C_RESET);
+    }
+    gm_out_printf(o,
+                  "%-11s %llu seen: %llu created during the trace, %llu ended, %llu alive at "
+                  "the end\n",
+                  "goroutines", (unsigned long long)r->goroutines, (unsigned long long)r->created,
+                  (unsigned long long)r->ended, (unsigned long long)r->alive);
+    dur(a, sizeof(a), r->run_ns);
+    dur(b, sizeof(b), r->p_busy_ns);
+    gm_out_printf(o,
+                  "%-11s GOMAXPROCS %llu; goroutines ran %s (%.1f%% of the Ps' time), Ps "
+                  "were started for %s\n",
+                  "procs", (unsigned long long)r->gomaxprocs, a, r->utilisation * 100, b);
+    if (r->lat.n) {
+        dur(a, sizeof(a), gm_tlat_quantile(&r->lat, 0.5));
+        dur(b, sizeof(b), gm_tlat_quantile(&r->lat, 0.99));
+        dur(c, sizeof(c), r->lat.max);
+        gm_out_printf(o,
+                      "%-11s runnable to running: p50 %s, p99 %s, max %s over %llu "
+                      "wake-ups\n",
+                      "scheduler", a, b, c, (unsigned long long)r->lat.n);
+    }
+    dur(a, sizeof(a), r->gc_ns);
+    gm_out_printf(o, "%-11s %llu cycle%s, GC running %s (%.1f%% of the trace)", "GC",
+                  (unsigned long long)r->gc_cycles, r->gc_cycles == 1 ? "" : "s", a,
+                  in->duration_ns ? (double)r->gc_ns * 100 / (double)in->duration_ns : 0.0);
+    if (r->stw_nr) {
+        dur(b, sizeof(b), r->stw_ns);
+        dur(c, sizeof(c), r->stw_max_ns);
+        gm_out_printf(
+            o, "; %llu stop-the-world pause%s, %s in all, longest %s (%s)",
+            (unsigned long long)r->stw_nr, r->stw_nr == 1 ? "" : "s", b, c,
+            r->stw_max_kind == UINT32_MAX ? "?" : gm_strtab_cstr(&r->stacks.strs, r->stw_max_kind));
+    }
+    gm_out_puts(o, "\n");
+    if (r->assist_nr) {
+        dur(a, sizeof(a), r->assist_ns);
+        dur(b, sizeof(b), r->gc_worker_ns);
+        gm_out_printf(o,
+                      "%-11s %llu mark assists took %s of user goroutines' time; mark "
+                      "workers ran %s\n",
+                      "", (unsigned long long)r->assist_nr, a, b);
+    }
+    if (r->heap_max) {
+        bytes_h(a, sizeof(a), r->heap_last);
+        bytes_h(b, sizeof(b), r->heap_max);
+        bytes_h(c, sizeof(c), r->goal_last);
+        gm_out_printf(o, "%-11s %s at the end (max %s), goal %s\n", "heap", a, b, c);
+    }
+    if (r->cpu_samples) {
+        gm_out_printf(o, "%-11s %llu CPU profile samples\n", "cpu",
+                      (unsigned long long)r->cpu_samples);
+    }
+    /* groups */
+    uint32_t *ord = gm_trace_group_order(r);
+    if (ord && r->groups_nr) {
+        gm_out_puts(o, "\n");
+        gm_out_color(o, GM_C_BOLD);
+        gm_out_printf(o, "%-44s %5s %5s %9s %9s %9s  %-30s %s\n", "GOROUTINES (start function)",
+                      "N", "ENDED", "RUNNING", "SCHED p99", "SYSCALL", "BLOCKED", "AT THE END");
+        gm_out_color(o, GM_C_RESET);
+        uint32_t shown = 0, rt_n = 0;
+        uint64_t rt_count = 0;
+        for (uint32_t k = 0; k < r->groups_nr; k++) {
+            const struct gm_tgroup *g = &r->groups[ord[k]];
+            if (g->runtime) {
+                rt_n++;
+                rt_count += g->count;
+                continue;
+            }
+            if (shown++ >= max_groups) {
+                continue;
+            }
+            char name[45], run[24], lat[24], sys[24], blk[64], end[64];
+            const char *nm = gm_tgroup_name(r, g);
+            size_t nl = strlen(nm);
+            if (nl > 44) {
+                (void)snprintf(name, sizeof(name), "…%s", nm + nl - 41);
+            } else {
+                (void)snprintf(name, sizeof(name), "%s", nm);
+            }
+            dur(run, sizeof(run), g->run_ns);
+            if (g->lat.n) {
+                dur(lat, sizeof(lat), gm_tlat_quantile(&g->lat, 0.99));
+            } else {
+                (void)snprintf(lat, sizeof(lat), "-");
+            }
+            if (g->syscall_ns) {
+                dur(sys, sizeof(sys), g->syscall_ns);
+            } else {
+                (void)snprintf(sys, sizeof(sys), "-");
+            }
+            blocked(blk, sizeof(blk), g);
+            at_end(end, sizeof(end), g);
+            gm_out_printf(o, "%-44s %5llu %5llu %9s %9s %9s  %-30s %s\n", name,
+                          (unsigned long long)g->count, (unsigned long long)g->ended, run, lat, sys,
+                          blk, end);
+        }
+        if (shown > max_groups) {
+            gm_out_printf(o, "(%u more groups; --groups N shows more)\n", shown - max_groups);
+        }
+        if (rt_n) {
+            gm_out_color(o, GM_C_DIM);
+            gm_out_printf(o,
+                          "(%llu runtime goroutines in %u groups not shown: GC workers, "
+                          "sweeper, tracer ...)\n",
+                          (unsigned long long)rt_count, rt_n);
+            gm_out_color(o, GM_C_RESET);
+        }
+    }
+    free(ord);
+    /* findings */
+    uint32_t shown = 0, below = 0;
+    for (uint32_t i = 0; i < r->findings_nr; i++) {
+        const struct gm_tfinding *f = &r->findings[i];
+        if (f->severity < min_sev) {
+            below++;
+            continue;
+        }
+        if (shown++ == 0) {
+            gm_out_puts(o, "\n");
+            gm_out_color(o, GM_C_BOLD);
+            gm_out_printf(o, "%-9s %-20s %s\n", "SEVERITY", "FINDING", "WHY");
+            gm_out_color(o, GM_C_RESET);
+        }
+        gm_out_color(o, f->severity >= GM_SEV_HIGH ? GM_C_RED : GM_C_YELLOW);
+        gm_out_printf(o, "%-9s", gm_severity_name(f->severity));
+        gm_out_color(o, GM_C_RESET);
+        gm_out_printf(o, " %-20s %s\n", f->kind->id, f->why);
+        if (f->ids_nr) {
+            gm_out_printf(o, "%-30s goroutines", "");
+            for (uint32_t k = 0; k < f->ids_nr; k++) {
+                gm_out_printf(o, " %llu", (unsigned long long)f->ids[k]);
+            }
+            gm_out_puts(o, f->count > f->ids_nr ? " ...\n" : "\n");
+        }
+        gm_out_printf(o, "%-30s fix: %s\n", "", f->kind->fix);
+    }
+    if (!shown) {
+        gm_out_printf(o, "\nno findings at or above %s\n", gm_severity_name(min_sev));
+    }
+    if (below) {
+        gm_out_printf(o, "(%u more below %s)\n", below, gm_severity_name(min_sev));
+    }
+}
+
+static void json_lat(struct gm_out *o, const struct gm_tlat *l)
+{
+    gm_out_printf(o, "{\"samples\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu}",
+                  (unsigned long long)l->n, (unsigned long long)gm_tlat_quantile(l, 0.5),
+                  (unsigned long long)gm_tlat_quantile(l, 0.99), (unsigned long long)l->max);
+}
+
+static void json_frame(struct gm_out *o, const struct gm_trace_result *r, const char *key,
+                       uint32_t frame)
+{
+    gm_out_printf(o, ",\"%s\":", key);
+    if (frame == GM_NO_FRAME) {
+        gm_out_puts(o, "null");
+        return;
+    }
+    gm_out_puts(o, "{\"function\":");
+    gm_out_json_cstr(o, gm_stacks_func(&r->stacks, frame));
+    gm_out_puts(o, ",\"file\":");
+    gm_out_json_cstr(o, gm_stacks_file(&r->stacks, frame));
+    gm_out_printf(o, ",\"line\":%u}", r->stacks.frames[frame].line);
+}
+
+void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_trace_result *r)
+{
+    const struct gm_trace_info *in = &r->info;
+    gm_out_puts(o, "{\"schema\":\"" GM_SCHEMA_TRACE "\",\"file\":");
+    gm_out_json_cstr(o, file);
+    gm_out_printf(o,
+                  ",\"format\":\"%s\",\"go_version\":\"1.%u\",\"bytes\":%llu,\"duration_ns\":%llu,"
+                  "\"generations\":%llu,\"batches\":%llu,\"events\":%llu,",
+                  in->format == GM_TRACE_V1 ? "v1" : "v2", in->minor, (unsigned long long)in->bytes,
+                  (unsigned long long)in->duration_ns, (unsigned long long)in->generations,
+                  (unsigned long long)in->batches, (unsigned long long)in->events);
+    if (r->rc < 0) {
+        gm_out_printf(o, "\"error\":{\"offset\":%llu,\"kind\":\"%s\",\"message\":",
+                      (unsigned long long)r->diag.off,
+                      r->rc == GM_ETRUNC ? "truncated" : "corrupt");
+        gm_out_json_cstr(o, r->diag.msg);
+        gm_out_puts(o, "},");
+    } else {
+        gm_out_puts(o, "\"error\":null,");
+    }
+    gm_out_puts(o, "\"event_counts\":{");
+    int first = 1;
+    for (unsigned t = 0; t < GM_TRACE_TYPES; t++) {
+        const char *nm = gm_trace_type_name(in->format, t);
+        if (!in->counts[t] || !nm) {
+            continue;
+        }
+        gm_out_printf(o, "%s\"%s\":%llu", first ? "" : ",", nm, (unsigned long long)in->counts[t]);
+        first = 0;
+    }
+    gm_out_printf(o,
+                  "},\"goroutines\":%llu,\"goroutines_created\":%llu,\"goroutines_ended\":%llu,"
+                  "\"goroutines_alive\":%llu,\"gomaxprocs\":%llu,\"running_ns\":%llu,"
+                  "\"p_busy_ns\":%llu,\"utilisation\":%.4f,\"sched_latency\":",
+                  (unsigned long long)r->goroutines, (unsigned long long)r->created,
+                  (unsigned long long)r->ended, (unsigned long long)r->alive,
+                  (unsigned long long)r->gomaxprocs, (unsigned long long)r->run_ns,
+                  (unsigned long long)r->p_busy_ns, r->utilisation);
+    json_lat(o, &r->lat);
+    gm_out_printf(o,
+                  ",\"gc\":{\"cycles\":%llu,\"gc_ns\":%llu,\"worker_ns\":%llu,\"stw\":{\"count\":"
+                  "%llu,\"total_ns\":%llu,\"max_ns\":%llu,\"max_kind\":",
+                  (unsigned long long)r->gc_cycles, (unsigned long long)r->gc_ns,
+                  (unsigned long long)r->gc_worker_ns, (unsigned long long)r->stw_nr,
+                  (unsigned long long)r->stw_ns, (unsigned long long)r->stw_max_ns);
+    if (r->stw_max_kind == UINT32_MAX) {
+        gm_out_puts(o, "null");
+    } else {
+        gm_out_json_cstr(o, gm_strtab_cstr(&r->stacks.strs, r->stw_max_kind));
+    }
+    gm_out_printf(o,
+                  "},\"assist\":{\"count\":%llu,\"total_ns\":%llu}},\"heap\":{\"last\":%llu,"
+                  "\"max\":%llu,\"goal\":%llu},\"cpu_samples\":%llu,\"groups\":[",
+                  (unsigned long long)r->assist_nr, (unsigned long long)r->assist_ns,
+                  (unsigned long long)r->heap_last, (unsigned long long)r->heap_max,
+                  (unsigned long long)r->goal_last, (unsigned long long)r->cpu_samples);
+    uint32_t *ord = gm_trace_group_order(r);
+    for (uint32_t k = 0; ord && k < r->groups_nr; k++) {
+        const struct gm_tgroup *g = &r->groups[ord[k]];
+        gm_out_puts(o, k ? ",{\"start_function\":" : "{\"start_function\":");
+        if (g->start_frame == GM_NO_FRAME) {
+            gm_out_puts(o, "null");
+        } else {
+            gm_out_json_cstr(o, gm_tgroup_name(r, g));
+        }
+        json_frame(o, r, "creator", g->creator_frame);
+        gm_out_printf(o,
+                      ",\"runtime\":%s,\"count\":%llu,\"created\":%llu,\"ended\":%llu,"
+                      "\"alive\":%llu,\"running_ns\":%llu,\"runnable_ns\":%llu,\"syscall_ns\":"
+                      "%llu,\"syscalls\":%llu,\"sched_latency\":",
+                      g->runtime ? "true" : "false", (unsigned long long)g->count,
+                      (unsigned long long)g->created, (unsigned long long)g->ended,
+                      (unsigned long long)g->alive, (unsigned long long)g->run_ns,
+                      (unsigned long long)g->runnable_ns, (unsigned long long)g->syscall_ns,
+                      (unsigned long long)g->syscalls);
+        json_lat(o, &g->lat);
+        gm_out_puts(o, ",\"blocked_ns\":{");
+        first = 1;
+        for (int w = 0; w < GM_TW_NR; w++) {
+            if (!g->block_ns[w] && !g->blocks[w]) {
+                continue;
+            }
+            gm_out_printf(o, "%s\"%s\":%llu", first ? "" : ",", gm_twait_key((enum gm_twait)w),
+                          (unsigned long long)g->block_ns[w]);
+            first = 0;
+        }
+        gm_out_printf(o,
+                      "},\"at_end\":{\"running\":%llu,\"runnable\":%llu,\"syscall\":%llu,"
+                      "\"waiting\":[",
+                      (unsigned long long)g->running, (unsigned long long)g->runnable,
+                      (unsigned long long)g->in_syscall);
+        first = 1;
+        for (int w = 0; w < GM_TW_NR; w++) {
+            if (!g->waiting[w]) {
+                continue;
+            }
+            gm_out_printf(o, "%s{\"reason\":\"%s\",\"count\":%llu,\"since_ns\":%llu",
+                          first ? "" : ",", gm_twait_key((enum gm_twait)w),
+                          (unsigned long long)g->waiting[w],
+                          (unsigned long long)g->waiting_since[w]);
+            uint32_t fr = g->waiting_stack[w] == GM_TRACE_NO_STACK
+                              ? GM_NO_FRAME
+                              : gm_stack_user_frame(&r->stacks, g->waiting_stack[w]);
+            json_frame(o, r, "at", fr);
+            gm_out_puts(o, "}");
+            first = 0;
+        }
+        gm_out_puts(o, "]}}");
+    }
+    free(ord);
+    gm_out_puts(o, "],\"findings\":[");
+    for (uint32_t i = 0; i < r->findings_nr; i++) {
+        const struct gm_tfinding *f = &r->findings[i];
+        gm_out_printf(o, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"title\":", i ? "," : "",
+                      f->kind->id, gm_severity_name(f->severity));
+        gm_out_json_cstr(o, f->kind->title);
+        gm_out_puts(o, ",\"why\":");
+        gm_out_json_cstr(o, f->why);
+        gm_out_puts(o, ",\"fix\":");
+        gm_out_json_cstr(o, f->kind->fix);
+        gm_out_printf(o, ",\"count\":%llu,\"group\":", (unsigned long long)f->count);
+        if (f->group >= 0) {
+            gm_out_json_cstr(o, gm_tgroup_name(r, &r->groups[f->group]));
+        } else {
+            gm_out_puts(o, "null");
+        }
+        json_frame(o, r, "at", f->frame);
+        gm_out_puts(o, ",\"goroutine_ids\":[");
+        for (uint32_t k = 0; k < f->ids_nr; k++) {
+            gm_out_printf(o, "%s%llu", k ? "," : "", (unsigned long long)f->ids[k]);
+        }
+        gm_out_puts(o, "]}");
+    }
+    gm_out_puts(o, "]}");
+}
