@@ -12,7 +12,7 @@ struct opts {
     int json;
     const char *out, *color;
     int min_sev;
-    int groups;
+    long groups;
     uint64_t max_mem;
     struct gm_fail_policy fail;
 };
@@ -75,7 +75,7 @@ static int run(int argc, char **argv, int first)
             rc = 2;
             break;
         }
-        if (res.rc < 0) {
+        if (res.rc < 0 && o.json) { /* the table says it in its second line */
             cli_err("%s: byte %llu: %s (the report covers what was read before it)", file,
                     (unsigned long long)res.diag.off, res.diag.msg);
         }

@@ -25,6 +25,8 @@ cases=(
   "gc testdata/gctrace/y_runqueue-backlog.log"
   "race testdata/race/y_gotest.log"
   "race --json testdata/race/y_races.log"
+  "trace testdata/trace/y_goroutine-leak.trace"
+  "trace --json testdata/trace/go1.26/y_mutex-contention.trace"
   "goroutines --json testdata/goroutine/go1.26/y_goroutineleak.pb.gz"
   "goroutines testdata/goroutine/y_lock-order-deadlock.txt"
   "goroutines --source-root testdata/gen testdata/goroutine/y_range-never-closed.txt"

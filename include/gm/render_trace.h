@@ -17,7 +17,4 @@ void gm_render_trace_table(struct gm_out *o, const char *file, const struct gm_t
                            enum gm_severity min_sev, uint32_t max_groups);
 void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_trace_result *r);
 
-/* Groups in report order: most goroutines stuck at the end, then running time. Caller frees. */
-uint32_t *gm_trace_group_order(const struct gm_trace_result *r);
-
 #endif

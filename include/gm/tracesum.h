@@ -117,6 +117,8 @@ struct gm_trace_result {
     struct gm_u64map gmap; /* goroutine id -> index in gs */
     struct gm_tgroup *groups;
     uint32_t groups_nr, groups_alloc;
+    uint32_t *order; /* groups in report order: user groups first, the most goroutines left
+                        waiting, then the most time */
     /* totals */
     uint64_t goroutines, created, ended, alive;
     uint64_t gomaxprocs, gomaxprocs_max;

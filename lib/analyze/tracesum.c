@@ -310,6 +310,12 @@ static struct gm_tgor *gor(struct an *a, uint64_t id, uint64_t ts, uint32_t *idx
     return &r->gs[i];
 }
 
+/* ts - t0, or 0 when the clocks of two CPUs disagree (or the input lies) */
+static uint64_t span(uint64_t ts, uint64_t t0)
+{
+    return ts > t0 ? ts - t0 : 0;
+}
+
 /* Time from since to ts goes to the state the goroutine leaves. */
 static void account(struct an *a, uint32_t i, uint64_t ts)
 {
@@ -386,7 +392,7 @@ static int visit(void *ctx, const struct gm_tev *e)
         break;
     case GM_TEV_GO_START: {
         if (g->state == GM_TS_RUNNABLE) {
-            uint64_t d = e->ts - g->since_ns;
+            uint64_t d = span(e->ts, g->since_ns);
             lat_add(&r->lat, d);
             if (g->group != NO_GROUP) {
                 lat_add(&r->groups[g->group].lat, d);
@@ -420,7 +426,7 @@ static int visit(void *ctx, const struct gm_tev *e)
     }
     case GM_TEV_GO_UNBLOCK:
         if (g->state == GM_TS_WAITING) {
-            uint64_t d = e->ts - g->since_ns;
+            uint64_t d = span(e->ts, g->since_ns);
             uint32_t gi = group_of(a, g, 0);
             if (gi != NO_GROUP && d > r->groups[gi].max_block_ns[g->wait]) {
                 r->groups[gi].max_block_ns[g->wait] = d;
@@ -476,7 +482,7 @@ static int visit(void *ctx, const struct gm_tev *e)
     case GM_TEV_PROC_STOP: {
         uint32_t pi = gm_u64map_get(&a->pmap, e->p);
         if (pi != GM_HTAB_END && a->psince[pi] != NO_TIME) {
-            r->p_busy_ns += e->ts - a->psince[pi];
+            r->p_busy_ns += span(e->ts, a->psince[pi]);
             a->psince[pi] = NO_TIME;
         }
         break;
@@ -495,7 +501,7 @@ static int visit(void *ctx, const struct gm_tev *e)
         break;
     case GM_TEV_GC_END:
         if (a->gc_on) {
-            r->gc_ns += e->ts - a->gc_since;
+            r->gc_ns += span(e->ts, a->gc_since);
             a->gc_on = 0;
         }
         break;
@@ -506,7 +512,7 @@ static int visit(void *ctx, const struct gm_tev *e)
         break;
     case GM_TEV_STW_END:
         if (a->stw_on) {
-            uint64_t d = e->ts - a->stw_since;
+            uint64_t d = span(e->ts, a->stw_since);
             r->stw_nr++;
             r->stw_ns += d;
             if (d >= r->stw_max_ns) {
@@ -524,7 +530,7 @@ static int visit(void *ctx, const struct gm_tev *e)
         break;
     case GM_TEV_ASSIST_END:
         if (a->acc[i].assisting) {
-            r->assist_ns += e->ts - a->acc[i].assist_since;
+            r->assist_ns += span(e->ts, a->acc[i].assist_since);
             r->assist_nr++;
             a->acc[i].assisting = 0;
         }
@@ -558,7 +564,7 @@ static void fold(struct an *a)
             account(a, i, end); /* the time to the end; the state stays */
         }
         if (c->assisting) {
-            r->assist_ns += end - c->assist_since;
+            r->assist_ns += span(end, c->assist_since);
             r->assist_nr++;
         }
         uint32_t gi = group_of(a, g, 1);
@@ -629,11 +635,11 @@ static void fold(struct an *a)
         }
     }
     if (a->gc_on) {
-        r->gc_ns += end - a->gc_since;
+        r->gc_ns += span(end, a->gc_since);
     }
     for (uint32_t k = 0; k < a->psince_nr; k++) {
         if (a->psince[k] != NO_TIME) {
-            r->p_busy_ns += end - a->psince[k];
+            r->p_busy_ns += span(end, a->psince[k]);
         }
     }
     uint64_t procs = r->gomaxprocs ? r->gomaxprocs : 1;
@@ -719,7 +725,7 @@ static const char *leak_id(const struct gm_stacks *s, enum gm_twait w, uint32_t 
 
 static const char *func_cstr(const struct gm_stacks *s, uint32_t frame)
 {
-    return frame == GM_NO_FRAME ? "(unknown)" : gm_stacks_func(s, frame);
+    return frame == GM_NO_FRAME ? "(start unknown)" : gm_stacks_func(s, frame);
 }
 
 static const char *base_name(const char *path)
@@ -754,12 +760,12 @@ static int leaks(struct gm_trace_result *r, uint64_t end)
             for (uint32_t i = 0; i < r->gs_nr; i++) {
                 const struct gm_tgor *g = &r->gs[i];
                 if (g->group != k || g->state != GM_TS_WAITING || g->wait != w ||
-                    end - g->since_ns < min_wait) {
+                    span(end, g->since_ns) < min_wait) {
                     continue;
                 }
                 if (g->created_ns != NO_TIME) {
                     fresh++;
-                } else if (end - g->since_ns >= end / 2) {
+                } else if (span(end, g->since_ns) >= end / 2) {
                     old++;
                 } else {
                     continue;
@@ -787,11 +793,19 @@ static int leaks(struct gm_trace_result *r, uint64_t end)
             f->frame = gr->waiting_stack[w] != GM_TRACE_NO_STACK
                            ? gm_stack_user_frame(&r->stacks, gr->waiting_stack[w])
                            : GM_NO_FRAME;
+            /* the first goroutines by id (the trace's order depends on the CPUs) */
+            for (uint32_t x = 1; x < ids_nr; x++) {
+                for (uint32_t y = x; y > 0 && ids[y - 1] > ids[y]; y--) {
+                    uint64_t t = ids[y];
+                    ids[y] = ids[y - 1];
+                    ids[y - 1] = t;
+                }
+            }
             memcpy(f->ids, ids, sizeof(uint64_t) * ids_nr);
             f->ids_nr = ids_nr;
             char t0[32], dur[32];
             fmt_ns(t0, sizeof(t0), since);
-            fmt_ns(dur, sizeof(dur), end - since);
+            fmt_ns(dur, sizeof(dur), span(end, since));
             const char *at = func_cstr(&r->stacks, f->frame);
             char where[300] = "";
             if (f->frame != GM_NO_FRAME) {
@@ -931,6 +945,53 @@ static int trace_wide(struct gm_trace_result *r)
     return 0;
 }
 
+struct okey {
+    int rt;
+    uint64_t stuck, t;
+    uint32_t i;
+};
+
+static int okey_cmp(const void *x, const void *y)
+{
+    const struct okey *a = x, *b = y;
+    if (a->rt != b->rt) {
+        return a->rt ? 1 : -1;
+    }
+    if (a->stuck != b->stuck) {
+        return a->stuck > b->stuck ? -1 : 1;
+    }
+    if (a->t != b->t) {
+        return a->t > b->t ? -1 : 1;
+    }
+    return a->i < b->i ? -1 : 1;
+}
+
+static int order_groups(struct gm_trace_result *r)
+{
+    uint32_t n = r->groups_nr ? r->groups_nr : 1;
+    r->order = gm_xmalloc(sizeof(uint32_t) * n);
+    struct okey *k = gm_xmalloc(sizeof(struct okey) * n);
+    if (!r->order || !k) {
+        free(k);
+        return GM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < r->groups_nr; i++) {
+        const struct gm_tgroup *g = &r->groups[i];
+        uint64_t t = g->run_ns + g->syscall_ns, st = 0;
+        for (int w = 0; w < GM_TW_NR; w++) {
+            t += g->block_ns[w];
+            st += g->waiting[w];
+        }
+        k[i] = (struct okey){g->runtime, st, t, i};
+    }
+    qsort(k, r->groups_nr, sizeof(*k), okey_cmp);
+    for (uint32_t i = 0; i < r->groups_nr; i++) {
+        r->order[i] = k[i].i;
+    }
+    free(k);
+    return 0;
+}
+
 static int sev_cmp(const void *x, const void *y)
 {
     const struct gm_tfinding *a = x, *b = y;
@@ -968,6 +1029,9 @@ int gm_trace_analyze(const char *p, size_t len, const struct gm_limits *lim,
     if (frc == 0) {
         frc = trace_wide(res);
     }
+    if (frc == 0) {
+        frc = order_groups(res);
+    }
     if (res->findings_nr > 1) {
         qsort(res->findings, res->findings_nr, sizeof(*res->findings), sev_cmp);
     }
@@ -985,6 +1049,7 @@ void gm_trace_result_release(struct gm_trace_result *res)
     gm_u64map_release(&res->gmap);
     free(res->gs);
     free(res->groups);
+    free(res->order);
     free(res->findings);
     memset(res, 0, sizeof(*res));
 }

@@ -525,14 +525,16 @@ static int bad(struct rd *r, int code, const uint8_t *at, const char *what, cons
         }                                                                                          \
     } while (0)
 
-static double tick_ns(struct rd *r, uint64_t ticks)
+/* ns since the first event; clamped to 2^62 (hostile clocks cannot overflow a sum of two) */
+static uint64_t tick_ns(struct rd *r, uint64_t ticks)
 {
     double ns = (double)ticks * r->ns_per_tick;
     if (!r->have_base) {
         r->base_ns = ns;
         r->have_base = 1;
     }
-    return ns < r->base_ns ? 0 : ns - r->base_ns;
+    double d = ns < r->base_ns ? 0 : ns - r->base_ns;
+    return d >= 4611686018427387904.0 ? 4611686018427387904ull : (uint64_t)d;
 }
 
 static struct ctxst *ctx_get(struct rd *r, uint64_t key)
@@ -720,7 +722,7 @@ static int put(struct rd *r, struct gm_tev *e)
 static int emit_v2(struct rd *r, struct cursor *c)
 {
     const uint64_t *a = c->args;
-    struct gm_tev e = {.ts = (uint64_t)tick_ns(r, c->ticks),
+    struct gm_tev e = {.ts = tick_ns(r, c->ticks),
                        .off = c->off,
                        .stack = GM_TRACE_NO_STACK,
                        .stack2 = GM_TRACE_NO_STACK,
@@ -926,7 +928,7 @@ static int merge(struct rd *r, int (*next)(struct rd *, struct cursor *),
     heap_build(r);
     while (r->heap_nr) {
         struct cursor *c = &r->cur[r->heap[0]];
-        uint64_t ns = (uint64_t)tick_ns(r, c->ticks);
+        uint64_t ns = tick_ns(r, c->ticks);
         if (ns > r->info->duration_ns) {
             r->info->duration_ns = ns;
         }
@@ -1257,6 +1259,15 @@ static int v1_raw(struct rd *r, const uint8_t **pp, const uint8_t *end, unsigned
         }
     }
     *nargs = n;
+    if (t == V1_STACK) { /* inline: [id, nframes] with no frames, or too short */
+        if (n < 2 || args[1] != 0) {
+            return bad(r, GM_EFORMAT, at, "Stack", "%u inline arguments, expected id and 0 frames",
+                       n);
+        }
+        *data = *pp;
+        *dlen = 0;
+        return 1;
+    }
     if (t == V1_USERLOG) {
         uint64_t len;
         UVAR(r, pp, end, &len, "UserLog");
@@ -1340,7 +1351,7 @@ static int emit_v1(struct rd *r, struct cursor *c)
     unsigned t = c->typ, o = r->minor < 7 ? 2 : 1; /* first argument after the times */
     const uint64_t *a = c->args + o;
     unsigned na = c->nargs > o ? c->nargs - o : 0;
-    struct gm_tev e = {.ts = (uint64_t)tick_ns(r, c->ticks),
+    struct gm_tev e = {.ts = tick_ns(r, c->ticks),
                        .off = c->off,
                        .stack = GM_TRACE_NO_STACK,
                        .stack2 = GM_TRACE_NO_STACK,

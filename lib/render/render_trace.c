@@ -44,53 +44,6 @@ static uint64_t stuck(const struct gm_tgroup *g)
     return n;
 }
 
-struct okey {
-    int rt;
-    uint64_t stuck, t;
-    uint32_t i;
-};
-
-static int okey_cmp(const void *x, const void *y)
-{
-    const struct okey *a = x, *b = y;
-    if (a->rt != b->rt) {
-        return a->rt ? 1 : -1;
-    }
-    if (a->stuck != b->stuck) {
-        return a->stuck > b->stuck ? -1 : 1;
-    }
-    if (a->t != b->t) {
-        return a->t > b->t ? -1 : 1;
-    }
-    return a->i < b->i ? -1 : 1;
-}
-
-uint32_t *gm_trace_group_order(const struct gm_trace_result *r)
-{
-    uint32_t n = r->groups_nr ? r->groups_nr : 1;
-    uint32_t *ord = gm_xmalloc(sizeof(uint32_t) * n);
-    struct okey *k = gm_xmalloc(sizeof(struct okey) * n);
-    if (!ord || !k) {
-        free(ord);
-        free(k);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < r->groups_nr; i++) {
-        const struct gm_tgroup *g = &r->groups[i];
-        uint64_t t = g->run_ns + g->syscall_ns;
-        for (int w = 0; w < GM_TW_NR; w++) {
-            t += g->block_ns[w];
-        }
-        k[i] = (struct okey){g->runtime, stuck(g), t, i};
-    }
-    qsort(k, r->groups_nr, sizeof(*k), okey_cmp);
-    for (uint32_t i = 0; i < r->groups_nr; i++) {
-        ord[i] = k[i].i;
-    }
-    free(k);
-    return ord;
-}
-
 static const char *fmt_name(const struct gm_trace_result *r, const struct gm_trace_info *in)
 {
     GM_UNUSED(r);
@@ -232,15 +185,19 @@ void gm_render_trace_table(struct gm_out *o, const char *file, const struct gm_t
         bytes_h(a, sizeof(a), r->heap_last);
         bytes_h(b, sizeof(b), r->heap_max);
         bytes_h(c, sizeof(c), r->goal_last);
-        gm_out_printf(o, "%-11s %s at the end (max %s), goal %s\n", "heap", a, b, c);
+        gm_out_printf(o, "%-11s %s at the end (max %s)", "heap", a, b);
+        if (r->goal_last) {
+            gm_out_printf(o, ", goal %s", c);
+        }
+        gm_out_puts(o, "\n");
     }
     if (r->cpu_samples) {
         gm_out_printf(o, "%-11s %llu CPU profile samples\n", "cpu",
                       (unsigned long long)r->cpu_samples);
     }
     /* groups */
-    uint32_t *ord = gm_trace_group_order(r);
-    if (ord && r->groups_nr) {
+    const uint32_t *ord = r->order;
+    if (r->groups_nr) {
         gm_out_puts(o, "\n");
         gm_out_color(o, GM_C_BOLD);
         gm_out_printf(o, "%-44s %5s %5s %9s %9s %9s  %-30s %s\n", "GOROUTINES (start function)",
@@ -295,7 +252,6 @@ void gm_render_trace_table(struct gm_out *o, const char *file, const struct gm_t
             gm_out_color(o, GM_C_RESET);
         }
     }
-    free(ord);
     /* findings */
     uint32_t shown = 0, below = 0;
     for (uint32_t i = 0; i < r->findings_nr; i++) {
@@ -409,8 +365,8 @@ void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_tr
                   (unsigned long long)r->assist_nr, (unsigned long long)r->assist_ns,
                   (unsigned long long)r->heap_last, (unsigned long long)r->heap_max,
                   (unsigned long long)r->goal_last, (unsigned long long)r->cpu_samples);
-    uint32_t *ord = gm_trace_group_order(r);
-    for (uint32_t k = 0; ord && k < r->groups_nr; k++) {
+    const uint32_t *ord = r->order;
+    for (uint32_t k = 0; k < r->groups_nr; k++) {
         const struct gm_tgroup *g = &r->groups[ord[k]];
         gm_out_puts(o, k ? ",{\"start_function\":" : "{\"start_function\":");
         if (g->start_frame == GM_NO_FRAME) {
@@ -462,7 +418,6 @@ void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_tr
         }
         gm_out_puts(o, "]}}");
     }
-    free(ord);
     gm_out_puts(o, "],\"findings\":[");
     for (uint32_t i = 0; i < r->findings_nr; i++) {
         const struct gm_tfinding *f = &r->findings[i];

@@ -63,5 +63,17 @@ for f in "$corpus"/race/*; do
   if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
     echo "corpus: $f: reports '$got', want $want"; fail=$((fail + 1)); fi
 done
+# Execution traces: every byte read, no error, events and goroutines found (the numbers
+# against Go's own readers are tests/oracle's and tests/regen/traces.sh's).
+for f in "$corpus"/trace-v1/* "$corpus"/trace-v2/*; do
+  [ -f "$f" ] || continue
+  got=$("$bin" trace --json "$f" 2>/dev/null | python3 -c '
+import json, os, sys
+d = json.load(sys.stdin)
+ok = d["error"] is None and d["bytes"] == os.path.getsize(sys.argv[1]) and d["events"] > 0 and d["goroutines"] > 0
+print("ok" if ok else "bytes %d events %d goroutines %d error %s" % (d["bytes"], d["events"], d["goroutines"], d["error"]))' "$f" 2>&1)
+  if [ "$got" = ok ]; then pass=$((pass + 1)); else
+    echo "corpus: $f: $got"; fail=$((fail + 1)); fi
+done
 echo "corpus: $pass passed, $fail failed"
 [ $fail -eq 0 ]

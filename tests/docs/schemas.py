@@ -2,7 +2,7 @@
 """The JSON every command writes is what docs/json/*.schema.json documents.
 
 Runs `gomedic CMD --json` on the fixtures (every goroutine dump and its forms, the diff
-series, every heap series, race log, GC log and pprof profile of testdata/) and validates
+series, every heap series, race log, GC log, pprof profile and execution trace of testdata/) and validates
 each output against its schema (JSON Schema 2020-12, python3-jsonschema). A schema that
 falls behind the code (a member added, an id missing from an enum) fails here.
     GOMEDIC=build/gomedic python3 tests/docs/schemas.py
@@ -46,6 +46,11 @@ for f in g("testdata/gctrace/y_*.log", "testdata/gctrace/go1.26/y_*.log"):
     cases.append(("gc", ["gc", "--json", f]))
 for f in g("testdata/pprof/y_*.pb.gz", "testdata/pprof/go1.26/y_*.pb.gz"):
     cases.append(("pprof", ["pprof", "--json", f]))
+for f in g("testdata/trace/y_*.trace", "testdata/trace/go1.26/y_*.trace", "testdata/trace/n_cut*.trace"):
+    cases.append(("trace", ["trace", "--json", f]))
+traces = g("testdata/trace/y_*.trace")
+if len(traces) >= 2:
+    cases.append(("trace", ["trace", "--json"] + traces[:2]))
 
 passed = failed = 0
 for schema, argv in cases:

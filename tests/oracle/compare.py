@@ -159,32 +159,62 @@ def compare_top(mine, ref):
 
 
 def trace_files():
-    files = sorted(glob.glob(os.path.join(root, "testdata", "trace", "*.trace")))
-    if not files:
-        print("note: no testdata/trace/*.trace yet")
+    files = sorted(f for f in glob.glob(os.path.join(root, "testdata", "trace", "**", "*.trace"), recursive=True)
+                   if not os.path.basename(f).startswith("n_"))  # cut and bad ones: tests/golden
     if os.path.isdir(corpus):
-        files += sorted(f for f in glob.glob(os.path.join(corpus, "trace-v2", "*")) if os.path.isfile(f))
+        for kind in ("trace-v1", "trace-v2"):
+            files += sorted(f for f in glob.glob(os.path.join(corpus, kind, "*")) if os.path.isfile(f))
     return files
 
 
-def summarize_trace(f):
+def compare_trace(f):
+    """gomedic trace --json against tracestat (golang.org/x/exp/trace): the goroutines the
+    trace shows, how many are left blocked at its end, and its duration (x/exp/trace starts
+    at the first generation's Sync event, gomedic at the first timed event: within 0.1 ms)."""
     code, out, err = run([tracestat, f])
     if out:
         save("tracestat", f, out)
+    with open(f, "rb") as fh:
+        head = fh.read(16)
+    m = re.match(rb"go 1\.(\d+) trace", head)
+    minor = int(m.group(1)) if m else 0
+    gcode, gout, gerr = run([gomedic, "trace", "--json", f])
+    if gcode != 0:
+        check(f"{rel(f)} [trace]", [f"gomedic trace failed (exit {gcode}): {gerr.strip()[:300]}"])
+        return
+    g = json.loads(gout)
+    if g["error"]:
+        check(f"{rel(f)} [trace]", [f"gomedic: {g['error']['message']}"])
+        return
     if code != 0:
+        if minor < 11:
+            # x/exp/trace converts v1 traces from Go 1.11 on only
+            print(f"skip {rel(f)}: x/exp/trace reads no go 1.{minor} trace; gomedic read "
+                  f"{g['events']} events, {g['goroutines']} goroutines")
+            global skipped
+            skipped += 1
+            return
         check(f"{rel(f)} [trace]", [f"tracestat failed (exit {code}): {err.strip()[:300]}"])
         return
     s = json.loads(out)
-    blocked = ", ".join(f"{k or '-'}: {v}" for k, v in sorted(s["blocked_at_end"].items()))
-    print(f"trace {rel(f)}: go {s['go_version'] or '?'}, {s['events']} events, {s['goroutines']} goroutines, "
-          f"{s['generations']} generations, blocked at end {{{blocked}}}")
-    check(f"{rel(f)} [trace]", [] if s["events"] > 0 else ["no events"])
+    blocked = sum(w["count"] for gr in g["groups"] for w in gr["at_end"]["waiting"])
+    want_blocked = sum(s["blocked_at_end"].values())
+    bad = []
+    if g["goroutines"] != s["goroutines"]:
+        bad.append(f"goroutines: gomedic {g['goroutines']}, x/exp/trace {s['goroutines']}")
+    if blocked != want_blocked:
+        bad.append(f"blocked at the end: gomedic {blocked}, x/exp/trace {want_blocked}")
+    if abs(g["duration_ns"] - s["duration_nanos"]) > 100000:
+        bad.append(f"duration: gomedic {g['duration_ns']} ns, x/exp/trace {s['duration_nanos']} ns")
+    print(f"trace {rel(f)}: go {s['go_version'] or '?'}, {g['goroutines']} goroutines, "
+          f"{blocked} blocked at the end, {g['duration_ns']} ns")
+    check(f"{rel(f)} [trace]", bad)
 
 
 for f in pprof_files():
     compare_pprof(f)
 for f in trace_files():
-    summarize_trace(f)
+    compare_trace(f)
 if skipped:
     print(f"({skipped} skipped)")
 print(f"oracle: {passed} passed, {failed} failed")

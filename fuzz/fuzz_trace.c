@@ -1,0 +1,60 @@
+/*
+ * fuzz_trace - gm_trace_analyze() (both execution-trace formats: header, batches, string and
+ * stack tables, the merge, the per-goroutine state machine, groups, findings) and both trace
+ * renderers.
+ *
+ * Invariants: an error only for an input with nothing readable (or out of memory); the bytes
+ * read never exceed the input; every goroutine is in exactly one group; a finding's group is
+ * a group; the JSON rendering is well formed; the report does not crash.
+ */
+#include "gm/render_trace.h"
+#include "harness.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *p = fuzz_guard_copy(data, size);
+    struct gm_limits lim;
+    gm_limits_default(&lim);
+    lim.max_strtab = 1u << 20;
+    struct gm_trace_result r;
+    int rc = gm_trace_analyze(p, size, &lim, &r);
+    if (rc < 0) {
+        FUZZ_CHECK(rc == GM_ENOMEM || r.info.events == 0 || rc == GM_ETOOBIG,
+                   "gm_trace_analyze returned %d after %llu events", rc,
+                   (unsigned long long)r.info.events);
+        gm_trace_result_release(&r);
+        return 0;
+    }
+    FUZZ_CHECK(r.info.bytes <= size, "read %llu of %zu bytes", (unsigned long long)r.info.bytes,
+               size);
+    FUZZ_CHECK(r.goroutines == r.gs_nr, "goroutines %llu, records %u",
+               (unsigned long long)r.goroutines, r.gs_nr);
+    uint64_t in_groups = 0;
+    for (uint32_t i = 0; i < r.groups_nr; i++) {
+        in_groups += r.groups[i].count;
+    }
+    FUZZ_CHECK(in_groups == r.gs_nr, "%llu goroutines in groups of %u",
+               (unsigned long long)in_groups, r.gs_nr);
+    for (uint32_t i = 0; i < r.findings_nr; i++) {
+        FUZZ_CHECK(r.findings[i].group < (int32_t)r.groups_nr, "finding group %d of %u",
+                   r.findings[i].group, r.groups_nr);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    FUZZ_CHECK(f != NULL, "open_memstream");
+    struct gm_out o;
+    gm_out_init(&o, f, 0);
+    gm_render_trace_json(&o, "fuzz", &r);
+    FUZZ_CHECK(gm_out_error(&o) == 0, "write error");
+    fclose(f);
+    fuzz_json_require("rendered", buf, len);
+    free(buf);
+    f = fopen("/dev/null", "w");
+    FUZZ_CHECK(f != NULL, "/dev/null");
+    gm_out_init(&o, f, 1);
+    gm_render_trace_table(&o, "fuzz", &r, GM_SEV_INFO, 1000);
+    fclose(f);
+    gm_trace_result_release(&r);
+    return 0;
+}

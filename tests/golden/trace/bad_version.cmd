@@ -1,0 +1,1 @@
+trace testdata/trace/n_bad_version.trace

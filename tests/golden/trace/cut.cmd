@@ -1,0 +1,1 @@
+trace testdata/trace/n_cut.trace

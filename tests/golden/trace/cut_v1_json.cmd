@@ -1,0 +1,1 @@
+trace --json testdata/trace/n_cut_v1.trace

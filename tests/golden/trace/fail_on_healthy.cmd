@@ -1,0 +1,1 @@
+trace --fail-on medium testdata/trace/go1.26/y_healthy-pool.trace

@@ -1,0 +1,1 @@
+trace --json testdata/trace/y_mutex-contention.trace

@@ -1,0 +1,1 @@
+trace testdata/goroutine/ignore.txt

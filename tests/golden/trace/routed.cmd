@@ -1,0 +1,1 @@
+testdata/trace/go1.26/y_mutex-contention.trace
