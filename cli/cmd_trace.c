@@ -4,6 +4,7 @@
 #include "gm/record.h"
 #include "gm/render_trace.h"
 #include "gm/sniff.h"
+#include "gm/source.h"
 
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
@@ -13,6 +14,7 @@ struct opts {
     const char *out, *color;
     int min_sev;
     long groups;
+    const char *dump;
     uint64_t max_mem;
     struct gm_fail_policy fail;
 };
@@ -27,6 +29,9 @@ static const struct cli_opt options[] = {
                 "table: show the N largest goroutine groups "
                 "(default 20)",
                 1, 1000000, 20),
+    CLI_OPT_STRING(0, "dump", &o.dump, "DUMP",
+                   "read the findings of a goroutine dump (or profile) of the same process "
+                   "against the trace"),
     CLI_OPT_FAIL(&o.fail, "SEV", "exit 1 if a finding is SEV or worse", GM_FAIL_SEVERITY),
     CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
@@ -42,6 +47,36 @@ static int run(int argc, char **argv, int first)
     struct gm_out w;
     cli_out_open(&w, "trace", o.out, o.color, o.json);
     int nfiles = argc - first, rc = 0;
+    /* --dump: the dump's findings, once, read against each trace */
+    struct gm_gdump_set set;
+    struct gm_findings fd;
+    struct gm_source src;
+    uint32_t di = 0;
+    memset(&fd, 0, sizeof(fd));
+    gm_source_init(&src);
+    if (o.dump) {
+        struct gm_diag dd;
+        memset(&dd, 0, sizeof(dd));
+        if (gm_gdump_set_init(&set, &lim, GM_SIM_POINTER) < 0) {
+            cli_die("out of memory");
+        }
+        int n = cli_load_dumps(&set, o.dump, &dd);
+        if (n <= 0) {
+            if (n < 0) {
+                cli_err_diag(o.dump, n, &dd);
+            } else {
+                cli_err("%s: no goroutine dump in it", o.dump);
+            }
+            gm_gdump_set_release(&set);
+            gm_source_release(&src);
+            cli_out_close(&w, "trace");
+            return 2;
+        }
+        di = (uint32_t)n - 1; /* the last dump of the file */
+        if (gm_findings_goroutines(&set, di, &src, &fd) < 0) {
+            cli_die("out of memory");
+        }
+    }
     if (o.json && nfiles > 1) {
         gm_out_puts(&w, "[");
     }
@@ -82,22 +117,38 @@ static int run(int argc, char **argv, int first)
         if (gm_records_from_trace(&res, &recs) < 0) {
             cli_die("out of memory");
         }
+        struct gm_tjoin join;
+        memset(&join, 0, sizeof(join));
+        if (o.dump && gm_trace_join(&res, &set, di, &fd, &join) < 0) {
+            cli_die("out of memory");
+        }
         if (o.json) {
             if (i > first) {
                 gm_out_puts(&w, ",");
             }
-            gm_render_trace_json(&w, file, &res);
+            gm_render_trace_json(&w, file, &res, o.dump, o.dump ? &set : NULL,
+                                 o.dump ? &join : NULL);
         } else {
             if (i > first) {
                 gm_out_puts(&w, "\n");
             }
             gm_render_trace_table(&w, file, &res, (enum gm_severity)o.min_sev, (uint32_t)o.groups);
+            if (o.dump) {
+                gm_render_trace_join_table(&w, o.dump, &set, &res, &join,
+                                           (enum gm_severity)o.min_sev);
+            }
         }
+        gm_tjoin_release(&join);
         gm_trace_result_release(&res);
     }
     if (o.json && (rc == 0 || nfiles > 1)) {
         gm_out_puts(&w, nfiles > 1 ? "]\n" : "\n");
     }
+    if (o.dump) {
+        gm_findings_release(&fd);
+        gm_gdump_set_release(&set);
+    }
+    gm_source_release(&src);
     int fail_rc = gm_fail_exit(&o.fail, &recs);
     gm_records_release(&recs);
     if (cli_out_close(&w, "trace")) {
@@ -112,7 +163,7 @@ const struct cli_cmd cmd_trace = {
     .state_size = sizeof(o),
     .summary = "Execution traces (Go 1.5-1.26): goroutine groups, scheduler latency, blocking "
                "by reason, GC and STW, leaks the trace proves.",
-    .usage = "gomedic trace [options] TRACE...",
+    .usage = "gomedic trace [options] [--dump DUMP] TRACE...",
     .opts = options,
     .run = run,
     .flags = CLI_CMD_READS_FILES,

@@ -8,6 +8,7 @@
 #define GM_RENDER_TRACE_H
 
 #include "gm/out.h"
+#include "gm/tracejoin.h"
 #include "gm/tracesum.h"
 
 #define GM_SCHEMA_TRACE "gomedic.trace/1"
@@ -15,6 +16,13 @@
 /* The summary, the group table (at most max_groups rows; 0: 20) and findings from min_sev. */
 void gm_render_trace_table(struct gm_out *o, const char *file, const struct gm_trace_result *r,
                            enum gm_severity min_sev, uint32_t max_groups);
-void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_trace_result *r);
+/* With --dump: the dump's findings read against the trace (j from gm_trace_join on set). */
+void gm_render_trace_join_table(struct gm_out *o, const char *dump_file,
+                                const struct gm_gdump_set *set, const struct gm_trace_result *r,
+                                const struct gm_tjoin *j, enum gm_severity min_sev);
+/* j, dump_file and set may be NULL (no --dump): "dump" is then null. */
+void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_trace_result *r,
+                          const char *dump_file, const struct gm_gdump_set *set,
+                          const struct gm_tjoin *j);
 
 #endif

@@ -103,9 +103,12 @@ struct gm_tgor {
     uint32_t start_stack;  /* its start function, GM_TRACE_NO_STACK */
     uint32_t block_stack;  /* where it waits now (or last waited) */
     uint32_t group;
-    uint8_t state; /* 0 unknown, enum gm_tstate, 5 ended */
-    uint8_t wait;  /* enum gm_twait of the last wait */
+    uint16_t woke_from; /* bit (1 << enum gm_twait) for every kind of wait it woke from
+                           during the trace */
+    uint8_t state;      /* 0 unknown, enum gm_tstate, GM_TS_ENDED */
+    uint8_t wait;       /* enum gm_twait of the last wait */
 };
+#define GM_TS_ENDED 5
 
 struct gm_trace_result {
     struct gm_trace_info info;
@@ -145,6 +148,9 @@ void gm_trace_result_release(struct gm_trace_result *res);
 
 /* The goroutine with this id, or NULL. */
 const struct gm_tgor *gm_trace_goroutine(const struct gm_trace_result *res, uint64_t id);
+
+/* A duration for sentences: "840 ns", "12.5 µs", "3.1 ms", "1.23 s". */
+void gm_trace_fmt_ns(char *buf, size_t n, uint64_t ns);
 
 /* The function name of a group ("(unknown)" when no stack named it). */
 const char *gm_tgroup_name(const struct gm_trace_result *res, const struct gm_tgroup *g);

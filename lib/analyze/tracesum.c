@@ -404,6 +404,7 @@ static int visit(void *ctx, const struct gm_tev *e)
             }
         } else if (g->state == GM_TS_WAITING) {
             g->wakes++; /* woken on another CPU whose clock ran behind */
+            g->woke_from |= (uint16_t)(1u << g->wait);
         }
         go_to(a, i, GM_TS_RUNNING, e->ts);
         g->last_run_ns = e->ts;
@@ -433,6 +434,7 @@ static int visit(void *ctx, const struct gm_tev *e)
                 r->groups[gi].max_block_stack[g->wait] = g->block_stack;
             }
             g->wakes++;
+            g->woke_from |= (uint16_t)(1u << g->wait);
             go_to(a, i, GM_TS_RUNNABLE, e->ts);
         }
         break;
@@ -648,7 +650,7 @@ static void fold(struct an *a)
     }
 }
 
-static void fmt_ns(char *buf, size_t n, uint64_t ns)
+void gm_trace_fmt_ns(char *buf, size_t n, uint64_t ns)
 {
     if (ns >= 10000000000ull) {
         (void)snprintf(buf, n, "%.1f s", (double)ns / 1e9);
@@ -804,8 +806,8 @@ static int leaks(struct gm_trace_result *r, uint64_t end)
             memcpy(f->ids, ids, sizeof(uint64_t) * ids_nr);
             f->ids_nr = ids_nr;
             char t0[32], dur[32];
-            fmt_ns(t0, sizeof(t0), since);
-            fmt_ns(dur, sizeof(dur), span(end, since));
+            gm_trace_fmt_ns(t0, sizeof(t0), since);
+            gm_trace_fmt_ns(dur, sizeof(dur), span(end, since));
             const char *at = func_cstr(&r->stacks, f->frame);
             char where[300] = "";
             if (f->frame != GM_NO_FRAME) {
@@ -869,8 +871,8 @@ static int convoys(struct gm_trace_result *r)
             uint32_t st = gr->max_block_stack[w];
             f->frame = st != GM_TRACE_NO_STACK ? gm_stack_user_frame(&r->stacks, st) : GM_NO_FRAME;
             char tot[32], mx[32];
-            fmt_ns(tot, sizeof(tot), b);
-            fmt_ns(mx, sizeof(mx), gr->max_block_ns[w]);
+            gm_trace_fmt_ns(tot, sizeof(tot), b);
+            gm_trace_fmt_ns(mx, sizeof(mx), gr->max_block_ns[w]);
             char where[300] = "";
             if (f->frame != GM_NO_FRAME) {
                 (void)snprintf(where, sizeof(where), "; the longest at %s (%s:%u)",
@@ -900,9 +902,9 @@ static int trace_wide(struct gm_trace_result *r)
         }
         f->count = r->lat.n;
         char a[32], b[32], c[32];
-        fmt_ns(a, sizeof(a), gm_tlat_quantile(&r->lat, 0.5));
-        fmt_ns(b, sizeof(b), p99);
-        fmt_ns(c, sizeof(c), r->lat.max);
+        gm_trace_fmt_ns(a, sizeof(a), gm_tlat_quantile(&r->lat, 0.5));
+        gm_trace_fmt_ns(b, sizeof(b), p99);
+        gm_trace_fmt_ns(c, sizeof(c), r->lat.max);
         (void)snprintf(f->why, sizeof(f->why),
                        "scheduler latency (runnable to running) p50 %s, p99 %s, max %s over %llu "
                        "wake-ups, with GOMAXPROCS %llu busy %.0f%% of the time",
@@ -919,8 +921,8 @@ static int trace_wide(struct gm_trace_result *r)
             }
             f->count = r->gc_cycles;
             char w[32], as[32];
-            fmt_ns(w, sizeof(w), r->gc_worker_ns);
-            fmt_ns(as, sizeof(as), r->assist_ns);
+            gm_trace_fmt_ns(w, sizeof(w), r->gc_worker_ns);
+            gm_trace_fmt_ns(as, sizeof(as), r->assist_ns);
             (void)snprintf(f->why, sizeof(f->why),
                            "GC workers (%s) and %llu mark assists (%s) took %.0f%% of the "
                            "goroutines' running time over %llu GC cycles",
@@ -936,7 +938,7 @@ static int trace_wide(struct gm_trace_result *r)
         }
         f->count = r->stw_nr;
         char m[32];
-        fmt_ns(m, sizeof(m), r->stw_max_ns);
+        gm_trace_fmt_ns(m, sizeof(m), r->stw_max_ns);
         (void)snprintf(
             f->why, sizeof(f->why), "a stop-the-world pause of %s (%s); %llu pauses in all", m,
             r->stw_max_kind == UINT32_MAX ? "" : gm_strtab_cstr(&r->stacks.strs, r->stw_max_kind),

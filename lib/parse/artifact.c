@@ -4,6 +4,12 @@
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
+/* "a" or "an" before a kind's name ("an execution trace"). */
+static const char *article(const char *noun)
+{
+    return strchr("aeiou", noun[0]) && noun[0] ? "an" : "a";
+}
+
 static int wanted(const struct gm_artifact *a, const struct gm_artifact_opts *o,
                   struct gm_diag *diag)
 {
@@ -21,9 +27,9 @@ static int wanted(const struct gm_artifact *a, const struct gm_artifact_opts *o,
                            "expected %s; this is not a Go artifact gomedic knows",
                            o->want_text ? o->want_text : "another kind of artifact");
     }
-    return gm_diag_set(diag, GM_EFORMAT, 0, 0, "expected %s, found a %s",
+    return gm_diag_set(diag, GM_EFORMAT, 0, 0, "expected %s, found %s %s",
                        o->want_text ? o->want_text : "another kind of artifact",
-                       gm_kind_name(a->kind));
+                       article(gm_kind_name(a->kind)), gm_kind_name(a->kind));
 }
 
 /* Whether the first bytes are text (printable ASCII, UTF-8, tabs and newlines): an HTML error
@@ -156,8 +162,8 @@ int gm_artifact_dumps(struct gm_artifact *a, struct gm_gdump_set *set, struct gm
     if (a->kind != GM_KIND_GDUMP && a->kind != GM_KIND_GDUMP_AGG && a->kind != GM_KIND_UNKNOWN) {
         return gm_diag_set(diag, GM_EFORMAT, 0, 0,
                            "expected a goroutine dump ('goroutine N [state]:' or 'goroutine "
-                           "profile: total N'), found a %s",
-                           gm_kind_name(a->kind));
+                           "profile: total N'), found %s %s",
+                           article(gm_kind_name(a->kind)), gm_kind_name(a->kind));
     }
     /* unknown text goes to the dump parser, whose message says what it expected */
     return gm_gdump_parse_input(set, &a->in, diag);

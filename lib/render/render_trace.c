@@ -309,7 +309,135 @@ static void json_frame(struct gm_out *o, const struct gm_trace_result *r, const 
     gm_out_printf(o, ",\"line\":%u}", r->stacks.frames[frame].line);
 }
 
-void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_trace_result *r)
+void gm_render_trace_join_table(struct gm_out *o, const char *dump_file,
+                                const struct gm_gdump_set *set, const struct gm_trace_result *r,
+                                const struct gm_tjoin *j, enum gm_severity min_sev)
+{
+    gm_out_puts(o, "\n");
+    gm_out_color(o, GM_C_BOLD);
+    gm_out_printf(o, "THE DUMP'S FINDINGS IN THE TRACE");
+    gm_out_color(o, GM_C_RESET);
+    gm_out_printf(o, " (%s: %llu of its %llu goroutines are in the trace)\n", dump_file,
+                  (unsigned long long)j->common_ids, (unsigned long long)j->dump_ids);
+    if (j->dump_ids && (j->common_ids * 2 < j->dump_ids || j->other_ids)) {
+        gm_out_color(o, GM_C_RED);
+        gm_out_printf(o,
+                      "warning: %llu of the dump's goroutine ids are other goroutines in the "
+                      "trace%s: are they of the same process, taken at the same time?\n",
+                      (unsigned long long)j->other_ids,
+                      j->common_ids * 2 < j->dump_ids ? ", and fewer than half are in it" : "");
+        gm_out_color(o, GM_C_RESET);
+    }
+    uint32_t shown = 0, below = 0;
+    for (uint32_t i = 0; i < j->nr; i++) {
+        const struct gm_tj_finding *jf = &j->v[i];
+        const struct gm_finding *f = jf->f;
+        if (f->severity < min_sev) {
+            below++;
+            continue;
+        }
+        shown++;
+        gm_out_color(o, f->severity >= GM_SEV_HIGH ? GM_C_RED : GM_C_YELLOW);
+        gm_out_printf(o, "%-9s", gm_severity_name(f->severity));
+        gm_out_color(o, GM_C_RESET);
+        gm_out_printf(
+            o, " %-20s %llu goroutines in %s\n", f->kind->id, (unsigned long long)f->count,
+            f->user_frame == GM_NO_FRAME ? "?" : gm_stacks_func(&set->stacks, f->user_frame));
+        gm_out_color(o, jf->verdict == GM_TJV_CONFIRMED     ? GM_C_RED
+                        : jf->verdict == GM_TJV_FALSE_ALARM ? GM_C_GREEN
+                                                            : GM_C_RESET);
+        gm_out_printf(o, "%-30s %s\n", "", jf->why);
+        gm_out_color(o, GM_C_RESET);
+        for (uint32_t k = 0; k < jf->g_nr; k++) {
+            char line[320];
+            gm_tj_describe(r, &jf->g[k], line, sizeof(line));
+            gm_out_printf(o, "%-30s goroutine %llu: %s\n", "", (unsigned long long)jf->g[k].id,
+                          line);
+        }
+        if (jf->goroutines > jf->g_nr) {
+            gm_out_printf(o, "%-30s (%llu more)\n", "",
+                          (unsigned long long)(jf->goroutines - jf->g_nr));
+        }
+    }
+    if (!shown) {
+        gm_out_printf(o, "no dump findings at or above %s\n", gm_severity_name(min_sev));
+    }
+    if (below) {
+        gm_out_printf(o, "(%u more below %s)\n", below, gm_severity_name(min_sev));
+    }
+}
+
+static void json_join(struct gm_out *o, const struct gm_trace_result *r, const char *dump_file,
+                      const struct gm_gdump_set *set, const struct gm_tjoin *j)
+{
+    gm_out_puts(o, ",\"dump\":");
+    if (!j) {
+        gm_out_puts(o, "null");
+        return;
+    }
+    gm_out_puts(o, "{\"file\":");
+    gm_out_json_cstr(o, dump_file);
+    gm_out_printf(o,
+                  ",\"goroutines\":%llu,\"in_trace\":%llu,\"other_in_trace\":%llu,\"findings\":[",
+                  (unsigned long long)j->dump_ids, (unsigned long long)j->common_ids,
+                  (unsigned long long)j->other_ids);
+    for (uint32_t i = 0; i < j->nr; i++) {
+        const struct gm_tj_finding *jf = &j->v[i];
+        const struct gm_finding *f = jf->f;
+        gm_out_printf(o, "%s{\"id\":\"%s\",\"severity\":\"%s\",\"function\":", i ? "," : "",
+                      f->kind->id, gm_severity_name(f->severity));
+        if (f->user_frame == GM_NO_FRAME) {
+            gm_out_puts(o, "null");
+        } else {
+            gm_out_json_cstr(o, gm_stacks_func(&set->stacks, f->user_frame));
+        }
+        gm_out_printf(o,
+                      ",\"goroutines\":%llu,\"stuck\":%llu,\"progress\":%llu,\"ended\":%llu,"
+                      "\"not_seen\":%llu,\"verdict\":\"%s\",\"why\":",
+                      (unsigned long long)jf->goroutines, (unsigned long long)jf->n[GM_TJ_STUCK],
+                      (unsigned long long)jf->n[GM_TJ_PROGRESS],
+                      (unsigned long long)jf->n[GM_TJ_ENDED],
+                      (unsigned long long)jf->n[GM_TJ_NOT_SEEN], gm_tj_verdict_name(jf->verdict));
+        gm_out_json_cstr(o, jf->why);
+        gm_out_puts(o, ",\"sample\":[");
+        for (uint32_t k = 0; k < jf->g_nr; k++) {
+            const struct gm_tj_g *g = &jf->g[k];
+            const struct gm_tgor *t = g->t;
+            gm_out_printf(o, "%s{\"id\":%llu,\"state\":\"%s\"", k ? "," : "",
+                          (unsigned long long)g->id, gm_tj_state_name(g->state));
+            if (t) {
+                gm_out_puts(o, ",\"created_ns\":");
+                if (t->created_ns == UINT64_MAX) {
+                    gm_out_puts(o, "null");
+                } else {
+                    gm_out_printf(o, "%llu", (unsigned long long)t->created_ns);
+                }
+                gm_out_printf(o,
+                              ",\"creator\":%llu,\"last_run_ns\":", (unsigned long long)t->creator);
+                if (t->last_run_ns == UINT64_MAX) {
+                    gm_out_puts(o, "null");
+                } else {
+                    gm_out_printf(o, "%llu", (unsigned long long)t->last_run_ns);
+                }
+                gm_out_printf(o, ",\"since_ns\":%llu,\"wait\":", (unsigned long long)t->since_ns);
+                if (t->state == GM_TS_WAITING) {
+                    gm_out_printf(o, "\"%s\"", gm_twait_key((enum gm_twait)t->wait));
+                } else {
+                    gm_out_puts(o, "null");
+                }
+                gm_out_printf(o, ",\"wakes\":%llu", (unsigned long long)t->wakes);
+            }
+            gm_out_puts(o, "}");
+        }
+        gm_out_puts(o, "]}");
+    }
+    gm_out_puts(o, "]}");
+    (void)r;
+}
+
+void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_trace_result *r,
+                          const char *dump_file, const struct gm_gdump_set *set,
+                          const struct gm_tjoin *j)
 {
     const struct gm_trace_info *in = &r->info;
     gm_out_puts(o, "{\"schema\":\"" GM_SCHEMA_TRACE "\",\"file\":");
@@ -441,5 +569,7 @@ void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_tr
         }
         gm_out_puts(o, "]}");
     }
-    gm_out_puts(o, "]}");
+    gm_out_puts(o, "]");
+    json_join(o, r, dump_file, set, j);
+    gm_out_puts(o, "}");
 }

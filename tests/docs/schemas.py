@@ -48,6 +48,8 @@ for f in g("testdata/pprof/y_*.pb.gz", "testdata/pprof/go1.26/y_*.pb.gz"):
     cases.append(("pprof", ["pprof", "--json", f]))
 for f in g("testdata/trace/y_*.trace", "testdata/trace/go1.26/y_*.trace", "testdata/trace/n_cut*.trace"):
     cases.append(("trace", ["trace", "--json", f]))
+for d in g("testdata/trace/y_dual.txt", "testdata/trace/go1.26/y_dual.txt"):
+    cases.append(("trace", ["trace", "--json", "--dump", d, d[:-len(".txt")] + ".trace"]))
 traces = g("testdata/trace/y_*.trace")
 if len(traces) >= 2:
     cases.append(("trace", ["trace", "--json"] + traces[:2]))

@@ -7,7 +7,9 @@
 #     (whose parser reports GoStartLocal, GoUnblockLocal and GoSysExitLocal under the names
 #     without "Local"), v2 traces against `go tool trace -d=footprint` (Go 1.24+);
 #   - the fresh trace gives the committed one's findings (id and goroutine group; counts and
-#     times differ between runs).
+#     times differ between runs);
+#   - the fresh dual trace and the dump taken during it: the leak confirmed, the busy workers
+#     a false alarm (gomedic trace --dump).
 #   GO=/usr/lib/go-1.19/bin/go tests/regen/traces.sh [GOMEDIC]
 # Ends with "regen-trace: N passed, N failed".
 set -u
@@ -96,6 +98,18 @@ for f in "$out"/y_*.trace; do
     diff <(echo "$b") <(echo "$a") | sed 's/^/    /'
   fi
 done
+# the evidence chain on the fresh dual trace and its dump: the leak confirmed, the busy
+# workers a false alarm
+if [ -f "$out/y_dual.txt" ]; then
+  v=$("$bin" trace --json --dump "$out/y_dual.txt" "$out/y_dual.trace" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+v = {f["function"]: f["verdict"] for f in d["dump"]["findings"]}
+print(v.get("main.(*Fanout).Ask.func1"), v.get("main.(*Pool).worker"))')
+  if [ "$v" = "confirmed false-alarm" ]; then ok; else
+    bad "y_dual: verdicts '$v', want 'confirmed false-alarm' (Ask.func1, Pool.worker)"
+  fi
+fi
 echo "regen-trace: $("$GO" version) against $dir: $pass passed, $fail failed"
 echo "regen-trace: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -73,7 +73,7 @@ dump() {
 check=tracecheck.awk
 [ "$minor" -lt 22 ] && check=tracecheck_v1.awk
 
-scenarios=(goroutine-leak mutex-contention healthy-pool gc-heavy syscall-io user-annotations)
+scenarios=(goroutine-leak mutex-contention healthy-pool gc-heavy syscall-io user-annotations dual)
 maxsize=$((200 * 1024))
 failed=()
 t0=$(date +%s.%N)
@@ -81,7 +81,7 @@ for sc in "${scenarios[@]}"; do
 	ok=
 	for try in 1 2 3; do
 		f=$tmp/y_$sc.trace
-		rm -f "$f"
+		rm -f "$f" "$tmp/y_$sc.txt"
 		start=$(date +%s.%N)
 		if ! "$bin/$sc" "$f" 2> "$tmp/$sc.stderr"; then
 			echo "regen-trace: $sc: program failed (try $try):" >&2
@@ -104,6 +104,10 @@ for sc in "${scenarios[@]}"; do
 			echo "regen-trace: y_$sc.trace: $size bytes, header \"$header\", program ran $secs s (try $try)" >&2
 			sed 's/^/    /' "$tmp/$sc.check" >&2
 			mv "$f" "$out/y_$sc.trace"
+			# dual also wrote the goroutine dump it took while tracing
+			if [ -f "$tmp/y_$sc.txt" ]; then
+				mv "$tmp/y_$sc.txt" "$out/y_$sc.txt"
+			fi
 			ok=1
 			break
 		fi

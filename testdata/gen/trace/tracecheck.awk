@@ -11,7 +11,7 @@
 #
 # Prints the numbers it looked at, then "ok" (exit 0) or "FAIL: why" (exit 1).
 # Scenarios: goroutine-leak mutex-contention healthy-pool gc-heavy syscall-io
-# user-annotations (the expectations are those of the programs in this
+# user-annotations dual (the expectations are those of the programs in this
 # directory; the comment at the top of each main.go says what they are).
 # POSIX awk plus `delete ARRAY` (run with mawk 1.3.4).
 
@@ -156,6 +156,7 @@ function gtrans(g, from, to, reason, t,    d) {
 		if (inmutex[g]) { mutexwait += d; if (d > mutexmax) mutexmax = d }
 		if (innet[g]) { if (d >= 10e6) netlong++; netwait[++nnet] = d }
 		if (startfn[g] ~ /^main\./) userunblocks++
+		unblk[g]++
 		delete waitfrom[g]; delete inmutex[g]; delete innet[g]
 	}
 	if (from == "Running" && to == "Syscall") {
@@ -231,6 +232,15 @@ function report(    g, k, n, lo, hi, key, cnt, ids, i, s, x, y) {
 		want("blocked in chan send by main.(*Searcher).Search.func1", cnt["chan send|main.(*Searcher).Search.func1|main.(*Searcher).Search"] + 0, want_send ? want_send : 9)
 		want("blocked in chan receive by main.(*Hub).watch", cnt["chan receive|main.(*Hub).watch|main.(*Hub).Subscribe"] + 0, want_recv ? want_recv : 8)
 		want("other user goroutines still waiting", leaked - cnt["chan send|main.(*Searcher).Search.func1|main.(*Searcher).Search"] - cnt["chan receive|main.(*Hub).watch|main.(*Hub).Subscribe"], 0)
+	} else if (scenario == "dual") {
+		for (g in created) {
+			if (startfn[g] == "main.(*Fanout).Ask.func1" && final[g] == "Waiting" && lastreason[g] == "chan send") stuck++
+			if (startfn[g] == "main.(*Pool).worker") { workers++; if (unblk[g] >= 20) busy++ }
+		}
+		printf "main.(*Fanout).Ask.func1 left waiting in chan send %d; main.(*Pool).worker %d, woken 20 times or more %d\n", stuck, workers, busy
+		want("Ask.func1 goroutines left in chan send", stuck + 0, 8)
+		want("main.(*Pool).worker goroutines", workers + 0, 6)
+		want("workers woken 20 times or more", busy + 0, 6)
 	} else if (scenario == "mutex-contention") {
 		n = 0; lo = ""; hi = 0
 		for (g in mutexg) { n++; if (lo == "" || mutexg[g] < lo) lo = mutexg[g]; if (mutexg[g] > hi) hi = mutexg[g] }

@@ -40,6 +40,9 @@ END {
 	if (scenario == "goroutine-leak") {
 		if (ends["GoBlockSend"] < 9) fail = "fewer than 9 user goroutines end blocked in a channel send"
 		else if (ends["GoBlockRecv"] < 8) fail = "fewer than 8 user goroutines end blocked in a channel receive"
+	} else if (scenario == "dual") {
+		if (ends["GoBlockSend"] < 8) fail = "fewer than 8 user goroutines end blocked in a channel send"
+		else if (n["GoBlockRecv"] < 120) fail = "fewer than 120 channel receive waits (the busy workers)"
 	} else if (scenario == "mutex-contention") {
 		if (n["GoBlockSync"] < 100) fail = "fewer than 100 GoBlockSync (mutex waits)"
 		else if (ends["GoEnd"] < 8) fail = "the 8 workers do not all end"

@@ -1,0 +1,1 @@
+trace --json --dump testdata/trace/go1.26/y_dual.txt testdata/trace/go1.26/y_dual.trace

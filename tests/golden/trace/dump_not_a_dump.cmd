@@ -1,0 +1,1 @@
+trace --dump testdata/trace/y_dual.trace testdata/trace/y_dual.trace
