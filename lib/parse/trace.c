@@ -581,7 +581,7 @@ static int add_string(struct rd *r, uint64_t id, const uint8_t *p, size_t len)
 static struct gm_str get_string(const struct rd *r, uint64_t id)
 {
     uint32_t i = gm_u64map_get(&r->strmap, id);
-    return i == GM_HTAB_END ? (struct gm_str){"", 0} : r->strs[i];
+    return i == GM_HTAB_END || !r->strs ? (struct gm_str){"", 0} : r->strs[i];
 }
 
 static uint32_t intern_str(struct rd *r, uint64_t id, int *err)
@@ -1286,9 +1286,9 @@ static int v1_next(struct rd *r, struct cursor *c)
 {
     for (;;) {
         const uint8_t *at = c->p;
-        unsigned t, n;
-        const uint8_t *data;
-        uint64_t dlen;
+        unsigned t = 0, n = 0;
+        const uint8_t *data = NULL;
+        uint64_t dlen = 0;
         int rc = v1_raw(r, &c->p, c->end, &t, c->args, &n, &data, &dlen);
         if (rc <= 0) {
             return rc;
@@ -1509,14 +1509,17 @@ static int read_v1(struct rd *r)
     struct cursor *open = NULL;
     while (p < end) {
         const uint8_t *at = p;
-        unsigned t, n;
-        uint64_t args[MAX_ARGS];
-        const uint8_t *data;
-        uint64_t dlen;
+        unsigned t = 0, n = 0;
+        uint64_t args[MAX_ARGS] = {0};
+        const uint8_t *data = NULL;
+        uint64_t dlen = 0;
         int rc = v1_raw(r, &p, end, &t, args, &n, &data, &dlen);
         if (rc < 0) {
             err = rc;
             p = at;
+            break;
+        }
+        if (rc == 0) {
             break;
         }
         r->info->counts[t]++;
