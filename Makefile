@@ -25,8 +25,9 @@ DAEMON_SRC = $(sort $(wildcard daemon/*.c))
 WATCH_OBJ = $(WATCH_CLI:%.c=$(BUILD)/%.o) $(BUILD)/cli/opt.o $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 WATCH_LIBS = -lsqlite3 -lcurl -linih -lcjson -lyaml -lmicrohttpd
 UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
-# The flame graph's script and style sheet are real files, embedded at build time.
-ASSETS   = lib/render/flame.js lib/render/flame.css
+# The flame graph's and the trace page's scripts and style sheets are real files, embedded at
+# build time.
+ASSETS   = lib/render/flame.js lib/render/flame.css lib/render/trace.js lib/render/trace.css
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
@@ -40,7 +41,8 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/gen/flame_assets.c: $(ASSETS) tools/embed.sh
 	@mkdir -p $(dir $@)
-	tools/embed.sh gm_flame_js lib/render/flame.js gm_flame_css lib/render/flame.css > $@.tmp
+	tools/embed.sh gm_flame_js lib/render/flame.js gm_flame_css lib/render/flame.css \
+	  gm_trace_js lib/render/trace.js gm_trace_css lib/render/trace.css > $@.tmp
 	mv $@.tmp $@
 
 $(BUILD)/gen/flame_assets.o: $(BUILD)/gen/flame_assets.c

@@ -6,6 +6,8 @@
 #include "gm/sniff.h"
 #include "gm/source.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
@@ -15,6 +17,7 @@ struct opts {
     int min_sev;
     long groups;
     const char *dump;
+    const char *html;
     uint64_t max_mem;
     struct gm_fail_policy fail;
 };
@@ -32,10 +35,45 @@ static const struct cli_opt options[] = {
     CLI_OPT_STRING(0, "dump", &o.dump, "DUMP",
                    "read the findings of a goroutine dump (or profile) of the same process "
                    "against the trace"),
+    CLI_OPT_STRING(0, "html", &o.html, "FILE",
+                   "also write one self-contained page: findings, a zoomable timeline, the "
+                   "report (one TRACE)"),
     CLI_OPT_FAIL(&o.fail, "SEV", "exit 1 if a finding is SEV or worse", GM_FAIL_SEVERITY),
     CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
+
+/* --html: the timeline (a second pass over the trace), the text report, the page. */
+static int write_html(const struct gm_artifact *a, const char *file,
+                      const struct gm_trace_result *res, const struct gm_limits *lim)
+{
+    struct gm_ttimeline tl;
+    int r = gm_trace_timeline(a->in.p, a->in.len, lim, res, 800, 12, &tl);
+    if (r == GM_ENOMEM) {
+        cli_die("out of memory");
+    }
+    if (r < 0) {
+        memset(&tl, 0, sizeof(tl));
+    }
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *mf = open_memstream(&text, &text_len);
+    if (!mf) {
+        cli_die("out of memory");
+    }
+    struct gm_out t;
+    gm_out_init(&t, mf, 0);
+    gm_render_trace_table(&t, file, res, GM_SEV_INFO, (uint32_t)o.groups);
+    if (fclose(mf) != 0 || !text) {
+        cli_die("out of memory");
+    }
+    struct gm_out h;
+    cli_out_open(&h, "trace", o.html, "never", 1);
+    gm_render_trace_html(&h, file, res, &tl, text, text_len);
+    free(text);
+    gm_ttimeline_release(&tl);
+    return cli_out_close(&h, "trace") ? -1 : 0;
+}
 
 static int run(int argc, char **argv, int first)
 {
@@ -47,6 +85,11 @@ static int run(int argc, char **argv, int first)
     struct gm_out w;
     cli_out_open(&w, "trace", o.out, o.color, o.json);
     int nfiles = argc - first, rc = 0;
+    if (o.html && nfiles > 1) {
+        cli_err("--html draws one trace; %d given", nfiles);
+        cli_out_close(&w, "trace");
+        return 2;
+    }
     /* --dump: the dump's findings, once, read against each trace */
     struct gm_gdump_set set;
     struct gm_findings fd;
@@ -98,7 +141,9 @@ static int run(int argc, char **argv, int first)
         }
         struct gm_trace_result res;
         r = gm_trace_analyze(a.in.p, a.in.len, &lim, &res);
-        gm_artifact_close(&a);
+        if (r == 0 && o.html && write_html(&a, file, &res, &lim) < 0) {
+            rc = 2;
+        }
         if (r == GM_ENOMEM) {
             cli_die("out of memory");
         }
@@ -107,6 +152,7 @@ static int run(int argc, char **argv, int first)
                     r == GM_EUNSUPP ? "unsupported trace" : "not a readable execution trace",
                     (unsigned long long)res.diag.off, res.diag.msg);
             gm_trace_result_release(&res);
+            gm_artifact_close(&a);
             rc = 2;
             break;
         }
@@ -140,6 +186,7 @@ static int run(int argc, char **argv, int first)
         }
         gm_tjoin_release(&join);
         gm_trace_result_release(&res);
+        gm_artifact_close(&a);
     }
     if (o.json && (rc == 0 || nfiles > 1)) {
         gm_out_puts(&w, nfiles > 1 ? "]\n" : "\n");
@@ -163,7 +210,7 @@ const struct cli_cmd cmd_trace = {
     .state_size = sizeof(o),
     .summary = "Execution traces (Go 1.5-1.26): goroutine groups, scheduler latency, blocking "
                "by reason, GC and STW, leaks the trace proves.",
-    .usage = "gomedic trace [options] [--dump DUMP] TRACE...",
+    .usage = "gomedic trace [options] [--dump DUMP] [--html FILE] TRACE...",
     .opts = options,
     .run = run,
     .flags = CLI_CMD_READS_FILES,

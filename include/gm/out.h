@@ -36,6 +36,10 @@ static inline void gm_out_json_cstr(struct gm_out *o, const char *s)
     gm_out_json_str(o, s, __builtin_strlen(s));
 }
 
+/* Writes at most max characters of (p, len) as XML/HTML character data that is also safe inside
+ * a quoted attribute; anything that is not a valid XML character becomes U+FFFD. */
+void gm_out_xml(struct gm_out *o, const char *p, size_t len, size_t max);
+
 enum gm_color {
     GM_C_RESET,
     GM_C_BOLD,

@@ -25,4 +25,10 @@ void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_tr
                           const char *dump_file, const struct gm_gdump_set *set,
                           const struct gm_tjoin *j);
 
+/* One self-contained page (no network: script and style inline, a CSP that forbids the
+ * rest): the findings, a zoomable timeline (GC, stop-the-world, each P, the largest groups'
+ * goroutines by state, from tl), and report (the text report, shown as it is). */
+void gm_render_trace_html(struct gm_out *o, const char *file, const struct gm_trace_result *r,
+                          const struct gm_ttimeline *tl, const char *report, size_t report_len);
+
 #endif

@@ -149,6 +149,28 @@ void gm_trace_result_release(struct gm_trace_result *res);
 /* The goroutine with this id, or NULL. */
 const struct gm_tgor *gm_trace_goroutine(const struct gm_trace_result *res, uint64_t id);
 
+/* The timeline of the HTML page: per column of time, the average number of goroutines of each
+ * of the largest groups in each state, how busy each P was, and how much of the column had a
+ * GC cycle or a stop-the-world pause running. Made by a second pass over the trace that
+ * knows every goroutine's group from the first (memory: rows x 4 x cols floats). */
+#define GM_TL_MAX_ROWS 16
+#define GM_TL_MAX_PS   64
+enum { GM_TL_RUNNING, GM_TL_RUNNABLE, GM_TL_SYSCALL, GM_TL_WAITING, GM_TL_STATES };
+struct gm_ttimeline {
+    uint32_t cols;
+    uint64_t col_ns;
+    uint32_t rows;
+    uint32_t group[GM_TL_MAX_ROWS]; /* index in the first pass's groups */
+    float *occ;                     /* [rows][GM_TL_STATES][cols] average goroutines */
+    uint32_t ps;                    /* P rows: the highest P id seen + 1, at most GM_TL_MAX_PS */
+    float *pbusy;                   /* [GM_TL_MAX_PS][cols] fraction of the column */
+    float *gc, *stw;                /* [cols] fraction of the column */
+};
+int gm_trace_timeline(const char *p, size_t len, const struct gm_limits *lim,
+                      const struct gm_trace_result *first, uint32_t cols, uint32_t rows,
+                      struct gm_ttimeline *tl);
+void gm_ttimeline_release(struct gm_ttimeline *tl);
+
 /* A duration for sentences: "840 ns", "12.5 µs", "3.1 ms", "1.23 s". */
 void gm_trace_fmt_ns(char *buf, size_t n, uint64_t ns);
 

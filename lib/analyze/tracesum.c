@@ -108,7 +108,32 @@ struct an {
     uint64_t gc_since, stw_since;
     uint32_t stw_kind;
     uint64_t end;
+    /* the second pass of gm_trace_timeline */
+    struct gm_ttimeline *tl;
+    const struct gm_trace_result *prior;
+    int32_t *row_of; /* prior group -> timeline row, or -1 */
 };
+
+/* Adds [t0, t1) with weight to a row of columns. */
+static void bin(const struct gm_ttimeline *tl, float *row, uint64_t t0, uint64_t t1)
+{
+    if (t1 <= t0 || !tl->col_ns) {
+        return;
+    }
+    uint64_t w = tl->col_ns, c0 = t0 / w, c1 = (t1 - 1) / w;
+    if (c0 >= tl->cols) {
+        return;
+    }
+    if (c1 >= tl->cols) {
+        c1 = tl->cols - 1;
+    }
+    for (uint64_t c = c0; c <= c1; c++) {
+        uint64_t lo = t0 > c * w ? t0 : c * w, hi = t1 < (c + 1) * w ? t1 : (c + 1) * w;
+        if (hi > lo) {
+            row[c] += (float)((double)(hi - lo) / (double)w);
+        }
+    }
+}
 
 static struct gm_str fname(const struct gm_stacks *s, uint32_t frame)
 {
@@ -317,11 +342,33 @@ static uint64_t span(uint64_t ts, uint64_t t0)
 }
 
 /* Time from since to ts goes to the state the goroutine leaves. */
+static void tl_account(struct an *a, const struct gm_tgor *g, uint64_t ts)
+{
+    const struct gm_tgor *pg = gm_trace_goroutine(a->prior, g->id);
+    if (!pg || pg->group >= a->prior->groups_nr || a->row_of[pg->group] < 0) {
+        return;
+    }
+    int st = g->state == GM_TS_RUNNING    ? GM_TL_RUNNING
+             : g->state == GM_TS_RUNNABLE ? GM_TL_RUNNABLE
+             : g->state == GM_TS_SYSCALL  ? GM_TL_SYSCALL
+             : g->state == GM_TS_WAITING  ? GM_TL_WAITING
+                                          : -1;
+    if (st < 0) {
+        return;
+    }
+    float *row =
+        a->tl->occ + ((size_t)a->row_of[pg->group] * GM_TL_STATES + (size_t)st) * a->tl->cols;
+    bin(a->tl, row, g->since_ns, ts);
+}
+
 static void account(struct an *a, uint32_t i, uint64_t ts)
 {
     struct gm_tgor *g = &a->r->gs[i];
     struct gacc *c = &a->acc[i];
     uint64_t d = ts > g->since_ns ? ts - g->since_ns : 0;
+    if (a->tl) {
+        tl_account(a, g, ts);
+    }
     switch (g->state) {
     case GM_TS_RUNNING:
         c->run += d;
@@ -479,11 +526,17 @@ static int visit(void *ctx, const struct gm_tev *e)
         if (a->psince[pi] == NO_TIME) {
             a->psince[pi] = e->ts;
         }
+        if (a->tl && e->p < GM_TL_MAX_PS && e->p + 1 > a->tl->ps) {
+            a->tl->ps = (uint32_t)e->p + 1;
+        }
         break;
     }
     case GM_TEV_PROC_STOP: {
         uint32_t pi = gm_u64map_get(&a->pmap, e->p);
         if (pi != GM_HTAB_END && a->psince[pi] != NO_TIME) {
+            if (a->tl && e->p < GM_TL_MAX_PS) {
+                bin(a->tl, a->tl->pbusy + e->p * a->tl->cols, a->psince[pi], e->ts);
+            }
             r->p_busy_ns += span(e->ts, a->psince[pi]);
             a->psince[pi] = NO_TIME;
         }
@@ -503,6 +556,9 @@ static int visit(void *ctx, const struct gm_tev *e)
         break;
     case GM_TEV_GC_END:
         if (a->gc_on) {
+            if (a->tl) {
+                bin(a->tl, a->tl->gc, a->gc_since, e->ts);
+            }
             r->gc_ns += span(e->ts, a->gc_since);
             a->gc_on = 0;
         }
@@ -515,6 +571,9 @@ static int visit(void *ctx, const struct gm_tev *e)
     case GM_TEV_STW_END:
         if (a->stw_on) {
             uint64_t d = span(e->ts, a->stw_since);
+            if (a->tl) {
+                bin(a->tl, a->tl->stw, a->stw_since, e->ts);
+            }
             r->stw_nr++;
             r->stw_ns += d;
             if (d >= r->stw_max_ns) {
@@ -637,10 +696,17 @@ static void fold(struct an *a)
         }
     }
     if (a->gc_on) {
+        if (a->tl) {
+            bin(a->tl, a->tl->gc, a->gc_since, end);
+        }
         r->gc_ns += span(end, a->gc_since);
     }
     for (uint32_t k = 0; k < a->psince_nr; k++) {
         if (a->psince[k] != NO_TIME) {
+            uint64_t pid = a->pmap.keys[k];
+            if (a->tl && pid < GM_TL_MAX_PS) {
+                bin(a->tl, a->tl->pbusy + pid * a->tl->cols, a->psince[k], end);
+            }
             r->p_busy_ns += span(end, a->psince[k]);
         }
     }
@@ -1003,14 +1069,84 @@ static int sev_cmp(const void *x, const void *y)
     return a->count > b->count ? -1 : a->count < b->count ? 1 : 0;
 }
 
+static int analyze(const char *p, size_t len, const struct gm_limits *lim,
+                   struct gm_trace_result *res, struct an *tlpass);
+
 int gm_trace_analyze(const char *p, size_t len, const struct gm_limits *lim,
                      struct gm_trace_result *res)
+{
+    return analyze(p, len, lim, res, NULL);
+}
+
+int gm_trace_timeline(const char *p, size_t len, const struct gm_limits *lim,
+                      const struct gm_trace_result *first, uint32_t cols, uint32_t rows,
+                      struct gm_ttimeline *tl)
+{
+    memset(tl, 0, sizeof(*tl));
+    if (cols == 0) {
+        cols = 1;
+    }
+    tl->cols = cols;
+    tl->col_ns = first->info.duration_ns / cols + 1;
+    struct an a;
+    memset(&a, 0, sizeof(a));
+    a.tl = tl;
+    a.prior = first;
+    a.row_of = gm_xmalloc(sizeof(int32_t) * (first->groups_nr ? first->groups_nr : 1));
+    if (!a.row_of) {
+        return GM_ENOMEM;
+    }
+    for (uint32_t k = 0; k < first->groups_nr; k++) {
+        a.row_of[k] = -1;
+    }
+    for (uint32_t k = 0; k < first->groups_nr && tl->rows < rows && tl->rows < GM_TL_MAX_ROWS;
+         k++) {
+        uint32_t gi = first->order[k];
+        if (first->groups[gi].runtime) {
+            continue;
+        }
+        a.row_of[gi] = (int32_t)tl->rows;
+        tl->group[tl->rows++] = gi;
+    }
+    tl->occ = gm_xcalloc((size_t)(tl->rows ? tl->rows : 1) * GM_TL_STATES * cols, sizeof(float));
+    tl->pbusy = gm_xcalloc((size_t)GM_TL_MAX_PS * cols, sizeof(float));
+    tl->gc = gm_xcalloc(cols, sizeof(float));
+    tl->stw = gm_xcalloc(cols, sizeof(float));
+    int rc = GM_ENOMEM;
+    if (tl->occ && tl->pbusy && tl->gc && tl->stw) {
+        struct gm_trace_result second;
+        rc = analyze(p, len, lim, &second, &a);
+        gm_trace_result_release(&second);
+    }
+    free(a.row_of);
+    if (rc < 0) {
+        gm_ttimeline_release(tl);
+    }
+    return rc;
+}
+
+void gm_ttimeline_release(struct gm_ttimeline *tl)
+{
+    free(tl->occ);
+    free(tl->pbusy);
+    free(tl->gc);
+    free(tl->stw);
+    memset(tl, 0, sizeof(*tl));
+}
+
+static int analyze(const char *p, size_t len, const struct gm_limits *lim,
+                   struct gm_trace_result *res, struct an *tlpass)
 {
     memset(res, 0, sizeof(*res));
     res->stw_max_kind = UINT32_MAX;
     GM_TRY(gm_stacks_init(&res->stacks, lim ? lim->max_strtab : 1ull << 30));
     struct an a;
     memset(&a, 0, sizeof(a));
+    if (tlpass) {
+        a.tl = tlpass->tl;
+        a.prior = tlpass->prior;
+        a.row_of = tlpass->row_of;
+    }
     a.r = res;
     int rc = gm_trace_read(p, len, lim, &res->stacks, visit, &a, &res->info, &res->diag);
     if (rc == GM_ENOMEM || (rc < 0 && res->info.events == 0)) {

@@ -7,7 +7,7 @@
  * skipped with their whole subtree, so a 10^5-stack graph costs time in proportion to what is
  * drawn.
  *
- * Safe: every byte of a name goes through xml_text(), which escapes markup characters and turns
+ * Safe: every byte of a name goes through gm_out_xml(), which escapes markup characters and turns
  * invalid UTF-8, control characters and XML non-characters into U+FFFD, so the output is
  * well-formed XML (and valid UTF-8) for any input. The script and styles are constants.
  */
@@ -211,7 +211,7 @@ static void render_folded(struct gm_out *o, const struct gm_flame *f)
 
 /* --- XML text --------------------------------------------------------------------------- */
 
-/* Number of characters xml_text() would write for (p, len). */
+/* Number of characters gm_out_xml() would write for (p, len). */
 static size_t xml_chars(const char *p, size_t len)
 {
     size_t nr = 0;
@@ -222,45 +222,9 @@ static size_t xml_chars(const char *p, size_t len)
     return nr;
 }
 
-/* Writes at most max characters of (p, len) as XML character data that is also safe inside a
- * quoted attribute; anything that is not a valid XML character becomes U+FFFD. */
-static void xml_text(struct gm_out *o, const char *p, size_t len, size_t max)
-{
-    size_t run = 0, i = 0;
-    for (size_t nr = 0; i < len && nr < max; nr++) {
-        const unsigned char *s = (const unsigned char *)p + i;
-        const char *esc = NULL;
-        size_t l = gm_utf8_len(s, len - i);
-        /* controls, and U+FFFE and U+FFFF, are not XML characters */
-        if (l == 0 || s[0] < 0x20 || s[0] == 0x7f ||
-            (l == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)) {
-            esc = "\xef\xbf\xbd";
-        } else if (s[0] == '&') {
-            esc = "&amp;";
-        } else if (s[0] == '<') {
-            esc = "&lt;";
-        } else if (s[0] == '>') {
-            esc = "&gt;";
-        } else if (s[0] == '"') {
-            esc = "&quot;";
-        } else if (s[0] == '\'') {
-            esc = "&#39;";
-        }
-        if (esc) {
-            gm_out_write(o, p + run, i - run);
-            gm_out_puts(o, esc);
-            i += l ? l : 1;
-            run = i;
-        } else {
-            i += l;
-        }
-    }
-    gm_out_write(o, p + run, i - run);
-}
-
 static void xml_str(struct gm_out *o, struct gm_str s)
 {
-    xml_text(o, s.p, s.len, SIZE_MAX);
+    gm_out_xml(o, s.p, s.len, SIZE_MAX);
 }
 
 /* Formats v with thousands separators: 1234567 -> "1,234,567". */
@@ -429,7 +393,7 @@ static int svg_frame(void *ctx, const struct ent *e)
     gm_out_puts(o, "><title>");
     xml_str(o, name);
     gm_out_printf(o, " (%s ", thousands(num, sizeof(num), n->value));
-    xml_text(o, f->unit, strlen(f->unit), SIZE_MAX);
+    gm_out_xml(o, f->unit, strlen(f->unit), SIZE_MAX);
     gm_out_printf(o, ", %.2f%%", pct);
     if (f->has_base) {
         int64_t d = n->value - base; /* both are in [0, INT64_MAX] */
@@ -460,7 +424,7 @@ static int svg_frame(void *ctx, const struct ent *e)
         if (xml_chars(name.p, name.len) <= max) {
             xml_str(o, name);
         } else {
-            xml_text(o, name.p, name.len, max - 2);
+            gm_out_xml(o, name.p, name.len, max - 2);
             gm_out_puts(o, "..");
         }
     }
@@ -495,7 +459,7 @@ static void render_svg(struct gm_out *o, const struct gm_flame *f, int html, int
                   s.width, height);
     if (!html) {
         gm_out_printf(o, "<text id=\"title\" x=\"%.1f\" y=\"22\">", s.width / 2);
-        xml_text(o, f->title, strlen(f->title), SIZE_MAX);
+        gm_out_xml(o, f->title, strlen(f->title), SIZE_MAX);
         gm_out_puts(o, "</text>\n");
         if (f->has_base) {
             gm_out_printf(o,
@@ -532,7 +496,7 @@ static void render_html(struct gm_out *o, const struct gm_flame *f, int width, d
     gm_out_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                    "script-src 'unsafe-inline'; style-src 'unsafe-inline'\">\n<title>");
-    xml_text(o, f->title, strlen(f->title), SIZE_MAX);
+    gm_out_xml(o, f->title, strlen(f->title), SIZE_MAX);
     gm_out_puts(o, "</title>\n<style>\n"
                    "body{font-family:Verdana,\"DejaVu Sans\",sans-serif;font-size:13px;margin:16px;"
                    "color:#222;background:#fff}\n"
@@ -543,7 +507,7 @@ static void render_html(struct gm_out *o, const struct gm_flame *f, int width, d
                    "#matched{margin-left:1em;color:#8a1a8a}\n"
                    "#details{margin-top:6px;min-height:1.4em;white-space:pre;overflow:hidden}\n"
                    "</style>\n</head>\n<body>\n<h1>");
-    xml_text(o, f->title, strlen(f->title), SIZE_MAX);
+    gm_out_xml(o, f->title, strlen(f->title), SIZE_MAX);
     gm_out_puts(o, "</h1>\n");
     if (f->has_base) {
         gm_out_puts(o, "<p class=\"sub\">differential: red grew, blue shrank, against the "

@@ -280,3 +280,39 @@ const char *gm_render_location(const struct gm_stacks *s, const struct gm_paths 
     }
     return buf;
 }
+
+/* Writes at most max characters of (p, len) as XML character data that is also safe inside a
+ * quoted attribute; anything that is not a valid XML character becomes U+FFFD. */
+void gm_out_xml(struct gm_out *o, const char *p, size_t len, size_t max)
+{
+    size_t run = 0, i = 0;
+    for (size_t nr = 0; i < len && nr < max; nr++) {
+        const unsigned char *s = (const unsigned char *)p + i;
+        const char *esc = NULL;
+        size_t l = gm_utf8_len(s, len - i);
+        /* controls, and U+FFFE and U+FFFF, are not XML characters */
+        if (l == 0 || s[0] < 0x20 || s[0] == 0x7f ||
+            (l == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)) {
+            esc = "\xef\xbf\xbd";
+        } else if (s[0] == '&') {
+            esc = "&amp;";
+        } else if (s[0] == '<') {
+            esc = "&lt;";
+        } else if (s[0] == '>') {
+            esc = "&gt;";
+        } else if (s[0] == '"') {
+            esc = "&quot;";
+        } else if (s[0] == '\'') {
+            esc = "&#39;";
+        }
+        if (esc) {
+            gm_out_write(o, p + run, i - run);
+            gm_out_puts(o, esc);
+            i += l ? l : 1;
+            run = i;
+        } else {
+            i += l;
+        }
+    }
+    gm_out_write(o, p + run, i - run);
+}

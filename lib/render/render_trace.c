@@ -35,6 +35,27 @@ static void bytes_h(char *buf, size_t n, uint64_t b)
     }
 }
 
+/* s padded to width columns (characters, not bytes: "µs" is one column wide), left or right
+ * aligned. */
+static void cell(struct gm_out *o, const char *s, int width, int left)
+{
+    int cols = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        cols += (*p & 0xc0) != 0x80;
+    }
+    if (!left) {
+        for (int i = cols; i < width; i++) {
+            gm_out_puts(o, " ");
+        }
+    }
+    gm_out_puts(o, s);
+    if (left) {
+        for (int i = cols; i < width; i++) {
+            gm_out_puts(o, " ");
+        }
+    }
+}
+
 static uint64_t stuck(const struct gm_tgroup *g)
 {
     uint64_t n = 0;
@@ -236,9 +257,17 @@ void gm_render_trace_table(struct gm_out *o, const char *file, const struct gm_t
             }
             blocked(blk, sizeof(blk), g);
             at_end(end, sizeof(end), g);
-            gm_out_printf(o, "%-44s %5llu %5llu %9s %9s %9s  %-30s %s\n", name,
-                          (unsigned long long)g->count, (unsigned long long)g->ended, run, lat, sys,
-                          blk, end);
+            cell(o, name, 44, 1);
+            gm_out_printf(o, " %5llu %5llu ", (unsigned long long)g->count,
+                          (unsigned long long)g->ended);
+            cell(o, run, 9, 0);
+            gm_out_puts(o, " ");
+            cell(o, lat, 9, 0);
+            gm_out_puts(o, " ");
+            cell(o, sys, 9, 0);
+            gm_out_puts(o, "  ");
+            cell(o, blk, 30, 1);
+            gm_out_printf(o, " %s\n", end);
         }
         if (shown > max_groups) {
             gm_out_printf(o, "(%u more groups; --groups N shows more)\n", shown - max_groups);
@@ -572,4 +601,259 @@ void gm_render_trace_json(struct gm_out *o, const char *file, const struct gm_tr
     gm_out_puts(o, "]");
     json_join(o, r, dump_file, set, j);
     gm_out_puts(o, "}");
+}
+
+/* ---- the HTML page ------------------------------------------------------------------- */
+
+extern const char gm_trace_js[];
+extern const char gm_trace_css[];
+
+#define TL_LEFT  250
+#define TL_WIDTH 900
+#define TL_TOP   20
+
+struct tl_row {
+    const char *name;
+    int kind; /* 0 group, 1 GC/STW/P fraction */
+    uint32_t y, h;
+    const float *v;  /* kind 1: [cols] */
+    uint32_t tl_row; /* kind 0: the timeline row */
+};
+
+static void fnum(struct gm_out *o, double v)
+{
+    if (v == 0) {
+        gm_out_puts(o, "0");
+    } else {
+        gm_out_printf(o, "%.2f", v);
+    }
+}
+
+/* A fraction row: runs of equal (rounded) opacity as one rect each. */
+static void frac_rects(struct gm_out *o, const struct gm_ttimeline *tl, const float *v, uint32_t y,
+                       uint32_t h, const char *color)
+{
+    uint32_t c = 0;
+    while (c < tl->cols) {
+        int q = (int)(v[c] * 20 + 0.5f);
+        uint32_t e = c + 1;
+        while (e < tl->cols && (int)(v[e] * 20 + 0.5f) == q) {
+            e++;
+        }
+        if (q > 0) {
+            gm_out_printf(o,
+                          "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\" "
+                          "fill-opacity=\"%.2f\"/>",
+                          c, y, e - c, h, color, q > 20 ? 1.0 : q / 20.0);
+        }
+        c = e;
+    }
+    gm_out_puts(o, "\n");
+}
+
+static const char *const state_color[GM_TL_STATES] = {"#2e9e44", "#f0a030", "#8e5fc2", "#c8463c"};
+static const char *const state_label[GM_TL_STATES] = {"running", "runnable", "in a system call",
+                                                      "waiting"};
+
+static void group_areas(struct gm_out *o, const struct gm_ttimeline *tl, uint32_t row, uint32_t y,
+                        uint32_t h)
+{
+    const float *v = tl->occ + (size_t)row * GM_TL_STATES * tl->cols;
+    double max = 0;
+    for (uint32_t c = 0; c < tl->cols; c++) {
+        double t = 0;
+        for (int s = 0; s < GM_TL_STATES; s++) {
+            t += v[(size_t)s * tl->cols + c];
+        }
+        max = t > max ? t : max;
+    }
+    if (max <= 0) {
+        return;
+    }
+    double scale = (double)(h - 2) / max, base = (double)(y + h);
+    for (int s = 0; s < GM_TL_STATES; s++) {
+        gm_out_printf(o, "<path fill=\"%s\" d=\"M0,%.1f", state_color[s], base);
+        for (uint32_t c = 0; c < tl->cols; c++) { /* the top of this state's band */
+            double cum = 0;
+            for (int k = 0; k <= s; k++) {
+                cum += v[(size_t)k * tl->cols + c];
+            }
+            double yy = base - cum * scale;
+            gm_out_printf(o, "L%u,%.1fL%u,%.1f", c, yy, c + 1, yy);
+        }
+        for (uint32_t c = tl->cols; c-- > 0;) { /* back along the band below */
+            double cum = 0;
+            for (int k = 0; k < s; k++) {
+                cum += v[(size_t)k * tl->cols + c];
+            }
+            double yy = base - cum * scale;
+            gm_out_printf(o, "L%u,%.1fL%u,%.1f", c + 1, yy, c, yy);
+        }
+        gm_out_puts(o, "Z\"/>\n");
+    }
+}
+
+static void json_floats(struct gm_out *o, const float *v, uint32_t n)
+{
+    gm_out_puts(o, "[");
+    for (uint32_t c = 0; c < n; c++) {
+        if (c) {
+            gm_out_puts(o, ",");
+        }
+        fnum(o, v[c]);
+    }
+    gm_out_puts(o, "]");
+}
+
+void gm_render_trace_html(struct gm_out *o, const char *file, const struct gm_trace_result *r,
+                          const struct gm_ttimeline *tl, const char *report, size_t report_len)
+{
+    /* the rows, top to bottom */
+    struct tl_row rows[GM_TL_MAX_ROWS + GM_TL_MAX_PS + 2];
+    uint32_t nr = 0, y = 0;
+    static const char *const pnames[] = {
+        "P0",  "P1",  "P2",  "P3",  "P4",  "P5",  "P6",  "P7",  "P8",  "P9",  "P10", "P11", "P12",
+        "P13", "P14", "P15", "P16", "P17", "P18", "P19", "P20", "P21", "P22", "P23", "P24", "P25",
+        "P26", "P27", "P28", "P29", "P30", "P31", "P32", "P33", "P34", "P35", "P36", "P37", "P38",
+        "P39", "P40", "P41", "P42", "P43", "P44", "P45", "P46", "P47", "P48", "P49", "P50", "P51",
+        "P52", "P53", "P54", "P55", "P56", "P57", "P58", "P59", "P60", "P61", "P62", "P63"};
+    rows[nr++] = (struct tl_row){"GC running", 1, y, 12, tl->gc, 0};
+    y += 14;
+    rows[nr++] = (struct tl_row){"stop-the-world", 1, y, 12, tl->stw, 0};
+    y += 14;
+    for (uint32_t p = 0; p < tl->ps && p < GM_TL_MAX_PS; p++) {
+        rows[nr++] = (struct tl_row){pnames[p], 1, y, 12, tl->pbusy + (size_t)p * tl->cols, 0};
+        y += 14;
+    }
+    y += 8;
+    for (uint32_t k = 0; k < tl->rows; k++) {
+        rows[nr++] =
+            (struct tl_row){gm_tgroup_name(r, &r->groups[tl->group[k]]), 0, y, 44, NULL, k};
+        y += 50;
+    }
+    uint32_t height = y;
+    char d[24];
+    dur(d, sizeof(d), r->info.duration_ns);
+
+    gm_out_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                   "script-src 'unsafe-inline'; style-src 'unsafe-inline'\">\n<title>");
+    gm_out_xml(o, file, strlen(file), SIZE_MAX);
+    gm_out_printf(o, " - gomedic trace</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>",
+                  gm_trace_css);
+    gm_out_xml(o, file, strlen(file), SIZE_MAX);
+    gm_out_printf(o,
+                  "</h1>\n<p class=\"sub\">Go 1.%u execution trace (%s), %s, %llu goroutines, "
+                  "GOMAXPROCS %llu</p>\n",
+                  r->info.minor, r->info.format == GM_TRACE_V1 ? "v1" : "v2", d,
+                  (unsigned long long)r->goroutines, (unsigned long long)r->gomaxprocs);
+    /* findings first: what the page is for */
+    gm_out_puts(o, "<h2>Findings</h2>\n");
+    if (!r->findings_nr) {
+        gm_out_puts(o, "<p>No findings.</p>\n");
+    } else {
+        gm_out_puts(o, "<table id=\"findings\"><tr><th class=\"l\">severity</th><th "
+                       "class=\"l\">finding</th><th class=\"l\">why</th><th "
+                       "class=\"l\">fix</th></tr>\n");
+        for (uint32_t i = 0; i < r->findings_nr; i++) {
+            const struct gm_tfinding *f = &r->findings[i];
+            gm_out_printf(
+                o, "<tr><td class=\"l sev-%s\">%s</td><td class=\"l\">%s</td><td class=\"l\">",
+                gm_severity_name(f->severity), gm_severity_name(f->severity), f->kind->id);
+            gm_out_xml(o, f->why, strlen(f->why), SIZE_MAX);
+            gm_out_puts(o, "</td><td class=\"l\">");
+            gm_out_xml(o, f->kind->fix, strlen(f->kind->fix), SIZE_MAX);
+            gm_out_puts(o, "</td></tr>\n");
+        }
+        gm_out_puts(o, "</table>\n");
+    }
+    /* the timeline */
+    gm_out_puts(o, "<h2>Timeline</h2>\n<div class=\"legend\">");
+    for (int s = 0; s < GM_TL_STATES; s++) {
+        gm_out_printf(o, "<span><i style=\"background:%s\"></i>%s</span>", state_color[s],
+                      state_label[s]);
+    }
+    gm_out_puts(o, "<span><i style=\"background:#3b7dd8\"></i>GC running</span>"
+                   "<span><i style=\"background:#222\"></i>stop-the-world</span>"
+                   "<span><i style=\"background:#777\"></i>P busy</span></div>\n"
+                   "<div class=\"bar\"><button id=\"reset\" type=\"button\">Reset zoom</button> "
+                   "wheel: zoom, drag: pan, double click: reset; the largest groups, goroutines "
+                   "by state (average per column)</div>\n");
+    gm_out_printf(o,
+                  "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" "
+                  "height=\"%u\" viewBox=\"0 0 %u %u\">\n<g id=\"ticks\"></g>\n",
+                  TL_LEFT + TL_WIDTH + 10, TL_TOP + height + 4, TL_LEFT + TL_WIDTH + 10,
+                  TL_TOP + height + 4);
+    for (uint32_t i = 0; i < nr; i++) {
+        char name[96];
+        size_t l = strlen(rows[i].name);
+        (void)snprintf(name, sizeof(name), "%s%s", l > 34 ? "…" : "",
+                       l > 34 ? rows[i].name + l - 33 : rows[i].name);
+        if (rows[i].kind == 0) {
+            size_t nl = strlen(name);
+            (void)snprintf(name + nl, sizeof(name) - nl, " ×%llu",
+                           (unsigned long long)r->groups[tl->group[rows[i].tl_row]].count);
+        }
+        gm_out_printf(o, "<text class=\"lbl\" x=\"%u\" y=\"%u\" text-anchor=\"end\">", TL_LEFT - 6,
+                      TL_TOP + rows[i].y + rows[i].h / 2 + 4);
+        gm_out_xml(o, name, strlen(name), SIZE_MAX);
+        gm_out_puts(o, "</text>\n");
+    }
+    gm_out_printf(o,
+                  "<svg id=\"plot\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u "
+                  "%u\" preserveAspectRatio=\"none\">\n",
+                  TL_LEFT, TL_TOP, TL_WIDTH, height, tl->cols, height);
+    for (uint32_t i = 0; i < nr; i++) {
+        if (rows[i].kind == 1) {
+            const char *color = i == 0 ? "#3b7dd8" : i == 1 ? "#222" : "#777";
+            gm_out_printf(o, "<rect x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"#f4f4f4\"/>",
+                          rows[i].y, tl->cols, rows[i].h);
+            frac_rects(o, tl, rows[i].v, rows[i].y, rows[i].h, color);
+        } else {
+            gm_out_printf(o,
+                          "<rect x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"#f8f8f8\"/>\n",
+                          rows[i].y, tl->cols, rows[i].h);
+            group_areas(o, tl, rows[i].tl_row, rows[i].y, rows[i].h);
+        }
+    }
+    gm_out_puts(o, "</svg>\n</svg>\n<div id=\"tip\"></div>\n");
+    /* the data for the script */
+    gm_out_printf(o,
+                  "<script type=\"application/json\" id=\"tl-data\">{\"cols\":%u,\"col_ns\":%llu,"
+                  "\"left\":%u,\"width\":%u,\"top\":%u,\"height\":%u,\"rows\":[",
+                  tl->cols, (unsigned long long)tl->col_ns, TL_LEFT, TL_WIDTH, TL_TOP, height);
+    for (uint32_t i = 0; i < nr; i++) {
+        gm_out_puts(o, i ? ",{\"name\":" : "{\"name\":");
+        /* JSON inside a script element: "</" must not appear; names never hold it escaped */
+        gm_out_json_cstr(o, rows[i].name);
+        gm_out_printf(o,
+                      ",\"kind\":\"%s\",\"y\":%u,\"h\":%u,\"v\":", rows[i].kind ? "frac" : "group",
+                      rows[i].y, rows[i].h);
+        if (rows[i].kind) {
+            json_floats(o, rows[i].v, tl->cols);
+        } else {
+            gm_out_puts(o, "[");
+            for (int s = 0; s < GM_TL_STATES; s++) {
+                if (s) {
+                    gm_out_puts(o, ",");
+                }
+                json_floats(
+                    o, tl->occ + ((size_t)rows[i].tl_row * GM_TL_STATES + (size_t)s) * tl->cols,
+                    tl->cols);
+            }
+            gm_out_puts(o, "]");
+        }
+        gm_out_puts(o, "}");
+    }
+    gm_out_puts(o, "]}</script>\n");
+    /* the report, as the terminal shows it */
+    gm_out_puts(o, "<h2>Report</h2>\n<pre id=\"report\">");
+    for (size_t at = 0; at < report_len;) { /* line by line: the newlines stay */
+        const char *nl = memchr(report + at, '\n', report_len - at);
+        size_t l = nl ? (size_t)(nl - (report + at)) : report_len - at;
+        gm_out_xml(o, report + at, l, SIZE_MAX);
+        gm_out_puts(o, "\n");
+        at += l + 1;
+    }
+    gm_out_printf(o, "</pre>\n<script>\n%s</script>\n</body>\n</html>\n", gm_trace_js);
 }
