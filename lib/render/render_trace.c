@@ -717,18 +717,29 @@ void gm_render_trace_html(struct gm_out *o, const char *file, const struct gm_tr
         "P26", "P27", "P28", "P29", "P30", "P31", "P32", "P33", "P34", "P35", "P36", "P37", "P38",
         "P39", "P40", "P41", "P42", "P43", "P44", "P45", "P46", "P47", "P48", "P49", "P50", "P51",
         "P52", "P53", "P54", "P55", "P56", "P57", "P58", "P59", "P60", "P61", "P62", "P63"};
-    rows[nr++] = (struct tl_row){"GC running", 1, y, 12, tl->gc, 0};
+    rows[nr++] =
+        (struct tl_row){.name = "GC running", .v = tl->gc, .kind = 1, .y = y, .h = 12, .tl_row = 0};
     y += 14;
-    rows[nr++] = (struct tl_row){"stop-the-world", 1, y, 12, tl->stw, 0};
+    rows[nr++] = (struct tl_row){
+        .name = "stop-the-world", .v = tl->stw, .kind = 1, .y = y, .h = 12, .tl_row = 0};
     y += 14;
     for (uint32_t p = 0; p < tl->ps && p < GM_TL_MAX_PS; p++) {
-        rows[nr++] = (struct tl_row){pnames[p], 1, y, 12, tl->pbusy + (size_t)p * tl->cols, 0};
+        rows[nr++] = (struct tl_row){.name = pnames[p],
+                                     .v = tl->pbusy + (size_t)p * tl->cols,
+                                     .kind = 1,
+                                     .y = y,
+                                     .h = 12,
+                                     .tl_row = 0};
         y += 14;
     }
     y += 8;
     for (uint32_t k = 0; k < tl->rows; k++) {
-        rows[nr++] =
-            (struct tl_row){gm_tgroup_name(r, &r->groups[tl->group[k]]), 0, y, 44, NULL, k};
+        rows[nr++] = (struct tl_row){.name = gm_tgroup_name(r, &r->groups[tl->group[k]]),
+                                     .v = NULL,
+                                     .kind = 0,
+                                     .y = y,
+                                     .h = 44,
+                                     .tl_row = k};
         y += 50;
     }
     uint32_t height = y;
