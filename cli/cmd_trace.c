@@ -1,5 +1,6 @@
 /* gomedic trace: execution traces (runtime/trace, go test -trace, /debug/pprof/trace). */
 #include "cmd.h"
+#include "gm/alloc.h"
 #include "gm/artifact.h"
 #include "gm/record.h"
 #include "gm/render_trace.h"
@@ -42,6 +43,12 @@ static const struct cli_opt options[] = {
     CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
 };
+
+static int id_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
 
 /* --html: the timeline (a second pass over the trace), the text report, the page. */
 static int write_html(const struct gm_artifact *a, const char *file,
@@ -95,6 +102,8 @@ static int run(int argc, char **argv, int first)
     struct gm_findings fd;
     struct gm_source src;
     uint32_t di = 0;
+    uint64_t *keep = NULL;
+    size_t keep_nr = 0;
     memset(&fd, 0, sizeof(fd));
     gm_source_init(&src);
     if (o.dump) {
@@ -119,6 +128,19 @@ static int run(int argc, char **argv, int first)
         if (gm_findings_goroutines(&set, di, &src, &fd) < 0) {
             cli_die("out of memory");
         }
+        /* the trace keeps the records of the dump's goroutines even when they end */
+        const struct gm_dump *d = &set.dumps[di];
+        keep = gm_xmalloc(sizeof(uint64_t) * (d->nr ? d->nr : 1));
+        if (!keep) {
+            cli_die("out of memory");
+        }
+        for (uint32_t k = 0; k < d->nr; k++) {
+            uint64_t id = gm_g_id(gm_gdump_g(&set, d->first + k));
+            if (id) {
+                keep[keep_nr++] = id;
+            }
+        }
+        qsort(keep, keep_nr, sizeof(uint64_t), id_cmp);
     }
     if (o.json && nfiles > 1) {
         gm_out_puts(&w, "[");
@@ -140,7 +162,7 @@ static int run(int argc, char **argv, int first)
             break;
         }
         struct gm_trace_result res;
-        r = gm_trace_analyze(a.in.p, a.in.len, &lim, &res);
+        r = gm_trace_analyze_input(&a.in, &lim, keep, keep_nr, &res);
         if (r == 0 && o.html && write_html(&a, file, &res, &lim) < 0) {
             rc = 2;
         }
@@ -196,6 +218,7 @@ static int run(int argc, char **argv, int first)
         gm_gdump_set_release(&set);
     }
     gm_source_release(&src);
+    free(keep);
     int fail_rc = gm_fail_exit(&o.fail, &recs);
     gm_records_release(&recs);
     if (cli_out_close(&w, "trace")) {

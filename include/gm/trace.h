@@ -24,12 +24,13 @@
  * message naming the event and what was expected. Hostile input is bounded: varints of more
  * than 10 bytes, batches over 64 kB (v2), strings over 1 MB, stacks over lim->max_frames
  * frames and tables over lim->max_strtab bytes are errors, not allocations.
- * Layer: parse. Reads: base, model (gm/stack.h).
+ * Layer: parse. Reads: base (gm/input.h), model (gm/stack.h).
  */
 #ifndef GM_TRACE_H
 #define GM_TRACE_H
 
 #include "gm/base.h"
+#include "gm/input.h"
 #include "gm/stack.h"
 
 #define GM_TRACE_NO_STACK UINT32_MAX
@@ -123,6 +124,12 @@ typedef int (*gm_trace_visit)(void *ctx, const struct gm_tev *ev);
 int gm_trace_read(const char *p, size_t len, const struct gm_limits *lim, struct gm_stacks *stacks,
                   gm_trace_visit visit, void *ctx, struct gm_trace_info *info,
                   struct gm_diag *diag);
+/* The same from an input, whose mapped pages leave the resident set as the reading passes
+ * them (gm_input_release): after each v2 generation; in a v1 trace after the first pass and
+ * behind the slowest batch of the merge. */
+int gm_trace_read_input(const struct gm_input *in, const struct gm_limits *lim,
+                        struct gm_stacks *stacks, gm_trace_visit visit, void *ctx,
+                        struct gm_trace_info *info, struct gm_diag *diag);
 
 /* Go's name of a wire event type in a format ("GoCreate", "EventBatch" ...), as Go's reader
  * for that format names it; NULL for a type the format does not have. */

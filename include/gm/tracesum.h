@@ -22,6 +22,7 @@
 #define GM_TRACESUM_H
 
 #include "gm/catalogue.h"
+#include "gm/input.h"
 #include "gm/stack.h"
 #include "gm/trace.h"
 
@@ -90,7 +91,9 @@ struct gm_tfinding {
     char why[320];
 };
 
-/* One goroutine, for --dump: what the trace knows of it. */
+/* One goroutine, for --dump: what the trace knows of it. Records are kept for the goroutines
+ * alive at the end and for those the caller asked to keep; the others are folded into their
+ * group when they end. */
 struct gm_tgor {
     uint64_t id;
     uint64_t creator;     /* goroutine that created it, 0: none seen */
@@ -115,9 +118,15 @@ struct gm_trace_result {
     int rc; /* 0, or the reader's error (the rest is what was read before it) */
     struct gm_diag diag;
     struct gm_stacks stacks;
+    /* The goroutines alive at the end (records of ended ones are folded into their group
+     * when they end and reused: memory follows the live goroutines, not the trace). */
     struct gm_tgor *gs;
-    uint32_t gs_nr, gs_alloc;
-    struct gm_u64map gmap; /* goroutine id -> index in gs */
+    uint32_t gs_nr, gs_alloc; /* slots; a free slot has id 0 */
+    struct gm_gidmap {        /* goroutine id -> slot, open addressing with deletion */
+        uint64_t *keys;       /* 0: empty */
+        uint32_t *vals;
+        uint32_t cap, nr;
+    } gmap;
     struct gm_tgroup *groups;
     uint32_t groups_nr, groups_alloc;
     uint32_t *order; /* groups in report order: user groups first, the most goroutines left
@@ -144,6 +153,11 @@ struct gm_trace_result {
  * then holds no goroutines, diag says why) or memory ran out. */
 int gm_trace_analyze(const char *p, size_t len, const struct gm_limits *lim,
                      struct gm_trace_result *res);
+/* The same, from an input (whose mapped pages are released as the reading passes them, so the
+ * resident memory stays below the trace's size), keeping the records of the goroutines in
+ * keep (sorted ids, e.g. a dump's for gm_trace_join) even when they end. */
+int gm_trace_analyze_input(const struct gm_input *in, const struct gm_limits *lim,
+                           const uint64_t *keep, size_t keep_nr, struct gm_trace_result *res);
 void gm_trace_result_release(struct gm_trace_result *res);
 
 /* The goroutine with this id, or NULL. */

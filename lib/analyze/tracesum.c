@@ -101,7 +101,9 @@ struct an {
     uint8_t *wcache; /* per stack id: enum gm_twait + 1 of a sync wait's stack, 0 unknown */
     uint32_t wcache_alloc;
     struct gm_u64map groupmap; /* start function string id -> group */
-    struct gm_u64map pmap;     /* P -> index in psince */
+    uint32_t *free;            /* slots of ended goroutines, to reuse */
+    uint32_t free_nr, free_alloc;
+    struct gm_u64map pmap; /* P -> index in psince */
     uint64_t *psince;
     uint32_t psince_nr, psince_alloc;
     int gc_on, stw_on;
@@ -111,8 +113,28 @@ struct an {
     /* the second pass of gm_trace_timeline */
     struct gm_ttimeline *tl;
     const struct gm_trace_result *prior;
-    int32_t *row_of; /* prior group -> timeline row, or -1 */
+    int32_t *tlrow; /* this pass's group -> timeline row (-1 none, -2 not looked up) */
+    uint32_t tlrow_alloc;
+    const uint64_t *keep; /* sorted ids whose records stay when they end */
+    size_t keep_nr;
 };
+
+static int kept(const struct an *a, uint64_t id)
+{
+    size_t lo = 0, hi = a->keep_nr;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->keep[mid] == id) {
+            return 1;
+        }
+        if (a->keep[mid] < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
 
 /* Adds [t0, t1) with weight to a row of columns. */
 static void bin(const struct gm_ttimeline *tl, float *row, uint64_t t0, uint64_t t1)
@@ -309,17 +331,126 @@ static uint32_t group_of(struct an *a, struct gm_tgor *g, int force)
     return gi;
 }
 
+/* ---- goroutine id -> slot: linear probing, backward-shift deletion ---------------------- */
+
+static uint32_t gid_hash(uint64_t id, uint32_t mask)
+{
+    id ^= id >> 33;
+    id *= 0xff51afd7ed558ccdull;
+    id ^= id >> 33;
+    return (uint32_t)id & mask;
+}
+
+static uint32_t gid_get(const struct gm_gidmap *m, uint64_t id)
+{
+    if (!m->cap) {
+        return GM_HTAB_END;
+    }
+    uint32_t mask = m->cap - 1;
+    for (uint32_t i = gid_hash(id, mask);; i = (i + 1) & mask) {
+        if (m->keys[i] == id) {
+            return m->vals[i];
+        }
+        if (m->keys[i] == 0) {
+            return GM_HTAB_END;
+        }
+    }
+}
+
+static int gid_put(struct gm_gidmap *m, uint64_t id, uint32_t val)
+{
+    if ((m->nr + 1) * 2 > m->cap) {
+        uint32_t ncap = m->cap ? m->cap * 2 : 64;
+        if (ncap < m->cap) {
+            return GM_ETOOBIG;
+        }
+        uint64_t *k = gm_xcalloc(ncap, sizeof(uint64_t));
+        uint32_t *v = gm_xmalloc(sizeof(uint32_t) * ncap);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return GM_ENOMEM;
+        }
+        for (uint32_t i = 0; i < m->cap; i++) {
+            if (m->keys[i]) {
+                uint32_t j = gid_hash(m->keys[i], ncap - 1);
+                while (k[j]) {
+                    j = (j + 1) & (ncap - 1);
+                }
+                k[j] = m->keys[i];
+                v[j] = m->vals[i];
+            }
+        }
+        free(m->keys);
+        free(m->vals);
+        m->keys = k;
+        m->vals = v;
+        m->cap = ncap;
+    }
+    uint32_t mask = m->cap - 1, i = gid_hash(id, mask);
+    while (m->keys[i] && m->keys[i] != id) {
+        i = (i + 1) & mask;
+    }
+    m->nr += m->keys[i] == 0;
+    m->keys[i] = id;
+    m->vals[i] = val;
+    return 0;
+}
+
+static void gid_del(struct gm_gidmap *m, uint64_t id)
+{
+    if (!m->cap) {
+        return;
+    }
+    uint32_t mask = m->cap - 1, i = gid_hash(id, mask);
+    while (m->keys[i] != id) {
+        if (m->keys[i] == 0) {
+            return;
+        }
+        i = (i + 1) & mask;
+    }
+    /* backward shift: move later members of the run into the hole when they may live there */
+    for (uint32_t j = (i + 1) & mask; m->keys[j]; j = (j + 1) & mask) {
+        uint32_t home = gid_hash(m->keys[j], mask);
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            m->keys[i] = m->keys[j];
+            m->vals[i] = m->vals[j];
+            i = j;
+        }
+    }
+    m->keys[i] = 0;
+    m->nr--;
+}
+
+static void gid_release(struct gm_gidmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
+
 static struct gm_tgor *gor(struct an *a, uint64_t id, uint64_t ts, uint32_t *idx)
 {
     struct gm_trace_result *r = a->r;
-    uint32_t i = gm_u64map_get(&r->gmap, id);
+    uint32_t i = gid_get(&r->gmap, id);
     if (i == GM_HTAB_END) {
-        if (GM_RESERVE(r->gs, r->gs_alloc, r->gs_nr + 1) < 0 ||
-            GM_RESERVE(a->acc, a->acc_alloc, r->gs_nr + 1) < 0 ||
-            gm_u64map_put(&r->gmap, id, r->gs_nr) < 0) {
+        if (a->free_nr) {
+            i = a->free[--a->free_nr];
+        } else {
+            if (GM_RESERVE(r->gs, r->gs_alloc, r->gs_nr + 1) < 0 ||
+                GM_RESERVE(a->acc, a->acc_alloc, r->gs_nr + 1) < 0) {
+                return NULL;
+            }
+            i = r->gs_nr++;
+        }
+        if (gid_put(&r->gmap, id, i) < 0) {
+            r->gs[i].id = 0;
+            if (a->free_nr < a->free_alloc ||
+                GM_RESERVE(a->free, a->free_alloc, a->free_nr + 1) == 0) {
+                a->free[a->free_nr++] = i;
+            }
             return NULL;
         }
-        i = r->gs_nr++;
         struct gm_tgor *g = &r->gs[i];
         memset(g, 0, sizeof(*g));
         memset(&a->acc[i], 0, sizeof(a->acc[i]));
@@ -342,10 +473,39 @@ static uint64_t span(uint64_t ts, uint64_t t0)
 }
 
 /* Time from since to ts goes to the state the goroutine leaves. */
+/* The timeline row of this pass's group gi: the first pass's group of the same start
+ * function, if it has a row (-1: none); found once per group. */
+static int32_t tl_row(struct an *a, uint32_t gi)
+{
+    if (gi >= a->tlrow_alloc) {
+        uint32_t had = a->tlrow_alloc;
+        if (GM_RESERVE(a->tlrow, a->tlrow_alloc, (uint64_t)gi + 1) < 0) {
+            return -1;
+        }
+        for (uint32_t k = had; k < a->tlrow_alloc; k++) {
+            a->tlrow[k] = -2; /* not looked up yet */
+        }
+    }
+    if (a->tlrow[gi] == -2) {
+        const char *name = gm_tgroup_name(a->r, &a->r->groups[gi]);
+        a->tlrow[gi] = -1;
+        for (uint32_t k = 0; k < a->tl->rows; k++) {
+            if (!strcmp(name, gm_tgroup_name(a->prior, &a->prior->groups[a->tl->group[k]]))) {
+                a->tlrow[gi] = (int32_t)k;
+                break;
+            }
+        }
+    }
+    return a->tlrow[gi];
+}
+
 static void tl_account(struct an *a, const struct gm_tgor *g, uint64_t ts)
 {
-    const struct gm_tgor *pg = gm_trace_goroutine(a->prior, g->id);
-    if (!pg || pg->group >= a->prior->groups_nr || a->row_of[pg->group] < 0) {
+    if (g->group == NO_GROUP) {
+        return; /* its start function is not known yet */
+    }
+    int32_t row = tl_row(a, g->group);
+    if (row < 0) {
         return;
     }
     int st = g->state == GM_TS_RUNNING    ? GM_TL_RUNNING
@@ -356,9 +516,8 @@ static void tl_account(struct an *a, const struct gm_tgor *g, uint64_t ts)
     if (st < 0) {
         return;
     }
-    float *row =
-        a->tl->occ + ((size_t)a->row_of[pg->group] * GM_TL_STATES + (size_t)st) * a->tl->cols;
-    bin(a->tl, row, g->since_ns, ts);
+    float *dst = a->tl->occ + ((size_t)row * GM_TL_STATES + (size_t)st) * a->tl->cols;
+    bin(a->tl, dst, g->since_ns, ts);
 }
 
 static void account(struct an *a, uint32_t i, uint64_t ts)
@@ -372,6 +531,10 @@ static void account(struct an *a, uint32_t i, uint64_t ts)
     switch (g->state) {
     case GM_TS_RUNNING:
         c->run += d;
+        if (c->assisting) { /* an assist's time is the time it runs (it may wait for credit) */
+            a->r->assist_ns +=
+                span(ts, c->assist_since > g->since_ns ? c->assist_since : g->since_ns);
+        }
         break;
     case GM_TS_RUNNABLE:
         c->runnable += d;
@@ -396,6 +559,8 @@ static void go_to(struct an *a, uint32_t i, unsigned state, uint64_t ts)
     g->state = (uint8_t)state;
     g->since_ns = ts;
 }
+
+static int retire(struct an *a, uint32_t i);
 
 static int visit(void *ctx, const struct gm_tev *e)
 {
@@ -489,6 +654,7 @@ static int visit(void *ctx, const struct gm_tev *e)
         go_to(a, i, ST_DEAD, e->ts);
         g->ended_ns = e->ts;
         r->ended++;
+        GM_TRY(retire(a, i));
         break;
     case GM_TEV_GO_SYSCALL:
         go_to(a, i, GM_TS_SYSCALL, e->ts);
@@ -591,7 +757,11 @@ static int visit(void *ctx, const struct gm_tev *e)
         break;
     case GM_TEV_ASSIST_END:
         if (a->acc[i].assisting) {
-            r->assist_ns += span(e->ts, a->acc[i].assist_since);
+            if (g->state == GM_TS_RUNNING) {
+                uint64_t from =
+                    a->acc[i].assist_since > g->since_ns ? a->acc[i].assist_since : g->since_ns;
+                r->assist_ns += span(e->ts, from);
+            }
             r->assist_nr++;
             a->acc[i].assisting = 0;
         }
@@ -614,24 +784,21 @@ static int visit(void *ctx, const struct gm_tev *e)
 
 /* ---- folding and findings ------------------------------------------------------------- */
 
-static void fold(struct an *a)
+/* Adds a goroutine's accumulators to its group; its state at the end too when it is alive. */
+static void fold_one(struct an *a, uint32_t i)
 {
     struct gm_trace_result *r = a->r;
-    uint64_t end = a->end;
-    for (uint32_t i = 0; i < r->gs_nr; i++) {
-        struct gm_tgor *g = &r->gs[i];
-        struct gacc *c = &a->acc[i];
-        if (g->state != 0 && g->state != ST_DEAD) {
-            account(a, i, end); /* the time to the end; the state stays */
-        }
-        if (c->assisting) {
-            r->assist_ns += span(end, c->assist_since);
-            r->assist_nr++;
-        }
-        uint32_t gi = group_of(a, g, 1);
-        if (gi == NO_GROUP) {
-            continue; /* out of memory for a group: the goroutine is counted, not grouped */
-        }
+    struct gm_tgor *g = &r->gs[i];
+    struct gacc *c = &a->acc[i];
+    if (c->assisting) {
+        r->assist_nr++;
+        c->assisting = 0;
+    }
+    uint32_t gi = group_of(a, g, 1);
+    if (gi == NO_GROUP) {
+        return; /* out of memory for a group: the goroutine is counted, not grouped */
+    }
+    {
         struct gm_tgroup *gr = &r->groups[gi];
         gr->count++;
         gr->run_ns += c->run;
@@ -662,7 +829,7 @@ static void fold(struct an *a)
         }
         if (g->state == ST_DEAD) {
             gr->ended++;
-            continue;
+            return;
         }
         gr->alive++;
         r->alive++;
@@ -686,6 +853,39 @@ static void fold(struct an *a)
         default:
             break;
         }
+    }
+}
+
+/* An ended goroutine: folded into its group, its slot freed for the next one. */
+static int retire(struct an *a, uint32_t i)
+{
+    struct gm_trace_result *r = a->r;
+    fold_one(a, i);
+    if (a->keep_nr && kept(a, r->gs[i].id)) {
+        return 0; /* folded (fold() skips ended records), kept for the join */
+    }
+    gid_del(&r->gmap, r->gs[i].id);
+    r->gs[i].id = 0;
+    if (GM_RESERVE(a->free, a->free_alloc, a->free_nr + 1) < 0) {
+        return GM_ENOMEM;
+    }
+    a->free[a->free_nr++] = i;
+    return 0;
+}
+
+static void fold(struct an *a)
+{
+    struct gm_trace_result *r = a->r;
+    uint64_t end = a->end;
+    for (uint32_t i = 0; i < r->gs_nr; i++) {
+        struct gm_tgor *g = &r->gs[i];
+        if (g->id == 0 || g->state == ST_DEAD) {
+            continue; /* a free slot, or a kept record folded when it ended */
+        }
+        if (g->state != 0 && g->state != ST_DEAD) {
+            account(a, i, end); /* the time to the end; the state stays */
+        }
+        fold_one(a, i);
     }
     /* GC: the mark workers' running time */
     for (uint32_t k = 0; k < r->groups_nr; k++) {
@@ -827,7 +1027,7 @@ static int leaks(struct gm_trace_result *r, uint64_t end)
             uint64_t min_wait = end / 10 > 1000000 ? end / 10 : 1000000;
             for (uint32_t i = 0; i < r->gs_nr; i++) {
                 const struct gm_tgor *g = &r->gs[i];
-                if (g->group != k || g->state != GM_TS_WAITING || g->wait != w ||
+                if (g->id == 0 || g->group != k || g->state != GM_TS_WAITING || g->wait != w ||
                     span(end, g->since_ns) < min_wait) {
                     continue;
                 }
@@ -1069,13 +1269,23 @@ static int sev_cmp(const void *x, const void *y)
     return a->count > b->count ? -1 : a->count < b->count ? 1 : 0;
 }
 
-static int analyze(const char *p, size_t len, const struct gm_limits *lim,
-                   struct gm_trace_result *res, struct an *tlpass);
+static int analyze(const char *p, size_t len, const struct gm_input *in,
+                   const struct gm_limits *lim, struct gm_trace_result *res, struct an *opts);
 
 int gm_trace_analyze(const char *p, size_t len, const struct gm_limits *lim,
                      struct gm_trace_result *res)
 {
-    return analyze(p, len, lim, res, NULL);
+    return analyze(p, len, NULL, lim, res, NULL);
+}
+
+int gm_trace_analyze_input(const struct gm_input *in, const struct gm_limits *lim,
+                           const uint64_t *keep, size_t keep_nr, struct gm_trace_result *res)
+{
+    struct an o;
+    memset(&o, 0, sizeof(o));
+    o.keep = keep;
+    o.keep_nr = keep_nr;
+    return analyze(in->p, in->len, in, lim, res, &o);
 }
 
 int gm_trace_timeline(const char *p, size_t len, const struct gm_limits *lim,
@@ -1092,20 +1302,12 @@ int gm_trace_timeline(const char *p, size_t len, const struct gm_limits *lim,
     memset(&a, 0, sizeof(a));
     a.tl = tl;
     a.prior = first;
-    a.row_of = gm_xmalloc(sizeof(int32_t) * (first->groups_nr ? first->groups_nr : 1));
-    if (!a.row_of) {
-        return GM_ENOMEM;
-    }
-    for (uint32_t k = 0; k < first->groups_nr; k++) {
-        a.row_of[k] = -1;
-    }
     for (uint32_t k = 0; k < first->groups_nr && tl->rows < rows && tl->rows < GM_TL_MAX_ROWS;
          k++) {
         uint32_t gi = first->order[k];
         if (first->groups[gi].runtime) {
             continue;
         }
-        a.row_of[gi] = (int32_t)tl->rows;
         tl->group[tl->rows++] = gi;
     }
     tl->occ = gm_xcalloc((size_t)(tl->rows ? tl->rows : 1) * GM_TL_STATES * cols, sizeof(float));
@@ -1115,10 +1317,9 @@ int gm_trace_timeline(const char *p, size_t len, const struct gm_limits *lim,
     int rc = GM_ENOMEM;
     if (tl->occ && tl->pbusy && tl->gc && tl->stw) {
         struct gm_trace_result second;
-        rc = analyze(p, len, lim, &second, &a);
+        rc = analyze(p, len, NULL, lim, &second, &a);
         gm_trace_result_release(&second);
     }
-    free(a.row_of);
     if (rc < 0) {
         gm_ttimeline_release(tl);
     }
@@ -1134,25 +1335,29 @@ void gm_ttimeline_release(struct gm_ttimeline *tl)
     memset(tl, 0, sizeof(*tl));
 }
 
-static int analyze(const char *p, size_t len, const struct gm_limits *lim,
-                   struct gm_trace_result *res, struct an *tlpass)
+static int analyze(const char *p, size_t len, const struct gm_input *in,
+                   const struct gm_limits *lim, struct gm_trace_result *res, struct an *opts)
 {
     memset(res, 0, sizeof(*res));
     res->stw_max_kind = UINT32_MAX;
     GM_TRY(gm_stacks_init(&res->stacks, lim ? lim->max_strtab : 1ull << 30));
     struct an a;
     memset(&a, 0, sizeof(a));
-    if (tlpass) {
-        a.tl = tlpass->tl;
-        a.prior = tlpass->prior;
-        a.row_of = tlpass->row_of;
+    if (opts) {
+        a.tl = opts->tl;
+        a.prior = opts->prior;
+        a.keep = opts->keep;
+        a.keep_nr = opts->keep_nr;
     }
     a.r = res;
-    int rc = gm_trace_read(p, len, lim, &res->stacks, visit, &a, &res->info, &res->diag);
+    int rc = in ? gm_trace_read_input(in, lim, &res->stacks, visit, &a, &res->info, &res->diag)
+                : gm_trace_read(p, len, lim, &res->stacks, visit, &a, &res->info, &res->diag);
     if (rc == GM_ENOMEM || (rc < 0 && res->info.events == 0)) {
         free(a.acc);
         free(a.wcache);
         free(a.psince);
+        free(a.free);
+        free(a.tlrow);
         gm_u64map_release(&a.groupmap);
         gm_u64map_release(&a.pmap);
         return rc;
@@ -1176,6 +1381,8 @@ static int analyze(const char *p, size_t len, const struct gm_limits *lim,
     free(a.acc);
     free(a.wcache);
     free(a.psince);
+    free(a.free);
+    free(a.tlrow);
     gm_u64map_release(&a.groupmap);
     gm_u64map_release(&a.pmap);
     return frc;
@@ -1184,7 +1391,7 @@ static int analyze(const char *p, size_t len, const struct gm_limits *lim,
 void gm_trace_result_release(struct gm_trace_result *res)
 {
     gm_stacks_release(&res->stacks);
-    gm_u64map_release(&res->gmap);
+    gid_release(&res->gmap);
     free(res->gs);
     free(res->groups);
     free(res->order);
@@ -1194,7 +1401,7 @@ void gm_trace_result_release(struct gm_trace_result *res)
 
 const struct gm_tgor *gm_trace_goroutine(const struct gm_trace_result *res, uint64_t id)
 {
-    uint32_t i = gm_u64map_get(&res->gmap, id);
+    uint32_t i = gid_get(&res->gmap, id);
     return i == GM_HTAB_END ? NULL : &res->gs[i];
 }
 

@@ -425,6 +425,8 @@ struct cursor {
     uint64_t key;   /* v2: M id; v1: P id */
     uint32_t idx;   /* file order, the tie-break */
     uint8_t cpu;    /* v2 CPU samples: times are absolute */
+    uint8_t primed; /* its next event is decoded (else ticks is the batch's start) */
+    uint32_t ctx;   /* index of its M's (v2) or P's (v1) state, UINT32_MAX until known */
     /* the next event */
     uint8_t typ;
     uint8_t nargs;
@@ -439,6 +441,8 @@ struct ctxst { /* the M (v2) or P (v1) a batch belongs to */
 
 struct rd {
     const uint8_t *base, *end;
+    const struct gm_input *in; /* NULL: a plain buffer, nothing to release */
+    uint64_t merged;           /* events merged since the last release */
     const struct gm_limits *lim;
     struct gm_stacks *stk;
     gm_trace_visit visit;
@@ -453,7 +457,8 @@ struct rd {
     /* string and stack tables (per generation in v2) */
     struct gm_u64map strmap; /* trace string id -> index in strs */
     struct gm_str *strs;
-    uint32_t strs_nr, strs_alloc;
+    uint32_t *strs_sid; /* per strs entry: its interned id, UINT32_MAX until asked */
+    uint32_t strs_nr, strs_alloc, strs_sid_alloc;
     struct gm_u64map stkmap; /* trace stack id -> gm_stacks id */
     uint32_t *frames;        /* scratch: frame ids of one stack */
     /* cursors and the heap over them */
@@ -461,11 +466,15 @@ struct rd {
     uint32_t cur_nr, cur_alloc;
     uint32_t *heap;
     uint32_t heap_nr, heap_alloc;
+    uint32_t *pend; /* cursors by start time, not yet in the heap */
+    uint32_t pend_alloc;
     /* per M (v2) / P (v1) */
     struct gm_u64map ctxmap;
     struct ctxst *ctx;
     uint32_t ctx_nr, ctx_alloc;
-    uint32_t empty_str; /* interned "" */
+    uint32_t empty_str;    /* interned "" */
+    const char *v1s_p[32]; /* v1 reason strings interned so far */
+    uint32_t v1s_id[32], v1s_nr;
 };
 
 static uint64_t off_of(const struct rd *r, const uint8_t *p)
@@ -475,9 +484,14 @@ static uint64_t off_of(const struct rd *r, const uint8_t *p)
 
 /* An unsigned LEB128 varint of at most 10 bytes; non-minimal encodings are accepted (the
  * runtime pads batch sizes to 10 bytes). 0, GM_ETRUNC or GM_EFORMAT. */
-static int uvar(const uint8_t **pp, const uint8_t *end, uint64_t *v)
+static inline int uvar(const uint8_t **pp, const uint8_t *end, uint64_t *v)
 {
     const uint8_t *p = *pp;
+    if (p < end && *p < 0x80) { /* most arguments fit in a byte */
+        *v = *p;
+        *pp = p + 1;
+        return 0;
+    }
     uint64_t x = 0;
     for (unsigned i = 0; i < 10; i++) {
         if (p >= end) {
@@ -537,18 +551,29 @@ static uint64_t tick_ns(struct rd *r, uint64_t ticks)
     return d >= 4611686018427387904.0 ? 4611686018427387904ull : (uint64_t)d;
 }
 
-static struct ctxst *ctx_get(struct rd *r, uint64_t key)
+/* The index of the state of M (v2) or P (v1) key, made on first use; UINT32_MAX: out of
+ * memory. An index, not a pointer: making one may move the array. */
+static uint32_t ctx_idx(struct rd *r, uint64_t key)
 {
     uint32_t i = gm_u64map_get(&r->ctxmap, key);
     if (i != GM_HTAB_END) {
-        return &r->ctx[i];
+        return i;
     }
     if (GM_RESERVE(r->ctx, r->ctx_alloc, r->ctx_nr + 1) < 0 ||
         gm_u64map_put(&r->ctxmap, key, r->ctx_nr) < 0) {
-        return NULL;
+        return UINT32_MAX;
     }
     r->ctx[r->ctx_nr] = (struct ctxst){0, NO_P};
-    return &r->ctx[r->ctx_nr++];
+    return r->ctx_nr++;
+}
+
+/* The cursor's own M or P, looked up once per batch. */
+static uint32_t cur_ctx(struct rd *r, struct cursor *c)
+{
+    if (c->ctx == UINT32_MAX) {
+        c->ctx = ctx_idx(r, c->key);
+    }
+    return c->ctx;
 }
 
 /* ---- tables --------------------------------------------------------------------------- */
@@ -564,7 +589,8 @@ static void tables_reset(struct rd *r)
 
 static int add_string(struct rd *r, uint64_t id, const uint8_t *p, size_t len)
 {
-    if (GM_RESERVE(r->strs, r->strs_alloc, r->strs_nr + 1) < 0) {
+    if (GM_RESERVE(r->strs, r->strs_alloc, r->strs_nr + 1) < 0 ||
+        GM_RESERVE(r->strs_sid, r->strs_sid_alloc, r->strs_nr + 1) < 0) {
         return GM_ENOMEM;
     }
     int rc = gm_u64map_put(&r->strmap, id, r->strs_nr);
@@ -574,6 +600,7 @@ static int add_string(struct rd *r, uint64_t id, const uint8_t *p, size_t len)
     if (rc == 1) {
         return 1; /* duplicate id: the first one stays */
     }
+    r->strs_sid[r->strs_nr] = UINT32_MAX;
     r->strs[r->strs_nr++] = (struct gm_str){(const char *)p, len};
     return 0;
 }
@@ -586,12 +613,19 @@ static struct gm_str get_string(const struct rd *r, uint64_t id)
 
 static uint32_t intern_str(struct rd *r, uint64_t id, int *err)
 {
+    uint32_t i = gm_u64map_get(&r->strmap, id);
+    if (i != GM_HTAB_END && r->strs_sid && r->strs_sid[i] != UINT32_MAX) {
+        return r->strs_sid[i]; /* interned already in this generation */
+    }
     struct gm_str s = get_string(r, id);
     uint32_t sid;
     int rc = gm_strtab_intern(&r->stk->strs, s.p, s.len, &sid);
     if (rc < 0) {
         *err = rc;
         return UINT32_MAX;
+    }
+    if (i != GM_HTAB_END && r->strs_sid) {
+        r->strs_sid[i] = sid;
     }
     return sid;
 }
@@ -672,10 +706,19 @@ static void heap_down(struct rd *r, uint32_t i)
     }
 }
 
-static void heap_build(struct rd *r)
+static void heap_push(struct rd *r, uint32_t c)
 {
-    for (uint32_t i = r->heap_nr / 2; i-- > 0;) {
-        heap_down(r, i);
+    uint32_t i = r->heap_nr++;
+    r->heap[i] = c;
+    while (i > 0) {
+        uint32_t up = (i - 1) / 2;
+        if (!cur_less(r, r->heap[i], r->heap[up])) {
+            break;
+        }
+        uint32_t t = r->heap[i];
+        r->heap[i] = r->heap[up];
+        r->heap[up] = t;
+        i = up;
     }
 }
 
@@ -735,10 +778,11 @@ static int emit_v2(struct rd *r, struct cursor *c)
         e.stack = map_stack(r, a[4]);
         return put(r, &e);
     }
-    struct ctxst *m = ctx_get(r, c->key);
-    if (!m) {
+    uint32_t mi = cur_ctx(r, c);
+    if (mi == UINT32_MAX) {
         return GM_ENOMEM;
     }
+    struct ctxst *m = &r->ctx[mi];
     e.p = m->p;
     e.g = m->g;
     int err = 0;
@@ -756,10 +800,11 @@ static int emit_v2(struct rd *r, struct cursor *c)
         m->p = NO_P;
         break;
     case V2_PROCSTEAL: {
-        struct ctxst *victim = ctx_get(r, a[3]);
-        if (!victim) {
+        uint32_t vi = ctx_idx(r, a[3]);
+        if (vi == UINT32_MAX) {
             return GM_ENOMEM;
         }
+        struct ctxst *victim = &r->ctx[vi]; /* m is not used after this: the array may move */
         if (victim->p == a[1]) {
             victim->p = NO_P;
         }
@@ -834,10 +879,11 @@ static int emit_v2(struct rd *r, struct cursor *c)
             return 0; /* a status this reader does not know: the next event says */
         }
         if (a[3] == GM_TS_RUNNING || a[3] == GM_TS_SYSCALL) {
-            struct ctxst *on = ctx_get(r, a[2]);
-            if (!on) {
+            uint32_t oi = ctx_idx(r, a[2]);
+            if (oi == UINT32_MAX) {
                 return GM_ENOMEM;
             }
+            struct ctxst *on = &r->ctx[oi]; /* m is not used after this: the array may move */
             on->g = a[1];
             e.p = on->p;
         }
@@ -908,31 +954,59 @@ static int emit_v2(struct rd *r, struct cursor *c)
     return put(r, &e);
 }
 
-/* Merges the cursors of one generation (or a whole v1 trace) in time order. */
+/* Merges the cursors of one generation (or a whole v1 trace) in time order. A cursor enters
+ * the heap at its batch's start time and decodes its first event only when it reaches the
+ * top: a batch's bytes are touched when the merge gets to its time, not all at the start (the
+ * kernel maps the neighbours of a faulted page too: priming every batch of a v1 trace would
+ * map the whole file). */
 static int merge(struct rd *r, int (*next)(struct rd *, struct cursor *),
                  int (*emit)(struct rd *, struct cursor *))
 {
+    /* the batches by start time wait outside the heap until the merge reaches that time, so
+     * the heap holds only the batches in progress (about one per M or P) */
     r->heap_nr = 0;
-    if (GM_RESERVE(r->heap, r->heap_alloc, r->cur_nr) < 0) {
+    if (GM_RESERVE(r->heap, r->heap_alloc, r->cur_nr) < 0 ||
+        GM_RESERVE(r->pend, r->pend_alloc, r->cur_nr) < 0) {
         return GM_ENOMEM;
     }
     for (uint32_t i = 0; i < r->cur_nr; i++) {
-        int rc = next(r, &r->cur[i]);
-        if (rc < 0) {
-            return rc;
-        }
-        if (rc > 0) {
-            r->heap[r->heap_nr++] = i;
-        }
+        r->cur[i].primed = 0;
+        r->pend[i] = i;
     }
-    heap_build(r);
-    while (r->heap_nr) {
-        struct cursor *c = &r->cur[r->heap[0]];
-        uint64_t ns = tick_ns(r, c->ticks);
-        if (ns > r->info->duration_ns) {
-            r->info->duration_ns = ns;
+    /* insertion sort: batches come in file order, which is nearly their time order */
+    for (uint32_t i = 1; i < r->cur_nr; i++) {
+        uint32_t x = r->pend[i], j = i;
+        for (; j > 0 && cur_less(r, x, r->pend[j - 1]); j--) {
+            r->pend[j] = r->pend[j - 1];
         }
-        GM_TRY(emit(r, c));
+        r->pend[j] = x;
+    }
+    uint32_t np = 0;
+    for (;;) {
+        while (np < r->cur_nr && (r->heap_nr == 0 || !cur_less(r, r->heap[0], r->pend[np]))) {
+            heap_push(r, r->pend[np++]);
+        }
+        if (!r->heap_nr) {
+            break;
+        }
+        struct cursor *c = &r->cur[r->heap[0]];
+        if (c->primed) {
+            uint64_t ns = tick_ns(r, c->ticks);
+            if (ns > r->info->duration_ns) {
+                r->info->duration_ns = ns;
+            }
+            GM_TRY(emit(r, c));
+            if (r->in && ++r->merged >= (1u << 20)) { /* the pages behind the slowest batch */
+                r->merged = 0;
+                const uint8_t *lo = np < r->cur_nr ? r->cur[r->pend[np]].p : r->end;
+                for (uint32_t k = 0; k < r->heap_nr; k++) {
+                    const uint8_t *q = r->cur[r->heap[k]].p;
+                    lo = q < lo ? q : lo;
+                }
+                gm_input_release(r->in, (size_t)(lo - r->base));
+            }
+        }
+        c->primed = 1;
         int rc = next(r, c);
         if (rc < 0) {
             return rc;
@@ -1138,6 +1212,7 @@ static int v2_generation(struct rd *r, const uint8_t **pp, struct v2batch **bv, 
         }
         struct cursor *c = &r->cur[r->cur_nr];
         memset(c, 0, sizeof(*c));
+        c->ctx = UINT32_MAX;
         c->p = b->p;
         c->end = b->end;
         c->ticks = b->time;
@@ -1168,6 +1243,9 @@ static int read_v2(struct rd *r)
     while (p < r->end) {
         const uint8_t *before = p;
         rc = v2_generation(r, &p, &bv, &balloc);
+        if (r->in) {
+            gm_input_release(r->in, (size_t)(p - r->base));
+        }
         if (rc < 0 || p == before) {
             break;
         }
@@ -1313,10 +1391,21 @@ static int v1_next(struct rd *r, struct cursor *c)
 
 static uint32_t v1_str(struct rd *r, const char *s, int *err)
 {
+    /* the reasons are static strings: remember the last few by address */
+    for (uint32_t k = 0; k < r->v1s_nr; k++) {
+        if (r->v1s_p[k] == s) {
+            return r->v1s_id[k];
+        }
+    }
     uint32_t id;
     int rc = gm_strtab_intern(&r->stk->strs, s, strlen(s), &id);
     if (rc < 0) {
         *err = rc;
+        return UINT32_MAX;
+    }
+    if (r->v1s_nr < GM_ARRAY_NR(r->v1s_p)) {
+        r->v1s_p[r->v1s_nr] = s;
+        r->v1s_id[r->v1s_nr++] = id;
     }
     return id;
 }
@@ -1357,10 +1446,11 @@ static int emit_v1(struct rd *r, struct cursor *c)
                        .stack2 = GM_TRACE_NO_STACK,
                        .str = UINT32_MAX,
                        .p = c->key};
-    struct ctxst *pc = ctx_get(r, c->key);
-    if (!pc) {
+    uint32_t pi = cur_ctx(r, c);
+    if (pi == UINT32_MAX) {
         return GM_ENOMEM;
     }
+    struct ctxst *pc = &r->ctx[pi];
     e.g = pc->g;
     if (v1_has_stack(t) && na > 0) {
         e.stack = map_stack(r, a[na - 1]);
@@ -1500,16 +1590,59 @@ static int emit_v1(struct rd *r, struct cursor *c)
     return put(r, &e);
 }
 
+/* Pass 1 of a v1 trace looks into strings, stacks, the frequency and batch headers only: an
+ * ordinary event with inline arguments is counted and stepped over (its varints are not
+ * decoded). Returns the byte after it, or NULL to let v1_raw read it (and report an error). */
+static const uint8_t *v1_skip(const struct rd *r, const uint8_t *p, const uint8_t *end,
+                              unsigned *typ)
+{
+    unsigned b = *p;
+    unsigned t = b & 0x3f, narg = (b >> 6) + 1, inl = 4;
+    if (r->minor < 7) {
+        narg++;
+        inl++;
+    }
+    if (t == V1_NONE || t >= V1_NTYPES || narg >= inl || t == V1_BATCH || t == V1_STRING ||
+        t == V1_STACK || t == V1_FREQUENCY || t == V1_USERLOG || v1_min_minor(t) > r->minor) {
+        return NULL;
+    }
+    const uint8_t *q = p + 1;
+    for (unsigned k = 0; k < narg; k++) {
+        const uint8_t *start = q;
+        while (q < end && (*q & 0x80)) {
+            q++;
+        }
+        if (q >= end || q - start >= 10) {
+            return NULL;
+        }
+        q++;
+    }
+    *typ = t;
+    return q;
+}
+
 static int read_v1(struct rd *r)
 {
     const uint8_t *p = r->base + 16, *end = r->end;
     int err = 0;
     r->info->generations = 1;
     /* pass 1: strings, stacks, frequency, batch boundaries */
+    const uint8_t *next_release = p + (4u << 20);
     struct cursor *open = NULL;
     while (p < end) {
         const uint8_t *at = p;
         unsigned t = 0, n = 0;
+        if (r->in && p >= next_release) { /* read again in the merge */
+            gm_input_release(r->in, (size_t)(p - r->base));
+            next_release = p + (4u << 20);
+        }
+        const uint8_t *skip = v1_skip(r, p, end, &t);
+        if (skip) {
+            r->info->counts[t]++;
+            r->info->events++;
+            p = skip;
+            continue;
+        }
         uint64_t args[MAX_ARGS] = {0};
         const uint8_t *data = NULL;
         uint64_t dlen = 0;
@@ -1524,6 +1657,7 @@ static int read_v1(struct rd *r)
         }
         r->info->counts[t]++;
         r->info->events++;
+
         switch (t) {
         case V1_BATCH: {
             if (open) {
@@ -1541,6 +1675,7 @@ static int read_v1(struct rd *r)
             }
             open = &r->cur[r->cur_nr];
             memset(open, 0, sizeof(*open));
+            open->ctx = UINT32_MAX;
             open->p = p;
             open->end = end;
             open->key = args[0];
@@ -1599,14 +1734,35 @@ done:
             r->cur[i].end = p;
         }
     }
+    if (r->in) { /* the merge reads the file again, front to back */
+        gm_input_release(r->in, (size_t)(p - r->base));
+    }
     GM_TRY(merge(r, v1_next, emit_v1));
     return err;
 }
 
 /* ---- entry ---------------------------------------------------------------------------- */
 
+static int read_trace(const char *p, size_t len, const struct gm_input *in,
+                      const struct gm_limits *lim, struct gm_stacks *stacks, gm_trace_visit visit,
+                      void *ctx, struct gm_trace_info *info, struct gm_diag *diag);
+
 int gm_trace_read(const char *p, size_t len, const struct gm_limits *lim, struct gm_stacks *stacks,
                   gm_trace_visit visit, void *ctx, struct gm_trace_info *info, struct gm_diag *diag)
+{
+    return read_trace(p, len, NULL, lim, stacks, visit, ctx, info, diag);
+}
+
+int gm_trace_read_input(const struct gm_input *in, const struct gm_limits *lim,
+                        struct gm_stacks *stacks, gm_trace_visit visit, void *ctx,
+                        struct gm_trace_info *info, struct gm_diag *diag)
+{
+    return read_trace(in->p, in->len, in, lim, stacks, visit, ctx, info, diag);
+}
+
+static int read_trace(const char *p, size_t len, const struct gm_input *in,
+                      const struct gm_limits *lim, struct gm_stacks *stacks, gm_trace_visit visit,
+                      void *ctx, struct gm_trace_info *info, struct gm_diag *diag)
 {
     memset(info, 0, sizeof(*info));
     struct gm_limits dl;
@@ -1659,6 +1815,7 @@ int gm_trace_read(const char *p, size_t len, const struct gm_limits *lim, struct
     memset(&r, 0, sizeof(r));
     r.base = (const uint8_t *)p;
     r.end = r.base + len;
+    r.in = in;
     r.lim = lim;
     r.stk = stacks;
     r.visit = visit;
@@ -1682,9 +1839,11 @@ int gm_trace_read(const char *p, size_t len, const struct gm_limits *lim, struct
     tables_reset(&r);
     gm_u64map_release(&r.ctxmap);
     free(r.strs);
+    free(r.strs_sid);
     free(r.frames);
     free(r.cur);
     free(r.heap);
+    free(r.pend);
     free(r.ctx);
     return rc;
 }

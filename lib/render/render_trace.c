@@ -614,8 +614,8 @@ extern const char gm_trace_css[];
 
 struct tl_row {
     const char *name;
-    const float *v;  /* kind 1: [cols] */
-    int kind;        /* 0 group, 1 GC/STW/P fraction */
+    const float *v; /* kind 1: [cols] */
+    int kind;       /* 0 group, 1 GC/STW/P fraction */
     uint32_t y, h;
     uint32_t tl_row; /* kind 0: the timeline row */
 };
