@@ -95,7 +95,8 @@ struct gm_tev {
     uint64_t p;  /* the P of the M (v2) or the batch's P (v1); UINT64_MAX: none */
     uint64_t a, b;
     uint64_t off;    /* byte offset of the event in the file */
-    uint32_t stack;  /* gm_stacks id or GM_TRACE_NO_STACK */
+    uint32_t stack;  /* gm_stacks id or GM_TRACE_NO_STACK; resolved for GO_CREATE, GO_STOP,
+                    GO_BLOCK and GO_STATUS only (the others are not looked up) */
     uint32_t stack2; /* GO_CREATE: the new goroutine's start */
     uint32_t str;    /* interned string id in stacks->strs, or UINT32_MAX */
     uint8_t kind;    /* enum gm_tev_kind */

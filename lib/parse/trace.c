@@ -435,6 +435,12 @@ struct cursor {
     const uint8_t *data; /* v1 UserLog trailer */
 };
 
+struct hent { /* a heap entry: a cursor and its next event's time (its batch start if not
+                primed); the cursor's idx breaks ties, so the order is that of the file */
+    uint64_t ticks;
+    uint32_t idx;
+};
+
 struct ctxst { /* the M (v2) or P (v1) a batch belongs to */
     uint64_t g, p;
 };
@@ -464,7 +470,7 @@ struct rd {
     /* cursors and the heap over them */
     struct cursor *cur;
     uint32_t cur_nr, cur_alloc;
-    uint32_t *heap;
+    struct hent *heap; /* (time, cursor) */
     uint32_t heap_nr, heap_alloc;
     uint32_t *pend; /* cursors by start time, not yet in the heap */
     uint32_t pend_alloc;
@@ -686,40 +692,48 @@ static int cur_less(const struct rd *r, uint32_t a, uint32_t b)
     return x->ticks != y->ticks ? x->ticks < y->ticks : x->idx < y->idx;
 }
 
+/* Heap entries carry their key, so sifting never touches the cursors. */
+static int key_less(const struct hent *x, const struct hent *y)
+{
+    return x->ticks != y->ticks ? x->ticks < y->ticks : x->idx < y->idx;
+}
+
 static void heap_down(struct rd *r, uint32_t i)
 {
+    struct hent *h = r->heap;
+    uint32_t n = r->heap_nr;
+    struct hent x = h[i];
     for (;;) {
-        uint32_t l = 2 * i + 1, m = i;
-        if (l < r->heap_nr && cur_less(r, r->heap[l], r->heap[m])) {
-            m = l;
+        uint32_t l = 2 * i + 1, m = l;
+        if (l >= n) {
+            break;
         }
-        if (l + 1 < r->heap_nr && cur_less(r, r->heap[l + 1], r->heap[m])) {
+        if (l + 1 < n && key_less(&h[l + 1], &h[l])) {
             m = l + 1;
         }
-        if (m == i) {
-            return;
+        if (!key_less(&h[m], &x)) {
+            break;
         }
-        uint32_t t = r->heap[i];
-        r->heap[i] = r->heap[m];
-        r->heap[m] = t;
+        h[i] = h[m];
         i = m;
     }
+    h[i] = x;
 }
 
 static void heap_push(struct rd *r, uint32_t c)
 {
+    struct hent *h = r->heap;
+    struct hent x = {r->cur[c].ticks, c};
     uint32_t i = r->heap_nr++;
-    r->heap[i] = c;
     while (i > 0) {
         uint32_t up = (i - 1) / 2;
-        if (!cur_less(r, r->heap[i], r->heap[up])) {
+        if (!key_less(&x, &h[up])) {
             break;
         }
-        uint32_t t = r->heap[i];
-        r->heap[i] = r->heap[up];
-        r->heap[up] = t;
+        h[i] = h[up];
         i = up;
     }
+    h[i] = x;
 }
 
 /* ---- v2 ------------------------------------------------------------------------------- */
@@ -775,7 +789,6 @@ static int emit_v2(struct rd *r, struct cursor *c)
         e.kind = GM_TEV_CPU_SAMPLE;
         e.g = a[3];
         e.p = a[2];
-        e.stack = map_stack(r, a[4]);
         return put(r, &e);
     }
     uint32_t mi = cur_ctx(r, c);
@@ -857,11 +870,9 @@ static int emit_v2(struct rd *r, struct cursor *c)
         e.kind = GM_TEV_GO_UNBLOCK;
         e.a = m->g;
         e.g = a[1];
-        e.stack = map_stack(r, a[3]);
         break;
     case V2_GOSYSCALLBEGIN:
         e.kind = GM_TEV_GO_SYSCALL;
-        e.stack = map_stack(r, a[2]);
         break;
     case V2_GOSYSCALLEND:
         e.kind = GM_TEV_GO_SYSCALL_END;
@@ -983,13 +994,16 @@ static int merge(struct rd *r, int (*next)(struct rd *, struct cursor *),
     }
     uint32_t np = 0;
     for (;;) {
-        while (np < r->cur_nr && (r->heap_nr == 0 || !cur_less(r, r->heap[0], r->pend[np]))) {
+        while (np < r->cur_nr &&
+               (r->heap_nr == 0 ||
+                !key_less(&r->heap[0],
+                          &(struct hent){r->cur[r->pend[np]].ticks, r->cur[r->pend[np]].idx}))) {
             heap_push(r, r->pend[np++]);
         }
         if (!r->heap_nr) {
             break;
         }
-        struct cursor *c = &r->cur[r->heap[0]];
+        struct cursor *c = &r->cur[r->heap[0].idx];
         if (c->primed) {
             uint64_t ns = tick_ns(r, c->ticks);
             if (ns > r->info->duration_ns) {
@@ -1000,7 +1014,7 @@ static int merge(struct rd *r, int (*next)(struct rd *, struct cursor *),
                 r->merged = 0;
                 const uint8_t *lo = np < r->cur_nr ? r->cur[r->pend[np]].p : r->end;
                 for (uint32_t k = 0; k < r->heap_nr; k++) {
-                    const uint8_t *q = r->cur[r->heap[k]].p;
+                    const uint8_t *q = r->cur[r->heap[k].idx].p;
                     lo = q < lo ? q : lo;
                 }
                 gm_input_release(r->in, (size_t)(lo - r->base));
@@ -1013,8 +1027,12 @@ static int merge(struct rd *r, int (*next)(struct rd *, struct cursor *),
         }
         if (rc == 0) {
             r->heap[0] = r->heap[--r->heap_nr];
+        } else {
+            r->heap[0].ticks = c->ticks;
         }
-        heap_down(r, 0);
+        if (r->heap_nr) {
+            heap_down(r, 0);
+        }
     }
     return 0;
 }
@@ -1365,6 +1383,30 @@ static int v1_next(struct rd *r, struct cursor *c)
     for (;;) {
         const uint8_t *at = c->p;
         unsigned t = 0, n = 0;
+        /* the common case: an ordinary event with inline arguments, each a varint (pass 1
+         * checked their form already: v1_raw below reports anything else) */
+        if (at < c->end && r->minor >= 7) {
+            unsigned b = *at, nt = b & 0x3f, narg = (b >> 6) + 1;
+            if (narg < 4 && nt > V1_BATCH && nt < V1_NTYPES && nt != V1_STRING && nt != V1_STACK &&
+                nt != V1_FREQUENCY && nt != V1_TIMERGOROUTINE && nt != V1_USERLOG) {
+                const uint8_t *q = at + 1;
+                unsigned k = 0;
+                for (; k < narg; k++) {
+                    if (uvar(&q, c->end, &c->args[k]) < 0) {
+                        break;
+                    }
+                }
+                if (k == narg) {
+                    c->p = q;
+                    c->ticks += c->args[0];
+                    c->typ = (uint8_t)nt;
+                    c->nargs = (uint8_t)narg;
+                    c->off = off_of(r, at);
+                    c->data = NULL;
+                    return 1;
+                }
+            }
+        }
         const uint8_t *data = NULL;
         uint64_t dlen = 0;
         int rc = v1_raw(r, &c->p, c->end, &t, c->args, &n, &data, &dlen);
@@ -1452,8 +1494,10 @@ static int emit_v1(struct rd *r, struct cursor *c)
     }
     struct ctxst *pc = &r->ctx[pi];
     e.g = pc->g;
-    if (v1_has_stack(t) && na > 0) {
-        e.stack = map_stack(r, a[na - 1]);
+    if (na > 0 && v1_has_stack(t) &&
+        (t == V1_GOCREATE || t == V1_GOSTOP || t == V1_GOSLEEP || t == V1_GOBLOCK ||
+         (t >= V1_GOBLOCKSEND && t <= V1_GOBLOCKNET) || t == V1_GOBLOCKGC)) {
+        e.stack = map_stack(r, a[na - 1]); /* the stacks the analysis reads, only */
     }
     uint64_t a0 = na > 0 ? a[0] : 0;
     int err = 0;
