@@ -123,6 +123,9 @@ FUZZ_NAMES = $(FUZZ_SRC:fuzz/fuzz_%.c=%)
 $(BUILD)/replay-%: fuzz/fuzz_%.c fuzz/replay.c fuzz/harness.h fuzz/fuzz.h $(BUILD)/libgomedic.a
 	$(CC) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libgomedic.a $(LDLIBS)
 
+# the trace targets of one format include fuzz_trace.c
+$(BUILD)/replay-trace_v1 $(BUILD)/replay-trace_v2: fuzz/fuzz_trace.c
+
 fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/replay-%)
 	@for t in $(FUZZ_NAMES); do \
 	  $(BUILD)/replay-$$t fuzz/seeds/$$t fuzz/regress/$$t || exit 1; \

@@ -89,7 +89,11 @@ struct target {
     int64_t cooldown_until[RULE_NR];
     int64_t captured_ms[CAP_NR]; /* when each capture kind was last asked for */
     int64_t heap_again_ms;       /* another heap capture of this episode is due (heap_findings) */
-    char err[320], err_h[320];   /* why the goroutine / heap part failed */
+    char *last_dump;             /* the last goroutine?debug=2 capture, for the trace captured
+                                    with it (trace_findings); NULL when there is none */
+    size_t last_dump_len;
+    int64_t last_dump_ms;
+    char err[320], err_h[320]; /* why the goroutine / heap part failed */
     int episode[RULE_NR];
     int known, up, fails;
     uint32_t series_cap; /* points a series keeps: a window and a few */

@@ -24,6 +24,7 @@
 #include "gm/series.h"
 #include "gm/sniff.h"
 #include "gm/strtab.h"
+#include "gm/tracejoin.h"
 #include "gm/trend.h"
 
 #include <cjson/cJSON.h>
@@ -862,6 +863,124 @@ static void heap_findings(struct watcher *w, struct target *t, enum rule rule, i
     }
 }
 
+/* The dump a trigger captured, kept until the trace captured with it arrives. */
+static void keep_dump(struct target *t, const char *body, size_t len)
+{
+    free(t->last_dump);
+    t->last_dump = gm_xmalloc(len ? len : 1);
+    t->last_dump_len = 0;
+    if (t->last_dump) {
+        memcpy(t->last_dump, body, len);
+        t->last_dump_len = len;
+        t->last_dump_ms = now_ms();
+    }
+}
+
+/* A trace capture: its own findings (goroutines blocked through it, lock convoys, scheduler
+ * backlog, GC share, long pauses), then the findings of the dump captured with it read against
+ * it (gomedic trace --dump): one trace-evidence event per dump finding of low severity or more,
+ * "confirmed" or "a false alarm" by the trace. */
+static void trace_findings(struct watcher *w, const struct capture *c, const char *body, size_t len)
+{
+    struct gm_trace_result tr;
+    struct gm_input in;
+    struct gm_diag d = {0};
+    if (gm_input_from_mem(&in, c->path, body, len, NULL, &d) < 0) {
+        return;
+    }
+    /* the dump taken with this trace (within a minute), and its goroutine ids */
+    struct target *t = c->t;
+    int with_dump = t->last_dump && now_ms() - t->last_dump_ms < 60000;
+    struct gm_gdump_set set;
+    struct gm_findings fd;
+    uint64_t *keep = NULL;
+    size_t keep_nr = 0;
+    memset(&fd, 0, sizeof(fd));
+    int have_set = with_dump && gm_gdump_set_init(&set, NULL, GM_SIM_POINTER) == 0;
+    with_dump = have_set;
+    if (with_dump) {
+        struct gm_artifact a;
+        with_dump = 0;
+        if (gm_artifact_open_mem(&a, "dump", t->last_dump, t->last_dump_len, NULL, &d) == 0) {
+            with_dump = gm_artifact_dumps(&a, &set, &d) > 0 &&
+                        gm_findings_goroutines(&set, 0, NULL, &fd) == 0;
+            gm_artifact_close(&a);
+        }
+        const struct gm_dump *dm = with_dump ? &set.dumps[0] : NULL;
+        if (dm && (keep = gm_xmalloc(sizeof(uint64_t) * (dm->nr ? dm->nr : 1))) != NULL) {
+            for (uint32_t k = 0; k < dm->nr; k++) {
+                uint64_t id = gm_g_id(gm_gdump_g(&set, dm->first + k));
+                if (id) {
+                    keep[keep_nr++] = id;
+                }
+            }
+            for (size_t x = 1; x < keep_nr; x++) { /* sorted, for the analysis */
+                uint64_t v = keep[x];
+                size_t y = x;
+                for (; y > 0 && keep[y - 1] > v; y--) {
+                    keep[y] = keep[y - 1];
+                }
+                keep[y] = v;
+            }
+        }
+    }
+    if (gm_trace_analyze_input(&in, NULL, keep, keep_nr, &tr) == 0) {
+        struct gm_records recs;
+        gm_records_init(&recs);
+        if (gm_records_from_trace(&tr, &recs) == 0) {
+            /* what the trace adds: a finding the diff or the dump has open already (same id,
+             * same function) keeps its evidence; the trace's word on it is the trace-evidence
+             * event below */
+            uint32_t k = 0;
+            for (uint32_t i = 0; i < recs.nr; i++) {
+                int known = 0;
+                for (uint32_t o = 0; o < t->open_nr && !known; o++) {
+                    known = !t->open[o].ended_ms && !strcmp(t->open[o].id, recs.v[i].kind->id) &&
+                            !strcmp(t->open[o].function, recs.v[i].function);
+                }
+                if (!known) {
+                    recs.v[k++] = recs.v[i];
+                }
+            }
+            recs.nr = k;
+            emit_records(w, t, c->rule, &recs, "execution trace", c->id, 5);
+        }
+        gm_records_release(&recs);
+        struct gm_tjoin j;
+        if (with_dump && gm_trace_join(&tr, &set, 0, &fd, &j) == 0) {
+            for (uint32_t i = 0; i < j.nr; i++) {
+                const struct gm_tj_finding *jf = &j.v[i];
+                if (jf->f->severity < GM_SEV_LOW ||
+                    (jf->verdict != GM_TJV_CONFIRMED && jf->verdict != GM_TJV_FALSE_ALARM)) {
+                    continue;
+                }
+                char text[600];
+                snprintf(text, sizeof(text), "%s in %s: %s", jf->f->kind->id,
+                         jf->f->user_frame == GM_NO_FRAME
+                             ? "?"
+                             : gm_stacks_func(&set.stacks, jf->f->user_frame),
+                         jf->why);
+                struct ev e;
+                ev_begin(&e, t, "trace-evidence", now_ms());
+                ev_str(&e, "id", jf->f->kind->id);
+                ev_str(&e, "verdict", gm_tj_verdict_name(jf->verdict));
+                ev_num(&e, "capture", (double)c->id);
+                ev_end(w, &e, text);
+            }
+            gm_tjoin_release(&j);
+        }
+        gm_trace_result_release(&tr);
+    }
+    free(keep);
+    if (with_dump) {
+        gm_findings_release(&fd);
+    }
+    if (have_set) {
+        gm_gdump_set_release(&set);
+    }
+    gm_input_close(&in);
+}
+
 /* A capture arrived: stored as a file, then analysed as its kind allows. */
 static void on_capture(void *ctx, const struct http_req *r, int ok, const char *err)
 {
@@ -881,6 +1000,9 @@ static void on_capture(void *ctx, const struct http_req *r, int ok, const char *
         emit_capture(w, c, r->len);
         if (c->ck == CAP_GOROUTINES) {
             debug2_findings(w, c, r->body, r->len);
+            keep_dump(c->t, r->body, r->len);
+        } else if (c->ck == CAP_TRACE) {
+            trace_findings(w, c, r->body, r->len);
         } else if (c->ck == CAP_HEAP && c->rule != RULE_GOROUTINES) {
             heap_findings(w, c->t, c->rule, c->id, r->body, r->len);
         }
@@ -1312,6 +1434,8 @@ static void target_release(struct target *t)
     }
     history_clear(&t->dbg1);
     history_clear(&t->heaps);
+    free(t->last_dump);
+    t->last_dump = NULL;
 }
 
 static void watch_release(struct watcher *w)

@@ -784,6 +784,23 @@ static int visit(void *ctx, const struct gm_tev *e)
 
 /* ---- folding and findings ------------------------------------------------------------- */
 
+/* A goroutine started by a timer (time.AfterFunc) is created on the stack of whichever
+ * goroutine ran the timer: that stack names no creator. */
+static int timer_stack(const struct gm_stacks *s, uint32_t stack)
+{
+    const struct gm_stack *st = gm_stacks_get(s, stack);
+    const uint32_t *fr = gm_stack_frames(s, st);
+    for (uint32_t i = 0; i < st->nr; i++) {
+        struct gm_str f = fname(s, fr[i]);
+        if (gm_str_eq(f, "time.goFunc") || gm_str_eq(f, "runtime.runtimer") ||
+            gm_str_eq(f, "runtime.runTimer") || gm_str_eq(f, "runtime.checkTimers") ||
+            has_prefix(f, "runtime.(*timer)") || has_prefix(f, "runtime.(*timers)")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Adds a goroutine's accumulators to its group; its state at the end too when it is alive. */
 static void fold_one(struct an *a, uint32_t i)
 {
@@ -820,9 +837,10 @@ static void fold_one(struct an *a, uint32_t i)
             gr->first_created =
                 g->created_ns < gr->first_created ? g->created_ns : gr->first_created;
             gr->last_created = g->created_ns > gr->last_created ? g->created_ns : gr->last_created;
-            uint32_t cf = g->create_stack != GM_TRACE_NO_STACK
-                              ? gm_stack_user_frame(&r->stacks, g->create_stack)
-                              : GM_NO_FRAME;
+            uint32_t cf =
+                g->create_stack != GM_TRACE_NO_STACK && !timer_stack(&r->stacks, g->create_stack)
+                    ? gm_stack_user_frame(&r->stacks, g->create_stack)
+                    : GM_NO_FRAME;
             if (cf != GM_NO_FRAME) {
                 gr->creator_frame = cf;
             }
@@ -1002,6 +1020,25 @@ static const char *base_name(const char *path)
     return b ? b + 1 : path;
 }
 
+/* A wait of the tracing itself: the net/http/pprof handler that serves /debug/pprof/trace
+ * sleeps in a select for the whole trace. */
+static int tracer_wait(const struct gm_stacks *s, uint32_t stack)
+{
+    if (stack == GM_TRACE_NO_STACK) {
+        return 0;
+    }
+    const struct gm_stack *st = gm_stacks_get(s, stack);
+    const uint32_t *fr = gm_stack_frames(s, st);
+    for (uint32_t i = 0; i < st->nr; i++) {
+        struct gm_str f = fname(s, fr[i]);
+        if (gm_str_eq(f, "net/http/pprof.Trace") || gm_str_eq(f, "net/http/pprof.sleep") ||
+            has_prefix(f, "runtime/trace.")) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int leaks(struct gm_trace_result *r, uint64_t end)
 {
     for (uint32_t k = 0; k < r->groups_nr; k++) {
@@ -1018,13 +1055,15 @@ static int leaks(struct gm_trace_result *r, uint64_t end)
                 continue;
             }
             const char *id = leak_id(&r->stacks, (enum gm_twait)w, gr->waiting_stack[w]);
-            if (!id) {
+            if (!id || tracer_wait(&r->stacks, gr->waiting_stack[w])) {
                 continue;
             }
             /* who: created in the trace and never woken, or there from the start */
             uint64_t fresh = 0, old = 0, since = NO_TIME, ids[GM_TFINDING_IDS];
             uint32_t ids_nr = 0;
-            uint64_t min_wait = end / 10 > 1000000 ? end / 10 : 1000000;
+            /* a wait of a quarter of the trace at least: a goroutine that blocked near the end
+             * (a healthy burst waiting for its workers) is no evidence */
+            uint64_t min_wait = end / 4 > 1000000 ? end / 4 : 1000000;
             for (uint32_t i = 0; i < r->gs_nr; i++) {
                 const struct gm_tgor *g = &r->gs[i];
                 if (g->id == 0 || g->group != k || g->state != GM_TS_WAITING || g->wait != w ||

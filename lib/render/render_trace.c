@@ -161,6 +161,32 @@ void gm_render_trace_table(struct gm_out *o, const char *file, const struct gm_t
                       r->diag.msg);
         gm_out_color(o, GM_C_RESET);
     }
+    /* the most frequent event types */
+    {
+        unsigned top[6] = {0};
+        int ntop = 0;
+        for (unsigned t = 0; t < GM_TRACE_TYPES; t++) {
+            if (!in->counts[t] || !gm_trace_type_name(in->format, t)) {
+                continue;
+            }
+            int k = ntop < 6 ? ntop++ : 5;
+            if (k == 5 && in->counts[t] <= in->counts[top[5]]) {
+                continue;
+            }
+            top[k] = t;
+            for (; k > 0 && in->counts[top[k]] > in->counts[top[k - 1]]; k--) {
+                unsigned x = top[k];
+                top[k] = top[k - 1];
+                top[k - 1] = x;
+            }
+        }
+        gm_out_printf(o, "%-11s", "events");
+        for (int k = 0; k < ntop; k++) {
+            gm_out_printf(o, "%s %s %llu", k ? "," : "", gm_trace_type_name(in->format, top[k]),
+                          (unsigned long long)in->counts[top[k]]);
+        }
+        gm_out_puts(o, ntop == 6 ? " ... (--json: every type)\n" : "\n");
+    }
     gm_out_printf(o,
                   "%-11s %llu seen: %llu created during the trace, %llu ended, %llu alive at "
                   "the end\n",

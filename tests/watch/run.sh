@@ -146,6 +146,15 @@ check "leak: heap-growth finding" "$tmp/leak.json" \
   grep -q '"event": "finding".*"id": "heap-growth".*"function": "main\.' "$tmp/leak.json"
 check "leak: debug=2, heap, cpu and trace captured" "$tmp/leak.json" \
   [ "$(events leak capture kind=goroutine-debug2)" = 1 -a "$(events leak capture kind=cpu)" = 1 -a "$(events leak capture kind=trace)" = 1 ]
+check "leak: the trace captured with the dump confirms its chan-send-blocked" "$tmp/leak.json" \
+  grep -q '"event": "trace-evidence", "id": "chan-send-blocked", "verdict": "confirmed"' "$tmp/leak.json"
+check "leak: the trace does not repeat the finding the diff has open" "$tmp/leak.json" python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(any(e.get("event") == "finding" and e.get("from") == "execution trace" and
+             e.get("function") == "main.(*Notifier).notify" for e in ev))' "$tmp/leak.json"
+check "leak: no finding about the tracing itself (net/http/pprof.Trace)" "$tmp/leak.json" \
+  sh -c "! grep -q '\"event\": \"finding\".*net/http/pprof' '$tmp/leak.json'"
 check "healthy: no trigger in 55 s of bursts and saw-tooth" "$tmp/healthy.json" [ "$(events healthy trigger)" = 0 ]
 check "healthy: up" "$tmp/healthy.json" [ "$(events healthy up)" = 1 ]
 

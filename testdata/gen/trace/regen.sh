@@ -73,7 +73,7 @@ dump() {
 check=tracecheck.awk
 [ "$minor" -lt 22 ] && check=tracecheck_v1.awk
 
-scenarios=(goroutine-leak mutex-contention healthy-pool gc-heavy syscall-io user-annotations dual)
+scenarios=(goroutine-leak mutex-contention healthy-pool gc-heavy syscall-io user-annotations dual sched-backlog)
 maxsize=$((200 * 1024))
 failed=()
 t0=$(date +%s.%N)

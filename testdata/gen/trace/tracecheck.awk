@@ -11,7 +11,7 @@
 #
 # Prints the numbers it looked at, then "ok" (exit 0) or "FAIL: why" (exit 1).
 # Scenarios: goroutine-leak mutex-contention healthy-pool gc-heavy syscall-io
-# user-annotations dual (the expectations are those of the programs in this
+# user-annotations dual sched-backlog (the expectations are those of the programs in this
 # directory; the comment at the top of each main.go says what they are).
 # POSIX awk plus `delete ARRAY` (run with mawk 1.3.4).
 
@@ -175,6 +175,11 @@ function gtrans(g, from, to, reason, t,    d) {
 		}
 		delete sysfrom[g]; delete insys[g]
 	}
+		if (to == "Runnable") runfrom[g] = t
+	if (from == "Runnable" && to == "Running" && (g in runfrom)) {
+		if (startfn[g] == "main.spin" && t - runfrom[g] >= 20e6) longruns++
+		delete runfrom[g]
+	}
 	final[g] = to
 	lastgen[g] = curgen
 }
@@ -232,6 +237,12 @@ function report(    g, k, n, lo, hi, key, cnt, ids, i, s, x, y) {
 		want("blocked in chan send by main.(*Searcher).Search.func1", cnt["chan send|main.(*Searcher).Search.func1|main.(*Searcher).Search"] + 0, want_send ? want_send : 9)
 		want("blocked in chan receive by main.(*Hub).watch", cnt["chan receive|main.(*Hub).watch|main.(*Hub).Subscribe"] + 0, want_recv ? want_recv : 8)
 		want("other user goroutines still waiting", leaked - cnt["chan send|main.(*Searcher).Search.func1|main.(*Searcher).Search"] - cnt["chan receive|main.(*Hub).watch|main.(*Hub).Subscribe"], 0)
+		} else if (scenario == "sched-backlog") {
+		for (g in created) if (startfn[g] == "main.spin") { spinners++; if (final[g] == "NotExist") spun++ }
+		printf "main.spin goroutines %d, ended %d; runnable for 20 ms or more before running: %d times\n", spinners, spun, longruns
+		want("main.spin goroutines", spinners + 0, 40)
+		want("main.spin goroutines ended", spun + 0, 40)
+		atleast("waits of 20 ms or more from runnable to running", longruns + 0, 100)
 	} else if (scenario == "dual") {
 		for (g in created) {
 			if (startfn[g] == "main.(*Fanout).Ask.func1" && final[g] == "Waiting" && lastreason[g] == "chan send") stuck++

@@ -15,17 +15,21 @@
 $2 ~ /^[A-Z]/ && $3 ~ /^p=/ {
 	t = $2; n[t]++
 	g = $4; sub(/^g=/, "", g)
-	if (t == "GoCreate") {
+		if (t == "GoCreate") {
 		ng = $6; sub(/^g=/, "", ng)
+		runnable[ng] = $1
 		creator[ng] = g; created++
 		if (g != "0") usercreated[ng] = 1
 		last[ng] = "created"
-	} else if (t == "GoStart" || t == "GoStartLocal" || t == "GoStartLabel") {
+		} else if (t == "GoStart" || t == "GoStartLocal" || t == "GoStartLabel") {
 		sg = $6; sub(/^g=/, "", sg); last[sg] = "running"
+		if ((sg in runnable) && $1 - runnable[sg] >= 20e6) longruns++
+		delete runnable[sg]
 	} else if (t == "GoUnblock" || t == "GoUnblockLocal" || t == "GoSysExit" || t == "GoSysExitLocal") {
 		ug = $6; sub(/^g=/, "", ug); last[ug] = "runnable"
-	} else if (t ~ /^GoBlock/ || t == "GoSleep" || t == "GoEnd" || t == "GoStop" || t == "GoSysBlock" || t == "GoSched" || t == "GoPreempt") {
+		} else if (t ~ /^GoBlock/ || t == "GoSleep" || t == "GoEnd" || t == "GoStop" || t == "GoSysBlock" || t == "GoSched" || t == "GoPreempt") {
 		last[g] = t
+		if (t == "GoSched" || t == "GoPreempt") runnable[g] = $1
 	}
 }
 
@@ -40,6 +44,10 @@ END {
 	if (scenario == "goroutine-leak") {
 		if (ends["GoBlockSend"] < 9) fail = "fewer than 9 user goroutines end blocked in a channel send"
 		else if (ends["GoBlockRecv"] < 8) fail = "fewer than 8 user goroutines end blocked in a channel receive"
+		} else if (scenario == "sched-backlog") {
+		printf "runnable for 20 ms or more before running: %d times\n", longruns
+		if (longruns < 100) fail = "fewer than 100 waits of 20 ms or more from runnable to running"
+		else if (ends["GoEnd"] < 40) fail = "the 40 spinners do not all end"
 	} else if (scenario == "dual") {
 		if (ends["GoBlockSend"] < 8) fail = "fewer than 8 user goroutines end blocked in a channel send"
 		else if (n["GoBlockRecv"] < 120) fail = "fewer than 120 channel receive waits (the busy workers)"

@@ -1,0 +1,1 @@
+trace testdata/trace/y_sched-backlog.trace
