@@ -103,6 +103,10 @@ struct an {
     struct gm_u64map groupmap; /* start function string id -> group */
     uint32_t *free;            /* slots of ended goroutines, to reuse */
     uint32_t free_nr, free_alloc;
+    uint32_t *ccache; /* per creation stack: creator_frame(), UINT32_MAX - 1 unknown */
+    uint32_t ccache_alloc;
+    uint64_t last_id; /* the goroutine of the last lookup, and its slot */
+    uint32_t last_slot;
     struct gm_u64map pmap; /* P -> index in psince */
     uint64_t *psince;
     uint32_t psince_nr, psince_alloc;
@@ -432,6 +436,10 @@ static void gid_release(struct gm_gidmap *m)
 static struct gm_tgor *gor(struct an *a, uint64_t id, uint64_t ts, uint32_t *idx)
 {
     struct gm_trace_result *r = a->r;
+    if (id == a->last_id && a->last_id) {
+        *idx = a->last_slot;
+        return &r->gs[a->last_slot];
+    }
     uint32_t i = gid_get(&r->gmap, id);
     if (i == GM_HTAB_END) {
         if (a->free_nr) {
@@ -463,6 +471,8 @@ static struct gm_tgor *gor(struct an *a, uint64_t id, uint64_t ts, uint32_t *idx
         r->goroutines++;
     }
     *idx = i;
+    a->last_id = id;
+    a->last_slot = i;
     return &r->gs[i];
 }
 
@@ -801,6 +811,28 @@ static int timer_stack(const struct gm_stacks *s, uint32_t stack)
     return 0;
 }
 
+/* The user frame that created goroutines with this creation stack (GM_NO_FRAME: none, or a
+ * timer's): computed once per stack, millions of goroutines share a few. */
+static uint32_t creator_frame(struct an *a, uint32_t stack)
+{
+    if (stack == GM_TRACE_NO_STACK) {
+        return GM_NO_FRAME;
+    }
+    if (stack < a->ccache_alloc && a->ccache[stack] != UINT32_MAX - 1) {
+        return a->ccache[stack];
+    }
+    const struct gm_stacks *s = &a->r->stacks;
+    uint32_t f = timer_stack(s, stack) ? GM_NO_FRAME : gm_stack_user_frame(s, stack);
+    uint32_t had = a->ccache_alloc;
+    if (GM_RESERVE(a->ccache, a->ccache_alloc, (uint64_t)stack + 1) == 0) {
+        for (uint32_t k = had; k < a->ccache_alloc; k++) {
+            a->ccache[k] = UINT32_MAX - 1; /* not computed */
+        }
+        a->ccache[stack] = f;
+    }
+    return f;
+}
+
 /* Adds a goroutine's accumulators to its group; its state at the end too when it is alive. */
 static void fold_one(struct an *a, uint32_t i)
 {
@@ -837,10 +869,7 @@ static void fold_one(struct an *a, uint32_t i)
             gr->first_created =
                 g->created_ns < gr->first_created ? g->created_ns : gr->first_created;
             gr->last_created = g->created_ns > gr->last_created ? g->created_ns : gr->last_created;
-            uint32_t cf =
-                g->create_stack != GM_TRACE_NO_STACK && !timer_stack(&r->stacks, g->create_stack)
-                    ? gm_stack_user_frame(&r->stacks, g->create_stack)
-                    : GM_NO_FRAME;
+            uint32_t cf = creator_frame(a, g->create_stack);
             if (cf != GM_NO_FRAME) {
                 gr->creator_frame = cf;
             }
@@ -881,6 +910,9 @@ static int retire(struct an *a, uint32_t i)
     fold_one(a, i);
     if (a->keep_nr && kept(a, r->gs[i].id)) {
         return 0; /* folded (fold() skips ended records), kept for the join */
+    }
+    if (a->last_id == r->gs[i].id) {
+        a->last_id = 0;
     }
     gid_del(&r->gmap, r->gs[i].id);
     r->gs[i].id = 0;
@@ -1397,6 +1429,7 @@ static int analyze(const char *p, size_t len, const struct gm_input *in,
         free(a.psince);
         free(a.free);
         free(a.tlrow);
+        free(a.ccache);
         gm_u64map_release(&a.groupmap);
         gm_u64map_release(&a.pmap);
         return rc;
@@ -1422,6 +1455,7 @@ static int analyze(const char *p, size_t len, const struct gm_input *in,
     free(a.psince);
     free(a.free);
     free(a.tlrow);
+    free(a.ccache);
     gm_u64map_release(&a.groupmap);
     gm_u64map_release(&a.pmap);
     return frc;
