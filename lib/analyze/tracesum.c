@@ -107,6 +107,9 @@ struct an {
     uint32_t ccache_alloc;
     uint64_t last_id; /* the goroutine of the last lookup, and its slot */
     uint32_t last_slot;
+    uint32_t last_start_stack, last_start_group; /* the last start stack grouped, its group */
+    uint64_t gc_id[256]; /* recent goroutines: id -> slot, direct-mapped on the id's low bits */
+    uint32_t gc_slot[256];
     struct gm_u64map pmap; /* P -> index in psince */
     uint64_t *psince;
     uint32_t psince_nr, psince_alloc;
@@ -297,6 +300,10 @@ static uint32_t group_of(struct an *a, struct gm_tgor *g, int force)
         return g->group;
     }
     struct gm_trace_result *r = a->r;
+    if (g->start_stack != GM_TRACE_NO_STACK && g->start_stack == a->last_start_stack) {
+        g->group = a->last_start_group; /* goroutines are made in runs of one kind */
+        return g->group;
+    }
     uint32_t fr = outer_frame(&r->stacks, g->start_stack, 1);
     if (fr == GM_NO_FRAME) {
         fr = outer_frame(&r->stacks, g->block_stack, 0);
@@ -332,6 +339,11 @@ static uint32_t group_of(struct an *a, struct gm_tgor *g, int force)
         }
     }
     g->group = gi;
+    if (g->start_stack != GM_TRACE_NO_STACK && fr != GM_NO_FRAME &&
+        fr == outer_frame(&r->stacks, g->start_stack, 1)) {
+        a->last_start_stack = g->start_stack;
+        a->last_start_group = gi;
+    }
     return gi;
 }
 
@@ -436,9 +448,10 @@ static void gid_release(struct gm_gidmap *m)
 static struct gm_tgor *gor(struct an *a, uint64_t id, uint64_t ts, uint32_t *idx)
 {
     struct gm_trace_result *r = a->r;
-    if (id == a->last_id && a->last_id) {
-        *idx = a->last_slot;
-        return &r->gs[a->last_slot];
+    uint32_t h = (uint32_t)id & 255;
+    if (a->gc_id[h] == id) {
+        *idx = a->gc_slot[h];
+        return &r->gs[*idx];
     }
     uint32_t i = gid_get(&r->gmap, id);
     if (i == GM_HTAB_END) {
@@ -471,8 +484,8 @@ static struct gm_tgor *gor(struct an *a, uint64_t id, uint64_t ts, uint32_t *idx
         r->goroutines++;
     }
     *idx = i;
-    a->last_id = id;
-    a->last_slot = i;
+    a->gc_id[h] = id;
+    a->gc_slot[h] = i;
     return &r->gs[i];
 }
 
@@ -911,8 +924,8 @@ static int retire(struct an *a, uint32_t i)
     if (a->keep_nr && kept(a, r->gs[i].id)) {
         return 0; /* folded (fold() skips ended records), kept for the join */
     }
-    if (a->last_id == r->gs[i].id) {
-        a->last_id = 0;
+    if (a->gc_id[r->gs[i].id & 255] == r->gs[i].id) {
+        a->gc_id[r->gs[i].id & 255] = 0;
     }
     gid_del(&r->gmap, r->gs[i].id);
     r->gs[i].id = 0;
@@ -1421,6 +1434,7 @@ static int analyze(const char *p, size_t len, const struct gm_input *in,
         a.keep_nr = opts->keep_nr;
     }
     a.r = res;
+    a.last_start_stack = GM_TRACE_NO_STACK;
     int rc = in ? gm_trace_read_input(in, lim, &res->stacks, visit, &a, &res->info, &res->diag)
                 : gm_trace_read(p, len, lim, &res->stacks, visit, &a, &res->info, &res->diag);
     if (rc == GM_ENOMEM || (rc < 0 && res->info.events == 0)) {

@@ -970,8 +970,9 @@ static int emit_v2(struct rd *r, struct cursor *c)
  * top: a batch's bytes are touched when the merge gets to its time, not all at the start (the
  * kernel maps the neighbours of a faulted page too: priming every batch of a v1 trace would
  * map the whole file). */
-static int merge(struct rd *r, int (*next)(struct rd *, struct cursor *),
-                 int (*emit)(struct rd *, struct cursor *))
+static inline __attribute__((always_inline)) int merge(struct rd *r,
+                                                       int (*next)(struct rd *, struct cursor *),
+                                                       int (*emit)(struct rd *, struct cursor *))
 {
     /* the batches by start time wait outside the heap until the merge reaches that time, so
      * the heap holds only the batches in progress (about one per M or P) */
@@ -1387,16 +1388,34 @@ static int v1_next(struct rd *r, struct cursor *c)
          * checked their form already: v1_raw below reports anything else) */
         if (at < c->end && r->minor >= 7) {
             unsigned b = *at, nt = b & 0x3f, narg = (b >> 6) + 1;
-            if (narg < 4 && nt > V1_BATCH && nt < V1_NTYPES && nt != V1_STRING && nt != V1_STACK &&
+            if (nt > V1_BATCH && nt < V1_NTYPES && nt != V1_STRING && nt != V1_STACK &&
                 nt != V1_FREQUENCY && nt != V1_TIMERGOROUTINE && nt != V1_USERLOG) {
-                const uint8_t *q = at + 1;
+                const uint8_t *q = at + 1, *stop = c->end;
                 unsigned k = 0;
+                uint64_t len = 0;
+                if (narg == 4) { /* length-prefixed: decode until the length is used */
+                    if (uvar(&q, c->end, &len) < 0 || len > (uint64_t)(c->end - q)) {
+                        goto slow;
+                    }
+                    stop = q + len;
+                    narg = 0;
+                    while (q < stop && k < MAX_ARGS) {
+                        if (uvar(&q, stop, &c->args[k]) < 0) {
+                            goto slow;
+                        }
+                        k++;
+                    }
+                    if (q != stop) {
+                        goto slow; /* more than MAX_ARGS arguments: the slow path counts them */
+                    }
+                    narg = k;
+                }
                 for (; k < narg; k++) {
                     if (uvar(&q, c->end, &c->args[k]) < 0) {
                         break;
                     }
                 }
-                if (k == narg) {
+                if (k == narg && narg > 0) {
                     c->p = q;
                     c->ticks += c->args[0];
                     c->typ = (uint8_t)nt;
@@ -1407,6 +1426,7 @@ static int v1_next(struct rd *r, struct cursor *c)
                 }
             }
         }
+    slow:
         const uint8_t *data = NULL;
         uint64_t dlen = 0;
         int rc = v1_raw(r, &c->p, c->end, &t, c->args, &n, &data, &dlen);
@@ -1646,11 +1666,20 @@ static const uint8_t *v1_skip(const struct rd *r, const uint8_t *p, const uint8_
         narg++;
         inl++;
     }
-    if (t == V1_NONE || t >= V1_NTYPES || narg >= inl || t == V1_BATCH || t == V1_STRING ||
-        t == V1_STACK || t == V1_FREQUENCY || t == V1_USERLOG || v1_min_minor(t) > r->minor) {
+    if (t == V1_NONE || t >= V1_NTYPES || t == V1_BATCH || t == V1_STRING || t == V1_STACK ||
+        t == V1_FREQUENCY || t == V1_USERLOG || v1_min_minor(t) > r->minor) {
         return NULL;
     }
     const uint8_t *q = p + 1;
+    if (narg >= inl) { /* a length, then that many bytes of arguments */
+        uint64_t len;
+        if (uvar(&q, end, &len) < 0 || len > (uint64_t)(end - q) || len == 0 ||
+            (q[len - 1] & 0x80)) {
+            return NULL;
+        }
+        *typ = t;
+        return q + len;
+    }
     for (unsigned k = 0; k < narg; k++) {
         const uint8_t *start = q;
         while (q < end && (*q & 0x80)) {
