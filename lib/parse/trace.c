@@ -1426,7 +1426,7 @@ static int v1_next(struct rd *r, struct cursor *c)
                 }
             }
         }
-    slow:
+    slow:; /* a label before a declaration needs a statement */
         const uint8_t *data = NULL;
         uint64_t dlen = 0;
         int rc = v1_raw(r, &c->p, c->end, &t, c->args, &n, &data, &dlen);
