@@ -1390,15 +1390,14 @@ static int v1_next(struct rd *r, struct cursor *c)
             unsigned b = *at, nt = b & 0x3f, narg = (b >> 6) + 1;
             if (nt > V1_BATCH && nt < V1_NTYPES && nt != V1_STRING && nt != V1_STACK &&
                 nt != V1_FREQUENCY && nt != V1_TIMERGOROUTINE && nt != V1_USERLOG) {
-                const uint8_t *q = at + 1, *stop = c->end;
+                                const uint8_t *q = at + 1;
                 unsigned k = 0;
                 uint64_t len = 0;
                 if (narg == 4) { /* length-prefixed: decode until the length is used */
                     if (uvar(&q, c->end, &len) < 0 || len > (uint64_t)(c->end - q)) {
                         goto slow;
                     }
-                    stop = q + len;
-                    narg = 0;
+                    const uint8_t *stop = q + len;
                     while (q < stop && k < MAX_ARGS) {
                         if (uvar(&q, stop, &c->args[k]) < 0) {
                             goto slow;
