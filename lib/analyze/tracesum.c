@@ -108,6 +108,7 @@ struct an {
     uint64_t last_id; /* the goroutine of the last lookup, and its slot */
     uint32_t last_slot;
     uint32_t last_start_stack, last_start_group; /* the last start stack grouped, its group */
+    uint32_t pdirect[256];                       /* P id (< 256) -> index in psince + 1 */
     uint64_t gc_id[256]; /* recent goroutines: id -> slot, direct-mapped on the id's low bits */
     uint32_t gc_slot[256];
     struct gm_u64map pmap; /* P -> index in psince */
@@ -585,6 +586,15 @@ static void go_to(struct an *a, uint32_t i, unsigned state, uint64_t ts)
 
 static int retire(struct an *a, uint32_t i);
 
+/* The index in psince of a P, GM_HTAB_END when new. */
+static uint32_t p_index(const struct an *a, uint64_t p)
+{
+    if (p < GM_ARRAY_NR(a->pdirect)) {
+        return a->pdirect[p] ? a->pdirect[p] - 1 : GM_HTAB_END;
+    }
+    return gm_u64map_get(&a->pmap, p);
+}
+
 static int visit(void *ctx, const struct gm_tev *e)
 {
     struct an *a = ctx;
@@ -703,7 +713,7 @@ static int visit(void *ctx, const struct gm_tev *e)
         (void)group_of(a, g, 0);
         break;
     case GM_TEV_PROC_START: {
-        uint32_t pi = gm_u64map_get(&a->pmap, e->p);
+        uint32_t pi = p_index(a, e->p);
         if (pi == GM_HTAB_END) {
             if (GM_RESERVE(a->psince, a->psince_alloc, a->psince_nr + 1) < 0 ||
                 gm_u64map_put(&a->pmap, e->p, a->psince_nr) < 0) {
@@ -711,6 +721,9 @@ static int visit(void *ctx, const struct gm_tev *e)
             }
             pi = a->psince_nr++;
             a->psince[pi] = NO_TIME;
+            if (e->p < GM_ARRAY_NR(a->pdirect)) {
+                a->pdirect[e->p] = pi + 1;
+            }
         }
         if (a->psince[pi] == NO_TIME) {
             a->psince[pi] = e->ts;
@@ -721,7 +734,7 @@ static int visit(void *ctx, const struct gm_tev *e)
         break;
     }
     case GM_TEV_PROC_STOP: {
-        uint32_t pi = gm_u64map_get(&a->pmap, e->p);
+        uint32_t pi = p_index(a, e->p);
         if (pi != GM_HTAB_END && a->psince[pi] != NO_TIME) {
             if (a->tl && e->p < GM_TL_MAX_PS) {
                 bin(a->tl, a->tl->pbusy + e->p * a->tl->cols, a->psince[pi], e->ts);

@@ -464,7 +464,10 @@ struct rd {
     struct gm_u64map strmap; /* trace string id -> index in strs */
     struct gm_str *strs;
     uint32_t *strs_sid; /* per strs entry: its interned id, UINT32_MAX until asked */
-    uint32_t strs_nr, strs_alloc, strs_sid_alloc;
+    uint8_t *strs_cls;  /* per strs entry: its enum gm_tblock, 0xff until asked */
+    uint32_t strs_nr, strs_alloc, strs_sid_alloc, strs_cls_alloc;
+    uint32_t *str_direct; /* string id (< 64 K) -> strs index, GM_HTAB_END: none */
+    uint32_t str_direct_n, str_direct_alloc;
     struct gm_u64map stkmap; /* trace stack id -> gm_stacks id */
     uint32_t *frames;        /* scratch: frame ids of one stack */
     /* cursors and the heap over them */
@@ -588,6 +591,10 @@ static void tables_reset(struct rd *r)
 {
     gm_u64map_release(&r->strmap);
     memset(&r->strmap, 0, sizeof(r->strmap));
+    for (uint32_t k = 0; k < r->str_direct_n; k++) {
+        r->str_direct[k] = GM_HTAB_END;
+    }
+    r->str_direct_n = 0;
     gm_u64map_release(&r->stkmap);
     memset(&r->stkmap, 0, sizeof(r->stkmap));
     r->strs_nr = 0;
@@ -596,7 +603,8 @@ static void tables_reset(struct rd *r)
 static int add_string(struct rd *r, uint64_t id, const uint8_t *p, size_t len)
 {
     if (GM_RESERVE(r->strs, r->strs_alloc, r->strs_nr + 1) < 0 ||
-        GM_RESERVE(r->strs_sid, r->strs_sid_alloc, r->strs_nr + 1) < 0) {
+        GM_RESERVE(r->strs_sid, r->strs_sid_alloc, r->strs_nr + 1) < 0 ||
+        GM_RESERVE(r->strs_cls, r->strs_cls_alloc, r->strs_nr + 1) < 0) {
         return GM_ENOMEM;
     }
     int rc = gm_u64map_put(&r->strmap, id, r->strs_nr);
@@ -607,19 +615,45 @@ static int add_string(struct rd *r, uint64_t id, const uint8_t *p, size_t len)
         return 1; /* duplicate id: the first one stays */
     }
     r->strs_sid[r->strs_nr] = UINT32_MAX;
+    r->strs_cls[r->strs_nr] = 0xff;
+    if (id < 65536) { /* the direct array follows the ids, up to 64 K */
+        if (id >= r->str_direct_alloc) {
+            uint32_t had = r->str_direct_alloc;
+            if (GM_RESERVE(r->str_direct, r->str_direct_alloc, id + 1) < 0) {
+                return GM_ENOMEM;
+            }
+            for (uint32_t k = had; k < r->str_direct_alloc; k++) {
+                r->str_direct[k] = GM_HTAB_END;
+            }
+        }
+        r->str_direct[id] = r->strs_nr;
+        if (id >= r->str_direct_n) {
+            r->str_direct_n = (uint32_t)id + 1;
+        }
+    }
     r->strs[r->strs_nr++] = (struct gm_str){(const char *)p, len};
     return 0;
 }
 
+/* The index in strs of string id: small ids (the runtime numbers them from 1) through a
+ * direct array, the rest through the map. */
+static uint32_t str_index(const struct rd *r, uint64_t id)
+{
+    if (id < r->str_direct_n) {
+        return r->str_direct[id];
+    }
+    return gm_u64map_get(&r->strmap, id);
+}
+
 static struct gm_str get_string(const struct rd *r, uint64_t id)
 {
-    uint32_t i = gm_u64map_get(&r->strmap, id);
+    uint32_t i = str_index(r, id);
     return i == GM_HTAB_END || !r->strs ? (struct gm_str){"", 0} : r->strs[i];
 }
 
 static uint32_t intern_str(struct rd *r, uint64_t id, int *err)
 {
-    uint32_t i = gm_u64map_get(&r->strmap, id);
+    uint32_t i = str_index(r, id);
     if (i != GM_HTAB_END && r->strs_sid && r->strs_sid[i] != UINT32_MAX) {
         return r->strs_sid[i]; /* interned already in this generation */
     }
@@ -634,6 +668,19 @@ static uint32_t intern_str(struct rd *r, uint64_t id, int *err)
         r->strs_sid[i] = sid;
     }
     return sid;
+}
+
+/* The block class of reason string id, computed once per string of the generation. */
+static enum gm_tblock reason_class(struct rd *r, uint64_t id)
+{
+    uint32_t i = str_index(r, id);
+    if (i == GM_HTAB_END || !r->strs_cls) {
+        return block_class(get_string(r, id));
+    }
+    if (r->strs_cls[i] == 0xff) {
+        r->strs_cls[i] = (uint8_t)block_class(r->strs[i]);
+    }
+    return (enum gm_tblock)r->strs_cls[i];
 }
 
 static uint32_t map_stack(const struct rd *r, uint64_t id)
@@ -858,10 +905,9 @@ static int emit_v2(struct rd *r, struct cursor *c)
         break;
     case V2_GOSTOP:
     case V2_GOBLOCK: {
-        struct gm_str s = get_string(r, a[1]);
         e.kind = c->typ == V2_GOSTOP ? GM_TEV_GO_STOP : GM_TEV_GO_BLOCK;
-        e.a = block_class(s);
         e.str = intern_str(r, a[1], &err);
+        e.a = reason_class(r, a[1]);
         e.stack = map_stack(r, a[2]);
         m->g = 0;
         break;
@@ -1390,7 +1436,7 @@ static int v1_next(struct rd *r, struct cursor *c)
             unsigned b = *at, nt = b & 0x3f, narg = (b >> 6) + 1;
             if (nt > V1_BATCH && nt < V1_NTYPES && nt != V1_STRING && nt != V1_STACK &&
                 nt != V1_FREQUENCY && nt != V1_TIMERGOROUTINE && nt != V1_USERLOG) {
-                                const uint8_t *q = at + 1;
+                const uint8_t *q = at + 1;
                 unsigned k = 0;
                 uint64_t len = 0;
                 if (narg == 4) { /* length-prefixed: decode until the length is used */
@@ -1912,6 +1958,8 @@ static int read_trace(const char *p, size_t len, const struct gm_input *in,
     gm_u64map_release(&r.ctxmap);
     free(r.strs);
     free(r.strs_sid);
+    free(r.strs_cls);
+    free(r.str_direct);
     free(r.frames);
     free(r.cur);
     free(r.heap);
