@@ -1024,23 +1024,31 @@ static struct gm_tfinding *add_finding(struct gm_trace_result *r, const char *id
     return f;
 }
 
+/* Whether a frame of the stack is the function fn. */
+static int stack_has(const struct gm_stacks *s, uint32_t stack, const char *fn)
+{
+    if (stack == GM_TRACE_NO_STACK) {
+        return 0;
+    }
+    const struct gm_stack *st = gm_stacks_get(s, stack);
+    const uint32_t *fr = gm_stack_frames(s, st);
+    for (uint32_t i = 0; i < st->nr; i++) {
+        if (gm_str_eq(fname(s, fr[i]), fn)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The catalogue id of goroutines left waiting on w with this stack. */
 static const char *leak_id(const struct gm_stacks *s, enum gm_twait w, uint32_t stack)
 {
     switch (w) {
     case GM_TW_CHAN_SEND:
         return "chan-send-blocked";
-    case GM_TW_CHAN_RECV:
-        if (stack != GM_TRACE_NO_STACK) {
-            const struct gm_stack *st = gm_stacks_get(s, stack);
-            const uint32_t *fr = gm_stack_frames(s, st);
-            for (uint32_t i = 0; i < st->nr; i++) {
-                if (gm_str_eq(fname(s, fr[i]), "runtime.chanrecv2")) {
-                    return "range-never-closed";
-                }
-            }
-        }
-        return "chan-recv-blocked";
+    case GM_TW_CHAN_RECV: /* chanrecv2: a range or a comma-ok receive */
+        return stack_has(s, stack, "runtime.chanrecv2") ? "range-never-closed"
+                                                        : "chan-recv-blocked";
     case GM_TW_SELECT:
         return "select-blocked";
     case GM_TW_MUTEX:
@@ -1051,17 +1059,8 @@ static const char *leak_id(const struct gm_stacks *s, enum gm_twait w, uint32_t 
         return "waitgroup-wait";
     case GM_TW_COND:
         return "cond-wait";
-    case GM_TW_FOREVER:
-        if (stack != GM_TRACE_NO_STACK) {
-            const struct gm_stack *st = gm_stacks_get(s, stack);
-            const uint32_t *fr = gm_stack_frames(s, st);
-            for (uint32_t i = 0; i < st->nr; i++) {
-                if (gm_str_eq(fname(s, fr[i]), "runtime.block")) {
-                    return "select-forever";
-                }
-            }
-        }
-        return "nil-chan";
+    case GM_TW_FOREVER: /* runtime.block: select {} */
+        return stack_has(s, stack, "runtime.block") ? "select-forever" : "nil-chan";
     default:
         return NULL;
     }
@@ -1432,6 +1431,18 @@ void gm_ttimeline_release(struct gm_ttimeline *tl)
     memset(tl, 0, sizeof(*tl));
 }
 
+static void an_release(struct an *a)
+{
+    free(a->acc);
+    free(a->wcache);
+    free(a->psince);
+    free(a->free);
+    free(a->tlrow);
+    free(a->ccache);
+    gm_u64map_release(&a->groupmap);
+    gm_u64map_release(&a->pmap);
+}
+
 static int analyze(const char *p, size_t len, const struct gm_input *in,
                    const struct gm_limits *lim, struct gm_trace_result *res, struct an *opts)
 {
@@ -1451,14 +1462,7 @@ static int analyze(const char *p, size_t len, const struct gm_input *in,
     int rc = in ? gm_trace_read_input(in, lim, &res->stacks, visit, &a, &res->info, &res->diag)
                 : gm_trace_read(p, len, lim, &res->stacks, visit, &a, &res->info, &res->diag);
     if (rc == GM_ENOMEM || (rc < 0 && res->info.events == 0)) {
-        free(a.acc);
-        free(a.wcache);
-        free(a.psince);
-        free(a.free);
-        free(a.tlrow);
-        free(a.ccache);
-        gm_u64map_release(&a.groupmap);
-        gm_u64map_release(&a.pmap);
+        an_release(&a);
         return rc;
     }
     res->rc = rc;
@@ -1477,14 +1481,7 @@ static int analyze(const char *p, size_t len, const struct gm_input *in,
     if (res->findings_nr > 1) {
         qsort(res->findings, res->findings_nr, sizeof(*res->findings), sev_cmp);
     }
-    free(a.acc);
-    free(a.wcache);
-    free(a.psince);
-    free(a.free);
-    free(a.tlrow);
-    free(a.ccache);
-    gm_u64map_release(&a.groupmap);
-    gm_u64map_release(&a.pmap);
+    an_release(&a);
     return frc;
 }
 
