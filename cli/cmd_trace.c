@@ -19,6 +19,7 @@ struct opts {
     long groups;
     const char *dump;
     const char *html;
+    long threads;
     uint64_t max_mem;
     struct gm_fail_policy fail;
 };
@@ -39,6 +40,10 @@ static const struct cli_opt options[] = {
     CLI_OPT_STRING(0, "html", &o.html, "FILE",
                    "also write one self-contained page: findings, a zoomable timeline, the "
                    "report (one TRACE)"),
+    CLI_OPT_INT(0, "threads", &o.threads, "N",
+                "1: read and analyse on one thread; 2: a reader thread feeds the analysis "
+                "(default: 2 for a trace of 1 MB or more on two CPUs or more)",
+                0, 2, 0),
     CLI_OPT_FAIL(&o.fail, "SEV", "exit 1 if a finding is SEV or worse", GM_FAIL_SEVERITY),
     CLI_OPT_MAX_MEM(&o.max_mem),
     CLI_OPT_END,
@@ -52,10 +57,10 @@ static int id_cmp(const void *x, const void *y)
 
 /* --html: the timeline (a second pass over the trace), the text report, the page. */
 static int write_html(const struct gm_artifact *a, const char *file,
-                      const struct gm_trace_result *res, const struct gm_limits *lim)
+                      const struct gm_trace_result *res, const struct gm_limits *lim, int threads)
 {
     struct gm_ttimeline tl;
-    int r = gm_trace_timeline(a->in.p, a->in.len, lim, res, 800, 12, &tl);
+    int r = gm_trace_timeline(a->in.p, a->in.len, lim, res, 800, 12, threads, &tl);
     if (r == GM_ENOMEM) {
         cli_die("out of memory");
     }
@@ -92,6 +97,8 @@ static int run(int argc, char **argv, int first)
     struct gm_out w;
     cli_out_open(&w, "trace", o.out, o.color, o.json);
     int nfiles = argc - first, rc = 0;
+    /* the allocation-failure tests (GM_FAIL_ALLOC_AT) need one deterministic order */
+    int threads = getenv("GM_FAIL_ALLOC_AT") ? 1 : (int)o.threads;
     if (o.html && nfiles > 1) {
         cli_err("--html draws one trace; %d given", nfiles);
         cli_out_close(&w, "trace");
@@ -162,8 +169,9 @@ static int run(int argc, char **argv, int first)
             break;
         }
         struct gm_trace_result res;
-        r = gm_trace_analyze_input(&a.in, &lim, keep, keep_nr, &res);
-        if (r == 0 && o.html && write_html(&a, file, &res, &lim) < 0) {
+        struct gm_trace_opts to = {.keep = keep, .keep_nr = keep_nr, .threads = threads};
+        r = gm_trace_analyze_input(&a.in, &lim, &to, &res);
+        if (r == 0 && o.html && write_html(&a, file, &res, &lim, threads) < 0) {
             rc = 2;
         }
         if (r == GM_ENOMEM) {

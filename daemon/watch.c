@@ -924,7 +924,8 @@ static void trace_findings(struct watcher *w, const struct capture *c, const cha
             }
         }
     }
-    if (gm_trace_analyze_input(&in, NULL, keep, keep_nr, &tr) == 0) {
+    struct gm_trace_opts to = {.keep = keep, .keep_nr = keep_nr, .threads = 1};
+    if (gm_trace_analyze_input(&in, NULL, &to, &tr) == 0) {
         struct gm_records recs;
         gm_records_init(&recs);
         if (gm_records_from_trace(&tr, &recs) == 0) {

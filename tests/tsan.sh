@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# ThreadSanitizer run of the one multi-threaded path (gomedic heap reads the next profile on a
-# loader thread): every heap series in testdata, with the TSan build, must give the same
-# output as the plain build and no report.
+# ThreadSanitizer run of the multi-threaded paths, with the TSan build against the plain one:
+#   - gomedic heap reads the next profile on a loader thread: every heap series in testdata;
+#   - gomedic trace --threads 2 reads on a reader thread while the main thread analyses: every
+#     trace fixture, and a trace of bench/gen-trace written by each Go found (GO119 and
+#     GO126, default Debian's 1.19 and the go on PATH: 6 MB, v2 in two generations or
+#     more; many blocks and barriers), against the plain build with --threads 1: report,
+#     JSON and page.
+# Same output and no report.
 #   tests/tsan.sh [PLAIN_GOMEDIC [TSAN_GOMEDIC]]
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +32,49 @@ for dir in testdata/pprof/heap_series/*/; do
       diff <(echo "$want") <(echo "$got") | head -20
     fi
   done
+done
+same() { # LABEL WANT GOT
+  if [ "$2" = "$3" ]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $1"
+    diff <(echo "$2") <(echo "$3") | head -20
+  fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+traces=(testdata/trace/*.trace testdata/trace/go1.26/*.trace)
+export GOTOOLCHAIN=local
+for g in "${GO119:-/usr/lib/go-1.19/bin/go}" "${GO126:-go}"; do
+  if ! command -v "$g" >/dev/null 2>&1; then
+    echo "tsan: note: no $g, no large trace from it"
+    continue
+  fi
+  v=$("$g" env GOVERSION)
+  # 6 MB written by 2 workers and 1 producer take over a second: a v2 trace (Go 1.22+) then
+  # holds two generations or more (a barrier mid-stream)
+  if (cd bench/gen-trace && CGO_ENABLED=0 "$g" build -o "$tmp/gen-$v" .) &&
+     "$tmp/gen-$v" -o "$tmp/$v.trace" -size 6 -workers 2 -producers 1 2>/dev/null; then
+    traces+=("$tmp/$v.trace")
+  else
+    fail=$((fail + 1))
+    echo "FAIL writing a trace with $v"
+  fi
+done
+for t in "${traces[@]}"; do
+  for mode in "" "--json"; do
+    # shellcheck disable=SC2086
+    want=$("$plain" trace --threads 1 $mode "$t" 2>&1)
+    # shellcheck disable=SC2086
+    got=$("$tsan" trace --threads 2 $mode "$t" 2>&1)
+    same "trace $mode $t" "$want" "$got"
+  done
+  rm -f "$tmp/a.html" "$tmp/b.html"
+  "$plain" trace --threads 1 --html "$tmp/a.html" "$t" >/dev/null 2>"$tmp/err1"
+  "$tsan" trace --threads 2 --html "$tmp/b.html" "$t" >/dev/null 2>"$tmp/err2"
+  same "trace --html $t" "$(cat "$tmp/a.html" "$tmp/err1" 2>/dev/null)" \
+    "$(cat "$tmp/b.html" "$tmp/err2" 2>/dev/null)"
 done
 echo "tsan: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -86,6 +86,10 @@ enum gm_tev_kind {
     GM_TEV_HEAP_ALLOC, /* a bytes */
     GM_TEV_HEAP_GOAL,  /* a bytes */
     GM_TEV_CPU_SAMPLE, /* g (0: none), stack */
+    GM_TEV_BARRIER,    /* not an event: the reader is about to add to the stacks and strings
+                          (gm_stacks may move). A visitor that reads them on another thread
+                          must finish every event before it first (gm/tracesum.h's pipeline);
+                          others ignore it. Sent only when events came since the last one. */
     GM_TEV_NR
 };
 

@@ -16,7 +16,8 @@
  *   stw-long           a stop-the-world pause of 10 ms or more
  *
  * One pass: gm_trace_analyze() runs gm_trace_read() with its own visitor; memory is one
- * record per goroutine the trace shows and one per group. Layer: analyze.
+ * record per goroutine the trace shows and one per group. On a large trace the reading and
+ * the analysis run on two threads (struct gm_trace_opts). Layer: analyze.
  */
 #ifndef GM_TRACESUM_H
 #define GM_TRACESUM_H
@@ -153,11 +154,23 @@ struct gm_trace_result {
  * then holds no goroutines, diag says why) or memory ran out. */
 int gm_trace_analyze(const char *p, size_t len, const struct gm_limits *lim,
                      struct gm_trace_result *res);
+/* How gm_trace_analyze_input() and gm_trace_timeline() run. */
+struct gm_trace_opts {
+    const uint64_t *keep; /* sorted goroutine ids whose records stay when they end (a dump's,
+                             for gm_trace_join); NULL: none */
+    size_t keep_nr;
+    /* 1: read and analyse on the caller's thread. 2: a reader thread decodes and merges the
+     * events while the caller's thread analyses them, handed over in blocks (the reader
+     * waits for the analysis to catch up before it adds to the stacks or strings:
+     * GM_TEV_BARRIER). 0: 2 when the trace is 1 MB or more and two CPUs are online, else 1.
+     * The result is the same either way. */
+    int threads;
+};
+
 /* The same, from an input (whose mapped pages are released as the reading passes them, so the
- * resident memory stays below the trace's size), keeping the records of the goroutines in
- * keep (sorted ids, e.g. a dump's for gm_trace_join) even when they end. */
+ * resident memory stays below the trace's size). o may be NULL (defaults). */
 int gm_trace_analyze_input(const struct gm_input *in, const struct gm_limits *lim,
-                           const uint64_t *keep, size_t keep_nr, struct gm_trace_result *res);
+                           const struct gm_trace_opts *o, struct gm_trace_result *res);
 void gm_trace_result_release(struct gm_trace_result *res);
 
 /* The goroutine with this id, or NULL. */
@@ -182,7 +195,7 @@ struct gm_ttimeline {
 };
 int gm_trace_timeline(const char *p, size_t len, const struct gm_limits *lim,
                       const struct gm_trace_result *first, uint32_t cols, uint32_t rows,
-                      struct gm_ttimeline *tl);
+                      int threads, struct gm_ttimeline *tl);
 void gm_ttimeline_release(struct gm_ttimeline *tl);
 
 /* A duration for sentences: "840 ns", "12.5 µs", "3.1 ms", "1.23 s". */

@@ -7,9 +7,11 @@
 #include "gm/alloc.h"
 #include "gm/hashtab.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #define ST_DEAD    5
@@ -1366,27 +1368,30 @@ static int sev_cmp(const void *x, const void *y)
 }
 
 static int analyze(const char *p, size_t len, const struct gm_input *in,
-                   const struct gm_limits *lim, struct gm_trace_result *res, struct an *opts);
+                   const struct gm_limits *lim, int threads, struct gm_trace_result *res,
+                   struct an *opts);
 
 int gm_trace_analyze(const char *p, size_t len, const struct gm_limits *lim,
                      struct gm_trace_result *res)
 {
-    return analyze(p, len, NULL, lim, res, NULL);
+    return analyze(p, len, NULL, lim, 1, res, NULL);
 }
 
 int gm_trace_analyze_input(const struct gm_input *in, const struct gm_limits *lim,
-                           const uint64_t *keep, size_t keep_nr, struct gm_trace_result *res)
+                           const struct gm_trace_opts *o, struct gm_trace_result *res)
 {
-    struct an o;
-    memset(&o, 0, sizeof(o));
-    o.keep = keep;
-    o.keep_nr = keep_nr;
-    return analyze(in->p, in->len, in, lim, res, &o);
+    struct an a;
+    memset(&a, 0, sizeof(a));
+    if (o) {
+        a.keep = o->keep;
+        a.keep_nr = o->keep_nr;
+    }
+    return analyze(in->p, in->len, in, lim, o ? o->threads : 0, res, &a);
 }
 
 int gm_trace_timeline(const char *p, size_t len, const struct gm_limits *lim,
                       const struct gm_trace_result *first, uint32_t cols, uint32_t rows,
-                      struct gm_ttimeline *tl)
+                      int threads, struct gm_ttimeline *tl)
 {
     memset(tl, 0, sizeof(*tl));
     if (cols == 0) {
@@ -1413,7 +1418,7 @@ int gm_trace_timeline(const char *p, size_t len, const struct gm_limits *lim,
     int rc = GM_ENOMEM;
     if (tl->occ && tl->pbusy && tl->gc && tl->stw) {
         struct gm_trace_result second;
-        rc = analyze(p, len, NULL, lim, &second, &a);
+        rc = analyze(p, len, NULL, lim, threads, &second, &a);
         gm_trace_result_release(&second);
     }
     if (rc < 0) {
@@ -1443,8 +1448,137 @@ static void an_release(struct an *a)
     gm_u64map_release(&a->pmap);
 }
 
+/* ---- the pipeline: a reader thread hands the events over in blocks ------------------- */
+
+#define PIPE_BLOCK  2048 /* events per block */
+#define PIPE_BLOCKS 8    /* blocks in flight */
+
+struct pipe {
+    /* the reader's: the block being filled and the call it makes, on a cache line of their
+     * own (the analysis writes the fields below: sharing a line cost a miss per event) */
+    _Alignas(64) struct gm_tev *w;
+    uint32_t fill; /* events in w */
+    const char *p;
+    size_t len;
+    const struct gm_input *in;
+    const struct gm_limits *lim;
+    struct gm_trace_result *res;
+    _Alignas(64) pthread_mutex_t mu;
+    pthread_cond_t cv;       /* either side waits for the other: broadcast */
+    struct gm_tev *ev;       /* PIPE_BLOCKS x PIPE_BLOCK */
+    uint32_t n[PIPE_BLOCKS]; /* events in each published block */
+    uint64_t prod, cons;     /* blocks published by the reader, handled by the analysis */
+    int done;                /* the reader returned: read_rc */
+    int stop;                /* the analysis failed with this error: the reader stops */
+    int read_rc;
+};
+
+/* The reader publishes its block (if any), then waits for a free block, or with all set
+ * until the analysis has handled every block (a barrier). Returns the analysis's error. */
+static int pipe_publish(struct pipe *q, int all)
+{
+    pthread_mutex_lock(&q->mu);
+    if (q->fill) {
+        q->n[q->prod % PIPE_BLOCKS] = q->fill;
+        q->prod++;
+        q->fill = 0;
+        pthread_cond_broadcast(&q->cv);
+    }
+    while (!q->stop && (all ? q->cons != q->prod : q->prod - q->cons == PIPE_BLOCKS)) {
+        pthread_cond_wait(&q->cv, &q->mu);
+    }
+    q->w = q->ev + (size_t)(q->prod % PIPE_BLOCKS) * PIPE_BLOCK;
+    int rc = q->stop;
+    pthread_mutex_unlock(&q->mu);
+    return rc;
+}
+
+static int pipe_put(void *ctx, const struct gm_tev *e)
+{
+    struct pipe *q = ctx;
+    if (e->kind != GM_TEV_BARRIER) {
+        q->w[q->fill++] = *e;
+        if (q->fill < PIPE_BLOCK) {
+            return 0;
+        }
+    }
+    return pipe_publish(q, e->kind == GM_TEV_BARRIER);
+}
+
+static void *pipe_reader(void *arg)
+{
+    struct pipe *q = arg;
+    struct gm_trace_result *res = q->res;
+    int rc = q->in ? gm_trace_read_input(q->in, q->lim, &res->stacks, pipe_put, q, &res->info,
+                                         &res->diag)
+                   : gm_trace_read(q->p, q->len, q->lim, &res->stacks, pipe_put, q, &res->info,
+                                   &res->diag);
+    (void)pipe_publish(q, 0); /* the last block */
+    pthread_mutex_lock(&q->mu);
+    q->read_rc = rc;
+    q->done = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* Reads on a new thread and analyses here: 1 and the reader's return in *rc, or 0 when no
+ * thread could be made (nothing was read: the caller reads on its own). */
+static int pipe_run(struct pipe *q, struct an *a, int *rc)
+{
+    q->ev = gm_xmalloc(sizeof(struct gm_tev) * PIPE_BLOCK * PIPE_BLOCKS);
+    if (!q->ev) {
+        return 0;
+    }
+    q->w = q->ev;
+    pthread_t th;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    int ran = pthread_create(&th, NULL, pipe_reader, q) == 0;
+    if (ran) {
+        int err = 0;
+        for (;;) {
+            pthread_mutex_lock(&q->mu);
+            while (q->cons == q->prod && !q->done) {
+                pthread_cond_wait(&q->cv, &q->mu);
+            }
+            if (q->cons == q->prod) {
+                *rc = q->read_rc;
+                pthread_mutex_unlock(&q->mu);
+                break;
+            }
+            uint32_t slot = (uint32_t)(q->cons % PIPE_BLOCKS), n = q->n[slot];
+            pthread_mutex_unlock(&q->mu);
+            const struct gm_tev *e = q->ev + (size_t)slot * PIPE_BLOCK;
+            for (uint32_t k = 0; k < n && err == 0; k++) {
+                err = visit(a, &e[k]);
+                err = err > 0 ? 0 : err;
+            }
+            pthread_mutex_lock(&q->mu);
+            q->cons++;
+            if (err < 0 && !q->stop) {
+                q->stop = err; /* the reader returns it at its next block */
+            }
+            pthread_cond_broadcast(&q->cv);
+            pthread_mutex_unlock(&q->mu);
+        }
+        pthread_join(th, NULL);
+    }
+    pthread_cond_destroy(&q->cv);
+    pthread_mutex_destroy(&q->mu);
+    free(q->ev);
+    return ran;
+}
+
+static int online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
 static int analyze(const char *p, size_t len, const struct gm_input *in,
-                   const struct gm_limits *lim, struct gm_trace_result *res, struct an *opts)
+                   const struct gm_limits *lim, int threads, struct gm_trace_result *res,
+                   struct an *opts)
 {
     memset(res, 0, sizeof(*res));
     res->stw_max_kind = UINT32_MAX;
@@ -1459,8 +1593,24 @@ static int analyze(const char *p, size_t len, const struct gm_input *in,
     }
     a.r = res;
     a.last_start_stack = GM_TRACE_NO_STACK;
-    int rc = in ? gm_trace_read_input(in, lim, &res->stacks, visit, &a, &res->info, &res->diag)
+    if (threads == 0) {
+        threads = len >= (1u << 20) && online_cpus() > 1 ? 2 : 1;
+    }
+    int rc = 0, ran = 0;
+    if (threads > 1) {
+        struct pipe q;
+        memset(&q, 0, sizeof(q));
+        q.p = p;
+        q.len = len;
+        q.in = in;
+        q.lim = lim;
+        q.res = res;
+        ran = pipe_run(&q, &a, &rc);
+    }
+    if (!ran) {
+        rc = in ? gm_trace_read_input(in, lim, &res->stacks, visit, &a, &res->info, &res->diag)
                 : gm_trace_read(p, len, lim, &res->stacks, visit, &a, &res->info, &res->diag);
+    }
     if (rc == GM_ENOMEM || (rc < 0 && res->info.events == 0)) {
         an_release(&a);
         return rc;

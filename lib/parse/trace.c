@@ -483,6 +483,7 @@ struct rd {
     uint32_t ctx_nr, ctx_alloc;
     uint32_t empty_str;    /* interned "" */
     const char *v1s_p[32]; /* v1 reason strings interned so far */
+    int quiet;             /* no event since the last GM_TEV_BARRIER (or the start) */
     uint32_t v1s_id[32], v1s_nr;
 };
 
@@ -651,6 +652,8 @@ static struct gm_str get_string(const struct rd *r, uint64_t id)
     return i == GM_HTAB_END || !r->strs ? (struct gm_str){"", 0} : r->strs[i];
 }
 
+static int barrier(struct rd *r);
+
 static uint32_t intern_str(struct rd *r, uint64_t id, int *err)
 {
     uint32_t i = str_index(r, id);
@@ -658,8 +661,11 @@ static uint32_t intern_str(struct rd *r, uint64_t id, int *err)
         return r->strs_sid[i]; /* interned already in this generation */
     }
     struct gm_str s = get_string(r, id);
-    uint32_t sid;
-    int rc = gm_strtab_intern(&r->stk->strs, s.p, s.len, &sid);
+    uint32_t sid = UINT32_MAX;
+    int rc = barrier(r);
+    if (rc == 0) {
+        rc = gm_strtab_intern(&r->stk->strs, s.p, s.len, &sid);
+    }
     if (rc < 0) {
         *err = rc;
         return UINT32_MAX;
@@ -820,7 +826,24 @@ static int v2_next(struct rd *r, struct cursor *c)
 
 static int put(struct rd *r, struct gm_tev *e)
 {
+    r->quiet = 0;
     return r->visit ? r->visit(r->vctx, e) : 0;
+}
+
+/* Before the stacks or the strings change: see GM_TEV_BARRIER. */
+static int barrier(struct rd *r)
+{
+    if (r->quiet) {
+        return 0;
+    }
+    r->quiet = 1;
+    struct gm_tev e = {.kind = GM_TEV_BARRIER,
+                       .g = GM_TRACE_NO_G,
+                       .p = NO_P,
+                       .stack = GM_TRACE_NO_STACK,
+                       .stack2 = GM_TRACE_NO_STACK,
+                       .str = UINT32_MAX};
+    return r->visit ? r->visit(r->vctx, &e) : 0;
 }
 
 static int emit_v2(struct rd *r, struct cursor *c)
@@ -1255,6 +1278,14 @@ static int v2_generation(struct rd *r, const uint8_t **pp, struct v2batch **bv, 
         }
     }
     r->empty_str = 0;
+    /* the generation's strings and stacks join the tables at once, behind one barrier (a
+     * string first met in an event would need one of its own) */
+    GM_TRY(barrier(r));
+    for (uint32_t i = 0; i < r->strs_nr; i++) {
+        if (r->strs_sid[i] == UINT32_MAX) {
+            GM_TRY(gm_strtab_intern(&r->stk->strs, r->strs[i].p, r->strs[i].len, &r->strs_sid[i]));
+        }
+    }
     for (uint32_t i = 0; i < nb; i++) {
         struct v2batch *b = &(*bv)[i];
         if (!b->exp && b->p < b->end && *b->p == V2_STACKS) {
@@ -1504,8 +1535,11 @@ static uint32_t v1_str(struct rd *r, const char *s, int *err)
             return r->v1s_id[k];
         }
     }
-    uint32_t id;
-    int rc = gm_strtab_intern(&r->stk->strs, s, strlen(s), &id);
+    uint32_t id = UINT32_MAX;
+    int rc = barrier(r);
+    if (rc == 0) {
+        rc = gm_strtab_intern(&r->stk->strs, s, strlen(s), &id);
+    }
     if (rc < 0) {
         *err = rc;
         return UINT32_MAX;
@@ -1941,6 +1975,7 @@ static int read_trace(const char *p, size_t len, const struct gm_input *in,
     r.info = info;
     r.diag = diag;
     r.minor = minor;
+    r.quiet = 1;
     uint32_t maxf = lim->max_frames ? lim->max_frames : 1024;
     r.frames = gm_xmalloc(sizeof(uint32_t) * maxf);
     int rc;

@@ -7,6 +7,7 @@
 
 #include "testutil.h"
 #include "gm/artifact.h"
+#include "gm/render_trace.h"
 #include "gm/tracejoin.h"
 #include "gm/tracesum.h"
 
@@ -116,7 +117,10 @@ Test(trace, ended_goroutines_are_not_kept_unless_asked)
     struct gm_input in;
     struct gm_diag d = {0};
     cr_assert_eq(gm_input_from_mem(&in, "t", p, len, NULL, &d), 0);
-    cr_assert_eq(gm_trace_analyze_input(&in, NULL, keep, 64, &r), 0);
+    cr_assert_eq(
+        gm_trace_analyze_input(
+            &in, NULL, &(struct gm_trace_opts){.keep = keep, .keep_nr = 64, .threads = 1}, &r),
+        0);
     for (uint32_t i = 0; i < r.gs_nr; i++) {
         if (r.gs[i].id && r.gs[i].state == GM_TS_ENDED) {
             worker = r.gs[i].id;
@@ -259,4 +263,84 @@ Test(trace, dual_dump_confirmed_and_false_alarm)
     gm_findings_release(&fd);
     gm_gdump_set_release(&set);
     free(p);
+}
+
+/* ------------------------------------------------------------ the reader thread */
+
+/* The JSON of one analysis of p[0..len) (threads 1 or 2), and the timeline's cells. */
+static char *analysed(const char *p, size_t len, int threads, float **cells, size_t *ncells)
+{
+    struct gm_input in;
+    struct gm_diag d = {0};
+    cr_assert_eq(gm_input_from_mem(&in, "t", p, len, NULL, &d), 0);
+    struct gm_trace_opts o = {.threads = threads};
+    struct gm_trace_result r;
+    char *buf = NULL;
+    size_t n = 0;
+    if (gm_trace_analyze_input(&in, NULL, &o, &r) < 0) {
+        buf = strdup(r.diag.msg);
+        gm_input_close(&in);
+        *cells = NULL;
+        *ncells = 0;
+        return buf;
+    }
+    FILE *f = open_memstream(&buf, &n);
+    struct gm_out out;
+    gm_out_init(&out, f, 0);
+    gm_render_trace_json(&out, "t", &r, NULL, NULL, NULL);
+    fprintf(f, "\nrc %d at %llu: %s\n", r.rc, (unsigned long long)r.diag.off, r.diag.msg);
+    fclose(f);
+    struct gm_ttimeline tl;
+    *cells = NULL;
+    *ncells = 0;
+    if (gm_trace_timeline(p, len, NULL, &r, 50, 8, threads, &tl) == 0) {
+        *ncells = (size_t)(tl.rows ? tl.rows : 1) * GM_TL_STATES * tl.cols;
+        *cells = malloc(sizeof(float) * *ncells);
+        memcpy(*cells, tl.occ, sizeof(float) * *ncells);
+        gm_ttimeline_release(&tl);
+    }
+    gm_trace_result_release(&r);
+    gm_input_close(&in);
+    return buf;
+}
+
+Test(trace, reader_thread_gives_the_same_result)
+{
+    const char *files[] = {"testdata/trace/y_dual.trace",
+                           "testdata/trace/y_gc-heavy.trace",
+                           "testdata/trace/y_goroutine-leak.trace",
+                           "testdata/trace/y_mutex-contention.trace",
+                           "testdata/trace/y_sched-backlog.trace",
+                           "testdata/trace/y_syscall-io.trace",
+                           "testdata/trace/y_user-annotations.trace",
+                           "testdata/trace/go1.26/y_dual.trace",
+                           "testdata/trace/go1.26/y_gc-heavy.trace",
+                           "testdata/trace/go1.26/y_goroutine-leak.trace",
+                           "testdata/trace/go1.26/y_mutex-contention.trace",
+                           "testdata/trace/go1.26/y_sched-backlog.trace",
+                           "testdata/trace/go1.26/y_syscall-io.trace",
+                           "testdata/trace/go1.26/y_user-annotations.trace"};
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        size_t len;
+        char *p = slurp(files[f], &len);
+        /* whole, and cut at a few places (the reader stops with an error mid-stream) */
+        size_t cuts[] = {len, len * 3 / 4, len / 2, len / 5};
+        for (size_t c = 0; c < 4; c++) {
+            float *c1, *c2;
+            size_t n1, n2;
+            char *one = analysed(p, cuts[c], 1, &c1, &n1);
+            char *two = analysed(p, cuts[c], 2, &c2, &n2);
+            cr_expect_str_eq(two, one, "%s cut at %zu", files[f], cuts[c]);
+            cr_expect_eq(n1, n2, "%s: timeline sizes", files[f]);
+            if (n1 == n2 && n1) {
+                cr_expect_eq(memcmp(c1, c2, sizeof(float) * n1), 0, "%s: timelines differ",
+                             files[f]);
+            }
+            free(one);
+            free(two);
+            free(c1);
+            free(c2);
+        }
+        free(p);
+    }
 }
