@@ -10,7 +10,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wno-sign-conversion \
            -Wvla -Wwrite-strings -Wformat=2 -fno-common
 CFLAGS   ?= $(O) -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) -Iinclude -MMD -MP
-LDLIBS   = -ldeflate -lm -lpthread
+LDLIBS   = -ldeflate -ltree-sitter -lm -lpthread
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=$(SANITIZE)
@@ -28,7 +28,10 @@ UNIT_SRC = $(sort $(wildcard tests/unit/t_*.c))
 # The flame graph's and the trace page's scripts and style sheets are real files, embedded at
 # build time.
 ASSETS   = lib/render/flame.js lib/render/flame.css lib/render/trace.js lib/render/trace.css
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o
+# tree-sitter's Go grammar: generated C from the npm package (tools/fetch-grammar.sh, not
+# committed), compiled as it is (its own warnings are not ours), linked with Debian's runtime.
+TS_GO    = third_party/tree-sitter-go-0.23.4/src
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o $(BUILD)/ts/go_parser.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
@@ -44,6 +47,13 @@ $(BUILD)/gen/flame_assets.c: $(ASSETS) tools/embed.sh
 	tools/embed.sh gm_flame_js lib/render/flame.js gm_flame_css lib/render/flame.css \
 	  gm_trace_js lib/render/trace.js gm_trace_css lib/render/trace.css > $@.tmp
 	mv $@.tmp $@
+
+$(TS_GO)/parser.c:
+	tools/fetch-grammar.sh
+
+$(BUILD)/ts/go_parser.o: $(TS_GO)/parser.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g -w $(filter -fsanitize=%,$(ALL_CFLAGS)) -I$(TS_GO) -c $< -o $@
 
 $(BUILD)/gen/flame_assets.o: $(BUILD)/gen/flame_assets.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

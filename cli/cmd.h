@@ -174,6 +174,7 @@ extern const struct cli_cmd cmd_history;
 extern const struct cli_cmd cmd_pprof;
 extern const struct cli_cmd cmd_race;
 extern const struct cli_cmd cmd_trace;
+extern const struct cli_cmd cmd_lint;
 extern const struct cli_cmd cmd_watch;
 
 #endif

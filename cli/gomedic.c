@@ -31,8 +31,8 @@ static const struct cli_cmd watch_watch = {
     .name = "watch", .summary = WATCH_SUMMARY, .usage = WATCH_USAGE, .flags = CLI_CMD_EXTERNAL};
 
 static const struct cli_cmd *const cmds[] = {
-    &watch_captures, &cmd_diff,  &cmd_flame, &cmd_gc,    &cmd_goroutines, &cmd_heap,
-    &watch_history,  &cmd_pprof, &cmd_race,  &cmd_trace, &watch_watch,
+    &watch_captures, &cmd_diff, &cmd_flame, &cmd_gc,   &cmd_goroutines, &cmd_heap,
+    &watch_history,  &cmd_lint, &cmd_pprof, &cmd_race, &cmd_trace,      &watch_watch,
 };
 
 int cli_exec_watch(int argc, char **argv)

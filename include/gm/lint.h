@@ -1,0 +1,77 @@
+/*
+ * gm/lint.h - the static half of goroutine-guard: rules over the syntax trees of Go packages
+ * (gm/gosrc.h) that find the leak and blocking patterns the dump analysis names, with the
+ * same catalogue ids (gm/catalogue.h), so a finding of one half can be joined to the other by
+ * id and function:
+ *
+ *   chan-send-blocked     a goroutine sends on an unbuffered channel whose reader can return
+ *                         before reading every value (first answer wins, a timeout case)
+ *   range-never-closed    range over a channel that no code of the package closes
+ *   ticker-loop           time.NewTicker without Stop; time.Tick, or time.After in a loop
+ *   mutex-wait            Lock with a return before its Unlock and no defer
+ *   waitgroup-wait        wg.Add inside the goroutine it counts; Done skipped by a return
+ *   cond-wait             sync.Cond.Wait with no Signal or Broadcast in the package
+ *   context-not-propagated  context.Background()/TODO() in a function that has a context
+ *                         (a context.Context parameter or an *http.Request)
+ *   select-forever        select {} outside main.main
+ *   goroutine-leak        a goroutine's endless loop with no way out (no return, no break
+ *                         out, no ctx.Done()/quit case)
+ *   http-client-body-leak an http.Response whose Body is not closed in the function
+ *   http-transport-per-request  an http.Transport (or a Client with its own) built per call
+ *   http-server-idle-conns      an http.Server without timeouts, http.ListenAndServe
+ *
+ * A package is one directory: its files are read together (a close or a Signal anywhere in
+ * the package counts). Function names are the runtime's (gm_go_funcname), the package path
+ * from go.mod. Layer: analyze.
+ */
+#ifndef GM_LINT_H
+#define GM_LINT_H
+
+#include "gm/catalogue.h"
+#include "gm/gosrc.h"
+
+struct gm_lint_finding {
+    const struct gm_finding_kind *kind;
+    enum gm_severity severity;
+    const char *rule;      /* the rule's own name ("fanout-first-answer" ...) */
+    char *function;        /* as Go's runtime prints it */
+    char *file;            /* as found (relative to the current directory when given so) */
+    uint32_t line, col;    /* 1-based */
+    char *message;         /* what the source shows */
+    char *fix;             /* what to change */
+    uint32_t related_line; /* a second line of the story (the reader that returns ...), or 0 */
+    uint64_t stuck;        /* with a dump (gm_lint_rank): goroutines stuck in this function */
+};
+
+struct gm_lint_opts {
+    int tests;  /* also read _test.go files */
+    int vendor; /* also walk vendor/ and testdata/ directories */
+    const struct gm_limits *lim;
+};
+
+struct gm_lint {
+    struct gm_lint_finding *v;
+    uint32_t nr, alloc;
+    uint64_t files, lines, packages;
+    uint64_t parse_errors; /* files with ERROR nodes (their broken declarations skipped) */
+    char **warnings;       /* one line each: unreadable file, grammar gaps */
+    uint32_t warnings_nr, warnings_alloc;
+};
+
+void gm_lint_init(struct gm_lint *l);
+void gm_lint_release(struct gm_lint *l);
+
+/* Lints files and directories (directories recursively; vendor/, testdata/ and directories
+ * starting with '.' or '_' skipped unless o->vendor). A path that cannot be read is a warning,
+ * not an error. Findings sorted by file, line, id. GM_ENOMEM, GM_EUNSUPP (grammar refused),
+ * GM_EIO when no path exists. */
+int gm_lint_paths(struct gm_lint *l, const char *const *paths, size_t n,
+                  const struct gm_lint_opts *o, struct gm_diag *diag);
+
+/* Lints one package given as in-memory files (tests, fuzzing): names[i], srcs[i], lens[i];
+ * pkgpath as gm_go_funcname takes it, go_minor of its go.mod (0: unknown). */
+int gm_lint_buffers(struct gm_lint *l, const char *pkgpath, unsigned go_minor,
+                    const char *const *names, const char *const *srcs, const size_t *lens,
+                    size_t n);
+
+#endif

@@ -1,0 +1,1366 @@
+/* The static rules of gomedic lint over Go syntax trees (gm/lint.h). */
+#include "gm/lint.h"
+#include "gm/alloc.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+struct names { /* a set of identifiers (slices into the package's files) */
+    struct gm_str *v;
+    uint32_t nr, alloc;
+};
+
+static int names_has(const struct names *s, struct gm_str n)
+{
+    for (uint32_t i = 0; i < s->nr; i++) {
+        if (s->v[i].len == n.len && memcmp(s->v[i].p, n.p, n.len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int names_add(struct names *s, struct gm_str n)
+{
+    if (n.len == 0 || names_has(s, n)) {
+        return 0;
+    }
+    if (GM_RESERVE(s->v, s->alloc, s->nr + 1) < 0) {
+        return GM_ENOMEM;
+    }
+    s->v[s->nr++] = n;
+    return 0;
+}
+
+static int str_is(struct gm_str s, const char *c)
+{
+    size_t l = strlen(c);
+    return s.len == l && memcmp(s.p, c, l) == 0;
+}
+
+static int str_has(struct gm_str s, const char *needle)
+{
+    size_t l = strlen(needle);
+    for (size_t i = 0; i + l <= s.len; i++) {
+        if (memcmp(s.p + i, needle, l) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int ident_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* needle occurs in s followed by something that does not continue it (an identifier char or
+ * a '.': "return resp" matches "return resp, nil", not "return resp.StatusCode"). */
+static int str_has_word(struct gm_str s, const char *needle)
+{
+    size_t l = strlen(needle);
+    for (size_t i = 0; i + l <= s.len; i++) {
+        if (memcmp(s.p + i, needle, l) == 0 &&
+            (i + l == s.len || (!ident_char(s.p[i + l]) && s.p[i + l] != '.'))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "s.jobs" -> "jobs", "ch" -> "ch", "(*p).ch" -> "ch": the last identifier of an operand. */
+static struct gm_str last_ident(struct gm_str s)
+{
+    size_t e = s.len;
+    while (e > 0 && (s.p[e - 1] == ')' || s.p[e - 1] == ' ')) {
+        e--;
+    }
+    size_t b = e;
+    while (b > 0 &&
+           (s.p[b - 1] == '_' || (s.p[b - 1] >= 'a' && s.p[b - 1] <= 'z') ||
+            (s.p[b - 1] >= 'A' && s.p[b - 1] <= 'Z') || (s.p[b - 1] >= '0' && s.p[b - 1] <= '9'))) {
+        b--;
+    }
+    return (struct gm_str){s.p + b, e - b};
+}
+
+/* ---- the package being linted ----------------------------------------------------------- */
+
+struct pkg {
+    struct gm_go *g;
+    struct gm_gofile *files;
+    uint32_t files_nr;
+    const char *pkgpath;
+    unsigned go_minor;
+    struct gm_lint *out;
+    int err;
+    /* facts of the whole package (phase 1) */
+    struct names closed;       /* close(X): the last identifier of X */
+    struct names chans;        /* identifiers declared or made as channels */
+    struct names signalled;    /* X.Signal() / X.Broadcast() */
+    struct names conds;        /* sync.NewCond / sync.Cond values */
+    struct names waitgroups;   /* X.Wait() / X.Done() on sync.WaitGroup-looking values */
+    struct names started;      /* functions and methods started by a go statement: go x.run() */
+    struct names factories;    /* functions whose result is used for one request at once:
+                                  x.newClient().Get(..) */
+    const struct gm_gofile *f; /* the file being walked */
+};
+
+static int is(const struct pkg *p, TSNode n, enum gm_gk k)
+{
+    return gm_go_is(p->g, n, k);
+}
+static TSNode field(const struct pkg *p, TSNode n, enum gm_gf f)
+{
+    return gm_go_field(p->g, n, f);
+}
+static struct gm_str text(const struct pkg *p, TSNode n)
+{
+    return gm_go_text(p->f, n);
+}
+static int is_fn(const struct pkg *p, TSNode n)
+{
+    return is(p, n, GK_FUNCTION_DECLARATION) || is(p, n, GK_METHOD_DECLARATION) ||
+           is(p, n, GK_FUNC_LITERAL);
+}
+static TSNode enclosing(const struct pkg *p, TSNode n)
+{
+    for (TSNode q = ts_node_parent(n); !ts_node_is_null(q); q = ts_node_parent(q)) {
+        if (is_fn(p, q)) {
+            return q;
+        }
+    }
+    return (TSNode){0};
+}
+/* The outermost function around n (a declaration), or null. */
+static TSNode outermost(const struct pkg *p, TSNode n)
+{
+    TSNode top = (TSNode){0};
+    for (TSNode q = ts_node_parent(n); !ts_node_is_null(q); q = ts_node_parent(q)) {
+        if (is_fn(p, q)) {
+            top = q;
+        }
+    }
+    return top;
+}
+
+/* n is in main.main or an init function (code that runs once, for the process's life). */
+static int in_main_or_init(const struct pkg *p, TSNode n)
+{
+    TSNode top = outermost(p, n);
+    if (ts_node_is_null(top) || !is(p, top, GK_FUNCTION_DECLARATION)) {
+        return ts_node_is_null(top); /* package level: initialisation */
+    }
+    struct gm_str name = gm_go_text(p->f, gm_go_field(p->g, top, GF_NAME));
+    return (name.len == 4 && !memcmp(name.p, "init", 4)) ||
+           (name.len == 4 && !memcmp(name.p, "main", 4) && !strcmp(p->pkgpath, "main"));
+}
+
+/* A call's callee as text ("time.NewTicker", "close", "s.mu.Lock"), and for a selector its
+ * operand and field. */
+struct callee {
+    struct gm_str full, operand, method;
+};
+static int callee_of(const struct pkg *p, TSNode call, struct callee *c)
+{
+    if (!is(p, call, GK_CALL_EXPRESSION)) {
+        return 0;
+    }
+    TSNode fn = field(p, call, GF_FUNCTION);
+    c->full = text(p, fn);
+    c->operand = (struct gm_str){"", 0};
+    c->method = c->full;
+    if (is(p, fn, GK_SELECTOR_EXPRESSION)) {
+        c->operand = text(p, field(p, fn, GF_OPERAND));
+        c->method = text(p, field(p, fn, GF_FIELD));
+    }
+    return 1;
+}
+
+static TSNode arg(const struct pkg *p, TSNode call, uint32_t i)
+{
+    TSNode args = field(p, call, GF_ARGUMENTS);
+    return ts_node_is_null(args) ? args : ts_node_named_child(args, i);
+}
+
+/* Depth-first walk of n's subtree; f returns 0 to go on, 1 to skip the children, <0 to stop.
+ * Closures are entered unless no_closures. */
+typedef int (*walk_fn)(struct pkg *p, TSNode n, void *ctx);
+static int walk(struct pkg *p, TSNode n, int no_closures, walk_fn f, void *ctx)
+{
+    int rc = f(p, n, ctx);
+    if (rc != 0) {
+        return rc < 0 ? rc : 0;
+    }
+    uint32_t nr = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < nr; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (no_closures && is(p, c, GK_FUNC_LITERAL)) {
+            continue;
+        }
+        GM_TRY(walk(p, c, no_closures, f, ctx));
+    }
+    return 0;
+}
+
+/* ---- findings ---------------------------------------------------------------------------- */
+
+static char *xvprintf(const char *fmt, va_list ap)
+{
+    char buf[1024];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    return gm_xstrdup(buf);
+}
+
+__attribute__((format(printf, 7, 8))) static void report(struct pkg *p, const char *id,
+                                                         enum gm_severity sev, const char *rule,
+                                                         TSNode at, TSNode related, const char *fmt,
+                                                         ...)
+{
+    if (p->err) {
+        return;
+    }
+    struct gm_lint *l = p->out;
+    if (GM_RESERVE(l->v, l->alloc, l->nr + 1) < 0) {
+        p->err = GM_ENOMEM;
+        return;
+    }
+    struct gm_lint_finding *x = &l->v[l->nr];
+    memset(x, 0, sizeof(*x));
+    x->kind = gm_finding_kind(id);
+    x->severity = sev;
+    x->rule = rule;
+    x->line = gm_go_line(at);
+    x->col = gm_go_col(at);
+    x->related_line = ts_node_is_null(related) ? 0 : gm_go_line(related);
+    char fn[1024];
+    TSNode e = enclosing(p, at);
+    if (ts_node_is_null(e)) {
+        snprintf(fn, sizeof(fn), "%s", p->pkgpath);
+    } else {
+        gm_go_funcname(p->g, p->f, p->pkgpath, e, fn, sizeof(fn));
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    x->message = xvprintf(fmt, ap);
+    va_end(ap);
+    x->function = gm_xstrdup(fn);
+    x->file = gm_xstrdup(p->f->path);
+    x->fix = gm_xstrdup(x->kind ? x->kind->fix : "");
+    if (!x->kind || !x->message || !x->function || !x->file || !x->fix) {
+        free(x->message);
+        free(x->function);
+        free(x->file);
+        free(x->fix);
+        p->err = GM_ENOMEM;
+        return;
+    }
+    l->nr++;
+}
+
+/* Replaces the catalogue's fix of the last finding with a sharper one. */
+static void refix(struct pkg *p, const char *fix)
+{
+    if (p->err || !p->out->nr) {
+        return;
+    }
+    struct gm_lint_finding *x = &p->out->v[p->out->nr - 1];
+    char *s = gm_xstrdup(fix);
+    if (!s) {
+        p->err = GM_ENOMEM;
+        return;
+    }
+    free(x->fix);
+    x->fix = s;
+}
+
+#define SEV_BY_GO(p) ((p)->go_minor >= 23 ? GM_SEV_LOW : GM_SEV_MEDIUM)
+
+/* ---- phase 1: facts of the package -------------------------------------------------------- */
+
+static int is_make_chan(const struct pkg *p, TSNode e, int *buffered)
+{
+    struct callee c;
+    if (!callee_of(p, e, &c) || !str_is(c.full, "make")) {
+        return 0;
+    }
+    TSNode t = arg(p, e, 0);
+    if (!is(p, t, GK_CHANNEL_TYPE)) {
+        return 0;
+    }
+    TSNode n = arg(p, e, 1);
+    *buffered = !ts_node_is_null(n) && !(is(p, n, GK_INT_LITERAL) && str_is(text(p, n), "0"));
+    return 1;
+}
+
+static int facts(struct pkg *p, TSNode n, void *ctx)
+{
+    (void)ctx;
+    struct callee c;
+    if (is(p, n, GK_GO_STATEMENT) && callee_of(p, ts_node_named_child(n, 0), &c) &&
+        !in_main_or_init(p, n)) {
+        GM_TRY(names_add(&p->started, last_ident(c.full)));
+    }
+    if (callee_of(p, n, &c)) {
+        TSNode fn = field(p, n, GF_FUNCTION);
+        TSNode opnd = field(p, fn, GF_OPERAND);
+        struct callee inner;
+        if ((str_is(c.method, "Get") || str_is(c.method, "Do") || str_is(c.method, "Post") ||
+             str_is(c.method, "Head") || str_is(c.method, "PostForm") ||
+             str_is(c.method, "RoundTrip")) &&
+            callee_of(p, opnd, &inner)) {
+            GM_TRY(names_add(&p->factories, last_ident(inner.full)));
+        }
+        if (str_is(c.full, "close")) {
+            GM_TRY(names_add(&p->closed, last_ident(text(p, arg(p, n, 0)))));
+        } else if (str_is(c.method, "Signal") || str_is(c.method, "Broadcast")) {
+            GM_TRY(names_add(&p->signalled, last_ident(c.operand)));
+        } else if (str_is(c.method, "Done") && c.operand.len) {
+            GM_TRY(names_add(&p->waitgroups, last_ident(c.operand)));
+        } else if (str_is(c.full, "sync.NewCond")) {
+            /* x := sync.NewCond(..) / x.c = sync.NewCond(..) / c: sync.NewCond(..) */
+            TSNode up = ts_node_parent(n);
+            if (is(p, up, GK_EXPRESSION_LIST)) {
+                up = ts_node_parent(up);
+            }
+            TSNode left = field(p, up, GF_LEFT);
+            if (ts_node_is_null(left)) {
+                left = field(p, up, GF_NAME);
+            }
+            if (is(p, up, GK_KEYED_ELEMENT)) {
+                left = ts_node_named_child(up, 0);
+            }
+            GM_TRY(names_add(&p->conds, last_ident(text(p, left))));
+        }
+        return 0;
+    }
+    if (is(p, n, GK_CHANNEL_TYPE)) { /* a field, parameter or variable of channel type */
+        TSNode up = ts_node_parent(n);
+        TSNode name = field(p, up, GF_NAME);
+        if (!ts_node_is_null(name)) {
+            GM_TRY(names_add(&p->chans, text(p, name)));
+        }
+        return 0;
+    }
+    if (is(p, n, GK_SHORT_VAR_DECLARATION) || is(p, n, GK_ASSIGNMENT_STATEMENT)) {
+        TSNode l = field(p, n, GF_LEFT), r = field(p, n, GF_RIGHT);
+        uint32_t nr = ts_node_named_child_count(r);
+        for (uint32_t i = 0; i < nr; i++) {
+            int buf;
+            if (is_make_chan(p, ts_node_named_child(r, i), &buf)) {
+                GM_TRY(names_add(&p->chans, last_ident(text(p, ts_node_named_child(l, i)))));
+            }
+        }
+    }
+    if (is(p, n, GK_QUALIFIED_TYPE) && str_is(text(p, n), "sync.Cond")) {
+        TSNode up = ts_node_parent(n);
+        if (is(p, up, GK_POINTER_TYPE)) {
+            up = ts_node_parent(up);
+        }
+        TSNode name = field(p, up, GF_NAME);
+        if (!ts_node_is_null(name)) {
+            GM_TRY(names_add(&p->conds, text(p, name)));
+        }
+    }
+    return 0;
+}
+
+/* ---- helpers of the rules ----------------------------------------------------------------- */
+
+struct find {
+    enum gm_gk kind;
+    const char *text; /* the node's text must contain this, or NULL */
+    TSNode hit;
+    uint32_t n;
+};
+static int find_cb(struct pkg *p, TSNode n, void *ctx)
+{
+    struct find *f = ctx;
+    if (is(p, n, f->kind) && (!f->text || str_has(text(p, n), f->text))) {
+        if (f->n++ == 0) {
+            f->hit = n;
+        }
+    }
+    return 0;
+}
+/* The first node of a kind (containing text) in n, closures excluded; how many. */
+static uint32_t find(struct pkg *p, TSNode n, enum gm_gk k, const char *t, TSNode *hit)
+{
+    struct find f;
+    memset(&f, 0, sizeof(f));
+    f.kind = k;
+    f.text = t;
+    (void)walk(p, n, 1, find_cb, &f);
+    if (hit) {
+        *hit = f.hit;
+    }
+    return f.n;
+}
+
+/* n is inside a for_statement below top (closures stop the search). */
+static int in_loop(const struct pkg *p, TSNode n, TSNode top)
+{
+    for (TSNode q = ts_node_parent(n); !ts_node_is_null(q) && !ts_node_eq(q, top);
+         q = ts_node_parent(q)) {
+        if (is(p, q, GK_FOR_STATEMENT)) {
+            return 1;
+        }
+        if (is(p, q, GK_FUNC_LITERAL)) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* The function has a context in scope: a context.Context or *http.Request parameter, its own
+ * or an enclosing function's. */
+static int has_context(struct pkg *p, TSNode fn)
+{
+    for (TSNode q = fn; !ts_node_is_null(q); q = enclosing(p, q)) {
+        struct gm_str params = text(p, field(p, q, GF_PARAMETERS));
+        if (str_has(params, "context.Context") || str_has(params, "*http.Request")) {
+            return 1;
+        }
+        if (!is(p, q, GK_FUNC_LITERAL)) {
+            break;
+        }
+    }
+    return 0;
+}
+
+/* ---- the rules ---------------------------------------------------------------------------- */
+
+/* chan-send-blocked: in fn, ch := make(chan T) unbuffered; a goroutine started in fn sends on
+ * ch outside a select; fn's reading can stop before every sender is read. */
+struct sendctx {
+    struct gm_str ch;
+    TSNode send;
+};
+static int send_cb(struct pkg *p, TSNode n, void *ctx)
+{
+    struct sendctx *s = ctx;
+    if (is(p, n, GK_SEND_STATEMENT) && ts_node_is_null(s->send)) {
+        struct gm_str c = text(p, field(p, n, GF_CHANNEL));
+        if (c.len == s->ch.len && memcmp(c.p, s->ch.p, c.len) == 0 &&
+            !is(p, ts_node_parent(n), GK_COMMUNICATION_CASE)) {
+            s->send = n;
+        }
+    }
+    return 0;
+}
+
+struct recvctx {
+    struct gm_str ch;
+    TSNode fn;
+    TSNode first; /* a receive of ch in fn (not in its goroutines) */
+    uint32_t n;
+    TSNode select_exit; /* a select holding a receive of ch, with another case */
+    TSNode loop_return; /* a return inside the loop that receives */
+    int in_loop;
+};
+static int recv_cb(struct pkg *p, TSNode n, void *ctx)
+{
+    struct recvctx *r = ctx;
+    if (is(p, n, GK_GO_STATEMENT)) {
+        return 1; /* the senders' own code */
+    }
+    int recv = 0;
+    if (is(p, n, GK_UNARY_EXPRESSION) && str_is(text(p, field(p, n, GF_OPERATOR)), "<-")) {
+        struct gm_str c = text(p, field(p, n, GF_OPERAND));
+        recv = c.len == r->ch.len && memcmp(c.p, r->ch.p, c.len) == 0;
+    }
+    if (!recv) {
+        return 0;
+    }
+    if (r->n++ == 0) {
+        r->first = n;
+    }
+    /* in a select with another case? */
+    for (TSNode q = ts_node_parent(n); !ts_node_is_null(q) && !ts_node_eq(q, r->fn);
+         q = ts_node_parent(q)) {
+        if (is(p, q, GK_SELECT_STATEMENT)) {
+            uint32_t cases = 0, nr = ts_node_named_child_count(q);
+            for (uint32_t i = 0; i < nr; i++) {
+                TSNode c = ts_node_named_child(q, i);
+                cases += is(p, c, GK_COMMUNICATION_CASE) || is(p, c, GK_DEFAULT_CASE);
+            }
+            if (cases > 1 && ts_node_is_null(r->select_exit)) {
+                r->select_exit = q;
+            }
+            break;
+        }
+        if (is(p, q, GK_FOR_STATEMENT)) {
+            r->in_loop = 1;
+            TSNode ret;
+            if (find(p, field(p, q, GF_BODY), GK_RETURN_STATEMENT, NULL, &ret) &&
+                ts_node_is_null(r->loop_return)) {
+                r->loop_return = ret;
+            }
+            break;
+        }
+    }
+    return 0;
+}
+
+static void rule_unbuffered_senders(struct pkg *p, TSNode fn, struct gm_str ch, TSNode made)
+{
+    TSNode body = field(p, fn, GF_BODY);
+    if (!find(p, body, GK_GO_STATEMENT, NULL, NULL)) {
+        return;
+    }
+    struct recvctx r = {.ch = ch, .fn = fn};
+    (void)walk(p, body, 1, recv_cb, &r);
+    if (r.n == 0) {
+        return; /* nobody here reads it: handed on, another rule's business */
+    }
+    /* every go statement of fn (not of its closures) whose closure sends on ch */
+    TSNode stack[256];
+    uint32_t sp = 0;
+    stack[sp++] = body;
+    while (sp) {
+        TSNode n = stack[--sp];
+        if (is(p, n, GK_GO_STATEMENT)) {
+            TSNode call = ts_node_named_child(n, 0);
+            TSNode lit = field(p, call, GF_FUNCTION);
+            if (!is(p, lit, GK_FUNC_LITERAL)) {
+                continue;
+            }
+            struct sendctx s = {.ch = ch};
+            (void)walk(p, field(p, lit, GF_BODY), 0, send_cb, &s);
+            if (ts_node_is_null(s.send)) {
+                continue;
+            }
+            int many = in_loop(p, n, fn);
+            if (!ts_node_is_null(r.select_exit)) {
+                report(p, "chan-send-blocked", GM_SEV_HIGH, "send-after-timeout", s.send,
+                       r.select_exit,
+                       "this goroutine sends on %.*s (unbuffered, made at line %u); its reader "
+                       "receives it in a select with another case (line %u): when that case "
+                       "wins, nobody ever receives and the send blocks forever",
+                       (int)ch.len, ch.p, gm_go_line(made), gm_go_line(r.select_exit));
+                refix(p, "make the channel buffered (make(chan T, 1)) so the send completes "
+                         "when nobody waits, or select on the context in the sender too");
+            } else if (many && !r.in_loop && r.n == 1) {
+                report(p, "chan-send-blocked", GM_SEV_HIGH, "fanout-first-answer", s.send, r.first,
+                       "goroutines started in a loop send on %.*s (unbuffered, made at line "
+                       "%u), but it is received once (line %u): the first answer wins and "
+                       "every other sender blocks forever",
+                       (int)ch.len, ch.p, gm_go_line(made), gm_go_line(r.first));
+                refix(p, "give the channel room for every sender (make(chan T, n)), or let "
+                         "the senders select on a done channel closed when the answer is in");
+            } else if (many && r.in_loop && !ts_node_is_null(r.loop_return)) {
+                report(p, "chan-send-blocked", GM_SEV_MEDIUM, "early-return", s.send, r.loop_return,
+                       "goroutines started in a loop send on %.*s (unbuffered, made at line "
+                       "%u); the loop that receives them returns early (line %u): the "
+                       "senders not yet read block forever",
+                       (int)ch.len, ch.p, gm_go_line(made), gm_go_line(r.loop_return));
+                refix(p, "make the channel buffered for every sender (make(chan T, n)), or "
+                         "use errgroup.WithContext and select on ctx.Done() when sending");
+            }
+            continue;
+        }
+        uint32_t cn = ts_node_named_child_count(n);
+        for (uint32_t i = cn; i > 0 && sp < 256; i--) {
+            TSNode c = ts_node_named_child(n, i - 1);
+            if (!is(p, c, GK_FUNC_LITERAL)) {
+                stack[sp++] = c;
+            }
+        }
+    }
+}
+
+/* in each function: channels made here */
+static int chan_made_cb(struct pkg *p, TSNode n, void *ctx)
+{
+    TSNode fn = *(TSNode *)ctx;
+    if (!is(p, n, GK_SHORT_VAR_DECLARATION) && !is(p, n, GK_ASSIGNMENT_STATEMENT)) {
+        return 0;
+    }
+    TSNode l = field(p, n, GF_LEFT), r = field(p, n, GF_RIGHT);
+    uint32_t nr = ts_node_named_child_count(r);
+    for (uint32_t i = 0; i < nr; i++) {
+        int buf = 0;
+        if (is_make_chan(p, ts_node_named_child(r, i), &buf) && !buf) {
+            TSNode name = ts_node_named_child(l, i);
+            if (is(p, name, GK_IDENTIFIER)) {
+                rule_unbuffered_senders(p, fn, text(p, name), n);
+            }
+        }
+    }
+    return 0;
+}
+
+/* mutex-wait: X.Lock() followed, in its block, by a return before X.Unlock(), no defer. */
+static void rule_lock(struct pkg *p, TSNode block)
+{
+    uint32_t nr = ts_node_named_child_count(block);
+    for (uint32_t i = 0; i < nr; i++) {
+        TSNode st = ts_node_named_child(block, i);
+        if (!is(p, st, GK_EXPRESSION_STATEMENT)) {
+            continue;
+        }
+        struct callee c;
+        TSNode call = ts_node_named_child(st, 0);
+        if (!callee_of(p, call, &c) || (!str_is(c.method, "Lock") && !str_is(c.method, "RLock")) ||
+            !c.operand.len) {
+            continue;
+        }
+        const char *un = str_is(c.method, "Lock") ? "Unlock" : "RUnlock";
+        char want[256];
+        snprintf(want, sizeof(want), "%.*s.%s", (int)c.operand.len, c.operand.p, un);
+        for (uint32_t k = i + 1; k < nr; k++) {
+            TSNode s = ts_node_named_child(block, k);
+            struct gm_str t = text(p, s);
+            if (is(p, s, GK_DEFER_STATEMENT) && str_has(t, want)) {
+                break;
+            }
+            if (is(p, s, GK_EXPRESSION_STATEMENT) && str_has(t, want)) {
+                break;
+            }
+            TSNode ret = s;
+            if (is(p, s, GK_RETURN_STATEMENT) || find(p, s, GK_RETURN_STATEMENT, NULL, &ret)) {
+                /* a return that unlocks on its way out is fine */
+                TSNode holder = ts_node_parent(ret);
+                if (str_has(text(p, holder), want)) {
+                    continue;
+                }
+                report(p, "mutex-wait", GM_SEV_HIGH, "lock-return-without-unlock", ret, st,
+                       "this return leaves %.*s locked (%.*s() at line %u, %s() only later, "
+                       "no defer): every later %.*s() waits forever",
+                       (int)c.operand.len, c.operand.p, (int)c.method.len, c.method.p,
+                       gm_go_line(st), un, (int)c.method.len, c.method.p);
+                refix(p, "defer the unlock right after locking (defer mu.Unlock()), or unlock "
+                         "before this return");
+                break;
+            }
+        }
+    }
+}
+
+/* waitgroup-wait: X.Done() (deferred or not) in a function body after a return of that
+ * body: the return skips it. */
+static void done_skipped(struct pkg *p, TSNode body)
+{
+    uint32_t nr = ts_node_named_child_count(body);
+    for (uint32_t i = 0; i < nr; i++) {
+        TSNode st = ts_node_named_child(body, i);
+        TSNode call = ts_node_named_child(st, 0);
+        struct callee c;
+        if ((!is(p, st, GK_EXPRESSION_STATEMENT) && !is(p, st, GK_DEFER_STATEMENT)) ||
+            !callee_of(p, call, &c) || !str_is(c.method, "Done") ||
+            !names_has(&p->waitgroups, last_ident(c.operand)) || str_has(c.operand, "ctx") ||
+            str_has(c.operand, "Context")) {
+            continue;
+        }
+        for (uint32_t k = 0; k < i; k++) {
+            TSNode ret = ts_node_named_child(body, k);
+            if (is(p, ret, GK_RETURN_STATEMENT) || find(p, ret, GK_RETURN_STATEMENT, NULL, &ret)) {
+                report(p, "waitgroup-wait", GM_SEV_HIGH, "done-skipped", ret, st,
+                       "this return skips %.*s.Done() (line %u): the WaitGroup never reaches "
+                       "zero and Wait blocks forever",
+                       (int)c.operand.len, c.operand.p, gm_go_line(st));
+                refix(p, "defer wg.Done() as the first statement, before any return");
+                return;
+            }
+        }
+    }
+}
+
+/* goroutine-leak / sleep-loop / ticker-loop: body (a goroutine's) has an endless for {} with
+ * no way out. site: the go statement or the function declaration started by one. */
+static void endless_loop(struct pkg *p, TSNode body, TSNode site)
+{
+    uint32_t nr = ts_node_named_child_count(body);
+    TSNode n = site;
+    for (uint32_t i = 0; i < nr; i++) {
+        TSNode st = ts_node_named_child(body, i);
+        if (!is(p, st, GK_FOR_STATEMENT) || ts_node_named_child_count(st) != 1) {
+            continue; /* for { ... } has its body only */
+        }
+        TSNode lb = field(p, st, GF_BODY);
+        struct gm_str t = text(p, lb);
+        if (find(p, lb, GK_RETURN_STATEMENT, NULL, NULL) ||
+            find(p, lb, GK_GOTO_STATEMENT, NULL, NULL) || str_has(t, "Done()") ||
+            str_has(t, "os.Exit") || str_has(t, "panic(") || str_has(t, "log.Fatal")) {
+            continue;
+        }
+        /* a break that leaves this loop: one not inside a nested for/select/switch */
+        TSNode brk;
+        int leaves = 0;
+        if (find(p, lb, GK_BREAK_STATEMENT, NULL, &brk)) {
+            leaves = 1; /* any labelled break, or one directly in the loop */
+            for (TSNode q = ts_node_parent(brk); !ts_node_eq(q, st); q = ts_node_parent(q)) {
+                const char *ty = ts_node_type(q);
+                if (ts_node_named_child_count(brk) == 0 &&
+                    (!strcmp(ty, "for_statement") || !strcmp(ty, "select_statement") ||
+                     !strcmp(ty, "expression_switch_statement") ||
+                     !strcmp(ty, "type_switch_statement"))) {
+                    leaves = 0;
+                    break;
+                }
+            }
+        }
+        if (leaves) {
+            continue;
+        }
+        char outer[512];
+        TSNode top = is_fn(p, n) ? n : outermost(p, n);
+        outer[0] = 0;
+        if (!ts_node_is_null(top)) {
+            gm_go_funcname(p->g, p->f, p->pkgpath, top, outer, sizeof(outer));
+        }
+        if (!is_fn(p, n) && in_main_or_init(p, n)) {
+            continue; /* a loop for the life of the process */
+        }
+        const char *id = str_has(t, "time.Sleep") ? "sleep-loop"
+                         : (str_has(t, ".C") || str_has(t, "time.After") || str_has(t, "time.Tick"))
+                             ? "ticker-loop"
+                             : "goroutine-leak";
+        report(p, id, GM_SEV_MEDIUM, "endless-goroutine", st, n,
+               "this goroutine loops forever: no return, no break out, no ctx.Done() or "
+               "quit case; each call of %s leaves one more behind",
+               outer[0] ? outer : "its function");
+        refix(p, "give the loop a way out: select on ctx.Done() (or a quit channel) and "
+                 "return");
+        break;
+    }
+}
+
+/* The rules run on each node. */
+static int rules(struct pkg *p, TSNode n, void *ctx)
+{
+    (void)ctx;
+    if (is(p, n, GK_BLOCK)) {
+        rule_lock(p, n);
+        return 0;
+    }
+    if (is_fn(p, n)) {
+        TSNode body = field(p, n, GF_BODY);
+        if (ts_node_is_null(body)) {
+            return 0;
+        }
+        (void)walk(p, body, 1, chan_made_cb, &n);
+        done_skipped(p, body);
+        if (!is(p, n, GK_FUNC_LITERAL) && names_has(&p->started, text(p, field(p, n, GF_NAME)))) {
+            endless_loop(p, body, n); /* started by go x.f() outside main */
+        }
+        return 0;
+    }
+    if (is(p, n, GK_FOR_STATEMENT)) {
+        TSNode rc = (TSNode){0};
+        uint32_t nr = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < nr; i++) {
+            if (is(p, ts_node_named_child(n, i), GK_RANGE_CLAUSE)) {
+                rc = ts_node_named_child(n, i);
+            }
+        }
+        if (!ts_node_is_null(rc)) {
+            TSNode right = field(p, rc, GF_RIGHT);
+            struct gm_str x = last_ident(text(p, right));
+            if (x.len && names_has(&p->chans, x) && !names_has(&p->closed, x)) {
+                report(p, "range-never-closed", GM_SEV_HIGH, "range-unclosed", n, (TSNode){0},
+                       "ranges over the channel %.*s, which no code of this package closes: "
+                       "the loop never ends, it waits for the next value forever",
+                       (int)text(p, right).len, text(p, right).p);
+                refix(p, "close the channel when its last value is sent (defer close(ch) in "
+                         "the producer), or leave the loop on a done channel");
+            }
+        }
+        return 0;
+    }
+    if (is(p, n, GK_SELECT_STATEMENT) && ts_node_named_child_count(n) == 0) {
+        char fn[512];
+        TSNode e = enclosing(p, n);
+        if (!ts_node_is_null(e)) {
+            gm_go_funcname(p->g, p->f, p->pkgpath, e, fn, sizeof(fn));
+            if (strcmp(fn, "main.main") != 0) {
+                report(p, "select-forever", GM_SEV_MEDIUM, "empty-select", n, (TSNode){0},
+                       "select {} parks this goroutine forever: outside main.main nothing "
+                       "can end it");
+            }
+        }
+        return 0;
+    }
+    if (is(p, n, GK_GO_STATEMENT)) {
+        TSNode call = ts_node_named_child(n, 0);
+        TSNode lit = field(p, call, GF_FUNCTION);
+        struct gm_str args = text(p, field(p, call, GF_ARGUMENTS));
+        if ((str_has(args, "context.Background()") || str_has(args, "context.TODO()")) &&
+            !in_main_or_init(p, n) && !has_context(p, enclosing(p, n))) {
+            report(p, "context-not-propagated", GM_SEV_MEDIUM, "go-with-background", n, (TSNode){0},
+                   "this goroutine is given a context nobody cancels (%s): it runs until "
+                   "the process ends, whatever its caller's lifetime",
+                   str_has(args, "context.TODO()") ? "context.TODO()" : "context.Background()");
+            refix(p, "take a context.Context parameter and pass it on (or a context you cancel "
+                     "when the goroutine's owner stops)");
+        }
+        if (!is(p, lit, GK_FUNC_LITERAL)) {
+            return 0;
+        }
+        TSNode body = field(p, lit, GF_BODY);
+        /* wg.Add inside the goroutine it counts */
+        uint32_t nr = ts_node_named_child_count(body);
+        for (uint32_t i = 0; i < nr; i++) {
+            TSNode st = ts_node_named_child(body, i);
+            struct callee c;
+            if (is(p, st, GK_EXPRESSION_STATEMENT) &&
+                callee_of(p, ts_node_named_child(st, 0), &c) && str_is(c.method, "Add") &&
+                names_has(&p->waitgroups, last_ident(c.operand))) {
+                report(p, "waitgroup-wait", GM_SEV_HIGH, "add-in-goroutine", st, n,
+                       "%.*s.Add runs inside the goroutine it counts: Wait can return before "
+                       "it runs, or wait for a count that was never added",
+                       (int)c.operand.len, c.operand.p);
+                refix(p, "call wg.Add(1) before the go statement, in the goroutine that "
+                         "waits");
+            }
+        }
+        endless_loop(p, body, n);
+        return 0;
+    }
+    struct callee c;
+    if (!callee_of(p, n, &c)) {
+        if (is(p, n, GK_COMPOSITE_LITERAL)) {
+            struct gm_str ty = text(p, field(p, n, GF_TYPE));
+            struct gm_str body = text(p, field(p, n, GF_BODY));
+            if (str_is(ty, "http.Server") && !str_has(body, "ReadTimeout") &&
+                !str_has(body, "ReadHeaderTimeout") && !str_has(body, "IdleTimeout")) {
+                report(p, "http-server-idle-conns", GM_SEV_LOW, "server-no-timeouts", n,
+                       (TSNode){0},
+                       "an http.Server with no ReadHeaderTimeout, ReadTimeout or IdleTimeout: "
+                       "a client that opens a connection and sends nothing holds a goroutine "
+                       "forever");
+                refix(p, "set ReadHeaderTimeout and IdleTimeout (and ReadTimeout / "
+                         "WriteTimeout) on the http.Server");
+            } else if (str_is(ty, "http.Transport") || str_is(ty, "http.Client")) {
+                TSNode fn = outermost(p, n);
+                if (ts_node_is_null(fn)) {
+                    return 0; /* a package-level value: made once */
+                }
+                struct gm_str name = text(p, field(p, fn, GF_NAME));
+                int handler = has_context(p, enclosing(p, n)) &&
+                              str_has(text(p, field(p, fn, GF_PARAMETERS)), "http.Request");
+                int loop = in_loop(p, n, fn);
+                int own = str_is(ty, "http.Transport") || str_has(body, "Transport:");
+                int factory = names_has(&p->factories, name);
+                /* c := &http.Client{..}; c.Get(..) in the same function */
+                int used_here = 0;
+                TSNode up = ts_node_parent(n);
+                if (is(p, up, GK_UNARY_EXPRESSION)) {
+                    up = ts_node_parent(up);
+                }
+                if (is(p, up, GK_EXPRESSION_LIST)) {
+                    up = ts_node_parent(up);
+                }
+                if (is(p, up, GK_SHORT_VAR_DECLARATION)) {
+                    struct gm_str v = text(p, ts_node_named_child(field(p, up, GF_LEFT), 0));
+                    const char *verbs[] = {".Get(", ".Do(", ".Post(", ".Head(", ".PostForm("};
+                    for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++) {
+                        char want[256];
+                        snprintf(want, sizeof(want), "%.*s%s", (int)v.len, v.p, verbs[k]);
+                        used_here |= str_has(text(p, fn), want);
+                    }
+                }
+                if (own && !str_is(ty, "http.Transport") && !str_has(body, "&http.Transport") &&
+                    !str_has(body, "http.Transport{")) {
+                    own = 0; /* a Client sharing a Transport built elsewhere */
+                }
+                for (TSNode q = ts_node_parent(n); !ts_node_is_null(q) && !is_fn(p, q);
+                     q = ts_node_parent(q)) {
+                    if (is(p, q, GK_COMPOSITE_LITERAL) &&
+                        str_is(text(p, field(p, q, GF_TYPE)), "http.Client")) {
+                        own = 0; /* inside a Client literal: reported there */
+                    }
+                }
+                if (own && !str_is(name, "main") && !str_is(name, "init") &&
+                    (handler || loop || factory || used_here)) {
+                    report(p, "http-transport-per-request", GM_SEV_MEDIUM, "transport-per-call", n,
+                           (TSNode){0},
+                           "a new %.*s with its own connection pool for each %s: idle "
+                           "connections and their goroutines pile up",
+                           (int)ty.len, ty.p,
+                           handler ? "request handled"
+                           : loop  ? "loop iteration"
+                                   : "call (the client is used for one request)");
+                }
+            }
+        }
+        return 0;
+    }
+    if (str_is(c.full, "context.Background") || str_is(c.full, "context.TODO")) {
+        TSNode fn = enclosing(p, n);
+        if (!ts_node_is_null(fn) && has_context(p, fn)) {
+            report(p, "context-not-propagated", GM_SEV_MEDIUM, "background-with-ctx", n,
+                   (TSNode){0},
+                   "%.*s() in a function that has a context: what it starts is not cancelled "
+                   "when the caller's request or context ends",
+                   (int)c.full.len, c.full.p);
+            refix(p, "pass the context you were given (ctx, or r.Context() in an HTTP handler)");
+        }
+        return 0;
+    }
+    if (str_is(c.full, "time.Tick")) {
+        char fn[512] = "";
+        TSNode e = enclosing(p, n);
+        if (!ts_node_is_null(e)) {
+            gm_go_funcname(p->g, p->f, p->pkgpath, e, fn, sizeof(fn));
+        }
+        if (strcmp(fn, "main.main") != 0) {
+            report(p, "ticker-loop", SEV_BY_GO(p), "time-tick", n, (TSNode){0},
+                   "time.Tick's ticker can never be stopped%s",
+                   p->go_minor >= 23 ? " (Go 1.23+ collects it once unreferenced, but "
+                                       "the loop reading it runs on)"
+                                     : ": before Go 1.23 it is never collected either");
+            refix(p, "use time.NewTicker and defer ticker.Stop()");
+        }
+        return 0;
+    }
+    if (str_is(c.full, "time.After") && p->go_minor < 23) {
+        TSNode fn = enclosing(p, n);
+        if (in_loop(p, n, fn)) {
+            report(p, "ticker-loop", GM_SEV_LOW, "after-in-loop", n, (TSNode){0},
+                   "time.After in a loop makes a new timer each iteration, kept until it "
+                   "fires (before Go 1.23, which go.mod targets)");
+            refix(p, "make one time.NewTimer (or Ticker) outside the loop and Reset it");
+        }
+        return 0;
+    }
+    if (str_is(c.full, "time.NewTicker")) {
+        TSNode up = ts_node_parent(n);
+        if (is(p, up, GK_EXPRESSION_LIST)) {
+            up = ts_node_parent(up);
+        }
+        if (is(p, up, GK_SHORT_VAR_DECLARATION)) {
+            struct gm_str v = text(p, ts_node_named_child(field(p, up, GF_LEFT), 0));
+            char want[256], ret[256];
+            snprintf(want, sizeof(want), "%.*s.Stop", (int)v.len, v.p);
+            snprintf(ret, sizeof(ret), "return %.*s", (int)v.len, v.p);
+            TSNode fn = outermost(p, n);
+            struct gm_str body = text(p, fn);
+            char top[512] = "";
+            if (!ts_node_is_null(fn)) {
+                gm_go_funcname(p->g, p->f, p->pkgpath, fn, top, sizeof(top));
+            }
+            if (!str_has(body, want) && !str_has_word(body, ret) && strcmp(top, "main.main") != 0) {
+                report(p, "ticker-loop", SEV_BY_GO(p), "ticker-no-stop", n, (TSNode){0},
+                       "the ticker %.*s is never stopped%s", (int)v.len, v.p,
+                       p->go_minor >= 23 ? " (Go 1.23+ collects it once unreferenced; the "
+                                           "goroutine reading it is another matter)"
+                                         : ": before Go 1.23 it ticks, and is kept, forever");
+                refix(p, "defer ticker.Stop() right after time.NewTicker");
+            }
+        }
+        return 0;
+    }
+    if (str_is(c.full, "http.ListenAndServe") || str_is(c.full, "http.ListenAndServeTLS")) {
+        report(p, "http-server-idle-conns", GM_SEV_LOW, "server-no-timeouts", n, (TSNode){0},
+               "%.*s serves with no timeouts: a client that opens a connection and sends "
+               "nothing holds a goroutine forever",
+               (int)c.full.len, c.full.p);
+        refix(p, "build an http.Server with ReadHeaderTimeout and IdleTimeout, and call its "
+                 "ListenAndServe");
+        return 0;
+    }
+    if (str_is(c.method, "Wait") && c.operand.len && names_has(&p->conds, last_ident(c.operand)) &&
+        !names_has(&p->signalled, last_ident(c.operand))) {
+        report(p, "cond-wait", GM_SEV_HIGH, "cond-never-signalled", n, (TSNode){0},
+               "%.*s.Wait() on a sync.Cond that no code of this package signals or broadcasts: "
+               "it waits forever",
+               (int)c.operand.len, c.operand.p);
+        return 0;
+    }
+    /* resp, err := http.Get(..) / client.Do(..): Body closed somewhere in the function? */
+    if (str_is(c.method, "Get") || str_is(c.method, "Do") || str_is(c.method, "Post") ||
+        str_is(c.method, "PostForm") || str_is(c.method, "Head")) {
+        TSNode up = ts_node_parent(n);
+        if (is(p, up, GK_EXPRESSION_LIST)) {
+            up = ts_node_parent(up);
+        }
+        if (!is(p, up, GK_SHORT_VAR_DECLARATION) && !is(p, up, GK_ASSIGNMENT_STATEMENT)) {
+            return 0;
+        }
+        TSNode l = field(p, up, GF_LEFT);
+        if (ts_node_named_child_count(l) != 2) {
+            return 0; /* resp, err */
+        }
+        int http = str_is(c.operand, "http") || str_has(c.operand, "client") ||
+                   str_has(c.operand, "Client") || str_has(c.full, "http.");
+        struct gm_str v = text(p, ts_node_named_child(l, 0));
+        if (!http || str_is(v, "_")) {
+            return 0;
+        }
+        TSNode fn = outermost(p, n);
+        struct gm_str body = text(p, fn);
+        char a[256], b[256], d[256];
+        snprintf(a, sizeof(a), "%.*s.Body.Close", (int)v.len, v.p);
+        snprintf(b, sizeof(b), "return %.*s", (int)v.len, v.p);
+        snprintf(d, sizeof(d), "(%.*s)", (int)v.len, v.p);
+        if (!str_has(body, a) && !str_has_word(body, b) && !str_has(body, d)) {
+            report(p, "http-client-body-leak", GM_SEV_HIGH, "body-not-closed", n, (TSNode){0},
+                   "the response %.*s's Body is never closed here: its connection (and the "
+                   "transport's two goroutines) stay until the server drops it",
+                   (int)v.len, v.p);
+            refix(p, "defer resp.Body.Close() right after the error check (and drain it with "
+                     "io.Copy(io.Discard, resp.Body) to reuse the connection)");
+        }
+    }
+    return 0;
+}
+
+/* ---- packages ----------------------------------------------------------------------------- */
+
+static void pkg_release(struct pkg *p)
+{
+    free(p->closed.v);
+    free(p->chans.v);
+    free(p->signalled.v);
+    free(p->conds.v);
+    free(p->waitgroups.v);
+    free(p->started.v);
+    free(p->factories.v);
+}
+
+static int lint_pkg(struct pkg *p)
+{
+    for (uint32_t i = 0; i < p->files_nr && !p->err; i++) {
+        p->f = &p->files[i];
+        int rc = walk(p, p->files[i].root, 0, facts, NULL);
+        if (rc < 0) {
+            p->err = rc;
+        }
+    }
+    for (uint32_t i = 0; i < p->files_nr && !p->err; i++) {
+        p->f = &p->files[i];
+        (void)walk(p, p->files[i].root, 0, rules, NULL);
+    }
+    p->out->packages++;
+    return p->err;
+}
+
+void gm_lint_init(struct gm_lint *l)
+{
+    memset(l, 0, sizeof(*l));
+}
+
+void gm_lint_release(struct gm_lint *l)
+{
+    for (uint32_t i = 0; i < l->nr; i++) {
+        free(l->v[i].function);
+        free(l->v[i].file);
+        free(l->v[i].message);
+        free(l->v[i].fix);
+    }
+    free(l->v);
+    for (uint32_t i = 0; i < l->warnings_nr; i++) {
+        free(l->warnings[i]);
+    }
+    free(l->warnings);
+    memset(l, 0, sizeof(*l));
+}
+
+__attribute__((format(printf, 2, 3))) static int warn(struct gm_lint *l, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (GM_RESERVE(l->warnings, l->warnings_alloc, l->warnings_nr + 1) < 0) {
+        return GM_ENOMEM;
+    }
+    if (!(l->warnings[l->warnings_nr] = gm_xstrdup(buf))) {
+        return GM_ENOMEM;
+    }
+    l->warnings_nr++;
+    return 0;
+}
+
+static int find_cmp(const void *x, const void *y)
+{
+    const struct gm_lint_finding *a = x, *b = y;
+    int c = strcmp(a->file, b->file);
+    if (c) {
+        return c;
+    }
+    if (a->line != b->line) {
+        return a->line < b->line ? -1 : 1;
+    }
+    return strcmp(a->kind->id, b->kind->id);
+}
+
+int gm_lint_buffers(struct gm_lint *l, const char *pkgpath, unsigned go_minor,
+                    const char *const *names, const char *const *srcs, const size_t *lens, size_t n)
+{
+    struct gm_go g;
+    GM_TRY(gm_go_init(&g, NULL));
+    struct gm_gofile *files = gm_xcalloc(n ? n : 1, sizeof(*files));
+    if (!files) {
+        gm_go_release(&g);
+        return GM_ENOMEM;
+    }
+    int rc = 0;
+    size_t ok = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        rc = gm_gofile_parse(&files[i], &g, names[i], srcs[i], lens[i]);
+        ok += rc == 0;
+        l->files++;
+        l->lines += files[i].lines;
+        l->parse_errors += files[i].errors > 0;
+    }
+    if (rc == 0) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s", pkgpath && *pkgpath ? pkgpath : (n ? "main" : ""));
+        struct pkg p = {.g = &g,
+                        .files = files,
+                        .files_nr = (uint32_t)ok,
+                        .pkgpath = path,
+                        .go_minor = go_minor,
+                        .out = l};
+        rc = lint_pkg(&p);
+        pkg_release(&p);
+    }
+    for (size_t i = 0; i < ok; i++) {
+        gm_gofile_close(&files[i]);
+    }
+    free(files);
+    gm_go_release(&g);
+    if (l->nr > 1) {
+        qsort(l->v, l->nr, sizeof(*l->v), find_cmp);
+    }
+    return rc;
+}
+
+/* ---- walking directories ------------------------------------------------------------------ */
+
+struct walker {
+    struct gm_lint *l;
+    struct gm_go *g;
+    const struct gm_lint_opts *o;
+    struct gm_limits lim;
+};
+
+static int is_go_file(const char *name, int tests)
+{
+    size_t n = strlen(name);
+    if (n < 4 || strcmp(name + n - 3, ".go") != 0 || name[0] == '.' || name[0] == '_') {
+        return 0;
+    }
+    return tests || n < 8 || strcmp(name + n - 8, "_test.go") != 0;
+}
+
+static int str_cmp(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Lints the package of the files (paths) in dir; the files are sorted. */
+static int lint_files(struct walker *w, const char *dir, char **paths, uint32_t n)
+{
+    struct gm_gofile *files = gm_xcalloc(n ? n : 1, sizeof(*files));
+    if (!files) {
+        return GM_ENOMEM;
+    }
+    uint32_t ok = 0;
+    int rc = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct gm_diag d;
+        memset(&d, 0, sizeof(d));
+        int r = gm_gofile_open(&files[ok], w->g, paths[i], &w->lim, &d);
+        if (r == GM_ENOMEM) {
+            rc = r;
+            break;
+        }
+        if (r < 0) {
+            if ((rc = warn(w->l, "%s: %s", paths[i], d.msg)) < 0) {
+                break;
+            }
+            continue;
+        }
+        w->l->files++;
+        w->l->lines += files[ok].lines;
+        if (files[ok].errors) {
+            w->l->parse_errors++;
+            rc = warn(w->l,
+                      "%s: %u part%s the Go grammar could not read (skipped; a construct "
+                      "newer than tree-sitter-go 0.23.4, or not Go)",
+                      paths[i], files[ok].errors, files[ok].errors == 1 ? "" : "s");
+        }
+        ok++;
+        if (rc < 0) {
+            break;
+        }
+    }
+    /* files of several packages in one directory (package x and x_test, or a main with
+     * //go:build ignore tools) are linted package by package */
+    uint32_t done = 0;
+    while (rc == 0 && done < ok) {
+        struct gm_str name = files[done].pkg;
+        /* gather the files of this package to the front */
+        uint32_t k = done;
+        for (uint32_t i = done; i < ok; i++) {
+            if (files[i].pkg.len == name.len && !memcmp(files[i].pkg.p, name.p, name.len)) {
+                struct gm_gofile t = files[k];
+                files[k] = files[i];
+                files[i] = t;
+                k++;
+            }
+        }
+        struct gm_gomod m;
+        char pkgpath[1024];
+        if (gm_gomod_find(dir, &m) == 1) {
+            char abs[PATH_MAX];
+            if (!realpath(dir, abs)) {
+                snprintf(abs, sizeof(abs), "%s", dir);
+            }
+            gm_gomod_pkgpath(&m, abs, pkgpath, sizeof(pkgpath));
+        } else {
+            snprintf(pkgpath, sizeof(pkgpath), "%.*s", (int)name.len, name.p);
+            m.go_minor = 0;
+        }
+        if (str_is(name, "main")) {
+            snprintf(pkgpath, sizeof(pkgpath), "main");
+        } else if (name.len > 5 && !memcmp(name.p + name.len - 5, "_test", 5)) {
+            size_t pl = strlen(pkgpath);
+            snprintf(pkgpath + pl, sizeof(pkgpath) - pl, "_test");
+        }
+        struct pkg p = {.g = w->g,
+                        .files = files + done,
+                        .files_nr = k - done,
+                        .pkgpath = pkgpath,
+                        .go_minor = m.go_minor,
+                        .out = w->l};
+        rc = lint_pkg(&p);
+        pkg_release(&p);
+        done = k;
+    }
+    for (uint32_t i = 0; i < ok; i++) {
+        gm_gofile_close(&files[i]);
+    }
+    free(files);
+    return rc;
+}
+
+static int lint_dir(struct walker *w, const char *dir, int top)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        return warn(w->l, "%s: cannot be read", dir);
+    }
+    char **files = NULL, **dirs = NULL;
+    uint32_t nf = 0, af = 0, nd = 0, ad = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && rc == 0) {
+        const char *n = e->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, "..")) {
+            continue;
+        }
+        char path[PATH_MAX];
+        int pl = snprintf(path, sizeof(path), "%s/%s", dir, n);
+        if (pl < 0 || (size_t)pl >= sizeof(path)) {
+            continue;
+        }
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (n[0] == '.' || n[0] == '_' ||
+                (!w->o->vendor && (!strcmp(n, "vendor") || !strcmp(n, "testdata")))) {
+                continue;
+            }
+            if (GM_RESERVE(dirs, ad, nd + 1) < 0 || !(dirs[nd] = gm_xstrdup(path))) {
+                rc = GM_ENOMEM;
+                break;
+            }
+            nd++;
+        } else if (S_ISREG(st.st_mode) && is_go_file(n, w->o->tests)) {
+            if (GM_RESERVE(files, af, nf + 1) < 0 || !(files[nf] = gm_xstrdup(path))) {
+                rc = GM_ENOMEM;
+                break;
+            }
+            nf++;
+        }
+    }
+    closedir(d);
+    (void)top;
+    if (nf > 1) {
+        qsort(files, nf, sizeof(char *), str_cmp);
+    }
+    if (nd > 1) {
+        qsort(dirs, nd, sizeof(char *), str_cmp);
+    }
+    if (rc == 0 && nf) {
+        rc = lint_files(w, dir, files, nf);
+    }
+    for (uint32_t i = 0; i < nd && rc == 0; i++) {
+        rc = lint_dir(w, dirs[i], 0);
+    }
+    for (uint32_t i = 0; i < nf; i++) {
+        free(files[i]);
+    }
+    for (uint32_t i = 0; i < nd; i++) {
+        free(dirs[i]);
+    }
+    free(files);
+    free(dirs);
+    return rc;
+}
+
+int gm_lint_paths(struct gm_lint *l, const char *const *paths, size_t n,
+                  const struct gm_lint_opts *o, struct gm_diag *diag)
+{
+    struct gm_go g;
+    GM_TRY(gm_go_init(&g, diag));
+    struct walker w = {.l = l, .g = &g, .o = o};
+    if (o->lim) {
+        w.lim = *o->lim;
+    } else {
+        gm_limits_default(&w.lim);
+    }
+    int rc = 0, found = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            rc = warn(l, "%s: no such file or directory", paths[i]);
+            continue;
+        }
+        found++;
+        if (S_ISDIR(st.st_mode)) {
+            /* "./..." style is what the user typed for Go tools: the directory */
+            rc = lint_dir(&w, paths[i], 1);
+        } else {
+            /* a file: its package is the files given together from one directory */
+            char dir[PATH_MAX];
+            snprintf(dir, sizeof(dir), "%s", paths[i]);
+            char *slash = strrchr(dir, '/');
+            if (slash) {
+                *slash = 0;
+            } else {
+                snprintf(dir, sizeof(dir), ".");
+            }
+            char *one = gm_xstrdup(paths[i]);
+            if (!one) {
+                rc = GM_ENOMEM;
+                break;
+            }
+            rc = lint_files(&w, dir, &one, 1);
+            free(one);
+        }
+    }
+    gm_go_release(&g);
+    if (rc == 0 && !found && n) {
+        rc = gm_diag_set(diag, GM_EIO, 0, 0, "none of the paths exists");
+    }
+    if (l->nr > 1) {
+        qsort(l->v, l->nr, sizeof(*l->v), find_cmp);
+    }
+    return rc;
+}

@@ -1,0 +1,376 @@
+/* Go source files as syntax trees, their modules, their functions' runtime names
+ * (gm/gosrc.h). */
+#include "gm/gosrc.h"
+#include "gm/alloc.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "gm/banned.h" /* last: bans unsafe calls in this file */
+
+const TSLanguage *tree_sitter_go(void); /* the grammar (third_party/, tools/fetch-grammar.sh) */
+
+static const char *const gk_names[GK_NR] = {
+    "source_file",
+    "package_clause",
+    "package_identifier",
+    "function_declaration",
+    "method_declaration",
+    "func_literal",
+    "block",
+    "go_statement",
+    "defer_statement",
+    "return_statement",
+    "call_expression",
+    "selector_expression",
+    "identifier",
+    "field_identifier",
+    "type_identifier",
+    "send_statement",
+    "receive_statement",
+    "unary_expression",
+    "for_statement",
+    "range_clause",
+    "select_statement",
+    "communication_case",
+    "default_case",
+    "short_var_declaration",
+    "assignment_statement",
+    "var_declaration",
+    "var_spec",
+    "expression_list",
+    "if_statement",
+    "parameter_list",
+    "parameter_declaration",
+    "qualified_type",
+    "pointer_type",
+    "generic_type",
+    "composite_literal",
+    "literal_value",
+    "keyed_element",
+    "literal_element",
+    "argument_list",
+    "break_statement",
+    "goto_statement",
+    "expression_statement",
+    "labeled_statement",
+    "int_literal",
+    "channel_type",
+    "type_parameter_list",
+    "ERROR",
+};
+
+static const char *const gf_names[GF_NR] = {
+    "name",        "body",          "receiver", "parameters", "type",
+    "function",    "arguments",     "operand",  "field",      "channel",
+    "value",       "left",          "right",    "condition",  "consequence",
+    "alternative", "communication", "operator", "package",    "type_parameters",
+};
+
+int gm_go_init(struct gm_go *g, struct gm_diag *diag)
+{
+    memset(g, 0, sizeof(*g));
+    g->lang = tree_sitter_go();
+    g->parser = ts_parser_new();
+    if (!g->parser || !ts_parser_set_language(g->parser, g->lang)) {
+        gm_go_release(g);
+        return gm_diag_set(diag, GM_EUNSUPP, 0, 0,
+                           "the Go grammar (ABI %u) is not one this tree-sitter runtime loads "
+                           "(ABI %u at most)",
+                           ts_language_version(tree_sitter_go()), TREE_SITTER_LANGUAGE_VERSION);
+    }
+    for (int k = 0; k < GK_NR; k++) {
+        g->sym[k] = k == GK_ERROR ? (TSSymbol)-1
+                                  : ts_language_symbol_for_name(g->lang, gk_names[k],
+                                                                (uint32_t)strlen(gk_names[k]), 1);
+    }
+    for (int k = 0; k < GF_NR; k++) {
+        g->field[k] =
+            ts_language_field_id_for_name(g->lang, gf_names[k], (uint32_t)strlen(gf_names[k]));
+    }
+    return 0;
+}
+
+void gm_go_release(struct gm_go *g)
+{
+    if (g->parser) {
+        ts_parser_delete(g->parser);
+    }
+    memset(g, 0, sizeof(*g));
+}
+
+int gm_go_text_is(const struct gm_gofile *f, TSNode n, const char *s)
+{
+    struct gm_str t = gm_go_text(f, n);
+    size_t l = strlen(s);
+    return t.len == l && memcmp(t.p, s, l) == 0;
+}
+
+static uint32_t count_errors(TSNode n)
+{
+    if (!ts_node_has_error(n)) {
+        return 0;
+    }
+    if (ts_node_symbol(n) == (TSSymbol)-1 || ts_node_is_missing(n)) {
+        return 1;
+    }
+    uint32_t c = 0, nr = ts_node_child_count(n);
+    for (uint32_t i = 0; i < nr; i++) {
+        c += count_errors(ts_node_child(n, i));
+    }
+    return c;
+}
+
+int gm_gofile_parse(struct gm_gofile *f, struct gm_go *g, const char *name, const char *p,
+                    size_t len)
+{
+    memset(f, 0, sizeof(*f));
+    f->path = name;
+    f->in.name = name;
+    f->in.p = p;
+    f->in.len = len;
+    if (len > UINT32_MAX) {
+        return GM_ETOOBIG;
+    }
+    f->tree = ts_parser_parse_string(g->parser, NULL, p, (uint32_t)len);
+    if (!f->tree) {
+        return GM_ENOMEM;
+    }
+    f->root = ts_tree_root_node(f->tree);
+    f->errors = count_errors(f->root);
+    f->lines = ts_node_end_point(f->root).row + 1;
+    uint32_t nr = ts_node_named_child_count(f->root);
+    for (uint32_t i = 0; i < nr; i++) {
+        TSNode c = ts_node_named_child(f->root, i);
+        if (gm_go_is(g, c, GK_PACKAGE_CLAUSE)) {
+            TSNode id = ts_node_named_child(c, 0);
+            f->pkg = gm_go_text(f, id);
+            break;
+        }
+    }
+    return 0;
+}
+
+int gm_gofile_open(struct gm_gofile *f, struct gm_go *g, const char *path,
+                   const struct gm_limits *lim, struct gm_diag *diag)
+{
+    struct gm_input in;
+    GM_TRY(gm_input_open(&in, path, lim, diag));
+    int rc = gm_gofile_parse(f, g, path, in.p, in.len);
+    f->in = in;
+    if (rc < 0) {
+        gm_gofile_close(f);
+        return gm_diag_set(diag, rc, 0, 0, "%s", rc == GM_ETOOBIG ? "over 4 GB" : "out of memory");
+    }
+    return 0;
+}
+
+void gm_gofile_close(struct gm_gofile *f)
+{
+    if (f->tree) {
+        ts_tree_delete(f->tree);
+    }
+    if (f->in.map || f->in.owned) {
+        gm_input_close(&f->in);
+    }
+    memset(f, 0, sizeof(*f));
+}
+
+/* ---- modules ---------------------------------------------------------------------------- */
+
+static int read_gomod(const char *file, struct gm_gomod *m)
+{
+    FILE *fp = fopen(file, "r");
+    if (!fp) {
+        return 0;
+    }
+    char line[1024];
+    while (fgets(line, sizeof(line), fp)) {
+        char *s = line;
+        while (*s == ' ' || *s == '\t') {
+            s++;
+        }
+        if (!strncmp(s, "module", 6) && (s[6] == ' ' || s[6] == '\t')) {
+            s += 6;
+            while (*s == ' ' || *s == '\t') {
+                s++;
+            }
+            int quoted = *s == '"';
+            s += quoted;
+            size_t n = strcspn(s, quoted ? "\"" : " \t\r\n/");
+            if (!quoted) { /* a path: up to blanks, slashes included */
+                n = strcspn(s, " \t\r\n");
+            }
+            if (n >= sizeof(m->path)) {
+                n = sizeof(m->path) - 1;
+            }
+            memcpy(m->path, s, n);
+            m->path[n] = 0;
+        } else if (!strncmp(s, "go", 2) && (s[2] == ' ' || s[2] == '\t')) {
+            unsigned major = 0, minor = 0;
+            if (sscanf(s + 3, " %u.%u", &major, &minor) == 2 && major == 1) {
+                m->go_minor = minor;
+            }
+        }
+    }
+    fclose(fp);
+    return 1;
+}
+
+int gm_gomod_find(const char *dir, struct gm_gomod *m)
+{
+    memset(m, 0, sizeof(*m));
+    char abs[PATH_MAX];
+    if (!realpath(dir, abs)) {
+        return 0;
+    }
+    for (;;) {
+        char file[PATH_MAX + 8];
+        snprintf(file, sizeof(file), "%s/go.mod", abs);
+        if (read_gomod(file, m)) {
+            snprintf(m->dir, sizeof(m->dir), "%s", abs);
+            return 1;
+        }
+        char *slash = strrchr(abs, '/');
+        if (!slash || slash == abs) {
+            return 0;
+        }
+        *slash = 0;
+    }
+}
+
+void gm_gomod_pkgpath(const struct gm_gomod *m, const char *dir, char *out, size_t cap)
+{
+    if (!m->path[0]) {
+        snprintf(out, cap, "%s", "");
+        return;
+    }
+    size_t dl = strlen(m->dir);
+    if (strncmp(dir, m->dir, dl) != 0 || (dir[dl] != 0 && dir[dl] != '/')) {
+        snprintf(out, cap, "%s", m->path);
+        return;
+    }
+    snprintf(out, cap, "%s%s", m->path, dir + dl);
+}
+
+/* ---- function names --------------------------------------------------------------------- */
+
+/* The enclosing function_declaration, method_declaration or func_literal of n, or null. */
+static TSNode enclosing_fn(const struct gm_go *g, TSNode n)
+{
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+        if (gm_go_is(g, p, GK_FUNCTION_DECLARATION) || gm_go_is(g, p, GK_METHOD_DECLARATION) ||
+            gm_go_is(g, p, GK_FUNC_LITERAL)) {
+            return p;
+        }
+    }
+    return (TSNode){0};
+}
+
+/* The 1-based index of closure lit among the closures directly in fn (source order). */
+static uint32_t closure_index(const struct gm_go *g, TSNode fn, TSNode lit)
+{
+    uint32_t idx = 0;
+    uint32_t target = ts_node_start_byte(lit);
+    TSTreeCursor c = ts_tree_cursor_new(fn);
+    /* pre-order walk of fn's subtree, not descending into closures */
+    int down = ts_tree_cursor_goto_first_child(&c);
+    while (down) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        int is_lit = gm_go_is(g, n, GK_FUNC_LITERAL);
+        if (is_lit) {
+            idx++;
+            if (ts_node_start_byte(n) == target) {
+                break;
+            }
+        }
+        if (!is_lit && ts_tree_cursor_goto_first_child(&c)) {
+            continue;
+        }
+        while (!ts_tree_cursor_goto_next_sibling(&c)) {
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                down = 0;
+                break;
+            }
+            if (ts_node_eq(ts_tree_cursor_current_node(&c), fn)) {
+                down = 0;
+                break;
+            }
+        }
+    }
+    ts_tree_cursor_delete(&c);
+    return idx;
+}
+
+static size_t put(char *out, size_t cap, size_t at, const char *s, size_t n)
+{
+    if (at + 1 >= cap) {
+        return at;
+    }
+    if (n > cap - 1 - at) {
+        n = cap - 1 - at;
+    }
+    memcpy(out + at, s, n);
+    out[at + n] = 0;
+    return at + n;
+}
+
+size_t gm_go_funcname(const struct gm_go *g, const struct gm_gofile *f, const char *pkgpath,
+                      TSNode fn, char *out, size_t cap)
+{
+    if (cap == 0) {
+        return 0;
+    }
+    out[0] = 0;
+    if (gm_go_is(g, fn, GK_FUNC_LITERAL)) {
+        TSNode parent = enclosing_fn(g, fn);
+        size_t at;
+        char num[16];
+        if (ts_node_is_null(parent)) { /* a closure in a package-level declaration */
+            at = put(out, cap, 0, pkgpath, strlen(pkgpath));
+            at = put(out, cap, at, ".glob..func", 11);
+            snprintf(num, sizeof(num), "%u", closure_index(g, f->root, fn));
+            return put(out, cap, at, num, strlen(num));
+        }
+        at = gm_go_funcname(g, f, pkgpath, parent, out, cap);
+        int nested = gm_go_is(g, parent, GK_FUNC_LITERAL);
+        snprintf(num, sizeof(num), "%s%u", nested ? "." : ".func", closure_index(g, parent, fn));
+        return put(out, cap, at, num, strlen(num));
+    }
+    size_t at = put(out, cap, 0, pkgpath, strlen(pkgpath));
+    at = put(out, cap, at, ".", 1);
+    if (gm_go_is(g, fn, GK_METHOD_DECLARATION)) {
+        /* receiver: (r *T), (T), (r *T[K, V]) */
+        TSNode recv = gm_go_field(g, fn, GF_RECEIVER);
+        TSNode decl = ts_node_named_child(recv, 0);
+        TSNode t = gm_go_field(g, decl, GF_TYPE);
+        int ptr = gm_go_is(g, t, GK_POINTER_TYPE);
+        if (ptr) {
+            t = ts_node_named_child(t, 0);
+        }
+        int generic = gm_go_is(g, t, GK_GENERIC_TYPE);
+        if (generic) {
+            t = gm_go_field(g, t, GF_TYPE);
+        }
+        struct gm_str tn = gm_go_text(f, t);
+        if (ptr) {
+            at = put(out, cap, at, "(*", 2);
+        }
+        at = put(out, cap, at, tn.p, tn.len);
+        if (generic) {
+            at = put(out, cap, at, "[...]", 5);
+        }
+        if (ptr) {
+            at = put(out, cap, at, ")", 1);
+        }
+        at = put(out, cap, at, ".", 1);
+    }
+    struct gm_str name = gm_go_text(f, gm_go_field(g, fn, GF_NAME));
+    at = put(out, cap, at, name.p, name.len);
+    if (gm_go_is(g, fn, GK_FUNCTION_DECLARATION) &&
+        !ts_node_is_null(gm_go_field(g, fn, GF_TYPE_PARAMETERS))) {
+        at = put(out, cap, at, "[...]", 5);
+    }
+    return at;
+}

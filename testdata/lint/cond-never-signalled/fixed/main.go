@@ -1,0 +1,46 @@
+// cond-never-signalled, fixed: Push signals a waiter.
+package main
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+type Queue struct {
+	mu    sync.Mutex
+	ready *sync.Cond
+	items []int
+}
+
+func NewQueue() *Queue {
+	q := &Queue{}
+	q.ready = sync.NewCond(&q.mu)
+	return q
+}
+
+func (q *Queue) Push(v int) {
+	q.mu.Lock()
+	q.items = append(q.items, v)
+	q.mu.Unlock()
+	q.ready.Signal()
+}
+
+func (q *Queue) Pop() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.items) == 0 {
+		q.ready.Wait()
+	}
+	v := q.items[0]
+	q.items = q.items[1:]
+	return v
+}
+
+func main() {
+	q := NewQueue()
+	go func() { fmt.Println(q.Pop()) }()
+	time.Sleep(time.Millisecond)
+	q.Push(1)
+	time.Sleep(time.Millisecond)
+}

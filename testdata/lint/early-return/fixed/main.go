@@ -1,0 +1,33 @@
+// early-return, fixed: every worker has a slot in the channel's buffer.
+package main
+
+import (
+	"errors"
+	"fmt"
+)
+
+func check(n int) error {
+	if n%3 == 0 {
+		return errors.New("bad item")
+	}
+	return nil
+}
+
+func checkAll(items []int) error {
+	errs := make(chan error, len(items))
+	for _, it := range items {
+		go func(it int) {
+			errs <- check(it)
+		}(it)
+	}
+	for range items {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func main() {
+	fmt.Println(checkAll([]int{1, 2, 3, 4, 5, 6}))
+}

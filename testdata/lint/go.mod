@@ -1,0 +1,3 @@
+module gomedic.test/lint
+
+go 1.19

@@ -1,0 +1,31 @@
+// range-unclosed, fixed: the producer closes the channel when it is done.
+package main
+
+import "fmt"
+
+type Pipeline struct {
+	items chan int
+	done  chan int
+}
+
+func (p *Pipeline) produce(n int) {
+	defer close(p.items)
+	for i := 0; i < n; i++ {
+		p.items <- i
+	}
+}
+
+func (p *Pipeline) consume() {
+	sum := 0
+	for v := range p.items {
+		sum += v
+	}
+	p.done <- sum
+}
+
+func main() {
+	p := &Pipeline{items: make(chan int), done: make(chan int)}
+	go p.consume()
+	p.produce(10)
+	fmt.Println(<-p.done)
+}
