@@ -35,7 +35,11 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/flame_assets.o $(BUILD)/ts/g
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ = $(UNIT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: schemas demo watch-test watch-http-test grafana-check forms all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
+# gomedic lint on its rule programs and on the fixture programs (tests/lint/run.sh; no Go).
+lint-check: $(BUILD)/gomedic
+	GOMEDIC=$(BUILD)/gomedic tests/lint/run.sh
+
+.PHONY: lint-check schemas demo watch-test watch-http-test grafana-check forms all check layers versions oracle unit golden help-docs docs-examples pprof-compare fuzz-replay fuzz format format-check clean bench corpus-check tidy
 all: $(BUILD)/gomedic $(BUILD)/gomedic-watch
 
 $(BUILD)/%.o: %.c
@@ -90,7 +94,7 @@ forms: $(BUILD)/gomedic
 	python3 tests/regen/forms.py $(BUILD)/gomedic
 
 # Everything CI runs, in one command (README).
-check: layers unit golden help-docs docs-examples schemas pprof-compare versions oracle fuzz-replay corpus-check forms watch-test watch-http-test grafana-check
+check: layers unit golden help-docs docs-examples schemas pprof-compare versions oracle fuzz-replay corpus-check forms watch-test watch-http-test grafana-check lint-check
 
 # gomedic pprof against `go tool pprof` on the same files (skips without Go).
 pprof-compare: $(BUILD)/gomedic

@@ -176,10 +176,12 @@ void gm_gomod_pkgpath(const struct gm_gomod *m, const char *dir, char *out, size
 /* The name of a function_declaration, method_declaration or func_literal node as a
  * goroutine dump prints it, in out: "pkg.F", "pkg.(*T).M", "pkg.T.M", "pkg.F[...]",
  * "pkg.F.func2" (the second closure directly in F, in source order), "pkg.F.func1.3" (the
- * third closure inside that one), "pkg.init.func1"/"pkg.glob..func1" for a closure outside any
- * function (Go 1.22+: glob..). pkgpath is the package's import path; "main" for package
- * main. Returns the length (cut at cap - 1). */
+ * third closure inside that one), and for a closure outside any function "pkg.glob..func1"
+ * (Go before 1.22) or "pkg.init.func1" (go_minor 22 and later: the toolchain decides; the
+ * go line of go.mod stands for it). pkgpath is the package's import path; "main" for package
+ * main. A closure the compiler inlines is printed under another name (the caller's, with a
+ * number of its own): that name is not predicted. Returns the length (cut at cap - 1). */
 size_t gm_go_funcname(const struct gm_go *g, const struct gm_gofile *f, const char *pkgpath,
-                      TSNode fn, char *out, size_t cap);
+                      unsigned go_minor, TSNode fn, char *out, size_t cap);
 
 #endif

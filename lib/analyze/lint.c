@@ -13,6 +13,20 @@
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
+/* Null-safe: tree-sitter's own calls fault on a null node (a field a construct lacks). */
+static TSNode nkid(TSNode n, uint32_t i)
+{
+    return ts_node_is_null(n) ? n : ts_node_named_child(n, i);
+}
+static uint32_t nkids(TSNode n)
+{
+    return ts_node_is_null(n) ? 0 : ts_node_named_child_count(n);
+}
+static TSNode nparent(TSNode n)
+{
+    return ts_node_is_null(n) ? n : ts_node_parent(n);
+}
+
 struct names { /* a set of identifiers (slices into the package's files) */
     struct gm_str *v;
     uint32_t nr, alloc;
@@ -109,6 +123,7 @@ struct pkg {
     struct names conds;        /* sync.NewCond / sync.Cond values */
     struct names waitgroups;   /* X.Wait() / X.Done() on sync.WaitGroup-looking values */
     struct names started;      /* functions and methods started by a go statement: go x.run() */
+    struct names started_any;  /* the same, from anywhere (started: outside main.main, init) */
     struct names factories;    /* functions whose result is used for one request at once:
                                   x.newClient().Get(..) */
     const struct gm_gofile *f; /* the file being walked */
@@ -133,7 +148,7 @@ static int is_fn(const struct pkg *p, TSNode n)
 }
 static TSNode enclosing(const struct pkg *p, TSNode n)
 {
-    for (TSNode q = ts_node_parent(n); !ts_node_is_null(q); q = ts_node_parent(q)) {
+    for (TSNode q = nparent(n); !ts_node_is_null(q); q = nparent(q)) {
         if (is_fn(p, q)) {
             return q;
         }
@@ -144,7 +159,7 @@ static TSNode enclosing(const struct pkg *p, TSNode n)
 static TSNode outermost(const struct pkg *p, TSNode n)
 {
     TSNode top = (TSNode){0};
-    for (TSNode q = ts_node_parent(n); !ts_node_is_null(q); q = ts_node_parent(q)) {
+    for (TSNode q = nparent(n); !ts_node_is_null(q); q = nparent(q)) {
         if (is_fn(p, q)) {
             top = q;
         }
@@ -188,27 +203,54 @@ static int callee_of(const struct pkg *p, TSNode call, struct callee *c)
 static TSNode arg(const struct pkg *p, TSNode call, uint32_t i)
 {
     TSNode args = field(p, call, GF_ARGUMENTS);
-    return ts_node_is_null(args) ? args : ts_node_named_child(args, i);
+    return ts_node_is_null(args) ? args : nkid(args, i);
 }
 
-/* Depth-first walk of n's subtree; f returns 0 to go on, 1 to skip the children, <0 to stop.
- * Closures are entered unless no_closures. */
+/* Depth-first walk of n's named nodes; f returns 0 to go on, 1 to skip the children, <0 to
+ * stop. Closures are entered unless no_closures. A tree cursor: tree-sitter finds the i-th
+ * child of a node by walking its children, so indexing them would be quadratic. */
 typedef int (*walk_fn)(struct pkg *p, TSNode n, void *ctx);
 static int walk(struct pkg *p, TSNode n, int no_closures, walk_fn f, void *ctx)
 {
-    int rc = f(p, n, ctx);
-    if (rc != 0) {
-        return rc < 0 ? rc : 0;
-    }
-    uint32_t nr = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < nr; i++) {
-        TSNode c = ts_node_named_child(n, i);
-        if (no_closures && is(p, c, GK_FUNC_LITERAL)) {
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    int rc = 0;
+    for (;;) {
+        TSNode cur = ts_tree_cursor_current_node(&c);
+        int down = 1;
+        if (ts_node_is_named(cur)) {
+            if (no_closures && !ts_node_eq(cur, n) && is(p, cur, GK_FUNC_LITERAL)) {
+                down = 0;
+            } else {
+                rc = f(p, cur, ctx);
+                if (rc < 0) {
+                    break;
+                }
+                down = rc == 0;
+                rc = 0;
+            }
+        }
+        if (down && ts_tree_cursor_goto_first_child(&c)) {
             continue;
         }
-        GM_TRY(walk(p, c, no_closures, f, ctx));
+        int more = 0;
+        for (;;) {
+            if (ts_node_eq(ts_tree_cursor_current_node(&c), n)) {
+                break; /* back at the top: done */
+            }
+            if (ts_tree_cursor_goto_next_sibling(&c)) {
+                more = 1;
+                break;
+            }
+            if (!ts_tree_cursor_goto_parent(&c)) {
+                break;
+            }
+        }
+        if (!more) {
+            break;
+        }
     }
-    return 0;
+    ts_tree_cursor_delete(&c);
+    return rc;
 }
 
 /* ---- findings ---------------------------------------------------------------------------- */
@@ -246,7 +288,7 @@ __attribute__((format(printf, 7, 8))) static void report(struct pkg *p, const ch
     if (ts_node_is_null(e)) {
         snprintf(fn, sizeof(fn), "%s", p->pkgpath);
     } else {
-        gm_go_funcname(p->g, p->f, p->pkgpath, e, fn, sizeof(fn));
+        gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, e, fn, sizeof(fn));
     }
     va_list ap;
     va_start(ap, fmt);
@@ -305,9 +347,11 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
 {
     (void)ctx;
     struct callee c;
-    if (is(p, n, GK_GO_STATEMENT) && callee_of(p, ts_node_named_child(n, 0), &c) &&
-        !in_main_or_init(p, n)) {
-        GM_TRY(names_add(&p->started, last_ident(c.full)));
+    if (is(p, n, GK_GO_STATEMENT) && callee_of(p, nkid(n, 0), &c)) {
+        GM_TRY(names_add(&p->started_any, last_ident(c.full)));
+        if (!in_main_or_init(p, n)) {
+            GM_TRY(names_add(&p->started, last_ident(c.full)));
+        }
     }
     if (callee_of(p, n, &c)) {
         TSNode fn = field(p, n, GF_FUNCTION);
@@ -323,27 +367,25 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
             GM_TRY(names_add(&p->closed, last_ident(text(p, arg(p, n, 0)))));
         } else if (str_is(c.method, "Signal") || str_is(c.method, "Broadcast")) {
             GM_TRY(names_add(&p->signalled, last_ident(c.operand)));
-        } else if (str_is(c.method, "Done") && c.operand.len) {
-            GM_TRY(names_add(&p->waitgroups, last_ident(c.operand)));
         } else if (str_is(c.full, "sync.NewCond")) {
             /* x := sync.NewCond(..) / x.c = sync.NewCond(..) / c: sync.NewCond(..) */
-            TSNode up = ts_node_parent(n);
+            TSNode up = nparent(n);
             if (is(p, up, GK_EXPRESSION_LIST)) {
-                up = ts_node_parent(up);
+                up = nparent(up);
             }
             TSNode left = field(p, up, GF_LEFT);
             if (ts_node_is_null(left)) {
                 left = field(p, up, GF_NAME);
             }
             if (is(p, up, GK_KEYED_ELEMENT)) {
-                left = ts_node_named_child(up, 0);
+                left = nkid(up, 0);
             }
             GM_TRY(names_add(&p->conds, last_ident(text(p, left))));
         }
         return 0;
     }
     if (is(p, n, GK_CHANNEL_TYPE)) { /* a field, parameter or variable of channel type */
-        TSNode up = ts_node_parent(n);
+        TSNode up = nparent(n);
         TSNode name = field(p, up, GF_NAME);
         if (!ts_node_is_null(name)) {
             GM_TRY(names_add(&p->chans, text(p, name)));
@@ -352,22 +394,25 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
     }
     if (is(p, n, GK_SHORT_VAR_DECLARATION) || is(p, n, GK_ASSIGNMENT_STATEMENT)) {
         TSNode l = field(p, n, GF_LEFT), r = field(p, n, GF_RIGHT);
-        uint32_t nr = ts_node_named_child_count(r);
+        uint32_t nr = nkids(r);
         for (uint32_t i = 0; i < nr; i++) {
             int buf;
-            if (is_make_chan(p, ts_node_named_child(r, i), &buf)) {
-                GM_TRY(names_add(&p->chans, last_ident(text(p, ts_node_named_child(l, i)))));
+            if (is_make_chan(p, nkid(r, i), &buf)) {
+                GM_TRY(names_add(&p->chans, last_ident(text(p, nkid(l, i)))));
             }
         }
     }
-    if (is(p, n, GK_QUALIFIED_TYPE) && str_is(text(p, n), "sync.Cond")) {
-        TSNode up = ts_node_parent(n);
+    int cond = 0;
+    if (is(p, n, GK_QUALIFIED_TYPE) &&
+        ((cond = str_is(text(p, n), "sync.Cond")) || str_is(text(p, n), "sync.WaitGroup"))) {
+        /* a field, parameter or variable of that type (or a pointer to it) */
+        TSNode up = nparent(n);
         if (is(p, up, GK_POINTER_TYPE)) {
-            up = ts_node_parent(up);
+            up = nparent(up);
         }
         TSNode name = field(p, up, GF_NAME);
         if (!ts_node_is_null(name)) {
-            GM_TRY(names_add(&p->conds, text(p, name)));
+            GM_TRY(names_add(cond ? &p->conds : &p->waitgroups, text(p, name)));
         }
     }
     return 0;
@@ -408,8 +453,7 @@ static uint32_t find(struct pkg *p, TSNode n, enum gm_gk k, const char *t, TSNod
 /* n is inside a for_statement below top (closures stop the search). */
 static int in_loop(const struct pkg *p, TSNode n, TSNode top)
 {
-    for (TSNode q = ts_node_parent(n); !ts_node_is_null(q) && !ts_node_eq(q, top);
-         q = ts_node_parent(q)) {
+    for (TSNode q = nparent(n); !ts_node_is_null(q) && !ts_node_eq(q, top); q = nparent(q)) {
         if (is(p, q, GK_FOR_STATEMENT)) {
             return 1;
         }
@@ -450,7 +494,7 @@ static int send_cb(struct pkg *p, TSNode n, void *ctx)
     if (is(p, n, GK_SEND_STATEMENT) && ts_node_is_null(s->send)) {
         struct gm_str c = text(p, field(p, n, GF_CHANNEL));
         if (c.len == s->ch.len && memcmp(c.p, s->ch.p, c.len) == 0 &&
-            !is(p, ts_node_parent(n), GK_COMMUNICATION_CASE)) {
+            !is(p, nparent(n), GK_COMMUNICATION_CASE)) {
             s->send = n;
         }
     }
@@ -463,7 +507,7 @@ struct recvctx {
     TSNode first; /* a receive of ch in fn (not in its goroutines) */
     uint32_t n;
     TSNode select_exit; /* a select holding a receive of ch, with another case */
-    TSNode loop_return; /* a return inside the loop that receives */
+    TSNode loop_return; /* a return inside the loop that receives, on what it received */
     int in_loop;
 };
 static int recv_cb(struct pkg *p, TSNode n, void *ctx)
@@ -483,29 +527,80 @@ static int recv_cb(struct pkg *p, TSNode n, void *ctx)
     if (r->n++ == 0) {
         r->first = n;
     }
-    /* in a select with another case? */
-    for (TSNode q = ts_node_parent(n); !ts_node_is_null(q) && !ts_node_eq(q, r->fn);
-         q = ts_node_parent(q)) {
-        if (is(p, q, GK_SELECT_STATEMENT)) {
-            uint32_t cases = 0, nr = ts_node_named_child_count(q);
+    /* what the receive assigns to: v := <-ch, case r := <-ch, err := <-ch */
+    struct gm_str var = {"", 0};
+    TSNode up = nparent(n);
+    if (is(p, up, GK_EXPRESSION_LIST)) {
+        up = nparent(up);
+    }
+    if (is(p, up, GK_SHORT_VAR_DECLARATION) || is(p, up, GK_ASSIGNMENT_STATEMENT) ||
+        is(p, up, GK_RECEIVE_STATEMENT)) {
+        var = text(p, nkid(field(p, up, GF_LEFT), 0));
+    }
+    /* Leaks: a select with another case that returns (a timeout); a return on what was
+     * received (if err := <-ch; err != nil { return }). A select in a loop whose other
+     * cases do not return comes back for the next value. */
+    TSNode sel = (TSNode){0}, other_return = (TSNode){0}, if_return = (TSNode){0};
+    for (TSNode q = nparent(n), below = n; !ts_node_is_null(q) && !ts_node_eq(q, r->fn);
+         below = q, q = nparent(q)) {
+        if (is(p, q, GK_IF_STATEMENT) && ts_node_is_null(if_return)) {
+            TSNode cons = field(p, q, GF_CONSEQUENCE);
+            TSNode ret;
+            if (!ts_node_eq(below, cons) && !ts_node_eq(below, field(p, q, GF_ALTERNATIVE)) &&
+                find(p, cons, GK_RETURN_STATEMENT, NULL, &ret)) {
+                if_return = ret;
+            }
+        }
+        if (is(p, q, GK_COMMUNICATION_CASE) && var.len && ts_node_is_null(if_return)) {
+            /* case r := <-ch: if r.Err != nil { return } */
+            uint32_t nr = nkids(q);
             for (uint32_t i = 0; i < nr; i++) {
-                TSNode c = ts_node_named_child(q, i);
-                cases += is(p, c, GK_COMMUNICATION_CASE) || is(p, c, GK_DEFAULT_CASE);
+                TSNode st = nkid(q, i);
+                TSNode ret;
+                if (is(p, st, GK_IF_STATEMENT) &&
+                    find(p, field(p, st, GF_CONSEQUENCE), GK_RETURN_STATEMENT, NULL, &ret)) {
+                    char w[128];
+                    snprintf(w, sizeof(w), "%.*s", (int)var.len, var.p);
+                    struct gm_str cond = text(p, field(p, st, GF_CONDITION));
+                    if (str_has_word(cond, w) ||
+                        (snprintf(w, sizeof(w), "%.*s.", (int)var.len, var.p) > 0 &&
+                         str_has(cond, w))) {
+                        if_return = ret;
+                        break;
+                    }
+                }
             }
-            if (cases > 1 && ts_node_is_null(r->select_exit)) {
-                r->select_exit = q;
+        }
+        if (is(p, q, GK_SELECT_STATEMENT) && ts_node_is_null(sel)) {
+            uint32_t cases = 0, nr = nkids(q);
+            for (uint32_t i = 0; i < nr; i++) {
+                TSNode c = nkid(q, i);
+                int cs = is(p, c, GK_COMMUNICATION_CASE) || is(p, c, GK_DEFAULT_CASE);
+                cases += cs;
+                TSNode ret;
+                if (cs && !ts_node_eq(c, below) && ts_node_is_null(other_return) &&
+                    find(p, c, GK_RETURN_STATEMENT, NULL, &ret)) {
+                    other_return = ret;
+                }
             }
-            break;
+            if (cases > 1) {
+                sel = q;
+            }
         }
         if (is(p, q, GK_FOR_STATEMENT)) {
             r->in_loop = 1;
-            TSNode ret;
-            if (find(p, field(p, q, GF_BODY), GK_RETURN_STATEMENT, NULL, &ret) &&
-                ts_node_is_null(r->loop_return)) {
-                r->loop_return = ret;
+            if (!ts_node_is_null(if_return) && ts_node_is_null(r->loop_return)) {
+                r->loop_return = if_return;
             }
-            break;
+            if (!ts_node_is_null(sel) && !ts_node_is_null(other_return) &&
+                ts_node_is_null(r->select_exit)) {
+                r->select_exit = sel; /* the timeout case leaves the loop */
+            }
+            return 0;
         }
+    }
+    if (!ts_node_is_null(sel) && ts_node_is_null(r->select_exit)) {
+        r->select_exit = sel;
     }
     return 0;
 }
@@ -528,7 +623,7 @@ static void rule_unbuffered_senders(struct pkg *p, TSNode fn, struct gm_str ch, 
     while (sp) {
         TSNode n = stack[--sp];
         if (is(p, n, GK_GO_STATEMENT)) {
-            TSNode call = ts_node_named_child(n, 0);
+            TSNode call = nkid(n, 0);
             TSNode lit = field(p, call, GF_FUNCTION);
             if (!is(p, lit, GK_FUNC_LITERAL)) {
                 continue;
@@ -539,7 +634,7 @@ static void rule_unbuffered_senders(struct pkg *p, TSNode fn, struct gm_str ch, 
                 continue;
             }
             int many = in_loop(p, n, fn);
-            if (!ts_node_is_null(r.select_exit)) {
+            if (!ts_node_is_null(r.select_exit) && r.n == 1) {
                 report(p, "chan-send-blocked", GM_SEV_HIGH, "send-after-timeout", s.send,
                        r.select_exit,
                        "this goroutine sends on %.*s (unbuffered, made at line %u); its reader "
@@ -567,9 +662,9 @@ static void rule_unbuffered_senders(struct pkg *p, TSNode fn, struct gm_str ch, 
             }
             continue;
         }
-        uint32_t cn = ts_node_named_child_count(n);
+        uint32_t cn = nkids(n);
         for (uint32_t i = cn; i > 0 && sp < 256; i--) {
-            TSNode c = ts_node_named_child(n, i - 1);
+            TSNode c = nkid(n, i - 1);
             if (!is(p, c, GK_FUNC_LITERAL)) {
                 stack[sp++] = c;
             }
@@ -585,11 +680,11 @@ static int chan_made_cb(struct pkg *p, TSNode n, void *ctx)
         return 0;
     }
     TSNode l = field(p, n, GF_LEFT), r = field(p, n, GF_RIGHT);
-    uint32_t nr = ts_node_named_child_count(r);
+    uint32_t nr = nkids(r);
     for (uint32_t i = 0; i < nr; i++) {
         int buf = 0;
-        if (is_make_chan(p, ts_node_named_child(r, i), &buf) && !buf) {
-            TSNode name = ts_node_named_child(l, i);
+        if (is_make_chan(p, nkid(r, i), &buf) && !buf) {
+            TSNode name = nkid(l, i);
             if (is(p, name, GK_IDENTIFIER)) {
                 rule_unbuffered_senders(p, fn, text(p, name), n);
             }
@@ -601,14 +696,14 @@ static int chan_made_cb(struct pkg *p, TSNode n, void *ctx)
 /* mutex-wait: X.Lock() followed, in its block, by a return before X.Unlock(), no defer. */
 static void rule_lock(struct pkg *p, TSNode block)
 {
-    uint32_t nr = ts_node_named_child_count(block);
+    uint32_t nr = nkids(block);
     for (uint32_t i = 0; i < nr; i++) {
-        TSNode st = ts_node_named_child(block, i);
+        TSNode st = nkid(block, i);
         if (!is(p, st, GK_EXPRESSION_STATEMENT)) {
             continue;
         }
         struct callee c;
-        TSNode call = ts_node_named_child(st, 0);
+        TSNode call = nkid(st, 0);
         if (!callee_of(p, call, &c) || (!str_is(c.method, "Lock") && !str_is(c.method, "RLock")) ||
             !c.operand.len) {
             continue;
@@ -616,8 +711,17 @@ static void rule_lock(struct pkg *p, TSNode block)
         const char *un = str_is(c.method, "Lock") ? "Unlock" : "RUnlock";
         char want[256];
         snprintf(want, sizeof(want), "%.*s.%s", (int)c.operand.len, c.operand.p, un);
+        /* no unlock after it in the block at all: the lock is handed over (returned held,
+         * released by a callback or the caller), not forgotten on one path */
+        int unlocks = 0;
+        for (uint32_t k = i + 1; k < nr && !unlocks; k++) {
+            unlocks = str_has(text(p, nkid(block, k)), want);
+        }
+        if (!unlocks) {
+            continue;
+        }
         for (uint32_t k = i + 1; k < nr; k++) {
-            TSNode s = ts_node_named_child(block, k);
+            TSNode s = nkid(block, k);
             struct gm_str t = text(p, s);
             if (is(p, s, GK_DEFER_STATEMENT) && str_has(t, want)) {
                 break;
@@ -627,9 +731,11 @@ static void rule_lock(struct pkg *p, TSNode block)
             }
             TSNode ret = s;
             if (is(p, s, GK_RETURN_STATEMENT) || find(p, s, GK_RETURN_STATEMENT, NULL, &ret)) {
-                /* a return that unlocks on its way out is fine */
-                TSNode holder = ts_node_parent(ret);
-                if (str_has(text(p, holder), want)) {
+                /* unlocked on the way to the return (earlier in the statement, or in the
+                 * return's own block) is fine */
+                struct gm_str upto = text(p, s);
+                upto.len = ts_node_start_byte(ret) - ts_node_start_byte(s);
+                if (str_has(upto, want) || str_has(text(p, nparent(ret)), want)) {
                     continue;
                 }
                 report(p, "mutex-wait", GM_SEV_HIGH, "lock-return-without-unlock", ret, st,
@@ -649,10 +755,10 @@ static void rule_lock(struct pkg *p, TSNode block)
  * body: the return skips it. */
 static void done_skipped(struct pkg *p, TSNode body)
 {
-    uint32_t nr = ts_node_named_child_count(body);
+    uint32_t nr = nkids(body);
     for (uint32_t i = 0; i < nr; i++) {
-        TSNode st = ts_node_named_child(body, i);
-        TSNode call = ts_node_named_child(st, 0);
+        TSNode st = nkid(body, i);
+        TSNode call = nkid(st, 0);
         struct callee c;
         if ((!is(p, st, GK_EXPRESSION_STATEMENT) && !is(p, st, GK_DEFER_STATEMENT)) ||
             !callee_of(p, call, &c) || !str_is(c.method, "Done") ||
@@ -661,7 +767,7 @@ static void done_skipped(struct pkg *p, TSNode body)
             continue;
         }
         for (uint32_t k = 0; k < i; k++) {
-            TSNode ret = ts_node_named_child(body, k);
+            TSNode ret = nkid(body, k);
             if (is(p, ret, GK_RETURN_STATEMENT) || find(p, ret, GK_RETURN_STATEMENT, NULL, &ret)) {
                 report(p, "waitgroup-wait", GM_SEV_HIGH, "done-skipped", ret, st,
                        "this return skips %.*s.Done() (line %u): the WaitGroup never reaches "
@@ -678,11 +784,11 @@ static void done_skipped(struct pkg *p, TSNode body)
  * no way out. site: the go statement or the function declaration started by one. */
 static void endless_loop(struct pkg *p, TSNode body, TSNode site)
 {
-    uint32_t nr = ts_node_named_child_count(body);
+    uint32_t nr = nkids(body);
     TSNode n = site;
     for (uint32_t i = 0; i < nr; i++) {
-        TSNode st = ts_node_named_child(body, i);
-        if (!is(p, st, GK_FOR_STATEMENT) || ts_node_named_child_count(st) != 1) {
+        TSNode st = nkid(body, i);
+        if (!is(p, st, GK_FOR_STATEMENT) || nkids(st) != 1) {
             continue; /* for { ... } has its body only */
         }
         TSNode lb = field(p, st, GF_BODY);
@@ -697,9 +803,9 @@ static void endless_loop(struct pkg *p, TSNode body, TSNode site)
         int leaves = 0;
         if (find(p, lb, GK_BREAK_STATEMENT, NULL, &brk)) {
             leaves = 1; /* any labelled break, or one directly in the loop */
-            for (TSNode q = ts_node_parent(brk); !ts_node_eq(q, st); q = ts_node_parent(q)) {
+            for (TSNode q = nparent(brk); !ts_node_eq(q, st); q = nparent(q)) {
                 const char *ty = ts_node_type(q);
-                if (ts_node_named_child_count(brk) == 0 &&
+                if (nkids(brk) == 0 &&
                     (!strcmp(ty, "for_statement") || !strcmp(ty, "select_statement") ||
                      !strcmp(ty, "expression_switch_statement") ||
                      !strcmp(ty, "type_switch_statement"))) {
@@ -715,7 +821,7 @@ static void endless_loop(struct pkg *p, TSNode body, TSNode site)
         TSNode top = is_fn(p, n) ? n : outermost(p, n);
         outer[0] = 0;
         if (!ts_node_is_null(top)) {
-            gm_go_funcname(p->g, p->f, p->pkgpath, top, outer, sizeof(outer));
+            gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, top, outer, sizeof(outer));
         }
         if (!is_fn(p, n) && in_main_or_init(p, n)) {
             continue; /* a loop for the life of the process */
@@ -748,18 +854,23 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
             return 0;
         }
         (void)walk(p, body, 1, chan_made_cb, &n);
-        done_skipped(p, body);
-        if (!is(p, n, GK_FUNC_LITERAL) && names_has(&p->started, text(p, field(p, n, GF_NAME)))) {
+        struct gm_str name = text(p, field(p, n, GF_NAME));
+        int started = !is(p, n, GK_FUNC_LITERAL) && names_has(&p->started, name);
+        if ((!is(p, n, GK_FUNC_LITERAL) && names_has(&p->started_any, name)) ||
+            (is(p, n, GK_FUNC_LITERAL) && is(p, nparent(nparent(n)), GK_GO_STATEMENT))) {
+            done_skipped(p, body); /* a goroutine's body: its Done is what Wait waits for */
+        }
+        if (started) {
             endless_loop(p, body, n); /* started by go x.f() outside main */
         }
         return 0;
     }
     if (is(p, n, GK_FOR_STATEMENT)) {
         TSNode rc = (TSNode){0};
-        uint32_t nr = ts_node_named_child_count(n);
+        uint32_t nr = nkids(n);
         for (uint32_t i = 0; i < nr; i++) {
-            if (is(p, ts_node_named_child(n, i), GK_RANGE_CLAUSE)) {
-                rc = ts_node_named_child(n, i);
+            if (is(p, nkid(n, i), GK_RANGE_CLAUSE)) {
+                rc = nkid(n, i);
             }
         }
         if (!ts_node_is_null(rc)) {
@@ -776,11 +887,11 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         }
         return 0;
     }
-    if (is(p, n, GK_SELECT_STATEMENT) && ts_node_named_child_count(n) == 0) {
+    if (is(p, n, GK_SELECT_STATEMENT) && nkids(n) == 0) {
         char fn[512];
         TSNode e = enclosing(p, n);
         if (!ts_node_is_null(e)) {
-            gm_go_funcname(p->g, p->f, p->pkgpath, e, fn, sizeof(fn));
+            gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, e, fn, sizeof(fn));
             if (strcmp(fn, "main.main") != 0) {
                 report(p, "select-forever", GM_SEV_MEDIUM, "empty-select", n, (TSNode){0},
                        "select {} parks this goroutine forever: outside main.main nothing "
@@ -790,7 +901,7 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         return 0;
     }
     if (is(p, n, GK_GO_STATEMENT)) {
-        TSNode call = ts_node_named_child(n, 0);
+        TSNode call = nkid(n, 0);
         TSNode lit = field(p, call, GF_FUNCTION);
         struct gm_str args = text(p, field(p, call, GF_ARGUMENTS));
         if ((str_has(args, "context.Background()") || str_has(args, "context.TODO()")) &&
@@ -807,13 +918,12 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         }
         TSNode body = field(p, lit, GF_BODY);
         /* wg.Add inside the goroutine it counts */
-        uint32_t nr = ts_node_named_child_count(body);
+        uint32_t nr = nkids(body);
         for (uint32_t i = 0; i < nr; i++) {
-            TSNode st = ts_node_named_child(body, i);
+            TSNode st = nkid(body, i);
             struct callee c;
-            if (is(p, st, GK_EXPRESSION_STATEMENT) &&
-                callee_of(p, ts_node_named_child(st, 0), &c) && str_is(c.method, "Add") &&
-                names_has(&p->waitgroups, last_ident(c.operand))) {
+            if (is(p, st, GK_EXPRESSION_STATEMENT) && callee_of(p, nkid(st, 0), &c) &&
+                str_is(c.method, "Add") && names_has(&p->waitgroups, last_ident(c.operand))) {
                 report(p, "waitgroup-wait", GM_SEV_HIGH, "add-in-goroutine", st, n,
                        "%.*s.Add runs inside the goroutine it counts: Wait can return before "
                        "it runs, or wait for a count that was never added",
@@ -852,15 +962,15 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
                 int factory = names_has(&p->factories, name);
                 /* c := &http.Client{..}; c.Get(..) in the same function */
                 int used_here = 0;
-                TSNode up = ts_node_parent(n);
+                TSNode up = nparent(n);
                 if (is(p, up, GK_UNARY_EXPRESSION)) {
-                    up = ts_node_parent(up);
+                    up = nparent(up);
                 }
                 if (is(p, up, GK_EXPRESSION_LIST)) {
-                    up = ts_node_parent(up);
+                    up = nparent(up);
                 }
                 if (is(p, up, GK_SHORT_VAR_DECLARATION)) {
-                    struct gm_str v = text(p, ts_node_named_child(field(p, up, GF_LEFT), 0));
+                    struct gm_str v = text(p, nkid(field(p, up, GF_LEFT), 0));
                     const char *verbs[] = {".Get(", ".Do(", ".Post(", ".Head(", ".PostForm("};
                     for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++) {
                         char want[256];
@@ -872,8 +982,7 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
                     !str_has(body, "http.Transport{")) {
                     own = 0; /* a Client sharing a Transport built elsewhere */
                 }
-                for (TSNode q = ts_node_parent(n); !ts_node_is_null(q) && !is_fn(p, q);
-                     q = ts_node_parent(q)) {
+                for (TSNode q = nparent(n); !ts_node_is_null(q) && !is_fn(p, q); q = nparent(q)) {
                     if (is(p, q, GK_COMPOSITE_LITERAL) &&
                         str_is(text(p, field(p, q, GF_TYPE)), "http.Client")) {
                         own = 0; /* inside a Client literal: reported there */
@@ -910,7 +1019,7 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         char fn[512] = "";
         TSNode e = enclosing(p, n);
         if (!ts_node_is_null(e)) {
-            gm_go_funcname(p->g, p->f, p->pkgpath, e, fn, sizeof(fn));
+            gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, e, fn, sizeof(fn));
         }
         if (strcmp(fn, "main.main") != 0) {
             report(p, "ticker-loop", SEV_BY_GO(p), "time-tick", n, (TSNode){0},
@@ -933,12 +1042,12 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         return 0;
     }
     if (str_is(c.full, "time.NewTicker")) {
-        TSNode up = ts_node_parent(n);
+        TSNode up = nparent(n);
         if (is(p, up, GK_EXPRESSION_LIST)) {
-            up = ts_node_parent(up);
+            up = nparent(up);
         }
         if (is(p, up, GK_SHORT_VAR_DECLARATION)) {
-            struct gm_str v = text(p, ts_node_named_child(field(p, up, GF_LEFT), 0));
+            struct gm_str v = text(p, nkid(field(p, up, GF_LEFT), 0));
             char want[256], ret[256];
             snprintf(want, sizeof(want), "%.*s.Stop", (int)v.len, v.p);
             snprintf(ret, sizeof(ret), "return %.*s", (int)v.len, v.p);
@@ -946,7 +1055,7 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
             struct gm_str body = text(p, fn);
             char top[512] = "";
             if (!ts_node_is_null(fn)) {
-                gm_go_funcname(p->g, p->f, p->pkgpath, fn, top, sizeof(top));
+                gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, fn, top, sizeof(top));
             }
             if (!str_has(body, want) && !str_has_word(body, ret) && strcmp(top, "main.main") != 0) {
                 report(p, "ticker-loop", SEV_BY_GO(p), "ticker-no-stop", n, (TSNode){0},
@@ -979,20 +1088,23 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
     /* resp, err := http.Get(..) / client.Do(..): Body closed somewhere in the function? */
     if (str_is(c.method, "Get") || str_is(c.method, "Do") || str_is(c.method, "Post") ||
         str_is(c.method, "PostForm") || str_is(c.method, "Head")) {
-        TSNode up = ts_node_parent(n);
+        TSNode up = nparent(n);
         if (is(p, up, GK_EXPRESSION_LIST)) {
-            up = ts_node_parent(up);
+            up = nparent(up);
         }
         if (!is(p, up, GK_SHORT_VAR_DECLARATION) && !is(p, up, GK_ASSIGNMENT_STATEMENT)) {
             return 0;
         }
         TSNode l = field(p, up, GF_LEFT);
-        if (ts_node_named_child_count(l) != 2) {
+        if (nkids(l) != 2) {
             return 0; /* resp, err */
         }
-        int http = str_is(c.operand, "http") || str_has(c.operand, "client") ||
-                   str_has(c.operand, "Client") || str_has(c.full, "http.");
-        struct gm_str v = text(p, ts_node_named_child(l, 0));
+        struct gm_str file = {p->f->in.p, p->f->in.len};
+        int http = str_has(file, "\"net/http\"") &&
+                   (str_is(c.operand, "http") || str_has(c.operand, "client") ||
+                    str_has(c.operand, "Client")) &&
+                   !str_has(c.operand, "Cache");
+        struct gm_str v = text(p, nkid(l, 0));
         if (!http || str_is(v, "_")) {
             return 0;
         }
@@ -1024,6 +1136,7 @@ static void pkg_release(struct pkg *p)
     free(p->conds.v);
     free(p->waitgroups.v);
     free(p->started.v);
+    free(p->started_any.v);
     free(p->factories.v);
 }
 
@@ -1327,26 +1440,40 @@ int gm_lint_paths(struct gm_lint *l, const char *const *paths, size_t n,
     }
     int rc = 0, found = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
+        /* "./..." and "dir/..." (Go's package patterns) name the directory: it is walked */
+        char pat[PATH_MAX];
+        snprintf(pat, sizeof(pat), "%s", paths[i]);
+        size_t pl = strlen(pat);
+        if (pl >= 3 && !strcmp(pat + pl - 3, "...")) {
+            pat[pl - 3] = 0;
+            if (pl > 3 && pat[pl - 4] == '/') {
+                pat[pl - 4] = 0;
+            }
+            if (!pat[0]) {
+                snprintf(pat, sizeof(pat), ".");
+            }
+        }
+        const char *path = pat;
         struct stat st;
-        if (stat(paths[i], &st) != 0) {
+        if (stat(path, &st) != 0) {
             rc = warn(l, "%s: no such file or directory", paths[i]);
             continue;
         }
         found++;
         if (S_ISDIR(st.st_mode)) {
             /* "./..." style is what the user typed for Go tools: the directory */
-            rc = lint_dir(&w, paths[i], 1);
+            rc = lint_dir(&w, path, 1);
         } else {
             /* a file: its package is the files given together from one directory */
             char dir[PATH_MAX];
-            snprintf(dir, sizeof(dir), "%s", paths[i]);
+            snprintf(dir, sizeof(dir), "%s", path);
             char *slash = strrchr(dir, '/');
             if (slash) {
                 *slash = 0;
             } else {
                 snprintf(dir, sizeof(dir), ".");
             }
-            char *one = gm_xstrdup(paths[i]);
+            char *one = gm_xstrdup(path);
             if (!one) {
                 rc = GM_ENOMEM;
                 break;

@@ -251,6 +251,10 @@ void gm_gomod_pkgpath(const struct gm_gomod *m, const char *dir, char *out, size
         snprintf(out, cap, "%s", m->path);
         return;
     }
+    if (!strcmp(m->path, "std")) { /* GOROOT/src: the runtime prints "net/http", not "std/.." */
+        snprintf(out, cap, "%s", dir[dl] ? dir + dl + 1 : "std");
+        return;
+    }
     snprintf(out, cap, "%s%s", m->path, dir + dl);
 }
 
@@ -268,7 +272,9 @@ static TSNode enclosing_fn(const struct gm_go *g, TSNode n)
     return (TSNode){0};
 }
 
-/* The 1-based index of closure lit among the closures directly in fn (source order). */
+/* The 1-based index of closure lit among the closures directly in fn (source order); fn
+ * the file's root for a package-level closure (counted in this file only: Go numbers them
+ * across the package's files). */
 static uint32_t closure_index(const struct gm_go *g, TSNode fn, TSNode lit)
 {
     uint32_t idx = 0;
@@ -285,7 +291,10 @@ static uint32_t closure_index(const struct gm_go *g, TSNode fn, TSNode lit)
                 break;
             }
         }
-        if (!is_lit && ts_tree_cursor_goto_first_child(&c)) {
+        /* from the file's root (package-level closures), functions are not entered either */
+        int skip = is_lit || gm_go_is(g, n, GK_FUNCTION_DECLARATION) ||
+                   gm_go_is(g, n, GK_METHOD_DECLARATION);
+        if (!skip && ts_tree_cursor_goto_first_child(&c)) {
             continue;
         }
         while (!ts_tree_cursor_goto_next_sibling(&c)) {
@@ -317,7 +326,7 @@ static size_t put(char *out, size_t cap, size_t at, const char *s, size_t n)
 }
 
 size_t gm_go_funcname(const struct gm_go *g, const struct gm_gofile *f, const char *pkgpath,
-                      TSNode fn, char *out, size_t cap)
+                      unsigned go_minor, TSNode fn, char *out, size_t cap)
 {
     if (cap == 0) {
         return 0;
@@ -329,11 +338,12 @@ size_t gm_go_funcname(const struct gm_go *g, const struct gm_gofile *f, const ch
         char num[16];
         if (ts_node_is_null(parent)) { /* a closure in a package-level declaration */
             at = put(out, cap, 0, pkgpath, strlen(pkgpath));
-            at = put(out, cap, at, ".glob..func", 11);
+            at = go_minor >= 22 ? put(out, cap, at, ".init.func", 10)
+                                : put(out, cap, at, ".glob..func", 11);
             snprintf(num, sizeof(num), "%u", closure_index(g, f->root, fn));
             return put(out, cap, at, num, strlen(num));
         }
-        at = gm_go_funcname(g, f, pkgpath, parent, out, cap);
+        at = gm_go_funcname(g, f, pkgpath, go_minor, parent, out, cap);
         int nested = gm_go_is(g, parent, GK_FUNC_LITERAL);
         snprintf(num, sizeof(num), "%s%u", nested ? "." : ".func", closure_index(g, parent, fn));
         return put(out, cap, at, num, strlen(num));

@@ -132,8 +132,7 @@ void gm_render_lint_sarif(struct gm_out *o, const struct gm_lint *l, const char 
         }
     }
     gm_out_puts(o, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
-                   "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"gomedic\","
-                   "\"informationUri\":\"https://github.com/gomedic/gomedic\",");
+                   "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"gomedic\",");
     gm_out_puts(o, "\"semanticVersion\":");
     gm_out_json_cstr(o, version);
     gm_out_puts(o, ",\"rules\":[");

@@ -2,7 +2,8 @@
 """The JSON every command writes is what docs/json/*.schema.json documents.
 
 Runs `gomedic CMD --json` on the fixtures (every goroutine dump and its forms, the diff
-series, every heap series, race log, GC log, pprof profile and execution trace of testdata/) and validates
+series, every heap series, race log, GC log, pprof profile and execution trace of testdata/,
+the lint of testdata/lint and testdata/gen) and validates
 each output against its schema (JSON Schema 2020-12, python3-jsonschema). A schema that
 falls behind the code (a member added, an id missing from an enum) fails here.
     GOMEDIC=build/gomedic python3 tests/docs/schemas.py
@@ -53,6 +54,10 @@ for d in g("testdata/trace/y_dual.txt", "testdata/trace/go1.26/y_dual.txt"):
 traces = g("testdata/trace/y_*.trace")
 if len(traces) >= 2:
     cases.append(("trace", ["trace", "--json"] + traces[:2]))
+
+cases.append(("lint", ["lint", "--json", "testdata/lint", "testdata/gen"]))
+for d in g("testdata/lint/*/fixed"):
+    cases.append(("lint", ["lint", "--json", d]))
 
 passed = failed = 0
 for schema, argv in cases:

@@ -1,0 +1,1 @@
+lint --json testdata/lint/send-after-timeout/bug

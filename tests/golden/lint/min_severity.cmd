@@ -1,0 +1,1 @@
+lint --min-severity high testdata/lint/time-tick testdata/lint/lock-return-without-unlock

@@ -1,0 +1,156 @@
+/* Unit tests of gm/gosrc.h and gm/lint.h: function names against the names real Go
+ * toolchains gave the same functions (testdata/lint/names), rules on small packages. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "gm/gosrc.h"
+#include "gm/lint.h"
+
+struct namefind {
+    const struct gm_go *g;
+    uint32_t line;
+    TSNode best;
+};
+
+/* The innermost function node whose body holds line. */
+static void innermost(struct namefind *nf, TSNode n)
+{
+    uint32_t a = ts_node_start_point(n).row + 1, b = ts_node_end_point(n).row + 1;
+    if (nf->line < a || nf->line > b) {
+        return;
+    }
+    if (gm_go_is(nf->g, n, GK_FUNCTION_DECLARATION) || gm_go_is(nf->g, n, GK_METHOD_DECLARATION) ||
+        gm_go_is(nf->g, n, GK_FUNC_LITERAL)) {
+        nf->best = n;
+    }
+    uint32_t nr = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < nr; i++) {
+        innermost(nf, ts_node_named_child(n, i));
+    }
+}
+
+static void check_names(const char *expected, unsigned go_minor)
+{
+    struct gm_go g;
+    cr_assert_eq(gm_go_init(&g, NULL), 0);
+    size_t len, elen;
+    char *src = test_slurp("testdata/lint/names/main.go", &len);
+    char *exp = test_slurp(expected, &elen);
+    cr_assert_not_null(src);
+    cr_assert_not_null(exp, "no %s", expected);
+    struct gm_gofile f;
+    cr_assert_eq(gm_gofile_parse(&f, &g, "main.go", src, len), 0);
+    cr_expect_eq(f.errors, 0);
+    unsigned checked = 0;
+    for (char *line = strtok(exp, "\n"); line; line = strtok(NULL, "\n")) {
+        unsigned ln = 0;
+        char want[512];
+        cr_assert_eq(sscanf(line, "%u %511s", &ln, want), 2, "bad line '%s'", line);
+        struct namefind nf;
+        memset(&nf, 0, sizeof(nf));
+        nf.g = &g;
+        nf.line = ln;
+        innermost(&nf, f.root);
+        cr_assert(!ts_node_is_null(nf.best), "line %u: in no function", ln);
+        char got[512];
+        gm_go_funcname(&g, &f, "main", go_minor, nf.best, got, sizeof(got));
+        cr_expect_str_eq(got, want, "%s line %u: %s, not %s", expected, ln, got, want);
+        checked++;
+    }
+    cr_expect_geq(checked, 10);
+    gm_gofile_close(&f);
+    gm_go_release(&g);
+    free(src);
+    free(exp);
+}
+
+Test(lint, names_as_go_1_19_prints_them)
+{
+    check_names("testdata/lint/names/names.go1.19.txt", 19);
+}
+
+Test(lint, names_as_go_1_26_prints_them)
+{
+    check_names("testdata/lint/names/names.go1.26.txt", 26);
+}
+
+static uint32_t lint_one(const char *src, const char *id, unsigned go_minor)
+{
+    struct gm_lint l;
+    gm_lint_init(&l);
+    const char *names[] = {"x.go"};
+    const char *srcs[] = {src};
+    size_t lens[] = {strlen(src)};
+    cr_assert_eq(gm_lint_buffers(&l, "example.com/svc/db", go_minor, names, srcs, lens, 1), 0);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < l.nr; i++) {
+        n += !id || !strcmp(l.v[i].kind->id, id);
+    }
+    gm_lint_release(&l);
+    return n;
+}
+
+Test(lint, package_path_names_methods)
+{
+    struct gm_lint l;
+    gm_lint_init(&l);
+    const char *src = "package db\n"
+                      "type DB struct{}\n"
+                      "func (d *DB) Query() {\n"
+                      "\tselect {}\n"
+                      "}\n";
+    const char *names[] = {"db.go"};
+    const char *srcs[] = {src};
+    size_t lens[] = {strlen(src)};
+    cr_assert_eq(gm_lint_buffers(&l, "example.com/svc/internal/db", 19, names, srcs, lens, 1), 0);
+    cr_assert_eq(l.nr, 1);
+    cr_expect_str_eq(l.v[0].function, "example.com/svc/internal/db.(*DB).Query");
+    cr_expect_str_eq(l.v[0].kind->id, "select-forever");
+    cr_expect_eq(l.v[0].line, 4);
+    gm_lint_release(&l);
+}
+
+Test(lint, ticker_severity_follows_go_mod)
+{
+    const char *src = "package db\nimport \"time\"\n"
+                      "func poll() { t := time.NewTicker(time.Second); <-t.C }\n";
+    cr_expect_eq(lint_one(src, "ticker-loop", 19), 1);
+    cr_expect_eq(lint_one(src, "ticker-loop", 23), 1);
+    const char *after = "package db\nimport \"time\"\n"
+                        "func poll(c chan int) { for { select { case <-c: return\n"
+                        "case <-time.After(time.Second): } } }\n";
+    cr_expect_eq(lint_one(after, "ticker-loop", 19), 1, "time.After in a loop before 1.23");
+    cr_expect_eq(lint_one(after, "ticker-loop", 23), 0, "collected since Go 1.23");
+}
+
+Test(lint, unlock_before_return_is_fine)
+{
+    const char *src = "package db\nimport \"sync\"\n"
+                      "type S struct{ mu sync.Mutex; n int }\n"
+                      "func (s *S) f() int {\n"
+                      "\ts.mu.Lock()\n"
+                      "\tif s.n > 0 { s.mu.Unlock(); return 1 }\n"
+                      "\ts.mu.Unlock()\n"
+                      "\treturn 0\n"
+                      "}\n";
+    cr_expect_eq(lint_one(src, NULL, 19), 0);
+}
+
+Test(lint, broken_source_is_read_around)
+{
+    /* a declaration the grammar cannot read, then a finding it can */
+    const char *src = "package db\n"
+                      "func broken( {\n"
+                      "func park() { select {} }\n";
+    struct gm_lint l;
+    gm_lint_init(&l);
+    const char *names[] = {"x.go"};
+    const char *srcs[] = {src};
+    size_t lens[] = {strlen(src)};
+    cr_assert_eq(gm_lint_buffers(&l, "db", 19, names, srcs, lens, 1), 0);
+    cr_expect_eq(l.parse_errors, 1);
+    gm_lint_release(&l);
+}
