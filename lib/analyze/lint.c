@@ -255,7 +255,7 @@ static int walk(struct pkg *p, TSNode n, int no_closures, walk_fn f, void *ctx)
 
 /* ---- findings ---------------------------------------------------------------------------- */
 
-static char *xvprintf(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static char *xvprintf(const char *fmt, va_list ap)
 {
     char buf[1024];
     vsnprintf(buf, sizeof(buf), fmt, ap);

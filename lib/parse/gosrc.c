@@ -139,7 +139,7 @@ int gm_gofile_parse(struct gm_gofile *f, struct gm_go *g, const char *name, cons
     }
     f->root = ts_tree_root_node(f->tree);
     f->errors = count_errors(f->root);
-    f->lines = ts_node_end_point(f->root).row + 1;
+    f->lines = ts_node_end_point(f->root).row + (len && p[len - 1] != '\n');
     uint32_t nr = ts_node_named_child_count(f->root);
     for (uint32_t i = 0; i < nr; i++) {
         TSNode c = ts_node_named_child(f->root, i);
