@@ -3,6 +3,7 @@
 #include "gm/record.h"
 #include "gm/artifact.h"
 #include "gm/render_goroutines.h"
+#include "gm/lint.h"
 #include "gm/sniff.h"
 
 #include <regex.h>
@@ -155,6 +156,10 @@ static void report_dump(struct run_ctx *c, const char *file, struct gm_gdump_set
         cli_die("out of memory");
     }
     if (gm_findings_goroutines(set, di, c->src, &fd) < 0) {
+        cli_die("out of memory");
+    }
+    /* the static half: a finding the source shows too (gomedic lint's rules) */
+    if (!c->src->disabled && gm_lint_confirm(&fd, &set->stacks, c->src) == GM_ENOMEM) {
         cli_die("out of memory");
     }
     /* the hint under the listing: how many groups the other grouping would make */

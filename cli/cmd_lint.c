@@ -1,5 +1,7 @@
 /* gomedic lint: the static leak and blocking patterns of Go source (gm/lint.h). */
 #include "cmd.h"
+#include "gm/findings.h"
+#include "gm/gdump.h"
 #include "gm/lint.h"
 #include "gm/out.h"
 #include "gm/record.h"
@@ -18,7 +20,7 @@
 
 struct opts {
     int json, sarif, tests, vendor;
-    const char *out, *color;
+    const char *out, *color, *dump;
     int min_sev;
     struct gm_fail_policy fail;
 };
@@ -30,6 +32,9 @@ static const struct cli_opt options[] = {
     CLI_OPT_BOOL(0, "sarif", &o.sarif, "print SARIF 2.1.0 (GitHub code scanning)"),
     CLI_OPT_SEV(0, "min-severity", &o.min_sev, "report: list findings from SEV up (default low)",
                 GM_SEV_LOW),
+    CLI_OPT_STRING(0, "dump", &o.dump, "DUMP",
+                   "rank the findings by the goroutines a dump of the program shows stuck in "
+                   "their function now"),
     CLI_OPT_BOOL(0, "tests", &o.tests, "also read _test.go files"),
     CLI_OPT_BOOL(0, "vendor", &o.vendor, "also walk vendor/ and testdata/ directories"),
     CLI_OPT_FAIL(&o.fail, "SEV", "exit 1 if a finding is SEV or worse", GM_FAIL_SEVERITY),
@@ -60,6 +65,34 @@ static int run(int argc, char **argv, int first)
         fprintf(stderr, "gomedic lint: %s\n", d.msg[0] ? d.msg : gm_strerror(r));
         gm_lint_release(&l);
         return 2;
+    }
+    if (o.dump) { /* the runtime evidence: goroutines stuck in each finding's function */
+        struct gm_limits lim;
+        gm_limits_default(&lim);
+        struct gm_gdump_set set;
+        if (gm_gdump_set_init(&set, &lim, GM_SIM_POINTER) < 0) {
+            cli_die("out of memory");
+        }
+        memset(&d, 0, sizeof(d));
+        int n = cli_load_dumps(&set, o.dump, &d);
+        if (n <= 0) {
+            if (n < 0) {
+                cli_err_diag(o.dump, n, &d);
+            } else {
+                cli_err("%s: no goroutine dump in it", o.dump);
+            }
+            gm_gdump_set_release(&set);
+            gm_lint_release(&l);
+            return 2;
+        }
+        struct gm_findings fd;
+        if (gm_findings_goroutines(&set, (uint32_t)n - 1, NULL, &fd) < 0) {
+            cli_die("out of memory");
+        }
+        gm_lint_rank(&l, &fd, &set.stacks);
+        l.ranked = 1;
+        gm_findings_release(&fd);
+        gm_gdump_set_release(&set);
     }
     struct gm_out w;
     cli_out_open(&w, "lint", o.out, o.color, o.json || o.sarif);
@@ -95,7 +128,7 @@ const struct cli_cmd cmd_lint = {
     .state_size = sizeof(o),
     .summary = "Go source: the leak and blocking patterns the dump analysis names, found "
                "statically (tree-sitter).",
-    .usage = "gomedic lint [options] PATH...",
+    .usage = "gomedic lint [options] [--dump DUMP] PATH...",
     .opts = options,
     .run = run,
     .flags = CLI_CMD_READS_FILES,

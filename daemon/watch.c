@@ -931,9 +931,14 @@ static void trace_findings(struct watcher *w, const struct capture *c, const cha
         if (gm_records_from_trace(&tr, &recs) == 0) {
             /* what the trace adds: a finding the diff or the dump has open already (same id,
              * same function) keeps its evidence; the trace's word on it is the trace-evidence
-             * event below */
+             * event below. A low-severity trace finding (a few goroutines blocked for a part
+             * of a short trace: a WaitGroup still waiting on its workers when the capture
+             * ended) stays in the capture for gomedic trace, it is not an event */
             uint32_t k = 0;
             for (uint32_t i = 0; i < recs.nr; i++) {
+                if (recs.v[i].severity < GM_SEV_MEDIUM) {
+                    continue;
+                }
                 int known = 0;
                 for (uint32_t o = 0; o < t->open_nr && !known; o++) {
                     known = !t->open[o].ended_ms && !strcmp(t->open[o].id, recs.v[i].kind->id) &&

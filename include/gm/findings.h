@@ -49,6 +49,11 @@ struct gm_finding {
     const char *fix; /* the fix for this mechanism (static text) when more precise than the
                         kind's, or NULL: read it with gm_finding_fix() */
     char why[320];   /* evidence in one sentence */
+    /* the source confirms it (gm_lint_confirm): a static finding of the same id in the same
+     * function (or the culprit), at src_file:src_line, found by rule src_rule; 0: not */
+    uint32_t src_line;
+    const char *src_rule;
+    char src_file[256];
 };
 
 struct gm_findings {

@@ -44,8 +44,9 @@ struct gm_lint_finding {
 };
 
 struct gm_lint_opts {
-    int tests;  /* also read _test.go files */
-    int vendor; /* also walk vendor/ and testdata/ directories */
+    int tests;      /* also read _test.go files */
+    int vendor;     /* also walk vendor/ and testdata/ directories */
+    int no_recurse; /* a directory is one package: its subdirectories are not walked */
     const struct gm_limits *lim;
 };
 
@@ -54,6 +55,7 @@ struct gm_lint {
     uint32_t nr, alloc;
     uint64_t files, lines, packages;
     uint64_t parse_errors; /* files with ERROR nodes (their broken declarations skipped) */
+    int ranked;            /* gm_lint_rank ran: the stuck counts of the findings are meaningful */
     char **warnings;       /* one line each: unreadable file, grammar gaps */
     uint32_t warnings_nr, warnings_alloc;
 };
@@ -73,5 +75,20 @@ int gm_lint_paths(struct gm_lint *l, const char *const *paths, size_t n,
 int gm_lint_buffers(struct gm_lint *l, const char *pkgpath, unsigned go_minor,
                     const char *const *names, const char *const *srcs, const size_t *lens,
                     size_t n);
+
+/* Cross-validation, dump to source: for each finding of a dump whose user function's file
+ * the source resolves (gm_source_path: as printed, -trimpath module paths through go.mod,
+ * suffixes under the roots), lints that file's package once and marks the finding confirmed
+ * (src_line, src_rule, src_file) when a static finding with the same id sits in the same
+ * function, or in the finding's culprit. Returns the findings confirmed, or GM_ENOMEM. */
+struct gm_findings;
+struct gm_source;
+struct gm_stacks;
+int gm_lint_confirm(struct gm_findings *fd, const struct gm_stacks *stacks, struct gm_source *src);
+
+/* Source to dump: for each static finding, the goroutines of dump that are stuck in its
+ * function now (user frame or culprit; same id or not) into x->stuck; the findings are
+ * then sorted by it (most first), then by severity. */
+void gm_lint_rank(struct gm_lint *l, const struct gm_findings *fd, const struct gm_stacks *stacks);
 
 #endif

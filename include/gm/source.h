@@ -3,16 +3,19 @@
  *
  * A dump names files as they were on the machine that ran the program. gm_source_lines() tries
  * the path as printed, then each shorter suffix of it relative to the current directory and to
- * the roots given (so a dump from CI found in a checkout still resolves), and caches what it
- * read. Used only for hints (range loop or ticker in the blocking statement); every analysis
- * works without it. Files over 4 MiB are not read. Not thread-safe.
+ * the roots given (so a dump from CI found in a checkout still resolves), module paths of
+ * -trimpath binaries through go.mod (gm_source_path), and caches what it read. Used only for hints
+ * (range loop or ticker in the blocking statement); every analysis works without it. Files over 4
+ * MiB are not read. Not thread-safe.
  */
 #ifndef GM_SOURCE_H
 #define GM_SOURCE_H
 
 #include "gm/base.h"
+#include "gm/gosrc.h"
 
 #define GM_SOURCE_CACHE 16
+#define GM_SOURCE_MODS  8
 
 struct gm_source_file {
     char *path; /* path as asked */
@@ -27,10 +30,19 @@ struct gm_source {
     unsigned next; /* round-robin eviction */
     int disabled;
     int nomem; /* an allocation failed: the caller reports GM_ENOMEM (hints are not guessed) */
+    struct gm_gomod mods[GM_SOURCE_MODS]; /* the modules of "." and of the roots */
+    unsigned mods_nr, mods_done;
 };
 
 void gm_source_init(struct gm_source *src);
 void gm_source_release(struct gm_source *src);
+
+/* The local file of a path as a dump prints it, into out: the path itself; a module path
+ * (-trimpath: "example.com/svc/internal/db/db.go") under the module of the current directory
+ * or of a root whose go.mod names that module, in its vendor/ directory, or in the module
+ * cache ("github.com/x/y@v1.2.3/z.go" under $GOMODCACHE, capitals escaped); then each
+ * shorter suffix of the path under "." and each root. 1 when found, else 0. */
+int gm_source_path(struct gm_source *src, const char *path, char *out, size_t cap);
 
 /* Copies lines [line, line + nr) of path into buf (NUL-terminated, lines joined by '\n').
  * Returns 1 if the file was found and the line exists, else 0. */

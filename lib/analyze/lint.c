@@ -1,6 +1,8 @@
 /* The static rules of gomedic lint over Go syntax trees (gm/lint.h). */
 #include "gm/lint.h"
 #include "gm/alloc.h"
+#include "gm/findings.h"
+#include "gm/source.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -1385,7 +1387,7 @@ static int lint_dir(struct walker *w, const char *dir, int top)
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (n[0] == '.' || n[0] == '_' ||
+            if (w->o->no_recurse || n[0] == '.' || n[0] == '_' ||
                 (!w->o->vendor && (!strcmp(n, "vendor") || !strcmp(n, "testdata")))) {
                 continue;
             }
@@ -1490,4 +1492,117 @@ int gm_lint_paths(struct gm_lint *l, const char *const *paths, size_t n,
         qsort(l->v, l->nr, sizeof(*l->v), find_cmp);
     }
     return rc;
+}
+
+/* ---- cross-validation --------------------------------------------------------------------- */
+
+static int same_func(const char *a, const char *b)
+{
+    return a && b && !strcmp(a, b);
+}
+
+int gm_lint_confirm(struct gm_findings *fd, const struct gm_stacks *stacks, struct gm_source *src)
+{
+    /* one lint per package directory the findings point into */
+    struct dirlint {
+        char dir[PATH_MAX];
+        struct gm_lint l;
+    } *dirs = NULL;
+    uint32_t nd = 0, ad = 0;
+    int rc = 0, confirmed = 0;
+    for (uint32_t i = 0; i < fd->nr && rc == 0; i++) {
+        struct gm_finding *f = &fd->v[i];
+        if (f->user_frame == GM_NO_FRAME || !f->kind) {
+            continue;
+        }
+        char local[PATH_MAX];
+        if (!gm_source_path(src, gm_stacks_file(stacks, f->user_frame), local, sizeof(local))) {
+            continue;
+        }
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s", local);
+        char *slash = strrchr(dir, '/');
+        if (slash) {
+            *slash = 0;
+        } else {
+            snprintf(dir, sizeof(dir), ".");
+        }
+        uint32_t k = 0;
+        while (k < nd && strcmp(dirs[k].dir, dir) != 0) {
+            k++;
+        }
+        if (k == nd) {
+            if (GM_RESERVE(dirs, ad, nd + 1) < 0) {
+                rc = GM_ENOMEM;
+                break;
+            }
+            snprintf(dirs[nd].dir, sizeof(dirs[nd].dir), "%s", dir);
+            gm_lint_init(&dirs[nd].l);
+            struct gm_lint_opts o = {.no_recurse = 1};
+            const char *one[] = {dir};
+            int r = gm_lint_paths(&dirs[nd].l, one, 1, &o, NULL);
+            nd++;
+            if (r == GM_ENOMEM) {
+                rc = r;
+                break;
+            }
+        }
+        const char *fn = gm_stacks_func(stacks, f->user_frame);
+        const char *culprit = f->culprit != GM_NO_FRAME ? gm_stacks_func(stacks, f->culprit) : NULL;
+        const struct gm_lint *l = &dirs[k].l;
+        for (uint32_t j = 0; j < l->nr; j++) {
+            const struct gm_lint_finding *x = &l->v[j];
+            if (x->kind == f->kind &&
+                (same_func(x->function, fn) || same_func(x->function, culprit))) {
+                /* named in the dump's terms (its directory, the static finding's file), so
+                 * the report reads the same wherever the source was found */
+                const char *df = gm_stacks_file(stacks, f->user_frame);
+                const char *ds = strrchr(df, '/'), *base = strrchr(x->file, '/');
+                base = base ? base + 1 : x->file;
+                f->src_line = x->line;
+                f->src_rule = x->rule;
+                snprintf(f->src_file, sizeof(f->src_file), "%.*s%s", ds ? (int)(ds - df + 1) : 0,
+                         df, base);
+                confirmed++;
+                break;
+            }
+        }
+    }
+    for (uint32_t k = 0; k < nd; k++) {
+        gm_lint_release(&dirs[k].l);
+    }
+    free(dirs);
+    return rc < 0 ? rc : confirmed;
+}
+
+static int rank_cmp(const void *x, const void *y)
+{
+    const struct gm_lint_finding *a = x, *b = y;
+    if (a->stuck != b->stuck) {
+        return a->stuck > b->stuck ? -1 : 1;
+    }
+    if (a->severity != b->severity) {
+        return a->severity > b->severity ? -1 : 1;
+    }
+    return find_cmp(x, y);
+}
+
+void gm_lint_rank(struct gm_lint *l, const struct gm_findings *fd, const struct gm_stacks *stacks)
+{
+    for (uint32_t i = 0; i < l->nr; i++) {
+        struct gm_lint_finding *x = &l->v[i];
+        x->stuck = 0;
+        for (uint32_t k = 0; k < fd->nr; k++) {
+            const struct gm_finding *f = &fd->v[k];
+            const char *fn =
+                f->user_frame != GM_NO_FRAME ? gm_stacks_func(stacks, f->user_frame) : NULL;
+            const char *cl = f->culprit != GM_NO_FRAME ? gm_stacks_func(stacks, f->culprit) : NULL;
+            if (same_func(x->function, fn) || same_func(x->function, cl)) {
+                x->stuck += f->count;
+            }
+        }
+    }
+    if (l->nr > 1) {
+        qsort(l->v, l->nr, sizeof(*l->v), rank_cmp);
+    }
 }

@@ -1,11 +1,14 @@
 /* Source lookup for hints; bounded reads, tiny cache. */
 #include "gm/source.h"
 #include "gm/alloc.h"
+#include "gm/gosrc.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 #define MAX_SOURCE ((size_t)4 << 20)
@@ -46,31 +49,117 @@ static char *slurp(struct gm_source *src, const char *path, size_t *len)
     return buf;
 }
 
-static char *resolve(struct gm_source *src, const char *path, size_t *len)
+static int is_file(const char *path)
 {
-    char *d = slurp(src, path, len);
-    if (d) {
-        return d;
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The go.mod of "." and of each root, read once. */
+static void load_modules(struct gm_source *src)
+{
+    if (src->mods_done) {
+        return;
+    }
+    src->mods_done = 1;
+    for (size_t r = 0; r <= src->roots_nr && src->mods_nr < GM_SOURCE_MODS; r++) {
+        const char *base = r == 0 ? "." : src->roots[r - 1];
+        struct gm_gomod *m = &src->mods[src->mods_nr];
+        if (gm_gomod_find(base, m) == 1 && m->path[0]) {
+            int dup = 0;
+            for (unsigned k = 0; k < src->mods_nr; k++) {
+                dup |= strcmp(src->mods[k].dir, m->dir) == 0;
+            }
+            src->mods_nr += !dup;
+        }
+    }
+}
+
+/* The module cache's directory: $GOMODCACHE, $GOPATH/pkg/mod, $HOME/go/pkg/mod. */
+static int modcache(char *out, size_t cap)
+{
+    const char *e = getenv("GOMODCACHE");
+    if (e && *e) {
+        return (size_t)snprintf(out, cap, "%s", e) < cap;
+    }
+    e = getenv("GOPATH");
+    if (e && *e) {
+        size_t n = strcspn(e, ":");
+        return (size_t)snprintf(out, cap, "%.*s/pkg/mod", (int)n, e) < cap;
+    }
+    e = getenv("HOME");
+    return e && *e && (size_t)snprintf(out, cap, "%s/go/pkg/mod", e) < cap;
+}
+
+int gm_source_path(struct gm_source *src, const char *path, char *out, size_t cap)
+{
+    if (src->disabled || !path[0] || cap == 0) {
+        return 0;
+    }
+    if (is_file(path)) {
+        return (size_t)snprintf(out, cap, "%s", path) < cap;
+    }
+    char cand[4096];
+    if (path[0] != '/') {
+        /* a module path, as -trimpath prints it: the module of "." or of a root (its own
+         * files, at its root too), its vendor directory, the module cache (path@version) */
+        load_modules(src);
+        for (unsigned k = 0; k < src->mods_nr; k++) {
+            const struct gm_gomod *m = &src->mods[k];
+            size_t ml = strlen(m->path);
+            if (!strncmp(path, m->path, ml) && path[ml] == '/' &&
+                (size_t)snprintf(cand, sizeof(cand), "%s/%s", m->dir, path + ml + 1) <
+                    sizeof(cand) &&
+                is_file(cand)) {
+                return (size_t)snprintf(out, cap, "%s", cand) < cap;
+            }
+            if ((size_t)snprintf(cand, sizeof(cand), "%s/vendor/%s", m->dir, path) < sizeof(cand) &&
+                is_file(cand)) {
+                return (size_t)snprintf(out, cap, "%s", cand) < cap;
+            }
+        }
+        char mc[2048];
+        if (strstr(path, "@v") && modcache(mc, sizeof(mc))) {
+            /* the cache escapes capitals: github.com/Azure -> github.com/!azure */
+            size_t o = (size_t)snprintf(cand, sizeof(cand), "%s/", mc);
+            for (const char *q = path; *q && o + 3 < sizeof(cand); q++) {
+                if (*q >= 'A' && *q <= 'Z') {
+                    cand[o++] = '!';
+                    cand[o++] = (char)(*q - 'A' + 'a');
+                } else {
+                    cand[o++] = *q;
+                }
+            }
+            cand[o] = 0;
+            if (is_file(cand)) {
+                return (size_t)snprintf(out, cap, "%s", cand) < cap;
+            }
+        }
     }
     /* try suffixes: a/b/c/x.go, b/c/x.go, c/x.go under "." and each root */
-    char cand[4096];
     for (const char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
         const char *suffix = s + 1;
         if (!strchr(suffix, '/')) {
             break; /* a bare file name is too ambiguous */
         }
-        if ((d = slurp(src, suffix, len)) != NULL) {
-            return d;
+        if (is_file(suffix)) {
+            return (size_t)snprintf(out, cap, "%s", suffix) < cap;
         }
         for (size_t r = 0; r < src->roots_nr; r++) {
             if ((size_t)snprintf(cand, sizeof(cand), "%s/%s", src->roots[r], suffix) <
                     sizeof(cand) &&
-                (d = slurp(src, cand, len)) != NULL) {
-                return d;
+                is_file(cand)) {
+                return (size_t)snprintf(out, cap, "%s", cand) < cap;
             }
         }
     }
-    return NULL;
+    return 0;
+}
+
+static char *resolve(struct gm_source *src, const char *path, size_t *len)
+{
+    char local[4096];
+    return gm_source_path(src, path, local, sizeof(local)) ? slurp(src, local, len) : NULL;
 }
 
 int gm_source_lines(struct gm_source *src, const char *path, uint32_t line, uint32_t nr, char *buf,

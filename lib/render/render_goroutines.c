@@ -181,6 +181,11 @@ static void print_findings(struct gm_out *o, const struct gm_goroutines_report *
                 gm_out_puts(o, "(created them)\n");
             }
         }
+        if (f->src_line) {
+            gm_out_printf(o, "%-44s confirmed by the source: %s:%u (gomedic lint, %s)\n", "",
+                          gm_paths_show(r->paths, f->src_file, GM_FRAME_USER), f->src_line,
+                          f->src_rule ? f->src_rule : "");
+        }
         gm_out_printf(o, "%-44s fix: %s\n", "", gm_finding_fix(f));
     }
     if (shown == 0) {
@@ -453,6 +458,16 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
             } else {
                 gm_out_puts(o, "\"created these goroutines\"");
             }
+            gm_out_puts(o, "}");
+        } else {
+            gm_out_puts(o, "null");
+        }
+        gm_out_puts(o, ",\"source\":");
+        if (f->src_line) {
+            gm_out_puts(o, "{\"file\":");
+            gm_out_json_cstr(o, gm_paths_show(r->paths, f->src_file, GM_FRAME_USER));
+            gm_out_printf(o, ",\"line\":%u,\"rule\":", f->src_line);
+            gm_out_json_cstr(o, f->src_rule ? f->src_rule : "");
             gm_out_puts(o, "}");
         } else {
             gm_out_puts(o, "null");

@@ -27,7 +27,12 @@ void gm_render_lint_table(struct gm_out *o, const struct gm_lint *l, enum gm_sev
         gm_out_color(o, sev_color(x->severity));
         gm_out_printf(o, "%s", gm_severity_name(x->severity));
         gm_out_color(o, GM_C_RESET);
-        gm_out_printf(o, " %s  %s\n", x->kind->id, x->function);
+        gm_out_printf(o, " %s  %s", x->kind->id, x->function);
+        if (l->ranked) {
+            gm_out_printf(o, "  [%llu goroutine%s stuck here in the dump]",
+                          (unsigned long long)x->stuck, x->stuck == 1 ? "" : "s");
+        }
+        gm_out_puts(o, "\n");
         gm_out_printf(o, "    %s\n", x->message);
         gm_out_printf(o, "    fix: %s\n", x->fix);
     }
@@ -76,7 +81,11 @@ void gm_render_lint_json(struct gm_out *o, const struct gm_lint *l)
         gm_out_json_cstr(o, x->message);
         gm_out_puts(o, ",\"fix\":");
         gm_out_json_cstr(o, x->fix);
-        gm_out_puts(o, "}");
+        if (l->ranked) {
+            gm_out_printf(o, ",\"stuck\":%llu}", (unsigned long long)x->stuck);
+        } else {
+            gm_out_puts(o, ",\"stuck\":null}");
+        }
     }
     gm_out_puts(o, l->nr ? "\n],\"warnings\":[" : "],\"warnings\":[");
     for (uint32_t i = 0; i < l->warnings_nr; i++) {

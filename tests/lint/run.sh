@@ -9,7 +9,10 @@
 #   - the SARIF has what GitHub code scanning requires (docs/design/tree-sitter.md);
 #   - with GO set (a go command): testdata/lint builds with it, and testdata/lint/names
 #     prints, run by it, the names committed in names.go1.N.txt (which the unit tests
-#     compare with gomedic's names).
+#     compare with gomedic's names); a -trimpath build of testdata/gen/chan-send-blocked
+#     gives a dump whose module paths resolve through go.mod (--source-root testdata/gen):
+#     its finding is confirmed by the source, not without the root, and lint --dump counts
+#     its goroutines.
 #   GOMEDIC=build/gomedic [GO=go] tests/lint/run.sh [--update]   (--update: gen.expected)
 set -u
 cd "$(dirname "$0")/../.."
@@ -91,6 +94,24 @@ if [ -n "${GO:-}" ]; then
   else
     echo "lint: note: no $names (names checked only for the Go versions committed)"
   fi
+  # a -trimpath binary prints module paths: they resolve through go.mod (--source-root), and
+  # the dump's finding is confirmed by the source; without the root it is not
+  tdir=$(mktemp -d)
+  if (cd testdata/gen && CGO_ENABLED=0 GOTOOLCHAIN=local "$GO" build -trimpath -o "$tdir/csb" ./chan-send-blocked) &&
+     "$tdir/csb" > "$tdir/dump.txt" 2>/dev/null && grep -q 'gomedic.test/gen/chan-send-blocked/main.go' "$tdir/dump.txt"; then
+    ok
+    with=$("$gomedic" goroutines --no-buckets --source-root testdata/gen "$tdir/dump.txt")
+    without=$("$gomedic" goroutines --no-buckets "$tdir/dump.txt")
+    if echo "$with" | grep -q 'confirmed by the source: .*chan-send-blocked/main.go:38 (gomedic lint, send-after-timeout)'; then ok; else
+      bad "-trimpath dump with --source-root testdata/gen: not confirmed"; echo "$with" | sed 's/^/    /'; fi
+    if echo "$without" | grep -q 'confirmed by the source'; then bad "-trimpath dump without a root: confirmed"; else ok; fi
+    ranked=$("$gomedic" lint --json --dump "$tdir/dump.txt" testdata/gen/chan-send-blocked |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["findings"][0]["stuck"])')
+    if [ "${ranked:-0}" -gt 0 ]; then ok; else bad "lint --dump: no goroutine counted stuck ($ranked)"; fi
+  else
+    bad "building and running testdata/gen/chan-send-blocked with -trimpath ($v)"
+  fi
+  rm -rf "$tdir"
 fi
 echo "lint: $pass passed, $fail failed"
 [ $fail = 0 ]

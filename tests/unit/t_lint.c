@@ -8,6 +8,9 @@
 #include "testutil.h"
 #include "gm/gosrc.h"
 #include "gm/lint.h"
+#include "gm/source.h"
+
+#include <sys/stat.h>
 
 struct namefind {
     const struct gm_go *g;
@@ -153,4 +156,64 @@ Test(lint, broken_source_is_read_around)
     cr_assert_eq(gm_lint_buffers(&l, "db", 19, names, srcs, lens, 1), 0);
     cr_expect_eq(l.parse_errors, 1);
     gm_lint_release(&l);
+}
+
+static void put_file(const char *path, const char *text)
+{
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%s", path);
+    for (char *s = strchr(dir + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = 0;
+        mkdir(dir, 0755);
+        *s = '/';
+    }
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(lint, trimmed_paths_resolve_through_go_mod)
+{
+    char root[] = "/tmp/gm-srcXXXXXX";
+    cr_assert_not_null(mkdtemp(root));
+    char p[2048], mc[512];
+    snprintf(p, sizeof(p), "%s/svc/go.mod", root);
+    put_file(p, "module example.com/svc\n\ngo 1.21\n");
+    snprintf(p, sizeof(p), "%s/svc/main.go", root);
+    put_file(p, "package main\n");
+    snprintf(p, sizeof(p), "%s/svc/internal/db/db.go", root);
+    put_file(p, "package db\n");
+    snprintf(p, sizeof(p), "%s/svc/vendor/github.com/x/y/z.go", root);
+    put_file(p, "package y\n");
+    snprintf(mc, sizeof(mc), "%s/modcache", root);
+    snprintf(p, sizeof(p), "%s/github.com/!azure/a@v1.0.0/b.go", mc);
+    put_file(p, "package a\n");
+    setenv("GOMODCACHE", mc, 1);
+    char svc[512];
+    snprintf(svc, sizeof(svc), "%s/svc", root);
+    const char *roots[] = {svc};
+    struct gm_source src;
+    gm_source_init(&src);
+    src.roots = roots;
+    src.roots_nr = 1;
+    char out[4096], want[2048];
+    cr_assert_eq(gm_source_path(&src, "example.com/svc/internal/db/db.go", out, sizeof(out)), 1);
+    snprintf(want, sizeof(want), "%s/internal/db/db.go", svc);
+    cr_expect_str_eq(out, want);
+    cr_assert_eq(gm_source_path(&src, "example.com/svc/main.go", out, sizeof(out)), 1,
+                 "a file at the module root");
+    cr_assert_eq(gm_source_path(&src, "github.com/x/y/z.go", out, sizeof(out)), 1, "vendored");
+    snprintf(want, sizeof(want), "%s/vendor/github.com/x/y/z.go", svc);
+    cr_expect_str_eq(out, want);
+    cr_assert_eq(gm_source_path(&src, "github.com/Azure/a@v1.0.0/b.go", out, sizeof(out)), 1,
+                 "the module cache, capitals escaped");
+    cr_expect_eq(gm_source_path(&src, "example.com/other/x.go", out, sizeof(out)), 0);
+    src.disabled = 1;
+    cr_expect_eq(gm_source_path(&src, "example.com/svc/main.go", out, sizeof(out)), 0);
+    gm_source_release(&src);
+    unsetenv("GOMODCACHE");
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    cr_expect_eq(system(cmd), 0);
 }
