@@ -54,6 +54,9 @@ struct gm_finding {
     uint32_t src_line;
     const char *src_rule;
     char src_file[256];
+    /* what the syntax tree of the blocking statement shows (the select's cases, the range's
+     * channel), when the source is on this machine; "" otherwise */
+    char said[400];
 };
 
 struct gm_findings {

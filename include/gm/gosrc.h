@@ -171,6 +171,27 @@ int gm_gomod_find(const char *dir, struct gm_gomod *m);
  * "example.com/svc/internal/db"; the module path itself at its root; "" without a module. */
 void gm_gomod_pkgpath(const struct gm_gomod *m, const char *dir, char *out, size_t cap);
 
+/* ---- the statement a goroutine blocks in ----------------------------------------------- */
+
+/* What the syntax tree says of the statement starting on a line (the line a dump's user
+ * frame points at). */
+enum gm_gb_kind { GM_GB_NONE, GM_GB_SELECT, GM_GB_RANGE, GM_GB_RECV, GM_GB_SEND };
+struct gm_go_block {
+    enum gm_gb_kind kind;
+    uint32_t line;      /* the statement's first line */
+    uint32_t cases;     /* select: its communication cases (default not counted) */
+    int has_default;    /* select: a default case */
+    int done_case;      /* select: a case receives from X.Done() (a context, a done channel) */
+    int timer_case;     /* a case (or the receive) waits on time.After or a Timer's .C */
+    int ticker;         /* a case, the receive or the range reads a ticker: time.Tick, a
+                           time.NewTicker value's .C */
+    int in_loop;        /* the statement is in a for loop of its function */
+    char done_expr[64]; /* the Done() case's expression: "ctx.Done()" */
+};
+/* 1 and *b filled when a select, range, receive or send starts on line (1-based), else 0. */
+int gm_go_block_at(const struct gm_go *g, const struct gm_gofile *f, uint32_t line,
+                   struct gm_go_block *b);
+
 /* ---- function names as Go's runtime prints them ---------------------------------------- */
 
 /* The name of a function_declaration, method_declaration or func_literal node as a

@@ -32,6 +32,10 @@ struct gm_source {
     int nomem; /* an allocation failed: the caller reports GM_ENOMEM (hints are not guessed) */
     struct gm_gomod mods[GM_SOURCE_MODS]; /* the modules of "." and of the roots */
     unsigned mods_nr, mods_done;
+    /* the syntax tree of the last file gm_source_block read (and its path as asked) */
+    struct gm_go *go;
+    struct gm_gofile *tree;
+    char *tree_path;
 };
 
 void gm_source_init(struct gm_source *src);
@@ -43,6 +47,11 @@ void gm_source_release(struct gm_source *src);
  * cache ("github.com/x/y@v1.2.3/z.go" under $GOMODCACHE, capitals escaped); then each
  * shorter suffix of the path under "." and each root. 1 when found, else 0. */
 int gm_source_path(struct gm_source *src, const char *path, char *out, size_t cap);
+
+/* What the syntax tree of path's file says of the statement on line (gm_go_block_at): 1 and
+ * *b filled, 0 when the file is not found or no select, range, receive or send starts there.
+ * The last file's tree is kept for the next call. */
+int gm_source_block(struct gm_source *src, const char *path, uint32_t line, struct gm_go_block *b);
 
 /* Copies lines [line, line + nr) of path into buf (NUL-terminated, lines joined by '\n').
  * Returns 1 if the file was found and the line exists, else 0. */

@@ -246,6 +246,23 @@ static enum hint source_hint(const struct gm_gdump_set *set, const struct gm_sta
     }
     uint32_t fid = gm_stack_frames(&set->stacks, st)[st->user];
     const struct gm_frame *f = gm_stacks_get_frame(&set->stacks, fid);
+    /* the syntax tree first: the select's cases, the range's channel, how they were made */
+    struct gm_go_block gb;
+    if (gm_source_block(src, gm_strtab_cstr(&set->stacks.strs, f->file_id), f->line, &gb)) {
+        if (is_select && gb.kind == GM_GB_SELECT) {
+            return gb.ticker                      ? HINT_TICKER
+                   : gb.timer_case && !gb.in_loop ? HINT_TIMEOUT
+                   : gb.done_case                 ? HINT_DONE
+                                                  : HINT_NONE;
+        }
+        if (!is_select && gb.kind == GM_GB_RANGE) {
+            return gb.ticker ? HINT_TICKER : HINT_RANGE;
+        }
+        if (!is_select && gb.kind == GM_GB_RECV) {
+            return gb.ticker ? HINT_TICKER : HINT_NONE;
+        }
+    }
+    /* no tree (or a statement it does not read): the line's text */
     char buf[2048];
     if (!gm_source_lines(src, gm_strtab_cstr(&set->stacks.strs, f->file_id), f->line,
                          is_select ? 12 : 1, buf, sizeof(buf))) {
@@ -806,6 +823,54 @@ static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, stru
         }
     }
     f->severity = s;
+}
+
+/* What the syntax tree of the statement the goroutines block in shows, for the kinds whose
+ * diagnosis it decides (the select's cases, the range's channel): f->said. */
+static void statement(const struct gm_gdump_set *set, struct gm_source *src, struct gm_finding *f)
+{
+    f->said[0] = '\0';
+    const char *id = f->kind->id;
+    if (!src || f->user_frame == GM_NO_FRAME ||
+        (strcmp(id, "context-not-propagated") != 0 && strcmp(id, "select-blocked") != 0 &&
+         strcmp(id, "ticker-loop") != 0 && strcmp(id, "range-never-closed") != 0 &&
+         strcmp(id, "chan-recv-blocked") != 0 && strcmp(id, "escaped-request-goroutine") != 0)) {
+        return;
+    }
+    const struct gm_frame *fr = gm_stacks_get_frame(&set->stacks, f->user_frame);
+    struct gm_go_block b;
+    if (!gm_source_block(src, gm_strtab_cstr(&set->stacks.strs, fr->file_id), fr->line, &b)) {
+        return;
+    }
+    const char *loop = b.in_loop ? ", in a loop" : ", not in a loop";
+    if (b.kind == GM_GB_SELECT) {
+        if (b.done_case) {
+            snprintf(f->said, sizeof(f->said),
+                     "the select (line %u%s) has %u case%s, %s among them: it never fired, so "
+                     "that context is never cancelled (context.Background(), or a request "
+                     "context replaced or not passed)",
+                     b.line, loop, b.cases, b.cases == 1 ? "" : "s", b.done_expr);
+        } else if (b.ticker) {
+            snprintf(f->said, sizeof(f->said),
+                     "the select (line %u%s) has %u case%s, one on a ticker, none that returns "
+                     "on a cancellation",
+                     b.line, loop, b.cases, b.cases == 1 ? "" : "s");
+        } else {
+            snprintf(f->said, sizeof(f->said),
+                     "the select (line %u%s) has %u case%s%s, no Done() case and no timer: "
+                     "nothing but its channels can end it",
+                     b.line, loop, b.cases, b.cases == 1 ? "" : "s",
+                     b.has_default ? " and a default" : "");
+        }
+    } else if (b.kind == GM_GB_RANGE) {
+        snprintf(f->said, sizeof(f->said), "the range (line %u) reads %s: it ends only when %s",
+                 b.line, b.ticker ? "a ticker's channel" : "a channel",
+                 b.ticker ? "the function returns some other way (a ticker never closes its "
+                            "channel)"
+                          : "the channel is closed");
+    } else if (b.kind == GM_GB_RECV && b.ticker) {
+        snprintf(f->said, sizeof(f->said), "the receive (line %u%s) reads a ticker", b.line, loop);
+    }
 }
 
 /* ---------------------------------------------------------------- the culprit */
@@ -1396,6 +1461,7 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
                       "goroutines wait on it";
         }
         grade(set, set->dumps[dump].proof, &out->v[j]);
+        statement(set, src, &out->v[j]);
     }
     rc = gm_deadlocks_add(set, dump, out, &alloc);
     if (rc < 0) {

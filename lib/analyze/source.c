@@ -18,6 +18,17 @@ void gm_source_init(struct gm_source *src)
     memset(src, 0, sizeof(*src));
 }
 
+static void tree_drop(struct gm_source *src)
+{
+    if (src->tree) {
+        gm_gofile_close(src->tree);
+        free(src->tree);
+        src->tree = NULL;
+    }
+    free(src->tree_path);
+    src->tree_path = NULL;
+}
+
 void gm_source_release(struct gm_source *src)
 {
     for (unsigned i = 0; i < GM_SOURCE_CACHE; i++) {
@@ -25,6 +36,12 @@ void gm_source_release(struct gm_source *src)
         free(src->files[i].data);
     }
     memset(src->files, 0, sizeof(src->files));
+    tree_drop(src);
+    if (src->go) {
+        gm_go_release(src->go);
+        free(src->go);
+        src->go = NULL;
+    }
 }
 
 static char *slurp(struct gm_source *src, const char *path, size_t *len)
@@ -217,4 +234,51 @@ int gm_source_lines(struct gm_source *src, const char *path, uint32_t line, uint
     }
     buf[o] = '\0';
     return 1;
+}
+
+int gm_source_block(struct gm_source *src, const char *path, uint32_t line, struct gm_go_block *b)
+{
+    memset(b, 0, sizeof(*b));
+    if (src->disabled || !path[0] || !line) {
+        return 0;
+    }
+    if (!src->tree_path || strcmp(src->tree_path, path) != 0) {
+        tree_drop(src);
+        if (!(src->tree_path = gm_xstrdup(path))) {
+            src->nomem = 1;
+            return 0;
+        }
+        char local[4096];
+        if (!gm_source_path(src, path, local, sizeof(local))) {
+            return 0;
+        }
+        if (!src->go) {
+            src->go = gm_xcalloc(1, sizeof(*src->go));
+            if (!src->go) {
+                src->nomem = 1;
+                return 0;
+            }
+            if (gm_go_init(src->go, NULL) < 0) {
+                free(src->go);
+                src->go = NULL;
+                return 0;
+            }
+        }
+        struct gm_gofile *f = gm_xcalloc(1, sizeof(*f));
+        if (!f) {
+            src->nomem = 1;
+            return 0;
+        }
+        struct gm_limits lim;
+        gm_limits_default(&lim);
+        lim.max_input = MAX_SOURCE;
+        if (gm_gofile_open(f, src->go, local, &lim, NULL) < 0) {
+            free(f);
+            return 0;
+        }
+        f->path = src->tree_path;
+        f->in.name = src->tree_path;
+        src->tree = f;
+    }
+    return src->tree ? gm_go_block_at(src->go, src->tree, line, b) : 0;
 }

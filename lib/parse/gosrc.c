@@ -384,3 +384,204 @@ size_t gm_go_funcname(const struct gm_go *g, const struct gm_gofile *f, const ch
     }
     return at;
 }
+
+/* ---- the statement a goroutine blocks in ------------------------------------------------ */
+
+static int text_has(const struct gm_gofile *f, TSNode n, const char *needle)
+{
+    struct gm_str t = gm_go_text(f, n);
+    size_t l = strlen(needle);
+    for (size_t i = 0; i + l <= t.len; i++) {
+        if (!memcmp(t.p + i, needle, l)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The innermost named node of a kind that starts on row (0-based). */
+static TSNode starting_on(const struct gm_go *g, TSNode n, uint32_t row, const enum gm_gk *kinds,
+                          size_t nk)
+{
+    TSNode best = (TSNode){0};
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    for (;;) {
+        TSNode cur = ts_tree_cursor_current_node(&c);
+        uint32_t a = ts_node_start_point(cur).row, b = ts_node_end_point(cur).row;
+        int down = a <= row && row <= b;
+        if (down && a == row) {
+            for (size_t k = 0; k < nk; k++) {
+                if (gm_go_is(g, cur, kinds[k]) && ts_node_is_null(best)) {
+                    best = cur; /* the outermost on the line: the statement */
+                }
+            }
+        }
+        if (down && ts_tree_cursor_goto_first_child(&c)) {
+            continue;
+        }
+        int more = 0;
+        while (!more) {
+            if (ts_tree_cursor_goto_next_sibling(&c)) {
+                more = 1;
+            } else if (!ts_tree_cursor_goto_parent(&c)) {
+                break;
+            }
+        }
+        if (!more) {
+            break;
+        }
+    }
+    ts_tree_cursor_delete(&c);
+    return best;
+}
+
+/* What channel expression X in <-X is: a ticker's, a timer's, a Done(). */
+static void classify_chan(const struct gm_go *g, const struct gm_gofile *f, TSNode fn,
+                          TSNode operand, struct gm_go_block *b)
+{
+    struct gm_str t = gm_go_text(f, operand);
+    if (text_has(f, operand, "time.Tick(")) {
+        b->ticker = 1;
+    } else if (text_has(f, operand, "time.After(")) {
+        b->timer_case = 1;
+    } else if (t.len > 7 && !memcmp(t.p + t.len - 7, ".Done()", 7)) {
+        b->done_case = 1;
+        if (!b->done_expr[0]) {
+            snprintf(b->done_expr, sizeof(b->done_expr), "%.*s", (int)(t.len < 60 ? t.len : 60),
+                     t.p);
+        }
+    } else if (t.len > 2 && !memcmp(t.p + t.len - 2, ".C", 2)) {
+        /* X.C: how the function made X */
+        char mk[160];
+        snprintf(mk, sizeof(mk), "%.*s := time.NewTimer", (int)(t.len - 2 < 100 ? t.len - 2 : 100),
+                 t.p);
+        if (text_has(f, fn, mk)) {
+            b->timer_case = 1;
+        } else {
+            b->ticker = 1; /* a NewTicker value, or a field holding one */
+        }
+    } else {
+        /* a variable: tick := time.Tick(..) or timeout := time.After(..) in the function */
+        char mk[160];
+        snprintf(mk, sizeof(mk), "%.*s := time.Tick(", (int)(t.len < 100 ? t.len : 100), t.p);
+        if (t.len && text_has(f, fn, mk)) {
+            b->ticker = 1;
+        }
+        snprintf(mk, sizeof(mk), "%.*s := time.After(", (int)(t.len < 100 ? t.len : 100), t.p);
+        if (t.len && text_has(f, fn, mk)) {
+            b->timer_case = 1;
+        }
+    }
+    (void)g;
+}
+
+/* The operand X of the receive <-X inside n (n itself, or a statement holding one). */
+static TSNode recv_operand(const struct gm_go *g, TSNode n)
+{
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    TSNode out = (TSNode){0};
+    for (;;) {
+        TSNode cur = ts_tree_cursor_current_node(&c);
+        if (gm_go_is(g, cur, GK_UNARY_EXPRESSION)) {
+            TSNode op = ts_node_child_by_field_id(cur, g->field[GF_OPERATOR]);
+            if (!ts_node_is_null(op) && ts_node_end_byte(op) - ts_node_start_byte(op) == 2) {
+                out = ts_node_child_by_field_id(cur, g->field[GF_OPERAND]);
+                break;
+            }
+        }
+        if (gm_go_is(g, cur, GK_FUNC_LITERAL) && !ts_node_eq(cur, n)) {
+            /* not into closures */
+        } else if (ts_tree_cursor_goto_first_child(&c)) {
+            continue;
+        }
+        int more = 0;
+        while (!more) {
+            if (ts_node_eq(ts_tree_cursor_current_node(&c), n)) {
+                break;
+            }
+            if (ts_tree_cursor_goto_next_sibling(&c)) {
+                more = 1;
+            } else if (!ts_tree_cursor_goto_parent(&c)) {
+                break;
+            }
+        }
+        if (!more) {
+            break;
+        }
+    }
+    ts_tree_cursor_delete(&c);
+    return out;
+}
+
+int gm_go_block_at(const struct gm_go *g, const struct gm_gofile *f, uint32_t line,
+                   struct gm_go_block *b)
+{
+    memset(b, 0, sizeof(*b));
+    if (!line || ts_node_is_null(f->root)) {
+        return 0;
+    }
+    static const enum gm_gk kinds[] = {GK_SELECT_STATEMENT,     GK_FOR_STATEMENT,
+                                       GK_SEND_STATEMENT,       GK_SHORT_VAR_DECLARATION,
+                                       GK_ASSIGNMENT_STATEMENT, GK_EXPRESSION_STATEMENT,
+                                       GK_RETURN_STATEMENT,     GK_IF_STATEMENT};
+    TSNode st = starting_on(g, f->root, line - 1, kinds, sizeof(kinds) / sizeof(kinds[0]));
+    if (ts_node_is_null(st)) {
+        return 0;
+    }
+    TSNode fn = enclosing_fn(g, st);
+    for (TSNode q = ts_node_parent(st); !ts_node_is_null(q) && !ts_node_eq(q, fn);
+         q = ts_node_parent(q)) {
+        b->in_loop |= gm_go_is(g, q, GK_FOR_STATEMENT);
+    }
+    b->line = line;
+    if (gm_go_is(g, st, GK_SELECT_STATEMENT)) {
+        b->kind = GM_GB_SELECT;
+        uint32_t nr = ts_node_named_child_count(st);
+        for (uint32_t i = 0; i < nr; i++) {
+            TSNode c = ts_node_named_child(st, i);
+            if (gm_go_is(g, c, GK_DEFAULT_CASE)) {
+                b->has_default = 1;
+                continue;
+            }
+            if (!gm_go_is(g, c, GK_COMMUNICATION_CASE)) {
+                continue;
+            }
+            b->cases++;
+            TSNode comm = ts_node_child_by_field_id(c, g->field[GF_COMMUNICATION]);
+            TSNode x = recv_operand(g, comm);
+            if (!ts_node_is_null(x)) {
+                classify_chan(g, f, fn, x, b);
+            }
+        }
+        return 1;
+    }
+    if (gm_go_is(g, st, GK_FOR_STATEMENT)) {
+        uint32_t nr = ts_node_named_child_count(st);
+        for (uint32_t i = 0; i < nr; i++) {
+            TSNode rc = ts_node_named_child(st, i);
+            if (gm_go_is(g, rc, GK_RANGE_CLAUSE)) {
+                b->kind = GM_GB_RANGE;
+                TSNode x = ts_node_child_by_field_id(rc, g->field[GF_RIGHT]);
+                struct gm_str t = gm_go_text(f, x);
+                if (t.len > 2 && !memcmp(t.p + t.len - 2, ".C", 2)) {
+                    b->ticker = 1;
+                } else {
+                    classify_chan(g, f, fn, x, b);
+                }
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (gm_go_is(g, st, GK_SEND_STATEMENT)) {
+        b->kind = GM_GB_SEND;
+        return 1;
+    }
+    TSNode x = recv_operand(g, st);
+    if (ts_node_is_null(x)) {
+        return 0;
+    }
+    b->kind = GM_GB_RECV;
+    classify_chan(g, f, fn, x, b);
+    return 1;
+}

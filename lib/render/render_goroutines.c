@@ -181,6 +181,9 @@ static void print_findings(struct gm_out *o, const struct gm_goroutines_report *
                 gm_out_puts(o, "(created them)\n");
             }
         }
+        if (f->said[0]) {
+            gm_out_printf(o, "%-44s source: %s\n", "", f->said);
+        }
         if (f->src_line) {
             gm_out_printf(o, "%-44s confirmed by the source: %s:%u (gomedic lint, %s)\n", "",
                           gm_paths_show(r->paths, f->src_file, GM_FRAME_USER), f->src_line,
@@ -459,6 +462,12 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
                 gm_out_puts(o, "\"created these goroutines\"");
             }
             gm_out_puts(o, "}");
+        } else {
+            gm_out_puts(o, "null");
+        }
+        gm_out_puts(o, ",\"statement\":");
+        if (f->said[0]) {
+            gm_out_json_cstr(o, f->said);
         } else {
             gm_out_puts(o, "null");
         }

@@ -217,3 +217,53 @@ Test(lint, trimmed_paths_resolve_through_go_mod)
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
     cr_expect_eq(system(cmd), 0);
 }
+
+Test(lint, blocking_statement_from_the_tree)
+{
+    const char *src = "package p\n"
+                      "import (\"context\"; \"time\")\n"
+                      "func a(ctx context.Context, c chan int) {\n"
+                      "\tfor {\n"
+                      "\t\tselect {\n" /* 5 */
+                      "\t\tcase <-ctx.Done():\n"
+                      "\t\t\treturn\n"
+                      "\t\tcase <-c:\n"
+                      "\t\t}\n"
+                      "\t}\n"
+                      "}\n"
+                      "func b(c chan int) {\n"
+                      "\tt := time.NewTimer(time.Second)\n"
+                      "\tselect {\n" /* 14 */
+                      "\tcase <-t.C:\n"
+                      "\tcase <-c:\n"
+                      "\t}\n"
+                      "}\n"
+                      "func d() {\n"
+                      "\tt := time.NewTicker(time.Second)\n"
+                      "\tfor range t.C {\n" /* 21 */
+                      "\t}\n"
+                      "}\n"
+                      "func e(c chan int) int {\n"
+                      "\treturn <-c\n" /* 25 */
+                      "}\n";
+    struct gm_go g;
+    cr_assert_eq(gm_go_init(&g, NULL), 0);
+    struct gm_gofile f;
+    cr_assert_eq(gm_gofile_parse(&f, &g, "p.go", src, strlen(src)), 0);
+    struct gm_go_block b;
+    cr_assert_eq(gm_go_block_at(&g, &f, 5, &b), 1);
+    cr_expect_eq(b.kind, GM_GB_SELECT);
+    cr_expect_eq(b.cases, 2);
+    cr_expect(b.done_case && b.in_loop && !b.ticker && !b.timer_case);
+    cr_expect_str_eq(b.done_expr, "ctx.Done()");
+    cr_assert_eq(gm_go_block_at(&g, &f, 14, &b), 1);
+    cr_expect(b.timer_case && !b.ticker && !b.in_loop, "a Timer's .C once: not a ticker loop");
+    cr_assert_eq(gm_go_block_at(&g, &f, 21, &b), 1);
+    cr_expect_eq(b.kind, GM_GB_RANGE);
+    cr_expect(b.ticker);
+    cr_assert_eq(gm_go_block_at(&g, &f, 25, &b), 1);
+    cr_expect_eq(b.kind, GM_GB_RECV);
+    cr_expect_eq(gm_go_block_at(&g, &f, 2, &b), 0);
+    gm_gofile_close(&f);
+    gm_go_release(&g);
+}
