@@ -19,6 +19,8 @@
  *   http-client-body-leak an http.Response whose Body is not closed in the function
  *   http-transport-per-request  an http.Transport (or a Client with its own) built per call
  *   http-server-idle-conns      an http.Server without timeouts, http.ListenAndServe
+ *   heap-growth           a sync.Pool buffer put back without Reset; a long-lived map that
+ *                         only gets entries (info)
  *
  * A package is one directory: its files are read together (a close or a Signal anywhere in
  * the package counts). Function names are the runtime's (gm_go_funcname), the package path

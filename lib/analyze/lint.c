@@ -126,6 +126,11 @@ struct pkg {
     struct names waitgroups;   /* X.Wait() / X.Done() on sync.WaitGroup-looking values */
     struct names started;      /* functions and methods started by a go statement: go x.run() */
     struct names started_any;  /* the same, from anywhere (started: outside main.main, init) */
+    struct names maps;         /* struct fields and package-level variables of map type */
+    struct names deleted;      /* delete(X, k), clear(X) */
+    struct names reset;        /* X = make(map..) / X = map..{} outside constructors */
+    struct names pools;        /* sync.Pool values */
+    struct names grown;        /* maps already reported */
     struct names factories;    /* functions whose result is used for one request at once:
                                   x.newClient().Get(..) */
     const struct gm_gofile *f; /* the file being walked */
@@ -365,6 +370,9 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
             callee_of(p, opnd, &inner)) {
             GM_TRY(names_add(&p->factories, last_ident(inner.full)));
         }
+        if (str_is(c.full, "delete") || str_is(c.full, "clear")) {
+            GM_TRY(names_add(&p->deleted, last_ident(text(p, arg(p, n, 0)))));
+        }
         if (str_is(c.full, "close")) {
             GM_TRY(names_add(&p->closed, last_ident(text(p, arg(p, n, 0)))));
         } else if (str_is(c.method, "Signal") || str_is(c.method, "Broadcast")) {
@@ -401,6 +409,43 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
             int buf;
             if (is_make_chan(p, nkid(r, i), &buf)) {
                 GM_TRY(names_add(&p->chans, last_ident(text(p, nkid(l, i)))));
+            }
+        }
+    }
+    if (is(p, n, GK_MAP_TYPE)) { /* a struct field, or a package-level variable */
+        TSNode up = nparent(n);
+        TSNode name = field(p, up, GF_NAME);
+        /* long-lived: a package-level variable, or a field of a struct guarded by a mutex
+         * (a value shared between goroutines: a cache, a registry, a session store) */
+        struct gm_str owner = text(p, nparent(nparent(up)));
+        if (!ts_node_is_null(name) &&
+            ((is(p, up, GK_FIELD_DECLARATION) &&
+              (str_has(owner, "sync.Mutex") || str_has(owner, "sync.RWMutex"))) ||
+             (is(p, up, GK_VAR_SPEC) && ts_node_is_null(enclosing(p, up))))) {
+            GM_TRY(names_add(&p->maps, text(p, name)));
+        }
+    }
+    if (is(p, n, GK_VAR_SPEC) && ts_node_is_null(enclosing(p, n))) {
+        struct gm_str v = text(p, field(p, n, GF_VALUE));
+        struct gm_str t = text(p, field(p, n, GF_TYPE));
+        if (str_has(v, "map[") || str_has(t, "map[")) {
+            GM_TRY(names_add(&p->maps, text(p, field(p, n, GF_NAME))));
+        }
+        if (str_has(v, "sync.Pool{") || str_is(t, "sync.Pool")) {
+            GM_TRY(names_add(&p->pools, text(p, field(p, n, GF_NAME))));
+        }
+    }
+    if (is(p, n, GK_FIELD_DECLARATION) && str_has(text(p, field(p, n, GF_TYPE)), "sync.Pool")) {
+        GM_TRY(names_add(&p->pools, text(p, field(p, n, GF_NAME))));
+    }
+    if (is(p, n, GK_ASSIGNMENT_STATEMENT)) {
+        struct gm_str r = text(p, field(p, n, GF_RIGHT));
+        if (str_has(r, "make(map") || (r.len > 4 && !memcmp(r.p, "map[", 4))) {
+            TSNode top = outermost(p, n);
+            struct gm_str fn = text(p, field(p, top, GF_NAME));
+            if (!(fn.len >= 3 && (!memcmp(fn.p, "New", 3) || !memcmp(fn.p, "new", 3))) &&
+                !str_is(fn, "init")) {
+                GM_TRY(names_add(&p->reset, last_ident(text(p, nkid(field(p, n, GF_LEFT), 0)))));
             }
         }
     }
@@ -937,7 +982,55 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         endless_loop(p, body, n);
         return 0;
     }
+    if (is(p, n, GK_ASSIGNMENT_STATEMENT)) {
+        /* m[k] = v on a long-lived map no code deletes from */
+        TSNode lhs = nkid(field(p, n, GF_LEFT), 0);
+        if (is(p, lhs, GK_INDEX_EXPRESSION)) {
+            struct gm_str m = last_ident(text(p, field(p, lhs, GF_OPERAND)));
+            TSNode top = outermost(p, n);
+            struct gm_str fn = text(p, field(p, top, GF_NAME));
+            int setup = (fn.len >= 3 && (!memcmp(fn.p, "New", 3) || !memcmp(fn.p, "new", 3))) ||
+                        str_is(fn, "init") || in_main_or_init(p, n);
+            if (m.len && !setup && names_has(&p->maps, m) && !names_has(&p->deleted, m) &&
+                !names_has(&p->reset, m) && !names_has(&p->grown, m)) {
+                if (names_add(&p->grown, m) < 0) {
+                    p->err = GM_ENOMEM;
+                    return GM_ENOMEM;
+                }
+                report(p, "heap-growth", GM_SEV_INFO, "map-only-grows", n, (TSNode){0},
+                       "the map %.*s of a long-lived value gets entries here, and no code of "
+                       "this package deletes or replaces them: it grows as long as the process "
+                       "lives",
+                       (int)m.len, m.p);
+                refix(p, "bound it: delete entries when they are done (or expire them), or use "
+                         "a size-bounded cache");
+            }
+        }
+        return 0;
+    }
     struct callee c;
+    if (callee_of(p, n, &c) && str_is(c.method, "Put") &&
+        names_has(&p->pools, last_ident(c.operand))) {
+        /* buf := pool.Get().(*bytes.Buffer) ... pool.Put(buf) with no buf.Reset() */
+        struct gm_str v = text(p, arg(p, n, 0));
+        TSNode top = outermost(p, n);
+        struct gm_str body = text(p, top);
+        char want[200], reset[200];
+        snprintf(want, sizeof(want), "%.*s := %.*s.Get().(", (int)v.len, v.p, (int)c.operand.len,
+                 c.operand.p);
+        snprintf(reset, sizeof(reset), "%.*s.Reset()", (int)v.len, v.p);
+        if (v.len && str_has(body, want) &&
+            (str_has(body, "(*bytes.Buffer)") || str_has(body, "(*strings.Builder)")) &&
+            !str_has(body, reset)) {
+            report(p, "heap-growth", GM_SEV_MEDIUM, "pool-no-reset", n, (TSNode){0},
+                   "%.*s goes back to the pool without Reset: the next Get appends to what it "
+                   "holds, so pooled buffers only grow (and carry old data)",
+                   (int)v.len, v.p);
+            refix(p, "call buf.Reset() after Get (or before Put), and drop buffers that grew "
+                     "past a cap instead of putting them back");
+        }
+        return 0;
+    }
     if (!callee_of(p, n, &c)) {
         if (is(p, n, GK_COMPOSITE_LITERAL)) {
             struct gm_str ty = text(p, field(p, n, GF_TYPE));
@@ -1139,6 +1232,11 @@ static void pkg_release(struct pkg *p)
     free(p->waitgroups.v);
     free(p->started.v);
     free(p->started_any.v);
+    free(p->maps.v);
+    free(p->deleted.v);
+    free(p->reset.v);
+    free(p->pools.v);
+    free(p->grown.v);
     free(p->factories.v);
 }
 

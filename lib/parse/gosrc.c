@@ -11,7 +11,7 @@
 
 const TSLanguage *tree_sitter_go(void); /* the grammar (third_party/, tools/fetch-grammar.sh) */
 
-static const char *const gk_names[GK_NR] = {
+static const char *const gk_names[] = {
     "source_file",
     "package_clause",
     "package_identifier",
@@ -58,15 +58,22 @@ static const char *const gk_names[GK_NR] = {
     "int_literal",
     "channel_type",
     "type_parameter_list",
+    "map_type",
+    "field_declaration",
+    "index_expression",
     "ERROR",
 };
 
-static const char *const gf_names[GF_NR] = {
+static const char *const gf_names[] = {
     "name",        "body",          "receiver", "parameters", "type",
     "function",    "arguments",     "operand",  "field",      "channel",
     "value",       "left",          "right",    "condition",  "consequence",
     "alternative", "communication", "operator", "package",    "type_parameters",
 };
+
+/* one name per enum value, in order */
+_Static_assert(sizeof(gk_names) / sizeof(gk_names[0]) == GK_NR, "gk_names and enum gm_gk differ");
+_Static_assert(sizeof(gf_names) / sizeof(gf_names[0]) == GF_NR, "gf_names and enum gm_gf differ");
 
 int gm_go_init(struct gm_go *g, struct gm_diag *diag)
 {
