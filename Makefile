@@ -140,9 +140,13 @@ $(BUILD)/replay-%: fuzz/fuzz_%.c fuzz/replay.c fuzz/harness.h fuzz/fuzz.h $(BUIL
 # the trace targets of one format include fuzz_trace.c
 $(BUILD)/replay-trace_v1 $(BUILD)/replay-trace_v2: fuzz/fuzz_trace.c
 
+# the lint target's seeds are the rule programs themselves (not copied into fuzz/seeds)
+FUZZ_EXTRA_lint = $(wildcard testdata/lint/*/bug testdata/lint/*/fixed)
+
 fuzz-replay: $(FUZZ_NAMES:%=$(BUILD)/replay-%)
 	@for t in $(FUZZ_NAMES); do \
-	  $(BUILD)/replay-$$t fuzz/seeds/$$t fuzz/regress/$$t || exit 1; \
+	  extra=; [ $$t = lint ] && extra="$(FUZZ_EXTRA_lint)"; \
+	  $(BUILD)/replay-$$t fuzz/seeds/$$t fuzz/regress/$$t $$extra || exit 1; \
 	done
 
 # CI runs a fixed number of inputs from a fixed seed, so a run is repeatable (FUZZ_SECONDS only
@@ -161,7 +165,8 @@ fuzz:
 	  build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -seed=$(FUZZ_SEED) \
 	    -max_len=65536 -rss_limit_mb=2048 \
 	    -dict=fuzz/$$t.dict -artifact_prefix=build-fuzz/crash-$$t- \
-	    build-fuzz/corpus-$$t fuzz/seeds/$$t fuzz/regress/$$t || exit 1; \
+	    build-fuzz/corpus-$$t fuzz/seeds/$$t fuzz/regress/$$t \
+	    $$( [ $$t = lint ] && echo "$(FUZZ_EXTRA_lint)" ) || exit 1; \
 	done
 
 # Optional: read the real-world artifacts of ../shared/corpus when present.

@@ -158,6 +158,12 @@ static inline uint32_t gm_go_col(TSNode n)
 }
 int gm_go_text_is(const struct gm_gofile *f, TSNode n, const char *s);
 
+/* One step of a pre-order walk of top's subtree with a cursor made on top: into the current
+ * node's first child when down, else to the next node after the current one's subtree. 0 when
+ * the walk is over. (A cursor, not ts_node_child(i) in a loop: tree-sitter finds the i-th
+ * child by walking its siblings, which makes indexed walks quadratic.) */
+int gm_go_cursor_next(TSTreeCursor *c, TSNode top, int down);
+
 /* ---- modules ---------------------------------------------------------------------------- */
 
 /* The go.mod that governs a directory: the nearest one in it or above it. */

@@ -213,9 +213,8 @@ static TSNode arg(const struct pkg *p, TSNode call, uint32_t i)
     return ts_node_is_null(args) ? args : nkid(args, i);
 }
 
-/* Depth-first walk of n's named nodes; f returns 0 to go on, 1 to skip the children, <0 to
- * stop. Closures are entered unless no_closures. A tree cursor: tree-sitter finds the i-th
- * child of a node by walking its children, so indexing them would be quadratic. */
+/* Depth-first walk of n's named nodes (gm_go_cursor_next); f returns 0 to go on, 1 to skip
+ * the children, <0 to stop. Closures are entered unless no_closures. */
 typedef int (*walk_fn)(struct pkg *p, TSNode n, void *ctx);
 static int walk(struct pkg *p, TSNode n, int no_closures, walk_fn f, void *ctx)
 {
@@ -236,23 +235,7 @@ static int walk(struct pkg *p, TSNode n, int no_closures, walk_fn f, void *ctx)
                 rc = 0;
             }
         }
-        if (down && ts_tree_cursor_goto_first_child(&c)) {
-            continue;
-        }
-        int more = 0;
-        for (;;) {
-            if (ts_node_eq(ts_tree_cursor_current_node(&c), n)) {
-                break; /* back at the top: done */
-            }
-            if (ts_tree_cursor_goto_next_sibling(&c)) {
-                more = 1;
-                break;
-            }
-            if (!ts_tree_cursor_goto_parent(&c)) {
-                break;
-            }
-        }
-        if (!more) {
+        if (!gm_go_cursor_next(&c, n, down)) {
             break;
         }
     }

@@ -114,6 +114,24 @@ int gm_go_text_is(const struct gm_gofile *f, TSNode n, const char *s)
     return t.len == l && memcmp(t.p, s, l) == 0;
 }
 
+int gm_go_cursor_next(TSTreeCursor *c, TSNode top, int down)
+{
+    if (down && ts_tree_cursor_goto_first_child(c)) {
+        return 1;
+    }
+    for (;;) {
+        if (ts_node_eq(ts_tree_cursor_current_node(c), top)) {
+            return 0;
+        }
+        if (ts_tree_cursor_goto_next_sibling(c)) {
+            return 1;
+        }
+        if (!ts_tree_cursor_goto_parent(c)) {
+            return 0;
+        }
+    }
+}
+
 static uint32_t count_errors(TSNode n)
 {
     if (!ts_node_has_error(n)) {
@@ -287,9 +305,10 @@ static uint32_t closure_index(const struct gm_go *g, TSNode fn, TSNode lit)
     uint32_t idx = 0;
     uint32_t target = ts_node_start_byte(lit);
     TSTreeCursor c = ts_tree_cursor_new(fn);
-    /* pre-order walk of fn's subtree, not descending into closures */
-    int down = ts_tree_cursor_goto_first_child(&c);
-    while (down) {
+    /* pre-order walk of fn's subtree, not descending into closures; from the file's root
+     * (package-level closures), not into functions either */
+    int more = gm_go_cursor_next(&c, fn, 1);
+    while (more) {
         TSNode n = ts_tree_cursor_current_node(&c);
         int is_lit = gm_go_is(g, n, GK_FUNC_LITERAL);
         if (is_lit) {
@@ -298,22 +317,9 @@ static uint32_t closure_index(const struct gm_go *g, TSNode fn, TSNode lit)
                 break;
             }
         }
-        /* from the file's root (package-level closures), functions are not entered either */
         int skip = is_lit || gm_go_is(g, n, GK_FUNCTION_DECLARATION) ||
                    gm_go_is(g, n, GK_METHOD_DECLARATION);
-        if (!skip && ts_tree_cursor_goto_first_child(&c)) {
-            continue;
-        }
-        while (!ts_tree_cursor_goto_next_sibling(&c)) {
-            if (!ts_tree_cursor_goto_parent(&c)) {
-                down = 0;
-                break;
-            }
-            if (ts_node_eq(ts_tree_cursor_current_node(&c), fn)) {
-                down = 0;
-                break;
-            }
-        }
+        more = gm_go_cursor_next(&c, fn, !skip);
     }
     ts_tree_cursor_delete(&c);
     return idx;
@@ -423,18 +429,7 @@ static TSNode starting_on(const struct gm_go *g, TSNode n, uint32_t row, const e
                 }
             }
         }
-        if (down && ts_tree_cursor_goto_first_child(&c)) {
-            continue;
-        }
-        int more = 0;
-        while (!more) {
-            if (ts_tree_cursor_goto_next_sibling(&c)) {
-                more = 1;
-            } else if (!ts_tree_cursor_goto_parent(&c)) {
-                break;
-            }
-        }
-        if (!more) {
+        if (!gm_go_cursor_next(&c, n, down)) {
             break;
         }
     }
@@ -496,23 +491,8 @@ static TSNode recv_operand(const struct gm_go *g, TSNode n)
                 break;
             }
         }
-        if (gm_go_is(g, cur, GK_FUNC_LITERAL) && !ts_node_eq(cur, n)) {
-            /* not into closures */
-        } else if (ts_tree_cursor_goto_first_child(&c)) {
-            continue;
-        }
-        int more = 0;
-        while (!more) {
-            if (ts_node_eq(ts_tree_cursor_current_node(&c), n)) {
-                break;
-            }
-            if (ts_tree_cursor_goto_next_sibling(&c)) {
-                more = 1;
-            } else if (!ts_tree_cursor_goto_parent(&c)) {
-                break;
-            }
-        }
-        if (!more) {
+        int down = !gm_go_is(g, cur, GK_FUNC_LITERAL) || ts_node_eq(cur, n); /* not closures */
+        if (!gm_go_cursor_next(&c, n, down)) {
             break;
         }
     }

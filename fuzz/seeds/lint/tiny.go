@@ -1,0 +1,6 @@
+package p
+
+func f(c chan int) {
+	go func() { c <- 1 }()
+	select {}
+}
