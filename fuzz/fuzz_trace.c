@@ -72,3 +72,23 @@ static int fuzz_trace_check(const char *in, size_t size)
     gm_trace_result_release(&r);
     return 0;
 }
+
+#ifdef FUZZ_TRACE_CHECK_ONLY
+/* The per-format targets: data[0] picks one of headers (16 bytes each), the rest is the body. */
+static int fuzz_trace_with_header(const char *const *headers, size_t nr, const uint8_t *data,
+                                  size_t size)
+{
+    if (size == 0) {
+        return 0;
+    }
+    char *buf = malloc(16 + size - 1);
+    if (!buf) {
+        return 0;
+    }
+    memcpy(buf, headers[data[0] % nr], 16);
+    memcpy(buf + 16, data + 1, size - 1);
+    fuzz_trace_check(buf, 16 + size - 1);
+    free(buf);
+    return 0;
+}
+#endif

@@ -6,25 +6,10 @@
 #define FUZZ_TRACE_CHECK_ONLY
 #include "fuzz_trace.c"
 
-#include <stdlib.h>
-#include <string.h>
-
 static const char *const headers[] = {"go 1.22 trace\0\0\0\0\0", "go 1.23 trace\0\0\0\0\0",
                                       "go 1.25 trace\0\0\0\0\0", "go 1.26 trace\0\0\0\0\0"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size == 0) {
-        return 0;
-    }
-    const char *h = headers[data[0] % (sizeof(headers) / sizeof(headers[0]))];
-    char *buf = malloc(16 + size - 1);
-    if (!buf) {
-        return 0;
-    }
-    memcpy(buf, h, 16);
-    memcpy(buf + 16, data + 1, size - 1);
-    fuzz_trace_check(buf, 16 + size - 1);
-    free(buf);
-    return 0;
+    return fuzz_trace_with_header(headers, sizeof(headers) / sizeof(headers[0]), data, size);
 }

@@ -186,6 +186,21 @@ static int in_main_or_init(const struct pkg *p, TSNode n)
            (name.len == 4 && !memcmp(name.p, "main", 4) && !strcmp(p->pkgpath, "main"));
 }
 
+/* fn is main.main itself (not a closure in it). */
+static int is_main_main(const struct pkg *p, TSNode fn)
+{
+    return is(p, fn, GK_FUNCTION_DECLARATION) && !strcmp(p->pkgpath, "main") &&
+           str_is(gm_go_text(p->f, gm_go_field(p->g, fn, GF_NAME)), "main");
+}
+
+/* n is in a constructor (New*, new*) or an init function: code that sets a value up once. */
+static int in_setup(const struct pkg *p, TSNode n)
+{
+    struct gm_str fn = gm_go_text(p->f, gm_go_field(p->g, outermost(p, n), GF_NAME));
+    return (fn.len >= 3 && (!memcmp(fn.p, "New", 3) || !memcmp(fn.p, "new", 3))) ||
+           str_is(fn, "init");
+}
+
 /* A call's callee as text ("time.NewTicker", "close", "s.mu.Lock"), and for a selector its
  * operand and field. */
 struct callee {
@@ -424,10 +439,7 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
     if (is(p, n, GK_ASSIGNMENT_STATEMENT)) {
         struct gm_str r = text(p, field(p, n, GF_RIGHT));
         if (str_has(r, "make(map") || (r.len > 4 && !memcmp(r.p, "map[", 4))) {
-            TSNode top = outermost(p, n);
-            struct gm_str fn = text(p, field(p, top, GF_NAME));
-            if (!(fn.len >= 3 && (!memcmp(fn.p, "New", 3) || !memcmp(fn.p, "new", 3))) &&
-                !str_is(fn, "init")) {
+            if (!in_setup(p, n)) {
                 GM_TRY(names_add(&p->reset, last_ident(text(p, nkid(field(p, n, GF_LEFT), 0)))));
             }
         }
@@ -918,15 +930,11 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         return 0;
     }
     if (is(p, n, GK_SELECT_STATEMENT) && nkids(n) == 0) {
-        char fn[512];
         TSNode e = enclosing(p, n);
-        if (!ts_node_is_null(e)) {
-            gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, e, fn, sizeof(fn));
-            if (strcmp(fn, "main.main") != 0) {
-                report(p, "select-forever", GM_SEV_MEDIUM, "empty-select", n, (TSNode){0},
-                       "select {} parks this goroutine forever: outside main.main nothing "
-                       "can end it");
-            }
+        if (!ts_node_is_null(e) && !is_main_main(p, e)) {
+            report(p, "select-forever", GM_SEV_MEDIUM, "empty-select", n, (TSNode){0},
+                   "select {} parks this goroutine forever: outside main.main nothing can "
+                   "end it");
         }
         return 0;
     }
@@ -970,10 +978,7 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         TSNode lhs = nkid(field(p, n, GF_LEFT), 0);
         if (is(p, lhs, GK_INDEX_EXPRESSION)) {
             struct gm_str m = last_ident(text(p, field(p, lhs, GF_OPERAND)));
-            TSNode top = outermost(p, n);
-            struct gm_str fn = text(p, field(p, top, GF_NAME));
-            int setup = (fn.len >= 3 && (!memcmp(fn.p, "New", 3) || !memcmp(fn.p, "new", 3))) ||
-                        str_is(fn, "init") || in_main_or_init(p, n);
+            int setup = in_setup(p, n) || in_main_or_init(p, n);
             if (m.len && !setup && names_has(&p->maps, m) && !names_has(&p->deleted, m) &&
                 !names_has(&p->reset, m) && !names_has(&p->grown, m)) {
                 if (names_add(&p->grown, m) < 0) {
@@ -1094,12 +1099,7 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         return 0;
     }
     if (str_is(c.full, "time.Tick")) {
-        char fn[512] = "";
-        TSNode e = enclosing(p, n);
-        if (!ts_node_is_null(e)) {
-            gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, e, fn, sizeof(fn));
-        }
-        if (strcmp(fn, "main.main") != 0) {
+        if (!is_main_main(p, enclosing(p, n))) {
             report(p, "ticker-loop", SEV_BY_GO(p), "time-tick", n, (TSNode){0},
                    "time.Tick's ticker can never be stopped%s",
                    p->go_minor >= 23 ? " (Go 1.23+ collects it once unreferenced, but "
@@ -1131,11 +1131,7 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
             snprintf(ret, sizeof(ret), "return %.*s", (int)v.len, v.p);
             TSNode fn = outermost(p, n);
             struct gm_str body = text(p, fn);
-            char top[512] = "";
-            if (!ts_node_is_null(fn)) {
-                gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, fn, top, sizeof(top));
-            }
-            if (!str_has(body, want) && !str_has_word(body, ret) && strcmp(top, "main.main") != 0) {
+            if (!str_has(body, want) && !str_has_word(body, ret) && !is_main_main(p, fn)) {
                 report(p, "ticker-loop", SEV_BY_GO(p), "ticker-no-stop", n, (TSNode){0},
                        "the ticker %.*s is never stopped%s", (int)v.len, v.p,
                        p->go_minor >= 23 ? " (Go 1.23+ collects it once unreferenced; the "
