@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "gm/record.h"
 #include "gm/artifact.h"
+#include "gm/lint.h"
 #include "gm/render_diff.h"
 
 #include <stdlib.h>
@@ -15,7 +16,7 @@ struct opts {
     long min_growth;
     uint64_t max_mem;
     struct gm_fail_policy fail;
-    struct cli_strlist ignore_top, ignore_any, ignore_created, ignore_files, trims;
+    struct cli_strlist ignore_top, ignore_any, ignore_created, ignore_files, trims, source_roots;
 };
 
 static struct opts o;
@@ -36,6 +37,8 @@ static const struct cli_opt options[] = {
     CLI_OPT_INT(0, "min-growth", &o.min_growth, "N",
                 "goroutines a bucket must grow by to count as a leak (default 1)", 1, UINT32_MAX,
                 1),
+    CLI_OPT_LIST(0, "source-root", &o.source_roots, "DIR",
+                 "look for the dumps' source files under DIR too (hints, confirmation)"),
     CLI_OPT_BOOL(0, "no-source", &o.no_source, "never read source files for hints"),
     CLI_OPT_BOOL(0, "all", &o.all, "table: also list buckets that did not grow"),
     CLI_OPT_LIST(0, "trim-path", &o.trims, "PREFIX", "remove PREFIX from source paths"),
@@ -114,6 +117,8 @@ static int run(int argc, char **argv, int first)
     struct gm_source src;
     gm_source_init(&src);
     src.disabled = o.no_source;
+    src.roots = o.source_roots.v;
+    src.roots_nr = o.source_roots.nr;
     lo.src = &src;
     for (size_t i = 0; i < o.ignore_files.nr; i++) {
         read_ignore_file(o.ignore_files.v[i], &o.ignore_top, &o.ignore_any, &o.ignore_created);
@@ -155,6 +160,10 @@ static int run(int argc, char **argv, int first)
     }
     struct gm_leak_result res;
     if (gm_leak_diff(&set, dumps, (uint32_t)nfiles, &lo, &res) < 0) {
+        cli_die("out of memory");
+    }
+    /* the source's word on each leak: its statement, the static finding that confirms it */
+    if (gm_lint_confirm_leak(&res, &set, &src) == GM_ENOMEM) {
         cli_die("out of memory");
     }
     struct gm_out w;

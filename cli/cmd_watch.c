@@ -50,6 +50,7 @@ struct watch_cli {
     const char *config, *targets_file, *interval, *window, *cooldown, *for_, *timeout, *db;
     const char *retention;
     const char *listen, *auth_token, *auth_token_file, *alertmanager, *external_url;
+    const char *source_root;
     int insecure_listen;
     uint64_t max_body, min_heap, max_heap, max_rss, max_captures;
     long cpu_seconds, min_goroutines, heap_every, max_goroutines, max_gc_cpu;
@@ -96,6 +97,10 @@ static const struct cli_opt watch_options[] = {
                  "trigger when the resident set of a target with a pid (--config) stays over "
                  "SIZE (default: no limit)",
                  0.0),
+    CLI_OPT_STRING(0, "source-root", &wo.source_root, "DIR",
+                   "the targets' source (their go.mod's directory): findings say what it shows "
+                   "and whether gomedic lint confirms them (a target's own: source_root in "
+                   "--config)"),
     CLI_OPT_STRING(0, "retention", &wo.retention, "DUR",
                    "drop samples, events and captures older than DUR (default 7d)"),
     CLI_OPT_SIZE(0, "max-captures", &wo.max_captures, "SIZE",
@@ -251,6 +256,9 @@ static int watch_main(int argc, char **argv, int first)
         return 2;
     }
     for (uint32_t i = 0; i < n; i++) {
+        if (wo.source_root && !targets[i].source_root[0]) {
+            snprintf(targets[i].source_root, sizeof(targets[i].source_root), "%s", wo.source_root);
+        }
         for (uint32_t k = 0; k < i; k++) {
             if (strcmp(targets[i].name, targets[k].name) == 0) {
                 cli_err("watch: two targets are called '%s': name them (NAME=URL)",

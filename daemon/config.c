@@ -222,6 +222,9 @@ static int target_key(struct parse *p, const char *k, const char *v)
     if (strcmp(k, "key_file") == 0) {
         return copy(p, k, v, t->key_file, sizeof(t->key_file));
     }
+    if (strcmp(k, "source_root") == 0) {
+        return copy(p, k, v, t->source_root, sizeof(t->source_root));
+    }
     return fail(p, "unknown key '%s' in [target %s]", k, t->name);
 }
 

@@ -7,7 +7,7 @@
  *                                min_goroutines, min_heap, db
  *   [target NAME]                url (required), interval, timeout, bearer_token,
  *                                bearer_token_file, basic_auth (user:password), ca_file,
- *                                cert_file, key_file
+ *                                cert_file, key_file, pid, source_root
  *   [hook NAME]                  on (finding, trigger, down; comma-separated), min_severity,
  *                                target, exec + arg (repeated: the argv), or webhook (URL),
  *                                timeout, max_per_hour

@@ -53,6 +53,7 @@ struct open_finding {
 
 struct target {
     struct watch_target w;
+    const char *src_roots[1]; /* w.source_root, as gm_source's list of roots */
     struct watcher *wt;
     int64_t id;        /* in the store */
     int64_t first_ms;  /* the first sample since the target came up */

@@ -18,11 +18,13 @@
 #include "gm/input.h"
 #include "gm/pprof.h"
 #include "gm/leak.h"
+#include "gm/lint.h"
 #include "gm/out.h"
 #include "gm/pview.h"
 #include "gm/record.h"
 #include "gm/series.h"
 #include "gm/sniff.h"
+#include "gm/source.h"
 #include "gm/strtab.h"
 #include "gm/tracejoin.h"
 #include "gm/trend.h"
@@ -685,6 +687,17 @@ static void findings_close(struct target *t, int rule, int64_t now)
     t->open_nr = k;
 }
 
+/* The source a target's findings are read against: its source_root (and the paths as its
+ * dumps print them), or none: a daemon reads no file a target names unless told where its
+ * source is. */
+static void source_open(struct gm_source *src, const struct target *t)
+{
+    gm_source_init(src);
+    src->disabled = !t->w.source_root[0];
+    src->roots = t->src_roots;
+    src->roots_nr = t->w.source_root[0] ? 1 : 0;
+}
+
 /* The findings of recs at low severity or above, at most max: how many were emitted. */
 static uint32_t emit_records(struct watcher *w, struct target *t, enum rule rule,
                              const struct gm_records *recs, const char *from, int64_t capture_id,
@@ -719,14 +732,28 @@ static uint32_t emit_records(struct watcher *w, struct target *t, enum rule rule
         }
         ev_str(&e, "evidence", ev);
         ev_str(&e, "fix", r->kind->fix);
+        if (r->source.said[0]) {
+            ev_str(&e, "statement", r->source.said);
+        }
+        char confirmed[300] = "";
+        if (r->source.line) {
+            gm_out_puts(&e.o, ", \"source\": {\"file\": ");
+            gm_out_json_cstr(&e.o, r->source.file);
+            gm_out_printf(&e.o, ", \"line\": %u, \"rule\": ", r->source.line);
+            gm_out_json_cstr(&e.o, r->source.rule ? r->source.rule : "");
+            gm_out_puts(&e.o, "}");
+            snprintf(confirmed, sizeof(confirmed), " (confirmed by the source: %s:%u, %s)",
+                     r->source.file, r->source.line, r->source.rule ? r->source.rule : "");
+        }
         ev_str(&e, "from", from);
         if (capture_id > 0) {
             ev_num(&e, "capture", (double)capture_id);
         }
         finding_open(t, rule, r, ev, capture_id);
         char text[900];
-        snprintf(text, sizeof(text), "%-8s %s  %s  %s  x%llu: %s", gm_severity_name(r->severity),
-                 r->kind->id, r->function, r->file[0] ? loc : "", (unsigned long long)r->count, ev);
+        snprintf(text, sizeof(text), "%-8s %s  %s  %s  x%llu: %s%s", gm_severity_name(r->severity),
+                 r->kind->id, r->function, r->file[0] ? loc : "", (unsigned long long)r->count, ev,
+                 confirmed);
         ev_end(w, &e, text);
     }
     return shown;
@@ -766,9 +793,12 @@ static void diff_history(struct watcher *w, struct target *t)
         }
         free(body);
     }
-    struct gm_leak_opts lo = {.min_growth = (uint64_t)w->o->min_goroutines};
+    struct gm_source src;
+    source_open(&src, t);
+    struct gm_leak_opts lo = {.min_growth = (uint64_t)w->o->min_goroutines, .src = &src};
     struct gm_leak_result res;
     if (n >= 2 && gm_leak_diff(&set, dumps, n, &lo, &res) == 0) {
+        gm_lint_confirm_leak(&res, &set, &src); /* out of memory: the rows stay unconfirmed */
         struct gm_records recs;
         gm_records_init(&recs);
         if (gm_records_from_leak(&set, &res, &recs) == 0) {
@@ -777,6 +807,7 @@ static void diff_history(struct watcher *w, struct target *t)
         gm_records_release(&recs);
         gm_leak_release(&res);
     }
+    gm_source_release(&src);
     gm_gdump_set_release(&set);
 }
 
@@ -794,9 +825,14 @@ static void debug2_findings(struct watcher *w, const struct capture *c, const ch
     }
     gm_records_init(&recs);
     gm_records_init(&keep);
+    struct gm_source src;
+    source_open(&src, c->t);
     if (gm_artifact_open_mem(&a, c->path, body, len, NULL, &d) == 0) {
         if (gm_artifact_dumps(&a, &set, &d) > 0 &&
-            gm_findings_goroutines(&set, 0, NULL, &fd) == 0) {
+            gm_findings_goroutines(&set, 0, &src, &fd) == 0) {
+            if (!src.disabled) {
+                gm_lint_confirm(&fd, &set.stacks, &src); /* out of memory: unconfirmed */
+            }
             if (gm_records_from_goroutines(&set, &fd, &recs) == 0) {
                 for (uint32_t i = 0; i < recs.nr; i++) {
                     const struct gm_record *x = &recs.v[i];
@@ -814,6 +850,7 @@ static void debug2_findings(struct watcher *w, const struct capture *c, const ch
     }
     gm_records_release(&keep);
     gm_records_release(&recs);
+    gm_source_release(&src);
     gm_gdump_set_release(&set);
 }
 
@@ -1488,6 +1525,7 @@ int watch_run(const struct watch_opts *o, const struct watch_target *targets, ui
     for (uint32_t i = 0; i < n; i++) {
         struct target *t = &w.t[i];
         t->w = targets[i];
+        t->src_roots[0] = t->w.source_root;
         t->wt = &w;
         if (!t->w.interval_ms) {
             t->w.interval_ms = eff.interval_ms;

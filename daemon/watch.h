@@ -25,7 +25,9 @@ struct watch_target {
     long timeout_ms;     /* 0: the watch's */
     char auth[1024];     /* a header sent with every request ("Authorization: ..."), or "" */
     char ca_file[512], cert_file[512], key_file[512]; /* TLS, or "" */
-    int pid; /* a local process: its RSS from /proc (0: none) */
+    int pid;               /* a local process: its RSS from /proc (0: none) */
+    char source_root[512]; /* the service's source (a directory with its go.mod), or "": its
+                              findings are read against it (the statement, gomedic lint) */
 };
 
 struct hook;

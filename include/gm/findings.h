@@ -20,6 +20,19 @@
 #include "gm/gdump.h"
 #include "gm/source.h"
 
+/* What the source says about a finding, when its files are on this machine:
+ *   said   what the syntax tree of the blocking statement shows (the select's cases, the
+ *          range's channel): gm_source_statement(); "" when nothing was read
+ *   line   the source confirms it (gm_lint_confirm*): a static finding of the same id in the
+ *          same function (or the culprit, or a closure of it) at file:line, found by gomedic
+ *          lint's rule; 0: not confirmed */
+struct gm_srcnote {
+    char said[400];
+    uint32_t line;
+    const char *rule;
+    char file[256];
+};
+
 struct gm_finding {
     const struct gm_finding_kind *kind;
     const char *inferred; /* the wait a stateless dump's frames or source gave, or NULL */
@@ -49,14 +62,7 @@ struct gm_finding {
     const char *fix; /* the fix for this mechanism (static text) when more precise than the
                         kind's, or NULL: read it with gm_finding_fix() */
     char why[320];   /* evidence in one sentence */
-    /* the source confirms it (gm_lint_confirm): a static finding of the same id in the same
-     * function (or the culprit), at src_file:src_line, found by rule src_rule; 0: not */
-    uint32_t src_line;
-    const char *src_rule;
-    char src_file[256];
-    /* what the syntax tree of the blocking statement shows (the select's cases, the range's
-     * channel), when the source is on this machine; "" otherwise */
-    char said[400];
+    struct gm_srcnote source; /* what the source says, when it is on this machine */
 };
 
 struct gm_findings {
@@ -78,6 +84,13 @@ int gm_deadlocks_add(const struct gm_gdump_set *set, uint32_t dump, struct gm_fi
 int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct gm_source *src,
                            struct gm_findings *out);
 void gm_findings_release(struct gm_findings *f);
+
+/* What the syntax tree of the statement a finding's goroutines block in (its user frame's
+ * line) shows, for the kinds whose diagnosis it decides (the select's cases, the range's
+ * channel), into out->said ("" when the source is not here or shows nothing). */
+void gm_source_statement(const struct gm_stacks *stacks, struct gm_source *src,
+                         const struct gm_finding_kind *kind, uint32_t user_frame,
+                         struct gm_srcnote *out);
 
 /* Classification of one analysis bucket: the catalogue id, or NULL for runtime/framework
  * goroutines and states that are not a pattern (running code, plain "waiting").

@@ -47,6 +47,7 @@ struct gm_leak_row {
     int leak;    /* verdict: grew, and goroutines alive in every snapshot or growth over 3+ */
     int is_new;  /* absent from the first snapshot */
     int ignored; /* matched an ignore rule */
+    const struct gm_srcnote *note; /* what the source says (gm_lint_confirm_leak), or NULL */
 };
 
 struct gm_leak_result {
@@ -58,7 +59,8 @@ struct gm_leak_result {
     struct gm_leak_row *rows; /* leaks first (by score), then the rest by last count */
     uint32_t rows_nr;
     uint32_t leaks_nr;
-    uint64_t *pool; /* backing store of counts */
+    uint64_t *pool;           /* backing store of counts */
+    struct gm_srcnote *notes; /* one per leak row when the source was read, or NULL */
 };
 
 /* Compares set->dumps[dumps[0..n-1]]. Errors: GM_ENOMEM, GM_EINVAL (n < 2). */

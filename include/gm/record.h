@@ -16,6 +16,8 @@
  *   num[]      up to four kind-specific numbers with their names (e.g. "growth_per_min")
  *   is_new     not in the baseline (race --baseline), or absent from the first snapshot (diff)
  *   proven     the Go runtime itself proved it (goroutines)
+ *   source     what the source says, when it was read (goroutines, diff): the blocking
+ *              statement, the static finding that confirms it (gm/findings.h gm_srcnote)
  */
 #ifndef GM_RECORD_H
 #define GM_RECORD_H
@@ -41,6 +43,7 @@ struct gm_record {
     double num[GM_RECORD_NUMS];
     int is_new;
     int proven;
+    struct gm_srcnote source;
 };
 
 struct gm_records {

@@ -35,4 +35,12 @@ void gm_render_goroutines_table(struct gm_out *o, const struct gm_goroutines_rep
 /* One JSON object (no trailing newline). */
 void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_report *r);
 
+/* What the source says of a finding (n may be NULL): the "source: ..." and "confirmed by the
+ * source: FILE:LINE (gomedic lint, RULE)" lines under a table row, or the JSON members
+ * ,"statement":...,"source":{file,line,rule} (null when absent). goroutines and diff. */
+void gm_render_srcnote_text(struct gm_out *o, const struct gm_paths *paths,
+                            const struct gm_srcnote *n);
+void gm_render_srcnote_json(struct gm_out *o, const struct gm_paths *paths,
+                            const struct gm_srcnote *n);
+
 #endif

@@ -825,51 +825,52 @@ static void grade(const struct gm_gdump_set *set, enum gm_dump_proof proof, stru
     f->severity = s;
 }
 
-/* What the syntax tree of the statement the goroutines block in shows, for the kinds whose
- * diagnosis it decides (the select's cases, the range's channel): f->said. */
-static void statement(const struct gm_gdump_set *set, struct gm_source *src, struct gm_finding *f)
+void gm_source_statement(const struct gm_stacks *stacks, struct gm_source *src,
+                         const struct gm_finding_kind *kind, uint32_t user_frame,
+                         struct gm_srcnote *out)
 {
-    f->said[0] = '\0';
-    const char *id = f->kind->id;
-    if (!src || f->user_frame == GM_NO_FRAME ||
+    out->said[0] = '\0';
+    const char *id = kind ? kind->id : "";
+    if (!src || user_frame == GM_NO_FRAME ||
         (strcmp(id, "context-not-propagated") != 0 && strcmp(id, "select-blocked") != 0 &&
          strcmp(id, "ticker-loop") != 0 && strcmp(id, "range-never-closed") != 0 &&
          strcmp(id, "chan-recv-blocked") != 0 && strcmp(id, "escaped-request-goroutine") != 0)) {
         return;
     }
-    const struct gm_frame *fr = gm_stacks_get_frame(&set->stacks, f->user_frame);
+    const struct gm_frame *fr = gm_stacks_get_frame(stacks, user_frame);
     struct gm_go_block b;
-    if (!gm_source_block(src, gm_strtab_cstr(&set->stacks.strs, fr->file_id), fr->line, &b)) {
+    if (!gm_source_block(src, gm_strtab_cstr(&stacks->strs, fr->file_id), fr->line, &b)) {
         return;
     }
     const char *loop = b.in_loop ? ", in a loop" : ", not in a loop";
     if (b.kind == GM_GB_SELECT) {
         if (b.done_case) {
-            snprintf(f->said, sizeof(f->said),
+            snprintf(out->said, sizeof(out->said),
                      "the select (line %u%s) has %u case%s, %s among them: it never fired, so "
                      "that context is never cancelled (context.Background(), or a request "
                      "context replaced or not passed)",
                      b.line, loop, b.cases, b.cases == 1 ? "" : "s", b.done_expr);
         } else if (b.ticker) {
-            snprintf(f->said, sizeof(f->said),
+            snprintf(out->said, sizeof(out->said),
                      "the select (line %u%s) has %u case%s, one on a ticker, none that returns "
                      "on a cancellation",
                      b.line, loop, b.cases, b.cases == 1 ? "" : "s");
         } else {
-            snprintf(f->said, sizeof(f->said),
+            snprintf(out->said, sizeof(out->said),
                      "the select (line %u%s) has %u case%s%s, no Done() case and no timer: "
                      "nothing but its channels can end it",
                      b.line, loop, b.cases, b.cases == 1 ? "" : "s",
                      b.has_default ? " and a default" : "");
         }
     } else if (b.kind == GM_GB_RANGE) {
-        snprintf(f->said, sizeof(f->said), "the range (line %u) reads %s: it ends only when %s",
+        snprintf(out->said, sizeof(out->said), "the range (line %u) reads %s: it ends only when %s",
                  b.line, b.ticker ? "a ticker's channel" : "a channel",
                  b.ticker ? "the function returns some other way (a ticker never closes its "
                             "channel)"
                           : "the channel is closed");
     } else if (b.kind == GM_GB_RECV && b.ticker) {
-        snprintf(f->said, sizeof(f->said), "the receive (line %u%s) reads a ticker", b.line, loop);
+        snprintf(out->said, sizeof(out->said), "the receive (line %u%s) reads a ticker", b.line,
+                 loop);
     }
 }
 
@@ -1461,7 +1462,8 @@ int gm_findings_goroutines(const struct gm_gdump_set *set, uint32_t dump, struct
                       "goroutines wait on it";
         }
         grade(set, set->dumps[dump].proof, &out->v[j]);
-        statement(set, src, &out->v[j]);
+        gm_source_statement(&set->stacks, src, out->v[j].kind, out->v[j].user_frame,
+                            &out->v[j].source);
     }
     rc = gm_deadlocks_add(set, dump, out, &alloc);
     if (rc < 0) {

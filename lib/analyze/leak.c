@@ -334,5 +334,6 @@ void gm_leak_release(struct gm_leak_result *r)
     free(r->times);
     free(r->rows);
     free(r->pool);
+    free(r->notes);
     memset(r, 0, sizeof(*r));
 }

@@ -4,6 +4,7 @@
 #include "gm/findings.h"
 #include "gm/source.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -54,6 +55,11 @@ static int names_add(struct names *s, struct gm_str n)
     }
     s->v[s->nr++] = n;
     return 0;
+}
+
+static int str_eq(struct gm_str a, struct gm_str b)
+{
+    return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
 }
 
 static int str_is(struct gm_str s, const char *c)
@@ -133,6 +139,13 @@ struct pkg {
     struct names grown;        /* maps already reported */
     struct names factories;    /* functions whose result is used for one request at once:
                                   x.newClient().Get(..) */
+    struct names ranged;       /* for range X: the last identifier of X */
+    struct names sent;         /* X <- v: the last identifier of X */
+    struct names made;         /* channels this package makes: X := make(chan ..), X: make(..) */
+    struct names made_buf;     /* ... with a buffer */
+    struct names read;         /* of the sent: received, ranged over, handed on, returned */
+    struct names handed;       /* of the ranged: passed to a function that closes it */
+    struct names closers;      /* functions that close a channel parameter: produce(.., out) */
     const struct gm_gofile *f; /* the file being walked */
 };
 
@@ -294,6 +307,8 @@ __attribute__((format(printf, 7, 8))) static void report(struct pkg *p, const ch
         snprintf(fn, sizeof(fn), "%s", p->pkgpath);
     } else {
         gm_go_funcname(p->g, p->f, p->pkgpath, p->go_minor, e, fn, sizeof(fn));
+        x->fn_line = gm_go_line(e);
+        x->fn_end = ts_node_end_point(e).row + 1;
     }
     va_list ap;
     va_start(ap, fmt);
@@ -330,6 +345,8 @@ static void refix(struct pkg *p, const char *fix)
 }
 
 #define SEV_BY_GO(p) ((p)->go_minor >= 23 ? GM_SEV_LOW : GM_SEV_MEDIUM)
+
+static int chan_param(struct pkg *p, TSNode fn, struct gm_str name);
 
 /* ---- phase 1: facts of the package -------------------------------------------------------- */
 
@@ -373,6 +390,11 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
         }
         if (str_is(c.full, "close")) {
             GM_TRY(names_add(&p->closed, last_ident(text(p, arg(p, n, 0)))));
+            TSNode encl = enclosing(p, n);
+            if (!ts_node_is_null(encl) && !is(p, encl, GK_FUNC_LITERAL) &&
+                chan_param(p, encl, text(p, arg(p, n, 0)))) {
+                GM_TRY(names_add(&p->closers, text(p, field(p, encl, GF_NAME))));
+            }
         } else if (str_is(c.method, "Signal") || str_is(c.method, "Broadcast")) {
             GM_TRY(names_add(&p->signalled, last_ident(c.operand)));
         } else if (str_is(c.full, "sync.NewCond")) {
@@ -400,15 +422,34 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
         }
         return 0;
     }
-    if (is(p, n, GK_SHORT_VAR_DECLARATION) || is(p, n, GK_ASSIGNMENT_STATEMENT)) {
-        TSNode l = field(p, n, GF_LEFT), r = field(p, n, GF_RIGHT);
+    if (is(p, n, GK_SHORT_VAR_DECLARATION) || is(p, n, GK_ASSIGNMENT_STATEMENT) ||
+        is(p, n, GK_VAR_SPEC)) {
+        TSNode l = field(p, n, is(p, n, GK_VAR_SPEC) ? GF_NAME : GF_LEFT);
+        TSNode r = field(p, n, is(p, n, GK_VAR_SPEC) ? GF_VALUE : GF_RIGHT);
         uint32_t nr = nkids(r);
         for (uint32_t i = 0; i < nr; i++) {
             int buf;
             if (is_make_chan(p, nkid(r, i), &buf)) {
-                GM_TRY(names_add(&p->chans, last_ident(text(p, nkid(l, i)))));
+                struct gm_str x = last_ident(text(p, is(p, n, GK_VAR_SPEC) ? l : nkid(l, i)));
+                if (!is(p, n, GK_VAR_SPEC)) { /* a package's channel lives as long as it */
+                    GM_TRY(names_add(&p->chans, x));
+                }
+                GM_TRY(names_add(buf ? &p->made_buf : &p->made, x));
             }
         }
+    }
+    if (is(p, n, GK_KEYED_ELEMENT)) { /* T{ch: make(chan ..)} */
+        int buf;
+        if (is_make_chan(p, nkid(nkid(n, 1), 0), &buf) || is_make_chan(p, nkid(n, 1), &buf)) {
+            struct gm_str x = last_ident(text(p, nkid(n, 0)));
+            GM_TRY(names_add(buf ? &p->made_buf : &p->made, x));
+        }
+    }
+    if (is(p, n, GK_SEND_STATEMENT)) {
+        GM_TRY(names_add(&p->sent, last_ident(text(p, field(p, n, GF_CHANNEL)))));
+    }
+    if (is(p, n, GK_RANGE_CLAUSE)) {
+        GM_TRY(names_add(&p->ranged, last_ident(text(p, field(p, n, GF_RIGHT)))));
     }
     if (is(p, n, GK_MAP_TYPE)) { /* a struct field, or a package-level variable */
         TSNode up = nparent(n);
@@ -458,6 +499,62 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
         }
     }
     return 0;
+}
+
+/* Phase 1b: how the package uses the channels it sends on. A use that is not the send itself,
+ * a declaration, a composite literal's key, an assignment to it, or close/len/cap of it reads
+ * it: a receive, a range, an argument, a return value, a copy. */
+static int uses(struct pkg *p, TSNode n, void *ctx)
+{
+    (void)ctx;
+    if (!is(p, n, GK_IDENTIFIER) && !is(p, n, GK_FIELD_IDENTIFIER)) {
+        return 0;
+    }
+    struct gm_str name = text(p, n);
+    int sent = names_has(&p->sent, name) && !names_has(&p->read, name);
+    int ranged = names_has(&p->ranged, name) && !names_has(&p->handed, name);
+    if (!sent && !ranged) {
+        return 0;
+    }
+    TSNode e = n, up = nparent(n);
+    if (is(p, up, GK_SELECTOR_EXPRESSION)) {
+        if (!ts_node_eq(field(p, up, GF_FIELD), n)) {
+            return 0; /* x in x.f */
+        }
+        e = up;
+        up = nparent(up);
+    }
+    struct callee c;
+    if (ranged && is(p, up, GK_ARGUMENT_LIST) && callee_of(p, nparent(up), &c) &&
+        names_has(&p->closers, last_ident(c.full))) {
+        GM_TRY(names_add(&p->handed, name)); /* the callee closes its parameter */
+    }
+    if (!sent) {
+        return 0;
+    }
+    if ((is(p, up, GK_SEND_STATEMENT) && ts_node_eq(field(p, up, GF_CHANNEL), e)) ||
+        is(p, up, GK_FIELD_DECLARATION) || is(p, up, GK_PARAMETER_DECLARATION) ||
+        (is(p, up, GK_VAR_SPEC) && ts_node_eq(field(p, up, GF_NAME), e))) {
+        return 0;
+    }
+    if (is(p, up, GK_LITERAL_ELEMENT) && is(p, nparent(up), GK_KEYED_ELEMENT) &&
+        ts_node_eq(nkid(nparent(up), 0), up)) {
+        return 0; /* T{ch: ...} */
+    }
+    if (is(p, up, GK_KEYED_ELEMENT) && ts_node_eq(nkid(up, 0), e)) {
+        return 0;
+    }
+    if (is(p, up, GK_EXPRESSION_LIST) &&
+        (is(p, nparent(up), GK_ASSIGNMENT_STATEMENT) ||
+         is(p, nparent(up), GK_SHORT_VAR_DECLARATION)) &&
+        ts_node_eq(field(p, nparent(up), GF_LEFT), up)) {
+        return 0; /* ch = make(..) */
+    }
+    if (is(p, up, GK_ARGUMENT_LIST) && callee_of(p, nparent(up), &c) &&
+        (str_is(c.full, "close") || str_is(c.full, "len") || str_is(c.full, "cap"))) {
+        return 0;
+    }
+    return names_add(&p->read, name);
 }
 
 /* ---- helpers of the rules ----------------------------------------------------------------- */
@@ -735,6 +832,122 @@ static int chan_made_cb(struct pkg *p, TSNode n, void *ctx)
     return 0;
 }
 
+/* Every path: the first return in statements [from, to) of block that leaves without `want`
+ * on its way (want earlier in the return's statement, or in the return's own block, counts),
+ * or a null node; the scan stops at a statement (or defer) that does want. */
+static TSNode return_skipping(struct pkg *p, TSNode block, uint32_t from, uint32_t to,
+                              const char *want)
+{
+    for (uint32_t k = from; k < to; k++) {
+        TSNode s = nkid(block, k);
+        struct gm_str t = text(p, s);
+        if ((is(p, s, GK_DEFER_STATEMENT) || is(p, s, GK_EXPRESSION_STATEMENT)) &&
+            str_has(t, want)) {
+            break;
+        }
+        TSNode ret = s;
+        if (is(p, s, GK_RETURN_STATEMENT) || find(p, s, GK_RETURN_STATEMENT, NULL, &ret)) {
+            struct gm_str upto = t;
+            upto.len = ts_node_start_byte(ret) - ts_node_start_byte(s);
+            if (str_has(upto, want) || str_has(text(p, nparent(ret)), want)) {
+                continue;
+            }
+            return ret;
+        }
+    }
+    return (TSNode){0};
+}
+
+/* fn has a parameter called name of channel type (a pipeline stage's output). */
+static int chan_param(struct pkg *p, TSNode fn, struct gm_str name)
+{
+    TSNode params = field(p, fn, GF_PARAMETERS);
+    uint32_t nr = nkids(params);
+    for (uint32_t i = 0; i < nr; i++) {
+        TSNode d = nkid(params, i);
+        if (!is(p, d, GK_PARAMETER_DECLARATION) || !is(p, field(p, d, GF_TYPE), GK_CHANNEL_TYPE)) {
+            continue;
+        }
+        uint32_t k = nkids(d);
+        for (uint32_t j = 0; j < k; j++) {
+            TSNode id = nkid(d, j);
+            if (is(p, id, GK_IDENTIFIER) && str_eq(text(p, id), name)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* range-never-closed: a function that closes a channel some code ranges over (close(ch) as a
+ * statement of its body, not deferred) returns before it on some path: the range never ends
+ * after that return. */
+static void close_skipped(struct pkg *p, TSNode fn, TSNode body)
+{
+    uint32_t nr = nkids(body);
+    for (uint32_t i = 0; i < nr; i++) {
+        TSNode st = nkid(body, i);
+        struct callee c;
+        TSNode x = arg(p, nkid(st, 0), 0);
+        if (!is(p, st, GK_EXPRESSION_STATEMENT) || !callee_of(p, nkid(st, 0), &c) ||
+            !str_is(c.full, "close") ||
+            (!names_has(&p->ranged, last_ident(text(p, x))) && !chan_param(p, fn, text(p, x)))) {
+            continue;
+        }
+        char want[256];
+        snprintf(want, sizeof(want), "close(%.*s)", (int)text(p, x).len, text(p, x).p);
+        TSNode ret = return_skipping(p, body, 0, i, want);
+        if (!ts_node_is_null(ret)) {
+            report(p, "range-never-closed", GM_SEV_HIGH, "close-skipped", ret, st,
+                   "this return skips %s (line %u): on this path the channel stays open and "
+                   "the range over it never ends",
+                   want, gm_go_line(st));
+            refix(p, "defer close(ch) as the producer's first statement, so every return "
+                     "closes it");
+        }
+        return;
+    }
+}
+
+/* http-client-body-leak: resp.Body.Close() as a later statement of the block that got resp
+ * (not deferred), with a return between them that skips it (the error check right after the
+ * call excepted: resp is nil there). */
+static void body_close_skipped(struct pkg *p, TSNode got, struct gm_str v, const char *want)
+{
+    TSNode block = nparent(got);
+    uint32_t nr = nkids(block), at = nr, closes = nr;
+    for (uint32_t i = 0; i < nr; i++) {
+        TSNode s = nkid(block, i);
+        if (ts_node_eq(s, got)) {
+            at = i;
+        } else if (at < nr && is(p, s, GK_EXPRESSION_STATEMENT) && str_has(text(p, s), want)) {
+            closes = i;
+            break;
+        }
+        if (at < nr && is(p, s, GK_DEFER_STATEMENT) && str_has(text(p, s), want)) {
+            return;
+        }
+    }
+    if (closes == nr) {
+        return;
+    }
+    uint32_t from = at + 1;
+    if (from < closes && is(p, nkid(block, from), GK_IF_STATEMENT) &&
+        str_has_word(text(p, field(p, nkid(block, from), GF_CONDITION)), "err")) {
+        from++;
+    }
+    TSNode ret = return_skipping(p, block, from, closes, want);
+    if (!ts_node_is_null(ret)) {
+        report(p, "http-client-body-leak", GM_SEV_HIGH, "body-close-skipped", ret,
+               nkid(block, closes),
+               "this return skips %.*s.Body.Close() (line %u): on this path the response's "
+               "connection (and the transport's two goroutines) stay until the server drops it",
+               (int)v.len, v.p, gm_go_line(nkid(block, closes)));
+        refix(p, "defer resp.Body.Close() right after the error check, so every return "
+                 "closes it");
+    }
+}
+
 /* mutex-wait: X.Lock() followed, in its block, by a return before X.Unlock(), no defer. */
 static void rule_lock(struct pkg *p, TSNode block)
 {
@@ -762,33 +975,15 @@ static void rule_lock(struct pkg *p, TSNode block)
         if (!unlocks) {
             continue;
         }
-        for (uint32_t k = i + 1; k < nr; k++) {
-            TSNode s = nkid(block, k);
-            struct gm_str t = text(p, s);
-            if (is(p, s, GK_DEFER_STATEMENT) && str_has(t, want)) {
-                break;
-            }
-            if (is(p, s, GK_EXPRESSION_STATEMENT) && str_has(t, want)) {
-                break;
-            }
-            TSNode ret = s;
-            if (is(p, s, GK_RETURN_STATEMENT) || find(p, s, GK_RETURN_STATEMENT, NULL, &ret)) {
-                /* unlocked on the way to the return (earlier in the statement, or in the
-                 * return's own block) is fine */
-                struct gm_str upto = text(p, s);
-                upto.len = ts_node_start_byte(ret) - ts_node_start_byte(s);
-                if (str_has(upto, want) || str_has(text(p, nparent(ret)), want)) {
-                    continue;
-                }
-                report(p, "mutex-wait", GM_SEV_HIGH, "lock-return-without-unlock", ret, st,
-                       "this return leaves %.*s locked (%.*s() at line %u, %s() only later, "
-                       "no defer): every later %.*s() waits forever",
-                       (int)c.operand.len, c.operand.p, (int)c.method.len, c.method.p,
-                       gm_go_line(st), un, (int)c.method.len, c.method.p);
-                refix(p, "defer the unlock right after locking (defer mu.Unlock()), or unlock "
-                         "before this return");
-                break;
-            }
+        TSNode ret = return_skipping(p, block, i + 1, nr, want);
+        if (!ts_node_is_null(ret)) {
+            report(p, "mutex-wait", GM_SEV_HIGH, "lock-return-without-unlock", ret, st,
+                   "this return leaves %.*s locked (%.*s() at line %u, %s() only later, "
+                   "no defer): every later %.*s() waits forever",
+                   (int)c.operand.len, c.operand.p, (int)c.method.len, c.method.p, gm_go_line(st),
+                   un, (int)c.method.len, c.method.p);
+            refix(p, "defer the unlock right after locking (defer mu.Unlock()), or unlock "
+                     "before this return");
         }
     }
 }
@@ -905,6 +1100,7 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         if (started) {
             endless_loop(p, body, n); /* started by go x.f() outside main */
         }
+        close_skipped(p, n, body);
         return 0;
     }
     if (is(p, n, GK_FOR_STATEMENT)) {
@@ -918,7 +1114,8 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         if (!ts_node_is_null(rc)) {
             TSNode right = field(p, rc, GF_RIGHT);
             struct gm_str x = last_ident(text(p, right));
-            if (x.len && names_has(&p->chans, x) && !names_has(&p->closed, x)) {
+            if (x.len && names_has(&p->chans, x) && !names_has(&p->closed, x) &&
+                !names_has(&p->handed, x)) {
                 report(p, "range-never-closed", GM_SEV_HIGH, "range-unclosed", n, (TSNode){0},
                        "ranges over the channel %.*s, which no code of this package closes: "
                        "the loop never ends, it waits for the next value forever",
@@ -926,6 +1123,26 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
                 refix(p, "close the channel when its last value is sent (defer close(ch) in "
                          "the producer), or leave the loop on a done channel");
             }
+        }
+        return 0;
+    }
+    if (is(p, n, GK_SEND_STATEMENT) && !is(p, nparent(n), GK_COMMUNICATION_CASE)) {
+        TSNode ch = field(p, n, GF_CHANNEL);
+        struct gm_str x = last_ident(text(p, ch));
+        int buf = names_has(&p->made_buf, x);
+        if (x.len && !isupper((unsigned char)x.p[0]) && (buf || names_has(&p->made, x)) &&
+            !names_has(&p->read, x)) {
+            /* a buffer may hold every value sent: then nothing blocks */
+            report(p, "chan-send-blocked", buf ? GM_SEV_LOW : GM_SEV_HIGH, "send-unreceived", n,
+                   (TSNode){0},
+                   "sends on %.*s, which no code of this package receives from (no receive, no "
+                   "range, never handed on): %s",
+                   (int)text(p, ch).len, text(p, ch).p,
+                   buf ? "the sender blocks once its buffer is full (if more values are sent "
+                         "than it holds)"
+                       : "the sender blocks forever at the first send");
+            refix(p, "receive from the channel where its values are wanted, or stop sending "
+                     "once the receiver is gone (select on a done channel or ctx.Done())");
         }
         return 0;
     }
@@ -1195,6 +1412,8 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
                    (int)v.len, v.p);
             refix(p, "defer resp.Body.Close() right after the error check (and drain it with "
                      "io.Copy(io.Discard, resp.Body) to reuse the connection)");
+        } else {
+            body_close_skipped(p, up, v, a);
         }
     }
     return 0;
@@ -1217,6 +1436,13 @@ static void pkg_release(struct pkg *p)
     free(p->pools.v);
     free(p->grown.v);
     free(p->factories.v);
+    free(p->ranged.v);
+    free(p->sent.v);
+    free(p->made.v);
+    free(p->made_buf.v);
+    free(p->read.v);
+    free(p->handed.v);
+    free(p->closers.v);
 }
 
 static int lint_pkg(struct pkg *p)
@@ -1224,6 +1450,13 @@ static int lint_pkg(struct pkg *p)
     for (uint32_t i = 0; i < p->files_nr && !p->err; i++) {
         p->f = &p->files[i];
         int rc = walk(p, p->files[i].root, 0, facts, NULL);
+        if (rc < 0) {
+            p->err = rc;
+        }
+    }
+    for (uint32_t i = 0; i < p->files_nr && !p->err && (p->sent.nr || p->ranged.nr); i++) {
+        p->f = &p->files[i];
+        int rc = walk(p, p->files[i].root, 0, uses, NULL);
         if (rc < 0) {
             p->err = rc;
         }
@@ -1578,77 +1811,166 @@ static int same_func(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
+/* The name of a closure of fn: "fn.func2", "fn.func1.3". */
+static int closure_of(const char *x, const char *fn)
+{
+    size_t n = strlen(fn);
+    return fn[0] && strncmp(x, fn, n) == 0 && strncmp(x + n, ".func", 5) == 0;
+}
+
+/* 1 when the runtime's name ends in a closure number (".func3", ".func1.2"). */
+static int is_closure_name(const char *fn)
+{
+    const char *d = strstr(fn, ".func");
+    if (!d) {
+        return 0;
+    }
+    for (const char *p = d + 5; *p; p++) {
+        if (!isdigit((unsigned char)*p) && *p != '.') {
+            return 0;
+        }
+    }
+    return isdigit((unsigned char)d[5]);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* One lint per package directory the findings of one analysis point into. */
+struct dirlint {
+    char dir[PATH_MAX];
+    struct gm_lint l;
+};
+struct dirlints {
+    struct dirlint *v;
+    uint32_t nr, alloc;
+};
+
+static void dirlints_release(struct dirlints *d)
+{
+    for (uint32_t k = 0; k < d->nr; k++) {
+        gm_lint_release(&d->v[k].l);
+    }
+    free(d->v);
+}
+
+/* The static finding that confirms a dump finding of kind in frame (or culprit) into *note:
+ * 1 when one was found, 0 when not, GM_ENOMEM. */
+static int confirm_one(struct dirlints *d, struct gm_source *src, const struct gm_stacks *stacks,
+                       const struct gm_finding_kind *kind, uint32_t frame, uint32_t culprit,
+                       struct gm_srcnote *note)
+{
+    if (frame == GM_NO_FRAME || !kind) {
+        return 0;
+    }
+    const char *df = gm_stacks_file(stacks, frame);
+    char local[PATH_MAX];
+    if (!gm_source_path(src, df, local, sizeof(local))) {
+        return 0;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof(dir), "%s", local);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = 0;
+    } else {
+        snprintf(dir, sizeof(dir), ".");
+    }
+    uint32_t k = 0;
+    while (k < d->nr && strcmp(d->v[k].dir, dir) != 0) {
+        k++;
+    }
+    if (k == d->nr) {
+        if (GM_RESERVE(d->v, d->alloc, d->nr + 1) < 0) {
+            return GM_ENOMEM;
+        }
+        snprintf(d->v[k].dir, sizeof(d->v[k].dir), "%s", dir);
+        gm_lint_init(&d->v[k].l);
+        d->nr++;
+        struct gm_lint_opts o = {.no_recurse = 1};
+        const char *one[] = {dir};
+        if (gm_lint_paths(&d->v[k].l, one, 1, &o, NULL) == GM_ENOMEM) {
+            return GM_ENOMEM;
+        }
+    }
+    const char *fn = gm_stacks_func(stacks, frame);
+    const char *cf = culprit != GM_NO_FRAME ? gm_stacks_func(stacks, culprit) : "";
+    uint32_t line = gm_stacks_get_frame(stacks, frame)->line;
+    const struct gm_lint *l = &d->v[k].l;
+    const struct gm_lint_finding *hit = NULL;
+    for (uint32_t j = 0; j < l->nr && !hit; j++) {
+        const struct gm_lint_finding *x = &l->v[j];
+        if (x->kind == kind && (same_func(x->function, fn) || same_func(x->function, cf))) {
+            hit = x;
+        }
+    }
+    /* a closure of the function (the worker whose Done a return skips, for the waiter) */
+    for (uint32_t j = 0; j < l->nr && !hit; j++) {
+        const struct gm_lint_finding *x = &l->v[j];
+        if (x->kind == kind && (closure_of(x->function, fn) || closure_of(x->function, cf))) {
+            hit = x;
+        }
+    }
+    /* an inlined closure: the runtime's name is the caller's, the position is the closure's */
+    for (uint32_t j = 0; j < l->nr && !hit; j++) {
+        const struct gm_lint_finding *x = &l->v[j];
+        if (x->kind == kind && is_closure_name(fn) && is_closure_name(x->function) &&
+            line >= x->fn_line && line <= x->fn_end &&
+            strcmp(base_name(x->file), base_name(df)) == 0) {
+            hit = x;
+        }
+    }
+    if (!hit) {
+        return 0;
+    }
+    /* named in the dump's terms (its directory, the static finding's file), so the report
+     * reads the same wherever the source was found */
+    const char *ds = strrchr(df, '/');
+    note->line = hit->line;
+    note->rule = hit->rule;
+    snprintf(note->file, sizeof(note->file), "%.*s%s", ds ? (int)(ds - df + 1) : 0, df,
+             base_name(hit->file));
+    return 1;
+}
+
 int gm_lint_confirm(struct gm_findings *fd, const struct gm_stacks *stacks, struct gm_source *src)
 {
-    /* one lint per package directory the findings point into */
-    struct dirlint {
-        char dir[PATH_MAX];
-        struct gm_lint l;
-    } *dirs = NULL;
-    uint32_t nd = 0, ad = 0;
+    struct dirlints d = {0};
     int rc = 0, confirmed = 0;
-    for (uint32_t i = 0; i < fd->nr && rc == 0; i++) {
+    for (uint32_t i = 0; i < fd->nr && rc >= 0; i++) {
         struct gm_finding *f = &fd->v[i];
-        if (f->user_frame == GM_NO_FRAME || !f->kind) {
-            continue;
-        }
-        char local[PATH_MAX];
-        if (!gm_source_path(src, gm_stacks_file(stacks, f->user_frame), local, sizeof(local))) {
-            continue;
-        }
-        char dir[PATH_MAX];
-        snprintf(dir, sizeof(dir), "%s", local);
-        char *slash = strrchr(dir, '/');
-        if (slash) {
-            *slash = 0;
-        } else {
-            snprintf(dir, sizeof(dir), ".");
-        }
-        uint32_t k = 0;
-        while (k < nd && strcmp(dirs[k].dir, dir) != 0) {
-            k++;
-        }
-        if (k == nd) {
-            if (GM_RESERVE(dirs, ad, nd + 1) < 0) {
-                rc = GM_ENOMEM;
-                break;
-            }
-            snprintf(dirs[nd].dir, sizeof(dirs[nd].dir), "%s", dir);
-            gm_lint_init(&dirs[nd].l);
-            struct gm_lint_opts o = {.no_recurse = 1};
-            const char *one[] = {dir};
-            int r = gm_lint_paths(&dirs[nd].l, one, 1, &o, NULL);
-            nd++;
-            if (r == GM_ENOMEM) {
-                rc = r;
-                break;
-            }
-        }
-        const char *fn = gm_stacks_func(stacks, f->user_frame);
-        const char *culprit = f->culprit != GM_NO_FRAME ? gm_stacks_func(stacks, f->culprit) : NULL;
-        const struct gm_lint *l = &dirs[k].l;
-        for (uint32_t j = 0; j < l->nr; j++) {
-            const struct gm_lint_finding *x = &l->v[j];
-            if (x->kind == f->kind &&
-                (same_func(x->function, fn) || same_func(x->function, culprit))) {
-                /* named in the dump's terms (its directory, the static finding's file), so
-                 * the report reads the same wherever the source was found */
-                const char *df = gm_stacks_file(stacks, f->user_frame);
-                const char *ds = strrchr(df, '/'), *base = strrchr(x->file, '/');
-                base = base ? base + 1 : x->file;
-                f->src_line = x->line;
-                f->src_rule = x->rule;
-                snprintf(f->src_file, sizeof(f->src_file), "%.*s%s", ds ? (int)(ds - df + 1) : 0,
-                         df, base);
-                confirmed++;
-                break;
-            }
-        }
+        rc = confirm_one(&d, src, stacks, f->kind, f->user_frame, f->culprit, &f->source);
+        confirmed += rc > 0;
     }
-    for (uint32_t k = 0; k < nd; k++) {
-        gm_lint_release(&dirs[k].l);
+    dirlints_release(&d);
+    return rc < 0 ? rc : confirmed;
+}
+
+int gm_lint_confirm_leak(struct gm_leak_result *res, const struct gm_gdump_set *set,
+                         struct gm_source *src)
+{
+    if (!res->leaks_nr || src->disabled) {
+        return 0;
     }
-    free(dirs);
+    free(res->notes);
+    res->notes = gm_xcalloc(res->leaks_nr, sizeof(*res->notes));
+    if (!res->notes) {
+        return GM_ENOMEM;
+    }
+    struct dirlints d = {0};
+    int rc = 0, confirmed = 0;
+    for (uint32_t i = 0; i < res->leaks_nr && rc >= 0; i++) {
+        struct gm_leak_row *r = &res->rows[i];
+        r->note = &res->notes[i];
+        gm_source_statement(&set->stacks, src, r->kind, r->user_frame, &res->notes[i]);
+        rc =
+            confirm_one(&d, src, &set->stacks, r->kind, r->user_frame, GM_NO_FRAME, &res->notes[i]);
+        confirmed += rc > 0;
+    }
+    dirlints_release(&d);
     return rc < 0 ? rc : confirmed;
 }
 

@@ -68,6 +68,7 @@ int gm_records_from_goroutines(const struct gm_gdump_set *set, const struct gm_f
         x->proven = g->proven;
         put_frame(x, &set->stacks, g->user_frame);
         snprintf(x->evidence, sizeof(x->evidence), "%s", g->why);
+        x->source = g->source;
         put_num(x, "min_minutes", g->min_minutes);
         put_num(x, "max_minutes", g->max_minutes);
         put_num(x, "wait_objects", g->objects);
@@ -89,6 +90,9 @@ int gm_records_from_leak(const struct gm_gdump_set *set, const struct gm_leak_re
         }
         x->count = l->snaps_nr ? row->counts[l->snaps_nr - 1] : 0;
         x->is_new = row->is_new;
+        if (row->note) {
+            x->source = *row->note;
+        }
         put_frame(x, &set->stacks, row->user_frame);
         snprintf(x->evidence, sizeof(x->evidence), "%llu -> %llu goroutine%s over %u snapshots",
                  (unsigned long long)(l->snaps_nr ? row->counts[0] : 0),

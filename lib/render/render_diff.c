@@ -1,5 +1,6 @@
 /* Terminal table and JSON for `gomedic diff`. */
 #include "gm/render_diff.h"
+#include "gm/render_goroutines.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -95,6 +96,9 @@ void gm_render_diff_table(struct gm_out *o, const struct gm_diff_report *r)
             }
             gm_out_puts(o, row->persistent > row->persistent_ids_nr ? ",...\n" : "\n");
         }
+        if (row->leak) {
+            gm_render_srcnote_text(o, r->paths, row->note);
+        }
         if (row->leak && row->kind) {
             gm_out_printf(o, "%-44s fix: %s\n", "", row->kind->fix);
         }
@@ -162,8 +166,10 @@ void gm_render_diff_json(struct gm_out *o, const struct gm_diff_report *r)
                 gm_out_printf(o, "%s%llu", k ? "," : "",
                               (unsigned long long)row->persistent_ids[k]);
             }
-            gm_out_printf(o, "],\"new\":%s,\"ignored\":%s}", row->is_new ? "true" : "false",
+            gm_out_printf(o, "],\"new\":%s,\"ignored\":%s", row->is_new ? "true" : "false",
                           row->ignored ? "true" : "false");
+            gm_render_srcnote_json(o, r->paths, row->note);
+            gm_out_puts(o, "}");
         }
     }
     gm_out_puts(o, "]}");

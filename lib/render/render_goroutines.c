@@ -181,14 +181,7 @@ static void print_findings(struct gm_out *o, const struct gm_goroutines_report *
                 gm_out_puts(o, "(created them)\n");
             }
         }
-        if (f->said[0]) {
-            gm_out_printf(o, "%-44s source: %s\n", "", f->said);
-        }
-        if (f->src_line) {
-            gm_out_printf(o, "%-44s confirmed by the source: %s:%u (gomedic lint, %s)\n", "",
-                          gm_paths_show(r->paths, f->src_file, GM_FRAME_USER), f->src_line,
-                          f->src_rule ? f->src_rule : "");
-        }
+        gm_render_srcnote_text(o, r->paths, &f->source);
         gm_out_printf(o, "%-44s fix: %s\n", "", gm_finding_fix(f));
     }
     if (shown == 0) {
@@ -465,22 +458,7 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
         } else {
             gm_out_puts(o, "null");
         }
-        gm_out_puts(o, ",\"statement\":");
-        if (f->said[0]) {
-            gm_out_json_cstr(o, f->said);
-        } else {
-            gm_out_puts(o, "null");
-        }
-        gm_out_puts(o, ",\"source\":");
-        if (f->src_line) {
-            gm_out_puts(o, "{\"file\":");
-            gm_out_json_cstr(o, gm_paths_show(r->paths, f->src_file, GM_FRAME_USER));
-            gm_out_printf(o, ",\"line\":%u,\"rule\":", f->src_line);
-            gm_out_json_cstr(o, f->src_rule ? f->src_rule : "");
-            gm_out_puts(o, "}");
-        } else {
-            gm_out_puts(o, "null");
-        }
+        gm_render_srcnote_json(o, r->paths, &f->source);
         gm_out_puts(o, ",\"goroutine_ids\":");
         json_ids(o, f->ids, f->ids_nr);
         gm_out_puts(o, ",\"stack\":");
@@ -516,4 +494,41 @@ void gm_render_goroutines_json(struct gm_out *o, const struct gm_goroutines_repo
         gm_out_puts(o, "}");
     }
     gm_out_puts(o, "]}");
+}
+
+void gm_render_srcnote_text(struct gm_out *o, const struct gm_paths *paths,
+                            const struct gm_srcnote *n)
+{
+    if (!n) {
+        return;
+    }
+    if (n->said[0]) {
+        gm_out_printf(o, "%-44s source: %s\n", "", n->said);
+    }
+    if (n->line) {
+        gm_out_printf(o, "%-44s confirmed by the source: %s:%u (gomedic lint, %s)\n", "",
+                      gm_paths_show(paths, n->file, GM_FRAME_USER), n->line,
+                      n->rule ? n->rule : "");
+    }
+}
+
+void gm_render_srcnote_json(struct gm_out *o, const struct gm_paths *paths,
+                            const struct gm_srcnote *n)
+{
+    gm_out_puts(o, ",\"statement\":");
+    if (n && n->said[0]) {
+        gm_out_json_cstr(o, n->said);
+    } else {
+        gm_out_puts(o, "null");
+    }
+    gm_out_puts(o, ",\"source\":");
+    if (n && n->line) {
+        gm_out_puts(o, "{\"file\":");
+        gm_out_json_cstr(o, gm_paths_show(paths, n->file, GM_FRAME_USER));
+        gm_out_printf(o, ",\"line\":%u,\"rule\":", n->line);
+        gm_out_json_cstr(o, n->rule ? n->rule : "");
+        gm_out_puts(o, "}");
+    } else {
+        gm_out_puts(o, "null");
+    }
 }

@@ -39,6 +39,7 @@ simple=(
 	io-wait syscall healthy_pool healthy_http healthy_periodic recursive-rlock
 	context-not-propagated pipe-leak mutex-leaked healthy_timeout
 	http-transport-per-request lock-order-locals middleware-context healthy_middleware
+	inlined-closure
 )
 printf '%s\n' "${simple[@]}" |
 	xargs -P 4 -I{} bash -c 'set -e; GOMEDIC_FORMS_DIR="$2" GOMEDIC_FORMS_NAME={} "$1/{}" > "$2/y_{}.txt" 2> "$3/{}.stderr"' _ "$bin" "$out" "$tmp"

@@ -267,3 +267,79 @@ Test(lint, blocking_statement_from_the_tree)
     gm_gofile_close(&f);
     gm_go_release(&g);
 }
+
+Test(lint, close_on_every_path_of_the_producer)
+{
+    const char *skip = "package db\n"
+                       "func produce(xs []int, out chan<- int) {\n"
+                       "\tfor _, x := range xs {\n"
+                       "\t\tif x < 0 { return }\n"
+                       "\t\tout <- x\n"
+                       "\t}\n"
+                       "\tclose(out)\n"
+                       "}\n"
+                       "func consume(c chan int) { for range c {} }\n";
+    cr_expect_eq(lint_one(skip, "range-never-closed", 19), 1, "the return skips close(out)");
+    const char *closes = "package db\n"
+                         "func produce(xs []int, out chan<- int) {\n"
+                         "\tfor _, x := range xs {\n"
+                         "\t\tif x < 0 { close(out); return }\n"
+                         "\t\tout <- x\n"
+                         "\t}\n"
+                         "\tclose(out)\n"
+                         "}\n";
+    cr_expect_eq(lint_one(closes, "range-never-closed", 19), 0, "closed on the way out");
+    const char *handed = "package db\n"
+                         "func produce(out chan<- int) { defer close(out); out <- 1 }\n"
+                         "func run() int { c := make(chan int); go produce(c); n := 0\n"
+                         "\tfor v := range c { n += v }\n"
+                         "\treturn n }\n";
+    cr_expect_eq(lint_one(handed, NULL, 19), 0, "ranged over a channel a callee closes");
+}
+
+Test(lint, body_closed_on_every_path)
+{
+    const char *skip = "package db\nimport \"net/http\"\n"
+                       "func get(c *http.Client) (int, error) {\n"
+                       "\tresp, err := c.Get(\"http://x\")\n"
+                       "\tif err != nil { return 0, err }\n"
+                       "\tif resp.StatusCode != 200 { return 0, nil }\n"
+                       "\tresp.Body.Close()\n"
+                       "\treturn resp.StatusCode, nil\n"
+                       "}\n";
+    cr_expect_eq(lint_one(skip, "http-client-body-leak", 19), 1, "the status return skips it");
+    const char *ok = "package db\nimport \"net/http\"\n"
+                     "func get(c *http.Client) (int, error) {\n"
+                     "\tresp, err := c.Get(\"http://x\")\n"
+                     "\tif err != nil { return 0, err }\n"
+                     "\tresp.Body.Close()\n"
+                     "\treturn resp.StatusCode, nil\n"
+                     "}\n";
+    cr_expect_eq(lint_one(ok, "http-client-body-leak", 19), 0, "only the error check returns");
+}
+
+Test(lint, send_nobody_receives)
+{
+    const char *bug = "package db\n"
+                      "type N struct{ c chan int }\n"
+                      "func New() *N { return &N{c: make(chan int)} }\n"
+                      "func (n *N) put(v int) { n.c <- v }\n";
+    cr_expect_eq(lint_one(bug, "chan-send-blocked", 19), 1);
+    const char *recv = "package db\n"
+                       "type N struct{ c chan int }\n"
+                       "func New() *N { return &N{c: make(chan int)} }\n"
+                       "func (n *N) put(v int) { n.c <- v }\n"
+                       "func (n *N) get() int { return <-n.c }\n";
+    cr_expect_eq(lint_one(recv, "chan-send-blocked", 19), 0, "received");
+    const char *handed = "package db\n"
+                         "type N struct{ c chan int }\n"
+                         "func New() *N { return &N{c: make(chan int)} }\n"
+                         "func (n *N) put(v int) { n.c <- v }\n"
+                         "func (n *N) C() <-chan int { return n.c }\n";
+    cr_expect_eq(lint_one(handed, "chan-send-blocked", 19), 0, "handed out: read elsewhere");
+    const char *exported = "package db\n"
+                           "type N struct{ C chan int }\n"
+                           "func New() *N { return &N{C: make(chan int)} }\n"
+                           "func (n *N) put(v int) { n.C <- v }\n";
+    cr_expect_eq(lint_one(exported, "chan-send-blocked", 19), 0, "another package may read it");
+}

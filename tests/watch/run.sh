@@ -27,7 +27,9 @@ check() { # NAME LOGFILE CMD...: the command must succeed
   if "$@"; then ok "$name"; else bad "$name" "$log"; fi
 }
 
-(cd examples/leaky && GOFLAGS=-mod=mod "$GO" build -o "$tmp/leaky" .) &&
+# -trimpath: its dumps print module paths (example.com/leaky/main.go), which only the source
+# root's go.mod resolves
+(cd examples/leaky && GOFLAGS=-mod=mod "$GO" build -trimpath -o "$tmp/leaky" .) &&
   (cd tests/watch/badtarget && GOFLAGS=-mod=mod "$GO" build -o "$tmp/badtarget" .) || {
   echo "watch: cannot build the test programs with $GO"; echo "watch: 0 passed, 1 failed"; exit 1
 }
@@ -91,7 +93,7 @@ w6=$!
 watch lim 25s --window 8s --cpu-seconds 0 --max-goroutines 100 --max-rss 1M --config "$tmp/rss.ini" \
   "lim=$(cat "$tmp/lim.url")" &
 w7=$!
-watch leak 50s "svc=$(cat "$tmp/leak.url")" &
+watch leak 50s --source-root examples/leaky "svc=$(cat "$tmp/leak.url")" &
 w1=$!
 watch healthy 55s "svc=$(cat "$tmp/healthy.url")" &
 w2=$!
@@ -142,6 +144,16 @@ check "leak: one goroutine trigger" "$tmp/leak.json" [ "$(events leak trigger ru
 check "leak: one heap trigger" "$tmp/leak.json" [ "$(events leak trigger rule=heap-growth)" = 1 ]
 check "leak: chan-send-blocked in main.(*Notifier).notify" "$tmp/leak.json" \
   grep -q '"event": "finding".*"id": "chan-send-blocked".*"function": "main.(\*Notifier).notify"' "$tmp/leak.json"
+check "leak: the finding confirmed by the source (source root, -trimpath paths)" "$tmp/leak.json" python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+ok = [e for e in ev if e.get("event") == "finding" and e.get("id") == "chan-send-blocked" and
+      e.get("source", {}).get("rule") == "send-unreceived" and e["source"]["line"] == 42]
+sys.exit(0 if ok else 1)' "$tmp/leak.json"
+check "leak: no source keys on findings the source does not confirm" "$tmp/leak.json" python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(any(e.get("event") == "finding" and e.get("id") == "heap-growth" and "source" in e for e in ev))' "$tmp/leak.json"
 check "leak: heap-growth finding" "$tmp/leak.json" \
   grep -q '"event": "finding".*"id": "heap-growth".*"function": "main\.' "$tmp/leak.json"
 check "leak: debug=2, heap, cpu and trace captured" "$tmp/leak.json" \
@@ -172,6 +184,12 @@ files=$(sqlite3 "$tmp/leak.db" "select path from captures where kind='goroutine'
 # shellcheck disable=SC2086
 "$bin" diff $files > "$tmp/diff.txt" 2>&1
 check "captured profiles: gomedic diff names the leak" "$tmp/diff.txt" grep -q "chan-send-blocked" "$tmp/diff.txt"
+check "captured profiles: -trimpath paths unresolved without the source root" "$tmp/diff.txt" \
+  sh -c "! grep -q 'confirmed by the source' '$tmp/diff.txt'"
+# shellcheck disable=SC2086
+"$bin" diff --source-root examples/leaky $files > "$tmp/diffsrc.txt" 2>&1
+check "captured profiles: diff --source-root confirms the leak by the source" "$tmp/diffsrc.txt" \
+  grep -q "confirmed by the source: leaky/main.go:42 (gomedic lint, send-unreceived)" "$tmp/diffsrc.txt"
 dbg2=$(sqlite3 "$tmp/leak.db" "select path from captures where kind='goroutine-debug2'")
 check "captured debug=2: gomedic goroutines reads it" "" "$bin" goroutines --no-buckets "$dbg2" > /dev/null
 

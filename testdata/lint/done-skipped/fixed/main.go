@@ -26,5 +26,8 @@ func main() {
 		go b.worker(i)
 	}
 	b.wg.Wait()
-	fmt.Println(len(b.out))
+	close(b.out)
+	for v := range b.out {
+		fmt.Println(v)
+	}
 }

@@ -26,5 +26,5 @@ func main() {
 	p := &Pipeline{items: make(chan int), done: make(chan int)}
 	go p.consume()
 	p.produce(10)
-	fmt.Println("produced")
+	fmt.Println(<-p.done) // never comes: consume is still ranging
 }

@@ -1,0 +1,1 @@
+goroutines --no-buckets testdata/goroutine/y_inlined-closure.txt
