@@ -741,6 +741,8 @@ static uint32_t emit_records(struct watcher *w, struct target *t, enum rule rule
             gm_out_json_cstr(&e.o, r->source.file);
             gm_out_printf(&e.o, ", \"line\": %u, \"rule\": ", r->source.line);
             gm_out_json_cstr(&e.o, r->source.rule ? r->source.rule : "");
+            gm_out_puts(&e.o, ", \"message\": ");
+            gm_out_json_cstr(&e.o, r->source.what);
             gm_out_puts(&e.o, "}");
             snprintf(confirmed, sizeof(confirmed), " (confirmed by the source: %s:%u, %s)",
                      r->source.file, r->source.line, r->source.rule ? r->source.rule : "");

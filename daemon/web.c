@@ -334,6 +334,35 @@ struct rows {
     int n;
 };
 
+/* What the source says of a finding event (its "statement" and "source" members, present
+ * when the target has a source root), under its evidence. */
+static void source_note(FILE *f, const cJSON *j)
+{
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(j, "statement");
+    if (cJSON_IsString(st) && st->valuestring[0]) {
+        fputs("<br><small class=\"statement\">source: ", f);
+        html_escape(f, st->valuestring);
+        fputs("</small>", f);
+    }
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(j, "source");
+    const cJSON *file = cJSON_GetObjectItemCaseSensitive(src, "file");
+    const cJSON *line = cJSON_GetObjectItemCaseSensitive(src, "line");
+    const cJSON *rule = cJSON_GetObjectItemCaseSensitive(src, "rule");
+    if (cJSON_IsString(file) && cJSON_IsNumber(line) && cJSON_IsString(rule)) {
+        fputs("<br><small class=\"confirmed\">confirmed by the source: ", f);
+        html_escape(f, file->valuestring);
+        fprintf(f, ":%lld (gomedic lint, ", (long long)line->valuedouble);
+        html_escape(f, rule->valuestring);
+        fputs(")", f);
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(src, "message");
+        if (cJSON_IsString(msg) && msg->valuestring[0]) {
+            fputs(": ", f);
+            html_escape(f, msg->valuestring);
+        }
+        fputs("</small>", f);
+    }
+}
+
 static int event_row(void *ctx, int64_t t_ms, const char *target, const char *event,
                      const char *json)
 {
@@ -355,6 +384,7 @@ static int event_row(void *ctx, int64_t t_ms, const char *target, const char *ev
             fputs(" ", r->f);
         }
     }
+    source_note(r->f, j);
     const cJSON *cap = cJSON_GetObjectItemCaseSensitive(j, "capture");
     if (cJSON_IsNumber(cap)) {
         fprintf(r->f, "<a href=\"/captures/%lld\">capture %lld</a>", (long long)cap->valuedouble,
@@ -461,6 +491,7 @@ static int finding_row(void *ctx, const char *json)
     html_escape(r->f, v[3]);
     fputs("</small></td><td>", r->f);
     html_escape(r->f, v[4]);
+    source_note(r->f, j);
     fputs("</td><td>", r->f);
     html_escape(r->f, v[5]);
     fputs("</td></tr>\n", r->f);

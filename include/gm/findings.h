@@ -25,12 +25,13 @@
  *          range's channel): gm_source_statement(); "" when nothing was read
  *   line   the source confirms it (gm_lint_confirm*): a static finding of the same id in the
  *          same function (or the culprit, or a closure of it) at file:line, found by gomedic
- *          lint's rule; 0: not confirmed */
+ *          lint's rule, which says what it shows in what; 0: not confirmed */
 struct gm_srcnote {
     char said[400];
     uint32_t line;
     const char *rule;
     char file[256];
+    char what[320]; /* the static finding's message: what the source shows */
 };
 
 struct gm_finding {

@@ -506,9 +506,9 @@ void gm_render_srcnote_text(struct gm_out *o, const struct gm_paths *paths,
         gm_out_printf(o, "%-44s source: %s\n", "", n->said);
     }
     if (n->line) {
-        gm_out_printf(o, "%-44s confirmed by the source: %s:%u (gomedic lint, %s)\n", "",
-                      gm_paths_show(paths, n->file, GM_FRAME_USER), n->line,
-                      n->rule ? n->rule : "");
+        gm_out_printf(o, "%-44s confirmed by the source: %s:%u (gomedic lint, %s): %s\n", "",
+                      gm_paths_show(paths, n->file, GM_FRAME_USER), n->line, n->rule ? n->rule : "",
+                      n->what);
     }
 }
 
@@ -527,6 +527,8 @@ void gm_render_srcnote_json(struct gm_out *o, const struct gm_paths *paths,
         gm_out_json_cstr(o, gm_paths_show(paths, n->file, GM_FRAME_USER));
         gm_out_printf(o, ",\"line\":%u,\"rule\":", n->line);
         gm_out_json_cstr(o, n->rule ? n->rule : "");
+        gm_out_puts(o, ",\"message\":");
+        gm_out_json_cstr(o, n->what);
         gm_out_puts(o, "}");
     } else {
         gm_out_puts(o, "null");

@@ -180,6 +180,11 @@ async function capture(page) {
         check(`capture: the finding's row names ${f.fn}`, rows.some((t) => t.includes(f.id) && t.includes(f.fn)),
             short(rows.join(' | ')));
     }
+    if (f.id === 'chan-send-blocked') { // the daemon runs with --source-root examples/leaky
+        check('capture: the leak\'s row says the source confirms it (send-unreceived)',
+            rows.some((t) => t.includes(f.id) && /confirmed by the source: \S*main\.go:42 \(gomedic lint, send-unreceived\)/.test(t)),
+            short(rows.join(' | ')));
+    }
     const dl = await page.$eval('a#download', (a) => a.getAttribute('href')).catch(() => null);
     check('capture: a#download -> /captures/N/file', dl === `${u.pathname}/file`, dl);
     st.download = dl;

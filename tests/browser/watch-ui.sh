@@ -82,7 +82,7 @@ evil='x"<img src=x onerror=alert(1)>'
 printf '[target %s]\nurl = %s\n' "$evil" "$hurl" > "$tmp/evil.ini"
 
 "$bin" watch --interval 1s --window 12s --min-heap 4M --min-goroutines 40 --cpu-seconds 1 --listen 127.0.0.1:0 --db "$tmp/w.db" \
-  --json --for 100s --config "$tmp/evil.ini" "leaky=$lurl" "healthy=$hurl" > "$tmp/w.json" 2> "$tmp/w.err" &
+  --json --for 100s --source-root examples/leaky --config "$tmp/evil.ini" "leaky=$lurl" "healthy=$hurl" > "$tmp/w.json" 2> "$tmp/w.err" &
 pids+=($!)
 
 # the URL from {"event": "listening", "url": ...} on stdout

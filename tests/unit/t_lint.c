@@ -277,8 +277,7 @@ Test(lint, close_on_every_path_of_the_producer)
                        "\t\tout <- x\n"
                        "\t}\n"
                        "\tclose(out)\n"
-                       "}\n"
-                       "func consume(c chan int) { for range c {} }\n";
+                       "}\n";
     cr_expect_eq(lint_one(skip, "range-never-closed", 19), 1, "the return skips close(out)");
     const char *closes = "package db\n"
                          "func produce(xs []int, out chan<- int) {\n"
@@ -300,8 +299,8 @@ Test(lint, close_on_every_path_of_the_producer)
 Test(lint, body_closed_on_every_path)
 {
     const char *skip = "package db\nimport \"net/http\"\n"
-                       "func get(c *http.Client) (int, error) {\n"
-                       "\tresp, err := c.Get(\"http://x\")\n"
+                       "func get(client *http.Client) (int, error) {\n"
+                       "\tresp, err := client.Get(\"http://x\")\n"
                        "\tif err != nil { return 0, err }\n"
                        "\tif resp.StatusCode != 200 { return 0, nil }\n"
                        "\tresp.Body.Close()\n"
@@ -309,8 +308,8 @@ Test(lint, body_closed_on_every_path)
                        "}\n";
     cr_expect_eq(lint_one(skip, "http-client-body-leak", 19), 1, "the status return skips it");
     const char *ok = "package db\nimport \"net/http\"\n"
-                     "func get(c *http.Client) (int, error) {\n"
-                     "\tresp, err := c.Get(\"http://x\")\n"
+                     "func get(client *http.Client) (int, error) {\n"
+                     "\tresp, err := client.Get(\"http://x\")\n"
                      "\tif err != nil { return 0, err }\n"
                      "\tresp.Body.Close()\n"
                      "\treturn resp.StatusCode, nil\n"
