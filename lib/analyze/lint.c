@@ -1958,6 +1958,9 @@ int gm_lint_confirm(struct gm_findings *fd, const struct gm_stacks *stacks, stru
         confirmed += rc > 0;
     }
     dirlints_release(&d);
+    if (rc >= 0 && src->nomem) {
+        rc = GM_ENOMEM; /* a statement could not be read: not reported as if it were absent */
+    }
     return rc < 0 ? rc : confirmed;
 }
 
@@ -1983,6 +1986,9 @@ int gm_lint_confirm_leak(struct gm_leak_result *res, const struct gm_gdump_set *
         confirmed += rc > 0;
     }
     dirlints_release(&d);
+    if (rc >= 0 && src->nomem) {
+        rc = GM_ENOMEM; /* a statement could not be read: not reported as if it were absent */
+    }
     return rc < 0 ? rc : confirmed;
 }
 
