@@ -22,6 +22,7 @@ struct opts {
     int json, sarif, tests, vendor;
     const char *out, *color, *dump;
     int min_sev;
+    long threads;
     struct gm_fail_policy fail;
 };
 
@@ -37,6 +38,10 @@ static const struct cli_opt options[] = {
                    "their function now"),
     CLI_OPT_BOOL(0, "tests", &o.tests, "also read _test.go files"),
     CLI_OPT_BOOL(0, "vendor", &o.vendor, "also walk vendor/ and testdata/ directories"),
+    CLI_OPT_INT(0, "threads", &o.threads, "N",
+                "1: parse on one thread; 2: a second thread parses every other file of a "
+                "directory (default: 2 on two CPUs or more)",
+                0, 2, 0),
     CLI_OPT_FAIL(&o.fail, "SEV", "exit 1 if a finding is SEV or worse", GM_FAIL_SEVERITY),
     CLI_OPT_END,
 };
@@ -49,7 +54,10 @@ static int run(int argc, char **argv, int first)
     }
     struct gm_lint l;
     gm_lint_init(&l);
-    struct gm_lint_opts lo = {.tests = o.tests, .vendor = o.vendor};
+    /* the allocation-failure tests (GM_FAIL_ALLOC_AT) need one deterministic order */
+    struct gm_lint_opts lo = {.tests = o.tests,
+                              .vendor = o.vendor,
+                              .threads = getenv("GM_FAIL_ALLOC_AT") ? 1 : (int)o.threads};
     struct gm_diag d;
     memset(&d, 0, sizeof(d));
     int r = gm_lint_paths(&l, (const char *const *)(argv + first), (size_t)(argc - first), &lo, &d);

@@ -5,7 +5,9 @@
 #     trace fixture, and a trace of bench/gen-trace written by each Go found (GO119 and
 #     GO126, default Debian's 1.19 and the go on PATH: 6 MB, v2 in two generations or
 #     more; many blocks and barriers), against the plain build with --threads 1: report,
-#     JSON and page.
+#     JSON and page;
+#   - gomedic lint --threads 2 parses on two threads: testdata/lint, testdata/gen, the Go
+#     1.19 standard library's net and crypto, against --threads 1.
 # Same output and no report.
 #   tests/tsan.sh [PLAIN_GOMEDIC [TSAN_GOMEDIC]]
 set -u
@@ -75,6 +77,19 @@ for t in "${traces[@]}"; do
   "$tsan" trace --threads 2 --html "$tmp/b.html" "$t" >/dev/null 2>"$tmp/err2"
   same "trace --html $t" "$(cat "$tmp/a.html" "$tmp/err1" 2>/dev/null)" \
     "$(cat "$tmp/b.html" "$tmp/err2" 2>/dev/null)"
+done
+# gomedic lint --threads 2 parses every other file of a directory on a second thread: the
+# lint programs, the fixture programs and the standard library's net (one directory of over
+# a hundred files, its subdirectories) and crypto, against --threads 1
+goroot=$(GOTOOLCHAIN=local "${GO119:-/usr/lib/go-1.19/bin/go}" env GOROOT 2>/dev/null || true)
+for d in testdata/lint testdata/gen ${goroot:+"$goroot/src/net" "$goroot/src/crypto"}; do
+  for mode in "" "--json"; do
+    # shellcheck disable=SC2086
+    want=$("$plain" lint --threads 1 $mode "$d" 2>&1)
+    # shellcheck disable=SC2086
+    got=$("$tsan" lint --threads 2 $mode "$d" 2>&1)
+    same "lint $mode $d" "$want" "$got"
+  done
 done
 echo "tsan: $pass passed, $fail failed"
 [ $fail -eq 0 ]

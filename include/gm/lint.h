@@ -54,6 +54,8 @@ struct gm_lint_opts {
     int tests;      /* also read _test.go files */
     int vendor;     /* also walk vendor/ and testdata/ directories */
     int no_recurse; /* a directory is one package: its subdirectories are not walked */
+    int threads;    /* 2: a directory's files are parsed by two threads; 1: one; 0: two when
+                       there are two CPUs or more */
     const struct gm_limits *lim;
 };
 

@@ -7,11 +7,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "gm/banned.h" /* last: bans unsafe calls in this file */
 
 /* ---- small helpers ---------------------------------------------------------------------- */
@@ -116,6 +118,14 @@ static struct gm_str last_ident(struct gm_str s)
 
 /* ---- the package being linted ----------------------------------------------------------- */
 
+struct pending {
+    struct {
+        TSNode n;
+        uint32_t file; /* index in pkg.files */
+    } * v;
+    uint32_t nr, alloc;
+};
+
 struct pkg {
     struct gm_go *g;
     struct gm_gofile *files;
@@ -125,32 +135,41 @@ struct pkg {
     struct gm_lint *out;
     int err;
     /* facts of the whole package (phase 1) */
-    struct names closed;       /* close(X): the last identifier of X */
-    struct names chans;        /* identifiers declared or made as channels */
-    struct names signalled;    /* X.Signal() / X.Broadcast() */
-    struct names conds;        /* sync.NewCond / sync.Cond values */
-    struct names waitgroups;   /* X.Wait() / X.Done() on sync.WaitGroup-looking values */
-    struct names started;      /* functions and methods started by a go statement: go x.run() */
-    struct names started_any;  /* the same, from anywhere (started: outside main.main, init) */
-    struct names maps;         /* struct fields and package-level variables of map type */
-    struct names deleted;      /* delete(X, k), clear(X) */
-    struct names reset;        /* X = make(map..) / X = map..{} outside constructors */
-    struct names pools;        /* sync.Pool values */
-    struct names grown;        /* maps already reported */
-    struct names factories;    /* functions whose result is used for one request at once:
-                                  x.newClient().Get(..) */
-    struct names ranged;       /* for range X: the last identifier of X */
-    struct names sent;         /* X <- v: the last identifier of X */
-    struct names made;         /* channels this package makes: X := make(chan ..), X: make(..) */
-    struct names made_buf;     /* ... with a buffer */
-    struct names read;         /* of the sent: received, ranged over, handed on, returned */
-    struct names handed;       /* of the ranged: passed to a function that closes it */
-    struct names closers;      /* functions that close a channel parameter: produce(.., out) */
+    struct names closed;      /* close(X): the last identifier of X */
+    struct names chans;       /* identifiers declared or made as channels */
+    struct names signalled;   /* X.Signal() / X.Broadcast() */
+    struct names conds;       /* sync.NewCond / sync.Cond values */
+    struct names waitgroups;  /* X.Wait() / X.Done() on sync.WaitGroup-looking values */
+    struct names started;     /* functions and methods started by a go statement: go x.run() */
+    struct names started_any; /* the same, from anywhere (started: outside main.main, init) */
+    struct names maps;        /* struct fields and package-level variables of map type */
+    struct names deleted;     /* delete(X, k), clear(X) */
+    struct names reset;       /* X = make(map..) / X = map..{} outside constructors */
+    struct names pools;       /* sync.Pool values */
+    struct names grown;       /* maps already reported */
+    struct names factories;   /* functions whose result is used for one request at once:
+                                 x.newClient().Get(..) */
+    struct names ranged;      /* for range X: the last identifier of X */
+    struct names sent;        /* X <- v: the last identifier of X */
+    struct names made;        /* channels this package makes: X := make(chan ..), X: make(..) */
+    struct names made_buf;    /* ... with a buffer */
+    struct names read;        /* of the sent: received, ranged over, handed on, returned */
+    struct names handed;      /* of the ranged: passed to a function that closes it */
+    struct names closers;     /* functions that close a channel parameter: produce(.., out) */
+    struct pending pend_send, pend_range; /* judged after the rules walk (judge_deferred) */
+    struct visit {
+        const void *id; /* the node walk() hands its callback, and its symbol */
+        TSSymbol sym;
+    } * cur;
     const struct gm_gofile *f; /* the file being walked */
 };
 
 static int is(const struct pkg *p, TSNode n, enum gm_gk k)
 {
+    /* the node being visited: its symbol was read once by walk() */
+    if (n.id == p->cur->id && n.id) {
+        return p->cur->sym == p->g->sym[k];
+    }
     return gm_go_is(p->g, n, k);
 }
 static TSNode field(const struct pkg *p, TSNode n, enum gm_gf f)
@@ -255,7 +274,11 @@ static int walk(struct pkg *p, TSNode n, int no_closures, walk_fn f, void *ctx)
             if (no_closures && !ts_node_eq(cur, n) && is(p, cur, GK_FUNC_LITERAL)) {
                 down = 0;
             } else {
+                struct visit saved = *p->cur; /* a callback may walk a subtree itself */
+                p->cur->id = cur.id;
+                p->cur->sym = ts_node_symbol(cur);
                 rc = f(p, cur, ctx);
+                *p->cur = saved;
                 if (rc < 0) {
                     break;
                 }
@@ -811,25 +834,25 @@ static void rule_unbuffered_senders(struct pkg *p, TSNode fn, struct gm_str ch, 
     }
 }
 
-/* in each function: channels made here */
-static int chan_made_cb(struct pkg *p, TSNode n, void *ctx)
+/* ch := make(chan T) (unbuffered) in a function: the rules of its senders. The function is
+ * looked up only for such a statement (a parent walk costs). */
+static void chan_made(struct pkg *p, TSNode n)
 {
-    TSNode fn = *(TSNode *)ctx;
-    if (!is(p, n, GK_SHORT_VAR_DECLARATION) && !is(p, n, GK_ASSIGNMENT_STATEMENT)) {
-        return 0;
-    }
     TSNode l = field(p, n, GF_LEFT), r = field(p, n, GF_RIGHT);
+    TSNode fn = (TSNode){0};
     uint32_t nr = nkids(r);
     for (uint32_t i = 0; i < nr; i++) {
         int buf = 0;
         if (is_make_chan(p, nkid(r, i), &buf) && !buf) {
             TSNode name = nkid(l, i);
-            if (is(p, name, GK_IDENTIFIER)) {
+            if (ts_node_is_null(fn)) {
+                fn = enclosing(p, n);
+            }
+            if (is(p, name, GK_IDENTIFIER) && !ts_node_is_null(fn)) {
                 rule_unbuffered_senders(p, fn, text(p, name), n);
             }
         }
     }
-    return 0;
 }
 
 /* Every path: the first return in statements [from, to) of block that leaves without `want`
@@ -1077,10 +1100,86 @@ static void endless_loop(struct pkg *p, TSNode body, TSNode site)
     }
 }
 
+/* A node whose rule needs the facts of the whole rules walk (how the package uses its
+ * channels): kept with its file, judged by judge_deferred after the walk. */
+static void defer(struct pkg *p, struct pending *v, TSNode n)
+{
+    if (p->err || GM_RESERVE(v->v, v->alloc, v->nr + 1) < 0) {
+        p->err = p->err ? p->err : GM_ENOMEM;
+        return;
+    }
+    v->v[v->nr].n = n;
+    v->v[v->nr].file = (uint32_t)(p->f - p->files);
+    v->nr++;
+}
+
+/* chan-send-blocked (send-unreceived): a send on a channel the package makes and never reads. */
+static void send_unreceived(struct pkg *p, TSNode n)
+{
+    TSNode ch = field(p, n, GF_CHANNEL);
+    struct gm_str x = last_ident(text(p, ch));
+    int buf = names_has(&p->made_buf, x);
+    if (!x.len || isupper((unsigned char)x.p[0]) || (!buf && !names_has(&p->made, x)) ||
+        names_has(&p->read, x)) {
+        return;
+    }
+    /* a buffer may hold every value sent: then nothing blocks */
+    report(p, "chan-send-blocked", buf ? GM_SEV_LOW : GM_SEV_HIGH, "send-unreceived", n,
+           (TSNode){0},
+           "sends on %.*s, which no code of this package receives from (no receive, no range, "
+           "never handed on): %s",
+           (int)text(p, ch).len, text(p, ch).p,
+           buf ? "the sender blocks once its buffer is full (if more values are sent than it "
+                 "holds)"
+               : "the sender blocks forever at the first send");
+    refix(p, "receive from the channel where its values are wanted, or stop sending once the "
+             "receiver is gone (select on a done channel or ctx.Done())");
+}
+
+/* range-never-closed (range-unclosed): for range over a channel nothing closes, not even a
+ * function it is handed to. */
+static void range_unclosed(struct pkg *p, TSNode n)
+{
+    TSNode rc = (TSNode){0};
+    uint32_t nr = nkids(n);
+    for (uint32_t i = 0; i < nr; i++) {
+        if (is(p, nkid(n, i), GK_RANGE_CLAUSE)) {
+            rc = nkid(n, i);
+        }
+    }
+    TSNode right = field(p, rc, GF_RIGHT);
+    if (names_has(&p->handed, last_ident(text(p, right)))) {
+        return;
+    }
+    report(p, "range-never-closed", GM_SEV_HIGH, "range-unclosed", n, (TSNode){0},
+           "ranges over the channel %.*s, which no code of this package closes: the loop never "
+           "ends, it waits for the next value forever",
+           (int)text(p, right).len, text(p, right).p);
+    refix(p, "close the channel when its last value is sent (defer close(ch) in the producer), "
+             "or leave the loop on a done channel");
+}
+
+static void judge_deferred(struct pkg *p)
+{
+    for (uint32_t i = 0; i < p->pend_send.nr; i++) {
+        p->f = &p->files[p->pend_send.v[i].file];
+        send_unreceived(p, p->pend_send.v[i].n);
+    }
+    for (uint32_t i = 0; i < p->pend_range.nr; i++) {
+        p->f = &p->files[p->pend_range.v[i].file];
+        range_unclosed(p, p->pend_range.v[i].n);
+    }
+}
+
 /* The rules run on each node. */
 static int rules(struct pkg *p, TSNode n, void *ctx)
 {
-    (void)ctx;
+    if (is(p, n, GK_IDENTIFIER) || is(p, n, GK_FIELD_IDENTIFIER)) {
+        return uses(p, n, ctx) < 0 ? (p->err = GM_ENOMEM) : 0;
+    }
+    if (is(p, n, GK_SHORT_VAR_DECLARATION) || is(p, n, GK_ASSIGNMENT_STATEMENT)) {
+        chan_made(p, n); /* and on: an assignment may be what other rules look at */
+    }
     if (is(p, n, GK_BLOCK)) {
         rule_lock(p, n);
         return 0;
@@ -1090,7 +1189,6 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         if (ts_node_is_null(body)) {
             return 0;
         }
-        (void)walk(p, body, 1, chan_made_cb, &n);
         struct gm_str name = text(p, field(p, n, GF_NAME));
         int started = !is(p, n, GK_FUNC_LITERAL) && names_has(&p->started, name);
         if ((!is(p, n, GK_FUNC_LITERAL) && names_has(&p->started_any, name)) ||
@@ -1114,36 +1212,14 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         if (!ts_node_is_null(rc)) {
             TSNode right = field(p, rc, GF_RIGHT);
             struct gm_str x = last_ident(text(p, right));
-            if (x.len && names_has(&p->chans, x) && !names_has(&p->closed, x) &&
-                !names_has(&p->handed, x)) {
-                report(p, "range-never-closed", GM_SEV_HIGH, "range-unclosed", n, (TSNode){0},
-                       "ranges over the channel %.*s, which no code of this package closes: "
-                       "the loop never ends, it waits for the next value forever",
-                       (int)text(p, right).len, text(p, right).p);
-                refix(p, "close the channel when its last value is sent (defer close(ch) in "
-                         "the producer), or leave the loop on a done channel");
+            if (x.len && names_has(&p->chans, x) && !names_has(&p->closed, x)) {
+                defer(p, &p->pend_range, n); /* unless a callee closes it: judged at the end */
             }
         }
         return 0;
     }
     if (is(p, n, GK_SEND_STATEMENT) && !is(p, nparent(n), GK_COMMUNICATION_CASE)) {
-        TSNode ch = field(p, n, GF_CHANNEL);
-        struct gm_str x = last_ident(text(p, ch));
-        int buf = names_has(&p->made_buf, x);
-        if (x.len && !isupper((unsigned char)x.p[0]) && (buf || names_has(&p->made, x)) &&
-            !names_has(&p->read, x)) {
-            /* a buffer may hold every value sent: then nothing blocks */
-            report(p, "chan-send-blocked", buf ? GM_SEV_LOW : GM_SEV_HIGH, "send-unreceived", n,
-                   (TSNode){0},
-                   "sends on %.*s, which no code of this package receives from (no receive, no "
-                   "range, never handed on): %s",
-                   (int)text(p, ch).len, text(p, ch).p,
-                   buf ? "the sender blocks once its buffer is full (if more values are sent "
-                         "than it holds)"
-                       : "the sender blocks forever at the first send");
-            refix(p, "receive from the channel where its values are wanted, or stop sending "
-                     "once the receiver is gone (select on a done channel or ctx.Done())");
-        }
+        defer(p, &p->pend_send, n); /* judged when every use of the channel is known */
         return 0;
     }
     if (is(p, n, GK_SELECT_STATEMENT) && nkids(n) == 0) {
@@ -1443,6 +1519,8 @@ static void pkg_release(struct pkg *p)
     free(p->read.v);
     free(p->handed.v);
     free(p->closers.v);
+    free(p->pend_send.v);
+    free(p->pend_range.v);
 }
 
 static int lint_pkg(struct pkg *p)
@@ -1454,16 +1532,12 @@ static int lint_pkg(struct pkg *p)
             p->err = rc;
         }
     }
-    for (uint32_t i = 0; i < p->files_nr && !p->err && (p->sent.nr || p->ranged.nr); i++) {
-        p->f = &p->files[i];
-        int rc = walk(p, p->files[i].root, 0, uses, NULL);
-        if (rc < 0) {
-            p->err = rc;
-        }
-    }
     for (uint32_t i = 0; i < p->files_nr && !p->err; i++) {
         p->f = &p->files[i];
         (void)walk(p, p->files[i].root, 0, rules, NULL);
+    }
+    if (!p->err) {
+        judge_deferred(p);
     }
     p->out->packages++;
     return p->err;
@@ -1542,7 +1616,9 @@ int gm_lint_buffers(struct gm_lint *l, const char *pkgpath, unsigned go_minor,
     if (rc == 0) {
         char path[512];
         snprintf(path, sizeof(path), "%s", pkgpath && *pkgpath ? pkgpath : (n ? "main" : ""));
+        struct visit cur = {0};
         struct pkg p = {.g = &g,
+                        .cur = &cur,
                         .files = files,
                         .files_nr = (uint32_t)ok,
                         .pkgpath = path,
@@ -1567,9 +1643,35 @@ int gm_lint_buffers(struct gm_lint *l, const char *pkgpath, unsigned go_minor,
 struct walker {
     struct gm_lint *l;
     struct gm_go *g;
+    struct gm_go *g2; /* a second parser for a helper thread (o->threads 2), or NULL */
     const struct gm_lint_opts *o;
     struct gm_limits lim;
 };
+
+/* The files of a directory are parsed by two threads, each with its own parser, when there
+ * is a second one (every other file; results in their own slots, used in order after). */
+struct parsed {
+    int r;
+    struct gm_diag d;
+};
+struct parse_job {
+    struct gm_go *g;
+    char **paths;
+    struct gm_gofile *files;
+    struct parsed *res;
+    const struct gm_limits *lim;
+    uint32_t n, from, step;
+};
+
+static void *parse_files(void *arg)
+{
+    struct parse_job *j = arg;
+    for (uint32_t i = j->from; i < j->n; i += j->step) {
+        memset(&j->res[i].d, 0, sizeof(j->res[i].d));
+        j->res[i].r = gm_gofile_open(&j->files[i], j->g, j->paths[i], j->lim, &j->res[i].d);
+    }
+    return NULL;
+}
 
 static int is_go_file(const char *name, int tests)
 {
@@ -1592,21 +1694,50 @@ static int lint_files(struct walker *w, const char *dir, char **paths, uint32_t 
     if (!files) {
         return GM_ENOMEM;
     }
+    struct parsed *res = gm_xcalloc(n ? n : 1, sizeof(*res));
+    if (!res) {
+        free(files);
+        return GM_ENOMEM;
+    }
+    struct parse_job main_job = {w->g, paths, files, res, &w->lim, n, 0, 1};
+    struct parse_job helper = main_job;
+    pthread_t th;
+    int threaded = w->g2 && n >= 2;
+    if (threaded) {
+        main_job.step = helper.step = 2;
+        helper.from = 1;
+        helper.g = w->g2;
+        threaded = pthread_create(&th, NULL, parse_files, &helper) == 0;
+        if (!threaded) {
+            main_job.step = 1; /* no thread: this one parses them all */
+        }
+    }
+    parse_files(&main_job);
+    if (threaded) {
+        pthread_join(th, NULL);
+    }
     uint32_t ok = 0;
     int rc = 0;
     for (uint32_t i = 0; i < n; i++) {
-        struct gm_diag d;
-        memset(&d, 0, sizeof(d));
-        int r = gm_gofile_open(&files[ok], w->g, paths[i], &w->lim, &d);
+        int r = res[i].r;
+        if (r == 0 && rc < 0) {
+            gm_gofile_close(&files[i]); /* parsed, but an error came first */
+            continue;
+        }
+        if (rc < 0) {
+            continue;
+        }
         if (r == GM_ENOMEM) {
             rc = r;
-            break;
+            continue;
         }
         if (r < 0) {
-            if ((rc = warn(w->l, "%s: %s", paths[i], d.msg)) < 0) {
-                break;
-            }
+            rc = warn(w->l, "%s: %s", paths[i], res[i].d.msg);
             continue;
+        }
+        if (ok != i) {
+            files[ok] = files[i];
+            memset(&files[i], 0, sizeof(files[i]));
         }
         w->l->files++;
         w->l->lines += files[ok].lines;
@@ -1618,10 +1749,8 @@ static int lint_files(struct walker *w, const char *dir, char **paths, uint32_t 
                       paths[i], files[ok].errors, files[ok].errors == 1 ? "" : "s");
         }
         ok++;
-        if (rc < 0) {
-            break;
-        }
     }
+    free(res);
     /* files of several packages in one directory (package x and x_test, or a main with
      * //go:build ignore tools) are linted package by package */
     uint32_t done = 0;
@@ -1655,7 +1784,9 @@ static int lint_files(struct walker *w, const char *dir, char **paths, uint32_t 
             size_t pl = strlen(pkgpath);
             snprintf(pkgpath + pl, sizeof(pkgpath) - pl, "_test");
         }
+        struct visit cur = {0};
         struct pkg p = {.g = w->g,
+                        .cur = &cur,
                         .files = files + done,
                         .files_nr = k - done,
                         .pkgpath = pkgpath,
@@ -1742,9 +1873,16 @@ static int lint_dir(struct walker *w, const char *dir, int top)
 int gm_lint_paths(struct gm_lint *l, const char *const *paths, size_t n,
                   const struct gm_lint_opts *o, struct gm_diag *diag)
 {
-    struct gm_go g;
+    struct gm_go g, g2;
     GM_TRY(gm_go_init(&g, diag));
     struct walker w = {.l = l, .g = &g, .o = o};
+    int threads = o->threads;
+    if (threads == 0) {
+        threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+    }
+    if (threads > 1 && gm_go_init(&g2, NULL) == 0) {
+        w.g2 = &g2;
+    }
     if (o->lim) {
         w.lim = *o->lim;
     } else {
@@ -1795,6 +1933,9 @@ int gm_lint_paths(struct gm_lint *l, const char *const *paths, size_t n,
         }
     }
     gm_go_release(&g);
+    if (w.g2) {
+        gm_go_release(w.g2);
+    }
     if (rc == 0 && !found && n) {
         rc = gm_diag_set(diag, GM_EIO, 0, 0, "none of the paths exists");
     }
