@@ -118,6 +118,16 @@ static struct gm_str last_ident(struct gm_str s)
 
 /* ---- the package being linted ----------------------------------------------------------- */
 
+/* A producer whose return skips its close(ch) (close_skipped), for the range it feeds. */
+struct skipper {
+    struct gm_str fn;
+    uint32_t ret_line, close_line;
+};
+/* A ranged channel handed to a function that closes its channel parameter: produce(.., ch). */
+struct handoff {
+    struct gm_str ch, fn;
+};
+
 struct pending {
     struct {
         TSNode n;
@@ -156,6 +166,14 @@ struct pkg {
     struct names read;        /* of the sent: received, ranged over, handed on, returned */
     struct names handed;      /* of the ranged: passed to a function that closes it */
     struct names closers;     /* functions that close a channel parameter: produce(.., out) */
+    struct {
+        struct handoff *v;
+        uint32_t nr, alloc;
+    } handoffs; /* which ranged channel went to which closer */
+    struct {
+        struct skipper *v;
+        uint32_t nr, alloc;
+    } skippers;
     struct pending pend_send, pend_range; /* judged after the rules walk (judge_deferred) */
     struct visit {
         const void *id; /* the node walk() hands its callback, and its symbol */
@@ -551,6 +569,10 @@ static int uses(struct pkg *p, TSNode n, void *ctx)
     if (ranged && is(p, up, GK_ARGUMENT_LIST) && callee_of(p, nparent(up), &c) &&
         names_has(&p->closers, last_ident(c.full))) {
         GM_TRY(names_add(&p->handed, name)); /* the callee closes its parameter */
+        if (GM_RESERVE(p->handoffs.v, p->handoffs.alloc, p->handoffs.nr + 1) < 0) {
+            return GM_ENOMEM;
+        }
+        p->handoffs.v[p->handoffs.nr++] = (struct handoff){name, last_ident(c.full)};
     }
     if (!sent) {
         return 0;
@@ -855,11 +877,82 @@ static void chan_made(struct pkg *p, TSNode n)
     }
 }
 
+/* v appears in s as a value handed on: "return resp", "f(resp)", not "resp.StatusCode". */
+static int hands_on(struct gm_str s, struct gm_str v)
+{
+    for (size_t i = 0; v.len && i + v.len <= s.len; i++) {
+        if (memcmp(s.p + i, v.p, v.len) == 0 && (i == 0 || !ident_char(s.p[i - 1])) &&
+            (i + v.len == s.len || (!ident_char(s.p[i + v.len]) && s.p[i + v.len] != '.'))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* What return_skipping lets through besides `want` on the way. */
+struct skip_opts {
+    struct gm_str owner;   /* a return that hands this on passes it to its caller */
+    struct gm_str errname; /* an if testing this (the call's error) returns before it exists */
+};
+
+/* want is done on the way to n: in a node before it among its siblings, or before one of its
+ * ancestors among theirs, up to top (another case of a switch is another path: it is not
+ * before n on the way down). */
+static int on_the_way(struct pkg *p, TSNode n, TSNode top, const char *want)
+{
+    for (TSNode c = n, b = nparent(n); !ts_node_is_null(b) && !ts_node_eq(c, top);
+         c = b, b = nparent(b)) {
+        uint32_t nr = nkids(b);
+        for (uint32_t i = 0; i < nr; i++) {
+            TSNode k = nkid(b, i);
+            if (ts_node_eq(k, c)) {
+                break;
+            }
+            const char *type = ts_node_type(k);
+            size_t tl = strlen(type);
+            if (tl >= 5 && strcmp(type + tl - 5, "_case") == 0) {
+                continue; /* another case of a switch or select: another path */
+            }
+            if (str_has(text(p, k), want)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+struct retscan {
+    TSNode stmt_node; /* the statement scanned */
+    const char *want;
+    const struct skip_opts *so;
+    TSNode hit; /* the first return that skips want */
+};
+static int ret_cb(struct pkg *p, TSNode n, void *ctx)
+{
+    struct retscan *r = ctx;
+    if (!ts_node_is_null(r->hit) || !is(p, n, GK_RETURN_STATEMENT)) {
+        return 0;
+    }
+    /* want on the way (a statement before it in its own block or case, or in an enclosing
+     * one up to the statement scanned), or the return hands the value on: fine */
+    /* a return of the block itself passes when the block does want anywhere (the release
+     * handed over: a goroutine, a closure, a func value, a branch of an earlier if/else); so
+     * does one whose own text does it (return func() { mu.Unlock() }) */
+    if (on_the_way(p, n, r->stmt_node, r->want) || str_has(text(p, n), r->want) ||
+        (ts_node_eq(n, r->stmt_node) && str_has(text(p, nparent(n)), r->want)) ||
+        (r->so && hands_on(text(p, n), r->so->owner))) {
+        return 0;
+    }
+    r->hit = n;
+    return 0;
+}
+
 /* Every path: the first return in statements [from, to) of block that leaves without `want`
- * on its way (want earlier in the return's statement, or in the return's own block, counts),
- * or a null node; the scan stops at a statement (or defer) that does want. */
+ * on its way (want earlier in the return's statement, or in the return's own block, counts;
+ * so do so's exemptions), or a null node; the scan stops at a statement (or defer) that does
+ * want. Every return of a compound statement is looked at, closures excepted. */
 static TSNode return_skipping(struct pkg *p, TSNode block, uint32_t from, uint32_t to,
-                              const char *want)
+                              const char *want, const struct skip_opts *so)
 {
     for (uint32_t k = from; k < to; k++) {
         TSNode s = nkid(block, k);
@@ -868,14 +961,18 @@ static TSNode return_skipping(struct pkg *p, TSNode block, uint32_t from, uint32
             str_has(t, want)) {
             break;
         }
-        TSNode ret = s;
-        if (is(p, s, GK_RETURN_STATEMENT) || find(p, s, GK_RETURN_STATEMENT, NULL, &ret)) {
-            struct gm_str upto = t;
-            upto.len = ts_node_start_byte(ret) - ts_node_start_byte(s);
-            if (str_has(upto, want) || str_has(text(p, nparent(ret)), want)) {
-                continue;
-            }
-            return ret;
+        if (so && so->errname.len && is(p, s, GK_IF_STATEMENT) &&
+            hands_on(text(p, field(p, s, GF_CONDITION)), so->errname)) {
+            continue; /* if getErr != nil { return ... }: nothing to close yet */
+        }
+        struct retscan r = {.stmt_node = s, .want = want, .so = so};
+        if (is(p, s, GK_RETURN_STATEMENT)) {
+            (void)ret_cb(p, s, &r);
+        } else {
+            (void)walk(p, s, 1, ret_cb, &r);
+        }
+        if (!ts_node_is_null(r.hit)) {
+            return r.hit;
         }
     }
     return (TSNode){0};
@@ -902,9 +999,10 @@ static int chan_param(struct pkg *p, TSNode fn, struct gm_str name)
     return 0;
 }
 
-/* range-never-closed: a function that closes a channel some code ranges over (close(ch) as a
- * statement of its body, not deferred) returns before it on some path: the range never ends
- * after that return. */
+/* range-never-closed: a function that sends on a channel and closes it (close(ch) as a
+ * statement of its body, not deferred; a channel some code ranges over, or its own channel
+ * parameter) returns after its first send and before the close on some path: the range never
+ * ends after that return. The function is noted (skippers) for the range it feeds. */
 static void close_skipped(struct pkg *p, TSNode fn, TSNode body)
 {
     uint32_t nr = nkids(body);
@@ -917,10 +1015,23 @@ static void close_skipped(struct pkg *p, TSNode fn, TSNode body)
             (!names_has(&p->ranged, last_ident(text(p, x))) && !chan_param(p, fn, text(p, x)))) {
             continue;
         }
-        char want[256];
+        char want[256], send[256];
         snprintf(want, sizeof(want), "close(%.*s)", (int)text(p, x).len, text(p, x).p);
-        TSNode ret = return_skipping(p, body, 0, i, want);
+        snprintf(send, sizeof(send), "%.*s <-", (int)text(p, x).len, text(p, x).p);
+        /* a producer: it sends on the channel; the returns before its first send leave
+         * before the channel is in use (an argument check, a Close guard) */
+        uint32_t first = 0;
+        while (first < i && !find(p, nkid(body, first), GK_SEND_STATEMENT, send, NULL)) {
+            first++;
+        }
+        TSNode ret = first < i ? return_skipping(p, body, first, i, want, NULL) : (TSNode){0};
         if (!ts_node_is_null(ret)) {
+            if (GM_RESERVE(p->skippers.v, p->skippers.alloc, p->skippers.nr + 1) < 0) {
+                p->err = GM_ENOMEM;
+                return;
+            }
+            p->skippers.v[p->skippers.nr++] =
+                (struct skipper){text(p, field(p, fn, GF_NAME)), gm_go_line(ret), gm_go_line(st)};
             report(p, "range-never-closed", GM_SEV_HIGH, "close-skipped", ret, st,
                    "this return skips %s (line %u): on this path the channel stays open and "
                    "the range over it never ends",
@@ -933,8 +1044,8 @@ static void close_skipped(struct pkg *p, TSNode fn, TSNode body)
 }
 
 /* http-client-body-leak: resp.Body.Close() as a later statement of the block that got resp
- * (not deferred), with a return between them that skips it (the error check right after the
- * call excepted: resp is nil there). */
+ * (not deferred), with a return between them that skips it (a test of the call's error
+ * excepted: resp is nil there; and a return that hands resp on). */
 static void body_close_skipped(struct pkg *p, TSNode got, struct gm_str v, const char *want)
 {
     TSNode block = nparent(got);
@@ -954,12 +1065,10 @@ static void body_close_skipped(struct pkg *p, TSNode got, struct gm_str v, const
     if (closes == nr) {
         return;
     }
-    uint32_t from = at + 1;
-    if (from < closes && is(p, nkid(block, from), GK_IF_STATEMENT) &&
-        str_has_word(text(p, field(p, nkid(block, from), GF_CONDITION)), "err")) {
-        from++;
-    }
-    TSNode ret = return_skipping(p, block, from, closes, want);
+    /* the call's error tested (resp is nil there), resp returned or handed to a call that
+     * takes it over: not a skipped close */
+    struct skip_opts so = {.owner = v, .errname = text(p, nkid(field(p, got, GF_LEFT), 1))};
+    TSNode ret = return_skipping(p, block, at + 1, closes, want, &so);
     if (!ts_node_is_null(ret)) {
         report(p, "http-client-body-leak", GM_SEV_HIGH, "body-close-skipped", ret,
                nkid(block, closes),
@@ -998,7 +1107,7 @@ static void rule_lock(struct pkg *p, TSNode block)
         if (!unlocks) {
             continue;
         }
-        TSNode ret = return_skipping(p, block, i + 1, nr, want);
+        TSNode ret = return_skipping(p, block, i + 1, nr, want, NULL);
         if (!ts_node_is_null(ret)) {
             report(p, "mutex-wait", GM_SEV_HIGH, "lock-return-without-unlock", ret, st,
                    "this return leaves %.*s locked (%.*s() at line %u, %s() only later, "
@@ -1123,6 +1232,11 @@ static void send_unreceived(struct pkg *p, TSNode n)
         names_has(&p->read, x)) {
         return;
     }
+    /* out <- v on a parameter: the caller's channel (another of that name was made here) */
+    TSNode fn = enclosing(p, n);
+    if (is(p, ch, GK_IDENTIFIER) && !ts_node_is_null(fn) && chan_param(p, fn, x)) {
+        return;
+    }
     /* a buffer may hold every value sent: then nothing blocks */
     report(p, "chan-send-blocked", buf ? GM_SEV_LOW : GM_SEV_HIGH, "send-unreceived", n,
            (TSNode){0},
@@ -1148,7 +1262,25 @@ static void range_unclosed(struct pkg *p, TSNode n)
         }
     }
     TSNode right = field(p, rc, GF_RIGHT);
-    if (names_has(&p->handed, last_ident(text(p, right)))) {
+    struct gm_str x = last_ident(text(p, right));
+    if (names_has(&p->handed, x)) {
+        /* handed to a closer: a finding only when that closer skips its close on a path */
+        for (uint32_t i = 0; i < p->handoffs.nr; i++) {
+            for (uint32_t k = 0; k < p->skippers.nr; k++) {
+                const struct skipper *sk = &p->skippers.v[k];
+                if (str_eq(p->handoffs.v[i].ch, x) && str_eq(p->handoffs.v[i].fn, sk->fn)) {
+                    report(p, "range-never-closed", GM_SEV_HIGH, "close-skipped", n, (TSNode){0},
+                           "ranges over %.*s, which %.*s closes on some paths only (its return "
+                           "at line %u skips the close at line %u): after that return the loop "
+                           "never ends",
+                           (int)text(p, right).len, text(p, right).p, (int)sk->fn.len, sk->fn.p,
+                           sk->ret_line, sk->close_line);
+                    refix(p, "defer close(ch) as the producer's first statement, so every "
+                             "return closes it");
+                    return;
+                }
+            }
+        }
         return;
     }
     report(p, "range-never-closed", GM_SEV_HIGH, "range-unclosed", n, (TSNode){0},
@@ -1218,7 +1350,8 @@ static int rules(struct pkg *p, TSNode n, void *ctx)
         }
         return 0;
     }
-    if (is(p, n, GK_SEND_STATEMENT) && !is(p, nparent(n), GK_COMMUNICATION_CASE)) {
+    if (is(p, n, GK_SEND_STATEMENT) &&
+        !ts_node_eq(field(p, nparent(n), GF_COMMUNICATION), n)) { /* not a select's case */
         defer(p, &p->pend_send, n); /* judged when every use of the channel is known */
         return 0;
     }
@@ -1519,6 +1652,8 @@ static void pkg_release(struct pkg *p)
     free(p->read.v);
     free(p->handed.v);
     free(p->closers.v);
+    free(p->handoffs.v);
+    free(p->skippers.v);
     free(p->pend_send.v);
     free(p->pend_range.v);
 }
@@ -1962,7 +2097,10 @@ static int closure_of(const char *x, const char *fn)
 /* 1 when the runtime's name ends in a closure number (".func3", ".func1.2"). */
 static int is_closure_name(const char *fn)
 {
-    const char *d = strstr(fn, ".func");
+    const char *d = NULL;
+    for (const char *q = strstr(fn, ".func"); q; q = strstr(q + 1, ".func")) {
+        d = q; /* the last: "pkg.funcMap.func1" */
+    }
     if (!d) {
         return 0;
     }
@@ -2034,7 +2172,7 @@ static int confirm_one(struct dirlints *d, struct gm_source *src, const struct g
         snprintf(d->v[k].dir, sizeof(d->v[k].dir), "%s", dir);
         gm_lint_init(&d->v[k].l);
         d->nr++;
-        struct gm_lint_opts o = {.no_recurse = 1};
+        struct gm_lint_opts o = {.no_recurse = 1, .threads = 1}; /* one package */
         const char *one[] = {dir};
         if (gm_lint_paths(&d->v[k].l, one, 1, &o, NULL) == GM_ENOMEM) {
             return GM_ENOMEM;
@@ -2064,14 +2202,6 @@ static int confirm_one(struct dirlints *d, struct gm_source *src, const struct g
         if (x->kind == kind && is_closure_name(fn) && is_closure_name(x->function) &&
             line >= x->fn_line && line <= x->fn_end &&
             strcmp(base_name(x->file), base_name(df)) == 0) {
-            hit = x;
-        }
-    }
-    /* a range that never ends because its producer returns before close(ch): the producer is
-     * another function (its channel has another name there), in the same package */
-    for (uint32_t j = 0; j < l->nr && !hit; j++) {
-        const struct gm_lint_finding *x = &l->v[j];
-        if (x->kind == kind && strcmp(x->rule, "close-skipped") == 0) {
             hit = x;
         }
     }

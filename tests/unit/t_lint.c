@@ -342,3 +342,70 @@ Test(lint, send_nobody_receives)
                            "func (n *N) put(v int) { n.C <- v }\n";
     cr_expect_eq(lint_one(exported, "chan-send-blocked", 19), 0, "another package may read it");
 }
+
+Test(lint, every_path_rules_stay_quiet_on_correct_code)
+{
+    const char *guard =
+        "package db\n"
+        "type P struct{ closed bool; jobs chan int }\n"
+        "func (p *P) Close() { if p.closed { return }; p.closed = true; close(p.jobs) }\n"
+        "func (p *P) work() { for j := range p.jobs { _ = j } }\n"
+        "func (p *P) put(j int) { p.jobs <- j }\n"
+        "func New() *P { return &P{jobs: make(chan int)} }\n";
+    cr_expect_eq(lint_one(guard, "range-never-closed", 19), 0, "a Close guard sends nothing");
+    const char *early = "package db\n"
+                        "func run(xs []int) int {\n"
+                        "\tif len(xs) == 0 { return 0 }\n"
+                        "\tch := make(chan int)\n"
+                        "\tgo func() { for range ch {} }()\n"
+                        "\tfor _, x := range xs { ch <- x }\n"
+                        "\tclose(ch)\n"
+                        "\treturn 1\n"
+                        "}\n";
+    cr_expect_eq(lint_one(early, "range-never-closed", 19), 0, "returns before the first send");
+    const char *sw = "package db\n"
+                     "func produce(xs []int, out chan<- int) {\n"
+                     "\tfor _, x := range xs {\n"
+                     "\t\tswitch {\n"
+                     "\t\tcase x == 0:\n"
+                     "\t\t\tclose(out)\n"
+                     "\t\t\treturn\n"
+                     "\t\tcase x < 0:\n"
+                     "\t\t\treturn\n"
+                     "\t\t}\n"
+                     "\t\tout <- x\n"
+                     "\t}\n"
+                     "\tclose(out)\n"
+                     "}\n";
+    cr_expect_eq(lint_one(sw, "range-never-closed", 19), 1, "another case's close is another path");
+    const char *body = "package db\nimport (\"net/http\"; \"time\")\n"
+                       "func a(client *http.Client, u string) (int, error) {\n"
+                       "\tresp, getErr := client.Get(u)\n"
+                       "\tt := time.Now()\n"
+                       "\tif getErr != nil { return 0, getErr }\n"
+                       "\t_ = t\n"
+                       "\tresp.Body.Close()\n"
+                       "\treturn resp.StatusCode, nil\n"
+                       "}\n"
+                       "func b(client *http.Client, u string) (*http.Response, error) {\n"
+                       "\tresp, err := client.Get(u)\n"
+                       "\tif err != nil { return nil, err }\n"
+                       "\tif resp.StatusCode == 200 { return resp, nil }\n"
+                       "\tresp.Body.Close()\n"
+                       "\treturn nil, nil\n"
+                       "}\n";
+    cr_expect_eq(lint_one(body, "http-client-body-leak", 19), 0,
+                 "an error of another name, checked later; resp handed to the caller");
+    const char *param = "package db\n"
+                        "type T struct{ out chan int }\n"
+                        "func New() *T { return &T{out: make(chan int)} }\n"
+                        "func (t *T) get() int { return <-t.out }\n"
+                        "func fill(out chan<- int) { out <- 1 }\n";
+    cr_expect_eq(lint_one(param, "chan-send-blocked", 19), 0, "a parameter is the caller's");
+    const char *sel =
+        "package db\nimport \"time\"\n"
+        "type T struct{ out chan int }\n"
+        "func New() *T { return &T{out: make(chan int)} }\n"
+        "func (t *T) loop(tk *time.Ticker) { for { select { case <-tk.C: t.out <- 1 } } }\n";
+    cr_expect_eq(lint_one(sel, "chan-send-blocked", 19), 1, "a send in a select case's body");
+}

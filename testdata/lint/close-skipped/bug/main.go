@@ -22,7 +22,7 @@ func main() {
 	ch := make(chan int)
 	go produce([]string{"1", "x", "3"}, ch)
 	sum := 0
-	for n := range ch {
+	for n := range ch { // want: range-never-closed
 		sum += n
 	}
 	fmt.Println(sum)
