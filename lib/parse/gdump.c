@@ -329,6 +329,17 @@ static int start_g(struct parser *ps, const struct header *h)
         (ps->preamble_id && set->g_nr > set->dumps[ps->dump].first) ||
         gm_idset_has(&ps->ids, h->id)) {
         GM_TRY(gd_start_dump(ps, GM_DUMP_FULL));
+    } else if (gm_idset_has(&ps->nostack, h->id)) {
+        /* "goroutine 5 [running]: goroutine running on other thread; stack unavailable",
+         * then goroutine 5's own traceback: two goroutines threw at once (concurrent map
+         * writes). Its record takes the stackless one's place. */
+        for (uint32_t k = set->dumps[ps->dump].first; k < set->g_nr; k++) {
+            const struct gm_goroutine *o = gm_gdump_g(set, k);
+            if (o->u.id == h->id && (o->flags & GM_G_NO_STACK)) {
+                ps->replace_at = k;
+                break;
+            }
+        }
     }
     gd_begin_g(ps);
     ps->g.u.id = h->id;
@@ -1008,6 +1019,7 @@ static int parse(struct gm_gdump_set *set, const char *p, size_t len, const stru
 {
     struct parser ps;
     memset(&ps, 0, sizeof(ps));
+    ps.replace_at = UINT32_MAX;
     ps.set = set;
     ps.diag = diag;
     ps.base = p;
@@ -1140,6 +1152,7 @@ out:
     }
     free(ps.frames);
     gm_idset_release(&ps.ids);
+    gm_idset_release(&ps.nostack);
     return rc;
 }
 

@@ -81,6 +81,8 @@ int gd_start_dump(struct parser *ps, enum gm_dump_kind kind)
     ps->dump = (uint32_t)di;
     ps->in_dump = 1;
     gm_idset_clear(&ps->ids);
+    gm_idset_clear(&ps->nostack);
+    ps->replace_at = UINT32_MAX;
     return 0;
 }
 
@@ -195,7 +197,7 @@ int gd_finish_g(struct parser *ps)
         ps->g.flags |= GM_G_FIRST;
     }
     if (d->kind == GM_DUMP_FULL) {
-        GM_TRY(gm_idset_add(&ps->ids, ps->g.u.id));
+        GM_TRY(gm_idset_add(ps->g.flags & GM_G_NO_STACK ? &ps->nostack : &ps->ids, ps->g.u.id));
     }
     GM_TRY(request_swaps(ps));
     GM_TRY(request_handlers(ps));
@@ -205,6 +207,14 @@ int gd_finish_g(struct parser *ps)
         }
         ps->lw.g = set->g_nr;
         set->locks[set->locks_nr++] = ps->lw;
+    }
+    if (ps->replace_at != UINT32_MAX) {
+        /* the traceback of a goroutine the dump printed without a stack: in its place */
+        *gm_gdump_g(set, ps->replace_at) = ps->g;
+        ps->replace_at = UINT32_MAX;
+        d->line_last = ps->lineno;
+        ps->mode = M_NONE;
+        return 0;
     }
     GM_TRY(gm_dumps_push(set, &ps->g));
     d->goroutines += gm_g_weight(&ps->g);

@@ -53,7 +53,11 @@ struct parser {
     } reqs[8];          /* handler-shaped frames of the current goroutine, innermost first */
     uint32_t reqs_nr;
 
-    struct gm_idset ids; /* goroutine ids of the current dump: an id seen twice starts a dump */
+    struct gm_idset ids;     /* goroutine ids of the current dump: an id seen twice starts a dump */
+    struct gm_idset nostack; /* ... printed "running on other thread; stack unavailable": seen
+                                again, it is that goroutine's own traceback (a second thread
+                                that threw at the same moment), not a new dump */
+    uint32_t replace_at;     /* the record that traceback replaces, or UINT32_MAX */
 
     uint32_t preamble_id; /* preamble seen since the last dump */
     uint32_t detail_id;   /* crash detail line seen since the last dump (gm_dump.detail_id) */

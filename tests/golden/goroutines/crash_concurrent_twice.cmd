@@ -1,0 +1,1 @@
+goroutines --no-buckets testdata/goroutine/y_caught_crash_concurrent_twice.txt
