@@ -164,7 +164,6 @@ struct pkg {
     struct names made;        /* channels this package makes: X := make(chan ..), X: make(..) */
     struct names made_buf;    /* ... with a buffer */
     struct names read;        /* of the sent: received, ranged over, handed on, returned */
-    struct names handed;      /* of the ranged: passed to a function that closes it */
     struct names closers;     /* functions that close a channel parameter: produce(.., out) */
     struct {
         struct handoff *v;
@@ -542,6 +541,17 @@ static int facts(struct pkg *p, TSNode n, void *ctx)
     return 0;
 }
 
+/* The ranged channel x was handed to a function that closes its channel parameter. */
+static int handed(const struct pkg *p, struct gm_str x)
+{
+    for (uint32_t i = 0; i < p->handoffs.nr; i++) {
+        if (str_eq(p->handoffs.v[i].ch, x)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Phase 1b: how the package uses the channels it sends on. A use that is not the send itself,
  * a declaration, a composite literal's key, an assignment to it, or close/len/cap of it reads
  * it: a receive, a range, an argument, a return value, a copy. */
@@ -553,7 +563,7 @@ static int uses(struct pkg *p, TSNode n, void *ctx)
     }
     struct gm_str name = text(p, n);
     int sent = names_has(&p->sent, name) && !names_has(&p->read, name);
-    int ranged = names_has(&p->ranged, name) && !names_has(&p->handed, name);
+    int ranged = names_has(&p->ranged, name) && !handed(p, name);
     if (!sent && !ranged) {
         return 0;
     }
@@ -568,7 +578,7 @@ static int uses(struct pkg *p, TSNode n, void *ctx)
     struct callee c;
     if (ranged && is(p, up, GK_ARGUMENT_LIST) && callee_of(p, nparent(up), &c) &&
         names_has(&p->closers, last_ident(c.full))) {
-        GM_TRY(names_add(&p->handed, name)); /* the callee closes its parameter */
+        /* the callee closes its parameter */
         if (GM_RESERVE(p->handoffs.v, p->handoffs.alloc, p->handoffs.nr + 1) < 0) {
             return GM_ENOMEM;
         }
@@ -933,11 +943,11 @@ static int ret_cb(struct pkg *p, TSNode n, void *ctx)
     if (!ts_node_is_null(r->hit) || !is(p, n, GK_RETURN_STATEMENT)) {
         return 0;
     }
-    /* want on the way (a statement before it in its own block or case, or in an enclosing
-     * one up to the statement scanned), or the return hands the value on: fine */
-    /* a return of the block itself passes when the block does want anywhere (the release
-     * handed over: a goroutine, a closure, a func value, a branch of an earlier if/else); so
-     * does one whose own text does it (return func() { mu.Unlock() }) */
+    /* fine: want on the way (before it in its own block or case, or in an enclosing one up to
+     * the statement scanned), or in the return's own text (return func() { mu.Unlock() }); a
+     * return of the block itself when the block does want anywhere (the release handed over:
+     * a goroutine, a closure, a func value, a branch of an earlier if/else); or a return that
+     * hands the value on */
     if (on_the_way(p, n, r->stmt_node, r->want) || str_has(text(p, n), r->want) ||
         (ts_node_eq(n, r->stmt_node) && str_has(text(p, nparent(n)), r->want)) ||
         (r->so && hands_on(text(p, n), r->so->owner))) {
@@ -1263,7 +1273,7 @@ static void range_unclosed(struct pkg *p, TSNode n)
     }
     TSNode right = field(p, rc, GF_RIGHT);
     struct gm_str x = last_ident(text(p, right));
-    if (names_has(&p->handed, x)) {
+    if (handed(p, x)) {
         /* handed to a closer: a finding only when that closer skips its close on a path */
         for (uint32_t i = 0; i < p->handoffs.nr; i++) {
             for (uint32_t k = 0; k < p->skippers.nr; k++) {
@@ -1650,7 +1660,6 @@ static void pkg_release(struct pkg *p)
     free(p->made.v);
     free(p->made_buf.v);
     free(p->read.v);
-    free(p->handed.v);
     free(p->closers.v);
     free(p->handoffs.v);
     free(p->skippers.v);
