@@ -1273,24 +1273,29 @@ static void range_unclosed(struct pkg *p, TSNode n)
     }
     TSNode right = field(p, rc, GF_RIGHT);
     struct gm_str x = last_ident(text(p, right));
-    if (handed(p, x)) {
-        /* handed to a closer: a finding only when that closer skips its close on a path */
-        for (uint32_t i = 0; i < p->handoffs.nr; i++) {
-            for (uint32_t k = 0; k < p->skippers.nr; k++) {
-                const struct skipper *sk = &p->skippers.v[k];
-                if (str_eq(p->handoffs.v[i].ch, x) && str_eq(p->handoffs.v[i].fn, sk->fn)) {
-                    report(p, "range-never-closed", GM_SEV_HIGH, "close-skipped", n, (TSNode){0},
-                           "ranges over %.*s, which %.*s closes on some paths only (its return "
-                           "at line %u skips the close at line %u): after that return the loop "
-                           "never ends",
-                           (int)text(p, right).len, text(p, right).p, (int)sk->fn.len, sk->fn.p,
-                           sk->ret_line, sk->close_line);
-                    refix(p, "defer close(ch) as the producer's first statement, so every "
-                             "return closes it");
-                    return;
-                }
+    /* handed to a closer: a finding only when that closer skips its close on a path */
+    int to_closer = 0;
+    for (uint32_t i = 0; i < p->handoffs.nr; i++) {
+        if (!str_eq(p->handoffs.v[i].ch, x)) {
+            continue;
+        }
+        to_closer = 1;
+        for (uint32_t k = 0; k < p->skippers.nr; k++) {
+            const struct skipper *sk = &p->skippers.v[k];
+            if (str_eq(p->handoffs.v[i].fn, sk->fn)) {
+                report(p, "range-never-closed", GM_SEV_HIGH, "close-skipped", n, (TSNode){0},
+                       "ranges over %.*s, which %.*s closes on some paths only (its return at "
+                       "line %u skips the close at line %u): after that return the loop never "
+                       "ends",
+                       (int)text(p, right).len, text(p, right).p, (int)sk->fn.len, sk->fn.p,
+                       sk->ret_line, sk->close_line);
+                refix(p, "defer close(ch) as the producer's first statement, so every return "
+                         "closes it");
+                return;
             }
         }
+    }
+    if (to_closer) {
         return;
     }
     report(p, "range-never-closed", GM_SEV_HIGH, "range-unclosed", n, (TSNode){0},
