@@ -175,8 +175,9 @@ static void find_live_rising(struct gm_gc_report *r)
  * fills it, and a new cycle starts as soon as the previous one ends. The window ends at
  * the last cycle whose goal its predecessor shares (within 5%), so one or two cycles of a
  * process shutting down (its heap dropped) do not hide the spiral before them. "Pinned"
- * is within 5% of the median goal of the window's last 8 cycles: Go 1.19 keeps the goal
- * at one value, Go 1.26 moves it a few MB from cycle to cycle around the limit; a cycle
+ * is within 10% of the median goal of the window's last 8 cycles: Go 1.19 keeps the goal
+ * at one value, Go 1.26 moves it a few MB from cycle to cycle around the limit (57-63 MB
+ * under a 64 MiB limit: at 5% a last cycle at 57 ended the window at once); a cycle
  * whose live heap is under 80% of the goal is no part of the spiral. */
 static void find_death_spiral(struct gm_gc_report *r, double share)
 {
@@ -195,7 +196,7 @@ static void find_death_spiral(struct gm_gc_report *r, double share)
         }
         double g_last = median_of(recent, rn);
         uint32_t s0 = end;
-        while (s0 > 0 && c[s0 - 1].goal <= g_last * 1.05 && c[s0 - 1].goal >= g_last * 0.95 &&
+        while (s0 > 0 && c[s0 - 1].goal <= g_last * 1.10 && c[s0 - 1].goal >= g_last * 0.90 &&
                c[s0 - 1].heap_live >= 0.8 * c[s0 - 1].goal && end - s0 < 64) {
             s0--;
         }
